@@ -1,0 +1,108 @@
+"""tapeflow: TensorFlow 2's eager tensors and GradientTape autodiff on NumPy.
+
+Write `import tapeflow as tf` and TensorFlow autodiff code runs unchanged.
+This module only assembles the TF-shaped public namespace.
+"""
+
+from . import dtypes, errors, nest  # noqa: F401
+from .backprop import GradientTape, UnconnectedGradients  # noqa: F401
+from .dtypes import (  # noqa: F401
+    DType,
+    as_dtype,
+    bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from .module import Module  # noqa: F401
+from .ops import operators as _operators  # noqa: F401 - attaches Tensor operators
+from .ops.array_ops import (  # noqa: F401
+    broadcast_to,
+    concat,
+    expand_dims,
+    eye,
+    fill,
+    identity,
+    linspace,
+    newaxis,
+    ones,
+    range,
+    rank,
+    reshape,
+    shape,
+    size,
+    split,
+    squeeze,
+    stack,
+    stop_gradient,
+    transpose,
+    unstack,
+    zeros,
+)
+from .ops.linalg_ops import matmul  # noqa: F401
+from .ops.math_ops import (  # noqa: F401
+    abs,
+    add,
+    cast,
+    complex,
+    cos,
+    divide,
+    equal,
+    exp,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    not_equal,
+    ones_like,
+    pow,
+    realdiv,
+    sign,
+    sin,
+    sqrt,
+    square,
+    subtract,
+    tanh,
+    truediv,
+    zeros_like,
+)
+from .ops.reduction_ops import (  # noqa: F401
+    cumsum,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+)
+from .tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
+from .tensor_shape import TensorShape  # noqa: F401
+from .variables import Variable, name_scope  # noqa: F401
+
+from . import autodiff, linalg, math  # noqa: E402, F401  (namespaces, after the ops)
+
+__version__ = "0.1.0"
+
+
+def executing_eagerly() -> bool:
+    """Always True: tapeflow is eager-only."""
+    return True

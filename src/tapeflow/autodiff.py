@@ -1,0 +1,3 @@
+"""`tf.autodiff`: the public autodiff namespace (explicit re-exports, no logic)."""
+
+from .backprop import GradientTape  # noqa: F401

@@ -1,0 +1,337 @@
+"""Reverse mode: `tf.GradientTape` and the backward walk.
+
+The tape's entries are in execution order, so walking them in reverse visits
+every op after all of its consumers: no topological sort, no recursion, no
+depth limit. The walk keeps one cotangent per tensor id, drops each as soon as
+its producer has consumed it, and runs the ops' VJP rules, which are written in
+tapeflow ops; when an outer tape is recording, it records the walk, which is
+all that higher-order gradients need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import logging
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from . import nest
+from . import tape as _tape
+from .errors import InternalError
+from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
+
+_logger = logging.getLogger("tapeflow")
+_warned_persistent_in_context = False
+
+
+class UnconnectedGradients(enum.Enum):
+    """What `gradient` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _as_tensor(x) -> EagerTensor:
+    if type(x) is EagerTensor:
+        return x
+    if _is_variable(x):
+        return x._tensor
+    return convert_to_tensor(x)
+
+
+def ones_like_value(t: EagerTensor) -> EagerTensor:
+    value = t._value
+    return make(np.ones_like(value) if type(value) is np.ndarray else value.dtype.type(1), t._dtype)
+
+
+def zeros_like_value(t: EagerTensor, batch_shape: tuple = ()) -> EagerTensor:
+    value = t._value
+    if batch_shape or type(value) is np.ndarray:
+        return make(np.zeros(batch_shape + np.shape(value), value.dtype), t._dtype)
+    return make(value.dtype.type(0), t._dtype)
+
+
+def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndim: int = 0) -> list:
+    """Runs the reverse walk; returns one gradient (or None) per source.
+
+    Args:
+      entries: tape entries `(op, inputs, outputs, attrs)` in execution order.
+      targets: the tensors to differentiate.
+      seeds: one cotangent per target (a tensor shaped `batch + target.shape`).
+      sources: the tensors (variables' read tensors) to differentiate with respect to.
+      batch_ndim: the number of leading batch dimensions of the seeds.
+    """
+    from .ops.array_ops import sum_to
+    from .ops.math_ops import add
+
+    trainable = _dtypes.TRAINABLE
+    source_ids = {s._id for s in sources}
+
+    # Forward pass over ids: only entries that depend on a source need a VJP.
+    reach = set(source_ids)
+    relevant = []
+    for entry in entries:
+        for t in entry[1]:
+            if t._id in reach:
+                relevant.append(entry)
+                outs = entry[2]
+                if type(outs) is tuple:
+                    reach.update(o._id for o in outs)
+                else:
+                    reach.add(outs._id)
+                break
+
+    grads: dict = {}
+    for t, seed in zip(targets, seeds):
+        if t._id in reach and t._dtype in trainable:
+            prev = grads.get(t._id)
+            grads[t._id] = seed if prev is None else add(prev, seed)
+
+    for op, inputs, outs, attrs in reversed(relevant):
+        if type(outs) is tuple:
+            gs = [grads.get(o._id) if o._id in source_ids else grads.pop(o._id, None) for o in outs]
+            present = next((g for g, o in zip(gs, outs) if g is not None), None)
+            if present is None:
+                continue
+            batch = np.shape(present._value)[: batch_ndim]
+            gs = [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
+            in_grads = op.vjp_rule(gs, outs, *inputs, **attrs)
+        else:
+            oid = outs._id
+            g = grads.get(oid) if oid in source_ids else grads.pop(oid, None)
+            if g is None:
+                continue
+            in_grads = op.vjp_rule(g, outs, *inputs, **attrs)
+        if len(inputs) == 1 and not isinstance(in_grads, (tuple, list)):
+            in_grads = (in_grads,)
+        for t, gi in zip(inputs, in_grads):
+            if gi is None:
+                continue
+            tid = t._id
+            if tid not in reach or t._dtype not in trainable:
+                continue
+            gshape = np.shape(gi._value)
+            tshape = np.shape(t._value)
+            if gshape[batch_ndim:] != tshape or len(gshape) != len(tshape) + batch_ndim:
+                if not op.broadcasting:
+                    raise InternalError(
+                        None,
+                        None,
+                        f"The gradient rule of {op.type} returned shape {list(gshape)} for an "
+                        f"input of shape {list(tshape)} (batch dims: {batch_ndim}).",
+                    )
+                gi = sum_to(gi, tshape, batch_ndim)
+            prev = grads.get(tid)
+            grads[tid] = gi if prev is None else add(prev, gi)
+    return [grads.get(s._id) for s in sources]
+
+
+class GradientTape:
+    """Records operations for automatic differentiation.
+
+    Operations run inside the context are recorded when they involve a
+    watched tensor (`watch`) or a trainable variable; `gradient` then computes
+    gradients of a target with respect to sources by walking the record
+    backwards. A tape answers one `gradient` call unless `persistent=True`.
+
+    Args:
+      persistent: allow several `gradient`/`jacobian` calls; the tape's
+        resources are freed when the tape object is deleted.
+      watch_accessed_variables: watch every trainable variable read while the
+        tape is active.
+
+    >>> x = tf.constant(3.0)
+    >>> with tf.GradientTape() as g:
+    ...     g.watch(x)
+    ...     y = x * x
+    >>> g.gradient(y, x)
+    <tf.Tensor: shape=(), dtype=float32, numpy=6.0>
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self._tape = None
+        self._persistent = persistent
+        self._watch_accessed_variables = watch_accessed_variables
+        self._recording = False
+
+    def __enter__(self) -> GradientTape:
+        self._push_tape()
+        return self
+
+    def __exit__(self, typ, value, traceback) -> None:
+        if self._recording:
+            self._pop_tape()
+
+    def _push_tape(self) -> None:
+        if self._recording:
+            raise ValueError(
+                "Tape is still recording, This can happen if you try to re-enter an "
+                "already-active tape."
+            )
+        if self._tape is None:
+            self._tape = _tape.Tape(self._watch_accessed_variables)
+        _tape.push(self._tape)
+        self._recording = True
+
+    def _pop_tape(self) -> None:
+        if not self._recording:
+            raise ValueError("Tape is not recording.")
+        _tape.pop(self._tape)
+        self._recording = False
+
+    def watch(self, tensor) -> None:
+        """Ensures that `tensor` (a tensor, variable, or nested structure of them) is traced.
+
+        Raises:
+          ValueError: if an element is not a tensor or variable.
+        """
+        if self._tape is None:
+            self._tape = _tape.Tape(self._watch_accessed_variables)
+        for t in nest.flatten(tensor):
+            if not (isinstance(t, Tensor) or _is_variable(t)):
+                raise ValueError(
+                    f"Passed in object {t!r} of type {type(t).__name__!r}, not tf.Tensor or "
+                    "tf.Variable or ExtensionType."
+                )
+            if t.dtype not in _dtypes.TRAINABLE:
+                _logger.warning(
+                    "The dtype of the watched tensor must be floating (e.g. tf.float32), got %r",
+                    t.dtype,
+                )
+            if _is_variable(t):
+                self._tape.watch_variable(t)
+            else:
+                self._tape.watch(t._id)
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stops recording operations on this tape.
+
+        Raises:
+          RuntimeError: if the tape is not recording.
+        """
+        if not self._recording:
+            raise RuntimeError("Tape must be recording when stop_recording is called.")
+        self._pop_tape()
+        try:
+            yield
+        finally:
+            self._push_tape()
+
+    def reset(self) -> None:
+        """Clears everything recorded so far; the tape keeps recording.
+
+        Raises:
+          ValueError: if the tape is not recording.
+        """
+        self._pop_tape()
+        self._tape = None
+        self._push_tape()
+
+    def watched_variables(self) -> tuple:
+        """The variables watched by this tape, in creation order (as TF orders them)."""
+        if self._tape is None:
+            return ()
+        return tuple(sorted(self._tape.variables.values(), key=lambda v: v._id))
+
+    def gradient(
+        self,
+        target,
+        sources,
+        output_gradients=None,
+        unconnected_gradients=UnconnectedGradients.NONE,
+    ):
+        """Computes the gradient of `target` with respect to `sources`.
+
+        Args:
+          target: a tensor or variable, or a nested structure of them; several
+            targets (and the elements of a non-scalar target) are summed.
+          sources: a tensor or variable, or a nested structure of them.
+          output_gradients: one upstream gradient per target (None entries mean
+            ones); weights the targets before summation.
+          unconnected_gradients: `UnconnectedGradients.NONE` (default) returns
+            None for a source the target does not depend on, `ZERO` zeros.
+
+        Returns:
+          Gradients in the structure of `sources`.
+
+        Raises:
+          RuntimeError: if called twice on a non-persistent tape.
+          ValueError: if `sources` contains something that is not a tensor or variable.
+        """
+        global _warned_persistent_in_context
+        if self._tape is None:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of "
+                "gradients (or jacobians)"
+            )
+        if self._recording:
+            if not self._persistent:
+                self._pop_tape()
+            elif not _warned_persistent_in_context:
+                _warned_persistent_in_context = True
+                _logger.warning(
+                    "Calling GradientTape.gradient on a persistent tape inside its context is "
+                    "significantly less efficient than calling it outside the context (it causes "
+                    "the gradient ops to be recorded on the tape, leading to increased CPU and "
+                    "memory usage). Only call GradientTape.gradient inside the context if you "
+                    "actually want to trace the gradient in order to compute higher order "
+                    "derivatives."
+                )
+        unconnected_gradients = _unconnected(unconnected_gradients)
+        flat_sources = nest.flatten(sources)
+        for s in flat_sources:
+            if not (isinstance(s, Tensor) or _is_variable(s)):
+                raise ValueError(
+                    f"Passed in object {s!r} of type {type(s).__name__!r}, not tf.Tensor or "
+                    "tf.Variable or ExtensionType."
+                )
+        source_tensors = [_as_tensor(s) for s in flat_sources]
+        flat_targets = [_as_tensor(t) for t in nest.flatten(target)]
+        seeds = self._seeds(flat_targets, output_gradients)
+        tape = self._tape
+        if not self._persistent:
+            self._tape = None  # released whatever happens next, as in TF
+        grads = backward(tape.entries, flat_targets, seeds, source_tensors)
+        result = []
+        for s, t, g in zip(flat_sources, source_tensors, grads):
+            if g is None and unconnected_gradients is UnconnectedGradients.ZERO:
+                g = zeros_like_value(t)
+            elif g is not None and t._dtype not in _dtypes.TRAINABLE:
+                g = None
+            result.append(g)
+        return nest.pack_sequence_as(sources, result)
+
+    @staticmethod
+    def _seeds(flat_targets: list, output_gradients) -> list:
+        if output_gradients is None:
+            return [ones_like_value(t) for t in flat_targets]
+        flat_out = nest.flatten(output_gradients)
+        if len(flat_out) != len(flat_targets):
+            raise ValueError(
+                f"Got {len(flat_out)} output_gradients for {len(flat_targets)} targets: "
+                "pass one upstream gradient (or None) per target."
+            )
+        seeds = []
+        for t, g in zip(flat_targets, flat_out):
+            if g is None:
+                seeds.append(ones_like_value(t))
+                continue
+            g = _as_tensor(g)
+            if g._dtype is not t._dtype or np.shape(g._value) != np.shape(t._value):
+                raise ValueError(
+                    f"output_gradients for a target of shape {t.shape} and dtype {t.dtype.name} "
+                    f"must have the same shape and dtype, got shape {g.shape} dtype "
+                    f"{g.dtype.name}."
+                )
+            seeds.append(g)
+        return seeds
+
+
+def _unconnected(value) -> UnconnectedGradients:
+    try:
+        return UnconnectedGradients(value)
+    except ValueError:
+        raise ValueError(f"Unknown value for unconnected_gradients: {value!r}") from None

@@ -1,0 +1,62 @@
+"""Small helpers shared by the op families (no ops are registered here)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes as _dtypes
+from ..errors import InvalidArgumentError
+
+
+def batch_ndim(g, primal) -> int:
+    """Leading batch dimensions of a cotangent/tangent `g` relative to its primal."""
+    return np.ndim(g._value) - np.ndim(primal._value)
+
+
+def normalize_axis(axis, ndim: int, op_type: str) -> int:
+    """A non-negative axis, with TF's error for an out-of-range one."""
+    axis = int(axis)
+    if not -max(ndim, 1) <= axis < max(ndim, 1):
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Expected axis in the range [{-max(ndim, 1)}, {max(ndim, 1)}), but got {axis} "
+            f"[Op:{op_type}]",
+        )
+    return axis % max(ndim, 1)
+
+
+def normalize_axes(axis, ndim: int, op_type: str) -> tuple:
+    """Reduction axes as a sorted tuple of non-negative ints (None means all)."""
+    if axis is None:
+        return tuple(range(ndim))
+    if hasattr(axis, "_value"):
+        axis = axis._value
+    axes = np.asarray(axis).reshape(-1).tolist()
+    out = []
+    for a in axes:
+        if not -ndim <= a < ndim if ndim else a not in (0, -1):
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Invalid reduction dimension {a} for input with {ndim} dimensions. "
+                f"[Op:{op_type}]",
+            )
+        out.append(a % ndim if ndim else 0)
+    return tuple(sorted(set(out)))
+
+
+def as_int_tuple(value, what: str = "shape") -> tuple:
+    """A shape-like argument (list, tuple, tensor, TensorShape) as a tuple of ints."""
+    if hasattr(value, "_value"):
+        value = value._value
+    elif hasattr(value, "as_list"):
+        value = value.as_list()
+    array = np.asarray(value)
+    if array.dtype.kind not in "iu" and array.size:
+        raise TypeError(f"{what} must be integers, got {value!r}")
+    return tuple(int(v) for v in array.reshape(-1))
+
+
+def dtype_arg(dtype):
+    return None if dtype is None else _dtypes.as_dtype(dtype)

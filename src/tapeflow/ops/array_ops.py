@@ -1,0 +1,710 @@
+"""Array ops: shapes, slicing, stacking, broadcasting and tensor creation.
+
+Rules here are shape bookkeeping and are all linear in `g`. A cotangent may
+carry `b` leading batch dimensions (b = g.ndim - out.ndim); every rule keeps
+them, which is what lets a whole Jacobian come out of one backward pass.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..errors import InvalidArgumentError
+from ..registry import op
+from ..tensor import EagerTensor, Tensor, _is_variable, constant, convert_to_tensor, make
+from ._util import as_int_tuple, batch_ndim, normalize_axis
+from .samples import cases
+
+newaxis = None
+
+
+# -- reshaping -------------------------------------------------------------------------------
+
+
+@op(
+    "Reshape",
+    dtypes=_dt.ANY,
+    sample=cases(([(2, 3)], {"shape": (3, 2)}), ([(6,)], {"shape": (1, 2, 3)}), ([()], {"shape": (1,)})),
+)
+def _reshape(tensor, *, shape):
+    size = np.size(tensor)
+    known = [d for d in shape if d != -1]
+    n_unknown = len(shape) - len(known)
+    count = int(np.prod(known, dtype=np.int64))
+    if n_unknown > 1 or (n_unknown and (count == 0 or size % count)) or (not n_unknown and count != size):
+        if n_unknown > 1:
+            message = "Only one input size may be -1, not both 0 and 1"
+        elif n_unknown:
+            message = (
+                f"Input to reshape is a tensor with {size} values, but the requested shape "
+                f"requires a multiple of {count}"
+            )
+        else:
+            message = (
+                f"Input to reshape is a tensor with {size} values, but the requested shape "
+                f"has {count}"
+            )
+        raise InvalidArgumentError(None, None, f"{message} [Op:Reshape]")
+    return np.reshape(tensor, shape)
+
+
+@_reshape.vjp
+def _reshape_vjp(g, out, tensor, *, shape):
+    b = batch_ndim(g, out)
+    return _reshape(g, shape=np.shape(g._value)[:b] + np.shape(tensor._value))
+
+
+@_reshape.jvp
+def _reshape_jvp(t, out, tensor, *, shape):
+    b = batch_ndim(t[0], tensor)
+    return _reshape(t[0], shape=np.shape(t[0]._value)[:b] + np.shape(out._value))
+
+
+def reshape(tensor, shape, name=None):
+    """Reshapes `tensor` to `shape`; one dimension may be -1 (inferred).
+
+    Raises:
+      InvalidArgumentError: if the element counts do not match.
+
+    >>> tf.reshape(tf.range(6), [2, -1]).shape
+    TensorShape([2, 3])
+    """
+    return _reshape(tensor, shape=as_int_tuple(shape))
+
+
+@op(
+    "Transpose",
+    dtypes=_dt.ANY,
+    sample=cases(([(2, 3)], {"perm": (1, 0)}), ([(2, 3, 4)], {"perm": (2, 0, 1)})),
+)
+def _transpose(x, *, perm):
+    if sorted(perm) != list(range(np.ndim(x))):
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"transpose expects a vector of size {np.ndim(x)}. But input(1) is a vector of "
+            f"size {len(perm)} [Op:Transpose]"
+            if len(perm) != np.ndim(x)
+            else f"{builtins.max(perm)} is out of range [0 .. {np.ndim(x)}) [Op:Transpose]",
+        )
+    return np.transpose(x, perm)
+
+
+def _batched_perm(perm: tuple, b: int) -> tuple:
+    return tuple(range(b)) + tuple(p + b for p in perm)
+
+
+@_transpose.vjp
+def _transpose_vjp(g, out, x, *, perm):
+    inverse = tuple(np.argsort(perm))
+    return _transpose(g, perm=_batched_perm(inverse, batch_ndim(g, out)))
+
+
+@_transpose.jvp
+def _transpose_jvp(t, out, x, *, perm):
+    return _transpose(t[0], perm=_batched_perm(perm, batch_ndim(t[0], x)))
+
+
+def transpose(a, perm=None, conjugate=False, name="transpose"):
+    """Permutes the dimensions of `a` (reverses them when `perm` is None).
+
+    Args:
+      a: a tensor.
+      perm: a permutation of the dimensions.
+      conjugate: also take the complex conjugate.
+    """
+    a = convert_to_tensor(a)
+    perm = tuple(range(a.ndim))[::-1] if perm is None else as_int_tuple(perm, "perm")
+    perm = tuple(p % a.ndim if a.ndim else p for p in perm)
+    out = _transpose(a, perm=perm)
+    if conjugate and a._dtype.is_complex:
+        from .math_ops import conj
+
+        out = conj(out)
+    return out
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """Transposes the last two dimensions of `a`."""
+    a = convert_to_tensor(a)
+    if a.ndim < 2:
+        raise ValueError(
+            f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` = {a!r}"
+        )
+    perm = tuple(range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2)
+    return transpose(a, perm, conjugate=conjugate)
+
+
+def expand_dims(input, axis, name=None):  # noqa: A002 - TF's argument name
+    """Inserts a dimension of size 1 at `axis` (negative counts from the end)."""
+    input = convert_to_tensor(input)
+    ndim = input.ndim + 1
+    axis = normalize_axis(axis, ndim, "ExpandDims")
+    shape = list(np.shape(input._value))
+    shape.insert(axis, 1)
+    return _reshape(input, shape=tuple(shape))
+
+
+def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's argument name
+    """Removes dimensions of size 1 (all of them, or those listed in `axis`).
+
+    Raises:
+      InvalidArgumentError: if a listed dimension is not of size 1.
+    """
+    input = convert_to_tensor(input)
+    shape = np.shape(input._value)
+    if axis is None:
+        new = tuple(d for d in shape if d != 1)
+    else:
+        axes = [axis] if isinstance(axis, int) else list(axis)
+        axes = {normalize_axis(a, len(shape), "Squeeze") for a in axes}
+        for a in axes:
+            if shape[a] != 1:
+                raise InvalidArgumentError(
+                    None,
+                    None,
+                    f"Can not squeeze dim[{a}], expected a dimension of 1, got {shape[a]} "
+                    "[Op:Squeeze]",
+                )
+        new = tuple(d for i, d in enumerate(shape) if i not in axes)
+    return _reshape(input, shape=new)
+
+
+# -- broadcasting --------------------------------------------------------------------------
+
+
+@op(
+    "BroadcastTo",
+    dtypes=_dt.ANY,
+    sample=cases(([(3,)], {"shape": (2, 3)}), ([(2, 1)], {"shape": (2, 4)}), ([()], {"shape": (2,)})),
+)
+def _broadcast_to(input, *, shape):  # noqa: A002 - TF's argument name
+    try:
+        return np.broadcast_to(input, shape)
+    except ValueError:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Unable to broadcast tensor of shape {list(np.shape(input))} to tensor of shape "
+            f"{list(shape)} [Op:BroadcastTo]",
+        ) from None
+
+
+@_broadcast_to.vjp
+def _broadcast_to_vjp(g, out, input, *, shape):  # noqa: A002
+    return sum_to(g, np.shape(input._value), batch_ndim(g, out))
+
+
+@_broadcast_to.jvp
+def _broadcast_to_jvp(t, out, input, *, shape):  # noqa: A002
+    b = batch_ndim(t[0], input)
+    tshape = np.shape(t[0]._value)
+    if b:  # align the input's dims to the right of the batch dims before broadcasting
+        missing = np.ndim(out._value) - np.ndim(input._value)
+        t = [_reshape(t[0], shape=tshape[:b] + (1,) * missing + tshape[b:])]
+    return _broadcast_to(t[0], shape=tshape[:b] + np.shape(out._value))
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's argument name
+    """Broadcasts `input` to `shape` (NumPy rules)."""
+    return _broadcast_to(input, shape=as_int_tuple(shape))
+
+
+def sum_to(g, shape: tuple, batch_ndim: int = 0):
+    """Sums `g` down to `batch + shape`, undoing broadcasting (used by the backward walk)."""
+    from .reduction_ops import reduce_sum
+
+    gshape = np.shape(g._value)
+    lead = len(gshape) - batch_ndim - len(shape)
+    axes = list(range(batch_ndim, batch_ndim + lead))
+    axes += [
+        batch_ndim + lead + i
+        for i, d in enumerate(shape)
+        if d == 1 and gshape[batch_ndim + lead + i] != 1
+    ]
+    if axes:
+        g = reduce_sum(g, axes)
+    target = gshape[:batch_ndim] + tuple(shape)
+    if np.shape(g._value) != target:
+        g = _reshape(g, shape=target)
+    return g
+
+
+# -- slicing ---------------------------------------------------------------------------------
+
+_INDEX_ERROR = (
+    "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+    "tf.int32/tf.int64 tensors are valid indices, got {!r}"
+)
+
+
+def _index_int(value):
+    if isinstance(value, (Tensor,)) or _is_variable(value):
+        t = convert_to_tensor(value)
+        if t.ndim != 0 or t._dtype not in (_dt.int32, _dt.int64):
+            raise TypeError(_INDEX_ERROR.format(value))
+        return int(t._value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(_INDEX_ERROR.format(value))
+    return int(value)
+
+
+def normalize_index(key, shape: tuple) -> tuple:
+    """A `__getitem__` key as a tuple of ints, slices and None covering every dimension."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    consumed = builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
+    if builtins.sum(1 for k in key if k is Ellipsis) > 1:
+        raise ValueError("Multiple ellipses in slice spec not allowed")
+    out = []
+    dim = 0
+    for k in key:
+        if k is Ellipsis:
+            fill = len(shape) - consumed
+            out.extend([slice(None)] * fill)
+            dim += fill
+        elif k is None:
+            out.append(None)
+        elif isinstance(k, slice):
+            parts = [None if p is None else _index_int(p) for p in (k.start, k.stop, k.step)]
+            if parts[2] == 0:
+                raise InvalidArgumentError(
+                    None, None, "slice step cannot be zero [Op:StridedSlice]"
+                )
+            out.append(slice(*parts))
+            dim += 1
+        else:
+            i = _index_int(k)
+            if dim >= len(shape):
+                raise InvalidArgumentError(
+                    None,
+                    None,
+                    f"Index out of range using input dim {dim}; input has only {len(shape)} "
+                    "dims [Op:StridedSlice]",
+                )
+            if not -shape[dim] <= i < shape[dim]:
+                raise InvalidArgumentError(
+                    None,
+                    None,
+                    f"slice index {i} of dimension {dim} out of bounds. [Op:StridedSlice]",
+                )
+            out.append(i % shape[dim])
+            dim += 1
+    if dim > len(shape):
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Index out of range using input dim {len(shape)}; input has only {len(shape)} "
+            "dims [Op:StridedSlice]",
+        )
+    out.extend([slice(None)] * (len(shape) - dim))
+    return tuple(out)
+
+
+def _batched_key(key: tuple, b: int) -> tuple:
+    return (slice(None),) * b + key
+
+
+@op(
+    "StridedSlice",
+    dtypes=_dt.ANY,
+    sample=cases(
+        ([(4, 3)], {"key": (1, slice(None))}),
+        ([(5,)], {"key": (slice(4, 0, -2),)}),
+        ([(2, 3)], {"key": (None, slice(None), 2)}),
+    ),
+)
+def _strided_slice(input, *, key):  # noqa: A002 - TF's argument name
+    return input[key]
+
+
+@_strided_slice.vjp
+def _strided_slice_vjp(g, out, input, *, key):  # noqa: A002
+    b = batch_ndim(g, out)
+    return _strided_slice_grad(g, shape=np.shape(g._value)[:b] + np.shape(input._value), key=_batched_key(key, b))
+
+
+@_strided_slice.jvp
+def _strided_slice_jvp(t, out, input, *, key):  # noqa: A002
+    return _strided_slice(t[0], key=_batched_key(key, batch_ndim(t[0], input)))
+
+
+@op(
+    "StridedSliceGrad",
+    dtypes=_dt.ANY,
+    sample=cases(([(3,)], {"shape": (4, 3), "key": (1, slice(None))})),
+)
+def _strided_slice_grad(dy, *, shape, key):
+    out = np.zeros(shape, dtype=np.result_type(dy))
+    out[key] = dy
+    return out
+
+
+@_strided_slice_grad.vjp
+def _strided_slice_grad_vjp(g, out, dy, *, shape, key):
+    b = batch_ndim(g, out)
+    return _strided_slice(g, key=_batched_key(key, b))
+
+
+@_strided_slice_grad.jvp
+def _strided_slice_grad_jvp(t, out, dy, *, shape, key):
+    b = batch_ndim(t[0], dy)
+    return _strided_slice_grad(t[0], shape=np.shape(t[0]._value)[:b] + shape, key=_batched_key(key, b))
+
+
+def getitem(tensor, key):
+    """`tensor[key]` with ints, slices (any step), Ellipsis and `tf.newaxis`.
+
+    Raises:
+      TypeError: for other index types (lists, float, boolean masks), as TF does.
+      InvalidArgumentError: for an out-of-range integer index.
+    """
+    tensor = convert_to_tensor(tensor)
+    return _strided_slice(tensor, key=normalize_index(key, np.shape(tensor._value)))
+
+
+# -- stacking --------------------------------------------------------------------------------
+
+
+@op(
+    "Pack",
+    sample=cases(([(3,), (3,)], {"axis": 0}), ([(2, 3), (2, 3), (2, 3)], {"axis": -1})),
+)
+def _stack(*values, axis=0):
+    return np.stack(values, axis)
+
+
+@_stack.vjp
+def _stack_vjp(g, out, *values, axis=0):
+    b = batch_ndim(g, out)
+    return _unstack(g, axis=axis % np.ndim(out._value) + b, num=len(values))
+
+
+@_stack.jvp
+def _stack_jvp(t, out, *values, axis=0):
+    b = batch_ndim(t[0], values[0])
+    return _stack(*t, axis=axis % np.ndim(out._value) + b)
+
+
+def stack(values, axis=0, name="stack"):
+    """Stacks a list of rank-R tensors into one rank-(R+1) tensor along `axis`.
+
+    Raises:
+      ValueError: if the list is empty.
+      InvalidArgumentError: if the shapes differ.
+    """
+    values = list(values)
+    if not values:
+        raise ValueError("values must be a non-empty list of tensors")
+    tensors = _convert_same(values, "Pack")
+    ndim = tensors[0].ndim + 1
+    normalize_axis(axis, ndim, "Pack")
+    shapes = {np.shape(t._value) for t in tensors}
+    if len(shapes) > 1:
+        first, other = np.shape(tensors[0]._value), next(
+            np.shape(t._value) for t in tensors if np.shape(t._value) != np.shape(tensors[0]._value)
+        )
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Shapes of all inputs must match: values[0].shape = {list(first)} != "
+            f"values[1].shape = {list(other)} [Op:Pack]",
+        )
+    return _stack(*tensors, axis=axis)
+
+
+def _convert_same(values: list, op_type: str) -> list:
+    """Converts a list of values to tensors of one dtype (the first tensor's)."""
+    dtype = next(
+        (convert_to_tensor(v)._dtype for v in values if isinstance(v, Tensor) or _is_variable(v)),
+        None,
+    )
+    tensors = [convert_to_tensor(v, dtype=dtype) if not isinstance(v, EagerTensor) else v for v in values]
+    first = tensors[0]._dtype
+    for i, t in enumerate(tensors):
+        if t._dtype is not first:
+            from ..tensor import dtype_mismatch
+
+            raise dtype_mismatch(first, t._dtype, op_type, i)
+    return tensors
+
+
+@op("Unpack", n_outputs=None, dtypes=_dt.ANY, sample=cases(([(3, 2)], {"axis": 0, "num": 3}), ([(2, 3)], {"axis": -1, "num": 3})))
+def _unstack(value, *, axis=0, num=None):
+    return tuple(np.moveaxis(value, axis, 0))
+
+
+@_unstack.vjp
+def _unstack_vjp(gs, outs, value, *, axis=0, num=None):
+    b = batch_ndim(gs[0], outs[0])
+    return _stack(*gs, axis=axis % np.ndim(value._value) + b)
+
+
+@_unstack.jvp
+def _unstack_jvp(t, outs, value, *, axis=0, num=None):
+    b = batch_ndim(t[0], value)
+    return _unstack(t[0], axis=axis % np.ndim(value._value) + b, num=num)
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """Splits `value` along `axis` into a list of tensors of rank R-1.
+
+    Raises:
+      ValueError: if `value` is a scalar or `num` does not match the dimension.
+    """
+    value = convert_to_tensor(value)
+    if value.ndim == 0:
+        raise ValueError("Input shape must have rank at least 1, got shape ()")
+    axis = normalize_axis(axis, value.ndim, "Unpack")
+    size = np.shape(value._value)[axis]
+    if num is not None and num != size:
+        raise ValueError(f"Cannot infer argument `num` from shape {value.shape}")
+    return list(_unstack(value, axis=axis, num=size))
+
+
+@op(
+    "ConcatV2",
+    sample=cases(([(2,), (3,)], {"axis": 0}), ([(2, 1), (2, 3)], {"axis": 1})),
+)
+def _concat(*values, axis=0):
+    return np.concatenate(values, axis)
+
+
+@_concat.vjp
+def _concat_vjp(g, out, *values, axis=0):
+    b = batch_ndim(g, out)
+    sizes = [np.shape(v._value)[axis] for v in values]
+    return _split(g, axis=axis + b, sizes=tuple(sizes))
+
+
+@_concat.jvp
+def _concat_jvp(t, out, *values, axis=0):
+    return _concat(*t, axis=axis + batch_ndim(t[0], values[0]))
+
+
+def concat(values, axis, name="concat"):
+    """Concatenates tensors along `axis`.
+
+    Raises:
+      InvalidArgumentError: if ranks or the other dimensions differ.
+    """
+    tensors = _convert_same(list(values), "ConcatV2")
+    if len(tensors) == 1:
+        return tensors[0]
+    ndim = tensors[0].ndim
+    if ndim == 0:
+        raise InvalidArgumentError(
+            None, None, "Can't concatenate scalars (use tf.stack instead) [Op:ConcatV2]"
+        )
+    axis = normalize_axis(axis, ndim, "ConcatV2")
+    base = np.shape(tensors[0]._value)
+    for i, t in enumerate(tensors[1:], 1):
+        shape = np.shape(t._value)
+        if len(shape) != ndim:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"ConcatOp : Ranks of all input tensors should match: shape[0] = {list(base)} vs. "
+                f"shape[{i}] = {list(shape)} [Op:ConcatV2]",
+            )
+        for j in builtins.range(ndim):
+            if j != axis and base[j] != shape[j]:
+                raise InvalidArgumentError(
+                    None,
+                    None,
+                    f"ConcatOp : Dimension {j} in both shapes must be equal: shape[0] = "
+                    f"{list(base)} vs. shape[{i}] = {list(shape)} [Op:ConcatV2]",
+                )
+    return _concat(*tensors, axis=axis)
+
+
+@op("SplitV", n_outputs=None, dtypes=_dt.ANY, sample=cases(([(5, 2)], {"axis": 0, "sizes": (2, 3)})))
+def _split(value, *, axis, sizes):
+    return tuple(np.split(value, np.cumsum(sizes)[:-1], axis))
+
+
+@_split.vjp
+def _split_vjp(gs, outs, value, *, axis, sizes):
+    b = batch_ndim(gs[0], outs[0])
+    return _concat(*gs, axis=axis + b)
+
+
+@_split.jvp
+def _split_jvp(t, outs, value, *, axis, sizes):
+    return _split(t[0], axis=axis + batch_ndim(t[0], value), sizes=sizes)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Splits `value` along `axis` into equal parts or parts of the given sizes.
+
+    Raises:
+      InvalidArgumentError: if the sizes do not add up to the dimension.
+    """
+    value = convert_to_tensor(value)
+    axis = normalize_axis(axis, value.ndim, "Split")
+    size = np.shape(value._value)[axis]
+    if isinstance(num_or_size_splits, (int, np.integer)):
+        n = int(num_or_size_splits)
+        if n <= 0 or size % n:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Number of ways to split should evenly divide the split dimension, but got "
+                f"split_dim {axis} (size = {size}) and num_split {n} [Op:Split]",
+            )
+        sizes = (size // n,) * n
+    else:
+        sizes = list(as_int_tuple(num_or_size_splits, "num_or_size_splits"))
+        if sizes.count(-1) == 1:
+            sizes[sizes.index(-1)] = size - (builtins.sum(sizes) + 1)
+        if builtins.sum(sizes) != size or builtins.min(sizes) < 0:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Determined shape must either match input shape along split_dim exactly if "
+                f"fully specified, or be less than the size of the input along split_dim if not "
+                f"fully specified.  Got: {builtins.sum(sizes)} [Op:SplitV]",
+            )
+        sizes = tuple(sizes)
+    return list(_split(value, axis=axis, sizes=sizes))
+
+
+# -- identity and creation -------------------------------------------------------------------
+
+
+@op("Identity", dtypes=_dt.ANY, sample=cases(([(2, 3)], {})))
+def identity(input):  # noqa: A002 - TF's argument name
+    """Returns a tensor with the same value as `input` (and passes its gradient)."""
+    return input
+
+
+@identity.vjp
+def _identity_vjp(g, out, input):  # noqa: A002
+    return g
+
+
+@identity.jvp
+def _identity_jvp(t, out, input):  # noqa: A002
+    return t[0]
+
+
+@op("StopGradient", dtypes=_dt.ANY, differentiable=False, no_sample="no gradient by design")
+def stop_gradient(input):  # noqa: A002 - TF's argument name
+    """Returns `input`, but blocks gradients: tapes do not record it."""
+    return input
+
+
+def zeros(shape, dtype=_dt.float32, name=None):
+    """A tensor of zeros with the given shape and dtype (float32 by default)."""
+    dtype = _dt.as_dtype(dtype)
+    return make(np.zeros(as_int_tuple(shape), dtype._np)[()], dtype)
+
+
+def ones(shape, dtype=_dt.float32, name=None):
+    """A tensor of ones with the given shape and dtype (float32 by default)."""
+    dtype = _dt.as_dtype(dtype)
+    return make(np.ones(as_int_tuple(shape), dtype._np)[()], dtype)
+
+
+def fill(dims, value, name=None):
+    """A tensor of shape `dims` filled with `value` (differentiable in `value`)."""
+    value = convert_to_tensor(value)
+    if value.ndim != 0:
+        raise InvalidArgumentError(
+            None, None, f"value must be a scalar, got a tensor of shape {value.shape} [Op:Fill]"
+        )
+    return _broadcast_to(value, shape=as_int_tuple(dims))
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):
+    """An identity matrix (or a batch of them)."""
+    dtype = _dt.as_dtype(dtype)
+    num_columns = num_rows if num_columns is None else num_columns
+    matrix = np.eye(int(num_rows), int(num_columns), dtype=dtype._np)
+    if batch_shape is not None:
+        matrix = np.broadcast_to(matrix, as_int_tuple(batch_shape) + matrix.shape).copy()
+    return make(matrix, dtype)
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
+    """Numbers from `start` up to (not including) `limit` in steps of `delta`.
+
+    With one argument it counts from 0. The dtype is int32 for Python ints,
+    float32 when any argument is a float, unless `dtype` is given.
+
+    Raises:
+      InvalidArgumentError: if `delta` is 0 or points away from `limit`.
+    """
+    if limit is None:
+        start, limit = 0, start
+    args = [start, limit, delta]
+    values = [convert_to_tensor(a) if not isinstance(a, EagerTensor) else a for a in args]
+    if dtype is None:
+        order = [_dt.int32, _dt.int64, _dt.float16, _dt.float32, _dt.float64]
+        inferred = builtins.max((v._dtype for v in values), key=lambda d: order.index(d) if d in order else 0)
+    else:
+        inferred = _dt.as_dtype(dtype)
+    s, lim, d = (v._value.item() for v in values)
+    if d == 0:
+        raise InvalidArgumentError(None, None, f"Requires delta != 0: {d} [Op:Range]")
+    if (d > 0 and s > lim) or (d < 0 and s < lim):
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Requires start <= limit when delta > 0: {s}/{lim} [Op:Range]"
+            if d > 0
+            else f"Requires start >= limit when delta < 0: {s}/{lim} [Op:Range]",
+        )
+    return make(np.arange(s, lim, d).astype(inferred._np), inferred)
+
+
+def linspace(start, stop, num, name=None, axis=0):
+    """`num` evenly spaced values from `start` to `stop` inclusive (differentiable in both)."""
+    from .math_ops import cast
+
+    start = convert_to_tensor(start)
+    stop = convert_to_tensor(stop, dtype=start._dtype)
+    num = int(convert_to_tensor(num)._value)
+    if num <= 0:
+        raise InvalidArgumentError(None, None, f"Requires num > 0: {num} [Op:LinSpace]")
+    steps = np.arange(num) / builtins.max(num - 1, 1)
+    shape = (num,) + (1,) * start.ndim
+    fraction = constant(steps.reshape(shape), dtype=start._dtype)
+    out = start + (stop - start) * fraction
+    if num > 1:
+        # The last value is `stop` exactly, as TF's kernel writes it.
+        out = concat([out[:-1], expand_dims(stop, 0) + 0 * out[-1:]], 0)
+    if axis != 0:
+        out = transpose(out, _move_first_perm(out.ndim, normalize_axis(axis, out.ndim, "LinSpace")))
+    return out if out._dtype is start._dtype else cast(out, start._dtype)
+
+
+def _move_first_perm(ndim: int, axis: int) -> tuple:
+    perm = list(builtins.range(1, ndim))
+    perm.insert(axis, 0)
+    return tuple(perm)
+
+
+def shape(input, out_type=_dt.int32, name=None):  # noqa: A002 - TF's argument name
+    """The shape of `input` as a 1-D integer tensor."""
+    out_type = _dt.as_dtype(out_type)
+    return make(np.asarray(np.shape(_value_of(input)), dtype=out_type._np), out_type)
+
+
+def size(input, out_type=_dt.int32, name=None):  # noqa: A002 - TF's argument name
+    """The number of elements of `input` as a scalar integer tensor."""
+    out_type = _dt.as_dtype(out_type)
+    return make(out_type._np.type(np.size(_value_of(input))), out_type)
+
+
+def rank(input, name=None):  # noqa: A002 - TF's argument name
+    """The rank of `input` as a scalar int32 tensor."""
+    return make(np.int32(np.ndim(_value_of(input))), _dt.int32)
+
+
+def _value_of(x):
+    return convert_to_tensor(x)._value
+

@@ -1,0 +1,720 @@
+"""Elementwise math: arithmetic, powers, exponentials, trigonometry, comparisons.
+
+Each op: its NumPy forward, its VJP (`g` is the incoming gradient, `out` the
+forward result) and its JVP right below, then its test recipe in `sample=`.
+Gradients of complex ops follow TensorFlow: the conjugate of the holomorphic
+derivative times `g` (so d|z|^2 at 1+2j is 2+4j).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..errors import InvalidArgumentError
+from ..registry import op
+from ..tensor import EagerTensor, convert_to_tensor
+from .samples import binary, cases, unary
+
+NUMERIC = _dt.NUMERIC
+INEXACT = _dt.INEXACT
+FLOATING = _dt.FLOATING
+REAL = _dt.REAL
+
+
+def conj(x, name=None):
+    """Complex conjugate; returns real tensors unchanged (as `tf.math.conj` does)."""
+    x = convert_to_tensor(x)
+    return _conj(x) if x._dtype.is_complex else x
+
+
+# -- arithmetic ----------------------------------------------------------------------------
+
+
+@op("AddV2", broadcasting=True, dtypes=NUMERIC, sample=binary())
+def add(x, y):
+    """Returns x + y elementwise, with broadcasting."""
+    return np.add(x, y)
+
+
+@add.vjp
+def _add_vjp(g, out, x, y):
+    return g, g
+
+
+@add.jvp
+def _add_jvp(t, out, x, y):
+    return t[0] + t[1]
+
+
+@op("Sub", broadcasting=True, dtypes=NUMERIC, sample=binary())
+def subtract(x, y):
+    """Returns x - y elementwise, with broadcasting."""
+    return np.subtract(x, y)
+
+
+@subtract.vjp
+def _subtract_vjp(g, out, x, y):
+    return g, -g
+
+
+@subtract.jvp
+def _subtract_jvp(t, out, x, y):
+    return t[0] - t[1]
+
+
+@op("Mul", broadcasting=True, dtypes=NUMERIC, sample=binary())
+def multiply(x, y):
+    """Returns x * y elementwise, with broadcasting."""
+    return np.multiply(x, y)
+
+
+@multiply.vjp
+def _multiply_vjp(g, out, x, y):
+    return g * conj(y), conj(x) * g
+
+
+@multiply.jvp
+def _multiply_jvp(t, out, x, y):
+    return t[0] * y + x * t[1]
+
+
+@op("RealDiv", broadcasting=True, dtypes=INEXACT, sample=binary(avoid2=(0.0,), low2=0.5))
+def realdiv(x, y):
+    """Returns x / y elementwise for floating or complex tensors."""
+    return np.divide(x, y)
+
+
+@realdiv.vjp
+def _realdiv_vjp(g, out, x, y):
+    # d/dx = 1/y, d/dy = -x/y^2 (written as TF does, (-x / y) / y).
+    return g / conj(y), g * conj(-x / y / y)
+
+
+@realdiv.jvp
+def _realdiv_jvp(t, out, x, y):
+    return (t[0] - out * t[1]) / y
+
+
+_TRUEDIV_TARGET = {
+    _dt.int8: _dt.float32,
+    _dt.int16: _dt.float32,
+    _dt.uint8: _dt.float32,
+    _dt.uint16: _dt.float32,
+    _dt.int32: _dt.float64,
+    _dt.int64: _dt.float64,
+    _dt.uint32: _dt.float64,
+    _dt.uint64: _dt.float64,
+}
+
+
+def truediv(x, y, name=None):
+    """Divides x / y elementwise, casting integers to floats first (TF's `/`).
+
+    int8/int16/uint8/uint16 become float32 and wider integers float64, as in
+    TensorFlow; bool is not allowed.
+
+    >>> tf.constant(1) / tf.constant(2)
+    <tf.Tensor: shape=(), dtype=float64, numpy=0.5>
+    """
+    if type(x) is not EagerTensor:
+        x = convert_to_tensor(x, dtype_hint=getattr(y, "dtype", None))
+    target = _TRUEDIV_TARGET.get(x._dtype)
+    if target is not None:
+        if type(y) is not EagerTensor:
+            y = convert_to_tensor(y, dtype=x._dtype)
+        if y._dtype is not x._dtype:
+            raise TypeError(
+                f"`x` and `y` must have the same dtype, got {x._dtype!r} != {y._dtype!r}."
+            )
+        x, y = cast(x, target), cast(y, target)
+    elif x._dtype is _dt.bool:
+        raise TypeError("Invalid dtype tf.bool in __truediv__")
+    return realdiv.binary(x, y)
+
+
+def divide(x, y, name=None):
+    """Computes Python style division of x by y (`truediv`)."""
+    return truediv(x, y)
+
+
+@op("Neg", dtypes=NUMERIC - {_dt.uint8, _dt.uint16, _dt.uint32, _dt.uint64}, sample=unary())
+def negative(x):
+    """Returns -x elementwise."""
+    return np.negative(x)
+
+
+@negative.vjp
+def _negative_vjp(g, out, x):
+    return -g
+
+
+@negative.jvp
+def _negative_jvp(t, out, x):
+    return -t[0]
+
+
+@op("FloorDiv", broadcasting=True, dtypes=REAL, differentiable=False, no_sample="integer-valued")
+def floordiv(x, y):
+    """Returns floor(x / y) elementwise (Python's `//`). Not differentiable, as in TF."""
+    _check_int_divisor(y)
+    return np.floor_divide(x, y)
+
+
+@op("FloorMod", broadcasting=True, dtypes=REAL, sample=binary(low2=0.5, high2=2.0))
+def floormod(x, y):
+    """Returns x - floor(x / y) * y elementwise (Python's `%`)."""
+    _check_int_divisor(y)
+    return np.mod(x, y)
+
+
+@floormod.vjp
+def _floormod_vjp(g, out, x, y):
+    # d/dx = 1, d/dy = -floor(x / y)
+    return g, -g * floordiv(x, y)
+
+
+@floormod.jvp
+def _floormod_jvp(t, out, x, y):
+    return t[0] - t[1] * floordiv(x, y)
+
+
+def _check_int_divisor(y) -> None:
+    if np.asarray(y).dtype.kind in "iu" and np.any(np.asarray(y) == 0):
+        raise InvalidArgumentError(None, None, "Integer division by zero")
+
+
+@op("Abs", dtypes=REAL, sample=unary(avoid=(0.0,)))
+def _abs(x):
+    return np.abs(x)
+
+
+@_abs.vjp
+def _abs_vjp(g, out, x):
+    # TF's convention: d|x|/dx = sign(x), so 0 at x = 0.
+    return g * sign(x)
+
+
+@_abs.jvp
+def _abs_jvp(t, out, x):
+    return t[0] * sign(x)
+
+
+@op("ComplexAbs", dtypes=_dt.COMPLEX, no_sample="checked through complex tests")
+def _complex_abs(x):
+    return np.abs(x)
+
+
+@_complex_abs.vjp
+def _complex_abs_vjp(g, out, x):
+    # d|z| = Re(conj(z) dz) / |z|, so the cotangent is g * z / |z| (0 at z = 0).
+    return complex(g, zeros_like(g)) * _sign(x)
+
+
+@_complex_abs.jvp
+def _complex_abs_jvp(t, out, x):
+    return real(conj(_sign(x)) * t[0])
+
+
+def abs(x, name=None):  # noqa: A001 - TF's public name
+    """The absolute value elementwise; complex inputs give their real magnitude."""
+    x = convert_to_tensor(x)
+    return _complex_abs(x) if x._dtype.is_complex else _abs(x)
+
+
+@op("Sign", dtypes=NUMERIC, sample=unary(avoid=(0.0,)))
+def _sign(x):
+    if np.iscomplexobj(x):
+        mag = np.abs(x)
+        return np.where(mag == 0, 0, x / np.where(mag == 0, 1, mag)).astype(x.dtype)
+    return np.sign(x)
+
+
+@_sign.vjp
+def _sign_vjp(g, out, x):
+    return zeros_like(g)  # TF: a zero gradient, not None
+
+
+@_sign.jvp
+def _sign_jvp(t, out, x):
+    return t[0] * 0
+
+
+def sign(x, name=None):
+    """-1, 0 or 1 elementwise (x/|x| for complex). Its gradient is zero, as in TF."""
+    return _sign(x)
+
+
+@op("Reciprocal", dtypes=INEXACT, sample=unary(0.5, 2.0))
+def reciprocal(x):
+    """Returns 1 / x elementwise."""
+    return np.reciprocal(x)
+
+
+@reciprocal.vjp
+def _reciprocal_vjp(g, out, x):
+    return -g * conj(out * out)
+
+
+@reciprocal.jvp
+def _reciprocal_jvp(t, out, x):
+    return -t[0] * out * out
+
+
+@op("Square", dtypes=NUMERIC, sample=unary())
+def square(x):
+    """Returns x * x elementwise."""
+    return np.square(x)
+
+
+@square.vjp
+def _square_vjp(g, out, x):
+    return g * (2 * conj(x))
+
+
+@square.jvp
+def _square_jvp(t, out, x):
+    return t[0] * (2 * x)
+
+
+@op("Sqrt", dtypes=INEXACT, sample=unary(0.1, 2.0))
+def sqrt(x):
+    """Returns the square root elementwise."""
+    return np.sqrt(x)
+
+
+@sqrt.vjp
+def _sqrt_vjp(g, out, x):
+    # d/dx = 0.5 / sqrt(x): infinite at x = 0, as in TF.
+    return g * 0.5 / conj(out)
+
+
+@sqrt.jvp
+def _sqrt_jvp(t, out, x):
+    return t[0] * 0.5 / out
+
+
+@op("Rsqrt", dtypes=INEXACT, sample=unary(0.1, 2.0))
+def rsqrt(x):
+    """Returns 1 / sqrt(x) elementwise."""
+    return np.reciprocal(np.sqrt(x))
+
+
+@rsqrt.vjp
+def _rsqrt_vjp(g, out, x):
+    # d/dx = -0.5 * x^(-3/2) = -0.5 * out^3
+    return g * conj(-0.5 * out * out * out)
+
+
+@rsqrt.jvp
+def _rsqrt_jvp(t, out, x):
+    return t[0] * (-0.5 * out * out * out)
+
+
+@op(
+    "Pow",
+    broadcasting=True,
+    dtypes=NUMERIC,
+    sample=binary(0.2, 2.0, -2.0, 2.0),
+)
+def pow(x, y):  # noqa: A001 - TF's public name
+    """Returns x ** y elementwise."""
+    return np.power(x, y)
+
+
+@pow.vjp
+def _pow_vjp(g, out, x, y):
+    # d/dx = y * x^(y-1); d/dy = x^y * log(x), taken as 0 where x <= 0 (TF's choice:
+    # there is no real log there, and the real pow is only defined for integer y).
+    gx = g * conj(y * pow(x, y - 1))
+    if x._dtype.is_complex:
+        mask = not_equal(x, 0)
+    else:
+        mask = greater(x, 0)
+    safe_x = where_v2(mask, x, ones_like(x))
+    log_x = where_v2(mask, log(safe_x), zeros_like(x))
+    return gx, g * conj(out * log_x)
+
+
+@pow.jvp
+def _pow_jvp(t, out, x, y):
+    mask = greater(x, 0) if not x._dtype.is_complex else not_equal(x, 0)
+    log_x = where_v2(mask, log(where_v2(mask, x, ones_like(x))), zeros_like(x))
+    return t[0] * y * pow(x, y - 1) + t[1] * out * log_x
+
+
+@op("Maximum", broadcasting=True, dtypes=REAL, sample=binary())
+def maximum(x, y):
+    """Returns max(x, y) elementwise. At ties the gradient goes to x, as in TF."""
+    return np.maximum(x, y)
+
+
+@maximum.vjp
+def _maximum_vjp(g, out, x, y):
+    mask = greater_equal(x, y)
+    zeros = zeros_like(g)
+    return where_v2(mask, g, zeros), where_v2(mask, zeros, g)
+
+
+@maximum.jvp
+def _maximum_jvp(t, out, x, y):
+    return where_v2(greater_equal(x, y), t[0], t[1])
+
+
+@op("Minimum", broadcasting=True, dtypes=REAL, sample=binary())
+def minimum(x, y):
+    """Returns min(x, y) elementwise. At ties the gradient goes to x, as in TF."""
+    return np.minimum(x, y)
+
+
+@minimum.vjp
+def _minimum_vjp(g, out, x, y):
+    mask = less_equal(x, y)
+    zeros = zeros_like(g)
+    return where_v2(mask, g, zeros), where_v2(mask, zeros, g)
+
+
+@minimum.jvp
+def _minimum_jvp(t, out, x, y):
+    return where_v2(less_equal(x, y), t[0], t[1])
+
+
+# -- exponentials and logarithms -----------------------------------------------------------
+
+
+@op("Exp", dtypes=INEXACT, sample=unary())
+def exp(x):
+    """Returns e ** x elementwise."""
+    return np.exp(x)
+
+
+@exp.vjp
+def _exp_vjp(g, out, x):
+    return g * conj(out)
+
+
+@exp.jvp
+def _exp_jvp(t, out, x):
+    return t[0] * out
+
+
+@op("Log", dtypes=INEXACT, sample=unary(0.1, 3.0))
+def log(x):
+    """Returns the natural logarithm elementwise."""
+    return np.log(x)
+
+
+@log.vjp
+def _log_vjp(g, out, x):
+    return g * reciprocal(conj(x))
+
+
+@log.jvp
+def _log_jvp(t, out, x):
+    return t[0] / x
+
+
+# -- trigonometric and hyperbolic ----------------------------------------------------------
+
+
+@op("Sin", dtypes=INEXACT, sample=unary())
+def sin(x):
+    """Returns sin(x) elementwise."""
+    return np.sin(x)
+
+
+@sin.vjp
+def _sin_vjp(g, out, x):
+    return g * cos(conj(x))
+
+
+@sin.jvp
+def _sin_jvp(t, out, x):
+    return t[0] * cos(x)
+
+
+@op("Cos", dtypes=INEXACT, sample=unary())
+def cos(x):
+    """Returns cos(x) elementwise."""
+    return np.cos(x)
+
+
+@cos.vjp
+def _cos_vjp(g, out, x):
+    return -g * sin(conj(x))
+
+
+@cos.jvp
+def _cos_jvp(t, out, x):
+    return -t[0] * sin(x)
+
+
+@op("Tanh", dtypes=INEXACT, sample=unary())
+def tanh(x):
+    """Returns tanh(x) elementwise."""
+    return np.tanh(x)
+
+
+@tanh.vjp
+def _tanh_vjp(g, out, x):
+    # d/dx = 1 - tanh(x)^2, from the saved output.
+    out = conj(out)
+    return g * (1 - out * out)
+
+
+@tanh.jvp
+def _tanh_jvp(t, out, x):
+    return t[0] * (1 - out * out)
+
+
+# -- complex parts -------------------------------------------------------------------------
+
+
+@op("Conj", dtypes=_dt.COMPLEX, no_sample="linear; checked by complex tests")
+def _conj(x):
+    return np.conj(x)
+
+
+@_conj.vjp
+def _conj_vjp(g, out, x):
+    return _conj(g)
+
+
+@_conj.jvp
+def _conj_jvp(t, out, x):
+    return _conj(t[0])
+
+
+@op("Real", dtypes=_dt.COMPLEX, no_sample="checked by complex tests")
+def _real(x):
+    return np.real(x).copy()
+
+
+@_real.vjp
+def _real_vjp(g, out, x):
+    return complex(g, zeros_like(g))
+
+
+@_real.jvp
+def _real_jvp(t, out, x):
+    return _real(t[0])
+
+
+def real(x, name=None):
+    """The real part; real tensors are returned unchanged."""
+    x = convert_to_tensor(x)
+    return _real(x) if x._dtype.is_complex else x
+
+
+@op("Complex", broadcasting=True, dtypes=FLOATING - {_dt.float16}, no_sample="complex output")
+def complex(real, imag):  # noqa: A001 - TF's public name
+    """Builds complex numbers real + imag * 1j (float32 -> complex64, float64 -> complex128)."""
+    return np.asarray(real + 1j * imag, dtype=np.result_type(real, np.complex64))
+
+
+@complex.vjp
+def _complex_vjp(g, out, real, imag):
+    return _real(g), _imag(g)
+
+
+@complex.jvp
+def _complex_jvp(t, out, real, imag):
+    return complex(t[0], t[1])
+
+
+@op("Imag", dtypes=_dt.COMPLEX, no_sample="checked by complex tests")
+def _imag(x):
+    return np.imag(x).copy()
+
+
+@_imag.vjp
+def _imag_vjp(g, out, x):
+    # d(imag z) pulls back to 1j * g, conjugated by TF's convention: 0 + 1j*g.
+    return complex(zeros_like(g), g)
+
+
+@_imag.jvp
+def _imag_jvp(t, out, x):
+    return _imag(t[0])
+
+
+def imag(x, name=None):
+    """The imaginary part; zeros for real tensors."""
+    x = convert_to_tensor(x)
+    return _imag(x) if x._dtype.is_complex else zeros_like(x)
+
+
+# -- comparisons and logic (not differentiable) ----------------------------------------------
+
+
+def _comparison(type_name: str, fn, doc: str, dtypes=REAL):
+    def forward(x, y):
+        return fn(x, y)
+
+    forward.__name__ = fn.__name__
+    forward.__doc__ = doc
+    return op(
+        type_name, broadcasting=True, dtypes=dtypes, differentiable=False, no_sample="boolean output"
+    )(forward)
+
+
+equal = _comparison("Equal", np.equal, "Returns the truth value of x == y elementwise.", _dt.ANY)
+not_equal = _comparison("NotEqual", np.not_equal, "Returns the truth value of x != y.", _dt.ANY)
+less = _comparison("Less", np.less, "Returns the truth value of x < y elementwise.")
+less_equal = _comparison("LessEqual", np.less_equal, "Returns the truth value of x <= y.")
+greater = _comparison("Greater", np.greater, "Returns the truth value of x > y elementwise.")
+greater_equal = _comparison("GreaterEqual", np.greater_equal, "Returns the truth value of x >= y.")
+_BOOL = frozenset((_dt.bool,))
+logical_and = _comparison("LogicalAnd", np.logical_and, "Logical AND elementwise.", _BOOL)
+logical_or = _comparison("LogicalOr", np.logical_or, "Logical OR elementwise.", _BOOL)
+
+
+def logical_xor(x, y, name=None):
+    """Logical XOR elementwise: (x | y) & ~(x & y), as TF composes it."""
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)))
+
+
+@op("LogicalNot", dtypes=_BOOL, differentiable=False, no_sample="boolean output")
+def logical_not(x):
+    """Logical NOT elementwise."""
+    return np.logical_not(x)
+
+
+# -- selection and casting -----------------------------------------------------------------
+
+
+@op(
+    "SelectV2",
+    broadcasting=True,
+    same_dtype=(1, 2),
+    sample=cases(
+        ([np.array([True, False, True]), (3,), (3,)], {}),
+        ([np.array([[True], [False]]), (2, 3), ()], {}),
+    ),
+)
+def where_v2(condition, x, y):
+    """Elementwise `x` where `condition` is True, else `y` (broadcasting all three).
+
+    The unselected branch receives a zero gradient, as in TensorFlow.
+    """
+    if np.asarray(condition).dtype != np.bool_:
+        raise InvalidArgumentError(
+            None, None, "condition must be a bool tensor [Op:SelectV2]"
+        )
+    return np.where(condition, x, y)
+
+
+@where_v2.vjp
+def _where_vjp(g, out, condition, x, y):
+    zeros = zeros_like(g)
+    return None, where_v2(condition, g, zeros), where_v2(condition, zeros, g)
+
+
+@where_v2.jvp
+def _where_jvp(t, out, condition, x, y):
+    return where_v2(condition, t[1], t[2])
+
+
+@op("Cast", dtypes=_dt.ANY, sample=cases(([(3,)], {"DstT": _dt.float64})))
+def _cast(x, *, DstT):  # noqa: N803 - TF's attr name
+    if not DstT.is_complex and np.iscomplexobj(x):
+        x = np.real(x)  # TF keeps the real part
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.asarray(x).astype(DstT._np)
+
+
+@_cast.vjp
+def _cast_vjp(g, out, x, *, DstT):
+    # Gradients pass between floating/complex types only (TF's _CastGrad).
+    if x._dtype in INEXACT and DstT in INEXACT:
+        return cast(g, x._dtype)
+    return None
+
+
+@_cast.jvp
+def _cast_jvp(t, out, x, *, DstT):
+    return cast(t[0], DstT)
+
+
+def cast(x, dtype, name=None):
+    """Casts `x` to `dtype`. Floats cast to integers truncate toward zero; complex
+    to real keeps the real part, as in TensorFlow.
+
+    >>> tf.cast(tf.constant(1.7), tf.int32)
+    <tf.Tensor: shape=(), dtype=int32, numpy=1>
+    """
+    dtype = _dt.as_dtype(dtype)
+    x = convert_to_tensor(x)
+    if x._dtype is dtype:
+        return x
+    return _cast(x, DstT=dtype)
+
+
+# -- creation helpers used by rules --------------------------------------------------------
+
+
+@op("ZerosLike", dtypes=_dt.ANY, differentiable=False, no_sample="constant output")
+def _zeros_like(x):
+    return np.zeros_like(x)
+
+
+@op("OnesLike", dtypes=_dt.ANY, differentiable=False, no_sample="constant output")
+def _ones_like(x):
+    return np.ones_like(x)
+
+
+def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TF's argument name
+    """A tensor of zeros with the shape (and by default the dtype) of `input`."""
+    t = _zeros_like(input)
+    return t if dtype is None else cast(t, dtype)
+
+
+def ones_like(input, dtype=None, name=None):  # noqa: A002 - TF's argument name
+    """A tensor of ones with the shape (and by default the dtype) of `input`."""
+    t = _ones_like(input)
+    return t if dtype is None else cast(t, dtype)
+
+
+__all__ = [
+    "abs",
+    "add",
+    "cast",
+    "complex",
+    "conj",
+    "cos",
+    "divide",
+    "equal",
+    "exp",
+    "floordiv",
+    "floormod",
+    "greater",
+    "greater_equal",
+    "imag",
+    "less",
+    "less_equal",
+    "log",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "maximum",
+    "minimum",
+    "multiply",
+    "negative",
+    "not_equal",
+    "ones_like",
+    "pow",
+    "real",
+    "realdiv",
+    "reciprocal",
+    "rsqrt",
+    "sign",
+    "sin",
+    "sqrt",
+    "square",
+    "subtract",
+    "tanh",
+    "truediv",
+    "where_v2",
+    "zeros_like",
+]

@@ -1,0 +1,287 @@
+"""Reductions (sum, mean, max, min, prod) and scans (cumsum, cumprod).
+
+Each reduction op takes normalised `axes` (a sorted tuple of non-negative
+ints) and `keepdims`; the public `reduce_*` functions normalise TF's `axis`.
+Scans use a negative `axis`, which stays valid when a cotangent carries
+leading batch dimensions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..errors import InvalidArgumentError
+from ..registry import op
+from ..tensor import convert_to_tensor
+from ._util import normalize_axes, normalize_axis
+from .array_ops import _broadcast_to, _reshape, _transpose
+from .math_ops import cast, conj, equal
+from .samples import Uniform, cases, reduction
+
+NUMERIC = _dt.NUMERIC
+
+
+def _kept_shape(shape: tuple, axes: tuple) -> tuple:
+    return tuple(1 if i in axes else d for i, d in enumerate(shape))
+
+
+def _unreduce(g, x, axes: tuple, keepdims: bool):
+    """Broadcasts a reduced cotangent `g` (maybe batched) back to `batch + x.shape`."""
+    xshape = np.shape(x._value)
+    gshape = np.shape(g._value)
+    out_ndim = len(xshape) if keepdims else len(xshape) - len(axes)
+    batch = gshape[: len(gshape) - out_ndim]
+    return _broadcast_to(
+        _reshape(g, shape=batch + _kept_shape(xshape, axes)), shape=batch + xshape
+    )
+
+
+def _reduction_wrapper(reduce_op, docstring: str):
+    def reduce_fn(input_tensor, axis=None, keepdims=False, name=None):
+        x = convert_to_tensor(input_tensor)
+        axes = normalize_axes(axis, x.ndim, reduce_op.type)
+        return reduce_op(x, axes=axes, keepdims=bool(keepdims))
+
+    reduce_fn.__doc__ = docstring
+    return reduce_fn
+
+
+@op("Sum", dtypes=NUMERIC, sample=reduction())
+def _sum(input_tensor, *, axes, keepdims=False):
+    return np.sum(input_tensor, axis=axes, keepdims=keepdims, dtype=np.result_type(input_tensor))
+
+
+@_sum.vjp
+def _sum_vjp(g, out, input_tensor, *, axes, keepdims=False):
+    return _unreduce(g, input_tensor, axes, keepdims)
+
+
+@_sum.jvp
+def _sum_jvp(t, out, input_tensor, *, axes, keepdims=False):
+    b = np.ndim(t[0]._value) - np.ndim(input_tensor._value)
+    return _sum(t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+
+
+reduce_sum = _reduction_wrapper(
+    _sum,
+    """Sums elements across `axis` (all axes when None).
+
+    Args:
+      input_tensor: the tensor to reduce (numeric).
+      axis: None, an int or a list of ints (negative counts from the end).
+      keepdims: keep reduced dimensions with length 1.
+      name: ignored.
+
+    Returns:
+      The reduced tensor, with the input's dtype.
+
+    Raises:
+      InvalidArgumentError: for an axis out of range.
+
+    >>> tf.reduce_sum(tf.ones((2, 2)))
+    <tf.Tensor: shape=(), dtype=float32, numpy=4.0>
+    """,
+)
+
+
+@op("Mean", dtypes=NUMERIC, sample=reduction())
+def _mean(input_tensor, *, axes, keepdims=False):
+    x = np.asarray(input_tensor)
+    if x.dtype.kind in "iu":
+        # TF divides integer sums with C++ truncation toward zero.
+        total = np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+        count = max(int(np.prod([x.shape[a] for a in axes], dtype=np.int64)), 1)
+        return (np.sign(total) * (np.abs(total) // count)).astype(x.dtype)
+    return np.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+
+
+@_mean.vjp
+def _mean_vjp(g, out, input_tensor, *, axes, keepdims=False):
+    count = int(np.prod([np.shape(input_tensor._value)[a] for a in axes], dtype=np.int64))
+    return _unreduce(g, input_tensor, axes, keepdims) / max(count, 1)
+
+
+@_mean.jvp
+def _mean_jvp(t, out, input_tensor, *, axes, keepdims=False):
+    b = np.ndim(t[0]._value) - np.ndim(input_tensor._value)
+    return _mean(t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+
+
+reduce_mean = _reduction_wrapper(
+    _mean,
+    """Averages elements across `axis`. Integer inputs give a truncated integer mean, as in TF.""",
+)
+
+
+def _extreme(fn, init):
+    def forward(input_tensor, *, axes, keepdims=False):
+        x = np.asarray(input_tensor)
+        if x.size == 0:
+            info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
+            initial = (-np.inf if init < 0 else np.inf) if x.dtype.kind == "f" else (
+                info.min if init < 0 else info.max
+            )
+            return fn(x, axis=axes, keepdims=keepdims, initial=initial)
+        return fn(x, axis=axes, keepdims=keepdims)
+
+    return forward
+
+
+def _extreme_vjp(g, out, input_tensor, *, axes, keepdims=False):
+    # Ties share the gradient equally (TF's _MinOrMaxGrad).
+    x = input_tensor
+    y = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
+    indicators = cast(equal(y, x), g._dtype)
+    num_selected = _sum(indicators, axes=axes, keepdims=True)
+    return indicators / num_selected * _unreduce(g, x, axes, keepdims)
+
+
+def _extreme_jvp(t, out, input_tensor, *, axes, keepdims=False):
+    x = input_tensor
+    y = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
+    indicators = cast(equal(y, x), t[0]._dtype)
+    weights = indicators / _sum(indicators, axes=axes, keepdims=True)
+    b = np.ndim(t[0]._value) - np.ndim(x._value)
+    return _sum(weights * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+
+
+_max = op("Max", dtypes=_dt.REAL, sample=reduction())(_extreme(np.max, -1))
+_max.vjp(_extreme_vjp)
+_max.jvp(_extreme_jvp)
+_min = op("Min", dtypes=_dt.REAL, sample=reduction())(_extreme(np.min, 1))
+_min.vjp(_extreme_vjp)
+_min.jvp(_extreme_jvp)
+
+reduce_max = _reduction_wrapper(
+    _max, """Maximum across `axis`. Tied maxima share the gradient equally, as in TF."""
+)
+reduce_min = _reduction_wrapper(
+    _min, """Minimum across `axis`. Tied minima share the gradient equally, as in TF."""
+)
+
+
+@op("Prod", dtypes=NUMERIC, sample=reduction(0.5, 1.5))
+def _prod(input_tensor, *, axes, keepdims=False):
+    return np.prod(input_tensor, axis=axes, keepdims=keepdims, dtype=np.result_type(input_tensor))
+
+
+@_prod.vjp
+def _prod_vjp(g, out, input_tensor, *, axes, keepdims=False):
+    # d(prod)/dx_i = product of the others, from exclusive cumprods in both
+    # directions, so zeros in the input are handled exactly (TF's _ProdGrad).
+    x = input_tensor
+    shape = np.shape(x._value)
+    others = tuple(i for i in range(len(shape)) if i not in axes)
+    perm = others + axes
+    n_other = int(np.prod([shape[i] for i in others], dtype=np.int64))
+    n_red = int(np.prod([shape[i] for i in axes], dtype=np.int64))
+    flat = _reshape(_transpose(x, perm=perm), shape=(n_other, n_red))
+    left = _cumprod(flat, axis=-1, exclusive=True, reverse=False)
+    right = _cumprod(flat, axis=-1, exclusive=True, reverse=True)
+    permuted_shape = tuple(shape[i] for i in perm)
+    y = _transpose(_reshape(left * right, shape=permuted_shape), perm=tuple(np.argsort(perm)))
+    return _unreduce(g, x, axes, keepdims) * conj(y)
+
+
+@_prod.jvp
+def _prod_jvp(t, out, input_tensor, *, axes, keepdims=False):
+    # Linearise through the VJP: <d prod, t> with the product of the others.
+    ones = _reshape(out * 0 + 1, shape=np.shape(out._value))
+    others = _prod_vjp(ones, out, input_tensor, axes=axes, keepdims=keepdims)
+    b = np.ndim(t[0]._value) - np.ndim(input_tensor._value)
+    return _sum(others * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+
+
+reduce_prod = _reduction_wrapper(
+    _prod, """Product across `axis`. The gradient is exact even where inputs are zero."""
+)
+
+
+# -- scans -------------------------------------------------------------------------------------
+
+
+def _scan_forward(fn, identity):
+    def forward(x, *, axis, exclusive=False, reverse=False):
+        x = np.asarray(x)
+        if reverse:
+            x = np.flip(x, axis)
+        out = fn(x, axis=axis, dtype=x.dtype)
+        if exclusive:
+            out = np.roll(out, 1, axis)
+            index = [slice(None)] * x.ndim
+            index[axis] = 0
+            out[tuple(index)] = identity
+        return np.flip(out, axis) if reverse else out
+
+    return forward
+
+
+_SCAN_SAMPLE = cases(
+    ([(4,)], {"axis": -1}),
+    ([(2, 3)], {"axis": -2, "exclusive": True}),
+    ([(2, 3)], {"axis": -1, "reverse": True}),
+    ([(2, 3)], {"axis": -1, "exclusive": True, "reverse": True}),
+)
+_cumsum = op("Cumsum", dtypes=NUMERIC, sample=_SCAN_SAMPLE)(_scan_forward(np.cumsum, 0))
+
+
+@_cumsum.vjp
+def _cumsum_vjp(g, out, x, *, axis, exclusive=False, reverse=False):
+    return _cumsum(g, axis=axis, exclusive=exclusive, reverse=not reverse)
+
+
+@_cumsum.jvp
+def _cumsum_jvp(t, out, x, *, axis, exclusive=False, reverse=False):
+    return _cumsum(t[0], axis=axis, exclusive=exclusive, reverse=reverse)
+
+
+_cumprod = op(
+    "Cumprod",
+    dtypes=NUMERIC,
+    sample=cases(
+        ([Uniform((4,), 0.5, 1.5)], {"axis": -1}),
+        ([Uniform((2, 3), 0.5, 1.5)], {"axis": -2, "exclusive": True}),
+        ([Uniform((2, 3), 0.5, 1.5)], {"axis": -1, "reverse": True}),
+    ),
+)(_scan_forward(np.cumprod, 1))
+
+
+@_cumprod.vjp
+def _cumprod_vjp(g, out, x, *, axis, exclusive=False, reverse=False):
+    # TF's _CumprodGrad, including its wart: it divides by x, so it is NaN/inf
+    # where x == 0 (the reduce_prod gradient avoids this).
+    prod = _cumprod(x, axis=axis, exclusive=exclusive, reverse=reverse)
+    summed = _cumsum(prod * g, axis=axis, exclusive=exclusive, reverse=not reverse)
+    return summed / conj(x)
+
+
+@_cumprod.jvp
+def _cumprod_jvp(t, out, x, *, axis, exclusive=False, reverse=False):
+    # d cumprod = cumprod * cumsum(dx / x) along the axis (same wart at zeros).
+    return out * _cumsum(t[0] / x, axis=axis, exclusive=exclusive, reverse=reverse)
+
+
+def _scan_wrapper(scan_op, docstring: str):
+    def scan(x, axis=0, exclusive=False, reverse=False, name=None):
+        x = convert_to_tensor(x)
+        if x.ndim == 0:
+            raise InvalidArgumentError(
+                None, None, f"ScanOp: input must have rank at least 1 [Op:{scan_op.type}]"
+            )
+        axis = normalize_axis(convert_to_tensor(axis)._value, x.ndim, scan_op.type) - x.ndim
+        return scan_op(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
+
+    scan.__doc__ = docstring
+    return scan
+
+
+cumsum = _scan_wrapper(_cumsum, """Cumulative sum along `axis` (optionally exclusive/reversed).""")
+cumprod = _scan_wrapper(
+    _cumprod,
+    """Cumulative product along `axis`.
+
+    Its gradient divides by `x`, as TensorFlow's does, so it is not finite where
+    `x` is zero.
+    """,
+)

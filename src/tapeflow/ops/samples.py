@@ -1,0 +1,115 @@
+"""Test recipes that ops declare beside their rules (`sample=` in `@op`).
+
+A recipe is a callable `rng -> list[Case]`; the registry tests draw float64
+inputs from it and check every rule numerically. Building a recipe costs
+nothing at import time: arrays are drawn only when a test asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Case:
+    """One call of an op: its inputs (ndarrays) and attributes."""
+
+    inputs: list
+    attrs: dict = field(default_factory=dict)
+    # Inputs that gradient checks must not perturb (indices, masks, integer inputs).
+    fixed: tuple = ()
+
+
+@dataclass(frozen=True)
+class Uniform:
+    """A float input drawn uniformly from [low, high), kept `gap` away from `avoid`."""
+
+    shape: tuple = ()
+    low: float = -2.0
+    high: float = 2.0
+    avoid: tuple = ()
+    gap: float = 0.1
+
+    def draw(self, rng) -> np.ndarray:
+        x = rng.uniform(self.low, self.high, self.shape)
+        for point in self.avoid:
+            near = np.abs(x - point) < self.gap
+            x = np.where(near, point + np.where(x >= point, self.gap, -self.gap) * 2, x)
+        return np.asarray(x, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """An input given literally (indices, masks, special points); never perturbed."""
+
+    value: object
+
+    def draw(self, rng) -> np.ndarray:
+        return np.asarray(self.value)
+
+
+def _spec(s):
+    if isinstance(s, (Uniform, Fixed)):
+        return s
+    if isinstance(s, tuple):
+        return Uniform(s)
+    return Fixed(s)
+
+
+def cases(*variants):
+    """A recipe from explicit variants: each `(inputs, attrs)` or just `inputs`.
+
+    An input is a shape tuple (drawn from Uniform(shape)), a `Uniform`, or a
+    `Fixed` / literal value that is passed as is and never differentiated.
+    """
+    normalised = []
+    for v in variants:
+        inputs, attrs = (v, {}) if not isinstance(v[-1], dict) else (v[:-1][0], v[-1])
+        normalised.append(([_spec(s) for s in inputs], attrs))
+
+    def draw(rng) -> list:
+        out = []
+        for specs, attrs in normalised:
+            fixed = tuple(i for i, s in enumerate(specs) if isinstance(s, Fixed))
+            out.append(Case([s.draw(rng) for s in specs], dict(attrs), fixed))
+        return out
+
+    return draw
+
+
+SHAPES = ((), (3,), (2, 3))
+BROADCAST_PAIRS = (((), ()), ((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)))
+
+
+def unary(low: float = -2.0, high: float = 2.0, avoid: tuple = (), shapes=SHAPES):
+    """A recipe for an elementwise op of one input."""
+    return cases(*[([Uniform(s, low, high, avoid)], {}) for s in shapes])
+
+
+def binary(low=-2.0, high=2.0, low2=None, high2=None, avoid=(), avoid2=(), broadcast=True):
+    """A recipe for an elementwise op of two inputs (with broadcasting pairs)."""
+    low2 = low if low2 is None else low2
+    high2 = high if high2 is None else high2
+    pairs = BROADCAST_PAIRS if broadcast else tuple((s, s) for s in SHAPES)
+    return cases(
+        *[
+            ([Uniform(a, low, high, avoid), Uniform(b, low2, high2, avoid2)], {})
+            for a, b in pairs
+        ]
+    )
+
+
+def reduction(low: float = -2.0, high: float = 2.0, **extra):
+    """A recipe for a reduction op with normalised `axes` and `keepdims` attributes."""
+    variants = [
+        ((3,), {"axes": (0,)}),
+        ((), {"axes": ()}),
+        ((2, 3), {"axes": (0, 1)}),
+        ((2, 3), {"axes": (0,)}),
+        ((2, 3), {"axes": (1,), "keepdims": True}),
+        ((2, 3, 2), {"axes": (0, 2)}),
+        ((2, 3), {"axes": (0, 1), "keepdims": True}),
+    ]
+    return cases(*[([Uniform(s, low, high)], {**a, **extra}) for s, a in variants])

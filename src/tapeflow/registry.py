@@ -1,0 +1,289 @@
+"""The op registry: one `Op` per TensorFlow op type, with its forward and rules.
+
+An op is declared once, in its family module under `ops/`:
+
+    @op("Mul", broadcasting=True, sample=binary())
+    def multiply(x, y):                # ndarrays in, ndarray out
+        return np.multiply(x, y)
+
+    @multiply.vjp
+    def _multiply_vjp(g, out, x, y):   # Tensors in, Tensors out, tapeflow ops only
+        return g * conj(y), g * conj(x)
+
+The forward's parameters without defaults are the tensor inputs (a `*values`
+parameter makes the op variadic); parameters with defaults are attributes,
+passed to the forward and to both rules as keywords. Calling the Op converts
+inputs TF's way, checks dtypes, runs the forward and, only when some tape or
+accumulator is active, records it (tape.py).
+
+Rules see Tensors and return one gradient (or None) per input. For ops that
+declare `broadcasting`, the backward walk reduces each gradient to its input's
+shape; every other rule must return exactly its input's shape. Rules must be
+batch-polymorphic: `g` (and a JVP's tangents) may carry extra leading
+dimensions, which the results keep.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from . import dtypes as _dtypes
+from . import tape as _tape
+from .errors import InvalidArgumentError, OpError
+from .tensor import EagerTensor, _is_variable, convert_like, convert_to_tensor, dtype_mismatch
+from .tensor import wrap as _wrap
+
+REGISTRY: dict[str, Op] = {}
+
+
+class Op:
+    """A registered op: callable like its TensorFlow function.
+
+    Attributes:
+      type: the TF op-type name, e.g. "MatMul" (the registry key).
+      forward: the NumPy implementation.
+      vjp_rule / jvp_rule: the reverse- and forward-mode rules, or None.
+      broadcasting: the walk undoes broadcasting of the inputs.
+      dtypes: allowed dtypes of the first input (TF's attr "T"), or None.
+      same_dtype: input positions that must share the first one's dtype.
+      n_outputs: 1, or the length of the tuple the forward returns.
+      differentiable: False for ops TF registers as not differentiable.
+      sample: the test recipe (ops/samples.py), or None with a `no_sample` reason.
+    """
+
+    def __init__(
+        self,
+        type_name: str,
+        forward,
+        *,
+        broadcasting: bool = False,
+        dtypes=None,
+        same_dtype=True,
+        n_outputs: int = 1,
+        differentiable: bool = True,
+        sample=None,
+        no_sample: str | None = None,
+    ):
+        self.type = type_name
+        self.forward = forward
+        self.vjp_rule = None
+        self.jvp_rule = None
+        self.broadcasting = broadcasting
+        self.dtypes = dtypes
+        self.n_outputs = n_outputs
+        self.differentiable = differentiable
+        self.sample = sample
+        self.no_sample = no_sample
+        self.__name__ = forward.__name__
+        self.__qualname__ = forward.__qualname__
+        self.__doc__ = forward.__doc__
+        self.__module__ = forward.__module__
+        self.__wrapped__ = forward
+        params = list(inspect.signature(forward).parameters.values())
+        self.variadic = any(p.kind is p.VAR_POSITIONAL for p in params)
+        # Positional parameters without defaults are tensor inputs; keyword-only
+        # parameters and parameters with defaults are attributes.
+        inputs = [
+            p.name for p in params if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+        ]
+        attrs = [p for p in params if p.name not in inputs and p.kind is not p.VAR_POSITIONAL]
+        self.input_names = tuple(inputs)
+        self.n_inputs = None if self.variadic else len(inputs)
+        self.attr_defaults = {p.name: p.default for p in attrs if p.default is not p.empty}
+        self.required_attrs = frozenset(p.name for p in attrs if p.default is p.empty)
+        self.attr_names = tuple(p.name for p in attrs)
+        if same_dtype is True:
+            same_dtype = None if self.variadic else tuple(range(len(inputs)))
+        self.same_dtype = same_dtype or ()
+        if type_name in REGISTRY:
+            raise ValueError(f"Op type {type_name!r} is registered twice.")
+        REGISTRY[type_name] = self
+
+    # -- declaring rules ------------------------------------------------------------
+
+    def vjp(self, rule):
+        """Decorator: sets the reverse-mode rule `rule(g, out, *inputs, **attrs)`."""
+        self.vjp_rule = rule
+        return rule
+
+    def jvp(self, rule):
+        """Decorator: sets the forward-mode rule `rule(tangents, out, *inputs, **attrs)`.
+
+        `tangents` has one entry per input (None where the input has none).
+        """
+        self.jvp_rule = rule
+        return rule
+
+    # -- calling ----------------------------------------------------------------------
+
+    def __call__(self, *args, name=None, **kwargs):
+        if self.variadic:
+            return self.apply(args, self._attrs(kwargs))
+        n = self.n_inputs
+        if len(args) > n:
+            extra = args[n:]
+            if len(extra) > len(self.attr_names):
+                raise TypeError(f"{self.__name__}() takes at most {n + len(self.attr_names)} positional arguments")
+            for key, value in zip(self.attr_names, extra):
+                if key in kwargs:
+                    raise TypeError(f"{self.__name__}() got multiple values for argument '{key}'")
+                kwargs[key] = value
+            args = args[:n]
+        if len(args) < n:
+            args = list(args)
+            for key in self.input_names[len(args) :]:
+                if key not in kwargs:
+                    raise TypeError(f"{self.__name__}() missing required argument: '{key}'")
+                args.append(kwargs.pop(key))
+        return self.apply(args, self._attrs(kwargs))
+
+    def _attrs(self, kwargs: dict) -> dict:
+        if not kwargs and not self.required_attrs:
+            return self.attr_defaults
+        unknown = set(kwargs).difference(self.attr_names)
+        if unknown:
+            raise TypeError(
+                f"{self.__name__}() got an unexpected keyword argument '{sorted(unknown)[0]}'"
+            )
+        missing = self.required_attrs.difference(kwargs)
+        if missing:
+            raise TypeError(f"{self.__name__}() missing required argument: '{sorted(missing)[0]}'")
+        return {**self.attr_defaults, **kwargs}
+
+    def apply(self, args, attrs: dict):
+        """Runs the op on raw inputs (converted here) with a complete attrs dict."""
+        inputs = self.convert_inputs(args)
+        return self.run(inputs, attrs)
+
+    def convert_inputs(self, args) -> tuple:
+        """Converts raw inputs to tensors, giving Python values the shared dtype."""
+        hint = None
+        same = self.same_dtype
+        for i in same:
+            a = args[i]
+            if type(a) is EagerTensor:
+                hint = a._dtype
+                break
+            if _is_variable(a) or hasattr(a, "dtype"):
+                hint = convert_to_tensor(a)._dtype
+                break
+        inputs = []
+        for i, a in enumerate(args):
+            if type(a) is EagerTensor:
+                inputs.append(a)
+            elif hint is not None and i in same:
+                inputs.append(convert_like(a, hint, self.type))
+            else:
+                inputs.append(convert_to_tensor(a))
+        inputs = tuple(inputs)
+        if same:
+            first = inputs[same[0]]._dtype
+            for i in same[1:]:
+                if inputs[i]._dtype is not first:
+                    raise dtype_mismatch(first, inputs[i]._dtype, self.type, i)
+        if self.dtypes is not None and inputs and inputs[0]._dtype not in self.dtypes:
+            raise self.dtype_error(inputs[0]._dtype)
+        return inputs
+
+    def run(self, inputs: tuple, attrs: dict):
+        """Runs the forward on converted inputs, wraps and records the result."""
+        try:
+            result = self.forward(*[t._value for t in inputs], **attrs)
+        except OpError:
+            raise
+        except (ValueError, IndexError, TypeError, ArithmeticError) as e:
+            raise InvalidArgumentError(None, None, f"{e} [Op:{self.type}]") from None
+        if self.n_outputs == 1:
+            out = _wrap(result)
+        else:
+            out = tuple(_wrap(r) for r in result)
+        if _tape.active and self.differentiable:
+            _tape.record(self, inputs, out, attrs)
+        return out
+
+    def jvp_call(self, tangents: list, outs, inputs: tuple, attrs: dict, batch_ndim: int = 0):
+        """Runs the JVP rule; for broadcasting ops, first aligns batched tangents.
+
+        A tangent of shape `batch + input.shape` would broadcast wrongly against
+        a higher-rank operand, so it is reshaped to `batch + (1,) * k + input.shape`
+        (k = output rank - input rank): the forward-mode twin of the walk's sum_to.
+        """
+        if batch_ndim and self.broadcasting:
+            from .ops.array_ops import _reshape
+
+            out_ndim = max(t._value.ndim if hasattr(t._value, "ndim") else 0 for t in inputs)
+            aligned = []
+            for t, x in zip(tangents, inputs):
+                missing = out_ndim - len(x.shape)
+                if t is not None and missing:
+                    shape = t._value.shape
+                    t = _reshape(t, shape=shape[:batch_ndim] + (1,) * missing + shape[batch_ndim:])
+                aligned.append(t)
+            tangents = aligned
+        return self.jvp_rule(tangents, outs, *inputs, **attrs)
+
+    def dtype_error(self, dtype) -> InvalidArgumentError:
+        allowed = ", ".join(d.name for d in _dtypes.ALL if d in self.dtypes)
+        return InvalidArgumentError(
+            None,
+            None,
+            f"Value for attr 'T' of {dtype.name} is not in the list of allowed values: "
+            f"{allowed} [Op:{self.type}]",
+        )
+
+    def __repr__(self) -> str:
+        return f"<tapeflow op {self.type} ({self.__name__})>"
+
+
+_NO_ATTRS: dict = {}
+
+
+class BinaryOp(Op):
+    """An elementwise op of two inputs: the operators' fast path (`x * y`)."""
+
+    def __call__(self, x, y, name=None):
+        return self.binary(x, y)
+
+    def binary(self, x, y):
+        if type(x) is EagerTensor:
+            dtype = x._dtype
+            if type(y) is EagerTensor:
+                if y._dtype is not dtype:
+                    raise dtype_mismatch(dtype, y._dtype, self.type, 1)
+            else:
+                y = convert_like(y, dtype, self.type)
+        elif type(y) is EagerTensor:
+            dtype = y._dtype
+            x = convert_like(x, dtype, self.type)
+        else:
+            x, y = self.convert_inputs((x, y))
+            dtype = x._dtype
+        if self.dtypes is not None and dtype not in self.dtypes:
+            raise self.dtype_error(dtype)
+        try:
+            value = self.forward(x._value, y._value)
+        except (ValueError, TypeError) as e:
+            raise self.shape_error(x, y) if "broadcast" in str(e) else InvalidArgumentError(
+                None, None, f"{e} [Op:{self.type}]"
+            ) from None
+        out = _wrap(value)
+        if _tape.active and self.differentiable:
+            _tape.record(self, (x, y), out, _NO_ATTRS)
+        return out
+
+    def shape_error(self, x, y) -> InvalidArgumentError:
+        xs = ",".join(str(d) for d in x._value.shape)
+        ys = ",".join(str(d) for d in y._value.shape)
+        return InvalidArgumentError(None, None, f"Incompatible shapes: [{xs}] vs. [{ys}] [Op:{self.type}]")
+
+
+def op(type_name: str, **options):
+    """Decorator that registers a forward function as the op `type_name` (see `Op`)."""
+
+    def register(forward) -> Op:
+        params = inspect.signature(forward).parameters
+        if options.get("broadcasting") and len(params) == 2:
+            return BinaryOp(type_name, forward, **options)
+        return Op(type_name, forward, **options)
+
+    return register

@@ -1,0 +1,101 @@
+"""Recording: which tapes are active in this thread, and what they record.
+
+A tape is a list of entries in execution order plus the set of tensor ids it
+tracks (watched tensors and outputs of recorded ops). An op is recorded on a
+tape when any of its inputs is tracked there; its outputs then become tracked.
+Entries are plain tuples `(op, inputs, outputs, attrs)` shared between tapes.
+No math happens here: backprop.py walks the entries.
+
+`active` counts recording tapes over all threads, so the op hot path skips
+the thread-local lookup entirely when nothing is recording anywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class _ThreadState(threading.local):
+    def __init__(self):
+        # Recording tapes of this thread, outermost first.
+        self.tapes: list = []
+        # Forward-mode accumulators of this thread, outermost first (forward.py).
+        self.accumulators: list = []
+
+
+state = _ThreadState()
+active = 0  # recording tapes (reverse and forward) over all threads
+
+
+class Tape:
+    """The recording half of a GradientTape: entries and tracked tensor ids."""
+
+    __slots__ = ("entries", "ids", "watch_accessed_variables", "variables", "__weakref__")
+
+    def __init__(self, watch_accessed_variables: bool):
+        self.entries: list = []
+        self.ids: set = set()
+        self.watch_accessed_variables = watch_accessed_variables
+        self.variables: dict = {}  # id -> Variable, in first-watch order
+
+    def watch(self, tensor_id: int) -> None:
+        self.ids.add(tensor_id)
+
+    def watch_variable(self, variable) -> None:
+        vid = variable._id
+        self.ids.add(vid)
+        if vid not in self.variables:
+            self.variables[vid] = variable
+
+
+def push(recorder, stack: list | None = None) -> None:
+    """Makes `recorder` (a Tape, or an accumulator with its stack) see ops of this thread."""
+    global active
+    (state.tapes if stack is None else stack).append(recorder)
+    active += 1
+
+
+def pop(recorder, stack: list | None = None) -> bool:
+    """Stops `recorder` seeing ops; out of order is allowed, as in TF. True if it was active."""
+    global active
+    stack = state.tapes if stack is None else stack
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i] is recorder:
+            del stack[i]
+            active -= 1
+            return True
+    return False
+
+
+def record(op, inputs: tuple, outputs, attrs: dict) -> None:
+    """Records one executed op on every active tape that tracks one of its inputs.
+
+    `outputs` is a single Tensor, or a tuple of them for multi-output ops.
+    """
+    entry = None
+    for tape in state.tapes:
+        ids = tape.ids
+        for t in inputs:
+            if t._id in ids:
+                break
+        else:
+            continue
+        if entry is None:
+            entry = (op, inputs, outputs, attrs)
+        tape.entries.append(entry)
+        if type(outputs) is tuple:
+            for o in outputs:
+                ids.add(o._id)
+        else:
+            ids.add(outputs._id)
+    for accumulator in state.accumulators:
+        accumulator.record(op, inputs, outputs, attrs)
+
+
+def read_variable(variable) -> None:
+    """Lets each recording tape auto-watch a trainable variable that was read."""
+    if variable._trainable:
+        for tape in state.tapes:
+            if tape.watch_accessed_variables:
+                tape.watch_variable(variable)
+

@@ -1,0 +1,514 @@
+"""Eager tensors: immutable wrappers of a NumPy value, and conversion into them.
+
+A tensor holds `_value` (an ndarray, or a NumPy scalar for rank 0, which keeps
+scalar arithmetic cheap), its `DType` and an `_id` from a global counter; tapes
+key tensors by that id, never by `id()`. Operators are attached to the class
+by `ops/operators.py`, once the ops exist.
+
+Conversion follows TensorFlow: Python floats become float32, ints int32 (int64
+when they do not fit), bools bool, complex complex128; NumPy values keep their
+dtype; a requested dtype never silently truncates a Python value.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from . import tape as _tape
+from .dtypes import DType
+from .errors import InvalidArgumentError
+from .tensor_shape import TensorShape
+
+_next_id = itertools.count(1).__next__
+_from_np = _dtypes._BY_NP.__getitem__
+_np_scalar_types = (np.generic,)
+
+
+class Tensor:
+    """The base class of tensors (`tf.Tensor`); eager tensors are `EagerTensor`s."""
+
+    __slots__ = ()
+
+    # NumPy defers binary operators to us, so `np.float32(2) * t` is a Tensor.
+    __array_priority__ = 100
+
+
+class EagerTensor(Tensor):
+    """A concrete, immutable eager tensor. Create tensors with `tf.constant`."""
+
+    __slots__ = ("_value", "_dtype", "_id", "__weakref__")
+
+    def __init__(self, value, dtype=None):
+        t = convert_to_tensor(value, dtype)
+        self._value = t._value
+        self._dtype = t._dtype
+        self._id = _next_id()
+
+    # -- basic properties ---------------------------------------------------------
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape._from_tuple(np.shape(self._value))
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    def set_shape(self, shape) -> None:
+        if not self.shape.is_compatible_with(shape):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied shape {TensorShape(shape)}.")
+
+    @property
+    def dtype(self) -> DType:
+        return self._dtype
+
+    @property
+    def ndim(self) -> int:
+        return np.ndim(self._value)
+
+    @property
+    def device(self) -> str:
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    backing_device = device
+
+    @property
+    def name(self):
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
+
+    @property
+    def op(self):
+        raise AttributeError("Tensor.op is undefined when eager execution is enabled.")
+
+    @property
+    def graph(self):
+        raise AttributeError("Tensor.graph is undefined when eager execution is enabled.")
+
+    def numpy(self):
+        """The value as a NumPy array (a NumPy scalar for rank 0).
+
+        As in TensorFlow the array may share memory with the tensor: do not
+        modify it in place.
+        """
+        return self._value
+
+    def __array__(self, dtype=None, copy=None):
+        value = np.asarray(self._value)
+        if dtype is not None and value.dtype != dtype:
+            return value.astype(dtype)
+        if copy:
+            return value.copy()
+        return value
+
+    def ref(self):
+        """A hashable reference to this tensor, for use as a dict key or set member."""
+        return Reference(self)
+
+    experimental_ref = ref
+
+    def cpu(self):
+        return self
+
+    # -- Python protocols ---------------------------------------------------------
+
+    def __len__(self) -> int:
+        if np.ndim(self._value) == 0:
+            raise TypeError("Scalar tensor has no `len()`")
+        return len(self._value)
+
+    def __iter__(self):
+        if np.ndim(self._value) == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        from .ops.array_ops import unstack
+
+        return iter(unstack(self))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __complex__(self) -> complex:
+        return complex(self._value)
+
+    def __index__(self) -> int:
+        if not self._dtype.is_integer and not self._dtype.is_bool:
+            raise TypeError(
+                "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+                "tf.int32/tf.int64 tensors are valid indices"
+            )
+        return self._value.__index__()
+
+    def __hash__(self):
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return convert_to_tensor, (self._value,)
+
+    def __format__(self, format_spec: str) -> str:
+        if np.ndim(self._value) == 0:
+            return format(self._value, format_spec)
+        return format(str(self), format_spec)
+
+    def __str__(self) -> str:
+        return (
+            f"tf.Tensor({numpy_text(self._value)}, shape={self.shape}, dtype={self._dtype.name})"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, "
+            f"numpy={numpy_text(self._value, is_repr=True)}>"
+        )
+
+
+def numpy_text(value, is_repr: bool = False) -> str:
+    """The value part of a tensor's str/repr, as TensorFlow prints it."""
+    text = repr(value) if is_repr else str(value)
+    if "\n" in text:
+        text = "\n" + text
+    return text
+
+
+class Reference:
+    """A hashable reference to a tensor or variable (what `x.ref()` returns)."""
+
+    __slots__ = ("_wrapped",)
+
+    def __init__(self, wrapped):
+        self._wrapped = wrapped
+
+    def deref(self):
+        return self._wrapped
+
+    def __hash__(self) -> int:
+        return self._wrapped._id
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Reference) and other._wrapped is self._wrapped
+
+    def __repr__(self) -> str:
+        return f"<Reference wrapping {self._wrapped!r}>"
+
+
+def make(value, dtype: DType) -> EagerTensor:
+    """Wraps an ndarray or NumPy scalar of dtype `dtype` (hot path: no checks)."""
+    t = object.__new__(EagerTensor)
+    t._value = value
+    t._dtype = dtype
+    t._id = _next_id()
+    return t
+
+
+def wrap(value) -> EagerTensor:
+    """Wraps a NumPy result, taking its dtype from the value (hot path)."""
+    t = object.__new__(EagerTensor)
+    t._value = value
+    try:
+        t._dtype = _from_np(value.dtype)
+    except (KeyError, AttributeError):
+        return _wrap_unusual(value)
+    t._id = _next_id()
+    return t
+
+
+def _wrap_unusual(value) -> EagerTensor:
+    # A Python scalar (some NumPy functions return them) or an unsupported dtype.
+    array = np.asarray(value)
+    if array.dtype not in _dtypes._BY_NP:
+        raise TypeError(f"tapeflow has no dtype for NumPy dtype {array.dtype}.")
+    return make(array[()] if array.ndim == 0 else array, _dtypes._BY_NP[array.dtype])
+
+
+# -- conversion ------------------------------------------------------------------------
+
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _infer_python_dtype(value) -> DType:
+    """TF's dtype for a Python scalar or (nested) list of them."""
+    kinds = set()
+    ints = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, bool) or isinstance(v, np.bool_):
+            kinds.add("b")
+        elif isinstance(v, int):
+            kinds.add("i")
+            ints.append(v)
+        elif isinstance(v, float):
+            kinds.add("f")
+        elif isinstance(v, complex):
+            kinds.add("c")
+        elif isinstance(v, np.generic):
+            kinds.add(v.dtype.kind)
+        elif isinstance(v, Tensor) or _is_variable(v):
+            kinds.add(_dtype_of(v).name)
+        else:
+            raise TypeError(f"Failed to convert elements of {value!r} to Tensor.")
+    if not kinds:
+        return _dtypes.float32
+    if len(kinds) == 1 and next(iter(kinds)) in {d.name for d in _dtypes.ALL}:
+        return _dtypes.as_dtype(next(iter(kinds)))
+    if "c" in kinds:
+        return _dtypes.complex128
+    if "f" in kinds:
+        return _dtypes.float32
+    if kinds == {"b"}:
+        return _dtypes.bool
+    if kinds <= {"i", "u"}:
+        if all(_INT32_MIN <= i <= _INT32_MAX for i in ints):
+            return _dtypes.int32
+        return _dtypes.int64
+    raise TypeError(f"Can't convert Python list with mixed types {sorted(kinds)} to Tensor.")
+
+
+def _is_variable(value) -> bool:
+    return getattr(value, "_is_tapeflow_variable", False)
+
+
+def _dtype_of(value) -> DType:
+    return value._dtype if isinstance(value, Tensor) else value.dtype
+
+
+def _check_python_fits(value, dtype: DType) -> None:
+    """TF refuses to convert a Python value that the dtype cannot hold exactly."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+            continue
+        if isinstance(v, np.generic):
+            continue
+        ok = True
+        if dtype.is_integer:
+            ok = isinstance(v, int) and dtype.min <= v <= dtype.max
+        elif dtype.is_floating:
+            ok = isinstance(v, (int, float))
+        elif dtype.is_bool:
+            ok = isinstance(v, bool)
+        if not ok:
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+
+
+def _from_python(value, dtype: DType | None) -> EagerTensor:
+    if dtype is None:
+        dtype = _infer_python_dtype(value)
+    else:
+        _check_python_fits(value, dtype)
+    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+        return _pack(value, dtype)
+    array = np.asarray(value, dtype=dtype._np)
+    return make(array[()] if array.ndim == 0 else array, dtype)
+
+
+def _contains_tensor(value) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, Tensor) or _is_variable(v):
+            return True
+    return False
+
+
+def _pack(value, dtype: DType) -> EagerTensor:
+    """Converts a nested list holding tensors by stacking, so gradients flow (TF's auto-packing)."""
+    from .ops.array_ops import stack
+
+    if isinstance(value, (list, tuple)):
+        return stack([_pack(v, dtype) for v in value])
+    return convert_to_tensor(value, dtype)
+
+
+def _from_numpy(value, dtype: DType | None) -> EagerTensor:
+    array = np.asarray(value)
+    try:
+        own = _dtypes._BY_NP[array.dtype]
+    except KeyError:
+        raise TypeError(
+            f"Failed to convert object of type {type(value)} with dtype {array.dtype} to Tensor."
+        ) from None
+    if dtype is not None and dtype is not own:
+        if not _numpy_cast_allowed(own, dtype):
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        array = array.astype(dtype._np)
+        own = dtype
+    # As in TensorFlow, the tensor may share memory with the caller's array.
+    return make(array[()] if array.ndim == 0 else array, own)
+
+
+def _numpy_cast_allowed(source: DType, target: DType) -> bool:
+    # NumPy values convert to another requested dtype unless that would lose the kind
+    # of number (e.g. float -> int); TF's eager conversion refuses those too.
+    order = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+    return order[source._kind] <= order[target._kind]
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> EagerTensor:
+    """Converts `value` to a Tensor.
+
+    Args:
+      value: a Tensor, Variable, NumPy array or scalar, Python scalar, or a
+        (nested) list of those.
+      dtype: the required element type; the conversion fails rather than
+        change the value's kind (a Python float never becomes an int).
+      dtype_hint: a preferred dtype used only when `dtype` is None and the
+        value's own dtype is not fixed (Python values).
+      name: ignored (eager mode).
+
+    Returns:
+      An `EagerTensor`.
+
+    Raises:
+      ValueError: if `value` is a tensor of a different dtype than `dtype`.
+      TypeError: if the value cannot be converted to `dtype`.
+
+    >>> tf.convert_to_tensor(2.)
+    <tf.Tensor: shape=(), dtype=float32, numpy=2.0>
+    """
+    if dtype is not None:
+        dtype = _dtypes.as_dtype(dtype)
+    if isinstance(value, EagerTensor):
+        if dtype is not None and value._dtype is not dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype "
+                f"{value._dtype.name}: {value!r}"
+            )
+        return value
+    if _is_variable(value):
+        return value._convert(dtype)
+    if isinstance(value, (np.ndarray, np.generic)):
+        return _from_numpy(value, dtype)
+    if isinstance(value, (bool, int, float, complex, list, tuple)):
+        if dtype is None and dtype_hint is not None:
+            hinted = _dtypes.as_dtype(dtype_hint)
+            try:
+                _check_python_fits(value, hinted)
+                dtype = hinted
+            except TypeError:
+                pass
+        return _from_python(value, dtype)
+    converter = getattr(value, "__tf_tensor__", None)
+    if converter is not None:
+        return converter(dtype, name)
+    if hasattr(value, "__array__"):
+        return _from_numpy(np.asarray(value), dtype)
+    raise ValueError(
+        f"Attempt to convert a value ({value!r}) with an unsupported type "
+        f"({type(value)}) to a Tensor."
+    )
+
+
+def convert_like(value, dtype: DType, op_type: str = "AddV2") -> EagerTensor:
+    """Converts the other operand of a binary op to `dtype` (TF's binary-op rule).
+
+    Tensors of another dtype are an error (TF does not promote); Python scalars take `dtype`.
+    """
+    t = type(value)
+    if t is float or t is int:
+        if dtype._kind in "fc" or (t is int and dtype._kind in "iu"):
+            if t is int and dtype._kind in "iu" and not (dtype.min <= value <= dtype.max):
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+            return make(dtype._np.type(value), dtype)
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    if t is EagerTensor:
+        if value._dtype is not dtype:
+            raise dtype_mismatch(dtype, value._dtype, op_type)
+        return value
+    if _is_variable(value):
+        v = value._convert(None)
+        if v._dtype is not dtype:
+            raise dtype_mismatch(dtype, v._dtype, op_type)
+        return v
+    return convert_to_tensor(value, dtype)
+
+
+def dtype_mismatch(expected: DType, got: DType, op_type: str = "AddV2", index: int = 1):
+    """TF's error for mixing dtypes in one op."""
+    return InvalidArgumentError(
+        None,
+        None,
+        f"cannot compute {op_type} as input #{index}(zero-based) was expected to be a "
+        f"{expected.name} tensor but is a {got.name} tensor [Op:{op_type}]",
+    )
+
+
+def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
+    """Creates a constant tensor from a tensor-like object.
+
+    Unlike `convert_to_tensor`, a NumPy value or tensor is cast to `dtype`
+    when one is given, and a scalar fills a given `shape`.
+
+    Args:
+      value: a Python value, NumPy value or tensor.
+      dtype: the element type of the result.
+      shape: optional shape; a scalar is broadcast to it, otherwise the value
+        is reshaped to it (its element count must match).
+      name: ignored (eager mode).
+
+    Returns:
+      An `EagerTensor`.
+
+    Raises:
+      TypeError: if a Python value cannot be represented in `dtype`.
+      TypeError: if `shape` does not fit the value's element count.
+
+    >>> tf.constant([1, 2])
+    <tf.Tensor: shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>
+    """
+    if dtype is not None:
+        dtype = _dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor) or _is_variable(value):
+        t = convert_to_tensor(value)
+        if dtype is not None and t._dtype is not dtype:
+            t = make(np.asarray(t._value).astype(dtype._np)[()], dtype)
+    elif isinstance(value, (np.ndarray, np.generic)) and dtype is not None:
+        array = np.asarray(value).astype(dtype._np)
+        t = make(array[()] if array.ndim == 0 else array, dtype)
+    else:
+        t = convert_to_tensor(value, dtype)
+    if shape is None:
+        return t
+    shape = tuple(TensorShape(shape).as_list())
+    value = np.asarray(t._value)
+    size = int(np.prod(shape, dtype=np.int64))
+    if value.size == 1 and size != 1:
+        array = np.full(shape, value.reshape(()), dtype=value.dtype)
+    elif value.size == size:
+        array = value.reshape(shape)
+    else:
+        raise TypeError(
+            f"Eager execution of tf.constant with unsupported shape. Tensor {t!r} (converted "
+            f"from {t!r}) has {value.size} elements, but got `shape` {TensorShape(shape)} "
+            f"with {size} elements)."
+        )
+    return make(array[()] if array.ndim == 0 else array, t._dtype)
+
+
+def is_tensor(x) -> bool:
+    """True for tensors (and Variables, which TF treats as tensor-like)."""
+    return isinstance(x, Tensor) or _is_variable(x)
+
+
+def tracking():
+    """True when some tape or accumulator in any thread is recording."""
+    return _tape.active
