@@ -96,6 +96,7 @@ def main(argv=None):
             "python": platform.python_version(), "platform": platform.platform(),
             "mode": "quick" if args.quick else "full", "rounds": rounds,
             "sample_seconds": sample_s, "git_commit": git_commit(),
+            "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
             "versions": versions(),
             "env": {k: os.environ.get(k, "(unset)") for k in
                     ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", *THREAD_ENV]},
@@ -125,6 +126,7 @@ def main(argv=None):
             if wl.id == "W9":
                 mem["ideal"] = {"status": "ok", "peak": w9_tape_memory.IDEAL_BYTES}
             results["memory"][wl.id] = mem
+    results["meta"]["load_average_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results["targets"] = report.evaluate_targets(results)
     name = args.out or ("quick" if args.quick else "results")
     md = report.write(results, columns, BENCH_DIR / "results" / name)
