@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import logging
 
 import numpy as np
 
 from . import dtypes as _dtypes
 from . import nest
 from . import tape as _tape
+from ._logging import warn_first_n
 from .errors import InternalError
+from .indexed_slices import IndexedSlices, aggregate, to_dense
 from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 
-_logger = logging.getLogger("tapeflow")
-_warned_persistent_in_context = False
 
 
 class UnconnectedGradients(enum.Enum):
@@ -31,14 +30,6 @@ class UnconnectedGradients(enum.Enum):
 
     NONE = "none"
     ZERO = "zero"
-
-
-def _as_tensor(x) -> EagerTensor:
-    if type(x) is EagerTensor:
-        return x
-    if _is_variable(x):
-        return x._tensor
-    return convert_to_tensor(x)
 
 
 def ones_like_value(t: EagerTensor) -> EagerTensor:
@@ -92,6 +83,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     for op, inputs, outs, attrs in reversed(relevant):
         if type(outs) is tuple:
             gs = [grads.get(o._id) if o._id in source_ids else grads.pop(o._id, None) for o in outs]
+            gs = [to_dense(g) if type(g) is IndexedSlices else g for g in gs]  # rules take dense
             present = next((g for g, o in zip(gs, outs) if g is not None), None)
             if present is None:
                 continue
@@ -103,6 +95,8 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
             g = grads.get(oid) if oid in source_ids else grads.pop(oid, None)
             if g is None:
                 continue
+            if type(g) is IndexedSlices:  # a sparse gradient (gather's): rules take dense ones
+                g = to_dense(g)
             in_grads = op.vjp_rule(g, outs, *inputs, **attrs)
         if len(inputs) == 1 and not isinstance(in_grads, (tuple, list)):
             in_grads = (in_grads,)
@@ -111,6 +105,11 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 continue
             tid = t._id
             if tid not in reach or t._dtype not in trainable:
+                continue
+            if type(gi) is IndexedSlices:
+                # Kept sparse while every contribution is sparse (TF's rule), dense otherwise.
+                prev = grads.get(tid)
+                grads[tid] = gi if prev is None else aggregate(prev, gi)
                 continue
             gshape = np.shape(gi._value)
             tshape = np.shape(t._value)
@@ -124,7 +123,10 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                     )
                 gi = sum_to(gi, tshape, batch_ndim)
             prev = grads.get(tid)
-            grads[tid] = gi if prev is None else add(prev, gi)
+            if prev is None:
+                grads[tid] = gi
+            else:
+                grads[tid] = add(prev, gi) if type(prev) is EagerTensor else aggregate(prev, gi)
     return [grads.get(s._id) for s in sources]
 
 
@@ -155,6 +157,7 @@ class GradientTape:
         self._persistent = persistent
         self._watch_accessed_variables = watch_accessed_variables
         self._recording = False
+        self._watched_variables: tuple = ()
 
     def __enter__(self) -> GradientTape:
         self._push_tape()
@@ -196,7 +199,8 @@ class GradientTape:
                     "tf.Variable or ExtensionType."
                 )
             if t.dtype not in _dtypes.TRAINABLE:
-                _logger.warning(
+                warn_first_n(
+                    5,
                     "The dtype of the watched tensor must be floating (e.g. tf.float32), got %r",
                     t.dtype,
                 )
@@ -213,7 +217,7 @@ class GradientTape:
           RuntimeError: if the tape is not recording.
         """
         if not self._recording:
-            raise RuntimeError("Tape must be recording when stop_recording is called.")
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
         self._pop_tape()
         try:
             yield
@@ -233,7 +237,7 @@ class GradientTape:
     def watched_variables(self) -> tuple:
         """The variables watched by this tape, in creation order (as TF orders them)."""
         if self._tape is None:
-            return ()
+            return self._watched_variables
         return tuple(sorted(self._tape.variables.values(), key=lambda v: v._id))
 
     def gradient(
@@ -261,7 +265,6 @@ class GradientTape:
           RuntimeError: if called twice on a non-persistent tape.
           ValueError: if `sources` contains something that is not a tensor or variable.
         """
-        global _warned_persistent_in_context
         if self._tape is None:
             raise RuntimeError(
                 "A non-persistent GradientTape can only be used to compute one set of "
@@ -270,9 +273,9 @@ class GradientTape:
         if self._recording:
             if not self._persistent:
                 self._pop_tape()
-            elif not _warned_persistent_in_context:
-                _warned_persistent_in_context = True
-                _logger.warning(
+            else:
+                warn_first_n(
+                    1,
                     "Calling GradientTape.gradient on a persistent tape inside its context is "
                     "significantly less efficient than calling it outside the context (it causes "
                     "the gradient ops to be recorded on the tape, leading to increased CPU and "
@@ -281,22 +284,28 @@ class GradientTape:
                     "derivatives."
                 )
         unconnected_gradients = _unconnected(unconnected_gradients)
+        if target is None:
+            raise TypeError(
+                "Argument `target` should be a list or nested structure of Tensors, Variables or "
+                "CompositeTensors to be differentiated, but received None."
+            )
+        flat_targets = [_differentiable(t) for t in nest.flatten(target)]
         flat_sources = nest.flatten(sources)
-        for s in flat_sources:
-            if not (isinstance(s, Tensor) or _is_variable(s)):
-                raise ValueError(
-                    f"Passed in object {s!r} of type {type(s).__name__!r}, not tf.Tensor or "
-                    "tf.Variable or ExtensionType."
-                )
-        source_tensors = [_as_tensor(s) for s in flat_sources]
-        flat_targets = [_as_tensor(t) for t in nest.flatten(target)]
+        source_tensors = [_differentiable(s) for s in flat_sources]
         seeds = self._seeds(flat_targets, output_gradients)
         tape = self._tape
         if not self._persistent:
-            self._tape = None  # released whatever happens next, as in TF
+            # Released whatever happens next, as in TF, which remembers the watched variables.
+            self._watched_variables = self.watched_variables()
+            self._tape = None
         grads = backward(tape.entries, flat_targets, seeds, source_tensors)
+        target_ids = {t._id for t in flat_targets}
         result = []
-        for s, t, g in zip(flat_sources, source_tensors, grads):
+        for t, g in zip(source_tensors, grads):
+            if t._id not in tape.ids and t._id not in target_ids:
+                # TF differentiates only what the tape tracks (watched tensors and
+                # variables, outputs of recorded ops) and the targets themselves.
+                g = None
             if g is None and unconnected_gradients is UnconnectedGradients.ZERO:
                 g = zeros_like_value(t)
             elif g is not None and t._dtype not in _dtypes.TRAINABLE:
@@ -309,6 +318,8 @@ class GradientTape:
         if output_gradients is None:
             return [ones_like_value(t) for t in flat_targets]
         flat_out = nest.flatten(output_gradients)
+        if len(flat_targets) == 1 and len(flat_out) > 1:
+            flat_out = [output_gradients]  # one target: a list of numbers is its gradient (TF)
         if len(flat_out) != len(flat_targets):
             raise ValueError(
                 f"Got {len(flat_out)} output_gradients for {len(flat_targets)} targets: "
@@ -319,7 +330,7 @@ class GradientTape:
             if g is None:
                 seeds.append(ones_like_value(t))
                 continue
-            g = _as_tensor(g)
+            g = convert_to_tensor(g, dtype_hint=t._dtype) if not isinstance(g, EagerTensor) else g
             if g._dtype is not t._dtype or np.shape(g._value) != np.shape(t._value):
                 raise ValueError(
                     f"output_gradients for a target of shape {t.shape} and dtype {t.dtype.name} "
@@ -328,6 +339,22 @@ class GradientTape:
                 )
             seeds.append(g)
         return seeds
+
+
+def _differentiable(x) -> EagerTensor:
+    """A target or source as the tensor the tape knows (a variable's read tensor).
+
+    Other objects fail with the same exception types TF's implementation raises.
+    """
+    if type(x) is EagerTensor:
+        return x
+    if _is_variable(x):
+        return x._tensor
+    if x is None:
+        _dtypes.as_dtype(None)  # raises TF's TypeError
+    if not hasattr(x, "dtype"):
+        raise AttributeError(f"'{type(x).__name__}' object has no attribute 'dtype'")
+    raise AttributeError(f"'{type(x).__module__}.{type(x).__name__}' object has no attribute '_id'")
 
 
 def _unconnected(value) -> UnconnectedGradients:

@@ -6,6 +6,8 @@ DTypes to the singleton, so `is` comparisons work on the hot path.
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 __all__ = [
@@ -102,25 +104,34 @@ class DType:
 
     @property
     def min(self):
-        """The smallest representable value (TF's `DType.min`)."""
+        """The smallest representable value: a NumPy scalar for floats, an int for integers.
+
+        Raises:
+          TypeError: for bool and complex dtypes, as in TF.
+        """
         if self._kind == "f":
-            return float(np.finfo(self._np).min)
+            return np.finfo(self._np).min
         if self._kind in "iu":
             return int(np.iinfo(self._np).min)
-        if self._kind == "b":
-            return False
-        raise TypeError(f"Cannot find minimum value of {self}.")
+        raise TypeError(f"Cannot find minimum value of {self} with type {self}.")
 
     @property
     def max(self):
-        """The largest representable value (TF's `DType.max`)."""
+        """The largest representable value: a NumPy scalar for floats, an int for integers.
+
+        Raises:
+          TypeError: for bool and complex dtypes, as in TF.
+        """
         if self._kind == "f":
-            return float(np.finfo(self._np).max)
+            return np.finfo(self._np).max
         if self._kind in "iu":
             return int(np.iinfo(self._np).max)
-        if self._kind == "b":
-            return True
-        raise TypeError(f"Cannot find maximum value of {self}.")
+        raise TypeError(f"Cannot find maximum value of {self} with type {self}.")
+
+    @property
+    def c_name(self) -> str:
+        """The kernel-level type name TF's error messages use ("float" for float32)."""
+        return _C_NAMES.get(self._name, self._name)
 
     @property
     def limits(self):
@@ -200,6 +211,7 @@ ANY = frozenset(ALL)
 # Dtypes a gradient can flow through (TF's backprop_util.IsTrainable).
 TRAINABLE = INEXACT
 
+_C_NAMES = {"float16": "half", "float32": "float", "float64": "double"}
 _BY_NP = {d._np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64})
@@ -218,9 +230,9 @@ def as_dtype(type_value) -> DType:
     """Converts the given `type_value` to a `DType`.
 
     Args:
-      type_value: a `DType`, a NumPy dtype or scalar type, a Python type
-        (`float`, `int`, `bool`, `complex`), a dtype name such as `"float32"`,
-        or a DataType enum number.
+      type_value: a `DType`, a NumPy dtype or scalar type, a dtype name such as
+        `"float32"`, a DataType enum number, or Python's `float` (float32, as in
+        TF) or `bool`. Python's `int` is refused, as in TF.
 
     Returns:
       The matching `DType` singleton.
@@ -233,22 +245,29 @@ def as_dtype(type_value) -> DType:
     """
     if isinstance(type_value, DType):
         return type_value
-    if isinstance(type_value, str):
+    found = None
+    if type_value is float:
+        found = float32
+    elif type_value is builtins.bool:
+        found = bool
+    elif isinstance(type_value, str):
+        found = _BY_NAME.get(type_value)
+    elif isinstance(type_value, int) and not isinstance(type_value, builtins.bool):
+        found = _BY_ENUM.get(type_value)
+    elif type_value is not int and type_value is not None:
         try:
-            return _BY_NAME[type_value]
-        except KeyError:
-            raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.") from None
-    if isinstance(type_value, int) and not isinstance(type_value, type):
-        if type_value in _BY_ENUM:
-            return _BY_ENUM[type_value]
-        raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
-    # Python's own types map as NumPy maps them, except that TF's `float` is float64
-    # and `int` is int64 here too (TF: as_dtype(float) -> tf.float64).
-    try:
-        np_dtype = np.dtype(type_value)
-    except TypeError:
-        raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.") from None
-    try:
-        return _BY_NP[np_dtype]
-    except KeyError:
-        raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.") from None
+            found = _BY_NP.get(np.dtype(type_value))
+        except TypeError:
+            found = None
+    if found is None:
+        raise TypeError(
+            f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType."
+        )
+    return found
+
+
+def cast(x, dtype, name=None):
+    """`tf.dtypes.cast`, the same function as `tf.cast`."""
+    from .ops.math_ops import cast as _cast
+
+    return _cast(x, dtype, name)

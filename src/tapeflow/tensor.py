@@ -158,9 +158,7 @@ class EagerTensor(Tensor):
         return convert_to_tensor, (self._value,)
 
     def __format__(self, format_spec: str) -> str:
-        if np.ndim(self._value) == 0:
-            return format(self._value, format_spec)
-        return format(str(self), format_spec)
+        return format(self._value, format_spec)  # as TF: formats the NumPy value
 
     def __str__(self) -> str:
         return (
@@ -175,8 +173,16 @@ class EagerTensor(Tensor):
 
 
 def numpy_text(value, is_repr: bool = False) -> str:
-    """The value part of a tensor's str/repr, as TensorFlow prints it."""
-    text = repr(value) if is_repr else str(value)
+    """The value part of a tensor's str/repr, as TensorFlow prints it.
+
+    TF shows a scalar's repr as `3.0`, not NumPy 2's `np.float32(3.0)`.
+    """
+    if not is_repr:
+        text = str(value)
+    elif np.ndim(value) == 0:
+        text = repr(value.item())  # TF prints a scalar as the Python number it holds
+    else:
+        text = repr(value)
     if "\n" in text:
         text = "\n" + text
     return text
@@ -239,73 +245,70 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def _infer_python_dtype(value) -> DType:
-    """TF's dtype for a Python scalar or (nested) list of them."""
+    """TF's dtype for a Python scalar or (nested) list of them.
+
+    Raises:
+      ValueError: for mixed bools and numbers, or ints outside int64 (TF's messages).
+      TypeError: for elements that are not numbers.
+    """
     kinds = set()
-    ints = []
+    big = False
     stack = [value]
     while stack:
         v = stack.pop()
         if isinstance(v, (list, tuple)):
             stack.extend(v)
-        elif isinstance(v, bool) or isinstance(v, np.bool_):
+        elif isinstance(v, (bool, np.bool_)):
             kinds.add("b")
         elif isinstance(v, int):
+            if not _INT64_MIN <= v <= _INT64_MAX:
+                raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
+            big = big or not _INT32_MIN <= v <= _INT32_MAX
             kinds.add("i")
-            ints.append(v)
         elif isinstance(v, float):
             kinds.add("f")
         elif isinstance(v, complex):
             kinds.add("c")
         elif isinstance(v, np.generic):
-            kinds.add(v.dtype.kind)
+            kinds.add(_dtypes.from_numpy(v.dtype))
         elif isinstance(v, Tensor) or _is_variable(v):
-            kinds.add(_dtype_of(v).name)
+            kinds.add(_dtype_of(v))
         else:
             raise TypeError(f"Failed to convert elements of {value!r} to Tensor.")
-    if not kinds:
-        return _dtypes.float32
-    if len(kinds) == 1 and next(iter(kinds)) in {d.name for d in _dtypes.ALL}:
-        return _dtypes.as_dtype(next(iter(kinds)))
+    fixed = [k for k in kinds if isinstance(k, DType)]
+    if fixed:
+        return fixed[0]  # NumPy scalars and tensors carry their own dtype
+    if "b" in kinds and len(kinds) > 1:
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
     if "c" in kinds:
         return _dtypes.complex128
-    if "f" in kinds:
+    if "f" in kinds or not kinds:
         return _dtypes.float32
     if kinds == {"b"}:
         return _dtypes.bool
-    if kinds <= {"i", "u"}:
-        if all(_INT32_MIN <= i <= _INT32_MAX for i in ints):
-            return _dtypes.int32
-        return _dtypes.int64
-    raise TypeError(f"Can't convert Python list with mixed types {sorted(kinds)} to Tensor.")
-
-
-def _is_variable(value) -> bool:
-    return getattr(value, "_is_tapeflow_variable", False)
-
-
-def _dtype_of(value) -> DType:
-    return value._dtype if isinstance(value, Tensor) else value.dtype
+    return _dtypes.int64 if big else _dtypes.int32
 
 
 def _check_python_fits(value, dtype: DType) -> None:
-    """TF refuses to convert a Python value that the dtype cannot hold exactly."""
+    """TF refuses a Python value whose kind the dtype cannot hold (a float as an int)."""
     stack = [value]
     while stack:
         v = stack.pop()
         if isinstance(v, (list, tuple)):
             stack.extend(v)
             continue
-        if isinstance(v, np.generic):
+        if isinstance(v, (np.generic, Tensor)) or _is_variable(v):
             continue
-        ok = True
-        if dtype.is_integer:
-            ok = isinstance(v, int) and dtype.min <= v <= dtype.max
+        if dtype.is_bool:
+            ok = isinstance(v, (bool, int)) and not isinstance(v, float)
+        elif dtype.is_integer:
+            ok = isinstance(v, int)
         elif dtype.is_floating:
             ok = isinstance(v, (int, float))
-        elif dtype.is_bool:
-            ok = isinstance(v, bool)
+        else:
+            ok = isinstance(v, (int, float, complex))
         if not ok:
-            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.c_name}")
 
 
 def _from_python(value, dtype: DType | None) -> EagerTensor:
@@ -315,8 +318,27 @@ def _from_python(value, dtype: DType | None) -> EagerTensor:
         _check_python_fits(value, dtype)
     if isinstance(value, (list, tuple)) and _contains_tensor(value):
         return _pack(value, dtype)
-    array = np.asarray(value, dtype=dtype._np)
+    try:
+        try:
+            array = np.asarray(value, dtype=dtype._np)
+        except OverflowError:
+            if not dtype.is_integer:
+                raise
+            # Out-of-range Python ints wrap around, as TF's conversion does.
+            array = np.asarray(value, dtype=np.int64).astype(dtype._np)
+    except ValueError:
+        raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
+    except OverflowError:
+        raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.") from None
     return make(array[()] if array.ndim == 0 else array, dtype)
+
+
+def _is_variable(value) -> bool:
+    return getattr(value, "_is_tapeflow_variable", False)
+
+
+def _dtype_of(value) -> DType:
+    return value._dtype if isinstance(value, Tensor) else value.dtype
 
 
 def _contains_tensor(value) -> bool:
@@ -407,6 +429,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> EagerTen
             except TypeError:
                 pass
         return _from_python(value, dtype)
+    if isinstance(value, (str, bytes)) and dtype is not None:
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.c_name}")
     converter = getattr(value, "__tf_tensor__", None)
     if converter is not None:
         return converter(dtype, name)
@@ -480,7 +504,9 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
     if isinstance(value, Tensor) or _is_variable(value):
         t = convert_to_tensor(value)
         if dtype is not None and t._dtype is not dtype:
-            t = make(np.asarray(t._value).astype(dtype._np)[()], dtype)
+            raise TypeError(
+                f"Expected tensor {t._value} with dtype {dtype!r}, but got dtype {t._dtype!r}."
+            )
     elif isinstance(value, (np.ndarray, np.generic)) and dtype is not None:
         array = np.asarray(value).astype(dtype._np)
         t = make(array[()] if array.ndim == 0 else array, dtype)
@@ -488,6 +514,7 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
         t = convert_to_tensor(value, dtype)
     if shape is None:
         return t
+    original = value
     shape = tuple(TensorShape(shape).as_list())
     value = np.asarray(t._value)
     size = int(np.prod(shape, dtype=np.int64))
@@ -497,9 +524,9 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
         array = value.reshape(shape)
     else:
         raise TypeError(
-            f"Eager execution of tf.constant with unsupported shape. Tensor {t!r} (converted "
-            f"from {t!r}) has {value.size} elements, but got `shape` {TensorShape(shape)} "
-            f"with {size} elements)."
+            f"Eager execution of tf.constant with unsupported shape. Tensor {value} (converted "
+            f"from {original!r}) has {value.size} elements, but got `shape` "
+            f"{TensorShape(shape)} with {size} elements)."
         )
     return make(array[()] if array.ndim == 0 else array, t._dtype)
 

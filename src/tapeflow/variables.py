@@ -15,7 +15,7 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from . import tape as _tape
-from .tensor import EagerTensor, Reference, Tensor, _next_id, convert_to_tensor, make, numpy_text
+from .tensor import EagerTensor, Reference, _next_id, convert_to_tensor, make, numpy_text
 from .tensor_shape import TensorShape
 
 
@@ -99,7 +99,10 @@ class Variable:
         experimental_enable_variable_lifting=True,
     ):
         if initial_value is None:
-            raise ValueError("The `initial_value` arg (None) must be specified.")
+            raise ValueError(
+                "The `initial_value` arg to `tf.Variable` must be specified except when you are "
+                "not providing a `variable_def`. You provided neither."
+            )
         if callable(initial_value):
             initial_value = initial_value()
         if isinstance(initial_value, Variable):
@@ -156,14 +159,7 @@ class Variable:
     # -- writing --------------------------------------------------------------------
 
     def _new_value(self, value, op_name: str):
-        t = convert_to_tensor(value, dtype=self._dtype) if not isinstance(value, Tensor) else value
-        if isinstance(value, Variable):
-            t = value._tensor
-        if t._dtype is not self._dtype:
-            raise TypeError(
-                f"Cannot {op_name} a tensor of dtype {t._dtype.name} to variable '{self._name}' "
-                f"of dtype {self._dtype.name}."
-            )
+        t = convert_to_tensor(value._tensor if isinstance(value, Variable) else value, self._dtype)
         if not self._shape.is_compatible_with(t.shape):
             raise ValueError(
                 f"Cannot {op_name} value to variable ' {self._name}': Shape mismatch.The variable "
@@ -179,21 +175,21 @@ class Variable:
             array = array.copy()  # the caller may keep editing its own array
         self._set(array)
         self._shape = self._shape if self._shape.is_fully_defined() else t.shape
-        return self if read_value else None
+        return _UnreadVariable(self) if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Adds `delta` to the variable in place; returns the variable."""
         t = self._new_value(delta, "assign_add")
         self._check_same_shape(t, "AssignAddVariableOp")
         self._set(self._tensor._value + t._value)
-        return self if read_value else None
+        return _UnreadVariable(self) if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtracts `delta` from the variable in place; returns the variable."""
         t = self._new_value(delta, "assign_sub")
         self._check_same_shape(t, "AssignSubVariableOp")
         self._set(self._tensor._value - t._value)
-        return self if read_value else None
+        return _UnreadVariable(self) if read_value else None
 
     def _check_same_shape(self, t, op_type: str) -> None:
         if np.shape(t._value) != np.shape(self._tensor._value):
@@ -264,7 +260,9 @@ class Variable:
         )
 
     def __hash__(self):
-        raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key.")
+        raise TypeError(
+            f"Variable is unhashable. Instead, use variable.ref() as the key. (Variable: {self!r})"
+        )
 
     def __bool__(self) -> bool:
         return bool(self._tensor)
@@ -296,3 +294,40 @@ class Variable:
 
 class ResourceVariable(Variable):
     """The concrete variable class (what `tf.Variable(...)` creates)."""
+
+
+def _shared(attribute: str) -> property:
+    def get(self):
+        return getattr(self._parent, attribute)
+
+    def set(self, value):
+        setattr(self._parent, attribute, value)
+
+    return property(get, set)
+
+
+class _UnreadVariable(ResourceVariable):
+    """What `assign*` returns, as in TF: a view of the same variable named 'UnreadVariable'.
+
+    It reads the variable's current value whenever it is used, and gradients
+    with respect to it are gradients with respect to the variable.
+    """
+
+    def __init__(self, parent: Variable):
+        self._parent = parent
+
+    _tensor = _shared("_tensor")
+    _id = _shared("_id")
+    _dtype = _shared("_dtype")
+    _shape = _shared("_shape")
+    _trainable = _shared("_trainable")
+    _constraint = _shared("_constraint")
+    _initial = _shared("_initial")
+
+    @property
+    def name(self) -> str:
+        return "UnreadVariable"
+
+    @property
+    def _name(self) -> str:
+        return "UnreadVariable"

@@ -39,7 +39,8 @@ def normalize_axes(axis, ndim: int, op_type: str) -> tuple:
             raise InvalidArgumentError(
                 None,
                 None,
-                f"Invalid reduction dimension {a} for input with {ndim} dimensions. "
+                # TF's message, unbalanced parenthesis included.
+                f"Invalid reduction dimension ({a} for input with {ndim} dimension(s) "
                 f"[Op:{op_type}]",
             )
         out.append(a % ndim if ndim else 0)
