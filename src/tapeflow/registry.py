@@ -37,6 +37,10 @@ from .tensor import wrap as _wrap
 
 REGISTRY: dict[str, Op] = {}
 
+# Callables `check(op, outputs)` run after every op while non-empty; used by
+# tf.debugging.enable_check_numerics. An empty list costs one truth test per op.
+OUTPUT_CHECKS: list = []
+
 # TensorFlow's kernels never warn about inf/nan; NumPy would ("divide by zero
 # encountered"), even as an error under `-W error`. Forwards therefore run with
 # NumPy's floating-point errors ignored. `np.errstate` costs ~1.5 us, so on
@@ -221,6 +225,9 @@ class Op:
             out = _wrap(result)
         else:
             out = tuple(_wrap(r) for r in result)
+        if OUTPUT_CHECKS:
+            for check in OUTPUT_CHECKS:
+                check(self, out)
         if _tape.active and self.differentiable:
             _tape.record(self, inputs, out, attrs)
         return out
@@ -296,6 +303,9 @@ class BinaryOp(Op):
         finally:
             _fp_restore(token)
         out = _wrap(value)
+        if OUTPUT_CHECKS:
+            for check in OUTPUT_CHECKS:
+                check(self, out)
         if _tape.active and self.differentiable:
             _tape.record(self, (x, y), out, _NO_ATTRS)
         return out
