@@ -51,6 +51,7 @@ from .ops.array_ops import (  # noqa: F401
     unstack,
     zeros,
 )
+from .ops.elementwise_ops import add_n, clip_by_value, floor, round, where  # noqa: F401
 from .ops.linalg_ops import matmul  # noqa: F401
 from .ops.math_ops import (  # noqa: F401
     abs,
@@ -88,12 +89,18 @@ from .ops.math_ops import (  # noqa: F401
 )
 from .ops.reduction_ops import (  # noqa: F401
     cumsum,
+    reduce_all,
+    reduce_any,
+    reduce_logsumexp,
     reduce_max,
     reduce_mean,
     reduce_min,
     reduce_prod,
     reduce_sum,
 )
+from .ops.sort_ops import argmax, argmin  # noqa: F401
+from .ops.special_ops import sigmoid  # noqa: F401
+from .ops.trig_ops import acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh, tan  # noqa: F401
 from .tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
 from .tensor_shape import TensorShape  # noqa: F401
 from .variables import Variable, name_scope  # noqa: F401

@@ -1,5 +1,15 @@
 """`tf.math`: the public math namespace (explicit re-exports, no logic)."""
 
+from .ops.elementwise_ops import (  # noqa: F401
+    add_n,
+    angle,
+    ceil,
+    floor,
+    is_finite,
+    is_inf,
+    is_nan,
+    round,
+)
 from .ops.math_ops import (  # noqa: F401
     abs,
     add,
@@ -40,11 +50,47 @@ from .ops.math_ops import (  # noqa: F401
 )
 from .ops.math_ops import floormod as mod  # noqa: F401
 from .ops.reduction_ops import (  # noqa: F401
+    count_nonzero,
     cumprod,
     cumsum,
+    reduce_all,
+    reduce_any,
+    reduce_euclidean_norm,
+    reduce_logsumexp,
     reduce_max,
     reduce_mean,
     reduce_min,
     reduce_prod,
+    reduce_std,
     reduce_sum,
+    reduce_variance,
+)
+from .ops.sort_ops import argmax, argmin, top_k  # noqa: F401
+from .ops.special_ops import (  # noqa: F401
+    digamma,
+    divide_no_nan,
+    erf,
+    erfc,
+    lgamma,
+    polygamma,
+    sigmoid,
+    softplus,
+    softsign,
+    squared_difference,
+    xdivy,
+    xlogy,
+)
+from .ops.trig_ops import (  # noqa: F401
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    expm1,
+    log1p,
+    sinh,
+    tan,
 )

@@ -222,7 +222,7 @@ def abs(x, name=None):  # noqa: A001 - TF's public name
     return _complex_abs(x) if x._dtype.is_complex else _abs(x)
 
 
-@op("Sign", dtypes=NUMERIC, sample=unary(avoid=(0.0,)))
+@op("Sign", dtypes=NUMERIC - _dt.INTEGER | _dt.SIGNED_INTEGER, sample=unary(avoid=(0.0,)))
 def _sign(x):
     if np.iscomplexobj(x):
         mag = np.abs(x)
@@ -253,7 +253,24 @@ def reciprocal(x):
 
 @reciprocal.vjp
 def _reciprocal_vjp(g, out, x):
-    return -g * conj(out * out)
+    return _reciprocal_grad(out, g)
+
+
+@op("ReciprocalGrad", broadcasting=True, dtypes=INEXACT, sample=binary(0.5, 2.0))
+def _reciprocal_grad(y, dy):
+    # -dy * conj(y)^2, and 0 where dy == 0 even if y is inf (TF's kernel).
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.where(dy == 0, np.zeros((), y.dtype), -dy * np.conj(y * y))
+
+
+@_reciprocal_grad.vjp
+def _reciprocal_grad_vjp(g, out, y, dy):
+    return g * conj(-2 * dy * conj(y)), -g * (y * y)
+
+
+@_reciprocal_grad.jvp
+def _reciprocal_grad_jvp(t, out, y, dy):
+    return -2 * dy * y * t[0] - y * y * t[1]
 
 
 @reciprocal.jvp
@@ -286,7 +303,27 @@ def sqrt(x):
 @sqrt.vjp
 def _sqrt_vjp(g, out, x):
     # d/dx = 0.5 / sqrt(x): infinite at x = 0, as in TF.
-    return g * 0.5 / conj(out)
+    return _sqrt_grad(out, g)
+
+
+@op("SqrtGrad", broadcasting=True, dtypes=INEXACT, sample=binary(0.5, 2.0))
+def _sqrt_grad(y, dy):
+    # 0.5 * dy / conj(y), and 0 where dy == 0 even if y is 0 or NaN: TF's kernel, which
+    # is why tf.where(x > 0, tf.sqrt(x), 0) has gradient 0, not NaN, at x <= 0.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(dy == 0, np.zeros((), y.dtype), 0.5 * dy / np.conj(y))
+
+
+@_sqrt_grad.vjp
+def _sqrt_grad_vjp(g, out, y, dy):
+    # d/dy = -out / y, d/d(dy) = 0.5 / y (no zero short-cut at second order, as in TF).
+    ga = g / y
+    return -conj(ga) * out, 0.5 * ga
+
+
+@_sqrt_grad.jvp
+def _sqrt_grad_jvp(t, out, y, dy):
+    return (0.5 * t[1] - out * t[0]) / y
 
 
 @sqrt.jvp
@@ -303,7 +340,24 @@ def rsqrt(x):
 @rsqrt.vjp
 def _rsqrt_vjp(g, out, x):
     # d/dx = -0.5 * x^(-3/2) = -0.5 * out^3
-    return g * conj(-0.5 * out * out * out)
+    return _rsqrt_grad(out, g)
+
+
+@op("RsqrtGrad", broadcasting=True, dtypes=INEXACT, sample=binary(0.5, 2.0))
+def _rsqrt_grad(y, dy):
+    # -0.5 * dy * conj(y)^3, and 0 where dy == 0 even if y is inf (TF's kernel).
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.where(dy == 0, np.zeros((), y.dtype), -0.5 * dy * np.conj(y * y * y))
+
+
+@_rsqrt_grad.vjp
+def _rsqrt_grad_vjp(g, out, y, dy):
+    return g * conj(-1.5 * dy * conj(y * y)), g * conj(-0.5 * conj(y * y * y))
+
+
+@_rsqrt_grad.jvp
+def _rsqrt_grad_jvp(t, out, y, dy):
+    return -1.5 * dy * (y * y) * t[0] - 0.5 * (y * y * y) * t[1]
 
 
 @rsqrt.jvp

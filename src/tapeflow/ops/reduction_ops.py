@@ -16,7 +16,7 @@ from ..registry import op
 from ..tensor import convert_to_tensor
 from ._util import normalize_axes, normalize_axis
 from .array_ops import _broadcast_to, _reshape, _transpose
-from .math_ops import cast, conj, equal
+from .math_ops import _imag, _real, cast, conj, equal, exp, not_equal, sqrt, square
 from .samples import Uniform, cases, reduction
 
 NUMERIC = _dt.NUMERIC
@@ -32,9 +32,7 @@ def _unreduce(g, x, axes: tuple, keepdims: bool):
     gshape = np.shape(g._value)
     out_ndim = len(xshape) if keepdims else len(xshape) - len(axes)
     batch = gshape[: len(gshape) - out_ndim]
-    return _broadcast_to(
-        _reshape(g, shape=batch + _kept_shape(xshape, axes)), shape=batch + xshape
-    )
+    return _broadcast_to(_reshape(g, shape=batch + _kept_shape(xshape, axes)), shape=batch + xshape)
 
 
 def _reduction_wrapper(reduce_op, docstring: str):
@@ -119,8 +117,10 @@ def _extreme(fn, init):
         x = np.asarray(input_tensor)
         if x.size == 0:
             info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
-            initial = (-np.inf if init < 0 else np.inf) if x.dtype.kind == "f" else (
-                info.min if init < 0 else info.max
+            initial = (
+                (-np.inf if init < 0 else np.inf)
+                if x.dtype.kind == "f"
+                else (info.min if init < 0 else info.max)
             )
             return fn(x, axis=axes, keepdims=keepdims, initial=initial)
         return fn(x, axis=axes, keepdims=keepdims)
@@ -285,3 +285,164 @@ cumprod = _scan_wrapper(
     `x` is zero.
     """,
 )
+
+
+# -- more reductions -----------------------------------------------------------------------------
+
+
+@op("ReduceLogSumExp", dtypes=_dt.FLOATING, sample=reduction())
+def _logsumexp(input_tensor, *, axes, keepdims=False):
+    x = np.asarray(input_tensor)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        top = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
+        top = np.where(np.isfinite(top), top, 0).astype(x.dtype)  # TF shifts by finite maxima only
+        total = np.sum(np.exp(x - top), axis=axes, keepdims=True, dtype=x.dtype)
+        out = np.log(total) + top
+    return out if keepdims else np.squeeze(out, axis=axes)
+
+
+@_logsumexp.vjp
+def _logsumexp_vjp(g, out, input_tensor, *, axes, keepdims=False):
+    # d/dx = softmax(x) = exp(x - out): NaN where out is +-inf, as TF's composite gives.
+    x = input_tensor
+    kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
+    return _unreduce(g, x, axes, keepdims) * exp(x - kept)
+
+
+@_logsumexp.jvp
+def _logsumexp_jvp(t, out, input_tensor, *, axes, keepdims=False):
+    x = input_tensor
+    kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
+    b = np.ndim(t[0]._value) - np.ndim(x._value)
+    return _sum(exp(x - kept) * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """Computes log(sum(exp(x))) across `axis` without overflow.
+
+    The largest finite element is subtracted before exponentiating, so large
+    inputs are safe; its gradient is softmax(x), NaN where the result is inf.
+
+    >>> tf.reduce_logsumexp(tf.constant([1000.0, 1000.0]))
+    <tf.Tensor: shape=(), dtype=float32, numpy=1000.6931>
+    """
+    x = convert_to_tensor(input_tensor)
+    axes = normalize_axes(axis, x.ndim, "Max")
+    return _logsumexp(x, axes=axes, keepdims=bool(keepdims))
+
+
+def _moment_input(input_tensor):
+    x = convert_to_tensor(input_tensor)
+    if not (x.dtype.is_floating or x.dtype.is_complex):
+        raise TypeError(f"Input must be either real or complex. Received integer type {x.dtype!r}.")
+    return x
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Variance across `axis` (the mean squared deviation; complex input gives a real result).
+
+    Raises:
+      TypeError: for integer or boolean input.
+
+    >>> tf.math.reduce_variance(tf.constant([1.0, 2.0, 4.0]))
+    <tf.Tensor: shape=(), dtype=float32, numpy=1.5555556>
+    """
+    x = _moment_input(input_tensor)
+    axes = normalize_axes(axis, x.ndim, "Mean")
+    deviations = x - _mean(x, axes=axes, keepdims=True)
+    if x.dtype.is_complex:
+        squared = square(_real(deviations)) + square(_imag(deviations))
+    else:
+        squared = square(deviations)
+    return _mean(squared, axes=axes, keepdims=bool(keepdims))
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Standard deviation across `axis`: sqrt(reduce_variance).
+
+    Its gradient is NaN where the deviations are all zero (sqrt'(0) = inf times
+    0), as in TF.
+    """
+    return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+def _boolean_reduction(fn, type_name: str, docstring: str):
+    forward = op(
+        type_name, dtypes=frozenset((_dt.bool,)), differentiable=False, no_sample="boolean output"
+    )(fn)
+
+    def reduce_fn(input_tensor, axis=None, keepdims=False, name=None):
+        if isinstance(input_tensor, (np.ndarray, list, tuple, bool, int, float)):
+            x = convert_to_tensor(np.asarray(input_tensor, dtype=bool))
+        else:
+            x = convert_to_tensor(input_tensor)
+        if x.dtype is not _dt.bool:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"cannot compute {type_name} as input #0(zero-based) was expected to be a bool "
+                f"tensor but is a {x.dtype.name} tensor [Op:{type_name}]",
+            )
+        return forward(x, axes=normalize_axes(axis, x.ndim, type_name), keepdims=bool(keepdims))
+
+    reduce_fn.__doc__ = docstring
+    return reduce_fn
+
+
+def _all(input_tensor, *, axes, keepdims=False):
+    return np.all(input_tensor, axis=axes, keepdims=keepdims)
+
+
+def _any(input_tensor, *, axes, keepdims=False):
+    return np.any(input_tensor, axis=axes, keepdims=keepdims)
+
+
+_all.__name__, _any.__name__ = "reduce_all", "reduce_any"
+reduce_all = _boolean_reduction(_all, "All", """Logical AND across `axis` (bool input).""")
+reduce_any = _boolean_reduction(_any, "Any", """Logical OR across `axis` (bool input).""")
+
+
+@op("EuclideanNorm", dtypes=NUMERIC, sample=reduction(0.5, 2.0))
+def _euclidean_norm(input_tensor, *, axes, keepdims=False):
+    x = np.asarray(input_tensor)
+    squares = x * np.conj(x) if np.iscomplexobj(x) else x * x
+    total = np.sum(squares, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    if x.dtype.kind in "iu":
+        return np.floor(np.sqrt(total)).astype(x.dtype)
+    return np.sqrt(total)
+
+
+@_euclidean_norm.vjp
+def _euclidean_norm_vjp(g, out, input_tensor, *, axes, keepdims=False):
+    # d|x|/dx = x / |x|: NaN for an all-zero slice, as in TF.
+    x = input_tensor
+    kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
+    return _unreduce(g, x, axes, keepdims) * (x / kept)
+
+
+@_euclidean_norm.jvp
+def _euclidean_norm_jvp(t, out, input_tensor, *, axes, keepdims=False):
+    x = input_tensor
+    b = np.ndim(t[0]._value) - np.ndim(x._value)
+    inner = _sum(conj(x) * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+    if x.dtype.is_complex:
+        inner = cast(_real(inner), x.dtype)
+    return inner / out
+
+
+reduce_euclidean_norm = _reduction_wrapper(
+    _euclidean_norm,
+    """sqrt(sum(|x|^2)) across `axis`. Integer input gives a truncated integer norm, as in TF.""",
+)
+
+
+def count_nonzero(input, axis=None, keepdims=None, dtype=_dt.int64, name=None):  # noqa: A002
+    """Counts the nonzero (or True) elements across `axis`, as `dtype` (int64 by default).
+
+    >>> tf.math.count_nonzero(tf.constant([0.0, 1.0, 2.0]))
+    <tf.Tensor: shape=(), dtype=int64, numpy=2>
+    """
+    x = convert_to_tensor(input)
+    axes = normalize_axes(axis, x.ndim, "Sum")
+    nonzero = not_equal(x, np.zeros((), x.dtype.as_numpy_dtype))
+    return _sum(cast(nonzero, dtype), axes=axes, keepdims=bool(keepdims))

@@ -1,0 +1,184 @@
+"""Index-valued reductions: argmax, argmin and top_k.
+
+argmax/argmin are not differentiable. top_k is a composite: the TopKV2 op
+selects indices, and its values are a gather along the last axis, whose
+gradient scatters the cotangent into the selected positions. The gather and
+the scatter are each other's adjoints, so any order of derivative works.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..errors import InvalidArgumentError
+from ..registry import op
+from ..tensor import convert_to_tensor
+from .samples import Fixed, cases
+
+_ARG_DTYPES = _dt.REAL | {_dt.bool}
+_INDEX_TYPES = (_dt.int16, _dt.uint16, _dt.int32, _dt.int64)
+
+
+def _arg_reduce(pick, nan_fill: float):
+    def forward(input, *, dimension, output_type):  # noqa: A002 - TF's argument name
+        x = np.asarray(input)
+        if x.shape[dimension] == 0:
+            shape = ",".join(str(d) for d in x.shape)
+            raise ValueError(f"Reduction axis {dimension} is empty in shape [{shape}]")
+        if x.dtype.kind == "f" and np.isnan(x).any():
+            x = np.where(np.isnan(x), nan_fill, x)  # TF's kernel never selects a NaN
+        return pick(x, axis=dimension).astype(output_type.as_numpy_dtype)
+
+    return forward
+
+
+_argmax = op("ArgMax", dtypes=_ARG_DTYPES, differentiable=False, no_sample="integer output")(
+    _arg_reduce(np.argmax, -np.inf)
+)
+_argmin = op("ArgMin", dtypes=_ARG_DTYPES, differentiable=False, no_sample="integer output")(
+    _arg_reduce(np.argmin, np.inf)
+)
+
+
+def _arg_wrapper(arg_op, docstring: str):
+    def arg_fn(input, axis=None, output_type=_dt.int64, name=None):  # noqa: A002
+        x = convert_to_tensor(input)
+        if axis is None:
+            axis = 0
+        if hasattr(axis, "_value"):
+            axis = axis._value
+        if np.ndim(axis) != 0 or np.asarray(axis).dtype.kind not in "iu":
+            raise TypeError("axis must be int or Tensor with integer datatype")
+        output_type = _dt.as_dtype(output_type)
+        if output_type not in _INDEX_TYPES:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Value for attr 'output_type' of {output_type.name} is not in the list of "
+                f"allowed values: int16, uint16, int32, int64 [Op:{arg_op.type}]",
+            )
+        ndim = x.ndim
+        axis = int(axis)
+        if not -ndim <= axis < ndim:
+            raise InvalidArgumentError(
+                None,
+                None,
+                f"Expected dimension in the range [{-ndim}, {ndim}), but got {axis} "
+                f"[Op:{arg_op.type}]",
+            )
+        return arg_op(x, dimension=axis % ndim, output_type=output_type)
+
+    arg_fn.__doc__ = docstring
+    return arg_fn
+
+
+argmax = _arg_wrapper(
+    _argmax,
+    """Index of the largest value along `axis` (0 by default), as `output_type` (int64).
+
+    Ties go to the first index; NaNs are never selected (unless all are NaN).
+
+    >>> tf.argmax(tf.constant([[1, 3], [4, 2]]))
+    <tf.Tensor: shape=(2,), dtype=int64, numpy=array([1, 0])>
+    """,
+)
+argmin = _arg_wrapper(
+    _argmin,
+    """Index of the smallest value along `axis` (0 by default), as `output_type` (int64).""",
+)
+
+
+# -- top_k ---------------------------------------------------------------------------------------
+
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
+@op(
+    "GatherLastAxis",
+    same_dtype=(0,),
+    sample=cases(([(2, 4), Fixed(np.array([[3, 0], [1, 2]]))], {})),
+)
+def _gather_last(params, indices):
+    """params[..., indices] row by row (indices broadcast over leading batch dims)."""
+    index = np.broadcast_to(indices, params.shape[:-1] + indices.shape[-1:])
+    return np.take_along_axis(params, index, axis=-1)
+
+
+@_gather_last.vjp
+def _gather_last_vjp(g, out, params, indices):
+    return _scatter_last(g, indices, n=np.shape(params._value)[-1]), None
+
+
+@_gather_last.jvp
+def _gather_last_jvp(t, out, params, indices):
+    return _gather_last(t[0], indices)
+
+
+@op(
+    "ScatterLastAxis",
+    same_dtype=(0,),
+    sample=cases(([(2, 2), Fixed(np.array([[3, 0], [1, 2]]))], {"n": 4})),
+)
+def _scatter_last(updates, indices, *, n):
+    """Zeros of last dimension n with updates put at `indices` (distinct within a row)."""
+    out = np.zeros(updates.shape[:-1] + (n,), updates.dtype)
+    np.put_along_axis(out, np.broadcast_to(indices, updates.shape), updates, axis=-1)
+    return out
+
+
+@_scatter_last.vjp
+def _scatter_last_vjp(g, out, updates, indices, *, n):
+    return _gather_last(g, indices), None
+
+
+@_scatter_last.jvp
+def _scatter_last_jvp(t, out, updates, indices, *, n):
+    return _scatter_last(t[0], indices, n=n)
+
+
+@op("TopKV2", dtypes=_dt.REAL, differentiable=False, no_sample="integer output")
+def _top_k_indices(input, *, k, sorted=True, index_type=_dt.int32):  # noqa: A002 - TF's names
+    x = np.asarray(input)
+    # Stable descending order: sort the reversed row ascending, then reverse the result,
+    # so ties keep the lower index first and NaN ranks above everything (as in TF).
+    order = np.argsort(x[..., ::-1], axis=-1, kind="stable")[..., ::-1][..., :k]
+    indices = x.shape[-1] - 1 - order
+    if not sorted:
+        indices = np.sort(indices, axis=-1)
+    return indices.astype(index_type.as_numpy_dtype)
+
+
+def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A002
+    """The k largest entries of the last axis and their indices.
+
+    Returns a namedtuple (values, indices); indices are int32 by default. Ties
+    keep the lower index first. With sorted=False the same entries come in index
+    order (TensorFlow leaves that order unspecified).
+
+    Raises:
+      InvalidArgumentError: for a scalar input, k < 0, or k above the last dimension.
+
+    >>> tf.math.top_k(tf.constant([1.0, 3.0, 2.0]), k=2).indices
+    <tf.Tensor: shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>
+    """
+    x = convert_to_tensor(input)
+    k = int(k._value if hasattr(k, "_value") else k)
+    shape = np.shape(x._value)
+    if not shape:
+        raise InvalidArgumentError(None, None, "input must be >= 1-D, got shape [] [Op:TopKV2]")
+    if k < 0:
+        raise InvalidArgumentError(None, None, f"Need k >= 0, got {k} [Op:TopKV2]")
+    if k > shape[-1]:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"input must have at least k columns. Had {shape[-1]}, needed {k} [Op:TopKV2]",
+        )
+    indices = _top_k_indices(x, k=k, sorted=bool(sorted), index_type=_dt.as_dtype(index_type))
+    return TopKV2(_gather_last(x, indices), indices)  # the gather carries the gradient
+
+
+__all__ = ["argmax", "argmin", "top_k"]

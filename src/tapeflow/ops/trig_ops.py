@@ -1,0 +1,235 @@
+"""Trigonometric and hyperbolic functions, their inverses, expm1 and log1p.
+
+Each op: its NumPy forward, its VJP and JVP, then its test recipe. Complex
+inputs follow TensorFlow's convention: the cotangent is `g * conj(f'(x))`.
+Singular points give TF's values: inf where the derivative blows up, and NaN
+(0 * inf) when the incoming gradient there is zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..registry import op
+from .math_ops import conj, cos, exp, reciprocal, rsqrt, square
+from .samples import binary, unary
+
+INEXACT = _dt.INEXACT
+
+
+@op("Expm1", dtypes=INEXACT, sample=unary())
+def expm1(x):
+    """Returns e ** x - 1 elementwise, accurate for small x."""
+    return np.expm1(x)
+
+
+@expm1.vjp
+def _expm1_vjp(g, out, x):
+    return g * conj(exp(x))  # d/dx = e^x
+
+
+@expm1.jvp
+def _expm1_jvp(t, out, x):
+    return t[0] * exp(x)
+
+
+@op("Log1p", dtypes=INEXACT, sample=unary(-0.5, 2.0))
+def log1p(x):
+    """Returns log(1 + x) elementwise, accurate for small x."""
+    return np.log1p(x)
+
+
+@log1p.vjp
+def _log1p_vjp(g, out, x):
+    return g * reciprocal(conj(1 + x))  # d/dx = 1 / (1 + x)
+
+
+@log1p.jvp
+def _log1p_jvp(t, out, x):
+    return t[0] / (1 + x)
+
+
+@op("Tan", dtypes=INEXACT, sample=unary(-1.2, 1.2))
+def tan(x):
+    """Returns tan(x) elementwise."""
+    return np.tan(x)
+
+
+@tan.vjp
+def _tan_vjp(g, out, x):
+    sec = reciprocal(cos(conj(x)))  # d/dx = sec(x)^2
+    return g * (sec * sec)
+
+
+@tan.jvp
+def _tan_jvp(t, out, x):
+    sec = reciprocal(cos(x))
+    return t[0] * (sec * sec)
+
+
+@op("Asin", dtypes=INEXACT, sample=unary(-0.9, 0.9))
+def asin(x):
+    """Returns the inverse sine elementwise (NaN outside [-1, 1] for real x)."""
+    return np.arcsin(x)
+
+
+@asin.vjp
+def _asin_vjp(g, out, x):
+    return g * conj(rsqrt(1 - square(x)))  # d/dx = 1 / sqrt(1 - x^2), inf at |x| = 1
+
+
+@asin.jvp
+def _asin_jvp(t, out, x):
+    return t[0] * rsqrt(1 - square(x))
+
+
+@op("Acos", dtypes=INEXACT, sample=unary(-0.9, 0.9))
+def acos(x):
+    """Returns the inverse cosine elementwise (NaN outside [-1, 1] for real x)."""
+    return np.arccos(x)
+
+
+@acos.vjp
+def _acos_vjp(g, out, x):
+    return -g * conj(rsqrt(1 - square(x)))  # d/dx = -1 / sqrt(1 - x^2)
+
+
+@acos.jvp
+def _acos_jvp(t, out, x):
+    return -t[0] * rsqrt(1 - square(x))
+
+
+@op("Atan", dtypes=INEXACT, sample=unary())
+def atan(x):
+    """Returns the inverse tangent elementwise."""
+    return np.arctan(x)
+
+
+@atan.vjp
+def _atan_vjp(g, out, x):
+    return g * reciprocal(1 + square(conj(x)))  # d/dx = 1 / (1 + x^2)
+
+
+@atan.jvp
+def _atan_jvp(t, out, x):
+    return t[0] / (1 + square(x))
+
+
+@op(
+    "Atan2",
+    broadcasting=True,
+    dtypes=_dt.FLOATING,
+    sample=binary(avoid=(0.0,), avoid2=(0.0,)),
+)
+def atan2(y, x):
+    """Returns the angle of the point (x, y) elementwise, in [-pi, pi]. Note: y comes first."""
+    return np.arctan2(y, x)
+
+
+@atan2.vjp
+def _atan2_vjp(g, out, y, x):
+    # d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2): NaN at the origin, as in TF.
+    scale = g / (square(x) + square(y))
+    return x * scale, -y * scale
+
+
+@atan2.jvp
+def _atan2_jvp(t, out, y, x):
+    return (x * t[0] - y * t[1]) / (square(x) + square(y))
+
+
+@op("Sinh", dtypes=INEXACT, sample=unary())
+def sinh(x):
+    """Returns the hyperbolic sine elementwise."""
+    return np.sinh(x)
+
+
+@sinh.vjp
+def _sinh_vjp(g, out, x):
+    return g * cosh(conj(x))
+
+
+@sinh.jvp
+def _sinh_jvp(t, out, x):
+    return t[0] * cosh(x)
+
+
+@op("Cosh", dtypes=INEXACT, sample=unary())
+def cosh(x):
+    """Returns the hyperbolic cosine elementwise."""
+    return np.cosh(x)
+
+
+@cosh.vjp
+def _cosh_vjp(g, out, x):
+    return g * sinh(conj(x))
+
+
+@cosh.jvp
+def _cosh_jvp(t, out, x):
+    return t[0] * sinh(x)
+
+
+@op("Asinh", dtypes=INEXACT, sample=unary())
+def asinh(x):
+    """Returns the inverse hyperbolic sine elementwise."""
+    return np.arcsinh(x)
+
+
+@asinh.vjp
+def _asinh_vjp(g, out, x):
+    return g / cosh(conj(out))  # d/dx = 1 / cosh(asinh(x)), as TF writes it
+
+
+@asinh.jvp
+def _asinh_jvp(t, out, x):
+    return t[0] / cosh(out)
+
+
+@op("Acosh", dtypes=INEXACT, sample=unary(1.2, 3.0))
+def acosh(x):
+    """Returns the inverse hyperbolic cosine elementwise (NaN below 1 for real x)."""
+    return np.arccosh(x)
+
+
+@acosh.vjp
+def _acosh_vjp(g, out, x):
+    return g / sinh(conj(out))  # d/dx = 1 / sinh(acosh(x)): inf at x = 1
+
+
+@acosh.jvp
+def _acosh_jvp(t, out, x):
+    return t[0] / sinh(out)
+
+
+@op("Atanh", dtypes=INEXACT, sample=unary(-0.9, 0.9))
+def atanh(x):
+    """Returns the inverse hyperbolic tangent elementwise (inf at +-1)."""
+    return np.arctanh(x)
+
+
+@atanh.vjp
+def _atanh_vjp(g, out, x):
+    return g * reciprocal(1 - square(conj(x)))  # d/dx = 1 / (1 - x^2)
+
+
+@atanh.jvp
+def _atanh_jvp(t, out, x):
+    return t[0] / (1 - square(x))
+
+
+__all__ = [
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "cosh",
+    "expm1",
+    "log1p",
+    "sinh",
+    "tan",
+]
