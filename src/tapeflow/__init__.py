@@ -26,6 +26,7 @@ from .dtypes import (  # noqa: F401
     uint32,
     uint64,
 )
+from .indexed_slices import IndexedSlices  # noqa: F401
 from .module import Module  # noqa: F401
 from .ops import operators as _operators  # noqa: F401 - attaches Tensor operators
 from .ops.array_ops import (  # noqa: F401
@@ -51,8 +52,29 @@ from .ops.array_ops import (  # noqa: F401
     unstack,
     zeros,
 )
+from .ops.einsum_ops import einsum, tensordot  # noqa: F401
 from .ops.elementwise_ops import add_n, clip_by_value, floor, round, where  # noqa: F401
+from .ops.gather_ops import (  # noqa: F401
+    boolean_mask,
+    gather,
+    gather_nd,
+    one_hot,
+    scatter_nd,
+    sequence_mask,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_update,
+)
 from .ops.linalg_ops import matmul  # noqa: F401
+from .ops.manip_ops import (  # noqa: F401
+    meshgrid,
+    pad,
+    repeat,
+    reverse,
+    roll,
+    slice,
+    strided_slice,
+    tile,
+)
 from .ops.math_ops import (  # noqa: F401
     abs,
     add,
@@ -87,6 +109,7 @@ from .ops.math_ops import (  # noqa: F401
     truediv,
     zeros_like,
 )
+from .ops.order_ops import argsort, sort, unique  # noqa: F401
 from .ops.reduction_ops import (  # noqa: F401
     cumsum,
     reduce_all,

@@ -252,18 +252,30 @@ def _index_int(value):
     return int(value)
 
 
+def _out_of_bounds(i: int, dim: int, n: int) -> InvalidArgumentError:
+    # TF reports a negative index after adding the dimension's size (-4 of 3 -> -1).
+    return InvalidArgumentError(
+        None,
+        None,
+        f"slice index {i + n if i < 0 else i} of dimension {dim} out of bounds. "
+        "[Op:StridedSlice]",
+    )
+
+
 def normalize_index(key, shape: tuple) -> tuple:
     """A `__getitem__` key as a tuple of ints, slices and None covering every dimension."""
     if not isinstance(key, tuple):
         key = (key,)
     consumed = builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
     if builtins.sum(1 for k in key if k is Ellipsis) > 1:
-        raise ValueError("Multiple ellipses in slice spec not allowed")
+        raise InvalidArgumentError(
+            None, None, "Multiple ellipses in slice spec not allowed [Op:StridedSlice]"
+        )
     out = []
     dim = 0
-    for k in key:
+    for position, k in enumerate(key):
         if k is Ellipsis:
-            fill = len(shape) - consumed
+            fill = builtins.max(len(shape) - consumed, 0)
             out.extend([slice(None)] * fill)
             dim += fill
         elif k is None:
@@ -272,12 +284,16 @@ def normalize_index(key, shape: tuple) -> tuple:
             parts = [None if p is None else _index_int(p) for p in (k.start, k.stop, k.step)]
             if parts[2] == 0:
                 raise InvalidArgumentError(
-                    None, None, "slice step cannot be zero [Op:StridedSlice]"
+                    None, None, f"strides[{position}] must be non-zero [Op:StridedSlice]"
                 )
             out.append(slice(*parts))
             dim += 1
         else:
             i = _index_int(k)
+            if not shape:
+                raise InvalidArgumentError(
+                    None, None, "Attempting to slice scalar input. [Op:StridedSlice]"
+                )
             if dim >= len(shape):
                 raise InvalidArgumentError(
                     None,
@@ -286,11 +302,7 @@ def normalize_index(key, shape: tuple) -> tuple:
                     "dims [Op:StridedSlice]",
                 )
             if not -shape[dim] <= i < shape[dim]:
-                raise InvalidArgumentError(
-                    None,
-                    None,
-                    f"slice index {i} of dimension {dim} out of bounds. [Op:StridedSlice]",
-                )
+                raise _out_of_bounds(i, dim, shape[dim])
             out.append(i % shape[dim])
             dim += 1
     if dim > len(shape):
@@ -302,6 +314,14 @@ def normalize_index(key, shape: tuple) -> tuple:
         )
     out.extend([slice(None)] * (len(shape) - dim))
     return tuple(out)
+
+
+def _is_bool_mask(key) -> bool:
+    if isinstance(key, (bool, np.bool_)):
+        return True
+    return (isinstance(key, Tensor) or _is_variable(key) or isinstance(key, np.ndarray)) and (
+        key.dtype == _dt.bool or key.dtype == np.bool_
+    )
 
 
 def _batched_key(key: tuple, b: int) -> tuple:
@@ -356,13 +376,22 @@ def _strided_slice_grad_jvp(t, out, dy, *, shape, key):
 
 
 def getitem(tensor, key):
-    """`tensor[key]` with ints, slices (any step), Ellipsis and `tf.newaxis`.
+    """`tensor[key]` with ints, slices (any step), Ellipsis, `tf.newaxis` and scalar int tensors.
+
+    As in TF, a list is read as a tuple (`x[[0, 1]]` is `x[0, 1]`) and a boolean
+    tensor or NumPy mask selects like `tf.boolean_mask`.
 
     Raises:
-      TypeError: for other index types (lists, float, boolean masks), as TF does.
+      TypeError: for other index types (floats, integer arrays), as TF does.
       InvalidArgumentError: for an out-of-range integer index.
     """
     tensor = convert_to_tensor(tensor)
+    if type(key) is list:
+        key = tuple(key)
+    elif _is_bool_mask(key):
+        from .gather_ops import boolean_mask
+
+        return boolean_mask(tensor, key)
     return _strided_slice(tensor, key=normalize_index(key, np.shape(tensor._value)))
 
 

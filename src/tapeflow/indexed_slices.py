@@ -1,0 +1,112 @@
+"""`tf.IndexedSlices`: a sparse gradient, rows `values` at `indices` of a dense tensor.
+
+The gradient of `tf.gather(params, indices)` (axis 0) with respect to `params` is
+one: only the gathered rows are non-zero, and duplicate indices are summed when
+it is made dense. The backward walk keeps it sparse while every contribution to a
+source is sparse (concatenating them) and makes it dense otherwise; converting
+it to a tensor (`tf.convert_to_tensor`, or arithmetic with a tensor) sums it into
+`dense_shape`, recorded on any active tape, so gradients of it still work.
+"""
+
+from __future__ import annotations
+
+from .tensor import EagerTensor
+from .tensor_shape import TensorShape
+
+
+class IndexedSlices:
+    """A sparse slice representation: `dense[indices[i]] += values[i]`.
+
+    Args:
+      values: a tensor of shape `[n] + dense_shape[1:]`.
+      indices: a 1-D integer tensor of `n` row indices (duplicates allowed).
+      dense_shape: the shape of the dense tensor (a 1-D int tensor), or None.
+
+    >>> s = tf.IndexedSlices(tf.ones((2, 2)), tf.constant([0, 0]), tf.constant([3, 2]))
+    >>> tf.convert_to_tensor(s).numpy()[0]
+    array([2., 2.], dtype=float32)
+    """
+
+    __array_priority__ = 100
+
+    def __init__(self, values, indices, dense_shape=None):
+        self._values = values
+        self._indices = indices
+        self._dense_shape = dense_shape
+
+    @property
+    def values(self) -> EagerTensor:
+        return self._values
+
+    @property
+    def indices(self) -> EagerTensor:
+        return self._indices
+
+    @property
+    def dense_shape(self):
+        return self._dense_shape
+
+    @property
+    def dtype(self):
+        return self._values.dtype
+
+    @property
+    def shape(self) -> TensorShape:
+        if self._dense_shape is None:
+            return TensorShape([None] + self._values.shape.as_list()[1:])
+        return TensorShape([int(d) for d in self._dense_shape._value])
+
+    @property
+    def device(self) -> str:
+        return self._values.device
+
+    @property
+    def name(self):
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
+
+    def __neg__(self) -> IndexedSlices:
+        return IndexedSlices(-self._values, self._indices, self._dense_shape)
+
+    def __str__(self) -> str:
+        shape = "" if self._dense_shape is None else f", dense_shape={self._dense_shape!s}"
+        return f"IndexedSlices(indices={self._indices!s}, values={self._values!s}{shape})"
+
+    def __tf_tensor__(self, dtype=None, name=None) -> EagerTensor:
+        if self._dense_shape is None:
+            raise ValueError(
+                "Tensor conversion requested for IndexedSlices for argument `value` without "
+                f"dense_shape: {self}"
+            )
+        if dtype is not None and dtype is not self.dtype:
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtype.name} for IndexedSlices with dtype "
+                f"{self.dtype.name}"
+            )
+        return to_dense(self)
+
+
+def to_dense(slices: IndexedSlices) -> EagerTensor:
+    """Sums the rows of `slices` into a dense tensor (differentiably)."""
+    from .ops.gather_ops import gather_grad
+
+    size = int(slices._dense_shape._value[0])
+    return gather_grad(slices._values, slices._indices, axis=0, batch_dims=0, size=size)
+
+
+def aggregate(a, b):
+    """The sum of two gradients of one tensor, TF's way (used by the backward walk).
+
+    Two IndexedSlices concatenate (still sparse); with a dense one, the sum is dense.
+    """
+    from .ops.array_ops import concat
+    from .ops.math_ops import add
+
+    if type(a) is IndexedSlices and type(b) is IndexedSlices:
+        return IndexedSlices(
+            concat([a._values, b._values], 0), concat([a._indices, b._indices], 0), a._dense_shape
+        )
+    if type(a) is IndexedSlices:
+        a = to_dense(a)
+    if type(b) is IndexedSlices:
+        b = to_dense(b)
+    return add(a, b)

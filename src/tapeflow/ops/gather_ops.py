@@ -1,0 +1,500 @@
+"""Index-driven ops: gather, gather_nd, scatter_nd and their tensor_scatter / mask kin.
+
+Gathers and scatter-adds are adjoint pairs (GatherV2 / GatherGrad, GatherNd /
+ScatterNd), so each one's rules are the other. Indices never get gradients.
+
+Batch polymorphism: the rules move a cotangent's `b` leading batch dims to the
+back, where they are just trailing dims that every gather/scatter carries
+through untouched, run the unbatched op, and move them to the front again.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..errors import InvalidArgumentError
+from ..indexed_slices import IndexedSlices
+from ..registry import op
+from ..tensor import constant, convert_to_tensor, make
+from ._util import as_int_tuple, batch_ndim
+from .array_ops import _reshape, _transpose, reshape
+from .samples import Fixed, cases
+
+_INDEX_DTYPES = (_dt.int16, _dt.int32, _dt.int64)
+
+
+def _to_back(t, b: int):
+    """Moves the `b` leading (batch) dims of `t` to the back."""
+    if not b:
+        return t
+    n = np.ndim(t._value)
+    return _transpose(t, perm=tuple(builtins.range(b, n)) + tuple(builtins.range(b)))
+
+
+def _to_front(t, b: int):
+    """Inverse of `_to_back`: moves the `b` trailing dims of `t` to the front."""
+    if not b:
+        return t
+    n = np.ndim(t._value)
+    return _transpose(t, perm=tuple(builtins.range(n - b, n)) + tuple(builtins.range(n - b)))
+
+
+def _batch_index(indices: np.ndarray, batch_dims: int) -> tuple:
+    """aranges over the first `batch_dims` dims, broadcastable against `indices`."""
+    shape = indices.shape
+    return tuple(
+        np.arange(shape[i]).reshape((-1,) + (1,) * (len(shape) - i - 1))
+        for i in builtins.range(batch_dims)
+    )
+
+
+def _gather_perm(batch_dims: int, n_idx: int, n_mid: int, n_rest: int) -> tuple:
+    """From [batch, idx, mid, rest] (advanced-index order) to [batch, mid, idx, rest]."""
+    k = batch_dims
+    idx = list(builtins.range(k, n_idx))
+    mid = list(builtins.range(n_idx, n_idx + n_mid))
+    rest = list(builtins.range(n_idx + n_mid, n_idx + n_mid + n_rest))
+    return tuple(builtins.range(k)) + tuple(mid + idx + rest)
+
+
+# -- gather ----------------------------------------------------------------------------------
+
+
+@op(
+    "GatherV2",
+    dtypes=_dt.ANY,
+    same_dtype=False,
+    sample=cases(
+        ([(2, 3), Fixed([[1, 1], [2, 0]])], {"axis": 1, "batch_dims": 0}),
+        ([(2, 3, 2), Fixed([[2, 0, 2], [1, 1, 0]])], {"axis": 1, "batch_dims": 1}),
+        ([(2, 4, 3), Fixed([[2], [0]])], {"axis": 2, "batch_dims": 1}),
+    ),
+)
+def _gather(params, indices, *, axis=0, batch_dims=0):
+    n = params.shape[axis]
+    bad = (indices < 0) | (indices >= n)
+    if bad.any():
+        where = np.argwhere(bad)[0]
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"indices[{','.join(str(i) for i in where)}] = {indices[tuple(where)]} is not in "
+            f"[0, {n}) [Op:GatherV2]",
+        )
+    if batch_dims == 0:
+        return np.take(params, indices, axis=axis)
+    moved = np.moveaxis(params, axis, batch_dims)
+    out = moved[_batch_index(indices, batch_dims) + (indices,)]
+    n_mid = axis - batch_dims
+    perm = _gather_perm(batch_dims, indices.ndim, n_mid, params.ndim - axis - 1)
+    return np.transpose(out, perm)
+
+
+@_gather.vjp
+def _gather_vjp(g, out, params, indices, *, axis=0, batch_dims=0):
+    b = batch_ndim(g, out)
+    if b == 0 and axis == 0 and batch_dims == 0:
+        # TF's sparse gradient: the rows of g, tagged with the indices they came from.
+        pshape = np.shape(params._value)
+        values = _reshape(g, shape=(-1,) + pshape[1:])
+        rows = _reshape(indices, shape=(-1,))
+        return IndexedSlices(values, rows, constant(pshape, dtype=_dt.int32)), None
+    size = np.shape(params._value)[axis]
+    dense = gather_grad(_to_back(g, b), indices, axis=axis, batch_dims=batch_dims, size=size)
+    return _to_front(dense, b), None
+
+
+@_gather.jvp
+def _gather_jvp(t, out, params, indices, *, axis=0, batch_dims=0):
+    b = batch_ndim(t[0], params)
+    return _to_front(_gather(_to_back(t[0], b), indices, axis=axis, batch_dims=batch_dims), b)
+
+
+@op(
+    "GatherGrad",
+    dtypes=_dt.ANY,
+    same_dtype=False,
+    sample=cases(
+        ([(2, 3), Fixed([1, 1, 0])], {"axis": 1, "batch_dims": 0, "size": 2}),
+        ([(2, 3), Fixed([[1, 0, 1], [0, 0, 1]])], {"axis": 1, "batch_dims": 1, "size": 2}),
+    ),
+)
+def gather_grad(g, indices, *, axis, batch_dims, size):
+    """Scatter-adds `g` (shaped like a gather's output) into the gathered params' shape."""
+    k = batch_dims
+    n_mid = axis - k
+    n_rest = g.ndim - axis - indices.ndim + k
+    pshape = g.shape[:axis] + (size,) + g.shape[g.ndim - n_rest :]
+    out = np.zeros(pshape, g.dtype)
+    inverse = np.argsort(_gather_perm(k, indices.ndim, n_mid, n_rest))
+    np.add.at(
+        np.moveaxis(out, axis, k), _batch_index(indices, k) + (indices,), np.transpose(g, inverse)
+    )
+    return out
+
+
+@gather_grad.vjp
+def _gather_grad_vjp(gg, out, g, indices, *, axis, batch_dims, size):
+    b = batch_ndim(gg, out)
+    return _to_front(_gather(_to_back(gg, b), indices, axis=axis, batch_dims=batch_dims), b), None
+
+
+@gather_grad.jvp
+def _gather_grad_jvp(t, out, g, indices, *, axis, batch_dims, size):
+    b = batch_ndim(t[0], g)
+    dense = gather_grad(_to_back(t[0], b), indices, axis=axis, batch_dims=batch_dims, size=size)
+    return _to_front(dense, b)
+
+
+def _index_tensor(indices, op_type: str, attr: str = "Tindices"):
+    indices = convert_to_tensor(indices)
+    if indices._dtype not in _INDEX_DTYPES:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Value for attr '{attr}' of {indices._dtype.name} is not in the list of allowed "
+            f"values: int16, int32, int64 [Op:{op_type}]",
+        )
+    return indices
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """Gathers slices of `params` along `axis` at `indices`.
+
+    The output has shape `params.shape[:axis] + indices.shape[batch_dims:] +
+    params.shape[axis + 1:]`. The gradient with respect to `params` is a
+    `tf.IndexedSlices` when `axis` and `batch_dims` are 0, as in TF.
+
+    Raises:
+      InvalidArgumentError: for an index outside `[0, params.shape[axis])`, or a bad axis.
+
+    >>> tf.gather(tf.constant([10, 20, 30]), [2, 0]).numpy()
+    array([30, 10], dtype=int32)
+    """
+    params = convert_to_tensor(params)
+    indices = _index_tensor(indices, "GatherV2")
+    ndim = params.ndim
+    if ndim == 0:
+        raise InvalidArgumentError(
+            None, None, "params must be at least 1 dimensional [Op:GatherV2]"
+        )
+    batch_dims = int(batch_dims)
+    if batch_dims < 0:
+        batch_dims += indices.ndim
+    axis = batch_dims if axis is None else int(getattr(axis, "_value", axis))
+    if not -ndim <= axis < ndim:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Shape must be at least rank {builtins.abs(axis) + (axis >= 0)} but is rank {ndim} "
+            "[Op:GatherV2]",
+        )
+    axis %= ndim
+    if not 0 <= batch_dims <= builtins.min(axis, indices.ndim):
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"batch_dims ({batch_dims}) must be less than or equal to axis ({axis}) and to "
+            f"rank(indices) ({indices.ndim}). [Op:GatherV2]",
+        )
+    pshape, ishape = params.shape.as_list(), indices.shape.as_list()
+    if pshape[:batch_dims] != ishape[:batch_dims]:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"params.shape[:{batch_dims}] = {pshape[:batch_dims]} must equal "
+            f"indices.shape[:{batch_dims}] = {ishape[:batch_dims]} [Op:GatherV2]",
+        )
+    return _gather(params, indices, axis=axis, batch_dims=batch_dims)
+
+
+# -- gather_nd / scatter_nd ------------------------------------------------------------------
+
+
+def _check_nd_indices(indices: np.ndarray, shape: tuple, message) -> None:
+    depth = indices.shape[-1]
+    bad = np.any((indices < 0) | (indices >= np.asarray(shape[:depth], dtype=np.int64)), -1)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        vector = indices.reshape(-1, depth)[first]
+        raise InvalidArgumentError(
+            None, None, message(first, ", ".join(str(int(i)) for i in vector))
+        )
+
+
+@op(
+    "GatherNd",
+    dtypes=_dt.ANY,
+    same_dtype=False,
+    sample=cases(
+        ([(3, 2), Fixed([[0, 1], [2, 0], [0, 1]])], {}),
+        ([(3, 2), Fixed([[[2], [0]], [[2], [2]]])], {}),  # [n, 1] indices give IndexedSlices
+    ),
+)
+def _gather_nd(params, indices):
+    _check_nd_indices(
+        indices,
+        params.shape,
+        lambda i, v: f"indices[{i}] = [{v}] does not index into param shape "
+        f"[{','.join(str(d) for d in params.shape)}], node name: GatherNd [Op:GatherNd]",
+    )
+    return params[tuple(np.moveaxis(indices, -1, 0))]
+
+
+@_gather_nd.vjp
+def _gather_nd_vjp(g, out, params, indices):
+    b = batch_ndim(g, out)
+    ishape = np.shape(indices._value)
+    pshape = np.shape(params._value)
+    if b == 0 and len(ishape) == 2 and ishape[1] == 1:
+        # TF's sparse case: one row index per output row.
+        rows = _reshape(indices, shape=(-1,))
+        return IndexedSlices(g, rows, constant(pshape, dtype=indices._dtype)), None
+    dense = _scatter_nd(indices, _to_back(g, b), shape=pshape + np.shape(g._value)[:b])
+    return _to_front(dense, b), None
+
+
+@_gather_nd.jvp
+def _gather_nd_jvp(t, out, params, indices):
+    b = batch_ndim(t[0], params)
+    return _to_front(_gather_nd(_to_back(t[0], b), indices), b)
+
+
+@op(
+    "ScatterNd",
+    dtypes=None,
+    same_dtype=False,
+    sample=cases(([Fixed([[1], [1], [0]]), (3, 2)], {"shape": (3, 2)})),
+)
+def _scatter_nd(indices, updates, *, shape):
+    _check_nd_indices(
+        indices,
+        shape,
+        lambda i, v: f"indices[{i}] = [{v}] does not index into shape "
+        f"[{','.join(str(d) for d in shape)}] [Op:ScatterNd]",
+    )
+    out = np.zeros(shape, updates.dtype)
+    np.add.at(out, tuple(np.moveaxis(indices, -1, 0)), updates)
+    return out
+
+
+@_scatter_nd.vjp
+def _scatter_nd_vjp(g, out, indices, updates, *, shape):
+    b = batch_ndim(g, out)
+    return None, _to_front(_gather_nd(_to_back(g, b), indices), b)
+
+
+@_scatter_nd.jvp
+def _scatter_nd_jvp(t, out, indices, updates, *, shape):
+    b = batch_ndim(t[1], updates)
+    batch = np.shape(t[1]._value)[:b]
+    return _to_front(_scatter_nd(indices, _to_back(t[1], b), shape=shape + batch), b)
+
+
+def _batched_nd_indices(indices, batch_dims: int):
+    """gather_nd's `batch_dims` folded into the indices: prepends each position's batch index."""
+    if batch_dims == 0:
+        return indices
+    value = indices._value
+    lead = value.shape[:-1]
+    grids = np.meshgrid(*[np.arange(d) for d in lead[:batch_dims]], indexing="ij")
+    coords = [np.broadcast_to(grid.reshape(grid.shape + (1,) * (len(lead) - batch_dims)), lead) for grid in grids]
+    full = np.concatenate([np.stack(coords, -1).astype(value.dtype), value], -1)
+    return make(full, indices._dtype)
+
+
+def gather_nd(params, indices, batch_dims=0, name=None):
+    """Gathers slices of `params` at the index vectors in the last axis of `indices`.
+
+    Raises:
+      InvalidArgumentError: if an index vector does not index into `params`.
+
+    >>> tf.gather_nd(tf.constant([[1, 2], [3, 4]]), [[1, 0]]).numpy()
+    array([3], dtype=int32)
+    """
+    params = convert_to_tensor(params)
+    indices = _index_tensor(indices, "GatherNd")
+    depth = np.shape(indices._value)[-1] if indices.ndim else 0
+    if indices.ndim == 0 or depth + batch_dims > params.ndim:
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"index innermost dimension length must be <= params rank; saw: {depth} vs. "
+            f"{params.ndim - batch_dims} [Op:GatherNd]",
+        )
+    return _gather_nd(params, _batched_nd_indices(indices, int(batch_dims)))
+
+
+def scatter_nd(indices, updates, shape, name=None):
+    """A zero tensor of `shape` with `updates` added at `indices` (duplicates sum).
+
+    >>> tf.scatter_nd([[1], [1]], [1., 2.], [3]).numpy()
+    array([0., 3., 0.], dtype=float32)
+    """
+    indices = _index_tensor(indices, "ScatterNd")
+    return _scatter_nd(indices, convert_to_tensor(updates), shape=as_int_tuple(shape))
+
+
+@op(
+    "TensorScatterUpdate",
+    dtypes=None,
+    same_dtype=(0, 2),
+    sample=cases(([(3, 2), Fixed([[2], [0]]), (2, 2)], {}), ([(3, 2), Fixed([[1, 1]]), (1,)], {})),
+)
+def _tensor_scatter_update(tensor, indices, updates):
+    _check_nd_indices(
+        indices,
+        tensor.shape,
+        lambda i, v: f"indices[{i}] = [{v}] does not index into shape "
+        f"[{','.join(str(d) for d in tensor.shape)}] [Op:TensorScatterUpdate]",
+    )
+    out = tensor.copy()
+    out[tuple(np.moveaxis(indices, -1, 0))] = updates
+    return out
+
+
+@_tensor_scatter_update.vjp
+def _tensor_scatter_update_vjp(g, out, tensor, indices, updates):
+    # d/dtensor: g where nothing was written; d/dupdates: g gathered at the written places.
+    b = batch_ndim(g, out)
+    kept = np.ones(np.shape(tensor._value), g._dtype._np)
+    kept[tuple(np.moveaxis(indices._value, -1, 0))] = 0
+    return g * make(kept, g._dtype), None, _to_front(_gather_nd(_to_back(g, b), indices), b)
+
+
+@_tensor_scatter_update.jvp
+def _tensor_scatter_update_jvp(t, out, tensor, indices, updates):
+    b = batch_ndim(t[0], tensor)
+    moved = _tensor_scatter_update(_to_back(t[0], b), indices, _to_back(t[2], b))
+    return _to_front(moved, b)
+
+
+def tensor_scatter_nd_update(tensor, indices, updates, name=None):
+    """A copy of `tensor` with `updates` written at `indices`.
+
+    >>> tf.tensor_scatter_nd_update([1, 2, 3], [[0]], [9]).numpy()
+    array([9, 2, 3], dtype=int32)
+    """
+    tensor = convert_to_tensor(tensor)
+    indices = _index_tensor(indices, "TensorScatterUpdate")
+    return _tensor_scatter_update(tensor, indices, updates)
+
+
+def tensor_scatter_nd_add(tensor, indices, updates, name=None):
+    """`tensor` plus `updates` added at `indices` (duplicates sum).
+
+    >>> tf.tensor_scatter_nd_add([1, 2, 3], [[0], [0]], [1, 1]).numpy()
+    array([3, 2, 3], dtype=int32)
+    """
+    tensor = convert_to_tensor(tensor)
+    indices = _index_tensor(indices, "TensorScatterAdd")
+    updates = convert_to_tensor(updates, dtype=tensor._dtype)
+    shape = np.shape(tensor._value)
+    _check_nd_indices(
+        indices._value,
+        shape,
+        lambda i, v: f"indices[{i}] = [{v}] does not index into shape "
+        f"[{','.join(str(d) for d in shape)}] [Op:TensorScatterAdd]",
+    )
+    return tensor + _scatter_nd(indices, updates, shape=shape)
+
+
+# -- masks -----------------------------------------------------------------------------------
+
+
+def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
+    """The entries of `tensor` where `mask` is True (mask dims start at `axis`).
+
+    Raises:
+      ValueError: for a scalar mask or a mask whose shape does not match.
+
+    >>> tf.boolean_mask([1, 2, 3], [True, False, True]).numpy()
+    array([1, 3], dtype=int32)
+    """
+    tensor = convert_to_tensor(tensor)
+    mask = convert_to_tensor(mask)
+    m = mask.ndim
+    if m == 0:
+        raise ValueError("mask cannot be scalar.")
+    axis = 0 if axis is None else int(axis)
+    axis = axis % tensor.ndim if tensor.ndim else axis
+    shape = np.shape(tensor._value)
+    mshape = np.shape(mask._value)
+    if shape[axis : axis + m] != mshape:
+        raise ValueError(
+            f"Shapes {tuple(shape[axis:axis + m])} and {mshape} are incompatible".replace(
+                ",)", ")"
+            )
+        )
+    flat = reshape(tensor, shape[:axis] + (-1,) + shape[axis + m :])
+    where = make(np.flatnonzero(mask._value), _dt.int64)
+    # Through a reshape, as TF does, so the gradient is dense.
+    return _gather(flat, where, axis=axis, batch_dims=0)
+
+
+def one_hot(
+    indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None
+):
+    """One-hot vectors of length `depth` for `indices` (-1 and out-of-range give all-off).
+
+    The dtype comes from `on_value`/`off_value` when given, else `dtype`, else float32.
+
+    Raises:
+      TypeError: if `on_value` and `off_value` have different dtypes.
+
+    >>> tf.one_hot([0, 2], 3).numpy()[1]
+    array([0., 0., 1.], dtype=float32)
+    """
+    indices = convert_to_tensor(indices)
+    if indices._dtype not in (_dt.uint8, _dt.int8, _dt.int32, _dt.int64):
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Value for attr 'TI' of {indices._dtype.name} is not in the list of allowed values: "
+            "uint8, int8, int32, int64 [Op:OneHot]",
+        )
+    dtype = None if dtype is None else _dt.as_dtype(dtype)
+    on = None if on_value is None else convert_to_tensor(on_value, dtype_hint=dtype)
+    off = None if off_value is None else convert_to_tensor(off_value, dtype_hint=dtype)
+    if on is not None and off is not None and on._dtype is not off._dtype:
+        raise TypeError(
+            f"dtype {on._dtype!r} of on_value does not match dtype {off._dtype!r} of off_value"
+        )
+    known = on if on is not None else off
+    if dtype is None:
+        dtype = _dt.float32 if known is None else known._dtype
+    on_v = dtype._np.type(1) if on is None else on._value.astype(dtype._np)
+    off_v = dtype._np.type(0) if off is None else off._value.astype(dtype._np)
+    ndim = indices.ndim + 1
+    axis = -1 if axis is None else int(axis)
+    if not (axis == -1 or 0 <= axis < ndim):
+        raise InvalidArgumentError(
+            None,
+            None,
+            f"Expected axis to be -1 or between [0, {ndim}).  But received: {axis} [Op:OneHot]",
+        )
+    depth = int(getattr(depth, "_value", depth))
+    hot = np.expand_dims(indices._value, -1) == np.arange(depth)
+    out = np.where(hot, on_v, off_v).astype(dtype._np)
+    if axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return make(out, dtype)
+
+
+def sequence_mask(lengths, maxlen=None, dtype=_dt.bool, name=None):
+    """`mask[..., j] = j < lengths[...]`, with `maxlen` columns (default `max(lengths)`).
+
+    >>> tf.sequence_mask([1, 3], 3).numpy()
+    array([[ True, False, False],
+           [ True,  True,  True]])
+    """
+    lengths = convert_to_tensor(lengths)._value
+    dtype = _dt.as_dtype(dtype)
+    if maxlen is None:
+        maxlen = int(np.max(lengths)) if np.size(lengths) else 0
+    maxlen = int(getattr(maxlen, "_value", maxlen))
+    out = np.arange(maxlen) < np.expand_dims(lengths, -1)
+    return make(out.astype(dtype._np), dtype)
