@@ -1,5 +1,27 @@
 """`tf.linalg`: the public linear-algebra namespace (explicit re-exports, no logic)."""
 
-from .ops.array_ops import matrix_transpose  # noqa: F401
-from .ops.array_ops import eye  # noqa: F401
-from .ops.linalg_ops import matmul  # noqa: F401
+from .ops.array_ops import eye, matrix_transpose  # noqa: F401
+from .ops.decomposition_ops import (  # noqa: F401
+    cholesky,
+    cholesky_solve,
+    det,
+    inv,
+    logdet,
+    lstsq,
+    slogdet,
+    solve,
+    triangular_solve,
+)
+from .ops.factorization_ops import eigh, eigvalsh, qr, svd  # noqa: F401
+from .ops.linalg_ops import (  # noqa: F401
+    adjoint,
+    band_part,
+    cross,
+    diag,
+    diag_part,
+    matmul,
+    matvec,
+    norm,
+    set_diag,
+    trace,
+)

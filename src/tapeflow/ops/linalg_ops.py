@@ -1,7 +1,10 @@
-"""Linear algebra: matrix products (more decompositions come with the op library).
+"""Linear algebra: matrix products, diagonals, bands, cross products and norms.
 
 `MatMul` covers TF's MatMul and BatchMatMulV2: leading dimensions broadcast,
 and the backward walk sums gradients back over broadcast batch dimensions.
+The structural ops (diagonals, bands) are linear, so each rule is the op's
+transpose. Inverses and solves live in `decomposition_ops.py`, factorizations
+in `factorization_ops.py`.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
+from ..errors import FailedPreconditionError, InvalidArgumentError, invalid_argument
 from ..registry import op
 from ..tensor import convert_to_tensor
-from .math_ops import conj
+from .array_ops import _reshape, matrix_transpose, squeeze
+from .math_ops import _abs, conj, multiply, pow, sqrt
+from .reduction_ops import reduce_max, reduce_sum
 from .samples import cases
 
 _MATMUL_DTYPES = _dt.INEXACT | {_dt.int32, _dt.int64}
@@ -130,3 +135,300 @@ def matmul(
     if output_type is not None and _dt.as_dtype(output_type) is not out._dtype:
         raise TypeError(f"output_type {output_type!r} must match the inputs' dtype {out.dtype!r}.")
     return out
+
+
+def matvec(
+    a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None
+):
+    """Multiplies matrix `a` by vector `b`: `matmul(a, b[..., None])[..., 0]`.
+
+    >>> tf.linalg.matvec(tf.ones((2, 3)), tf.ones((3,))).numpy()
+    array([3., 3.], dtype=float32)
+    """
+    a = convert_to_tensor(a)
+    b = convert_to_tensor(b, dtype_hint=a._dtype)
+    column = _reshape(b, shape=np.shape(b._value) + (1,))
+    product = matmul(a, column, transpose_a=transpose_a, adjoint_a=adjoint_a)
+    return squeeze(product, -1)
+
+
+def adjoint(matrix, name=None):
+    """The conjugate transpose of the last two dimensions of `matrix`."""
+    return matrix_transpose(matrix, conjugate=True)
+
+
+# -- diagonals and bands (linear: each rule is the op's transpose) ----------------------------
+
+
+def _check_rank(x, rank: int, what: str, op_type: str) -> None:
+    if np.ndim(x) < rank:
+        shape = ",".join(map(str, np.shape(x)))
+        raise invalid_argument(
+            f"{what} must be at least {rank}-dim, received shape: [{shape}]", op_type
+        )
+
+
+@op("MatrixDiagPartV3", dtypes=_dt.ANY, sample=cases([(3, 3)], [(2, 3)], [(2, 4, 3)]))
+def _matrix_diag_part(input):  # noqa: A002 - TF's argument name
+    _check_rank(input, 2, "input", "MatrixDiagPartV3")
+    return np.diagonal(input, axis1=-2, axis2=-1).copy()
+
+
+@_matrix_diag_part.vjp
+def _matrix_diag_part_vjp(g, out, input):  # noqa: A002
+    rows, cols = np.shape(input._value)[-2:]
+    return _matrix_diag(g, num_rows=rows, num_cols=cols)
+
+
+@_matrix_diag_part.jvp
+def _matrix_diag_part_jvp(t, out, input):  # noqa: A002
+    return _matrix_diag_part(t[0])
+
+
+@op(
+    "MatrixDiagV3",
+    dtypes=_dt.ANY,
+    sample=cases([(3,)], ([(2, 2)], {"num_rows": 2, "num_cols": 3}), ([(2,)], {"num_rows": 3})),
+)
+def _matrix_diag(diagonal, *, num_rows=-1, num_cols=-1):
+    _check_rank(diagonal, 1, "diagonal", "MatrixDiagV3")
+    size = np.shape(diagonal)[-1]
+    rows = size if num_rows == -1 else num_rows
+    cols = size if num_cols == -1 else num_cols
+    if min(rows, cols) != size:
+        raise invalid_argument(
+            "The number of rows or columns is not consistent with the specified d_lower, "
+            "d_upper, and diagonal.",
+            "MatrixDiagV3",
+        )
+    out = np.zeros(np.shape(diagonal)[:-1] + (rows, cols), np.result_type(diagonal))
+    index = np.arange(size)
+    out[..., index, index] = diagonal
+    return out
+
+
+@_matrix_diag.vjp
+def _matrix_diag_vjp(g, out, diagonal, *, num_rows=-1, num_cols=-1):
+    return _matrix_diag_part(g)
+
+
+@_matrix_diag.jvp
+def _matrix_diag_jvp(t, out, diagonal, *, num_rows=-1, num_cols=-1):
+    return _matrix_diag(t[0], num_rows=num_rows, num_cols=num_cols)
+
+
+def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
+    """The main diagonal of each innermost matrix of `input` (only `k=0` is supported).
+
+    >>> tf.linalg.diag_part(tf.reshape(tf.range(6.0), (2, 3))).numpy()
+    array([0., 4.], dtype=float32)
+    """
+    if k != 0:
+        raise NotImplementedError("tapeflow supports only the main diagonal (k=0).")
+    return _matrix_diag_part(input)
+
+
+def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"):
+    """A (batch of) matrices with `diagonal` on the main diagonal and zeros elsewhere (k=0).
+
+    >>> tf.linalg.diag([1.0, 2.0]).numpy()
+    array([[1., 0.],
+           [0., 2.]], dtype=float32)
+    """
+    if k != 0 or padding_value != 0:
+        raise NotImplementedError("tapeflow supports only the main diagonal (k=0, padding 0).")
+    return _matrix_diag(diagonal, num_rows=int(num_rows), num_cols=int(num_cols))
+
+
+def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa: A002
+    """`input` with its main diagonal replaced by `diagonal` (k=0)."""
+    if k != 0:
+        raise NotImplementedError("tapeflow supports only the main diagonal (k=0).")
+    input = convert_to_tensor(input)
+    rows, cols = input.shape[-2:]
+    flags = {"num_rows": rows, "num_cols": cols}
+    return input - _matrix_diag(_matrix_diag_part(input), **flags) + _matrix_diag(diagonal, **flags)
+
+
+def trace(x, name=None):
+    """The sum of the main diagonal of each innermost matrix (TF: reduce_sum(diag_part(x)))."""
+    return reduce_sum(_matrix_diag_part(x), -1)
+
+
+def _band_mask(shape: tuple, num_lower: int, num_upper: int) -> np.ndarray:
+    rows, cols = shape[-2:]
+    offset = np.arange(cols)[None, :] - np.arange(rows)[:, None]
+    return ((num_lower < 0) | (-offset <= num_lower)) & ((num_upper < 0) | (offset <= num_upper))
+
+
+@op(
+    "MatrixBandPart",
+    dtypes=_dt.ANY,
+    sample=cases(
+        ([(3, 3)], {"num_lower": -1, "num_upper": 0}),
+        ([(2, 3, 4)], {"num_lower": 1, "num_upper": 2}),
+    ),
+)
+def _matrix_band_part(input, *, num_lower, num_upper):  # noqa: A002 - TF's argument name
+    _check_rank(input, 2, "input", "MatrixBandPart")
+    rows, cols = np.shape(input)[-2:]
+    for value, what, size, dim in (
+        (num_lower, "num_lower", rows, "rows"),
+        (num_upper, "num_upper", cols, "columns"),
+    ):
+        if value > size:
+            raise invalid_argument(
+                f"{what} must be negative or less or equal to number of {dim} ({size}) "
+                f"got: {value}",
+                "MatrixBandPart",
+            )
+    return np.where(_band_mask(np.shape(input), num_lower, num_upper), input, 0).astype(input.dtype)
+
+
+@_matrix_band_part.vjp
+def _matrix_band_part_vjp(g, out, input, *, num_lower, num_upper):  # noqa: A002
+    return _matrix_band_part(g, num_lower=num_lower, num_upper=num_upper)
+
+
+@_matrix_band_part.jvp
+def _matrix_band_part_jvp(t, out, input, *, num_lower, num_upper):  # noqa: A002
+    return _matrix_band_part(t[0], num_lower=num_lower, num_upper=num_upper)
+
+
+def band_part(input, num_lower, num_upper, name=None):  # noqa: A002 - TF's argument name
+    """Keeps `num_lower` subdiagonals and `num_upper` superdiagonals (negative keeps all).
+
+    >>> tf.linalg.band_part(tf.ones((3, 3)), 0, -1).numpy()[2]
+    array([0., 0., 1.], dtype=float32)
+    """
+    return _matrix_band_part(input, num_lower=int(num_lower), num_upper=int(num_upper))
+
+
+# -- cross product ------------------------------------------------------------------------------
+
+
+@op("Cross", broadcasting=True, dtypes=_dt.REAL, sample=cases([(3,), (3,)], [(2, 3), (2, 3)]))
+def _cross(a, b):
+    return np.cross(a, b)
+
+
+@_cross.vjp
+def _cross_vjp(g, out, a, b):
+    # d(a x b) = da x b + a x db, and <g, da x b> = <b x g, da>.
+    return _cross(b, g), _cross(g, a)
+
+
+@_cross.jvp
+def _cross_jvp(t, out, a, b):
+    return _cross(t[0], b) + _cross(a, t[1])
+
+
+def cross(a, b, name=None):
+    """The cross product of 3-element vectors along the last dimension.
+
+    Raises:
+      InvalidArgumentError: if the shapes differ.
+      FailedPreconditionError: if the last dimension is not 3.
+    """
+    a = convert_to_tensor(a)
+    b = convert_to_tensor(b, dtype_hint=a._dtype)
+    if a.shape != b.shape:
+        sa, sb = (",".join(map(str, np.shape(t._value))) for t in (a, b))
+        raise invalid_argument(f"Both inputs must be of same shape: [{sa}] vs. [{sb}]", "Cross")
+    if not a.ndim or a.shape[-1] != 3:
+        message = "Cross-products are only defined for 3-element vectors. [Op:Cross]"
+        raise FailedPreconditionError(None, None, message)
+    return _cross(a, b)
+
+
+# -- norms (composites, as in TF) -------------------------------------------------------------
+
+_MATRIX_ORDS = ("euclidean", "fro", 1, 2, np.inf)
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+    """Vector norms (`ord` > 0, 'euclidean', inf) or matrix norms ('fro', 1, 2, inf).
+
+    A 2-tuple `axis` selects a matrix norm; otherwise the norm is over the
+    flattened `axis` (all of `tensor` when None), as in TF.
+
+    Raises:
+      ValueError: for an unsupported `ord` or `axis`.
+
+    >>> float(tf.norm([3.0, 4.0]))
+    5.0
+    """
+    tensor = convert_to_tensor(tensor)
+    is_matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
+    if is_matrix:
+        axis = tuple(int(a) % tensor.ndim for a in axis)
+        if axis[0] == axis[1]:
+            raise ValueError(f"'axis' must contain two distinct ints, got {list(axis)}")
+        if ord not in _MATRIX_ORDS or isinstance(ord, bool):
+            supported = "['euclidean', 'fro', 1, 2, inf]"
+            raise ValueError(f"'ord' must be a supported matrix norm in {supported}, got {ord}")
+    else:
+        if isinstance(axis, (tuple, list)):
+            if len(axis) != 1:
+                raise ValueError(
+                    f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+                )
+            axis = axis[0]
+        axis = None if axis is None else (int(axis),)
+        valid = ord == "euclidean" or (not isinstance(ord, (str, bool)) and ord > 0)
+        if not valid:
+            raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
+    if is_matrix and ord == 2:
+        from .factorization_ops import svd
+
+        perm = [d for d in range(tensor.ndim) if d not in axis] + list(axis)
+        moved = _transpose_to(tensor, perm)
+        result = reduce_max(svd(moved, compute_uv=False), -1)
+        return _restore(result, tensor, axis, keepdims)
+    if ord in ("euclidean", "fro") or (ord == 2 and not is_matrix):
+        result = sqrt(reduce_sum(_abs_squared(tensor), axis, keepdims=True))
+    else:
+        result = _abs(tensor) if not tensor._dtype.is_complex else _complex_magnitude(tensor)
+        if ord == 1 and is_matrix:
+            result = reduce_max(reduce_sum(result, axis[0], keepdims=True), axis[1], keepdims=True)
+        elif ord == np.inf and is_matrix:
+            result = reduce_max(reduce_sum(result, axis[1], keepdims=True), axis[0], keepdims=True)
+        elif ord == np.inf:
+            result = reduce_max(result, axis, keepdims=True)
+        elif ord == 1:
+            result = reduce_sum(result, axis, keepdims=True)
+        else:
+            result = pow(reduce_sum(pow(result, float(ord)), axis, keepdims=True), 1.0 / ord)
+    if not keepdims:
+        result = squeeze(result, axis) if axis is not None else _reshape(result, shape=())
+    return result
+
+
+def _abs_squared(x):
+    if x._dtype.is_complex:
+        from .math_ops import imag, real
+
+        return multiply(real(x), real(x)) + multiply(imag(x), imag(x))
+    return multiply(x, x)
+
+
+def _complex_magnitude(x):
+    from .math_ops import abs as magnitude
+
+    return magnitude(x)
+
+
+def _transpose_to(x, perm):
+    from .array_ops import transpose
+
+    return transpose(x, perm)
+
+
+def _restore(result, tensor, axis: tuple, keepdims) -> object:
+    """Puts a spectral norm (reduced over the two trailing dims) back in place."""
+    if not keepdims:
+        return result
+    shape = list(np.shape(tensor._value))
+    for a in axis:
+        shape[a] = 1
+    return _reshape(result, shape=tuple(shape))

@@ -1,0 +1,258 @@
+"""Random ops with TensorFlow's seed semantics, drawn from NumPy's Philox generator.
+
+TF combines a global seed (`tf.random.set_seed`) with an op seed (`seed=`):
+
+- neither set: nondeterministic values;
+- global seed only: each call takes a fresh op seed from a sequence that the
+  global seed determines, so a program's sequence of calls repeats exactly
+  after `set_seed` is called again with the same value;
+- op seed (with the global seed, or TF's default 87654321 when none is set):
+  TF caches one kernel per (op type, dtype, seeds) with an internal counter,
+  so repeated identical calls give different values A1, A2, ... and the
+  sequence restarts when `set_seed` clears the kernels.
+
+Here a stream is a Philox key made of the two seeds, and the n-th call of a
+cached stream reads Philox block row n, so each call's values depend only on
+its seeds, its op type and dtype, its position in the sequence and its shape.
+
+The ops are not differentiable; `normal`, `uniform` (floats) and
+`truncated_normal` are composites `mean + stddev * sample`, so, as in TF,
+gradients reach `mean`/`stddev` and `minval`/`maxval`.
+"""
+
+from __future__ import annotations
+
+import random as _pyrandom
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..errors import invalid_argument
+from ..registry import op
+from ..tensor import convert_to_tensor, make
+from ._util import as_int_tuple
+
+DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2**31 - 1
+_MASK64 = 2**64 - 1
+
+
+class _SeedState:
+    """The global seed, the op-seed sequence it determines, and the cached streams."""
+
+    def __init__(self):
+        self.global_seed = None
+        self.op_seeds = None
+        self.calls: dict = {}
+        self.nondeterministic = np.random.default_rng()
+
+
+_state = _SeedState()
+
+
+def set_seed(seed):
+    """Sets the global random seed (None clears it) and restarts every seeded sequence.
+
+    >>> tf.random.set_seed(1); a = tf.random.uniform([1])
+    >>> tf.random.set_seed(1); bool(tf.random.uniform([1]) == a)
+    True
+    """
+    if seed is None:
+        _state.global_seed = _state.op_seeds = None
+    else:
+        _state.global_seed = int(seed)
+        _state.op_seeds = _pyrandom.Random(int(seed))
+    _state.calls.clear()
+
+
+def get_seed(op_seed):
+    """TF's `(global_seed, op_seed)` pair for an op, or None when nondeterministic."""
+    if _state.global_seed is not None:
+        if op_seed is None:
+            op_seed = _state.op_seeds.randint(0, _MAXINT32)
+        seeds = (_state.global_seed, int(op_seed))
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, int(op_seed))
+    else:
+        return None
+    return (0, _MAXINT32) if seeds == (0, 0) else seeds
+
+
+def _philox(seeds: tuple, row: int = 0) -> np.random.Generator:
+    key = [seeds[0] & _MASK64, seeds[1] & _MASK64]
+    return np.random.Generator(np.random.Philox(key=key, counter=[0, row, 0, 0]))
+
+
+def op_generator(op_type: str, seed=None, dtype=None) -> np.random.Generator:
+    """The NumPy generator a random op of `op_type` and `dtype` draws from, per TF's seeds.
+
+    For other op families with random behaviour (dropout uses
+    `op_generator("RandomUniform", seed, dtype)`, as TF's dropout calls random_uniform).
+    """
+    seeds = get_seed(seed)
+    if seeds is None:
+        return _state.nondeterministic
+    if seed is None:
+        return _philox(seeds)
+    key = (op_type, dtype, seeds)
+    row = _state.calls.get(key, 0)
+    _state.calls[key] = row + 1
+    return _philox(seeds, row)
+
+
+# -- samplers (ndarrays, shared by the ops and tf.random.Generator) -----------------------------
+
+
+def _np_float(dtype):
+    """NumPy samples float32/float64 natively; float16 is drawn in float32 and rounded."""
+    return np.float64 if dtype is _dt.float64 else np.float32
+
+
+def standard_normal(rng, shape: tuple, dtype) -> np.ndarray:
+    return rng.standard_normal(shape, _np_float(dtype)).astype(dtype._np, copy=False)
+
+
+def uniform01(rng, shape: tuple, dtype) -> np.ndarray:
+    return rng.random(shape, _np_float(dtype)).astype(dtype._np, copy=False)
+
+
+def truncated(rng, shape: tuple, dtype) -> np.ndarray:
+    """Standard normal values, redrawn until within two standard deviations."""
+    values = rng.standard_normal(shape)
+    outside = np.abs(values) > 2.0
+    while outside.any():
+        values[outside] = rng.standard_normal(int(outside.sum()))
+        outside = np.abs(values) > 2.0
+    return values.astype(dtype._np)
+
+
+_FLOAT_DTYPES = frozenset((_dt.float16, _dt.float32, _dt.float64))
+_UNIFORM_DTYPES = _FLOAT_DTYPES | {_dt.int32, _dt.int64}
+
+
+def _check_dtype(dtype, allowed) -> _dt.DType:
+    dtype = _dt.as_dtype(dtype)
+    if dtype not in allowed:
+        names = ", ".join(f"tf.{d.name}" for d in _dt.ALL if d in allowed)
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype!r}. Accepted dtypes are ({names})."
+        )
+    return dtype
+
+
+# -- the ops (no inputs, or integer/permutation outputs: none is differentiable) ---------------
+
+_NO_GRAD = "random sample: not differentiable"
+
+
+@op("RandomStandardNormal", differentiable=False, no_sample=_NO_GRAD)
+def _random_standard_normal(*, shape, dtype, seed=None):
+    return standard_normal(op_generator("RandomStandardNormal", seed, dtype), shape, dtype)
+
+
+@op("RandomUniform", differentiable=False, no_sample=_NO_GRAD)
+def _random_uniform(*, shape, dtype, seed=None):
+    return uniform01(op_generator("RandomUniform", seed, dtype), shape, dtype)
+
+
+@op("RandomUniformInt", differentiable=False, no_sample=_NO_GRAD)
+def _random_uniform_int(*, shape, minval, maxval, dtype, seed=None):
+    if minval >= maxval:
+        raise invalid_argument(f"Need minval < maxval, got {minval} >= {maxval}", "RandomUniformInt")
+    rng = op_generator("RandomUniformInt", seed, dtype)
+    return rng.integers(minval, maxval, shape, dtype._np)
+
+
+@op("TruncatedNormal", differentiable=False, no_sample=_NO_GRAD)
+def _truncated_normal(*, shape, dtype, seed=None):
+    return truncated(op_generator("TruncatedNormal", seed, dtype), shape, dtype)
+
+
+def _scale(sample, mean, stddev, dtype):
+    """mean + stddev * sample, differentiable in mean and stddev (TF's composite)."""
+    stddev = convert_to_tensor(stddev, dtype=dtype)
+    mean = convert_to_tensor(mean, dtype=dtype)
+    return sample * stddev + mean
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
+    """Samples from a normal distribution; differentiable w.r.t. `mean` and `stddev`.
+
+    >>> tf.random.normal([2, 3], seed=1).shape
+    TensorShape([2, 3])
+    """
+    dtype = _dt.as_dtype(dtype)
+    mean = convert_to_tensor(mean, dtype=dtype)
+    sample = _random_standard_normal(shape=as_int_tuple(shape), dtype=dtype, seed=seed)
+    return _scale(sample, mean, stddev, dtype)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
+    """Samples from a normal distribution truncated to two standard deviations."""
+    dtype = _dt.as_dtype(dtype)
+    mean = convert_to_tensor(mean, dtype=dtype)
+    sample = _truncated_normal(shape=as_int_tuple(shape), dtype=dtype, seed=seed)
+    return _scale(sample, mean, stddev, dtype)
+
+
+def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):
+    """Samples uniformly from [minval, maxval) (maxval defaults to 1 for floats).
+
+    Integer dtypes need `maxval`. For floats, gradients reach `minval` and `maxval`.
+
+    Raises:
+      ValueError: for an unsupported dtype, or an integer dtype without `maxval`.
+      InvalidArgumentError: for integer ranges with minval >= maxval.
+    """
+    dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
+    shape = as_int_tuple(shape)
+    if dtype.is_integer:
+        if maxval is None:
+            raise ValueError(f"Must specify maxval for integer dtype tf.{dtype.name}")
+        low = int(convert_to_tensor(minval, dtype=dtype)._value)
+        high = int(convert_to_tensor(maxval, dtype=dtype)._value)
+        return _random_uniform_int(shape=shape, minval=low, maxval=high, dtype=dtype, seed=seed)
+    minval = convert_to_tensor(minval, dtype=dtype)
+    maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
+    sample = _random_uniform(shape=shape, dtype=dtype, seed=seed)
+    return sample * (maxval - minval) + minval
+
+
+# -- categorical and shuffle ---------------------------------------------------------------
+
+
+@op("Multinomial", dtypes=_dt.REAL, differentiable=False, no_sample="integer output")
+def _multinomial(logits, *, num_samples, output_dtype=_dt.int64, seed=None):
+    if np.ndim(logits) != 2:
+        shape = ",".join(map(str, np.shape(logits)))
+        raise invalid_argument(f"logits should be a matrix, got shape [{shape}]", "Multinomial")
+    rng = op_generator("Multinomial", seed, output_dtype)
+    # Gumbel-max: argmax(logits + Gumbel noise) samples softmax(logits).
+    batch, classes = np.shape(logits)
+    gumbel = -np.log(-np.log(rng.random((batch, num_samples, classes))))
+    with np.errstate(invalid="ignore"):
+        scores = logits[:, None, :].astype(np.float64) + gumbel
+    return np.argmax(scores, -1).astype(output_dtype._np)
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """Draws `num_samples` class indices per row of `logits` (unnormalised log-probabilities).
+
+    Returns an int64 tensor (or `dtype`) of shape [batch, num_samples].
+    """
+    dtype = _dt.int64 if dtype is None else _dt.as_dtype(dtype)
+    num_samples = int(convert_to_tensor(num_samples)._value)
+    return _multinomial(logits, num_samples=num_samples, output_dtype=dtype, seed=seed)
+
+
+@op("RandomShuffle", dtypes=_dt.ANY, differentiable=False, no_sample="TF registers no gradient")
+def _random_shuffle(value, *, seed=None):
+    if np.ndim(value) == 0:
+        return value
+    rng = op_generator("RandomShuffle", seed, None)
+    return value[rng.permutation(np.shape(value)[0])]
+
+
+def shuffle(value, seed=None, name=None):
+    """Randomly permutes `value` along its first dimension (not differentiable, as in TF)."""
+    return _random_shuffle(value, seed=seed)
