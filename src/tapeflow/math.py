@@ -1,6 +1,6 @@
 """`tf.math`: the public math namespace (explicit re-exports, no logic)."""
 
-from .ops.elementwise_ops import (  # noqa: F401
+from .ops.elementwise_ops import (  # noqa: F401, A004
     add_n,
     angle,
     ceil,
@@ -10,7 +10,7 @@ from .ops.elementwise_ops import (  # noqa: F401
     is_nan,
     round,
 )
-from .ops.math_ops import (  # noqa: F401
+from .ops.math_ops import (  # noqa: F401, A004
     abs,
     add,
     complex,
@@ -49,7 +49,7 @@ from .ops.math_ops import (  # noqa: F401
     truediv,
 )
 from .ops.math_ops import floormod as mod  # noqa: F401
-from .ops.reduction_ops import (  # noqa: F401
+from .ops.reduction_ops import (  # noqa: F401, A004
     count_nonzero,
     cumprod,
     cumsum,
@@ -66,7 +66,7 @@ from .ops.reduction_ops import (  # noqa: F401
     reduce_variance,
 )
 from .ops.sort_ops import argmax, argmin, top_k  # noqa: F401
-from .ops.special_ops import (  # noqa: F401
+from .ops.special_ops import (  # noqa: F401, A004
     digamma,
     divide_no_nan,
     erf,
@@ -80,7 +80,7 @@ from .ops.special_ops import (  # noqa: F401
     xdivy,
     xlogy,
 )
-from .ops.trig_ops import (  # noqa: F401
+from .ops.trig_ops import (  # noqa: F401, A004
     acos,
     acosh,
     asin,

@@ -117,20 +117,24 @@ def truediv(x, y, name=None):
     >>> tf.constant(1) / tf.constant(2)
     <tf.Tensor: shape=(), dtype=float64, numpy=0.5>
     """
-    if type(x) is not EagerTensor:
-        x = convert_to_tensor(x, dtype_hint=getattr(y, "dtype", None))
+    x, y = _same_dtype_pair(x, y)
     target = _TRUEDIV_TARGET.get(x._dtype)
     if target is not None:
-        if type(y) is not EagerTensor:
-            y = convert_to_tensor(y, dtype=x._dtype)
-        if y._dtype is not x._dtype:
-            raise TypeError(
-                f"`x` and `y` must have the same dtype, got {x._dtype!r} != {y._dtype!r}."
-            )
         x, y = cast(x, target), cast(y, target)
     elif x._dtype is _dt.bool:
         raise TypeError("Invalid dtype tf.bool in __truediv__")
     return realdiv.binary(x, y)
+
+
+def _same_dtype_pair(x, y) -> tuple:
+    """Converts x and y to one dtype, with TF's TypeError for two different tensor dtypes."""
+    if type(x) is not EagerTensor:
+        x = convert_to_tensor(x, dtype_hint=getattr(y, "dtype", None))
+    if type(y) is not EagerTensor:
+        y = convert_to_tensor(y, dtype=x._dtype)
+    if y._dtype is not x._dtype:
+        raise TypeError(f"`x` and `y` must have the same dtype, got {x._dtype!r} != {y._dtype!r}.")
+    return x, y
 
 
 def divide(x, y, name=None):
@@ -245,9 +249,16 @@ def sign(x, name=None):
     return _sign(x)
 
 
-@op("Reciprocal", dtypes=INEXACT, sample=unary(0.5, 2.0))
+@op("Reciprocal", dtypes=INEXACT | _dt.SIGNED_INTEGER, sample=unary(0.5, 2.0))
 def reciprocal(x):
     """Returns 1 / x elementwise."""
+    if x.dtype.kind == "i":  # TF registers these dtypes but has no CPU kernel for them
+        raise NotFoundError(
+            None,
+            None,
+            f"Could not find device for node: {{{{node Reciprocal}}}} = "
+            f"Reciprocal[T=DT_{x.dtype.name.upper()}] [Op:Reciprocal]",
+        )
     return np.reciprocal(x)
 
 
@@ -608,7 +619,11 @@ def _comparison(type_name: str, fn, doc: str, dtypes=REAL):
     forward.__name__ = fn.__name__
     forward.__doc__ = doc
     return op(
-        type_name, broadcasting=True, dtypes=dtypes, differentiable=False, no_sample="boolean output"
+        type_name,
+        broadcasting=True,
+        dtypes=dtypes,
+        differentiable=False,
+        no_sample="boolean output",
     )(forward)
 
 
@@ -652,9 +667,7 @@ def where_v2(condition, x, y):
     The unselected branch receives a zero gradient, as in TensorFlow.
     """
     if np.asarray(condition).dtype != np.bool_:
-        raise InvalidArgumentError(
-            None, None, "condition must be a bool tensor [Op:SelectV2]"
-        )
+        raise InvalidArgumentError(None, None, "condition must be a bool tensor [Op:SelectV2]")
     return np.where(condition, x, y)
 
 

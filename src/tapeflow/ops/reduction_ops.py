@@ -18,6 +18,7 @@ from ._util import normalize_axes, normalize_axis
 from .array_ops import _broadcast_to, _reshape, _transpose
 from .math_ops import _imag, _real, cast, conj, equal, exp, not_equal, sqrt, square
 from .samples import Uniform, cases, reduction
+from .special_ops import _div_no_nan
 
 NUMERIC = _dt.NUMERIC
 
@@ -249,17 +250,17 @@ _cumprod = op(
 
 @_cumprod.vjp
 def _cumprod_vjp(g, out, x, *, axis, exclusive=False, reverse=False):
-    # TF's _CumprodGrad, including its wart: it divides by x, so it is NaN/inf
-    # where x == 0 (the reduce_prod gradient avoids this).
+    # TF's _CumprodGrad, including its wart: it divides by x with divide_no_nan, so
+    # an input equal to zero gets gradient 0 (the reduce_prod gradient is exact).
     prod = _cumprod(x, axis=axis, exclusive=exclusive, reverse=reverse)
     summed = _cumsum(prod * g, axis=axis, exclusive=exclusive, reverse=not reverse)
-    return summed / conj(x)
+    return _div_no_nan(summed, conj(x))
 
 
 @_cumprod.jvp
 def _cumprod_jvp(t, out, x, *, axis, exclusive=False, reverse=False):
     # d cumprod = cumprod * cumsum(dx / x) along the axis (same wart at zeros).
-    return out * _cumsum(t[0] / x, axis=axis, exclusive=exclusive, reverse=reverse)
+    return out * _cumsum(_div_no_nan(t[0], x), axis=axis, exclusive=exclusive, reverse=reverse)
 
 
 def _scan_wrapper(scan_op, docstring: str):
@@ -281,8 +282,8 @@ cumprod = _scan_wrapper(
     _cumprod,
     """Cumulative product along `axis`.
 
-    Its gradient divides by `x`, as TensorFlow's does, so it is not finite where
-    `x` is zero.
+    Its gradient divides by `x` (with divide_no_nan), as TensorFlow's does, so it
+    is 0, not the true partial product, where `x` is zero.
     """,
 )
 

@@ -143,7 +143,7 @@ def _scatter_last_jvp(t, out, updates, indices, *, n):
 def _top_k_indices(input, *, k, sorted=True, index_type=_dt.int32):  # noqa: A002 - TF's names
     x = np.asarray(input)
     # Stable descending order: sort the reversed row ascending, then reverse the result,
-    # so ties keep the lower index first and NaN ranks above everything (as in TF).
+    # so ties keep the lower index first (as in TF); NaN sorts above everything.
     order = np.argsort(x[..., ::-1], axis=-1, kind="stable")[..., ::-1][..., :k]
     indices = x.shape[-1] - 1 - order
     if not sorted:

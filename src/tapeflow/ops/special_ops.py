@@ -12,11 +12,11 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..registry import op
-from ..tensor import EagerTensor, convert_to_tensor
 from .math_ops import (
     _TRUEDIV_TARGET,
     _abs,
     _real,
+    _same_dtype_pair,
     cast,
     conj,
     exp,
@@ -266,15 +266,9 @@ def divide_no_nan(x, y, name=None):
     >>> tf.math.divide_no_nan(tf.constant([1.0, 1.0]), tf.constant([0.0, 2.0]))
     <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0. , 0.5], dtype=float32)>
     """
-    if type(x) is not EagerTensor:
-        x = convert_to_tensor(x, dtype_hint=getattr(y, "dtype", None))
+    x, y = _same_dtype_pair(x, y)
     target = _TRUEDIV_TARGET.get(x._dtype)
     if target is not None:
-        y = convert_to_tensor(y, dtype=x._dtype) if type(y) is not EagerTensor else y
-        if y._dtype is not x._dtype:
-            raise TypeError(
-                f"`x` and `y` must have the same dtype, got {x._dtype!r} != {y._dtype!r}."
-            )
         x, y = cast(x, target), cast(y, target)
     return _div_no_nan(x, y)
 
