@@ -6,6 +6,7 @@ This module only assembles the TF-shaped public namespace.
 
 from . import dtypes, errors, nest  # noqa: F401
 from .backprop import GradientTape, UnconnectedGradients  # noqa: F401
+from .custom_gradient import custom_gradient, grad_pass_through, recompute_grad  # noqa: F401
 from .dtypes import (  # noqa: F401
     DType,
     as_dtype,
@@ -64,7 +65,7 @@ from .ops.gather_ops import (  # noqa: F401
     tensor_scatter_nd_add,
     tensor_scatter_nd_update,
 )
-from .ops.linalg_ops import matmul  # noqa: F401
+from .ops.linalg_ops import matmul, norm  # noqa: F401
 from .ops.manip_ops import (  # noqa: F401
     meshgrid,
     pad,
@@ -128,7 +129,7 @@ from .tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
 from .tensor_shape import TensorShape  # noqa: F401
 from .variables import Variable, name_scope  # noqa: F401
 
-from . import autodiff, linalg, math  # noqa: E402, F401  (namespaces, after the ops)
+from . import autodiff, linalg, math, random  # noqa: E402, F401  (namespaces, after the ops)
 
 __version__ = "0.1.0"
 

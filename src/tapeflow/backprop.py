@@ -21,6 +21,8 @@ from . import tape as _tape
 from ._logging import warn_first_n
 from .errors import InternalError
 from .indexed_slices import IndexedSlices, aggregate, to_dense
+from .ops.array_ops import reshape, stack, sum_to, transpose
+from .ops.math_ops import add
 from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 
 
@@ -54,9 +56,6 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
       sources: the tensors (variables' read tensors) to differentiate with respect to.
       batch_ndim: the number of leading batch dimensions of the seeds.
     """
-    from .ops.array_ops import sum_to
-    from .ops.math_ops import add
-
     trainable = _dtypes.TRAINABLE
     source_ids = {s._id for s in sources}
 
@@ -88,8 +87,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
             if present is None:
                 continue
             batch = np.shape(present._value)[: batch_ndim]
-            gs = [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
-            in_grads = op.vjp_rule(gs, outs, *inputs, **attrs)
+            g = [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
         else:
             oid = outs._id
             g = grads.get(oid) if oid in source_ids else grads.pop(oid, None)
@@ -97,6 +95,9 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 continue
             if type(g) is IndexedSlices:  # a sparse gradient (gather's): rules take dense ones
                 g = to_dense(g)
+        if batch_ndim and not op.batch_polymorphic:
+            in_grads = _per_example_vjp(op, g, outs, inputs, attrs, batch_ndim)
+        else:
             in_grads = op.vjp_rule(g, outs, *inputs, **attrs)
         if len(inputs) == 1 and not isinstance(in_grads, (tuple, list)):
             in_grads = (in_grads,)
@@ -265,6 +266,32 @@ class GradientTape:
           RuntimeError: if called twice on a non-persistent tape.
           ValueError: if `sources` contains something that is not a tensor or variable.
         """
+        unconnected_gradients = _unconnected(unconnected_gradients)
+        tape = self._take_tape()
+        if target is None:
+            raise TypeError(
+                "Argument `target` should be a list or nested structure of Tensors, Variables or "
+                "CompositeTensors to be differentiated, but received None."
+            )
+        flat_targets = [_differentiable(t) for t in nest.flatten(target)]
+        flat_sources = nest.flatten(sources)
+        source_tensors = [_differentiable(s) for s in flat_sources]
+        seeds = self._seeds(flat_targets, output_gradients)
+        grads = backward(tape.entries, flat_targets, seeds, source_tensors)
+        grads = _tracked_only(tape, flat_targets, source_tensors, grads)
+        result = []
+        for t, g in zip(source_tensors, grads):
+            if g is None and unconnected_gradients is UnconnectedGradients.ZERO:
+                g = zeros_like_value(t)
+            result.append(g)
+        return nest.pack_sequence_as(sources, result)
+
+    def _take_tape(self) -> _tape.Tape:
+        """TF's bookkeeping before a gradient/jacobian: returns the tape to walk.
+
+        A non-persistent tape stops recording and is released (it remembers its
+        watched variables); a persistent one keeps recording, with TF's warning.
+        """
         if self._tape is None:
             raise RuntimeError(
                 "A non-persistent GradientTape can only be used to compute one set of "
@@ -281,37 +308,138 @@ class GradientTape:
                     "the gradient ops to be recorded on the tape, leading to increased CPU and "
                     "memory usage). Only call GradientTape.gradient inside the context if you "
                     "actually want to trace the gradient in order to compute higher order "
-                    "derivatives."
+                    "derivatives.",
                 )
-        unconnected_gradients = _unconnected(unconnected_gradients)
-        if target is None:
-            raise TypeError(
-                "Argument `target` should be a list or nested structure of Tensors, Variables or "
-                "CompositeTensors to be differentiated, but received None."
-            )
-        flat_targets = [_differentiable(t) for t in nest.flatten(target)]
-        flat_sources = nest.flatten(sources)
-        source_tensors = [_differentiable(s) for s in flat_sources]
-        seeds = self._seeds(flat_targets, output_gradients)
         tape = self._tape
         if not self._persistent:
-            # Released whatever happens next, as in TF, which remembers the watched variables.
             self._watched_variables = self.watched_variables()
             self._tape = None
-        grads = backward(tape.entries, flat_targets, seeds, source_tensors)
-        target_ids = {t._id for t in flat_targets}
+        return tape
+
+    def jacobian(
+        self,
+        target,
+        sources,
+        unconnected_gradients=UnconnectedGradients.NONE,
+        parallel_iterations=None,
+        experimental_use_pfor=True,
+    ):
+        """Computes the Jacobian of `target` with respect to each source.
+
+        The whole Jacobian comes from one backward pass whose cotangent is a
+        batch of one-hot seeds (one per element of `target`): every gradient
+        rule is batch-polymorphic, so this is TF's pfor without a loop.
+        `experimental_use_pfor=False` runs one backward pass per element
+        instead (needs a persistent tape, as in TF).
+
+        Args:
+          target: a tensor (or variable) of shape T.
+          sources: a tensor or variable, or a nested structure of them, each of shape S.
+          unconnected_gradients: NONE gives None for an unconnected source, ZERO zeros.
+          parallel_iterations: accepted for TF compatibility.
+          experimental_use_pfor: False selects the per-element loop.
+
+        Returns:
+          Jacobians shaped T + S, in the structure of `sources`.
+
+        Raises:
+          RuntimeError: on a non-persistent tape that already answered, or with
+            `experimental_use_pfor=False` on a non-persistent tape.
+        """
+        unconnected_gradients = _unconnected(unconnected_gradients)
+        if not experimental_use_pfor and not self._persistent:
+            raise RuntimeError(
+                "GradientTape must be created with persistent=True to compute the jacobian with "
+                "eager execution enabled and with  experimental_use_pfor set to False."
+            )
+        tape = self._take_tape()
+        y = _differentiable(target)
+        flat_sources = nest.flatten(sources)
+        source_tensors = [_differentiable(s) for s in flat_sources]
+        tshape = np.shape(y._value)
+        n = int(np.prod(tshape, dtype=np.int64))
+        eye = np.eye(n, dtype=y._dtype._np).reshape((n,) + tshape)
+        if experimental_use_pfor:
+            grads = backward(tape.entries, [y], [make(eye, y._dtype)], source_tensors, 1)
+        else:
+            rows = [backward(tape.entries, [y], [make(e, y._dtype)], source_tensors) for e in eye]
+            grads = [_stack_rows([row[k] for row in rows]) for k in range(len(source_tensors))]
+        grads = _tracked_only(tape, [y], source_tensors, grads)
         result = []
         for t, g in zip(source_tensors, grads):
-            if t._id not in tape.ids and t._id not in target_ids:
-                # TF differentiates only what the tape tracks (watched tensors and
-                # variables, outputs of recorded ops) and the targets themselves.
-                g = None
-            if g is None and unconnected_gradients is UnconnectedGradients.ZERO:
-                g = zeros_like_value(t)
-            elif g is not None and t._dtype not in _dtypes.TRAINABLE:
-                g = None
+            jshape = tshape + np.shape(t._value)
+            if g is None:
+                if unconnected_gradients is UnconnectedGradients.ZERO:
+                    g = make(np.zeros(jshape, t._dtype._np), t._dtype)
+            else:
+                g = reshape(g, jshape)
             result.append(g)
         return nest.pack_sequence_as(sources, result)
+
+    def batch_jacobian(
+        self,
+        target,
+        source,
+        unconnected_gradients=UnconnectedGradients.NONE,
+        parallel_iterations=None,
+        experimental_use_pfor=True,
+    ):
+        """Computes per-example Jacobians: `target[i]` with respect to `source[i]`.
+
+        Assumes example i of `target` depends only on example i of `source`, so
+        one backward pass with a batch of seeds that are one-hot in every
+        example at once gives all examples' Jacobians.
+
+        Args:
+          target: a tensor of shape [b, y1, ...].
+          source: a tensor of shape [b, x1, ...].
+          unconnected_gradients: NONE gives None if unconnected, ZERO zeros.
+          parallel_iterations: accepted for TF compatibility.
+          experimental_use_pfor: False selects a per-element loop (persistent tapes only).
+
+        Returns:
+          A tensor of shape [b, y1, ..., x1, ...].
+
+        Raises:
+          ValueError: if a rank is below 2 or the first dimensions differ.
+        """
+        unconnected_gradients = _unconnected(unconnected_gradients)
+        if not experimental_use_pfor and not self._persistent:
+            raise RuntimeError(
+                "GradientTape must be created with persistent=True to compute the "
+                "batch_jacobian with eager execution enabled and with  experimental_use_pfor set "
+                "to False."
+            )
+        y, x = _differentiable(target), _differentiable(source)
+        tshape, sshape = np.shape(y._value), np.shape(x._value)
+        for shape in (tshape, sshape):
+            if len(shape) < 2:
+                raise ValueError(f"Shape {tuple(shape)} must have rank at least 2")
+        if tshape[0] != sshape[0]:
+            raise ValueError(
+                f"Need first dimension of target shape ({tuple(tshape)}) and source shape "
+                f"({tuple(sshape)}) to match."
+            )
+        tape = self._take_tape()
+        batch, ny = tshape[0], int(np.prod(tshape[1:], dtype=np.int64))
+        # seeds[j, i] is one-hot at element j of example i, for every example i at once.
+        seeds = np.zeros((ny, batch, ny), y._dtype._np)
+        seeds[np.arange(ny), :, np.arange(ny)] = 1
+        seeds = seeds.reshape((ny,) + tshape)
+        if experimental_use_pfor:
+            (g,) = backward(tape.entries, [y], [make(seeds, y._dtype)], [x], 1)
+        else:
+            rows = [backward(tape.entries, [y], [make(e, y._dtype)], [x])[0] for e in seeds]
+            g = _stack_rows(rows)
+        (g,) = _tracked_only(tape, [y], [x], [g])
+        jshape = tshape + sshape[1:]
+        if g is None:
+            if unconnected_gradients is UnconnectedGradients.ZERO:
+                return make(np.zeros(jshape, x._dtype._np), x._dtype)
+            return None
+        # g is [ny, b, x...]: move the example axis first.
+        perm = (1, 0) + tuple(range(2, len(sshape) + 1))
+        return reshape(transpose(g, perm), jshape)
 
     @staticmethod
     def _seeds(flat_targets: list, output_gradients) -> list:
@@ -355,6 +483,49 @@ def _differentiable(x) -> EagerTensor:
     if not hasattr(x, "dtype"):
         raise AttributeError(f"'{type(x).__name__}' object has no attribute 'dtype'")
     raise AttributeError(f"'{type(x).__module__}.{type(x).__name__}' object has no attribute '_id'")
+
+
+def _per_example_vjp(op, g, outs, inputs: tuple, attrs: dict, batch_ndim: int) -> list:
+    """Runs a rule that only takes unbatched cotangents (a user's custom gradient)
+    once per batch element, and stacks the results."""
+    multi = type(outs) is tuple
+    cotangents = g if multi else [g]
+    batch_shape = np.shape(cotangents[0]._value)[:batch_ndim]
+    flat = [reshape(c, (-1,) + np.shape(c._value)[batch_ndim:]) for c in cotangents]
+    rows = []
+    for i in range(int(np.prod(batch_shape, dtype=np.int64))):
+        items = [c[i] for c in flat]
+        row = op.vjp_rule(items if multi else items[0], outs, *inputs, **attrs)
+        rows.append(row if isinstance(row, (tuple, list)) else (row,))
+    result = []
+    for k, x in enumerate(inputs):
+        stacked = _stack_rows([row[k] for row in rows])
+        shape = batch_shape + np.shape(x._value)
+        result.append(None if stacked is None else reshape(stacked, shape))
+    return result
+
+
+def _tracked_only(tape, targets: list, sources: list, grads: list) -> list:
+    """Drops gradients TF would not give: sources the tape does not track
+    (watched tensors and variables, outputs of recorded ops) unless they are
+    targets themselves, and non-floating sources."""
+    target_ids = {t._id for t in targets}
+    return [
+        g
+        if g is not None
+        and (t._id in tape.ids or t._id in target_ids)
+        and t._dtype in _dtypes.TRAINABLE
+        else None
+        for t, g in zip(sources, grads)
+    ]
+
+
+def _stack_rows(rows: list):
+    """Stacks per-element gradients (the loop fallback); None if none is connected."""
+    if all(r is None for r in rows):
+        return None
+    template = next(r for r in rows if r is not None)
+    return stack([zeros_like_value(template) if r is None else r for r in rows])
 
 
 def _unconnected(value) -> UnconnectedGradients:

@@ -21,6 +21,8 @@ class _ThreadState(threading.local):
         self.tapes: list = []
         # Forward-mode accumulators of this thread, outermost first (forward.py).
         self.accumulators: list = []
+        # Variable watchers (custom_gradient.py): see variable reads, record nothing.
+        self.watchers: list = []
 
 
 state = _ThreadState()
@@ -98,4 +100,26 @@ def read_variable(variable) -> None:
         for tape in state.tapes:
             if tape.watch_accessed_variables:
                 tape.watch_variable(variable)
+        for watcher in state.watchers:
+            watcher.watch_variable(variable)
+
+
+class paused:
+    """A context in which this thread's tapes and accumulators see nothing.
+
+    Variable watchers stay active, so a custom gradient still learns which
+    variables its function read.
+    """
+
+    def __enter__(self):
+        global active
+        self._saved = (state.tapes, state.accumulators)
+        active -= len(state.tapes) + len(state.accumulators)
+        state.tapes, state.accumulators = [], []
+        return self
+
+    def __exit__(self, *exc):
+        global active
+        state.tapes, state.accumulators = self._saved
+        active += len(state.tapes) + len(state.accumulators)
 

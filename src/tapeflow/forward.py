@@ -1,0 +1,111 @@
+"""Forward mode: `tf.autodiff.ForwardAccumulator`.
+
+While active, an accumulator sees every differentiable op this thread runs
+(through tape.record) and, when an input carries a tangent, computes the
+outputs' tangents with the op's JVP rule. It steps aside while it runs a rule,
+so its own JVP computations are not differentiated by it; outer accumulators
+and tapes do see them, which gives higher orders (nested accumulators) and
+forward-over-reverse or reverse-over-forward products.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes as _dtypes
+from . import nest
+from . import tape as _tape
+from .backprop import UnconnectedGradients, _differentiable, _unconnected, zeros_like_value
+from .tensor import convert_to_tensor
+
+
+class ForwardAccumulator:
+    """Computes Jacobian-vector products of everything run inside its context.
+
+    Args:
+      primals: a tensor or variable, or a nested structure of them.
+      tangents: matching tangents (same structure, shapes and dtypes).
+
+    Raises:
+      ValueError: if the structures differ, or a tangent's dtype (TF's error) or
+        shape (tapeflow: TF accepts it silently and computes nonsense) differs
+        from its primal's.
+
+    >>> x = tf.constant(2.0)
+    >>> with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+    ...     y = x * x
+    >>> acc.jvp(y)
+    <tf.Tensor: shape=(), dtype=float32, numpy=4.0>
+    """
+
+    def __init__(self, primals, tangents):
+        nest.assert_same_structure(primals, tangents)
+        self._tangents: dict = {}
+        self._recording = False
+        self._in_rule = False
+        for primal, tangent in zip(nest.flatten(primals), nest.flatten(tangents)):
+            p = _differentiable(primal)
+            t = convert_to_tensor(tangent, dtype=p._dtype)
+            if np.shape(t._value) != np.shape(p._value):
+                raise ValueError(
+                    f"The tangent for a primal of shape {p.shape} has shape {t.shape}: each "
+                    "tangent must have its primal's shape."
+                )
+            if p._dtype in _dtypes.TRAINABLE:
+                self._tangents[p._id] = t
+
+    def __enter__(self) -> ForwardAccumulator:
+        if self._recording:
+            raise ValueError("Accumulator is already recording.")
+        _tape.push(self, _tape.state.accumulators)
+        self._recording = True
+        return self
+
+    def __exit__(self, typ, value, traceback) -> None:
+        if self._recording:
+            _tape.pop(self, _tape.state.accumulators)
+            self._recording = False
+
+    def record(self, op, inputs: tuple, outputs, attrs: dict) -> None:
+        """Called for every differentiable op while active: propagates tangents."""
+        if self._in_rule:
+            return
+        tangents = self._tangents
+        found = [tangents.get(x._id) for x in inputs]
+        present = next(((t, x) for t, x in zip(found, inputs) if t is not None), None)
+        if present is None:
+            return
+        batch = np.shape(present[0]._value)[: np.ndim(present[0]._value) - np.ndim(present[1]._value)]
+        filled = [
+            t if t is not None else (zeros_like_value(x, batch) if x._dtype in _dtypes.TRAINABLE else None)
+            for t, x in zip(found, inputs)
+        ]
+        self._in_rule = True  # this accumulator does not differentiate its own rules
+        try:
+            out_tangents = op.jvp_call(filled, outputs, inputs, attrs, len(batch))
+        finally:
+            self._in_rule = False
+        if type(outputs) is tuple:
+            for o, t in zip(outputs, out_tangents):
+                if t is not None and o._dtype in _dtypes.TRAINABLE:
+                    tangents[o._id] = t
+        elif out_tangents is not None and outputs._dtype in _dtypes.TRAINABLE:
+            tangents[outputs._id] = out_tangents
+
+    def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
+        """The tangents of `primals` (computed inside the context), in their structure.
+
+        Args:
+          primals: tensors or variables (nested structures allowed).
+          unconnected_gradients: NONE gives None for a tensor without a tangent, ZERO zeros.
+        """
+        unconnected_gradients = _unconnected(unconnected_gradients)
+
+        def tangent_of(primal):
+            p = _differentiable(primal)
+            t = self._tangents.get(p._id)
+            if t is None and unconnected_gradients is UnconnectedGradients.ZERO:
+                t = zeros_like_value(p)
+            return t
+
+        return nest.map_structure(tangent_of, primals)
