@@ -37,7 +37,7 @@ from .tensor import wrap as _wrap
 
 REGISTRY: dict[str, Op] = {}
 
-# Callables `check(op, outputs)` run after every op while non-empty; used by
+# Callables `check(op, outputs, inputs)` run after every op while non-empty; used by
 # tf.debugging.enable_check_numerics. An empty list costs one truth test per op.
 OUTPUT_CHECKS: list = []
 
@@ -228,7 +228,7 @@ class Op:
             out = tuple(_wrap(r) for r in result)
         if OUTPUT_CHECKS:
             for check in OUTPUT_CHECKS:
-                check(self, out)
+                check(self, out, inputs)
         if _tape.active and self.differentiable:
             _tape.record(self, inputs, out, attrs)
         return out
@@ -306,7 +306,7 @@ class BinaryOp(Op):
         out = _wrap(value)
         if OUTPUT_CHECKS:
             for check in OUTPUT_CHECKS:
-                check(self, out)
+                check(self, out, (x, y))
         if _tape.active and self.differentiable:
             _tape.record(self, (x, y), out, _NO_ATTRS)
         return out
