@@ -96,14 +96,15 @@ def to_dense(slices: IndexedSlices) -> EagerTensor:
 def aggregate(a, b):
     """The sum of two gradients of one tensor, TF's way (used by the backward walk).
 
-    Two IndexedSlices concatenate (still sparse); with a dense one, the sum is dense.
+    Two IndexedSlices concatenate (still sparse), in forward order: the walk meets later
+    uses first, so the newer contribution `b` goes in front. With a dense one, the sum is dense.
     """
     from .ops.array_ops import concat
     from .ops.math_ops import add
 
     if type(a) is IndexedSlices and type(b) is IndexedSlices:
         return IndexedSlices(
-            concat([a._values, b._values], 0), concat([a._indices, b._indices], 0), a._dense_shape
+            concat([b._values, a._values], 0), concat([b._indices, a._indices], 0), a._dense_shape
         )
     if type(a) is IndexedSlices:
         a = to_dense(a)

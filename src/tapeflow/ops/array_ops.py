@@ -27,14 +27,20 @@ newaxis = None
 @op(
     "Reshape",
     dtypes=_dt.ANY,
-    sample=cases(([(2, 3)], {"shape": (3, 2)}), ([(6,)], {"shape": (1, 2, 3)}), ([()], {"shape": (1,)})),
+    sample=cases(
+        ([(2, 3)], {"shape": (3, 2)}), ([(6,)], {"shape": (1, 2, 3)}), ([()], {"shape": (1,)})
+    ),
 )
 def _reshape(tensor, *, shape):
     size = np.size(tensor)
     known = [d for d in shape if d != -1]
     n_unknown = len(shape) - len(known)
     count = int(np.prod(known, dtype=np.int64))
-    if n_unknown > 1 or (n_unknown and (count == 0 or size % count)) or (not n_unknown and count != size):
+    if (
+        n_unknown > 1
+        or (n_unknown and (count == 0 or size % count))
+        or (not n_unknown and count != size)
+    ):
         if n_unknown > 1:
             message = "Only one input size may be -1, not both 0 and 1"
         elif n_unknown:
@@ -179,7 +185,9 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's argument name
 @op(
     "BroadcastTo",
     dtypes=_dt.ANY,
-    sample=cases(([(3,)], {"shape": (2, 3)}), ([(2, 1)], {"shape": (2, 4)}), ([()], {"shape": (2,)})),
+    sample=cases(
+        ([(3,)], {"shape": (2, 3)}), ([(2, 1)], {"shape": (2, 4)}), ([()], {"shape": (2,)})
+    ),
 )
 def _broadcast_to(input, *, shape):  # noqa: A002 - TF's argument name
     try:
@@ -257,8 +265,7 @@ def _out_of_bounds(i: int, dim: int, n: int) -> InvalidArgumentError:
     return InvalidArgumentError(
         None,
         None,
-        f"slice index {i + n if i < 0 else i} of dimension {dim} out of bounds. "
-        "[Op:StridedSlice]",
+        f"slice index {i + n if i < 0 else i} of dimension {dim} out of bounds. [Op:StridedSlice]",
     )
 
 
@@ -344,7 +351,9 @@ def _strided_slice(input, *, key):  # noqa: A002 - TF's argument name
 @_strided_slice.vjp
 def _strided_slice_vjp(g, out, input, *, key):  # noqa: A002
     b = batch_ndim(g, out)
-    return _strided_slice_grad(g, shape=np.shape(g._value)[:b] + np.shape(input._value), key=_batched_key(key, b))
+    return _strided_slice_grad(
+        g, shape=np.shape(g._value)[:b] + np.shape(input._value), key=_batched_key(key, b)
+    )
 
 
 @_strided_slice.jvp
@@ -372,7 +381,9 @@ def _strided_slice_grad_vjp(g, out, dy, *, shape, key):
 @_strided_slice_grad.jvp
 def _strided_slice_grad_jvp(t, out, dy, *, shape, key):
     b = batch_ndim(t[0], dy)
-    return _strided_slice_grad(t[0], shape=np.shape(t[0]._value)[:b] + shape, key=_batched_key(key, b))
+    return _strided_slice_grad(
+        t[0], shape=np.shape(t[0]._value)[:b] + shape, key=_batched_key(key, b)
+    )
 
 
 def getitem(tensor, key):
@@ -433,8 +444,13 @@ def stack(values, axis=0, name="stack"):
     normalize_axis(axis, ndim, "Pack")
     shapes = {np.shape(t._value) for t in tensors}
     if len(shapes) > 1:
-        first, other = np.shape(tensors[0]._value), next(
-            np.shape(t._value) for t in tensors if np.shape(t._value) != np.shape(tensors[0]._value)
+        first, other = (
+            np.shape(tensors[0]._value),
+            next(
+                np.shape(t._value)
+                for t in tensors
+                if np.shape(t._value) != np.shape(tensors[0]._value)
+            ),
         )
         raise InvalidArgumentError(
             None,
@@ -451,7 +467,9 @@ def _convert_same(values: list, op_type: str) -> list:
         (convert_to_tensor(v)._dtype for v in values if isinstance(v, Tensor) or _is_variable(v)),
         None,
     )
-    tensors = [convert_to_tensor(v, dtype=dtype) if not isinstance(v, EagerTensor) else v for v in values]
+    tensors = [
+        convert_to_tensor(v, dtype=dtype) if not isinstance(v, EagerTensor) else v for v in values
+    ]
     first = tensors[0]._dtype
     for i, t in enumerate(tensors):
         if t._dtype is not first:
@@ -461,7 +479,12 @@ def _convert_same(values: list, op_type: str) -> list:
     return tensors
 
 
-@op("Unpack", n_outputs=None, dtypes=_dt.ANY, sample=cases(([(3, 2)], {"axis": 0, "num": 3}), ([(2, 3)], {"axis": -1, "num": 3})))
+@op(
+    "Unpack",
+    n_outputs=None,
+    dtypes=_dt.ANY,
+    sample=cases(([(3, 2)], {"axis": 0, "num": 3}), ([(2, 3)], {"axis": -1, "num": 3})),
+)
 def _unstack(value, *, axis=0, num=None):
     return tuple(np.moveaxis(value, axis, 0))
 
@@ -550,7 +573,9 @@ def concat(values, axis, name="concat"):
     return _concat(*tensors, axis=axis)
 
 
-@op("SplitV", n_outputs=None, dtypes=_dt.ANY, sample=cases(([(5, 2)], {"axis": 0, "sizes": (2, 3)})))
+@op(
+    "SplitV", n_outputs=None, dtypes=_dt.ANY, sample=cases(([(5, 2)], {"axis": 0, "sizes": (2, 3)}))
+)
 def _split(value, *, axis, sizes):
     return tuple(np.split(value, np.cumsum(sizes)[:-1], axis))
 
@@ -626,16 +651,32 @@ def stop_gradient(input):  # noqa: A002 - TF's argument name
     return input
 
 
+def _fill_shape(shape) -> tuple:
+    dims = as_int_tuple(shape)
+    for d in dims:
+        if d < 0:
+            raise InvalidArgumentError(None, None, f"Dimension {d} must be >= 0 [Op:Fill]")
+    return dims
+
+
 def zeros(shape, dtype=_dt.float32, name=None):
-    """A tensor of zeros with the given shape and dtype (float32 by default)."""
+    """A tensor of zeros with the given shape and dtype (float32 by default).
+
+    Raises:
+      InvalidArgumentError: for a negative dimension.
+    """
     dtype = _dt.as_dtype(dtype)
-    return make(np.zeros(as_int_tuple(shape), dtype._np)[()], dtype)
+    return make(np.zeros(_fill_shape(shape), dtype._np)[()], dtype)
 
 
 def ones(shape, dtype=_dt.float32, name=None):
-    """A tensor of ones with the given shape and dtype (float32 by default)."""
+    """A tensor of ones with the given shape and dtype (float32 by default).
+
+    Raises:
+      InvalidArgumentError: for a negative dimension.
+    """
     dtype = _dt.as_dtype(dtype)
-    return make(np.ones(as_int_tuple(shape), dtype._np)[()], dtype)
+    return make(np.ones(_fill_shape(shape), dtype._np)[()], dtype)
 
 
 def fill(dims, value, name=None):
@@ -673,7 +714,9 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
     values = [convert_to_tensor(a) if not isinstance(a, EagerTensor) else a for a in args]
     if dtype is None:
         order = [_dt.int32, _dt.int64, _dt.float16, _dt.float32, _dt.float64]
-        inferred = builtins.max((v._dtype for v in values), key=lambda d: order.index(d) if d in order else 0)
+        inferred = builtins.max(
+            (v._dtype for v in values), key=lambda d: order.index(d) if d in order else 0
+        )
     else:
         inferred = _dt.as_dtype(dtype)
     s, lim, d = (v._value.item() for v in values)
@@ -695,9 +738,15 @@ def linspace(start, stop, num, name=None, axis=0):
     from .math_ops import cast
 
     start = convert_to_tensor(start)
-    stop = convert_to_tensor(stop, dtype=start._dtype)
+    if not (start._dtype.is_floating or start._dtype.is_complex):
+        start = cast(start, _dt.float64)  # TF computes integer endpoints in float64
+    stop = convert_to_tensor(stop)
+    if stop._dtype is not start._dtype:
+        stop = cast(stop, start._dtype)
     num = int(convert_to_tensor(num)._value)
-    if num <= 0:
+    if num == 0:
+        return make(np.zeros((0,) + np.shape(start._value), start._dtype._np), start._dtype)
+    if num < 0:
         raise InvalidArgumentError(None, None, f"Requires num > 0: {num} [Op:LinSpace]")
     steps = np.arange(num) / builtins.max(num - 1, 1)
     shape = (num,) + (1,) * start.ndim
@@ -736,4 +785,3 @@ def rank(input, name=None):  # noqa: A002 - TF's argument name
 
 def _value_of(x):
     return convert_to_tensor(x)._value
-

@@ -64,7 +64,7 @@ def _einsum_vjp(g, out, *inputs, equation):
         if have != target:
             # Letters summed only within operand k: d/dx is constant along them.
             gshape = np.shape(grad._value)
-            sizes = dict(zip(subs[k], np.shape(x._value)))
+            sizes = dict(zip(subs[k], np.shape(x._value), strict=False))
             expanded = gshape[: len(batch)] + tuple(
                 gshape[len(batch) + have.index(c)] if c in have else 1 for c in target
             )
@@ -82,7 +82,7 @@ def _onto_diagonal(grad, sub: str, shape: tuple, b: int):
     """Spreads `grad` (one axis per distinct letter) onto the diagonal of a repeated letter."""
     first = [sub.index(c) == a for a, c in enumerate(sub)]
     gshape = np.shape(grad._value)
-    expanded = gshape[:b] + tuple(d if f else 1 for d, f in zip(shape, first))
+    expanded = gshape[:b] + tuple(d if f else 1 for d, f in zip(shape, first, strict=False))
     grids = np.indices(shape)
     mask = np.all([grids[a] == grids[sub.index(c)] for a, c in enumerate(sub)], axis=0)
     spread = broadcast_to(_reshape(grad, shape=expanded), gshape[:b] + shape)
@@ -118,19 +118,19 @@ def _explicit(equation: str, ranks: list) -> str:
         )
     spare = [c for c in _LETTERS if c not in equation]
     n_ellipsis = max(
-        [r - len(s.replace("...", "")) for s, r in zip(subs, ranks) if "..." in s], default=0
+        [r - len(s.replace("...", "")) for s, r in zip(subs, ranks, strict=False) if "..." in s],
+        default=0,
     )
     dots = "".join(spare[:n_ellipsis])
     explicit = []
-    for s, r in zip(subs, ranks):
+    for s, r in zip(subs, ranks, strict=False):
         if "..." in s:
             s = s.replace("...", dots[n_ellipsis - (r - len(s) + 3) :])
         if len(s) != r:
             raise InvalidArgumentError(
                 None,
                 None,
-                f"Expected input {len(explicit)} to have rank {len(s)} but got: {r} "
-                "[Op:Einsum]",
+                f"Expected input {len(explicit)} to have rank {len(s)} but got: {r} [Op:Einsum]",
             )
         explicit.append(s)
     if output is None:
@@ -157,9 +157,9 @@ def einsum(equation, *inputs, **kwargs):
     eq = _explicit(equation, [t.ndim for t in tensors])
     subs, _ = _parse(eq)
     sizes: dict = {}
-    for i, (s, t) in enumerate(zip(subs, tensors)):
+    for _i, (s, t) in enumerate(zip(subs, tensors, strict=False)):
         shape = np.shape(t._value)
-        for axis, (c, d) in enumerate(zip(s, shape)):
+        for axis, (c, d) in enumerate(zip(s, shape, strict=False)):
             if sizes.get(c, d) != d and 1 not in (d, sizes[c]):
                 raise InvalidArgumentError(
                     None,
@@ -188,7 +188,7 @@ def tensordot(a, b, axes, name=None):
     b_axes = [x % b.ndim for x in b_axes]
     a_sub = list(_LETTERS[: a.ndim])
     b_sub = list(_LETTERS[a.ndim : a.ndim + b.ndim])
-    for i, j in zip(a_axes, b_axes):
+    for i, j in zip(a_axes, b_axes, strict=False):
         if a.shape[i] != b.shape[j]:
             free_a = [d for k, d in enumerate(a.shape.as_list()) if k not in a_axes]
             free_b = [d for k, d in enumerate(b.shape.as_list()) if k not in b_axes]

@@ -238,8 +238,10 @@ def _gather_nd(params, indices):
     _check_nd_indices(
         indices,
         params.shape,
-        lambda i, v: f"indices[{i}] = [{v}] does not index into param shape "
-        f"[{','.join(str(d) for d in params.shape)}], node name: GatherNd [Op:GatherNd]",
+        lambda i, v: (
+            f"indices[{i}] = [{v}] does not index into param shape "
+            f"[{','.join(str(d) for d in params.shape)}], node name: GatherNd [Op:GatherNd]"
+        ),
     )
     return params[tuple(np.moveaxis(indices, -1, 0))]
 
@@ -273,8 +275,10 @@ def _scatter_nd(indices, updates, *, shape):
     _check_nd_indices(
         indices,
         shape,
-        lambda i, v: f"indices[{i}] = [{v}] does not index into shape "
-        f"[{','.join(str(d) for d in shape)}] [Op:ScatterNd]",
+        lambda i, v: (
+            f"indices[{i}] = [{v}] does not index into shape "
+            f"[{','.join(str(d) for d in shape)}] [Op:ScatterNd]"
+        ),
     )
     out = np.zeros(shape, updates.dtype)
     np.add.at(out, tuple(np.moveaxis(indices, -1, 0)), updates)
@@ -301,7 +305,10 @@ def _batched_nd_indices(indices, batch_dims: int):
     value = indices._value
     lead = value.shape[:-1]
     grids = np.meshgrid(*[np.arange(d) for d in lead[:batch_dims]], indexing="ij")
-    coords = [np.broadcast_to(grid.reshape(grid.shape + (1,) * (len(lead) - batch_dims)), lead) for grid in grids]
+    coords = [
+        np.broadcast_to(grid.reshape(grid.shape + (1,) * (len(lead) - batch_dims)), lead)
+        for grid in grids
+    ]
     full = np.concatenate([np.stack(coords, -1).astype(value.dtype), value], -1)
     return make(full, indices._dtype)
 
@@ -348,8 +355,10 @@ def _tensor_scatter_update(tensor, indices, updates):
     _check_nd_indices(
         indices,
         tensor.shape,
-        lambda i, v: f"indices[{i}] = [{v}] does not index into shape "
-        f"[{','.join(str(d) for d in tensor.shape)}] [Op:TensorScatterUpdate]",
+        lambda i, v: (
+            f"indices[{i}] = [{v}] does not index into shape "
+            f"[{','.join(str(d) for d in tensor.shape)}] [Op:TensorScatterUpdate]"
+        ),
     )
     out = tensor.copy()
     out[tuple(np.moveaxis(indices, -1, 0))] = updates
@@ -396,8 +405,10 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     _check_nd_indices(
         indices._value,
         shape,
-        lambda i, v: f"indices[{i}] = [{v}] does not index into shape "
-        f"[{','.join(str(d) for d in shape)}] [Op:TensorScatterAdd]",
+        lambda i, v: (
+            f"indices[{i}] = [{v}] does not index into shape "
+            f"[{','.join(str(d) for d in shape)}] [Op:TensorScatterAdd]"
+        ),
     )
     return tensor + _scatter_nd(indices, updates, shape=shape)
 
@@ -424,20 +435,14 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     shape = np.shape(tensor._value)
     mshape = np.shape(mask._value)
     if shape[axis : axis + m] != mshape:
-        raise ValueError(
-            f"Shapes {tuple(shape[axis:axis + m])} and {mshape} are incompatible".replace(
-                ",)", ")"
-            )
-        )
+        raise ValueError(f"Shapes {tuple(shape[axis : axis + m])} and {mshape} are incompatible")
     flat = reshape(tensor, shape[:axis] + (-1,) + shape[axis + m :])
     where = make(np.flatnonzero(mask._value), _dt.int64)
     # Through a reshape, as TF does, so the gradient is dense.
     return _gather(flat, where, axis=axis, batch_dims=0)
 
 
-def one_hot(
-    indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None
-):
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """One-hot vectors of length `depth` for `indices` (-1 and out-of-range give all-off).
 
     The dtype comes from `on_value`/`off_value` when given, else `dtype`, else float32.
@@ -461,7 +466,8 @@ def one_hot(
     off = None if off_value is None else convert_to_tensor(off_value, dtype_hint=dtype)
     if on is not None and off is not None and on._dtype is not off._dtype:
         raise TypeError(
-            f"dtype {on._dtype!r} of on_value does not match dtype {off._dtype!r} of off_value"
+            f"dtype <dtype: '{on._dtype.name}'> of on_value does not match dtype "
+            f"<dtype: '{off._dtype.name}'> of off_value"
         )
     known = on if on is not None else off
     if dtype is None:

@@ -37,7 +37,9 @@ def _tile_vjp(g, out, input, *, multiples):  # noqa: A002
 
     b = batch_ndim(g, out)
     shape = np.shape(input._value)
-    split = np.shape(g._value)[:b] + tuple(x for m, d in zip(multiples, shape) for x in (m, d))
+    split = np.shape(g._value)[:b] + tuple(
+        x for m, d in zip(multiples, shape, strict=False) for x in (m, d)
+    )
     axes = [b + 2 * i for i in builtins.range(len(shape))]
     return _reshape(reduce_sum(_reshape(g, shape=split), axes), shape=split[:b] + shape)
 
@@ -57,7 +59,7 @@ def tile(input, multiples, name=None):  # noqa: A002 - TF's argument name
     array([[1, 2],
            [1, 2]], dtype=int32)
     """
-    input = convert_to_tensor(input)
+    input = convert_to_tensor(input)  # noqa: A001
     multiples = as_int_tuple(multiples, "multiples")
     if len(multiples) != input.ndim:
         raise InvalidArgumentError(
@@ -224,7 +226,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         if value._dtype is not tensor._dtype:
             value = convert_to_tensor(np.asarray(constant_values, tensor._dtype._np))
         return _pad(tensor, value, paddings=pads)
-    for (lo, hi), n in zip(pads, shape):
+    for (lo, hi), n in zip(pads, shape, strict=False):
         limit = n if kind == "SYMMETRIC" else n - 1
         if lo > limit or hi > limit:
             relation = "no greater than" if kind == "SYMMETRIC" else "less than"
@@ -289,7 +291,9 @@ def reverse(tensor, axis, name=None):
 @op(
     "Roll",
     dtypes=_dt.ANY,
-    sample=cases(([(2, 3)], {"shift": (1,), "axis": (1,)}), ([(3, 4)], {"shift": (-1, 2), "axis": (0, 1)})),
+    sample=cases(
+        ([(2, 3)], {"shift": (1,), "axis": (1,)}), ([(3, 4)], {"shift": (-1, 2), "axis": (0, 1)})
+    ),
 )
 def _roll(input, *, shift, axis):  # noqa: A002 - TF's argument name
     return np.roll(input, shift, axis)
@@ -313,12 +317,10 @@ def roll(input, shift, axis, name=None):  # noqa: A002 - TF's argument name
     Raises:
       InvalidArgumentError: if `shift` and `axis` differ in size or an axis is out of range.
     """
-    input = convert_to_tensor(input)
+    input = convert_to_tensor(input)  # noqa: A001
     shift, axes = as_int_tuple(shift, "shift"), as_int_tuple(axis, "axis")
     if len(shift) != len(axes):
-        raise InvalidArgumentError(
-            None, None, "shift and axis must have the same size [Op:Roll]"
-        )
+        raise InvalidArgumentError(None, None, "shift and axis must have the same size [Op:Roll]")
     ndim = input.ndim
     for a in axes:
         if not -ndim <= a < ndim:
@@ -350,7 +352,7 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
             f"shapes [{len(begin)}] and [{len(size)}] instead. [Op:Slice]",
         )
     key = []
-    for i, (b, s, n) in enumerate(zip(begin, size, shape)):
+    for i, (b, s, n) in enumerate(zip(begin, size, shape, strict=False)):
         s = n - b if s == -1 else s
         if not 0 <= b <= n:
             raise InvalidArgumentError(
@@ -398,7 +400,7 @@ def strided_slice(
             f"[{len(begin)}], [{len(end)}], and [{len(strides)}] instead. [Op:StridedSlice]",
         )
     key = []
-    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
+    for i, (b, e, s) in enumerate(zip(begin, end, strides, strict=False)):
         bit = 1 << i
         if s == 0:
             raise InvalidArgumentError(
@@ -431,9 +433,9 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's argument 
     """
     from .gather_ops import _gather
 
-    input = convert_to_tensor(input)
+    input = convert_to_tensor(input)  # noqa: A001
     if axis is None:
-        input = reshape(input, (-1,))
+        input = reshape(input, (-1,))  # noqa: A001
         axis = 0
     axis = normalize_axis(axis, input.ndim, "Repeat")
     n = np.shape(input._value)[axis]
@@ -478,4 +480,3 @@ def meshgrid(*args, **kwargs):
         shape[position] = -1
         grids.append(broadcast_to(reshape(v, shape), sizes))
     return grids
-

@@ -14,7 +14,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..errors import InvalidArgumentError
 from ..tensor import convert_to_tensor, make
-from .array_ops import transpose
+from .array_ops import reshape, transpose
 from .gather_ops import gather
 
 Unique = collections.namedtuple("Unique", ["y", "idx"])
@@ -80,6 +80,8 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
     perm[axis], perm[last] = last, axis
     moved = transpose(values, perm) if axis != last else values
     order = make(_order(moved._value, last, direction), _dt.int64)
+    if last == 0:  # a 1-D gather on a source would give IndexedSlices; TF's sort is dense
+        moved = reshape(moved, np.shape(moved._value))
     out = gather(moved, order, axis=last, batch_dims=last)
     return transpose(out, perm) if axis != last else out
 
