@@ -1,3 +1,12 @@
 """The op library, by family. Importing it registers every op and the operators."""
 
-from . import array_ops, linalg_ops, math_ops, operators, reduction_ops  # noqa: F401
+from . import (  # noqa: F401
+    array_ops,
+    decomposition_ops,
+    factorization_ops,
+    linalg_ops,
+    math_ops,
+    operators,
+    random_ops,
+    reduction_ops,
+)

@@ -256,3 +256,177 @@ def _random_shuffle(value, *, seed=None):
 def shuffle(value, seed=None, name=None):
     """Randomly permutes `value` along its first dimension (not differentiable, as in TF)."""
     return _random_shuffle(value, seed=seed)
+
+
+# -- tf.random.Generator ---------------------------------------------------------------------
+
+
+class Generator:
+    """A stateful random generator (TF's Philox algorithm; values differ from TF's bits).
+
+    >>> g = tf.random.Generator.from_seed(1)
+    >>> g.normal([2]).shape
+    TensorShape([2])
+    """
+
+    PHILOX = 1
+
+    def __init__(self, copy_from=None, state=None, alg=None):
+        if copy_from is not None:
+            self._bits = np.random.Philox()
+            self._bits.state = copy_from._bits.state
+        else:
+            self._bits = np.random.Philox()
+        self._rng = np.random.Generator(self._bits)
+
+    @classmethod
+    def from_seed(cls, seed, alg=None) -> Generator:
+        """A generator whose whole sequence is determined by `seed`."""
+        g = cls()
+        g.reset_from_seed(seed)
+        return g
+
+    @classmethod
+    def from_non_deterministic_state(cls, alg=None) -> Generator:
+        return cls()
+
+    @classmethod
+    def from_key_counter(cls, key, counter, alg=None) -> Generator:
+        g = cls()
+        g._set(int(np.asarray(key).reshape(-1)[0]), [int(c) for c in np.asarray(counter).reshape(-1)])
+        return g
+
+    def _set(self, key: int, counter: list) -> None:
+        counter = (list(counter) + [0, 0, 0, 0])[:4]
+        self._bits = np.random.Philox(key=[key & _MASK64, 0], counter=[c & _MASK64 for c in counter])
+        self._rng = np.random.Generator(self._bits)
+
+    def reset_from_seed(self, seed) -> None:
+        seed = int(convert_to_tensor(seed)._value) if not isinstance(seed, int) else seed
+        self._set(seed, [0])
+
+    @property
+    def algorithm(self) -> int:
+        return self.PHILOX
+
+    @property
+    def key(self):
+        return make(np.uint64(self._bits.state["state"]["key"][0]), _dt.uint64)
+
+    @property
+    def state(self):
+        """[counter_low, counter_high, key] as int64, the layout of TF's Philox state."""
+        s = self._bits.state["state"]
+        values = [s["counter"][0], s["counter"][1], s["key"][0]]
+        return make(np.array(values, np.uint64).view(np.int64), _dt.int64)
+
+    def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
+        dtype = _dt.as_dtype(dtype)
+        sample = make(standard_normal(self._rng, as_int_tuple(shape), dtype), dtype)
+        return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+
+    def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
+        dtype = _dt.as_dtype(dtype)
+        sample = make(truncated(self._rng, as_int_tuple(shape), dtype), dtype)
+        return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+
+    def uniform(self, shape, minval=0, maxval=None, dtype=_dt.float32, name=None):
+        """Uniform samples in [minval, maxval); integer dtypes need both bounds (or neither,
+        for the full range)."""
+        dtype = _check_dtype(dtype, _UNIFORM_DTYPES | _dt.INTEGER)
+        shape = as_int_tuple(shape)
+        if dtype.is_integer:
+            if maxval is None:
+                if minval not in (0, None):
+                    raise ValueError(
+                        f"For integer dtype {dtype!r}, minval and maxval must be both `None` "
+                        f"or both non-`None`; got minval={minval} and maxval={maxval}"
+                    )
+                return self.uniform_full_int(shape, dtype)
+            low = int(convert_to_tensor(minval, dtype=dtype)._value)
+            high = int(convert_to_tensor(maxval, dtype=dtype)._value)
+            if low >= high:
+                raise invalid_argument(f"Need minval < maxval, got {low} >= {high}", "StatefulUniformInt")
+            return make(self._rng.integers(low, high, shape, dtype._np), dtype)
+        minval = convert_to_tensor(minval, dtype=dtype)
+        maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
+        sample = make(uniform01(self._rng, shape, dtype), dtype)
+        return sample * (maxval - minval) + minval
+
+    def uniform_full_int(self, shape, dtype=_dt.uint64, name=None):
+        dtype = _dt.as_dtype(dtype)
+        info = np.iinfo(dtype._np)
+        values = self._rng.integers(info.min, info.max, as_int_tuple(shape), dtype._np, endpoint=True)
+        return make(values, dtype)
+
+    def make_seeds(self, count=1):
+        """A [2, count] int64 tensor of seeds for stateless ops (second row zeros, as TF)."""
+        keys = self._rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, count, np.int64)
+        return make(np.stack([keys, np.zeros_like(keys)]), _dt.int64)
+
+    def split(self, count=1) -> list:
+        """`count` new generators seeded from this one (which advances)."""
+        keys = self._rng.integers(0, _MASK64, count, np.uint64, endpoint=True)
+        children = []
+        for key in keys:
+            child = Generator()
+            child._set(int(key), [0])
+            children.append(child)
+        return children
+
+    def skip(self, delta) -> None:
+        self._bits.advance(int(delta))
+
+
+_global_generator = None
+
+
+def get_global_generator() -> Generator:
+    """The process-wide generator (created nondeterministically on first use)."""
+    global _global_generator
+    if _global_generator is None:
+        _global_generator = Generator.from_non_deterministic_state()
+    return _global_generator
+
+
+def set_global_generator(generator: Generator) -> None:
+    """Replaces the process-wide generator."""
+    global _global_generator
+    _global_generator = generator
+
+
+# -- stateless ops: the values are a function of `seed` (shape [2]) alone -----------------------
+
+
+def _stateless_rng(seed, op_type: str) -> np.random.Generator:
+    pair = np.asarray(convert_to_tensor(seed)._value).reshape(-1)
+    if pair.shape != (2,):
+        raise invalid_argument(f"seed must have shape [2], not {list(pair.shape)}", op_type)
+    return _philox((int(pair[0]), int(pair[1])))
+
+
+def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"):
+    dtype = _dt.as_dtype(dtype)
+    rng = _stateless_rng(seed, "StatelessRandomNormalV2")
+    sample = make(standard_normal(rng, as_int_tuple(shape), dtype), dtype)
+    return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+
+
+def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"):
+    dtype = _dt.as_dtype(dtype)
+    rng = _stateless_rng(seed, "StatelessTruncatedNormalV2")
+    sample = make(truncated(rng, as_int_tuple(shape), dtype), dtype)
+    return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+
+
+def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None, alg="auto_select"):
+    dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
+    rng = _stateless_rng(seed, "StatelessRandomUniformV2")
+    shape = as_int_tuple(shape)
+    if dtype.is_integer:
+        if maxval is None:
+            raise ValueError(f"Must specify maxval for integer dtype tf.{dtype.name}")
+        return make(rng.integers(int(minval), int(maxval), shape, dtype._np), dtype)
+    minval = convert_to_tensor(minval, dtype=dtype)
+    maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
+    return make(uniform01(rng, shape, dtype), dtype) * (maxval - minval) + minval
