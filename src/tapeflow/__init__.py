@@ -108,6 +108,8 @@ from .ops.math_ops import (  # noqa: F401
     subtract,
     tanh,
     truediv,
+    truncatediv,
+    truncatemod,
     zeros_like,
 )
 from .ops.order_ops import argsort, sort, unique  # noqa: F401

@@ -92,6 +92,9 @@ def _mean(input_tensor, *, axes, keepdims=False):
         total = np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
         count = max(int(np.prod([x.shape[a] for a in axes], dtype=np.int64)), 1)
         return (np.sign(total) * (np.abs(total) // count)).astype(x.dtype)
+    if x.size == 0:  # NaN (0/0) for empty slices, without NumPy's warning
+        with np.errstate(invalid="ignore"):
+            return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype) / x.dtype.type(0)
     return np.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
