@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
+from ..errors import InternalError, InvalidArgumentError, NotFoundError
 from ..registry import op
 from ..tensor import EagerTensor, convert_to_tensor
 from .samples import binary, cases, unary
