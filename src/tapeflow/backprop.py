@@ -56,7 +56,6 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
       sources: the tensors (variables' read tensors) to differentiate with respect to.
       batch_ndim: the number of leading batch dimensions of the seeds.
     """
-    trainable = _dtypes.TRAINABLE
     source_ids = {s._id for s in sources}
 
     # Forward pass over ids: only entries that depend on a source need a VJP.
@@ -75,7 +74,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
 
     grads: dict = {}
     for t, seed in zip(targets, seeds):
-        if t._id in reach and t._dtype in trainable:
+        if t._id in reach and t._dtype._kind in "fc":
             prev = grads.get(t._id)
             grads[t._id] = seed if prev is None else add(prev, seed)
 
@@ -97,24 +96,30 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 g = to_dense(g)
         if batch_ndim and not op.batch_polymorphic:
             in_grads = _per_example_vjp(op, g, outs, inputs, attrs, batch_ndim)
-        else:
+        elif attrs:
             in_grads = op.vjp_rule(g, outs, *inputs, **attrs)
+        else:
+            in_grads = op.vjp_rule(g, outs, *inputs)
         if len(inputs) == 1 and not isinstance(in_grads, (tuple, list)):
             in_grads = (in_grads,)
         for t, gi in zip(inputs, in_grads):
             if gi is None:
                 continue
             tid = t._id
-            if tid not in reach or t._dtype not in trainable:
+            if tid not in reach or t._dtype._kind not in "fc":  # only floats carry gradients
                 continue
             if type(gi) is IndexedSlices:
                 # Kept sparse while every contribution is sparse (TF's rule), dense otherwise.
                 prev = grads.get(tid)
                 grads[tid] = gi if prev is None else aggregate(prev, gi)
                 continue
-            gshape = np.shape(gi._value)
-            tshape = np.shape(t._value)
-            if gshape[batch_ndim:] != tshape or len(gshape) != len(tshape) + batch_ndim:
+            gshape = gi._value.shape
+            tshape = t._value.shape
+            if (
+                gshape != tshape
+                if not batch_ndim
+                else gshape[batch_ndim:] != tshape or len(gshape) != len(tshape) + batch_ndim
+            ):
                 if not op.broadcasting:
                     raise InternalError(
                         None,
@@ -266,6 +271,14 @@ class GradientTape:
           RuntimeError: if called twice on a non-persistent tape.
           ValueError: if `sources` contains something that is not a tensor or variable.
         """
+        if (
+            type(target) is EagerTensor
+            and type(sources) is EagerTensor
+            and output_gradients is None
+            and self._tape is not None
+            and not self._recording
+        ):
+            return self._scalar_gradient(target, sources, unconnected_gradients)
         unconnected_gradients = _unconnected(unconnected_gradients)
         tape = self._take_tape()
         if target is None:
@@ -285,6 +298,22 @@ class GradientTape:
                 g = zeros_like_value(t)
             result.append(g)
         return nest.pack_sequence_as(sources, result)
+
+    def _scalar_gradient(self, target, source, unconnected_gradients):
+        """`gradient` for one tensor target and one tensor source (the common case),
+        without the nested-structure bookkeeping; same results as the general path."""
+        tape = self._tape
+        if not self._persistent:
+            self._watched_variables = self.watched_variables()
+            self._tape = None
+        (g,) = backward(tape.entries, [target], [ones_like_value(target)], [source])
+        if g is not None and not (
+            (source._id in tape.ids or source._id == target._id) and source._dtype._kind in "fc"
+        ):
+            g = None
+        if g is None and _unconnected(unconnected_gradients) is UnconnectedGradients.ZERO:
+            g = zeros_like_value(source)
+        return g
 
     def _take_tape(self) -> _tape.Tape:
         """TF's bookkeeping before a gradient/jacobian: returns the tape to walk.

@@ -153,8 +153,9 @@ class DType:
     def __ne__(self, other) -> bool:
         return not self.__eq__(other)
 
-    def __hash__(self) -> int:
-        return self._enum
+    # Identity hashing in C: DTypes are singletons, and dtype checks on the op hot
+    # path hash them (a Python-level __hash__ would cost a call per check).
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return f"tf.{self._name}"

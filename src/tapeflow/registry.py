@@ -33,7 +33,10 @@ from . import dtypes as _dtypes
 from . import tape as _tape
 from .errors import InvalidArgumentError, OpError
 from .tensor import EagerTensor, _is_variable, convert_like, convert_to_tensor, dtype_mismatch
+from .tensor import _next_id
 from .tensor import wrap as _wrap
+
+_from_np = _dtypes._BY_NP.__getitem__
 
 REGISTRY: dict[str, Op] = {}
 
@@ -268,15 +271,49 @@ class Op:
 
 
 _NO_ATTRS: dict = {}
+_DTYPE_CHANGING = ("Equal", "NotEqual", "Less", "Greater", "Logical", "Complex", "Is")
+_new_tensor = object.__new__
 
 
 class BinaryOp(Op):
     """An elementwise op of two inputs: the operators' fast path (`x * y`)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._allowed = frozenset(_dtypes.ALL if self.dtypes is None else self.dtypes)
+        # Arithmetic returns its inputs' dtype; comparisons (bool) and others look it up.
+        self.keeps_dtype = not self.type.startswith(_DTYPE_CHANGING)
+
     def __call__(self, x, y, name=None):
         return self.binary(x, y)
 
     def binary(self, x, y):
+        # Fast path: two tensors of one allowed dtype (what rules and models run).
+        if type(x) is EagerTensor and type(y) is EagerTensor:
+            dtype = x._dtype
+            if y._dtype is dtype and dtype in self._allowed:
+                token = _fp_quiet(_FP_QUIET)
+                try:
+                    value = self.forward(x._value, y._value)
+                except (ValueError, TypeError) as e:
+                    raise self.shape_error(x, y) if "broadcast" in str(e) else InvalidArgumentError(
+                        None, None, f"{e} [Op:{self.type}]"
+                    ) from None
+                finally:
+                    _fp_restore(token)
+                out = _new_tensor(EagerTensor)
+                out._value = value
+                out._dtype = dtype if self.keeps_dtype else _from_np(value.dtype)
+                out._id = _next_id()
+                if OUTPUT_CHECKS:
+                    for check in OUTPUT_CHECKS:
+                        check(self, out, (x, y))
+                if _tape.active and self.differentiable:
+                    _tape.record(self, (x, y), out, _NO_ATTRS)
+                return out
+        return self._binary_slow(x, y)
+
+    def _binary_slow(self, x, y):
         if type(x) is EagerTensor:
             dtype = x._dtype
             if type(y) is EagerTensor:
