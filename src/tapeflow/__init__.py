@@ -131,7 +131,7 @@ from .tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
 from .tensor_shape import TensorShape  # noqa: F401
 from .variables import Variable, name_scope  # noqa: F401
 
-from . import autodiff, linalg, math, random  # noqa: E402, F401  (namespaces, after the ops)
+from . import autodiff, linalg, math, nn, random  # noqa: E402, F401  (namespaces, after the ops)
 
 __version__ = "0.1.0"
 

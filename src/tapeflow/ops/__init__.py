@@ -2,11 +2,14 @@
 
 from . import (  # noqa: F401
     array_ops,
+    conv_ops,
     decomposition_ops,
     factorization_ops,
     linalg_ops,
     math_ops,
+    nn_ops,
     operators,
+    pool_ops,
     random_ops,
     reduction_ops,
 )
