@@ -54,7 +54,15 @@ from .ops.array_ops import (  # noqa: F401
     zeros,
 )
 from .ops.einsum_ops import einsum, tensordot  # noqa: F401
-from .ops.elementwise_ops import add_n, clip_by_value, floor, round, where  # noqa: F401
+from .ops.elementwise_ops import (  # noqa: F401
+    add_n,
+    clip_by_value,
+    floor,
+    round,
+    truncatediv,
+    truncatemod,
+    where,
+)
 from .ops.gather_ops import (  # noqa: F401
     boolean_mask,
     gather,
@@ -108,8 +116,6 @@ from .ops.math_ops import (  # noqa: F401
     subtract,
     tanh,
     truediv,
-    truncatediv,
-    truncatemod,
     zeros_like,
 )
 from .ops.order_ops import argsort, sort, unique  # noqa: F401

@@ -1,6 +1,8 @@
 """`tf.math`: the public math namespace (explicit re-exports, no logic)."""
 
-from .ops.elementwise_ops import (  # noqa: F401, A004
+# ruff: noqa: A004 - TF's public names (abs, round, pow, complex) shadow builtins by design
+
+from .ops.elementwise_ops import (  # noqa: F401
     add_n,
     angle,
     ceil,
@@ -10,7 +12,7 @@ from .ops.elementwise_ops import (  # noqa: F401, A004
     is_nan,
     round,
 )
-from .ops.math_ops import (  # noqa: F401, A004
+from .ops.math_ops import (  # noqa: F401
     abs,
     add,
     complex,
@@ -49,7 +51,7 @@ from .ops.math_ops import (  # noqa: F401, A004
     truediv,
 )
 from .ops.math_ops import floormod as mod  # noqa: F401
-from .ops.reduction_ops import (  # noqa: F401, A004
+from .ops.reduction_ops import (  # noqa: F401
     count_nonzero,
     cumprod,
     cumsum,
@@ -66,7 +68,7 @@ from .ops.reduction_ops import (  # noqa: F401, A004
     reduce_variance,
 )
 from .ops.sort_ops import argmax, argmin, top_k  # noqa: F401
-from .ops.special_ops import (  # noqa: F401, A004
+from .ops.special_ops import (  # noqa: F401
     digamma,
     divide_no_nan,
     erf,
@@ -80,7 +82,7 @@ from .ops.special_ops import (  # noqa: F401, A004
     xdivy,
     xlogy,
 )
-from .ops.trig_ops import (  # noqa: F401, A004
+from .ops.trig_ops import (  # noqa: F401
     acos,
     acosh,
     asin,

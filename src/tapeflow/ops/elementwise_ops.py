@@ -1,4 +1,4 @@
-"""Rounding, float predicates, clipping, summing a list, angle and `tf.where`.
+"""Rounding, truncated division, float predicates, clipping, add_n, angle and `tf.where`.
 
 Rounding ops and predicates are not differentiable (TF gives None). Clipping is
 composed of `minimum` and `maximum`, so it inherits TF's tie conventions: at a
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
+from ..errors import InternalError, InvalidArgumentError
 from ..registry import op
 from ..tensor import convert_to_tensor
 from .array_ops import _convert_same
@@ -49,6 +49,37 @@ def round(x):  # noqa: A001 - TF's public name
     <tf.Tensor: shape=(3,), dtype=float32, numpy=array([0., 2., 2.], dtype=float32)>
     """
     return np.round(x)
+
+
+@op(
+    "TruncateDiv", broadcasting=True, dtypes=_dt.REAL, differentiable=False, no_sample="no gradient"
+)
+def truncatediv(x, y):
+    """Divides x / y rounding toward zero (C semantics), elementwise. No gradient, as in TF."""
+    if x.dtype.kind in "iu":
+        _check_truncate_divisor(y, "TruncateDiv")
+        return (np.abs(x) // np.abs(y) * np.sign(x) * np.sign(y)).astype(x.dtype)
+    return np.trunc(x / y)
+
+
+@op(
+    "TruncateMod", broadcasting=True, dtypes=_dt.REAL, differentiable=False, no_sample="no gradient"
+)
+def truncatemod(x, y):
+    """The remainder of truncated division (C's fmod): it has the sign of x. No gradient."""
+    if x.dtype.kind in "iu":
+        _check_truncate_divisor(y, "TruncateMod")
+    return np.fmod(x, y)
+
+
+def _check_truncate_divisor(y, op_type: str) -> None:
+    if np.any(y == 0):
+        raise InternalError(
+            None,
+            None,
+            "Unexpected error in binary operator (only integer div and mod should have errors) "
+            f"[Op:{op_type}]",
+        )
 
 
 @op("IsNan", dtypes=FLOATING, differentiable=False, no_sample="boolean output")
@@ -215,5 +246,7 @@ __all__ = [
     "is_inf",
     "is_nan",
     "round",
+    "truncatediv",
+    "truncatemod",
     "where",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
-from ..errors import InternalError, InvalidArgumentError, NotFoundError
+from ..errors import InvalidArgumentError, NotFoundError
 from ..registry import op
 from ..tensor import EagerTensor, convert_to_tensor
 from .samples import binary, cases, unary
@@ -187,33 +187,6 @@ def _floormod_jvp(t, out, x, y):
 def _check_int_divisor(y, op_type: str) -> None:
     if np.asarray(y).dtype.kind in "iu" and np.any(np.asarray(y) == 0):
         raise InvalidArgumentError(None, None, f"Integer division by zero [Op:{op_type}]")
-
-
-@op("TruncateDiv", broadcasting=True, dtypes=REAL, differentiable=False, no_sample="no gradient")
-def truncatediv(x, y):
-    """Divides x / y rounding toward zero (C semantics), elementwise. No gradient, as in TF."""
-    if x.dtype.kind in "iu":
-        _check_truncate_divisor(y, "TruncateDiv")
-        return (np.abs(x) // np.abs(y) * np.sign(x) * np.sign(y)).astype(x.dtype)
-    return np.trunc(x / y)
-
-
-@op("TruncateMod", broadcasting=True, dtypes=REAL, differentiable=False, no_sample="no gradient")
-def truncatemod(x, y):
-    """The remainder of truncated division (C's fmod): it has the sign of x. No gradient."""
-    if x.dtype.kind in "iu":
-        _check_truncate_divisor(y, "TruncateMod")
-    return np.fmod(x, y)
-
-
-def _check_truncate_divisor(y, op_type: str) -> None:
-    if np.any(y == 0):
-        raise InternalError(
-            None,
-            None,
-            "Unexpected error in binary operator (only integer div and mod should have errors) "
-            f"[Op:{op_type}]",
-        )
 
 
 @op("Abs", dtypes=REAL, sample=unary(avoid=(0.0,)))
@@ -721,7 +694,7 @@ def _cast(x, *, DstT):  # noqa: N803 - TF's attr name
 
 
 @_cast.vjp
-def _cast_vjp(g, out, x, *, DstT):
+def _cast_vjp(g, out, x, *, DstT):  # noqa: N803 - TF's attr name
     # Gradients pass between floating/complex types only (TF's _CastGrad).
     if x._dtype in INEXACT and DstT in INEXACT:
         return cast(g, x._dtype)
@@ -729,7 +702,7 @@ def _cast_vjp(g, out, x, *, DstT):
 
 
 @_cast.jvp
-def _cast_jvp(t, out, x, *, DstT):
+def _cast_jvp(t, out, x, *, DstT):  # noqa: N803 - TF's attr name
     return cast(t[0], DstT)
 
 
@@ -812,8 +785,6 @@ __all__ = [
     "subtract",
     "tanh",
     "truediv",
-    "truncatediv",
-    "truncatemod",
     "where_v2",
     "zeros_like",
 ]
