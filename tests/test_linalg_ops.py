@@ -3,6 +3,10 @@ gradients the registry cannot check on its own (ops that need structured inputs)
 
 from __future__ import annotations
 
+import importlib.util
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from gradcheck import check_first_order, check_second_order
@@ -68,7 +72,9 @@ def test_matvec_trace_diag_band():
     a = RNG.standard_normal((2, 3, 3))
     v = RNG.standard_normal((3,))
     np.testing.assert_allclose(tf.linalg.matvec(a, v).numpy(), a @ v)
-    np.testing.assert_allclose(tf.linalg.matvec(a, v, transpose_a=True).numpy(), np.swapaxes(a, -1, -2) @ v)
+    np.testing.assert_allclose(
+        tf.linalg.matvec(a, v, transpose_a=True).numpy(), np.swapaxes(a, -1, -2) @ v
+    )
     np.testing.assert_allclose(tf.linalg.trace(a).numpy(), np.trace(a, axis1=-2, axis2=-1))
     np.testing.assert_allclose(tf.linalg.diag_part(a).numpy(), np.diagonal(a, 0, -2, -1))
     assert tf.linalg.diag([1.0, 2.0], num_rows=3).shape == (3, 2)
@@ -96,7 +102,17 @@ def test_cross_matches_numpy():
 
 @pytest.mark.parametrize(
     "ord_, axis",
-    [("euclidean", None), (1, -1), (np.inf, 0), (3, None), (0.5, 1), ("fro", (0, 1)), (1, (0, 1)), (np.inf, (0, 1)), (2, (0, 1))],
+    [
+        ("euclidean", None),
+        (1, -1),
+        (np.inf, 0),
+        (3, None),
+        (0.5, 1),
+        ("fro", (0, 1)),
+        (1, (0, 1)),
+        (np.inf, (0, 1)),
+        (2, (0, 1)),
+    ],
 )
 def test_norm_matches_numpy(ord_, axis):
     x = RNG.standard_normal((3, 4))
@@ -134,7 +150,9 @@ def test_inverse_det_slogdet_solve_match_numpy():
     a = RNG.standard_normal((2, 3, 3)) + 3 * np.eye(3)
     b = RNG.standard_normal((2, 3, 2))
     np.testing.assert_allclose(tf.linalg.inv(a).numpy(), np.linalg.inv(a))
-    np.testing.assert_allclose(tf.linalg.inv(a, adjoint=True).numpy(), np.swapaxes(np.linalg.inv(a), -1, -2))
+    np.testing.assert_allclose(
+        tf.linalg.inv(a, adjoint=True).numpy(), np.swapaxes(np.linalg.inv(a), -1, -2)
+    )
     np.testing.assert_allclose(tf.linalg.det(a).numpy(), np.linalg.det(a))
     sign, logdet = tf.linalg.slogdet(-a)
     np.testing.assert_allclose(sign.numpy(), np.linalg.slogdet(-a)[0])
@@ -152,7 +170,9 @@ def test_float16_is_computed_in_float32():
 
 def test_singular_and_shape_errors_match_tf():
     singular = tf.constant([[1.0, 2.0], [2.0, 4.0]])
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Input is not invertible. \[Op:MatrixInverse\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"Input is not invertible. \[Op:MatrixInverse\]"
+    ):
         tf.linalg.inv(singular)
     with pytest.raises(tf.errors.InvalidArgumentError, match="Input matrix must be square"):
         tf.linalg.inv(tf.ones((2, 3)))
@@ -176,7 +196,9 @@ def test_triangular_solve_matches_scipy_and_broadcasts():
     a = np.tril(RNG.uniform(1, 2, (3, 3)))
     b = RNG.standard_normal((2, 3, 2))
     out = tf.linalg.triangular_solve(a + np.triu(np.ones((3, 3)), 1), b)  # upper part ignored
-    np.testing.assert_allclose(out.numpy(), np.stack([linalg.solve_triangular(a, bi, lower=True) for bi in b]))
+    np.testing.assert_allclose(
+        out.numpy(), np.stack([linalg.solve_triangular(a, bi, lower=True) for bi in b])
+    )
     out = tf.linalg.triangular_solve(a.T, b[0], lower=False, adjoint=True)
     np.testing.assert_allclose(out.numpy(), np.linalg.solve(a, b[0]))
 
@@ -215,7 +237,9 @@ def test_logdet_cholesky_solve_lstsq_match_numpy():
     np.testing.assert_allclose(tf.linalg.lstsq(m, rhs).numpy(), expected, rtol=1e-8)
     np.testing.assert_allclose(tf.linalg.lstsq(m, rhs, fast=False).numpy(), expected, rtol=1e-8)
     wide = RNG.standard_normal((2, 4))
-    np.testing.assert_allclose(tf.linalg.lstsq(wide, rhs[:2]).numpy(), np.linalg.pinv(wide) @ rhs[:2], rtol=1e-8)
+    np.testing.assert_allclose(
+        tf.linalg.lstsq(wide, rhs[:2]).numpy(), np.linalg.pinv(wide) @ rhs[:2], rtol=1e-8
+    )
     reg = np.linalg.solve(m.T @ m + 0.5 * np.eye(3), m.T @ rhs)
     np.testing.assert_allclose(tf.linalg.lstsq(m, rhs, l2_regularizer=0.5).numpy(), reg, rtol=1e-8)
 
@@ -236,15 +260,15 @@ def test_cholesky_gradient_is_symmetric_like_tf():
 # and the rule-level checks run on an SPD input directly.
 def _through_spd(fn):
     def wrapped(x, *rest):
-        return fn(tf.matmul(x, x, transpose_b=True) + 3.0 * tf.eye(x.shape[-1], dtype=x.dtype), *rest)
+        return fn(
+            tf.matmul(x, x, transpose_b=True) + 3.0 * tf.eye(x.shape[-1], dtype=x.dtype), *rest
+        )
 
     return wrapped
 
 
 @pytest.mark.parametrize("shape", [(3, 3), (2, 2, 2)])
-@pytest.mark.parametrize(
-    "fn", [tf.linalg.cholesky, tf.linalg.logdet], ids=["cholesky", "logdet"]
-)
+@pytest.mark.parametrize("fn", [tf.linalg.cholesky, tf.linalg.logdet], ids=["cholesky", "logdet"])
 def test_spd_op_gradients_first_and_second_order(fn, shape):
     x = RNG.uniform(-1, 1, shape)
     check_first_order(_through_spd(fn), [x], [0], np.random.default_rng(1))
@@ -254,7 +278,12 @@ def test_spd_op_gradients_first_and_second_order(fn, shape):
 def test_lstsq_and_cholesky_solve_gradients():
     m, rhs = RNG.standard_normal((4, 3)), RNG.standard_normal((4, 2))
     check_first_order(tf.linalg.lstsq, [m, rhs], [0, 1], np.random.default_rng(1))
-    check_second_order(lambda a, b: tf.linalg.lstsq(a, b, l2_regularizer=0.1), [m, rhs], [0, 1], np.random.default_rng(2))
+    check_second_order(
+        lambda a, b: tf.linalg.lstsq(a, b, l2_regularizer=0.1),
+        [m, rhs],
+        [0, 1],
+        np.random.default_rng(2),
+    )
     wide = RNG.standard_normal((2, 3))
     check_first_order(tf.linalg.lstsq, [wide, rhs[:2]], [0, 1], np.random.default_rng(3))
 
@@ -347,3 +376,47 @@ def test_svd_of_repeated_singular_values_has_finite_gradient():
         s, u, v = tf.linalg.svd(a)
         y = tf.reduce_sum(s) + tf.reduce_sum(u * u)
     assert np.isfinite(tape.gradient(y, a).numpy()).all()
+
+
+# -- TensorFlow goldens (tools/tf_goldens/make_linalg_goldens.py) ---------------------------
+
+_ROOT = Path(__file__).resolve().parents[1]
+_GOLDENS = json.loads((_ROOT / "tests" / "data" / "tf_linalg_goldens.json").read_text())["cases"]
+_spec = importlib.util.spec_from_file_location(
+    "make_linalg_goldens", _ROOT / "tools" / "tf_goldens" / "make_linalg_goldens.py"
+)
+_golden_cases = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_golden_cases)
+
+
+def _decode(entry) -> np.ndarray:
+    value = np.array(entry["value"], dtype=np.float64)
+    return np.where(np.array(entry["nan"], dtype=bool), np.nan, value)
+
+
+def _compare(ours, golden, key):
+    if key == "up_to_sign":
+        for mine, theirs in zip(ours, golden, strict=True):
+            mine, theirs = mine["value"], _decode(theirs)
+            signs = np.sign(np.sum(np.asarray(mine) * theirs, axis=-2, keepdims=True))
+            np.testing.assert_allclose(np.asarray(mine) * signs, theirs, rtol=1e-6, atol=1e-10)
+        return
+    if isinstance(golden, list):
+        assert len(ours) == len(golden)
+        for o, g in zip(ours, golden, strict=True):
+            _compare(o, g, key)
+        return
+    if golden is None or "dtype" not in golden:
+        assert ours == golden
+        return
+    assert ours["dtype"] == golden["dtype"]
+    np.testing.assert_allclose(_decode(ours), _decode(golden), rtol=1e-6, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", sorted(_GOLDENS))
+def test_matches_tensorflow_golden(name):
+    ours = _golden_cases.encode(_golden_cases.CASES[name](tf))
+    golden = _GOLDENS[name]
+    assert set(ours) == set(golden)
+    for key in golden:
+        _compare(ours[key], golden[key], key)

@@ -1,8 +1,8 @@
 """Linear algebra: inverses, determinants, solves and Cholesky.
 
-QR, SVD and eigh live in `factorization_ops.py`. Forwards call NumPy's LAPACK bindings (SciPy's triangular solver, imported
-lazily). NumPy's linalg has no float16, so half inputs are computed in
-float32 and cast back, as TF's kernels do internally.
+QR, SVD and eigh live in `factorization_ops.py`. Forwards call NumPy's
+LAPACK bindings (SciPy's triangular solver, imported lazily). NumPy's
+linalg has no float16, so half inputs are computed in float32 and cast back.
 
 Rules follow the standard matrix-calculus results (Giles 2008; Murray 2016
 for Cholesky; Townsend 2016 for SVD; Walter & Lehmann 2018 for QR) in

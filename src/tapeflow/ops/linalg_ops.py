@@ -16,7 +16,9 @@ from ..errors import FailedPreconditionError, InvalidArgumentError, invalid_argu
 from ..registry import op
 from ..tensor import convert_to_tensor
 from .array_ops import _reshape, matrix_transpose, squeeze
-from .math_ops import _abs, conj, multiply, pow, sqrt
+from .math_ops import abs as _magnitude
+from .math_ops import conj, multiply, sqrt
+from .math_ops import pow as _pow
 from .reduction_ops import reduce_max, reduce_sum
 from .samples import cases
 
@@ -244,10 +246,12 @@ def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa
     """`input` with its main diagonal replaced by `diagonal` (k=0)."""
     if k != 0:
         raise NotImplementedError("tapeflow supports only the main diagonal (k=0).")
-    input = convert_to_tensor(input)
-    rows, cols = input.shape[-2:]
+    matrix = convert_to_tensor(input)
+    rows, cols = matrix.shape[-2:]
     flags = {"num_rows": rows, "num_cols": cols}
-    return input - _matrix_diag(_matrix_diag_part(input), **flags) + _matrix_diag(diagonal, **flags)
+    return (
+        matrix - _matrix_diag(_matrix_diag_part(matrix), **flags) + _matrix_diag(diagonal, **flags)
+    )
 
 
 def trace(x, name=None):
@@ -386,9 +390,10 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
         result = reduce_max(svd(moved, compute_uv=False), -1)
         return _restore(result, tensor, axis, keepdims)
     if ord in ("euclidean", "fro") or (ord == 2 and not is_matrix):
-        result = sqrt(reduce_sum(_abs_squared(tensor), axis, keepdims=True))
+        # TF's x * conj(x): a complex input gives a complex norm, and the gradient at 0 is nan.
+        result = sqrt(reduce_sum(multiply(tensor, conj(tensor)), axis, keepdims=True))
     else:
-        result = _abs(tensor) if not tensor._dtype.is_complex else _complex_magnitude(tensor)
+        result = _magnitude(tensor)
         if ord == 1 and is_matrix:
             result = reduce_max(reduce_sum(result, axis[0], keepdims=True), axis[1], keepdims=True)
         elif ord == np.inf and is_matrix:
@@ -398,24 +403,10 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
         elif ord == 1:
             result = reduce_sum(result, axis, keepdims=True)
         else:
-            result = pow(reduce_sum(pow(result, float(ord)), axis, keepdims=True), 1.0 / ord)
+            result = _pow(reduce_sum(_pow(result, float(ord)), axis, keepdims=True), 1.0 / ord)
     if not keepdims:
         result = squeeze(result, axis) if axis is not None else _reshape(result, shape=())
     return result
-
-
-def _abs_squared(x):
-    if x._dtype.is_complex:
-        from .math_ops import imag, real
-
-        return multiply(real(x), real(x)) + multiply(imag(x), imag(x))
-    return multiply(x, x)
-
-
-def _complex_magnitude(x):
-    from .math_ops import abs as magnitude
-
-    return magnitude(x)
 
 
 def _transpose_to(x, perm):

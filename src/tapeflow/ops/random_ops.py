@@ -158,7 +158,9 @@ def _random_uniform(*, shape, dtype, seed=None):
 @op("RandomUniformInt", differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform_int(*, shape, minval, maxval, dtype, seed=None):
     if minval >= maxval:
-        raise invalid_argument(f"Need minval < maxval, got {minval} >= {maxval}", "RandomUniformInt")
+        raise invalid_argument(
+            f"Need minval < maxval, got {minval} >= {maxval}", "RandomUniformInt"
+        )
     rng = op_generator("RandomUniformInt", seed, dtype)
     return rng.integers(minval, maxval, shape, dtype._np)
 
@@ -293,12 +295,16 @@ class Generator:
     @classmethod
     def from_key_counter(cls, key, counter, alg=None) -> Generator:
         g = cls()
-        g._set(int(np.asarray(key).reshape(-1)[0]), [int(c) for c in np.asarray(counter).reshape(-1)])
+        g._set(
+            int(np.asarray(key).reshape(-1)[0]), [int(c) for c in np.asarray(counter).reshape(-1)]
+        )
         return g
 
     def _set(self, key: int, counter: list) -> None:
         counter = (list(counter) + [0, 0, 0, 0])[:4]
-        self._bits = np.random.Philox(key=[key & _MASK64, 0], counter=[c & _MASK64 for c in counter])
+        self._bits = np.random.Philox(
+            key=[key & _MASK64, 0], counter=[c & _MASK64 for c in counter]
+        )
         self._rng = np.random.Generator(self._bits)
 
     def reset_from_seed(self, seed) -> None:
@@ -346,7 +352,9 @@ class Generator:
             low = int(convert_to_tensor(minval, dtype=dtype)._value)
             high = int(convert_to_tensor(maxval, dtype=dtype)._value)
             if low >= high:
-                raise invalid_argument(f"Need minval < maxval, got {low} >= {high}", "StatefulUniformInt")
+                raise invalid_argument(
+                    f"Need minval < maxval, got {low} >= {high}", "StatefulUniformInt"
+                )
             return make(self._rng.integers(low, high, shape, dtype._np), dtype)
         minval = convert_to_tensor(minval, dtype=dtype)
         maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
@@ -356,7 +364,9 @@ class Generator:
     def uniform_full_int(self, shape, dtype=_dt.uint64, name=None):
         dtype = _dt.as_dtype(dtype)
         info = np.iinfo(dtype._np)
-        values = self._rng.integers(info.min, info.max, as_int_tuple(shape), dtype._np, endpoint=True)
+        values = self._rng.integers(
+            info.min, info.max, as_int_tuple(shape), dtype._np, endpoint=True
+        )
         return make(values, dtype)
 
     def make_seeds(self, count=1):
@@ -405,21 +415,27 @@ def _stateless_rng(seed, op_type: str) -> np.random.Generator:
     return _philox((int(pair[0]), int(pair[1])))
 
 
-def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"):
+def stateless_normal(
+    shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"
+):
     dtype = _dt.as_dtype(dtype)
     rng = _stateless_rng(seed, "StatelessRandomNormalV2")
     sample = make(standard_normal(rng, as_int_tuple(shape), dtype), dtype)
     return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
 
 
-def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"):
+def stateless_truncated_normal(
+    shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"
+):
     dtype = _dt.as_dtype(dtype)
     rng = _stateless_rng(seed, "StatelessTruncatedNormalV2")
     sample = make(truncated(rng, as_int_tuple(shape), dtype), dtype)
     return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
 
 
-def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None, alg="auto_select"):
+def stateless_uniform(
+    shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None, alg="auto_select"
+):
     dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
     rng = _stateless_rng(seed, "StatelessRandomUniformV2")
     shape = as_int_tuple(shape)
