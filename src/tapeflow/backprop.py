@@ -291,6 +291,7 @@ class GradientTape:
         source_tensors = [_differentiable(s) for s in flat_sources]
         seeds = self._seeds(flat_targets, output_gradients)
         grads = backward(tape.entries, flat_targets, seeds, source_tensors)
+        self._release()
         grads = _tracked_only(tape, flat_targets, source_tensors, grads)
         result = []
         for t, g in zip(source_tensors, grads):
@@ -303,10 +304,8 @@ class GradientTape:
         """`gradient` for one tensor target and one tensor source (the common case),
         without the nested-structure bookkeeping; same results as the general path."""
         tape = self._tape
-        if not self._persistent:
-            self._watched_variables = self.watched_variables()
-            self._tape = None
         (g,) = backward(tape.entries, [target], [ones_like_value(target)], [source])
+        self._release()
         if g is not None and not (
             (source._id in tape.ids or source._id == target._id) and source._dtype._kind in "fc"
         ):
@@ -339,11 +338,14 @@ class GradientTape:
                     "actually want to trace the gradient in order to compute higher order "
                     "derivatives.",
                 )
-        tape = self._tape
+        return self._tape
+
+    def _release(self) -> None:
+        """After a successful gradient/jacobian, a non-persistent tape lets go of its
+        record (as TF does; a call that failed leaves the tape usable)."""
         if not self._persistent:
             self._watched_variables = self.watched_variables()
             self._tape = None
-        return tape
 
     def jacobian(
         self,
@@ -393,6 +395,7 @@ class GradientTape:
         else:
             rows = [backward(tape.entries, [y], [make(e, y._dtype)], source_tensors) for e in eye]
             grads = [_stack_rows([row[k] for row in rows]) for k in range(len(source_tensors))]
+        self._release()
         grads = _tracked_only(tape, [y], source_tensors, grads)
         result = []
         for t, g in zip(source_tensors, grads):
@@ -460,6 +463,7 @@ class GradientTape:
         else:
             rows = [backward(tape.entries, [y], [make(e, y._dtype)], [x])[0] for e in seeds]
             g = _stack_rows(rows)
+        self._release()
         (g,) = _tracked_only(tape, [y], [x], [g])
         jshape = tshape + sshape[1:]
         if g is None:
