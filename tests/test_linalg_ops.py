@@ -30,14 +30,11 @@ def _spd(n, batch=()):
 
 @pytest.mark.parametrize("ta, tb", [(False, False), (True, False), (False, True), (True, True)])
 def test_matmul_transposes_match_numpy(ta, tb):
-    a, b = RNG.standard_normal((2, 3, 4)), RNG.standard_normal((4, 3))
-    a_ = np.swapaxes(a, -1, -2) if ta else a
-    b_ = b.T if tb else b
-    if a_.shape[-1] != b_.shape[-2]:
-        a, a_ = RNG.standard_normal((2, 4, 3)) if ta else RNG.standard_normal((2, 3, 3)), None
-        a_ = np.swapaxes(a, -1, -2) if ta else a
+    a = RNG.standard_normal((2, 4, 3) if ta else (2, 3, 4))
+    b = RNG.standard_normal((5, 4) if tb else (4, 5))
+    expected = (np.swapaxes(a, -1, -2) if ta else a) @ (b.T if tb else b)
     out = tf.matmul(a, b, transpose_a=ta, transpose_b=tb)
-    np.testing.assert_allclose(out.numpy(), a_ @ b_, rtol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12)
 
 
 def test_matmul_adjoint_conjugates():
