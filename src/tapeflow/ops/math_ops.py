@@ -8,6 +8,8 @@ derivative times `g` (so d|z|^2 at 1+2j is 2+4j).
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from .. import dtypes as _dt
@@ -16,6 +18,7 @@ from ..registry import op
 from ..tensor import EagerTensor, convert_to_tensor
 from .samples import binary, cases, unary
 
+_logger = logging.getLogger("tapeflow")
 NUMERIC = _dt.NUMERIC
 INEXACT = _dt.INEXACT
 FLOATING = _dt.FLOATING
@@ -717,6 +720,13 @@ def cast(x, dtype, name=None):
     x = convert_to_tensor(x)
     if x._dtype is dtype:
         return x
+    if x._dtype.is_complex and not dtype.is_complex:
+        _logger.warning(
+            "You are casting an input of type %s to an incompatible dtype %s.  This will "
+            "discard the imaginary part and may not be what you intended.",
+            x._dtype.name,
+            dtype.name,
+        )
     return _cast(x, DstT=dtype)
 
 
