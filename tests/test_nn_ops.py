@@ -223,9 +223,7 @@ def test_bias_add_adds_along_the_channel_axis():
     np.testing.assert_array_equal(
         tf.nn.bias_add(value, bias, data_format="NCHW").numpy(), value + bias[:, None]
     )
-    np.testing.assert_array_equal(
-        tf.nn.bias_add(value, np.ones(4)).numpy(), value + np.ones(4)
-    )
+    np.testing.assert_array_equal(tf.nn.bias_add(value, np.ones(4)).numpy(), value + np.ones(4))
 
 
 # -- gradients of the composites -----------------------------------------------------------
@@ -245,8 +243,13 @@ COMPOSITES = [
     (lambda x: tf.nn.l2_normalize(x, axis=-1), [np.array([[0.3, -1.2, 2.0], [1.0, 0.5, 0.1]])]),
     (
         lambda x, m, v, o, s: tf.nn.batch_normalization(x, m, v, o, s, 1e-3),
-        [np.array([[0.3, -1.2], [2.0, 1.0]]), np.array([0.1, 0.2]), np.array([0.5, 1.5]),
-         np.array([0.0, 1.0]), np.array([2.0, 0.5])],
+        [
+            np.array([[0.3, -1.2], [2.0, 1.0]]),
+            np.array([0.1, 0.2]),
+            np.array([0.5, 1.5]),
+            np.array([0.0, 1.0]),
+            np.array([2.0, 0.5]),
+        ],
     ),
     (lambda x: tf.nn.l2_loss(x), [np.array([[0.3, -1.2], [2.0, 1.0]])]),
 ]

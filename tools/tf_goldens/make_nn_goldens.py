@@ -28,6 +28,11 @@ def data(shape, dtype="float32", scale=1.0, offset=0.0):
     return (scale * np.sin(1.3 * np.arange(size) + offset)).reshape(shape).astype(dtype)
 
 
+def call(f, *xs):
+    """f(xs) on constants (forward only)."""
+    return f(*[tf.constant(x) for x in xs])
+
+
 def grad(f, *xs):
     """[f(xs), df/dx for each x] with a fixed, non-uniform cotangent."""
     xs = [tf.constant(x) for x in xs]
@@ -68,11 +73,22 @@ KINKS = "[-3.0, -1.0, -1e-3, 0.0, 1e-3, 0.5, 3.0, 6.0, 7.5]"
 for act in ("relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu"):
     case(f"act_{act}_f32", f"out = grad2(tf.nn.{act}, np.float32({KINKS}))")
     case(f"act_{act}_f64", f"out = grad(tf.nn.{act}, np.float64({KINKS}))")
-case("act_gelu_approx_f64", f"out = grad(lambda x: tf.nn.gelu(x, approximate=True), np.float64({KINKS}))")
-case("act_gelu_approx", f"out = grad2(lambda x: tf.nn.gelu(x, approximate=True), np.float32({KINKS}))")
-case("act_leaky_relu_alpha", f"out = grad(lambda x: tf.nn.leaky_relu(x, alpha=0.5), np.float64({KINKS}))")
+case(
+    "act_gelu_approx_f64",
+    f"out = grad(lambda x: tf.nn.gelu(x, approximate=True), np.float64({KINKS}))",
+)
+case(
+    "act_gelu_approx",
+    f"out = grad2(lambda x: tf.nn.gelu(x, approximate=True), np.float32({KINKS}))",
+)
+case(
+    "act_leaky_relu_alpha",
+    f"out = grad(lambda x: tf.nn.leaky_relu(x, alpha=0.5), np.float64({KINKS}))",
+)
 case("act_leaky_relu_int", "out = tf.nn.leaky_relu(tf.constant([-2, 0, 3]))")
-case("act_relu_int", "out = [tf.nn.relu(tf.constant([-2, 0, 3])), tf.nn.relu6(tf.constant([-2, 9]))]")
+case(
+    "act_relu_int", "out = [tf.nn.relu(tf.constant([-2, 0, 3])), tf.nn.relu6(tf.constant([-2, 9]))]"
+)
 case("act_swish_beta", f"out = grad(lambda x: tf.nn.swish(x, beta=2.0), np.float32({KINKS}))")
 case("act_elu_int_error", "out = tf.nn.elu(tf.constant([1, 2]))", "Value for attr 'T' of int32")
 case("act_gelu_int_error", "out = tf.nn.gelu(tf.constant([1, 2]))", "must be a floating point")
@@ -172,7 +188,10 @@ case("l2_loss_int_error", "out = tf.nn.l2_loss(tf.constant([1, 2]))", "Value for
 case("l2_normalize_axis1", "out = grad(lambda x: tf.nn.l2_normalize(x, axis=1), data((3, 4)))")
 case("l2_normalize_zero", "out = grad(tf.nn.l2_normalize, np.float32([0.0, 0.0]))")
 case("moments", "out = list(tf.nn.moments(tf.constant(data((3, 4))), axes=[0]))")
-case("moments_keepdims", "out = list(tf.nn.moments(tf.constant(data((2, 3, 2))), [0, 2], keepdims=True))")
+case(
+    "moments_keepdims",
+    "out = list(tf.nn.moments(tf.constant(data((2, 3, 2))), [0, 2], keepdims=True))",
+)
 case("moments_int", "out = list(tf.nn.moments(tf.constant([[1, 2], [3, 5]]), axes=[0]))")
 case("moments_f16", "out = list(tf.nn.moments(tf.constant(data((4,), 'float16')), axes=[0]))")
 case(
@@ -181,7 +200,10 @@ case(
     " data((2, 5)))",
 )
 # stop_gradient(mean) inside the variance makes TF's second derivative differ from the exact one.
-case("moments_second_order", "out = grad2(lambda x: tf.nn.moments(x, [0])[1], data((3, 2), 'float64'))")
+case(
+    "moments_second_order",
+    "out = grad2(lambda x: tf.nn.moments(x, [0])[1], data((3, 2), 'float64'))",
+)
 case(
     "batch_normalization",
     "out = grad(lambda x, m, v, o, s: tf.nn.batch_normalization(x, m, v, o, s, 1e-3),"
@@ -203,7 +225,11 @@ case(
     "out = tf.nn.bias_add(tf.ones((2, 4)), tf.ones((3,)))",
     "Must provide as many biases as the last dimension of the input tensor: [3] vs. [2,4]",
 )
-case("bias_add_bias_rank", "out = tf.nn.bias_add(tf.ones((2, 4)), tf.ones((1, 4)))", "Biases must be 1D")
+case(
+    "bias_add_bias_rank",
+    "out = tf.nn.bias_add(tf.ones((2, 4)), tf.ones((1, 4)))",
+    "Biases must be 1D",
+)
 case(
     "bias_add_format",
     "out = tf.nn.bias_add(tf.ones((2, 3)), tf.ones((3,)), data_format='XYZ')",
@@ -243,9 +269,7 @@ CONV = {
 for label, args in CONV.items():
     # TF's CPU gradient kernels reject dilations > 1, so dilated cases record the forward only
     # (tapeflow's dilated gradients are checked numerically by the registry tests).
-    call = "f" if "dilated" in label else "grad"
-    if call == "f":
-        call = "(lambda f, *xs: f(*[tf.constant(x) for x in xs]))"
+    call = "call" if "dilated" in label else "grad"
     case(
         f"conv2d_{label}",
         f"out = {call}(lambda x, w: tf.nn.conv2d(x, w, {args}), data((2, 7, 6, 3)),"
@@ -256,8 +280,11 @@ case(
     "out = grad2(lambda x, w: tf.nn.conv2d(x, w, 2, 'SAME', dilations=1), data((1, 5, 5, 2),"
     " 'float64'), data((3, 3, 2, 2), 'float64', offset=1.0))",
 )
-case("conv2d_int32", "out = tf.nn.conv2d(tf.constant(np.arange(2*4*4*1).reshape(1, 4, 4, 2) % 5,"
-     " tf.int32), tf.ones((2, 2, 2, 1), tf.int32), 1, 'VALID')")
+case(
+    "conv2d_int32",
+    "out = tf.nn.conv2d(tf.constant(np.arange(2*4*4*1).reshape(1, 4, 4, 2) % 5,"
+    " tf.int32), tf.ones((2, 2, 2, 1), tf.int32), 1, 'VALID')",
+)
 case(
     "conv2d_channel_mismatch",
     "out = tf.nn.conv2d(tf.ones((1, 5, 5, 3)), tf.ones((3, 3, 2, 4)), 1, 'SAME')",
@@ -298,9 +325,12 @@ case(
 case(
     "conv2d_dtype_mismatch",
     "out = tf.nn.conv2d(tf.ones((1, 5, 5, 3), tf.float64), tf.ones((3, 3, 3, 4)), 1, 'VALID')",
-    "cannot compute Conv2D as input #1(zero-based) was expected to be a double tensor",
+    "cannot compute Conv2D as input #1(zero-based) was expected to be a",
 )
-case("conv2d_empty_output", "out = tf.nn.conv2d(tf.ones((1, 4, 4, 1)), tf.ones((5, 5, 1, 2)), 1, 'VALID')")
+case(
+    "conv2d_empty_output",
+    "out = tf.nn.conv2d(tf.ones((1, 4, 4, 1)), tf.ones((5, 5, 1, 2)), 1, 'VALID')",
+)
 case(
     "conv1d_same_s2",
     "out = grad(lambda x, w: tf.nn.conv1d(x, w, 2, 'SAME'), data((2, 9, 3)),"
@@ -308,7 +338,7 @@ case(
 )
 case(
     "conv1d_dilated",
-    "out = (lambda f, *xs: f(*[tf.constant(x) for x in xs]))(lambda x, w: tf.nn.conv1d(x, w, 1, 'VALID', dilations=2), data((1, 9, 2)),"
+    "out = call(lambda x, w: tf.nn.conv1d(x, w, 1, 'VALID', dilations=2), data((1, 9, 2)),"
     " data((3, 2, 2), offset=1.0))",
 )
 case(
@@ -333,26 +363,84 @@ POOLS = {
 }
 for label, args in POOLS.items():
     for pool in ("max_pool2d", "avg_pool2d"):
-        case(f"{pool}_{label}", f"out = grad(lambda x: tf.nn.{pool}(x, {args}), data((2, 5, 6, 3)))")
-case("max_pool2d_explicit", "out = grad(lambda x: tf.nn.max_pool2d(x, 2, 2, [[0, 0], [1, 1], [1, 0], [0, 0]]), data((1, 5, 5, 2)))")
-case("max_pool2d_ties_overlapping", f"out = grad(lambda x: tf.nn.max_pool2d(x, 3, 1, 'VALID'), {TIES})")
+        case(
+            f"{pool}_{label}", f"out = grad(lambda x: tf.nn.{pool}(x, {args}), data((2, 5, 6, 3)))"
+        )
+case(
+    "max_pool2d_explicit",
+    "out = grad(lambda x: tf.nn.max_pool2d(x, 2, 2, [[0, 0], [1, 1], [1, 0], [0, 0]]),"
+    " data((1, 5, 5, 2)))",
+)
+case(
+    "max_pool2d_ties_overlapping",
+    f"out = grad(lambda x: tf.nn.max_pool2d(x, 3, 1, 'VALID'), {TIES})",
+)
 case("max_pool2d_ties_same", f"out = grad(lambda x: tf.nn.max_pool2d(x, 2, 2, 'SAME'), {TIES})")
-case("max_pool2d_ties_all_equal", "out = grad(lambda x: tf.nn.max_pool2d(x, 2, 1, 'SAME'), np.ones((1, 3, 3, 1), np.float32))")
-case("max_pool2d_neg_inf", "out = grad(lambda x: tf.nn.max_pool2d(x, 2, 1, 'SAME'), np.full((1, 2, 2, 1), -np.inf, np.float32))")
-case("max_pool2d_nan", "out = grad(lambda x: tf.nn.max_pool2d(x, 2, 1, 'VALID'), np.float32([1, np.nan, 2, 0]).reshape(1, 2, 2, 1))")
-case("max_pool2d_int", "out = tf.nn.max_pool2d(tf.constant(np.arange(16).reshape(1, 4, 4, 1) % 7, tf.int32), 2, 2, 'SAME')")
-case("max_pool2d_second_order", "out = grad2(lambda x: tf.nn.max_pool2d(x, 2, 1, 'VALID') ** 2, data((1, 3, 4, 2), 'float64'))")
-case("avg_pool2d_second_order", "out = grad2(lambda x: tf.nn.avg_pool2d(x, 2, 1, 'SAME') ** 2, data((1, 3, 4, 2), 'float64'))")
+case(
+    "max_pool2d_ties_all_equal",
+    "out = grad(lambda x: tf.nn.max_pool2d(x, 2, 1, 'SAME'), np.ones((1, 3, 3, 1), np.float32))",
+)
+case(
+    "max_pool2d_neg_inf",
+    "out = grad(lambda x: tf.nn.max_pool2d(x, 2, 1, 'SAME'),"
+    " np.full((1, 2, 2, 1), -np.inf, np.float32))",
+)
+case(
+    "max_pool2d_nan",
+    "out = grad(lambda x: tf.nn.max_pool2d(x, 2, 1, 'VALID'),"
+    " np.float32([1, np.nan, 2, 0]).reshape(1, 2, 2, 1))",
+)
+case(
+    "max_pool2d_int",
+    "out = tf.nn.max_pool2d(tf.constant(np.arange(16).reshape(1, 4, 4, 1) % 7, tf.int32), 2, 2,"
+    " 'SAME')",
+)
+case(
+    "max_pool2d_second_order",
+    "out = grad2(lambda x: tf.nn.max_pool2d(x, 2, 1, 'VALID') ** 2, data((1, 3, 4, 2), 'float64'))",
+)
+case(
+    "avg_pool2d_second_order",
+    "out = grad2(lambda x: tf.nn.avg_pool2d(x, 2, 1, 'SAME') ** 2, data((1, 3, 4, 2), 'float64'))",
+)
 case("max_pool1d", "out = grad(lambda x: tf.nn.max_pool1d(x, 3, 2, 'SAME'), data((2, 7, 2)))")
 case("avg_pool1d", "out = grad(lambda x: tf.nn.avg_pool1d(x, 2, 1, 'VALID'), data((2, 7, 2)))")
 case("max_pool_rank3", "out = tf.nn.max_pool(tf.constant(data((1, 6, 2))), 2, 2, 'VALID')")
-case("max_pool2d_bad_padding", "out = tf.nn.max_pool2d(tf.ones((1, 4, 4, 1)), 2, 2, 'FOO')", "Value for attr 'padding' of \"FOO\"")
-case("max_pool2d_rank_error", "out = tf.nn.max_pool2d(tf.ones((4, 4, 1)), 2, 2, 'VALID')", "tensor_in_shape must have 2 spatial dimensions")
-case("max_pool2d_batch_ksize", "out = tf.nn.max_pool2d(tf.ones((1, 4, 4, 1)), [2, 2, 2, 1], 1, 'VALID')", "Pooling is not yet supported on the batch dimension")
-case("max_pool2d_nchw_cpu", "out = tf.nn.max_pool2d(tf.ones((1, 1, 4, 4)), 2, 2, 'VALID', data_format='NCHW')", "only supports NHWC on device type CPU")
-case("avg_pool2d_int_error", "out = tf.nn.avg_pool2d(tf.ones((1, 4, 4, 1), tf.int32), 2, 2, 'VALID')", "Value for attr 'T' of int32")
-case("avg_pool2d_explicit_error", "out = tf.nn.avg_pool2d(tf.ones((1, 4, 4, 1)), 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])", "Expected string for argument 'padding'")
-case("avg_pool2d_ksize_zero", "out = tf.nn.avg_pool2d(tf.ones((1, 4, 4, 1)), 0, 1, 'VALID')", "ksize must be a positive int32 value")
+case(
+    "max_pool2d_bad_padding",
+    "out = tf.nn.max_pool2d(tf.ones((1, 4, 4, 1)), 2, 2, 'FOO')",
+    "Value for attr 'padding' of \"FOO\"",
+)
+case(
+    "max_pool2d_rank_error",
+    "out = tf.nn.max_pool2d(tf.ones((4, 4, 1)), 2, 2, 'VALID')",
+    "tensor_in_shape must have 2 spatial dimensions",
+)
+case(
+    "max_pool2d_batch_ksize",
+    "out = tf.nn.max_pool2d(tf.ones((1, 4, 4, 1)), [2, 2, 2, 1], 1, 'VALID')",
+    "Pooling is not yet supported on the batch dimension",
+)
+case(
+    "max_pool2d_nchw_cpu",
+    "out = tf.nn.max_pool2d(tf.ones((1, 1, 4, 4)), 2, 2, 'VALID', data_format='NCHW')",
+    "only supports NHWC on device type CPU",
+)
+case(
+    "avg_pool2d_int_error",
+    "out = tf.nn.avg_pool2d(tf.ones((1, 4, 4, 1), tf.int32), 2, 2, 'VALID')",
+    "Value for attr 'T' of int32",
+)
+case(
+    "avg_pool2d_explicit_error",
+    "out = tf.nn.avg_pool2d(tf.ones((1, 4, 4, 1)), 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])",
+    "Expected string for argument 'padding'",
+)
+case(
+    "avg_pool2d_ksize_zero",
+    "out = tf.nn.avg_pool2d(tf.ones((1, 4, 4, 1)), 0, 1, 'VALID')",
+    "ksize must be a positive int32 value",
+)
 
 
 def encode(value):
