@@ -362,3 +362,12 @@ def test_relu_rejects_bool_and_complex():
 def test_integer_relus_keep_their_dtype():
     assert tf.nn.relu(tf.constant([-1, 2], tf.uint8)).dtype == tf.uint8
     assert tf.nn.relu6(tf.constant([-1, 9])).numpy().tolist() == [0, 6]
+
+
+def test_dropout_follows_the_global_seed_like_tf_random():
+    tf.random.set_seed(5)
+    first = [tf.nn.dropout(tf.ones(30), 0.5, seed=3).numpy() for _ in range(2)]
+    tf.random.set_seed(5)
+    again = [tf.nn.dropout(tf.ones(30), 0.5, seed=3).numpy() for _ in range(2)]
+    assert not np.array_equal(first[0], first[1])  # repeated calls advance the stream
+    np.testing.assert_array_equal(first, again)  # set_seed restarts it

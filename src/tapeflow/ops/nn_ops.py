@@ -36,6 +36,7 @@ from .math_ops import (
     zeros_like,
 )
 from .math_ops import pow as power
+from .random_ops import op_generator, uniform01
 from .reduction_ops import _sum, reduce_mean, reduce_sum
 from .samples import Fixed, Uniform, cases, unary
 from .special_ops import erfc, sigmoid
@@ -682,22 +683,6 @@ def _dims(shape) -> str:
     return "[" + ",".join(str(d) for d in shape) + "]"
 
 
-_dropout_generators: dict = {}
-
-
-def _uniform(shape: tuple, dtype, seed):
-    """Uniform [0, 1) noise. A seeded op draws from its own NumPy generator, created on first
-    use, so a program repeats exactly while repeated calls differ (like TF's kernel cache)."""
-    if seed is None:
-        generator = np.random.default_rng()
-    else:
-        generator = _dropout_generators.get(int(seed))
-        if generator is None:
-            generator = _dropout_generators[int(seed)] = np.random.default_rng(int(seed))
-    wide = np.float64 if dtype is _dt.float64 else np.float32
-    return generator.random(shape, dtype=wide).astype(dtype._np)
-
-
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
     """Zeroes elements of `x` with probability `rate` and scales the rest by 1 / (1 - rate).
 
@@ -706,7 +691,8 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
       rate: the drop probability, in [0, 1).
       noise_shape: the shape of the keep/drop mask (None entries take x's size), broadcast
         against x.
-      seed: an int; seeded calls repeat exactly from run to run.
+      seed: the op seed, combined with `tf.random.set_seed`'s global seed as in TF;
+        seeded programs repeat exactly from run to run.
 
     Raises:
       ValueError: for non-floating x or a rate outside [0, 1).
@@ -733,7 +719,9 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         noise_shape = tuple(
             shape[i] if d is None else int(d) for i, d in enumerate(list(noise_shape))
         )
-    keep = greater_equal(make(_uniform(noise_shape, x._dtype, seed), x._dtype), rate)
+    # TF's dropout draws random_uniform noise, so seeds follow tf.random's semantics.
+    noise = uniform01(op_generator("RandomUniform", seed, x._dtype), noise_shape, x._dtype)
+    keep = greater_equal(make(noise, x._dtype), rate)
     return where_v2(keep, x * (1 / (1 - rate)), make(x._dtype._np.type(0), x._dtype))
 
 
