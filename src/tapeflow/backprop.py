@@ -96,6 +96,9 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 g = to_dense(g)
         if batch_ndim and not op.batch_polymorphic:
             in_grads = _per_example_vjp(op, g, outs, inputs, attrs, batch_ndim)
+        elif op.skips_unneeded:
+            needs = tuple(t._id in reach and t._dtype._kind in "fc" for t in inputs)
+            in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
         elif attrs:
             in_grads = op.vjp_rule(g, outs, *inputs, **attrs)
         else:
@@ -479,19 +482,25 @@ class GradientTape:
         if output_gradients is None:
             return [ones_like_value(t) for t in flat_targets]
         flat_out = nest.flatten(output_gradients)
-        if len(flat_targets) == 1 and len(flat_out) > 1:
-            flat_out = [output_gradients]  # one target: a list of numbers is its gradient (TF)
-        if len(flat_out) != len(flat_targets):
+        if len(flat_out) < len(flat_targets):
             raise ValueError(
                 f"Got {len(flat_out)} output_gradients for {len(flat_targets)} targets: "
                 "pass one upstream gradient (or None) per target."
             )
+        # TF pairs targets with output gradients by position and ignores extra ones: a
+        # plain list [1.0, 10.0] for one vector target is read as the scalar 1.0 (a wart).
+        flat_out = flat_out[: len(flat_targets)]
         seeds = []
         for t, g in zip(flat_targets, flat_out):
             if g is None:
                 seeds.append(ones_like_value(t))
                 continue
             g = convert_to_tensor(g, dtype_hint=t._dtype) if not isinstance(g, EagerTensor) else g
+            if g._dtype is t._dtype and np.shape(g._value) != np.shape(t._value):
+                try:  # a broadcastable upstream gradient is expanded, as TF's rules would
+                    g = make(np.broadcast_to(g._value, np.shape(t._value)), t._dtype)
+                except ValueError:
+                    pass
             if g._dtype is not t._dtype or np.shape(g._value) != np.shape(t._value):
                 raise ValueError(
                     f"output_gradients for a target of shape {t.shape} and dtype {t.dtype.name} "

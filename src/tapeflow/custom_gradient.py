@@ -23,6 +23,7 @@ class _CustomOp:
 
     broadcasting = False
     differentiable = True
+    skips_unneeded = False
     # A user's grad_fn need not accept batched cotangents: the walk loops for jacobians.
     batch_polymorphic = False
 

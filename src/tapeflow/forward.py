@@ -76,10 +76,15 @@ class ForwardAccumulator:
         if present is None:
             return
         batch = np.shape(present[0]._value)[: np.ndim(present[0]._value) - np.ndim(present[1]._value)]
-        filled = [
-            t if t is not None else (zeros_like_value(x, batch) if x._dtype in _dtypes.TRAINABLE else None)
-            for t, x in zip(found, inputs)
-        ]
+        if op.skips_unneeded:
+            filled = found
+        else:
+            filled = [
+                t
+                if t is not None
+                else (zeros_like_value(x, batch) if x._dtype in _dtypes.TRAINABLE else None)
+                for t, x in zip(found, inputs)
+            ]
         self._in_rule = True  # this accumulator does not differentiate its own rules
         try:
             out_tangents = op.jvp_call(filled, outputs, inputs, attrs, len(batch))

@@ -47,7 +47,7 @@ class Module:
                 "identifiers (e.g. a valid class name)."
             )
         self._name = name
-        self._scope_name = name
+        self._scope_name = name + "/"  # TF's module scopes end with "/"
 
     @property
     def name(self) -> str:

@@ -77,6 +77,7 @@ class Op:
       n_outputs: 1, or the length of the tuple the forward returns.
       differentiable: False for ops TF registers as not differentiable.
       sample: the test recipe (ops/samples.py), or None with a `no_sample` reason.
+      skips_unneeded: the rules take `needs=` / None tangents (see below).
     """
 
     def __init__(
@@ -91,6 +92,7 @@ class Op:
         differentiable: bool = True,
         sample=None,
         no_sample: str | None = None,
+        skips_unneeded: bool = False,
     ):
         self.type = type_name
         self.forward = forward
@@ -103,6 +105,10 @@ class Op:
         self.sample = sample
         self.no_sample = no_sample
         self.batch_polymorphic = True  # registry rules must be (the tests check it)
+        # Opt-in for ops whose per-input gradients are expensive (matmul, conv): the
+        # VJP gets `needs=` (which inputs want a gradient) and the JVP gets None for
+        # inputs without a tangent, instead of zeros.
+        self.skips_unneeded = skips_unneeded
         self.__name__ = forward.__name__
         self.__qualname__ = forward.__qualname__
         self.__doc__ = forward.__doc__
@@ -287,7 +293,9 @@ class BinaryOp(Op):
     def __call__(self, x, y, name=None):
         return self.binary(x, y)
 
-    def binary(self, x, y):
+    def binary(self, x, y, hinted: bool = False):
+        """Runs the op on two operands. `hinted`: the right operand takes the left's
+        dtype only as a hint (TF's arithmetic operators), see `_binary_slow`."""
         # Fast path: two tensors of one allowed dtype (what rules and models run).
         if type(x) is EagerTensor and type(y) is EagerTensor:
             dtype = x._dtype
@@ -311,16 +319,24 @@ class BinaryOp(Op):
                 if _tape.active and self.differentiable:
                     _tape.record(self, (x, y), out, _NO_ATTRS)
                 return out
-        return self._binary_slow(x, y)
+        return self._binary_slow(x, y, hinted)
 
-    def _binary_slow(self, x, y):
+    def _binary_slow(self, x, y, hinted: bool = False):
         if type(x) is EagerTensor:
             dtype = x._dtype
             if type(y) is EagerTensor:
                 if y._dtype is not dtype:
                     raise dtype_mismatch(dtype, y._dtype, self.type, 1)
             else:
-                y = convert_like(y, dtype, self.type)
+                try:
+                    y = convert_like(y, dtype, self.type)
+                except TypeError:
+                    if not hinted:
+                        raise
+                    # TF's arithmetic operators convert the right operand with the left's
+                    # dtype only as a hint, so `int_tensor + 1.5` is a dtype mismatch (while
+                    # `1.5 + int_tensor` and `tf.add(int_tensor, 1.5)` are TypeErrors).
+                    raise dtype_mismatch(dtype, convert_to_tensor(y)._dtype, self.type, 1) from None
         elif type(y) is EagerTensor:
             dtype = y._dtype
             x = convert_like(x, dtype, self.type)

@@ -138,12 +138,25 @@ class EagerTensor(Tensor):
         return complex(self._value)
 
     def __index__(self) -> int:
-        if not self._dtype.is_integer and not self._dtype.is_bool:
-            raise TypeError(
-                "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
-                "tf.int32/tf.int64 tensors are valid indices"
-            )
+        # As in TF, the NumPy value answers: a float scalar raises AttributeError.
         return self._value.__index__()
+
+    def __getattr__(self, name: str):
+        # Only reached for missing attributes: TF's hint for NumPy-style methods.
+        if name in _NUMPY_METHODS:
+            raise AttributeError(
+                f"{type(self).__name__} object has no attribute '{name}'. "
+                """
+        If you are looking for numpy-related methods, please run the following:
+        tf.experimental.numpy.experimental_enable_numpy_behavior()
+      """
+            )
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __round__(self, ndigits=None):
+        # TF's EagerTensor.__round__ is tf.experimental.numpy.around, which fails
+        # unless NumPy behaviour is enabled; the same AttributeError here (TF's wart).
+        return self.__getattr__("astype")
 
     def __hash__(self):
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
@@ -170,6 +183,11 @@ class EagerTensor(Tensor):
             f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, "
             f"numpy={numpy_text(self._value, is_repr=True)}>"
         )
+
+
+_NUMPY_METHODS = frozenset(
+    ("T", "astype", "ravel", "transpose", "reshape", "clip", "size", "tolist", "data")
+)
 
 
 def numpy_text(value, is_repr: bool = False) -> str:
@@ -449,11 +467,13 @@ def convert_like(value, dtype: DType, op_type: str = "AddV2") -> EagerTensor:
     """
     t = type(value)
     if t is float or t is int:
-        if dtype._kind in "fc" or (t is int and dtype._kind in "iu"):
-            if t is int and dtype._kind in "iu" and not (dtype.min <= value <= dtype.max):
-                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        if dtype._kind in "fc":
             return make(dtype._np.type(value), dtype)
-        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        if t is int and dtype._kind in "iu":
+            if dtype.min <= value <= dtype.max:
+                return make(dtype._np.type(value), dtype)
+            return _from_python(value, dtype)  # out-of-range ints wrap, as in TF
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.c_name}")
     if t is EagerTensor:
         if value._dtype is not dtype:
             raise dtype_mismatch(dtype, value._dtype, op_type)
@@ -472,7 +492,7 @@ def dtype_mismatch(expected: DType, got: DType, op_type: str = "AddV2", index: i
         None,
         None,
         f"cannot compute {op_type} as input #{index}(zero-based) was expected to be a "
-        f"{expected.name} tensor but is a {got.name} tensor [Op:{op_type}]",
+        f"{expected.c_name} tensor but is a {got.c_name} tensor [Op:{op_type}]",
     )
 
 

@@ -38,14 +38,14 @@ class name_scope:  # noqa: N801 - TF's public name
     def __init__(self, name: str):
         if not isinstance(name, str):
             raise ValueError(f"name for name_scope must be a string, got {name!r}")
-        self._name = name.rstrip("/")
+        self._name = name
 
     @property
     def name(self) -> str:
         return self._name
 
     def __enter__(self) -> str:
-        _scopes.stack.append(self._name)
+        _scopes.stack.append(self._name.rstrip("/"))
         return "/".join(_scopes.stack) + "/"
 
     def __exit__(self, *exc) -> None:

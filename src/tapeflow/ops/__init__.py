@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     array_ops,
+    bitwise_ops,
     conv_ops,
     decomposition_ops,
     factorization_ops,

@@ -31,7 +31,7 @@ def _check_matmul(a, b, transpose_a: bool, transpose_b: bool) -> None:
         if len(sa) != len(sb):
             message = f"In[0] and In[1] has different ndims: {list(sa)} vs. {list(sb)}"
         else:
-            message = f"In[0] ndims must be >= 2: {len(sa)}"
+            message = f"In[0] and In[1] ndims must be == 2: {len(sa)}"
         raise InvalidArgumentError(None, None, f"{message} [Op:MatMul]")
     k_a = sa[-2] if transpose_a else sa[-1]
     k_b = sb[-1] if transpose_b else sb[-2]
@@ -52,6 +52,7 @@ def _check_matmul(a, b, transpose_a: bool, transpose_b: bool) -> None:
 @op(
     "MatMul",
     broadcasting=True,
+    skips_unneeded=True,
     dtypes=_MATMUL_DTYPES,
     sample=cases(
         ([(2, 3), (3, 4)], {}),
@@ -71,26 +72,36 @@ def _matmul(a, b, *, transpose_a=False, transpose_b=False):
 
 
 @_matmul.vjp
-def _matmul_vjp(g, out, a, b, *, transpose_a=False, transpose_b=False):
+def _matmul_vjp(g, out, a, b, *, transpose_a=False, transpose_b=False, needs=(True, True)):
     # TF's _MatMulGrad: for out = op(a) @ op(b), each case keeps the products in
-    # transposed form instead of materialising transposes.
+    # transposed form instead of materialising transposes. A gradient the walk
+    # does not need (a constant operand) is not computed: for a matrix-vector
+    # product it would be an outer product, the most expensive part.
     a, b = conj(a), conj(b)
     if not transpose_a and not transpose_b:
-        return _matmul(g, b, transpose_b=True), _matmul(a, g, transpose_a=True)
-    if not transpose_a:
-        return _matmul(g, b), _matmul(g, a, transpose_a=True)
-    if not transpose_b:
-        return _matmul(b, g, transpose_b=True), _matmul(a, g)
-    return (
-        _matmul(b, g, transpose_a=True, transpose_b=True),
-        _matmul(g, a, transpose_a=True, transpose_b=True),
-    )
+        ga = (lambda: _matmul(g, b, transpose_b=True), lambda: _matmul(a, g, transpose_a=True))
+    elif not transpose_a:
+        ga = (lambda: _matmul(g, b), lambda: _matmul(g, a, transpose_a=True))
+    elif not transpose_b:
+        ga = (lambda: _matmul(b, g, transpose_b=True), lambda: _matmul(a, g))
+    else:
+        ga = (
+            lambda: _matmul(b, g, transpose_a=True, transpose_b=True),
+            lambda: _matmul(g, a, transpose_a=True, transpose_b=True),
+        )
+    return tuple(grad() if need else None for grad, need in zip(ga, needs))
 
 
 @_matmul.jvp
 def _matmul_jvp(t, out, a, b, *, transpose_a=False, transpose_b=False):
+    # Tangents may be None (a constant operand): skips_unneeded=True.
     flags = {"transpose_a": transpose_a, "transpose_b": transpose_b}
-    return _matmul(t[0], b, **flags) + _matmul(a, t[1], **flags)
+    terms = []
+    if t[0] is not None:
+        terms.append(_matmul(t[0], b, **flags))
+    if t[1] is not None:
+        terms.append(_matmul(a, t[1], **flags))
+    return terms[0] if len(terms) == 1 else terms[0] + terms[1]
 
 
 def matmul(

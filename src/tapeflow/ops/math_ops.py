@@ -384,6 +384,7 @@ def _rsqrt_jvp(t, out, x):
     "Pow",
     broadcasting=True,
     dtypes=NUMERIC,
+    skips_unneeded=True,
     sample=binary(0.2, 2.0, -2.0, 2.0),
 )
 def pow(x, y):  # noqa: A001 - TF's public name
@@ -393,25 +394,31 @@ def pow(x, y):  # noqa: A001 - TF's public name
     return x**y
 
 
+def _safe_log(x):
+    # log(x) where x > 0 (x != 0 for complex), else 0: TF's choice, since there is no
+    # real log there and the real pow is only defined for integer y.
+    mask = not_equal(x, 0) if x._dtype.is_complex else greater(x, 0)
+    return where_v2(mask, log(where_v2(mask, x, ones_like(x))), zeros_like(x))
+
+
 @pow.vjp
-def _pow_vjp(g, out, x, y):
-    # d/dx = y * x^(y-1); d/dy = x^y * log(x), taken as 0 where x <= 0 (TF's choice:
-    # there is no real log there, and the real pow is only defined for integer y).
-    gx = g * conj(y * pow(x, y - 1))
-    if x._dtype.is_complex:
-        mask = not_equal(x, 0)
-    else:
-        mask = greater(x, 0)
-    safe_x = where_v2(mask, x, ones_like(x))
-    log_x = where_v2(mask, log(safe_x), zeros_like(x))
-    return gx, g * conj(out * log_x)
+def _pow_vjp(g, out, x, y, needs=(True, True)):
+    # d/dx = y * x^(y-1); d/dy = x^y * log(x). A constant exponent (x ** 2) needs no
+    # d/dy, which would cost five extra elementwise ops.
+    gx = g * conj(y * pow(x, y - 1)) if needs[0] else None
+    gy = g * conj(out * _safe_log(x)) if needs[1] else None
+    return gx, gy
 
 
 @pow.jvp
 def _pow_jvp(t, out, x, y):
-    mask = greater(x, 0) if not x._dtype.is_complex else not_equal(x, 0)
-    log_x = where_v2(mask, log(where_v2(mask, x, ones_like(x))), zeros_like(x))
-    return t[0] * y * pow(x, y - 1) + t[1] * out * log_x
+    # Tangents may be None (skips_unneeded=True).
+    terms = []
+    if t[0] is not None:
+        terms.append(t[0] * y * pow(x, y - 1))
+    if t[1] is not None:
+        terms.append(t[1] * out * _safe_log(x))
+    return terms[0] if len(terms) == 1 else terms[0] + terms[1]
 
 
 @op("Maximum", broadcasting=True, dtypes=REAL, sample=binary())

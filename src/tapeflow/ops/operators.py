@@ -8,9 +8,10 @@ that cannot be converted, as TF does.
 
 from __future__ import annotations
 
-from ..tensor import EagerTensor
+from ..errors import InvalidArgumentError
+from ..tensor import EagerTensor, constant
 from ..variables import Variable
-from . import array_ops, linalg_ops
+from . import array_ops, bitwise_ops, linalg_ops
 from . import math_ops as m
 
 
@@ -24,32 +25,60 @@ def _binary(fn):
     return forward, reverse
 
 
-def _logical(logical, name: str):
-    def method(self, other):
-        if self.dtype.is_bool:
-            return logical(self, other)
-        raise TypeError(f"unsupported operand type(s) for {name}: only bool tensors are supported")
+def _arithmetic(op):
+    """TF's binary_op_wrapper: the right operand's dtype is hinted by the left's."""
+
+    def forward(self, other):
+        return op.binary(self, other, True)
 
     def reverse(self, other):
-        if self.dtype.is_bool:
-            return logical(other, self)
-        raise TypeError(f"unsupported operand type(s) for {name}: only bool tensors are supported")
+        return op.binary(other, self)
+
+    return forward, reverse
+
+
+def _logical(logical, bitwise, name: str):
+    """`&`, `|`, `^`: logical for bool tensors, bitwise for integer tensors (TF)."""
+
+    def pick(x):
+        dtype = x.dtype
+        if dtype.is_bool:
+            return logical
+        if dtype.is_integer:
+            return bitwise
+        raise TypeError(
+            f"unsupported operand type(s) for {name}: only bool and integer tensors are supported"
+        )
+
+    def method(self, other):
+        return pick(self)(self, other)
+
+    def reverse(self, other):
+        return pick(self)(other, self)
 
     return method, reverse
 
 
-def _eq(self, other):
+def _compare_elementwise(op, self, other, incompatible: bool):
+    # TF2's == and != compare elementwise; None compares unequal, and tensors whose
+    # shapes cannot broadcast give a scalar bool tensor (TF's
+    # incompatible_shape_error=False). Dtype errors are raised as usual.
+    if other is None:
+        return incompatible
     try:
-        return m.equal(self, other)
-    except Exception:  # noqa: BLE001 - TF answers False for incomparable operands
-        return False
+        return op.binary(self, other)
+    except InvalidArgumentError as e:
+        if "Incompatible shapes" not in str(e):
+            raise
+        return constant(incompatible)
+
+
+def _eq(self, other):
+    return _compare_elementwise(m.equal, self, other, False)
 
 
 def _ne(self, other):
-    try:
-        return m.not_equal(self, other)
-    except Exception:  # noqa: BLE001 - TF answers True for incomparable operands
-        return True
+    return _compare_elementwise(m.not_equal, self, other, True)
 
 
 def _neg(self):
@@ -59,21 +88,23 @@ def _neg(self):
 def _invert(self):
     if self.dtype.is_bool:
         return m.logical_not(self)
-    raise TypeError("bad operand type for unary ~: only bool tensors are supported")
+    if self.dtype.is_integer:
+        return bitwise_ops.invert(self)
+    raise TypeError("bad operand type for unary ~: only bool and integer tensors are supported")
 
 
 OPERATORS = {
-    "__add__": _binary(m.add.binary),
-    "__sub__": _binary(m.subtract.binary),
-    "__mul__": _binary(m.multiply.binary),
+    "__add__": _arithmetic(m.add),
+    "__sub__": _arithmetic(m.subtract),
+    "__mul__": _arithmetic(m.multiply),
     "__truediv__": _binary(m.truediv),
-    "__floordiv__": _binary(m.floordiv.binary),
-    "__mod__": _binary(m.floormod.binary),
+    "__floordiv__": _arithmetic(m.floordiv),
+    "__mod__": _arithmetic(m.floormod),
     "__pow__": _binary(m.pow.binary),
     "__matmul__": _binary(linalg_ops.matmul),
-    "__and__": _logical(m.logical_and, "&"),
-    "__or__": _logical(m.logical_or, "|"),
-    "__xor__": _logical(m.logical_xor, "^"),
+    "__and__": _logical(m.logical_and, bitwise_ops.bitwise_and, "&"),
+    "__or__": _logical(m.logical_or, bitwise_ops.bitwise_or, "|"),
+    "__xor__": _logical(m.logical_xor, bitwise_ops.bitwise_xor, "^"),
 }
 
 
