@@ -1,0 +1,319 @@
+"""`tf.function`: TensorFlow's graph-compiling decorator, as a thin eager wrapper.
+
+tapeflow is eager-only, so a decorated function simply runs its Python body on
+every call. What `tf.function` promises beyond speed is kept: the decorator
+forms (`@tf.function`, `@tf.function(...)`, `tf.function(f)`, on methods), the
+`input_signature` contract (arguments converted to and checked against
+`tf.TensorSpec`s, with TF's error messages) and the introspection attributes.
+Gradients through a decorated function are those of the undecorated one.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+from . import nest
+from .tensor import Tensor, _is_variable, convert_to_tensor
+from .tensor_spec import TensorSpec
+
+
+def function(
+    func=None,
+    input_signature=None,
+    autograph=True,
+    jit_compile=None,
+    reduce_retracing=False,
+    experimental_implements=None,
+    experimental_autograph_options=None,
+    experimental_attributes=None,
+    experimental_relax_shapes=None,
+    experimental_compile=None,
+    experimental_follow_type_hints=None,
+):
+    """Wraps a Python function as TensorFlow's `tf.function` does, without tracing.
+
+    Tracing is not emulated: the Python body runs eagerly on every call. Code
+    written for TF runs unchanged and gives the same values, but Python side
+    effects differ: a Python `print` (or appending to a list) inside the body
+    runs on every call here, while TF runs it only when it traces. `tf.print`
+    prints on every call in both. Python control flow on tensors needs no
+    AutoGraph, since eager tensors convert to bool. `jit_compile`,
+    `reduce_retracing`, `autograph` and the experimental options are accepted
+    and ignored.
+
+    Args:
+      func: the function to wrap; omitted when used as `@tf.function(...)`.
+      input_signature: a list or tuple of (possibly nested) `tf.TensorSpec`s,
+        one per positional parameter. Arguments are then converted to tensors
+        of the spec's dtype (Python scalars and lists, NumPy arrays) and must
+        match its shape; parameters past the signature keep their defaults.
+      autograph, jit_compile, reduce_retracing: accepted for TF compatibility.
+
+    Returns:
+      A callable `Function` (or, without `func`, a decorator making one).
+
+    Raises:
+      TypeError: for a malformed `input_signature`; when called, for arguments
+        that do not match it ("Binding inputs to tf.function failed ...").
+
+    >>> @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    ... def double(x):
+    ...     return 2 * x
+    >>> double([1, 2])
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([2., 4.], dtype=float32)>
+    """
+    if input_signature is not None:
+        input_signature = _check_input_signature(input_signature)
+
+    def decorate(python_function):
+        return Function(python_function, input_signature, jit_compile)
+
+    return decorate if func is None else decorate(func)
+
+
+def _check_input_signature(input_signature) -> tuple:
+    if not isinstance(input_signature, (list, tuple)):
+        raise TypeError(
+            f"input_signature must be either a tuple or a list, got {type(input_signature)}."
+        )
+    invalid = [s for s in nest.flatten(input_signature) if not isinstance(s, TensorSpec)]
+    if invalid:
+        raise TypeError(
+            "input_signature must be a possibly nested sequence of TensorSpec objects, got "
+            f"invalid args {invalid!r} with types {[type(s) for s in invalid]!r}."
+        )
+    return tuple(input_signature)
+
+
+class Function:
+    """A function wrapped by `tf.function`; calling it runs the Python body eagerly.
+
+    Attributes:
+      python_function: the wrapped Python function.
+      input_signature: the tuple of TensorSpecs, or None.
+    """
+
+    def __init__(self, python_function, input_signature=None, jit_compile=None):
+        if not callable(python_function):
+            raise TypeError(f"Expected a callable to wrap, got {python_function!r}.")
+        self._python_function = python_function
+        self._input_signature = input_signature
+        self._jit_compile = jit_compile
+        self._binders: dict = {}  # skip_self -> _Binder, built on first call
+        functools.update_wrapper(self, python_function)
+
+    @property
+    def python_function(self):
+        return self._python_function
+
+    @property
+    def input_signature(self):
+        return self._input_signature
+
+    def __call__(self, *args, **kwargs):
+        if self._input_signature is None:
+            return self._python_function(*args, **kwargs)
+        args, kwargs = self._binder(False).bind(args, kwargs)
+        return self._python_function(*args, **kwargs)
+
+    def _call_bound(self, instance, args, kwargs):
+        if self._input_signature is not None:
+            args, kwargs = self._binder(True).bind(args, kwargs)
+        return self._python_function(instance, *args, **kwargs)
+
+    def _binder(self, skip_self: bool) -> _Binder:
+        binder = self._binders.get(skip_self)
+        if binder is None:
+            binder = _Binder(self._python_function, self._input_signature, skip_self)
+            self._binders[skip_self] = binder
+        return binder
+
+    def __get__(self, instance, owner=None):
+        # A method: `self` is bound per instance and excluded from input_signature.
+        if instance is None:
+            return self
+        return BoundFunction(self, instance)
+
+    def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
+        """A callable for one signature: `input_signature`, or TensorSpecs/tensors given here.
+
+        Nothing is traced: the result calls the Python function, checking its
+        arguments against the signature.
+        """
+        signature = _concrete_signature(self._input_signature, args)
+        return ConcreteFunction(self._python_function, signature)
+
+    def experimental_get_tracing_count(self) -> int:
+        """0: tapeflow never traces (see `tf.function`)."""
+        return 0
+
+    def __repr__(self) -> str:
+        name = getattr(self, "__name__", type(self._python_function).__name__)
+        return f"<tapeflow.function.Function {name} at 0x{id(self):x}>"
+
+
+class BoundFunction:
+    """A `Function` accessed on an instance: a method whose `self` is that instance."""
+
+    __slots__ = ("_function", "_instance")
+
+    def __init__(self, function, instance):
+        self._function = function
+        self._instance = instance
+
+    def __call__(self, *args, **kwargs):
+        return self._function._call_bound(self._instance, args, kwargs)
+
+    @property
+    def python_function(self):
+        return self._function._python_function.__get__(self._instance)
+
+    @property
+    def input_signature(self):
+        return self._function._input_signature
+
+    def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
+        signature = _concrete_signature(self._function._input_signature, args)
+        return ConcreteFunction(self.python_function, signature)
+
+    def experimental_get_tracing_count(self) -> int:
+        return 0
+
+    def __getattr__(self, name):
+        return getattr(self._function, name)
+
+
+class ConcreteFunction:
+    """What `get_concrete_function` returns: calls the function under one signature."""
+
+    def __init__(self, python_function, input_signature):
+        self._python_function = python_function
+        self._input_signature = input_signature
+        self._call = Function(python_function, input_signature)
+
+    @property
+    def structured_input_signature(self) -> tuple:
+        return (self._input_signature or (), {})
+
+    @property
+    def python_function(self):
+        return self._python_function
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+
+def _concrete_signature(input_signature, args):
+    if input_signature is not None or not args:
+        return input_signature
+    specs = nest.map_structure(
+        lambda a: TensorSpec.from_tensor(a) if isinstance(a, Tensor) or _is_variable(a) else a,
+        list(args),
+    )
+    return _check_input_signature(specs)
+
+
+class _BindError(Exception):
+    """A mismatch between an argument and its spec (wrapped in TF's TypeError)."""
+
+
+class _Binder:
+    """Binds call arguments to an input_signature: converts, checks, keeps defaults."""
+
+    def __init__(self, python_function, input_signature: tuple, skip_self: bool):
+        params = list(inspect.signature(python_function).parameters.values())
+        if skip_self:
+            params = params[1:]
+        self.signature = inspect.Signature(params)
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        var_args = [p for p in params if p.kind is p.VAR_POSITIONAL]
+        n = len(input_signature)
+        for p in positional[n:]:
+            if p.default is p.empty:
+                raise TypeError(f"input_signature missing type constraint for {p.name}")
+        if n > len(positional) and not var_args:
+            raise TypeError(
+                f"input_signature contains {n - len(positional)} extra type constraints."
+            )
+        self.specs = {p.name: s for p, s in zip(positional, input_signature)}
+        self.fixed = {p.name: p.default for p in positional[n:]}
+        self.var_args = var_args[0].name if var_args else None
+        self.var_specs = input_signature[len(positional) :]
+        self.text = _signature_text(positional, input_signature, self.var_args)
+
+    def bind(self, args: tuple, kwargs: dict) -> tuple:
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+            arguments = bound.arguments
+            for name, value in arguments.items():
+                spec = self.specs.get(name)
+                if spec is not None:
+                    arguments[name] = _conform(value, spec)
+                elif name in self.fixed:
+                    default = self.fixed[name]
+                    if value is not default and value != default:
+                        raise _BindError(f"Can not cast {value!r} to Literal[{default!r}]")
+                elif name == self.var_args:
+                    arguments[name] = self._conform_var_args(value)
+            for name in self.specs:
+                if name not in arguments:
+                    raise _BindError(f"missing a required argument: {name!r}")
+        except (TypeError, ValueError, _BindError) as e:
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `{e}`. Received args: {args!r} "
+                f"and kwargs: {kwargs!r} for signature: {self.text}."
+            ) from None
+        return bound.args, bound.kwargs
+
+    def _conform_var_args(self, values: tuple) -> tuple:
+        if len(values) != len(self.var_specs):
+            raise _BindError(
+                f"expected {len(self.var_specs)} variable positional arguments, got {len(values)}"
+            )
+        return tuple(_conform(v, s) for v, s in zip(values, self.var_specs))
+
+
+def _conform(value, spec):
+    """`value` as a tensor matching `spec` (a TensorSpec or a nested list/tuple/dict of them)."""
+    if isinstance(spec, TensorSpec):
+        if isinstance(value, Tensor) or _is_variable(value):
+            if not spec.is_compatible_with(value):
+                raise _BindError(f"Can not cast {TensorSpec.from_tensor(value)} to {spec}")
+            return convert_to_tensor(value)
+        tensor = convert_to_tensor(value, spec.dtype)
+        if not spec.shape.is_compatible_with(tensor.shape):
+            raise _BindError(f"Can not cast {TensorSpec.from_tensor(tensor)} to {spec}")
+        return tensor
+    if isinstance(spec, dict):
+        if not isinstance(value, dict) or set(value) != set(spec):
+            raise _BindError(f"Can not cast {value!r} to dict type with keys {sorted(spec)}.")
+        return {k: _conform(value[k], spec[k]) for k in value}
+    kind = "list" if isinstance(spec, list) else "tuple"
+    if not isinstance(value, (list, tuple)):
+        raise _BindError(f"Can not cast {value!r} to {kind} type.")
+    if len(value) != len(spec):
+        raise _BindError(f"Can not cast {value!r} to {kind} type of length {len(spec)}.")
+    return type(value)(_conform(v, s) for v, s in zip(value, spec))
+
+
+def _spec_text(spec) -> str:
+    if isinstance(spec, TensorSpec):
+        return repr(spec)
+    if isinstance(spec, dict):
+        return "Dict[" + ", ".join(f"{k!r}: {_spec_text(v)}" for k, v in spec.items()) + "]"
+    kind = "List" if isinstance(spec, list) else "Tuple"
+    return f"{kind}[" + ", ".join(_spec_text(s) for s in spec) + "]"
+
+
+def _signature_text(positional: list, input_signature: tuple, var_args) -> str:
+    """TF's rendering of a bound signature: `(x: TensorSpec(...), training: Literal[False] = ...)`."""
+    parts = [f"{p.name}: {_spec_text(s)}" for p, s in zip(positional, input_signature)]
+    parts += [
+        f"{p.name}: Literal[{p.default!r}] = <captured_default_value>"
+        for p in positional[len(input_signature) :]
+    ]
+    extra = input_signature[len(positional) :]
+    if var_args is not None:
+        parts += [f"{var_args}_{i}: {_spec_text(s)}" for i, s in enumerate(extra)]
+    return "(" + ", ".join(parts) + ")"
