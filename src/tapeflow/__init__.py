@@ -27,6 +27,7 @@ from .dtypes import (  # noqa: F401
     uint32,
     uint64,
 )
+from .function import function  # noqa: F401
 from .indexed_slices import IndexedSlices  # noqa: F401
 from .module import Module  # noqa: F401
 from .ops import operators as _operators  # noqa: F401 - attaches Tensor operators
@@ -133,11 +134,14 @@ from .ops.reduction_ops import (  # noqa: F401
 from .ops.sort_ops import argmax, argmin  # noqa: F401
 from .ops.special_ops import sigmoid  # noqa: F401
 from .ops.trig_ops import acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh, tan  # noqa: F401
+from .printing import print_v2 as print  # noqa: F401, A004
 from .tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
 from .tensor_shape import TensorShape  # noqa: F401
+from .tensor_spec import TensorSpec  # noqa: F401
 from .variables import Variable, name_scope  # noqa: F401
 
-from . import autodiff, linalg, math, nn, random  # noqa: E402, F401  (namespaces, after the ops)
+# The namespaces, after the ops.
+from . import autodiff, config, debugging, linalg, math, nn, random, test  # noqa: E402, F401
 
 __version__ = "0.1.0"
 
