@@ -133,10 +133,14 @@ def test_signature_mismatch_raises_tfs_type_error(args, reason):
 
 
 def test_signature_python_value_that_does_not_fit_the_dtype():
-    f = tf.function(lambda a, b: (a, b), input_signature=[tf.TensorSpec([]), tf.TensorSpec([], tf.int64)])
+    f = tf.function(
+        lambda a, b: (a, b), input_signature=[tf.TensorSpec([]), tf.TensorSpec([], tf.int64)]
+    )
     a, b = f(1, 2)
     assert a.dtype == tf.float32 and b.dtype == tf.int64
-    with pytest.raises(TypeError, match=r"failed due to `Cannot convert 2.5 to EagerTensor of dtype int64`"):
+    with pytest.raises(
+        TypeError, match=r"failed due to `Cannot convert 2.5 to EagerTensor of dtype int64`"
+    ):
         f(1.5, 2.5)
     with pytest.raises(TypeError, match="got an unexpected keyword argument 'c'"):
         f(1.0, 2, c=3)
@@ -174,8 +178,11 @@ def test_nested_signature_and_var_args():
     [
         # observed with TF 2.21
         (tf.TensorSpec([], tf.float32), "input_signature must be either a tuple or a list, got"),
-        (["a"], "input_signature must be a possibly nested sequence of TensorSpec objects, got "
-         "invalid args ['a'] with types [<class 'str'>]."),
+        (
+            ["a"],
+            "input_signature must be a possibly nested sequence of TensorSpec objects, got "
+            "invalid args ['a'] with types [<class 'str'>].",
+        ),
     ],
 )
 def test_malformed_signature_raises_type_error(signature, message):
@@ -215,7 +222,9 @@ def _loss(x, w):
     "decorate",
     [
         tf.function,
-        tf.function(input_signature=[tf.TensorSpec([3], tf.float64), tf.TensorSpec([3], tf.float64)]),
+        tf.function(
+            input_signature=[tf.TensorSpec([3], tf.float64), tf.TensorSpec([3], tf.float64)]
+        ),
     ],
 )
 def test_first_and_second_order_gradients_match_undecorated(decorate):
@@ -258,8 +267,12 @@ def test_tensor_spec_repr_and_properties():
         "TensorSpec(shape=(), dtype=tf.int32, name='x')"
     )
     assert repr(tf.TensorSpec(None)) == "TensorSpec(shape=<unknown>, dtype=tf.float32, name=None)"
-    assert repr(tf.TensorSpec([2], "float64")) == "TensorSpec(shape=(2,), dtype=tf.float64, name=None)"
-    assert spec.shape == tf.TensorShape([None, 3]) and spec.dtype == tf.float32 and spec.name is None
+    assert (
+        repr(tf.TensorSpec([2], "float64")) == "TensorSpec(shape=(2,), dtype=tf.float64, name=None)"
+    )
+    assert (
+        spec.shape == tf.TensorShape([None, 3]) and spec.dtype == tf.float32 and spec.name is None
+    )
 
 
 def test_tensor_spec_compatibility_equality_and_constructors():
@@ -271,7 +284,9 @@ def test_tensor_spec_compatibility_equality_and_constructors():
     assert not spec.is_compatible_with(np.zeros((2, 3), np.float32))  # TF: only tensors/specs
     assert spec == tf.TensorSpec([None, 3]) and spec != tf.TensorSpec([None, 3], name="a")
     assert hash(spec) == hash(tf.TensorSpec([None, 3]))
-    assert tf.TensorSpec.from_tensor(tf.constant([1, 2]), name="q") == tf.TensorSpec([2], tf.int32, "q")
+    assert tf.TensorSpec.from_tensor(tf.constant([1, 2]), name="q") == tf.TensorSpec(
+        [2], tf.int32, "q"
+    )
     assert tf.TensorSpec.from_spec(spec, name="b").name == "b"
 
 
@@ -350,11 +365,22 @@ PRINT_CASES = [
     ((tf.zeros([0]),), {}, "[]\n"),
     ((tf.zeros([2, 0]),), {}, "[\n ...]\n"),
     (
-        ("loss:", tf.constant(0.123456789), "step", 3, [1, tf.constant(2)], {"a": tf.constant(1.0)}),
+        (
+            "loss:",
+            tf.constant(0.123456789),
+            "step",
+            3,
+            [1, tf.constant(2)],
+            {"a": tf.constant(1.0)},
+        ),
         {},
         "loss: 0.123456791 step 3 [1, 2] {'a': 1}\n",
     ),
-    ((0.1 + 0.2, np.float32(0.1), (tf.constant(1),)), {}, "0.30000000000000004 np.float32(0.1) (1,)\n"),
+    (
+        (0.1 + 0.2, np.float32(0.1), (tf.constant(1),)),
+        {},
+        "0.30000000000000004 np.float32(0.1) (1,)\n",
+    ),
     ((np.array([1.5, 2.0]), tf.Variable([1.5, 2.0])), {}, "array([1.5, 2. ]) [1.5 2]\n"),
     ((tf.constant([1, 2]), tf.constant(3)), {"sep": ",", "end": "!\n"}, "[1 2],3!\n"),
     ((), {}, "\n"),
@@ -378,7 +404,11 @@ def test_print_defaults_to_stderr_and_can_append_to_a_file(capsys, tmp_path):
 
 def test_print_rejects_unknown_keywords_and_streams():
     # observed with TF 2.21
-    with pytest.raises(ValueError, match=r"Unrecognized keyword arguments for tf.print: \{'bad': 2\}"):
+    with pytest.raises(
+        ValueError, match=r"Unrecognized keyword arguments for tf.print: \{'bad': 2\}"
+    ):
         tf.print(1, bad=2)
-    with pytest.raises(ValueError, match="Unsupported output stream, logging level, or file.stdout"):
+    with pytest.raises(
+        ValueError, match="Unsupported output stream, logging level, or file.stdout"
+    ):
         tf.print(1, output_stream="stdout")

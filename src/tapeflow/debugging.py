@@ -19,8 +19,7 @@ from .errors import InvalidArgumentError
 from .ops import math_ops as _math
 from .ops.samples import cases
 from .registry import op
-from .tensor import Tensor, _is_variable, convert_to_tensor
-from .tensor_shape import TensorShape
+from .tensor import Tensor, convert_to_tensor
 
 # -- check_numerics --------------------------------------------------------------------------
 
@@ -29,7 +28,9 @@ def _non_finite_kinds(x: np.ndarray, signed: bool = False) -> str:
     """TF's wording for what was found: "NaN", "Inf", "Inf and NaN" (signed: "-Inf", "+Inf")."""
     kinds = []
     if signed:
-        kinds += [k for k, hit in (("-Inf", np.isneginf(x).any()), ("+Inf", np.isposinf(x).any())) if hit]
+        kinds += [
+            k for k, hit in (("-Inf", np.isneginf(x).any()), ("+Inf", np.isposinf(x).any())) if hit
+        ]
     elif np.isinf(x).any():
         kinds.append("Inf")
     if np.isnan(x).any():
@@ -51,8 +52,7 @@ def _check_numerics(tensor, *, message):
 def _check_numerics_vjp(g, out, tensor, *, message):
     # d(out)/d(tensor) = 1; like TF, the incoming gradient is checked too.
     gradient_message = (
-        "Not a number (NaN) or infinity (Inf) values detected in gradient. "
-        f"{message.encode()!r}"
+        f"Not a number (NaN) or infinity (Inf) values detected in gradient. {message.encode()!r}"
     )
     return _check_numerics(g, message=gradient_message)
 
@@ -172,7 +172,7 @@ def _provenance(op, inputs: tuple) -> list:
     rule = _running_gradient_rule()
     if rule is not None:
         lines.append(
-            f'  It ran in the backward pass (GradientTape.gradient), inside the gradient rule '
+            f"  It ran in the backward pass (GradientTape.gradient), inside the gradient rule "
             f'of op "{rule}": the forward values were finite but this derivative is not.'
         )
     return lines

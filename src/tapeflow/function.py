@@ -307,7 +307,7 @@ def _spec_text(spec) -> str:
 
 
 def _signature_text(positional: list, input_signature: tuple, var_args) -> str:
-    """TF's rendering of a bound signature: `(x: TensorSpec(...), training: Literal[False] = ...)`."""
+    """TF's rendering of a signature: `(x: TensorSpec(...), training: Literal[False] = ...)`."""
     parts = [f"{p.name}: {_spec_text(s)}" for p, s in zip(positional, input_signature)]
     parts += [
         f"{p.name}: Literal[{p.default!r}] = <captured_default_value>"
