@@ -29,7 +29,9 @@ def _inner(a, b) -> float:
 def project(fn, inputs: list, diff: list, directions: list, u: list) -> float:
     """<u, fn(inputs + eps * v)> style scalar evaluated in float64 NumPy."""
     outs = _flat_outputs(fn(*inputs))
-    return sum(float(np.sum(np.asarray(o.numpy(), dtype=np.float64) * ui)) for o, ui in zip(outs, u))
+    return sum(
+        float(np.sum(np.asarray(o.numpy(), dtype=np.float64) * ui)) for o, ui in zip(outs, u)
+    )
 
 
 def numeric_directional(fn, arrays: list, diff: list, v: list, u: list) -> float:
@@ -57,7 +59,9 @@ def vjp_directional(fn, arrays: list, diff: list, v: list, u: list) -> float:
             tape.watch(xs[i])
         outs = _flat_outputs(fn(*xs))
     grads = tape.gradient(
-        outs, [xs[i] for i in diff], output_gradients=[tf.constant(ui, dtype=o.dtype) for o, ui in zip(outs, u)]
+        outs,
+        [xs[i] for i in diff],
+        output_gradients=[tf.constant(ui, dtype=o.dtype) for o, ui in zip(outs, u)],
     )
     total = 0.0
     for i, g in zip(diff, grads):

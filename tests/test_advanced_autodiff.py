@@ -75,8 +75,10 @@ def test_jacobian_vectorised_and_looped_agree():
     x = tf.constant(np.random.default_rng(1).standard_normal(3))
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(x)
-        y = tf.tanh(tf.linalg.matvec(w, x)) if hasattr(tf.linalg, "matvec") else tf.tanh(
-            tf.reshape(w @ tf.reshape(x, (3, 1)), (4,))
+        y = (
+            tf.tanh(tf.linalg.matvec(w, x))
+            if hasattr(tf.linalg, "matvec")
+            else tf.tanh(tf.reshape(w @ tf.reshape(x, (3, 1)), (4,)))
         )
     fast = tape.jacobian(y, x)
     slow = tape.jacobian(y, x, experimental_use_pfor=False)

@@ -75,7 +75,9 @@ def _tangents(xs, diff, v, batch=()):
         if i in diff:
             out.append(tf.constant(v[i]))
         elif x.dtype.is_floating or x.dtype.is_complex:
-            out.append(tf.constant(np.zeros(batch + tuple(x.shape.as_list()), x.dtype.as_numpy_dtype)))
+            out.append(
+                tf.constant(np.zeros(batch + tuple(x.shape.as_list()), x.dtype.as_numpy_dtype))
+            )
         else:
             out.append(None)
     return out
@@ -104,7 +106,9 @@ def test_jvp_matches_vjp(op, case):
         for i in diff:
             tape.watch(xs[i])
         outs = _outs(op(*xs, **case.attrs))
-    grads = tape.gradient(outs, [xs[i] for i in diff], output_gradients=[tf.constant(ui) for ui in u])
+    grads = tape.gradient(
+        outs, [xs[i] for i in diff], output_gradients=[tf.constant(ui) for ui in u]
+    )
     right = sum(float(np.sum(g.numpy() * v[i])) for i, g in zip(diff, grads) if g is not None)
     np.testing.assert_allclose(left, right, rtol=1e-7, atol=1e-9)
 

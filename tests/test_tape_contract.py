@@ -139,7 +139,10 @@ def test_watching_an_integer_tensor_warns_and_gives_none(caplog):
         with tf.GradientTape() as tape:
             tape.watch(x)
             y = x * x
-    assert "The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32" in caplog.text
+    assert (
+        "The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32"
+        in caplog.text
+    )
     assert tape.gradient(y, x) is None
 
 

@@ -4,7 +4,21 @@ Write `import tapeflow as tf` and TensorFlow autodiff code runs unchanged.
 This module only assembles the TF-shaped public namespace.
 """
 
-from . import dtypes, errors, nest  # noqa: F401
+# The namespaces, after the ops.
+from . import (  # noqa: F401  # noqa: E402, F401
+    autodiff,
+    bitwise,
+    config,
+    debugging,
+    dtypes,
+    errors,
+    linalg,
+    math,
+    nest,
+    nn,
+    random,
+    test,
+)
 from .backprop import GradientTape, UnconnectedGradients  # noqa: F401
 from .custom_gradient import custom_gradient, grad_pass_through, recompute_grad  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -139,9 +153,6 @@ from .tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
 from .tensor_shape import TensorShape  # noqa: F401
 from .tensor_spec import TensorSpec  # noqa: F401
 from .variables import Variable, name_scope  # noqa: F401
-
-# The namespaces, after the ops.
-from . import autodiff, config, debugging, linalg, math, nn, random, test  # noqa: E402, F401
 
 __version__ = "0.1.0"
 

@@ -1,14 +1,22 @@
-"""Library logging, TF style: warnings that repeat at most N times per user call site."""
+"""Library logging, TF style: warnings that repeat at most N times per user call site.
+
+`logging` is imported on the first warning, not with tapeflow (import time).
+"""
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
-logger = logging.getLogger("tapeflow")
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _counts: dict = {}
+
+
+def warn(message: str, *args) -> None:
+    """Logs a warning on the "tapeflow" logger."""
+    import logging
+
+    logging.getLogger("tapeflow").warning(message, *args)
 
 
 def _user_call_site() -> tuple:
@@ -27,4 +35,4 @@ def warn_first_n(n: int, message: str, *args) -> None:
     count = _counts.get(key, 0)
     if count < n:
         _counts[key] = count + 1
-        logger.warning(message, *args)
+        warn(message, *args)

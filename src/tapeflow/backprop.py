@@ -26,7 +26,6 @@ from .ops.math_ops import add
 from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 
 
-
 class UnconnectedGradients(enum.Enum):
     """What `gradient` returns for a source the target does not depend on."""
 
@@ -85,7 +84,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
             present = next((g for g, o in zip(gs, outs) if g is not None), None)
             if present is None:
                 continue
-            batch = np.shape(present._value)[: batch_ndim]
+            batch = np.shape(present._value)[:batch_ndim]
             g = [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
         else:
             oid = outs._id

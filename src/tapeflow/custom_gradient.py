@@ -11,7 +11,6 @@ gradient, so J t = d<grad_fn(u), t>/du.
 from __future__ import annotations
 
 import functools
-import inspect
 
 from . import nest
 from . import tape as _tape
@@ -60,9 +59,7 @@ class _CustomOp:
                 f"returned {len(input_grads)} instead."
             )
         grads = [input_grads[i] for i in self._positions] + variable_grads
-        return [
-            None if gr is None else _as_gradient(gr, x) for gr, x in zip(grads, inputs)
-        ]
+        return [None if gr is None else _as_gradient(gr, x) for gr, x in zip(grads, inputs)]
 
     def jvp_call(self, tangents, outs, inputs, attrs, batch_ndim=0):
         from .backprop import GradientTape
@@ -111,6 +108,8 @@ class _VariableWatcher:
 
 
 def _accepts_variables(grad_fn) -> bool:
+    import inspect  # lazily: it costs ~8 ms of `import tapeflow`
+
     try:
         params = inspect.signature(grad_fn).parameters.values()
     except (TypeError, ValueError):
@@ -121,6 +120,7 @@ def _accepts_variables(grad_fn) -> bool:
 def _call(f, args: tuple, kwargs: dict):
     with _VariableWatcher() as watcher:
         result, grad_fn = f(*args, **kwargs)
+
     # Tensor inputs: tensor positional args, then tensor keyword args (TF ignores the
     # latter silently; here they go through grad_fn too, after the positional ones).
     def is_tensor(a) -> bool:
@@ -142,9 +142,7 @@ def _call(f, args: tuple, kwargs: dict):
     flat = nest.flatten(result)
     outputs = [make(convert_to_tensor(r)._value, convert_to_tensor(r)._dtype) for r in flat]
     if _tape.active:
-        op = _CustomOp(
-            getattr(f, "__name__", "f"), grad_fn, len(call_values), positions, variables
-        )
+        op = _CustomOp(getattr(f, "__name__", "f"), grad_fn, len(call_values), positions, variables)
         # Reading the variables here (as TF converts them) lets tapes auto-watch them.
         recorded_inputs = tuple(inputs + [v._convert() for v in variables])
         recorded_outputs = outputs[0] if len(outputs) == 1 else tuple(outputs)

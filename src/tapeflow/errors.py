@@ -62,7 +62,7 @@ class OpError(Exception):
 
 
 def _subclass(name: str, code: int, doc: str) -> type:
-    def __init__(self, node_def, op, message, *args):
+    def __init__(self, node_def, op, message, *args):  # noqa: N807 - a class body
         OpError.__init__(self, node_def, op, message, code, *args)
 
     return type(name, (OpError,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})

@@ -75,7 +75,9 @@ class ForwardAccumulator:
         present = next(((t, x) for t, x in zip(found, inputs) if t is not None), None)
         if present is None:
             return
-        batch = np.shape(present[0]._value)[: np.ndim(present[0]._value) - np.ndim(present[1]._value)]
+        batch = np.shape(present[0]._value)[
+            : np.ndim(present[0]._value) - np.ndim(present[1]._value)
+        ]
         if op.skips_unneeded:
             filled = found
         else:

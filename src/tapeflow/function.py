@@ -11,7 +11,6 @@ Gradients through a decorated function are those of the undecorated one.
 from __future__ import annotations
 
 import functools
-import inspect
 
 from . import nest
 from .tensor import Tensor, _is_variable, convert_to_tensor
@@ -222,6 +221,8 @@ class _Binder:
     """Binds call arguments to an input_signature: converts, checks, keeps defaults."""
 
     def __init__(self, python_function, input_signature: tuple, skip_self: bool):
+        import inspect  # only for functions with an input_signature (import cost)
+
         params = list(inspect.signature(python_function).parameters.values())
         if skip_self:
             params = params[1:]

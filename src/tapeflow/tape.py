@@ -12,6 +12,7 @@ the thread-local lookup entirely when nothing is recording anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 
@@ -104,22 +105,19 @@ def read_variable(variable) -> None:
             watcher.watch_variable(variable)
 
 
-class paused:
+@contextlib.contextmanager
+def paused():
     """A context in which this thread's tapes and accumulators see nothing.
 
     Variable watchers stay active, so a custom gradient still learns which
     variables its function read.
     """
-
-    def __enter__(self):
-        global active
-        self._saved = (state.tapes, state.accumulators)
-        active -= len(state.tapes) + len(state.accumulators)
-        state.tapes, state.accumulators = [], []
-        return self
-
-    def __exit__(self, *exc):
-        global active
-        state.tapes, state.accumulators = self._saved
+    global active
+    saved = (state.tapes, state.accumulators)
+    active -= len(state.tapes) + len(state.accumulators)
+    state.tapes, state.accumulators = [], []
+    try:
+        yield
+    finally:
+        state.tapes, state.accumulators = saved
         active += len(state.tapes) + len(state.accumulators)
-

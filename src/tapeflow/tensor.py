@@ -58,7 +58,10 @@ class EagerTensor(Tensor):
 
     def set_shape(self, shape) -> None:
         if not self.shape.is_compatible_with(shape):
-            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied shape {TensorShape(shape)}.")
+            raise ValueError(
+                f"Tensor's shape {self.shape} is not compatible with supplied shape "
+                f"{TensorShape(shape)}."
+            )
 
     @property
     def dtype(self) -> DType:
@@ -174,9 +177,7 @@ class EagerTensor(Tensor):
         return format(self._value, format_spec)  # as TF: formats the NumPy value
 
     def __str__(self) -> str:
-        return (
-            f"tf.Tensor({numpy_text(self._value)}, shape={self.shape}, dtype={self._dtype.name})"
-        )
+        return f"tf.Tensor({numpy_text(self._value)}, shape={self.shape}, dtype={self._dtype.name})"
 
     def __repr__(self) -> str:
         return (
@@ -280,7 +281,9 @@ def _infer_python_dtype(value) -> DType:
             kinds.add("b")
         elif isinstance(v, int):
             if not _INT64_MIN <= v <= _INT64_MAX:
-                raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
+                raise ValueError(
+                    "Can't convert Python sequence with out-of-range integer to Tensor."
+                )
             big = big or not _INT32_MIN <= v <= _INT32_MAX
             kinds.add("i")
         elif isinstance(v, float):
@@ -318,7 +321,7 @@ def _check_python_fits(value, dtype: DType) -> None:
         if isinstance(v, (np.generic, Tensor)) or _is_variable(v):
             continue
         if dtype.is_bool:
-            ok = isinstance(v, (bool, int)) and not isinstance(v, float)
+            ok = isinstance(v, (bool, np.bool_))
         elif dtype.is_integer:
             ok = isinstance(v, int)
         elif dtype.is_floating:
@@ -347,7 +350,9 @@ def _from_python(value, dtype: DType | None) -> EagerTensor:
     except ValueError:
         raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
     except OverflowError:
-        raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.") from None
+        raise ValueError(
+            "Can't convert Python sequence with out-of-range integer to Tensor."
+        ) from None
     return make(array[()] if array.ndim == 0 else array, dtype)
 
 

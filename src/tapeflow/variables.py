@@ -287,8 +287,10 @@ class Variable:
 
     def __deepcopy__(self, memo):
         return Variable(
-            np.array(self._tensor._value, copy=True), trainable=self._trainable,
-            name=self._name[:-2], dtype=self._dtype,
+            np.array(self._tensor._value, copy=True),
+            trainable=self._trainable,
+            name=self._name[:-2],
+            dtype=self._dtype,
         )
 
 

@@ -8,17 +8,15 @@ derivative times `g` (so d|z|^2 at 1+2j is 2+4j).
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 
 from .. import dtypes as _dt
+from .._logging import warn
 from ..errors import InvalidArgumentError, NotFoundError
 from ..registry import op
 from ..tensor import EagerTensor, convert_to_tensor
 from .samples import binary, cases, unary
 
-_logger = logging.getLogger("tapeflow")
 NUMERIC = _dt.NUMERIC
 INEXACT = _dt.INEXACT
 FLOATING = _dt.FLOATING
@@ -728,7 +726,7 @@ def cast(x, dtype, name=None):
     if x._dtype is dtype:
         return x
     if x._dtype.is_complex and not dtype.is_complex:
-        _logger.warning(
+        warn(
             "You are casting an input of type %s to an incompatible dtype %s.  This will "
             "discard the imaginary part and may not be what you intended.",
             x._dtype.name,

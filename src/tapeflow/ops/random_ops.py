@@ -22,8 +22,6 @@ gradients reach `mean`/`stddev` and `minval`/`maxval`.
 
 from __future__ import annotations
 
-import random as _pyrandom
-
 import numpy as np
 
 from .. import dtypes as _dt
@@ -44,7 +42,14 @@ class _SeedState:
         self.global_seed = None
         self.op_seeds = None
         self.calls: dict = {}
-        self.nondeterministic = np.random.default_rng()
+        self._nondeterministic = None
+
+    @property
+    def nondeterministic(self):
+        # Created on first use: numpy.random costs ~10 ms of `import tapeflow`.
+        if self._nondeterministic is None:
+            self._nondeterministic = np.random.default_rng()
+        return self._nondeterministic
 
 
 _state = _SeedState()
@@ -61,7 +66,9 @@ def set_seed(seed):
         _state.global_seed = _state.op_seeds = None
     else:
         _state.global_seed = int(seed)
-        _state.op_seeds = _pyrandom.Random(int(seed))
+        import random  # the stdlib module, only when seeding (it costs import time)
+
+        _state.op_seeds = random.Random(int(seed))
     _state.calls.clear()
 
 

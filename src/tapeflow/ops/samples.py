@@ -7,30 +7,36 @@ nothing at import time: arrays are drawn only when a test asks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
+# Plain classes, not dataclasses: `import dataclasses` pulls in `inspect`, and
+# every op module imports this one, so it is on `import tapeflow`'s path.
 
-@dataclass
+
 class Case:
-    """One call of an op: its inputs (ndarrays) and attributes."""
+    """One call of an op: its inputs (ndarrays), attributes, and the inputs that
+    gradient checks must not perturb (indices, masks, integer inputs)."""
 
-    inputs: list
-    attrs: dict = field(default_factory=dict)
-    # Inputs that gradient checks must not perturb (indices, masks, integer inputs).
-    fixed: tuple = ()
+    __slots__ = ("inputs", "attrs", "fixed")
+
+    def __init__(self, inputs: list, attrs: dict | None = None, fixed: tuple = ()):
+        self.inputs = inputs
+        self.attrs = {} if attrs is None else attrs
+        self.fixed = fixed
+
+    def __repr__(self) -> str:
+        return f"Case(inputs={self.inputs!r}, attrs={self.attrs!r}, fixed={self.fixed!r})"
 
 
-@dataclass(frozen=True)
 class Uniform:
     """A float input drawn uniformly from [low, high), kept `gap` away from `avoid`."""
 
-    shape: tuple = ()
-    low: float = -2.0
-    high: float = 2.0
-    avoid: tuple = ()
-    gap: float = 0.1
+    def __init__(self, shape: tuple = (), low=-2.0, high=2.0, avoid: tuple = (), gap=0.1):
+        self.shape = shape
+        self.low = low
+        self.high = high
+        self.avoid = avoid
+        self.gap = gap
 
     def draw(self, rng) -> np.ndarray:
         x = rng.uniform(self.low, self.high, self.shape)
@@ -39,15 +45,21 @@ class Uniform:
             x = np.where(near, point + np.where(x >= point, self.gap, -self.gap) * 2, x)
         return np.asarray(x, dtype=np.float64)
 
+    def __repr__(self) -> str:
+        return f"Uniform({self.shape!r}, {self.low!r}, {self.high!r}, avoid={self.avoid!r})"
 
-@dataclass(frozen=True)
+
 class Fixed:
     """An input given literally (indices, masks, special points); never perturbed."""
 
-    value: object
+    def __init__(self, value):
+        self.value = value
 
     def draw(self, rng) -> np.ndarray:
         return np.asarray(self.value)
+
+    def __repr__(self) -> str:
+        return f"Fixed({self.value!r})"
 
 
 def _spec(s):
@@ -94,10 +106,7 @@ def binary(low=-2.0, high=2.0, low2=None, high2=None, avoid=(), avoid2=(), broad
     high2 = high if high2 is None else high2
     pairs = BROADCAST_PAIRS if broadcast else tuple((s, s) for s in SHAPES)
     return cases(
-        *[
-            ([Uniform(a, low, high, avoid), Uniform(b, low2, high2, avoid2)], {})
-            for a, b in pairs
-        ]
+        *[([Uniform(a, low, high, avoid), Uniform(b, low2, high2, avoid2)], {}) for a, b in pairs]
     )
 
 
