@@ -112,7 +112,6 @@ from .ops.math_ops import (  # noqa: F401
     greater_equal,
     less,
     less_equal,
-    log,
     logical_and,
     logical_not,
     logical_or,

@@ -1,6 +1,6 @@
 """`tf.math`: the public math namespace (explicit re-exports, no logic)."""
 
-# ruff: noqa: A004 - TF's public names (abs, round, pow, complex) shadow builtins by design
+# ruff: noqa: A004 - TF's public names (abs, round, pow) shadow builtins by design
 
 from .ops.elementwise_ops import (  # noqa: F401
     add_n,
@@ -15,7 +15,6 @@ from .ops.elementwise_ops import (  # noqa: F401
 from .ops.math_ops import (  # noqa: F401
     abs,
     add,
-    complex,
     conj,
     cos,
     divide,

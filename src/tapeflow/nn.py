@@ -33,4 +33,5 @@ from .ops.pool_ops import (  # noqa: F401
     max_pool1d,
     max_pool2d,
 )
+from .ops.sort_ops import top_k  # noqa: F401
 from .ops.special_ops import sigmoid, softplus, softsign  # noqa: F401
