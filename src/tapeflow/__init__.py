@@ -5,7 +5,7 @@ This module only assembles the TF-shaped public namespace.
 """
 
 # The namespaces, after the ops.
-from . import (  # noqa: F401  # noqa: E402, F401
+from . import (  # noqa: F401
     autodiff,
     bitwise,
     config,

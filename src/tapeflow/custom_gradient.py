@@ -23,6 +23,7 @@ class _CustomOp:
     broadcasting = False
     differentiable = True
     skips_unneeded = False
+    keeps = None  # grad_fn may read anything: the tape keeps all values
     # A user's grad_fn need not accept batched cotangents: the walk loops for jacobians.
     batch_polymorphic = False
 

@@ -103,6 +103,7 @@ class Op:
       differentiable: False for ops TF registers as not differentiable.
       sample: the test recipe (ops/samples.py), or None with a `no_sample` reason.
       skips_unneeded: the rules take `needs=` / None tangents (see below).
+      keeps: per input, the values its gradient rule reads (memory; see tape.py).
     """
 
     def __init__(
@@ -118,6 +119,7 @@ class Op:
         sample=None,
         no_sample: str | None = None,
         skips_unneeded: bool = False,
+        keeps: tuple | None = None,
     ):
         self.type = type_name
         self.forward = forward
@@ -149,12 +151,25 @@ class Op:
         self.required_attrs = frozenset(required)
         self.attr_names = tuple(defaults) + tuple(required)
         self._attr_set = frozenset(self.attr_names)
+        self.keeps = None if keeps is None else self._parse_keeps(keeps)
         if same_dtype is True:
             same_dtype = None if self.variadic else tuple(range(len(inputs)))
         self.same_dtype = same_dtype or ()
         if type_name in REGISTRY:
             raise ValueError(f"Op type {type_name!r} is registered twice.")
         REGISTRY[type_name] = self
+
+    def _parse_keeps(self, keeps: tuple) -> tuple:
+        """`keeps[i]` names the values input i's gradient reads ("x y", "out", "").
+
+        Parsed to sets of positions (-1 for the output). The tape then drops the
+        arrays no needed gradient reads (tape.saved_for_backward).
+        """
+        if self.variadic or len(keeps) != self.n_inputs:
+            raise ValueError(f"{self.type}: keeps= needs one entry per input")
+        index = {name: i for i, name in enumerate(self.input_names)}
+        index["out"] = -1
+        return tuple(frozenset(index[name] for name in k.split()) for k in keeps)
 
     # -- declaring rules ------------------------------------------------------------
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import threading
 
+import numpy as np
+
 
 class _ThreadState(threading.local):
     def __init__(self):
@@ -84,7 +86,10 @@ def record(op, inputs: tuple, outputs, attrs: dict) -> None:
         else:
             continue
         if entry is None:
-            entry = (op, inputs, outputs, attrs)
+            if op.keeps is None:
+                entry = (op, inputs, outputs, attrs)
+            else:
+                entry = (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
         tape.entries.append(entry)
         if type(outputs) is tuple:
             for o in outputs:
@@ -93,6 +98,45 @@ def record(op, inputs: tuple, outputs, attrs: dict) -> None:
             ids.add(outputs._id)
     for accumulator in state.accumulators:
         accumulator.record(op, inputs, outputs, attrs)
+
+
+# Arrays smaller than this are kept as they are: a stand-in would save nothing.
+PRUNE_MIN_SIZE = 1024
+
+
+def _stand_in(t):
+    """A tensor with `t`'s id, dtype and shape whose value holds no data (zero strides)."""
+    value = t._value
+    if type(value) is not np.ndarray or value.size < PRUNE_MIN_SIZE:
+        return t
+    stand_in = object.__new__(type(t))
+    stand_in._value = np.broadcast_to(np.zeros((), value.dtype), value.shape)
+    stand_in._dtype = t._dtype
+    stand_in._id = t._id
+    return stand_in
+
+
+def saved_for_backward(keeps: tuple, inputs: tuple, outputs) -> tuple:
+    """The (inputs, outputs) an entry keeps: only values a needed gradient reads.
+
+    An input needs a gradient when some recording tape tracks it; `keeps[i]` says
+    which values (input positions, -1 for the output) input i's rule reads. The
+    rest are replaced by data-free stand-ins, so the tape holds what the backward
+    pass needs and nothing more (ids, dtypes and shapes stay for the walk).
+    """
+    read = set()
+    for i, t in enumerate(inputs):
+        tid = t._id
+        for tape in state.tapes:
+            if tid in tape.ids:
+                read |= keeps[i]
+                break
+    kept_inputs = tuple(t if i in read else _stand_in(t) for i, t in enumerate(inputs))
+    if -1 in read:
+        return kept_inputs, outputs
+    if type(outputs) is tuple:
+        return kept_inputs, tuple(_stand_in(o) for o in outputs)
+    return kept_inputs, _stand_in(outputs)
 
 
 def read_variable(variable) -> None:

@@ -26,6 +26,7 @@ newaxis = None
 
 @op(
     "Reshape",
+    keeps=("",),
     dtypes=_dt.ANY,
     sample=cases(
         ([(2, 3)], {"shape": (3, 2)}), ([(6,)], {"shape": (1, 2, 3)}), ([()], {"shape": (1,)})
@@ -83,6 +84,7 @@ def reshape(tensor, shape, name=None):
 
 @op(
     "Transpose",
+    keeps=("",),
     dtypes=_dt.ANY,
     sample=cases(([(2, 3)], {"perm": (1, 0)}), ([(2, 3, 4)], {"perm": (2, 0, 1)})),
 )
@@ -184,6 +186,7 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's argument name
 
 @op(
     "BroadcastTo",
+    keeps=("",),
     dtypes=_dt.ANY,
     sample=cases(
         ([(3,)], {"shape": (2, 3)}), ([(2, 1)], {"shape": (2, 4)}), ([()], {"shape": (2,)})
@@ -337,6 +340,7 @@ def _batched_key(key: tuple, b: int) -> tuple:
 
 @op(
     "StridedSlice",
+    keeps=("",),
     dtypes=_dt.ANY,
     sample=cases(
         ([(4, 3)], {"key": (1, slice(None))}),
@@ -629,7 +633,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 # -- identity and creation -------------------------------------------------------------------
 
 
-@op("Identity", dtypes=_dt.ANY, sample=cases(([(2, 3)], {})))
+@op("Identity", keeps=("",), dtypes=_dt.ANY, sample=cases(([(2, 3)], {})))
 def identity(input):  # noqa: A002 - TF's argument name
     """Returns a tensor with the same value as `input` (and passes its gradient)."""
     return input

@@ -51,6 +51,7 @@ def _check_matmul(a, b, transpose_a: bool, transpose_b: bool) -> None:
 
 @op(
     "MatMul",
+    keeps=("b", "a"),
     broadcasting=True,
     skips_unneeded=True,
     dtypes=_MATMUL_DTYPES,

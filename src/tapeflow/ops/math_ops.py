@@ -33,7 +33,7 @@ def conj(x, name=None):
 # -- arithmetic ----------------------------------------------------------------------------
 
 
-@op("AddV2", broadcasting=True, dtypes=NUMERIC, sample=binary())
+@op("AddV2", broadcasting=True, dtypes=NUMERIC, keeps=("", ""), sample=binary())
 def add(x, y):
     """Returns x + y elementwise, with broadcasting."""
     return x + y  # operators: NumPy's scalar fast path is ~10x a ufunc call
@@ -49,7 +49,7 @@ def _add_jvp(t, out, x, y):
     return t[0] + t[1]
 
 
-@op("Sub", broadcasting=True, dtypes=NUMERIC, sample=binary())
+@op("Sub", broadcasting=True, dtypes=NUMERIC, keeps=("", ""), sample=binary())
 def subtract(x, y):
     """Returns x - y elementwise, with broadcasting."""
     return x - y
@@ -65,7 +65,7 @@ def _subtract_jvp(t, out, x, y):
     return t[0] - t[1]
 
 
-@op("Mul", broadcasting=True, dtypes=NUMERIC, sample=binary())
+@op("Mul", broadcasting=True, dtypes=NUMERIC, keeps=("y", "x"), sample=binary())
 def multiply(x, y):
     """Returns x * y elementwise, with broadcasting."""
     return x * y
@@ -81,7 +81,13 @@ def _multiply_jvp(t, out, x, y):
     return t[0] * y + x * t[1]
 
 
-@op("RealDiv", broadcasting=True, dtypes=INEXACT, sample=binary(avoid2=(0.0,), low2=0.5))
+@op(
+    "RealDiv",
+    keeps=("y", "x y"),
+    broadcasting=True,
+    dtypes=INEXACT,
+    sample=binary(avoid2=(0.0,), low2=0.5),
+)
 def realdiv(x, y):
     """Returns x / y elementwise for floating or complex tensors."""
     return x / y
@@ -144,7 +150,12 @@ def divide(x, y, name=None):
     return truediv(x, y)
 
 
-@op("Neg", dtypes=NUMERIC - {_dt.uint8, _dt.uint16, _dt.uint32, _dt.uint64}, sample=unary())
+@op(
+    "Neg",
+    keeps=("",),
+    dtypes=NUMERIC - {_dt.uint8, _dt.uint16, _dt.uint32, _dt.uint64},
+    sample=unary(),
+)
 def negative(x):
     """Returns -x elementwise."""
     return -x
@@ -291,7 +302,7 @@ def _reciprocal_jvp(t, out, x):
     return -t[0] * out * out
 
 
-@op("Square", dtypes=NUMERIC, sample=unary())
+@op("Square", keeps=("x",), dtypes=NUMERIC, sample=unary())
 def square(x):
     """Returns x * x elementwise."""
     return x * x
@@ -307,7 +318,7 @@ def _square_jvp(t, out, x):
     return t[0] * (2 * x)
 
 
-@op("Sqrt", dtypes=INEXACT, sample=unary(0.1, 2.0))
+@op("Sqrt", keeps=("out",), dtypes=INEXACT, sample=unary(0.1, 2.0))
 def sqrt(x):
     """Returns the square root elementwise."""
     return np.sqrt(x)
@@ -380,6 +391,7 @@ def _rsqrt_jvp(t, out, x):
 
 @op(
     "Pow",
+    keeps=("x y", "x out"),
     broadcasting=True,
     dtypes=NUMERIC,
     skips_unneeded=True,
@@ -419,7 +431,7 @@ def _pow_jvp(t, out, x, y):
     return terms[0] if len(terms) == 1 else terms[0] + terms[1]
 
 
-@op("Maximum", broadcasting=True, dtypes=REAL, sample=binary())
+@op("Maximum", keeps=("x y", "x y"), broadcasting=True, dtypes=REAL, sample=binary())
 def maximum(x, y):
     """Returns max(x, y) elementwise. At ties the gradient goes to x, as in TF."""
     return np.maximum(x, y)
@@ -437,7 +449,7 @@ def _maximum_jvp(t, out, x, y):
     return where_v2(greater_equal(x, y), t[0], t[1])
 
 
-@op("Minimum", broadcasting=True, dtypes=REAL, sample=binary())
+@op("Minimum", keeps=("x y", "x y"), broadcasting=True, dtypes=REAL, sample=binary())
 def minimum(x, y):
     """Returns min(x, y) elementwise. At ties the gradient goes to x, as in TF."""
     return np.minimum(x, y)
@@ -458,7 +470,7 @@ def _minimum_jvp(t, out, x, y):
 # -- exponentials and logarithms -----------------------------------------------------------
 
 
-@op("Exp", dtypes=INEXACT, sample=unary())
+@op("Exp", keeps=("out",), dtypes=INEXACT, sample=unary())
 def exp(x):
     """Returns e ** x elementwise."""
     return np.exp(x)
@@ -474,7 +486,7 @@ def _exp_jvp(t, out, x):
     return t[0] * out
 
 
-@op("Log", dtypes=INEXACT, sample=unary(0.1, 3.0))
+@op("Log", keeps=("x",), dtypes=INEXACT, sample=unary(0.1, 3.0))
 def log(x):
     """Returns the natural logarithm elementwise."""
     return np.log(x)
@@ -493,7 +505,7 @@ def _log_jvp(t, out, x):
 # -- trigonometric and hyperbolic ----------------------------------------------------------
 
 
-@op("Sin", dtypes=INEXACT, sample=unary())
+@op("Sin", keeps=("x",), dtypes=INEXACT, sample=unary())
 def sin(x):
     """Returns sin(x) elementwise."""
     return np.sin(x)
@@ -509,7 +521,7 @@ def _sin_jvp(t, out, x):
     return t[0] * cos(x)
 
 
-@op("Cos", dtypes=INEXACT, sample=unary())
+@op("Cos", keeps=("x",), dtypes=INEXACT, sample=unary())
 def cos(x):
     """Returns cos(x) elementwise."""
     return np.cos(x)
@@ -525,7 +537,7 @@ def _cos_jvp(t, out, x):
     return -t[0] * sin(x)
 
 
-@op("Tanh", dtypes=INEXACT, sample=unary())
+@op("Tanh", keeps=("out",), dtypes=INEXACT, sample=unary())
 def tanh(x):
     """Returns tanh(x) elementwise."""
     return np.tanh(x)
@@ -665,6 +677,7 @@ def logical_not(x):
 
 @op(
     "SelectV2",
+    keeps=("", "condition", "condition"),
     broadcasting=True,
     same_dtype=(1, 2),
     sample=cases(
@@ -693,7 +706,7 @@ def _where_jvp(t, out, condition, x, y):
     return where_v2(condition, t[1], t[2])
 
 
-@op("Cast", dtypes=_dt.ANY, sample=cases(([(3,)], {"DstT": _dt.float64})))
+@op("Cast", keeps=("",), dtypes=_dt.ANY, sample=cases(([(3,)], {"DstT": _dt.float64})))
 def _cast(x, *, DstT):  # noqa: N803 - TF's attr name
     if not DstT.is_complex and np.iscomplexobj(x):
         x = np.real(x)  # TF keeps the real part

@@ -48,7 +48,7 @@ _RELU_DTYPES = _dt.REAL
 # -- activations -----------------------------------------------------------------------------
 
 
-@op("Relu", dtypes=_RELU_DTYPES, sample=unary(avoid=(0.0,)))
+@op("Relu", keeps=("out",), dtypes=_RELU_DTYPES, sample=unary(avoid=(0.0,)))
 def relu(features):
     """Returns max(features, 0) elementwise. Its gradient at 0 is 0, as in TF."""
     return np.maximum(features, features.dtype.type(0))

@@ -46,7 +46,7 @@ def _reduction_wrapper(reduce_op, docstring: str):
     return reduce_fn
 
 
-@op("Sum", dtypes=NUMERIC, sample=reduction())
+@op("Sum", keeps=("",), dtypes=NUMERIC, sample=reduction())
 def _sum(input_tensor, *, axes, keepdims=False):
     return np.sum(input_tensor, axis=axes, keepdims=keepdims, dtype=np.result_type(input_tensor))
 
@@ -84,7 +84,7 @@ reduce_sum = _reduction_wrapper(
 )
 
 
-@op("Mean", dtypes=NUMERIC, sample=reduction())
+@op("Mean", keeps=("",), dtypes=NUMERIC, sample=reduction())
 def _mean(input_tensor, *, axes, keepdims=False):
     x = np.asarray(input_tensor)
     if x.dtype.kind in "iu":

@@ -35,7 +35,7 @@ def _as_dtype_of(result, x: np.ndarray) -> np.ndarray:
     return np.asarray(result, dtype=x.dtype)
 
 
-@op("Sigmoid", dtypes=INEXACT, sample=unary(-4.0, 4.0))
+@op("Sigmoid", keeps=("out",), dtypes=INEXACT, sample=unary(-4.0, 4.0))
 def sigmoid(x):
     """Returns 1 / (1 + exp(-x)) elementwise, without overflow for large |x|.
 
