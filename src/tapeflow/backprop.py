@@ -96,7 +96,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
         if batch_ndim and not op.batch_polymorphic:
             in_grads = _per_example_vjp(op, g, outs, inputs, attrs, batch_ndim)
         elif op.skips_unneeded:
-            needs = tuple(t._id in reach and t._dtype._kind in "fc" for t in inputs)
+            needs = tuple([t._id in reach and t._dtype._kind in "fc" for t in inputs])
             in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
         elif attrs:
             in_grads = op.vjp_rule(g, outs, *inputs, **attrs)
@@ -200,6 +200,9 @@ class GradientTape:
         """
         if self._tape is None:
             self._tape = _tape.Tape(self._watch_accessed_variables)
+        if type(tensor) is EagerTensor and tensor._dtype._kind in "fc":
+            self._tape.ids.add(tensor._id)  # the common case, without nest machinery
+            return
         for t in nest.flatten(tensor):
             if not (isinstance(t, Tensor) or _is_variable(t)):
                 raise ValueError(

@@ -38,6 +38,7 @@ from .tensor import (
     convert_to_tensor,
     dtype_mismatch,
 )
+from .tensor import make as _make
 from .tensor import wrap as _wrap
 
 _from_np = _dtypes._BY_NP.__getitem__
@@ -283,7 +284,10 @@ class Op:
         """Runs the forward on converted inputs, wraps and records the result."""
         token = _fp_quiet(_FP_QUIET)
         try:
-            result = self.forward(*[t._value for t in inputs], **attrs)
+            if attrs:
+                result = self.forward(*[t._value for t in inputs], **attrs)
+            else:
+                result = self.forward(*[t._value for t in inputs])
         except OpError:
             raise
         except (ValueError, IndexError, TypeError, ArithmeticError) as e:
@@ -340,6 +344,15 @@ _DTYPE_CHANGING = ("Equal", "NotEqual", "Less", "Greater", "Logical", "Complex",
 _new_tensor = object.__new__
 
 
+class UnaryOp(Op):
+    """An op of one tensor input and no attributes (sin, exp, ...): a short call path."""
+
+    def __call__(self, x, name=None):
+        if type(x) is EagerTensor and (self.dtypes is None or x._dtype in self.dtypes):
+            return self.run((x,), _NO_ATTRS)
+        return self.apply((x,), _NO_ATTRS)
+
+
 class BinaryOp(Op):
     """An elementwise op of two inputs: the operators' fast path (`x * y`)."""
 
@@ -355,10 +368,24 @@ class BinaryOp(Op):
     def binary(self, x, y, hinted: bool = False):
         """Runs the op on two operands. `hinted`: the right operand takes the left's
         dtype only as a hint (TF's arithmetic operators), see `_binary_slow`."""
-        # Fast path: two tensors of one allowed dtype (what rules and models run).
-        if type(x) is EagerTensor and type(y) is EagerTensor:
+        # Fast path: two tensors of one allowed dtype (what rules and models run), or a
+        # floating tensor and a Python number (`y * 0.9`), which takes its dtype.
+        tx, ty = type(x), type(y)
+        if tx is EagerTensor and ty is EagerTensor:
             dtype = x._dtype
-            if y._dtype is dtype and dtype in self._allowed:
+        elif tx is EagerTensor:
+            dtype = x._dtype
+            if (ty is float or ty is int) and dtype._kind in "fc":
+                y = _make(dtype._np.type(y), dtype)
+            else:
+                dtype = None
+        elif (tx is float or tx is int) and ty is EagerTensor and y._dtype._kind in "fc":
+            dtype = y._dtype
+            x = _make(dtype._np.type(x), dtype)
+        else:
+            dtype = None
+        if dtype is not None:
+            if y._dtype is dtype and x._dtype is dtype and dtype in self._allowed:
                 token = _fp_quiet(_FP_QUIET)
                 try:
                     value = self.forward(x._value, y._value)
@@ -443,6 +470,8 @@ def op(type_name: str, **options):
         plain_pair = len(inputs) == 2 and not (variadic or defaults or required)
         if options.get("broadcasting") and plain_pair:
             return BinaryOp(type_name, forward, **options)
+        if len(inputs) == 1 and not (variadic or defaults or required):
+            return UnaryOp(type_name, forward, **options)
         return Op(type_name, forward, **options)
 
     return register

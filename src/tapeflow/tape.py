@@ -86,10 +86,12 @@ def record(op, inputs: tuple, outputs, attrs: dict) -> None:
         else:
             continue
         if entry is None:
-            if op.keeps is None:
-                entry = (op, inputs, outputs, attrs)
-            else:
-                entry = (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
+            entry = (op, inputs, outputs, attrs)
+            if op.keeps is not None:
+                for t in inputs:
+                    if type(t._value) is np.ndarray:  # NumPy scalars: nothing to drop
+                        entry = (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
+                        break
         tape.entries.append(entry)
         if type(outputs) is tuple:
             for o in outputs:
@@ -124,6 +126,15 @@ def saved_for_backward(keeps: tuple, inputs: tuple, outputs) -> tuple:
     rest are replaced by data-free stand-ins, so the tape holds what the backward
     pass needs and nothing more (ids, dtypes and shapes stay for the walk).
     """
+    for t in inputs:
+        value = t._value
+        if type(value) is np.ndarray and value.size >= PRUNE_MIN_SIZE:
+            break
+    else:
+        out = outputs[0] if type(outputs) is tuple else outputs
+        value = out._value
+        if type(value) is not np.ndarray or value.size < PRUNE_MIN_SIZE:
+            return inputs, outputs  # small tensors: nothing worth dropping
     read = set()
     for i, t in enumerate(inputs):
         tid = t._id

@@ -65,19 +65,32 @@ def _subtract_jvp(t, out, x, y):
     return t[0] - t[1]
 
 
-@op("Mul", broadcasting=True, dtypes=NUMERIC, keeps=("y", "x"), sample=binary())
+@op(
+    "Mul",
+    broadcasting=True,
+    dtypes=NUMERIC,
+    keeps=("y", "x"),
+    skips_unneeded=True,
+    sample=binary(),
+)
 def multiply(x, y):
     """Returns x * y elementwise, with broadcasting."""
     return x * y
 
 
 @multiply.vjp
-def _multiply_vjp(g, out, x, y):
-    return g * conj(y), conj(x) * g
+def _multiply_vjp(g, out, x, y, needs=(True, True)):
+    # d/dx = y, d/dy = x; a constant factor (x * 0.9) needs no gradient of its own.
+    return (g * conj(y) if needs[0] else None), (conj(x) * g if needs[1] else None)
 
 
 @multiply.jvp
 def _multiply_jvp(t, out, x, y):
+    # Tangents may be None (skips_unneeded=True).
+    if t[0] is None:
+        return x * t[1]
+    if t[1] is None:
+        return t[0] * y
     return t[0] * y + x * t[1]
 
 
@@ -334,8 +347,7 @@ def _sqrt_vjp(g, out, x):
 def _sqrt_grad(y, dy):
     # 0.5 * dy / conj(y), and 0 where dy == 0 even if y is 0 or NaN: TF's kernel, which
     # is why tf.where(x > 0, tf.sqrt(x), 0) has gradient 0, not NaN, at x <= 0.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(dy == 0, np.zeros((), y.dtype), 0.5 * dy / np.conj(y))
+    return np.where(dy == 0, np.zeros((), y.dtype), 0.5 * dy / np.conj(y))
 
 
 @_sqrt_grad.vjp
@@ -545,9 +557,27 @@ def tanh(x):
 
 @tanh.vjp
 def _tanh_vjp(g, out, x):
-    # d/dx = 1 - tanh(x)^2, from the saved output.
-    out = conj(out)
-    return g * (1 - out * out)
+    # d/dx = 1 - tanh(x)^2, from the saved output, in one op (TF's TanhGrad).
+    return _tanh_grad(out, g)
+
+
+@op("TanhGrad", broadcasting=True, dtypes=INEXACT, keeps=("y dy", "y"), sample=binary(-0.9, 0.9))
+def _tanh_grad(y, dy):
+    # dy * (1 - y^2) with y = tanh(x) (conjugated for complex, as TF's kernel).
+    y = np.conj(y)
+    return dy * (1 - y * y)
+
+
+@_tanh_grad.vjp
+def _tanh_grad_vjp(g, out, y, dy):
+    # d/dy = -2 y dy, d/d(dy) = 1 - y^2: the same kernel again (TF's _TanhGradGrad).
+    return g * conj(-2 * y * dy), _tanh_grad(conj(y), g)
+
+
+@_tanh_grad.jvp
+def _tanh_grad_jvp(t, out, y, dy):
+    y = conj(y)
+    return t[1] * (1 - y * y) - 2 * conj(t[0]) * y * dy
 
 
 @tanh.jvp

@@ -51,7 +51,29 @@ def sigmoid(x):
 
 @sigmoid.vjp
 def _sigmoid_vjp(g, out, x):
-    return g * conj(out * (1 - out))  # d/dx = s (1 - s), from the saved output
+    return _sigmoid_grad(out, g)  # d/dx = s (1 - s), from the saved output, in one op
+
+
+@op(
+    "SigmoidGrad", broadcasting=True, dtypes=INEXACT, keeps=("y dy", "y"), sample=binary(0.1, 0.9)
+)
+def _sigmoid_grad(y, dy):
+    # dy * y * (1 - y) with y = sigmoid(x), conjugated for complex as TF's kernel.
+    y = np.conj(y)
+    return dy * (y * (1 - y))
+
+
+@_sigmoid_grad.vjp
+def _sigmoid_grad_vjp(g, out, y, dy):
+    # d/dy = dy (1 - 2y), d/d(dy) = y (1 - y) (TF's _SigmoidGradGrad).
+    gdy = g * conj(dy)
+    return gdy - 2 * gdy * conj(y), _sigmoid_grad(conj(y), g)
+
+
+@_sigmoid_grad.jvp
+def _sigmoid_grad_jvp(t, out, y, dy):
+    y = conj(y)
+    return t[1] * (y * (1 - y)) + conj(t[0]) * (1 - 2 * y) * dy
 
 
 @sigmoid.jvp
