@@ -54,9 +54,7 @@ def _sigmoid_vjp(g, out, x):
     return _sigmoid_grad(out, g)  # d/dx = s (1 - s), from the saved output, in one op
 
 
-@op(
-    "SigmoidGrad", broadcasting=True, dtypes=INEXACT, keeps=("y dy", "y"), sample=binary(0.1, 0.9)
-)
+@op("SigmoidGrad", broadcasting=True, dtypes=INEXACT, keeps=("y dy", "y"), sample=binary(0.1, 0.9))
 def _sigmoid_grad(y, dy):
     # dy * y * (1 - y) with y = sigmoid(x), conjugated for complex as TF's kernel.
     y = np.conj(y)
