@@ -1,0 +1,88 @@
+"""Every script in examples/ runs to completion and prints the result it promises."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_example(name: str) -> str:
+    """Runs examples/<name>.py in a fresh interpreter; returns its stdout."""
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / f"{name}.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def number_after(label: str, text: str) -> float:
+    """The first number printed after `label` in `text`."""
+    match = re.search(re.escape(label) + r"\s*([-+]?[\d.]+(?:e[-+]?\d+)?)", text)
+    assert match, f"{label!r} not found in:\n{text}"
+    return float(match.group(1))
+
+
+def test_every_example_is_tested():
+    scripts = {path.stem for path in EXAMPLES.glob("*.py")}
+    tested = {
+        "linear_regression",
+        "mlp_classifier",
+        "hessian_and_hvp",
+        "physics_pendulum",
+        "custom_gradient_clipping",
+        "explain_nan",
+    }
+    assert scripts == tested
+
+
+def test_linear_regression_recovers_slope_and_intercept():
+    out = run_example("linear_regression")
+    assert number_after("learned w =", out) == pytest.approx(3.0, abs=0.05)
+    assert number_after("b =", out.splitlines()[-1]) == pytest.approx(2.0, abs=0.05)
+
+
+def test_mlp_classifier_accuracy_exceeds_90_percent():
+    out = run_example("mlp_classifier")
+    assert "hidden/w:0 (2, 16)" in out
+    assert number_after("final accuracy", out) > 0.9
+
+
+def test_hessian_vector_products_agree_with_dense_hessian():
+    out = run_example("hessian_and_hvp")
+    assert "symmetric: True" in out
+    assert number_after("max |difference|:", out) < 1e-12
+    assert number_after("(forward),", out) < 1e-12
+
+
+def test_pendulum_reaches_target_angle():
+    out = run_example("physics_pendulum")
+    tape, numeric = re.search(r"tape (\S+), finite difference (\S+)", out).groups()
+    assert float(tape) == pytest.approx(float(numeric), rel=1e-5)
+    assert number_after("gives theta(T) =", out) == pytest.approx(-0.8, abs=1e-4)
+
+
+def test_custom_gradients_clip_and_stay_finite():
+    out = run_example("custom_gradient_clipping")
+    assert "clipped: loss 2500  gradient [0.6 0.8]  norm 1.000" in out
+    stable = out[out.index("stable_softplus") :].splitlines()
+    assert "nan" not in "\n".join(stable[:4])
+    assert stable[1].split()[-1].rstrip("]") == "1.0000e+02"  # softplus(100) = 100, not inf
+
+
+def test_explain_nan_names_the_culprit_ops_and_explains_none():
+    out = run_example("explain_nan")
+    assert 'eagerly-executing op "Log"' in out
+    assert 'eagerly-executing op "SqrtGrad"' in out
+    assert "gradient: [0. 0.]" in out
+    assert "dy/d(unused) = None" in out
+    assert "with unconnected_gradients=ZERO: dy/d(unused) = 0.0" in out
+    assert "for an int32 n = None" in out
