@@ -7,18 +7,14 @@ gather; the comparison is the main golden harness's (tests/test_tf_goldens.py).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from family_goldens import load_goldens
 from test_tf_goldens import compare_results
 from tf_golden_util import run_case
 
 import tapeflow
 
-GOLDENS = json.loads(
-    (Path(__file__).resolve().parent / "data" / "tf_array_goldens.json").read_text()
-)["cases"]
+GOLDENS = load_goldens("array")["cases"]
 
 
 @pytest.mark.parametrize("name", sorted(GOLDENS))

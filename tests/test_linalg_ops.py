@@ -4,11 +4,11 @@ gradients the registry cannot check on its own (ops that need structured inputs)
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from family_goldens import Tolerance, close, load_goldens
 from gradcheck import check_first_order, check_second_order
 from test_registry_gradients import test_jvp_matches_vjp as check_jvp_matches_vjp
 from test_registry_gradients import test_rules_are_batch_polymorphic as check_batch_polymorphic
@@ -378,7 +378,8 @@ def test_svd_of_repeated_singular_values_has_finite_gradient():
 # -- TensorFlow goldens (tools/tf_goldens/make_linalg_goldens.py) ---------------------------
 
 _ROOT = Path(__file__).resolve().parents[1]
-_GOLDENS = json.loads((_ROOT / "tests" / "data" / "tf_linalg_goldens.json").read_text())["cases"]
+_GOLDENS = load_goldens("linalg")["cases"]
+_TOLERANCE = Tolerance({}, default=1e-6, atol=1e-10)
 _spec = importlib.util.spec_from_file_location(
     "make_linalg_goldens", _ROOT / "tools" / "tf_goldens" / "make_linalg_goldens.py"
 )
@@ -387,16 +388,21 @@ _spec.loader.exec_module(_golden_cases)
 
 
 def _decode(entry) -> np.ndarray:
+    """This family's encoding (make_linalg_goldens.encode): values with a separate nan mask."""
     value = np.array(entry["value"], dtype=np.float64)
     return np.where(np.array(entry["nan"], dtype=bool), np.nan, value)
+
+
+def _assert_close(mine: np.ndarray, theirs: np.ndarray, dtype: str) -> None:
+    assert close(theirs, mine, dtype, _TOLERANCE), f"expected {theirs!r}, got {mine!r}"
 
 
 def _compare(ours, golden, key):
     if key == "up_to_sign":
         for mine, theirs in zip(ours, golden, strict=True):
-            mine, theirs = mine["value"], _decode(theirs)
-            signs = np.sign(np.sum(np.asarray(mine) * theirs, axis=-2, keepdims=True))
-            np.testing.assert_allclose(np.asarray(mine) * signs, theirs, rtol=1e-6, atol=1e-10)
+            mine, dtype, theirs = np.asarray(mine["value"]), theirs["dtype"], _decode(theirs)
+            signs = np.sign(np.sum(mine * theirs, axis=-2, keepdims=True))
+            _assert_close(mine * signs, theirs, dtype)
         return
     if isinstance(golden, list):
         assert len(ours) == len(golden)
@@ -407,7 +413,7 @@ def _compare(ours, golden, key):
         assert ours == golden
         return
     assert ours["dtype"] == golden["dtype"]
-    np.testing.assert_allclose(_decode(ours), _decode(golden), rtol=1e-6, atol=1e-10)
+    _assert_close(_decode(ours), _decode(golden), golden["dtype"])
 
 
 @pytest.mark.parametrize("name", sorted(_GOLDENS))

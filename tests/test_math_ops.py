@@ -7,110 +7,28 @@ and must give the same dtypes, shapes and values (or the same exception class).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
+from family_goldens import Tolerance, load_goldens, replay
 
 import tapeflow as tf
 
-GOLDENS = json.loads((Path(__file__).parent / "data" / "tf_math_goldens.json").read_text())
+GOLDENS = load_goldens("math")
 # TF's Eigen kernels and NumPy/SciPy may round transcendental results a few ulps apart.
-TOLERANCE = {"float16": 1e-3, "float32": 4e-6, "complex64": 4e-6}
-DEFAULT_TOLERANCE = 1e-12
+TOLERANCE = Tolerance(
+    {"float16": 1e-3, "float32": 4e-6, "complex64": 4e-6}, default=1e-12, atol_ratio=1e-3
+)
 # Cases where tapeflow deliberately does more than TF; keep short and justified.
 KNOWN_DIFFERENCES = {
     "grad2_softsign": "TF has no gradient for SoftsignGrad; tapeflow's rules are differentiable.",
 }
 
 
-def _decode(value):
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if isinstance(value, dict):
-        return complex(_decode(value["re"]), _decode(value["im"]))
-    if isinstance(value, str):
-        return float(value)
-    return value
-
-
-def _compare(path: str, expected, actual, errors: list) -> None:
-    if expected is None or isinstance(expected, list):
-        if expected is None or not isinstance(actual, list) or len(actual) != len(expected):
-            if expected != actual:
-                errors.append(f"{path}: expected {expected!r}, got {actual!r}")
-            return
-        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            _compare(f"{path}[{i}]", e, a, errors)
-        return
-    if not isinstance(actual, dict):
-        errors.append(f"{path}: expected a tensor, got {actual!r}")
-        return
-    for key in ("dtype", "shape"):
-        if expected[key] != actual[key]:
-            errors.append(f"{path}.{key}: expected {expected[key]}, got {actual[key]}")
-            return
-    want = np.asarray(_decode(expected["value"]))
-    got = np.asarray(_decode(actual["value"]))
-    if want.dtype.kind in "fc" or got.dtype.kind in "fc":
-        rtol = TOLERANCE.get(expected["dtype"], DEFAULT_TOLERANCE)
-        ok = np.allclose(got, want, rtol=rtol, atol=rtol * 1e-3, equal_nan=True)
-    else:
-        ok = np.array_equal(got, want)
-    if not ok:
-        errors.append(f"{path}: expected {want!r}, got {got!r}")
-
-
-def _run(code: str) -> dict:
-    namespace = {"tf": tf, "np": np}
-    exec(GOLDENS["prelude"], namespace)  # noqa: S102 - the recorded helpers
-    try:
-        exec(code, namespace)  # noqa: S102 - the recorded case
-    except Exception as e:  # noqa: BLE001 - the exception is the result
-        mro = [c.__name__ for c in type(e).__mro__ if c not in (object, BaseException)]
-        return {"error": {"type": type(e).__name__, "mro": mro, "message": str(e)}}
-    return {"out": _encode(namespace.get("out"))}
-
-
-def _encode(value):
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    array = np.asarray(value.numpy())
-    return {"dtype": value.dtype.name, "shape": list(array.shape), "value": _plain(array)}
-
-
-def _plain(array: np.ndarray):
-    listed = array.tolist()
-
-    def walk(item):
-        if isinstance(item, list):
-            return [walk(i) for i in item]
-        if isinstance(item, complex):
-            return {"re": item.real, "im": item.imag}
-        return item
-
-    return walk(listed)
-
-
 @pytest.mark.parametrize("name", sorted(GOLDENS["cases"]))
 def test_matches_tensorflow(name):
     if name in KNOWN_DIFFERENCES:
         pytest.skip(KNOWN_DIFFERENCES[name])
-    golden = GOLDENS["cases"][name]
-    actual = _run(golden["code"])
-    if "error" in golden:
-        assert "error" in actual, f"TF raised {golden['error']}, tapeflow returned {actual}"
-        assert actual["error"]["type"] == golden["error"]["type"], (golden, actual)
-        if golden.get("contains"):
-            assert golden["contains"] in actual["error"]["message"]
-        return
-    assert "error" not in actual, f"tapeflow raised {actual['error']}"
-    errors: list = []
-    _compare("out", golden["out"], actual["out"], errors)
-    assert not errors, f"{golden['code']}\n" + "\n".join(errors)
+    replay(GOLDENS, name, tf, TOLERANCE)
 
 
 def test_known_differences_name_real_cases():

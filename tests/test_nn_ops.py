@@ -9,89 +9,29 @@ tests/test_registry_gradients.py; composites are checked numerically here.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
+from family_goldens import Tolerance, load_goldens
+from family_goldens import replay as replay_golden
 from gradcheck import check_first_order, check_second_order
 
 import tapeflow as tf
 
-GOLDENS = json.loads((Path(__file__).parent / "data" / "tf_nn_goldens.json").read_text())
-# float32 kernels sum in different orders than NumPy; 2e-6 covers a few ulps of rounding.
-TOLERANCE = {"float16": 2e-3, "float32": 2e-6, "float64": 1e-12}
+GOLDENS = load_goldens("nn")
+# float32 kernels sum in different orders than NumPy; 2e-6 covers a few ulps of rounding. The
+# absolute floor is rtol * max(1, max|expected|): gradients near cancellation need it.
+TOLERANCE = Tolerance(
+    {"float16": 2e-3, "float32": 2e-6, "float64": 1e-12}, atol_ratio=1.0, scale_atol=True
+)
 CONV_PREFIXES = ("conv", "max_pool", "avg_pool")
 
 
 # -- golden replay (shared with test_conv_ops.py) ---------------------------------------------
 
 
-def _decode(value):
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if isinstance(value, str):
-        return float(value)
-    return value
-
-
-def _encode(value):
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    array = np.asarray(value.numpy())
-    return {"dtype": value.dtype.name, "shape": list(array.shape), "value": array.tolist()}
-
-
-def _compare(path: str, expected, actual, errors: list) -> None:
-    if expected is None or isinstance(expected, list):
-        if expected is None or not isinstance(actual, list) or len(actual) != len(expected):
-            if expected != actual:
-                errors.append(f"{path}: expected {expected!r}, got {actual!r}")
-            return
-        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            _compare(f"{path}[{i}]", e, a, errors)
-        return
-    if not isinstance(actual, dict):
-        errors.append(f"{path}: expected a tensor, got {actual!r}")
-        return
-    for key in ("dtype", "shape"):
-        if expected[key] != actual[key]:
-            errors.append(f"{path}.{key}: expected {expected[key]}, got {actual[key]}")
-            return
-    want = np.asarray(_decode(expected["value"]), dtype=np.float64)
-    got = np.asarray(_decode(actual["value"]), dtype=np.float64)
-    rtol = TOLERANCE.get(expected["dtype"], 0)
-    # Gradients near cancellation need an absolute floor scaled to the tensor's magnitude.
-    atol = rtol * max(1.0, float(np.nanmax(np.abs(want), initial=0.0)))
-    if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
-        errors.append(f"{path}: expected {want!r}, got {got!r}")
-
-
-def run_case(code: str) -> dict:
-    namespace = {"tf": tf, "np": np}
-    exec(GOLDENS["prelude"], namespace)  # noqa: S102 - the recorded helpers
-    try:
-        exec(code, namespace)  # noqa: S102 - the recorded case
-    except Exception as e:  # noqa: BLE001 - the exception is the result
-        return {"error": {"type": type(e).__name__, "message": str(e)}}
-    return {"out": _encode(namespace.get("out"))}
-
-
 def replay(name: str) -> None:
     """Runs golden case `name` with tapeflow and compares it with TensorFlow's result."""
-    golden = GOLDENS["cases"][name]
-    actual = run_case(golden["code"])
-    if "error" in golden:
-        assert "error" in actual, f"TF raised {golden['error']}, tapeflow returned {actual}"
-        assert actual["error"]["type"] == golden["error"]["type"], (golden["error"], actual)
-        assert golden["contains"] in actual["error"]["message"], (golden["contains"], actual)
-        return
-    assert "error" not in actual, actual["error"]
-    errors: list = []
-    _compare("out", golden["out"], actual["out"], errors)
-    assert not errors, "\n".join(errors)
+    replay_golden(GOLDENS, name, tf, TOLERANCE, contains_required=True)
 
 
 NN_CASES = sorted(n for n in GOLDENS["cases"] if not n.startswith(CONV_PREFIXES))

@@ -11,13 +11,9 @@ tapeflow by tests/test_array_goldens.py.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from pathlib import Path
+from family import DATA, import_tensorflow, write
 
-ROOT = Path(__file__).resolve().parents[2]
-OUTPUT = ROOT / "tests" / "data" / "tf_array_goldens.json"
+OUTPUT = DATA / "tf_array_goldens.json"
 
 G = "x = tf.reshape(tf.range(6.0), (3, 2))\n"
 GRAD = "with tf.GradientTape() as t:\n    t.watch(x)\n    y = {}\nout = t.gradient(y, x)"
@@ -182,20 +178,12 @@ CASES = {
 
 def main() -> None:
     """Runs every case under TensorFlow and writes the golden file."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
-    sys.path.insert(0, str(ROOT / "tests"))
-    import tensorflow as tf
-    from tf_golden_util import run_case
+    tf = import_tensorflow()
+    from tf_golden_util import run_case  # tests/ is on sys.path once family is imported
 
-    goldens = {}
-    for name, code in CASES.items():
-        result = run_case(code, tf)
-        result["code"] = code
-        goldens[name] = result
+    goldens = {name: {**run_case(code, tf), "code": code} for name, code in CASES.items()}
     document = {"header": {"tensorflow_version": tf.__version__}, "cases": goldens}
-    OUTPUT.write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-    print(f"wrote {len(goldens)} cases to {OUTPUT.relative_to(ROOT)}")
+    write(OUTPUT, document, len(goldens), ensure_ascii=False)
 
 
 if __name__ == "__main__":

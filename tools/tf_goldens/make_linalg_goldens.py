@@ -11,11 +11,6 @@ vector's sign by no reproducible rule, so those are compared column by column up
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from pathlib import Path
-
 import numpy as np
 
 A = [[4.0, 1.0, -2.0], [1.0, 3.0, 0.5], [-2.0, 0.5, 5.0]]  # symmetric positive definite
@@ -218,17 +213,16 @@ def encode(obj):
 
 
 def main() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
-    import tensorflow as tf
+    # Imported here: tests/test_linalg_ops.py loads this module (CASES, encode) by file path,
+    # without tools/tf_goldens on sys.path.
+    from family import DATA, import_tensorflow, write
 
+    tf = import_tensorflow(log_level="3")
     out = {
         "tensorflow": tf.__version__,
         "cases": {name: encode(fn(tf)) for name, fn in CASES.items()},
     }
-    path = Path(__file__).resolve().parents[2] / "tests" / "data" / "tf_linalg_goldens.json"
-    path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {len(CASES)} cases to {path}", file=sys.stderr)
+    write(DATA / "tf_linalg_goldens.json", out, len(CASES))
 
 
 if __name__ == "__main__":

@@ -14,13 +14,9 @@ are literals, so the file is deterministic.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from pathlib import Path
+from family import DATA, generate, registry
 
-ROOT = Path(__file__).resolve().parents[2]
-OUTPUT = ROOT / "tests" / "data" / "tf_math_goldens.json"
+OUTPUT = DATA / "tf_math_goldens.json"
 
 PRELUDE = '''
 def grad(f, *xs):
@@ -54,13 +50,7 @@ def grad2(f, x):
     return [g, outer.gradient(g, x)]
 '''
 
-CASES: dict[str, dict] = {}
-
-
-def case(name: str, code: str, contains: str | None = None) -> None:
-    """Registers a case; `contains` is a substring both libraries' error messages must have."""
-    assert name not in CASES, name
-    CASES[name] = {"code": code, "contains": contains}
+CASES, case = registry()
 
 
 UNARY = {
@@ -310,78 +300,8 @@ for name, code in SPECIAL.items():
     case(name, code)
 
 
-def encode(value):
-    """JSON-able description of a case result (tensors, None, lists)."""
-    import numpy as np
-
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    array = np.asarray(value.numpy())
-    return {
-        "dtype": value.dtype.name,
-        "shape": list(array.shape),
-        "value": _encode_array(array),
-    }
-
-
-def _encode_array(array):
-    import numpy as np
-
-    def scalar(x):
-        if isinstance(x, (bool, np.bool_)):
-            return bool(x)
-        if isinstance(x, (int, np.integer)):
-            return int(x)
-        if isinstance(x, complex):
-            return {"re": scalar(x.real), "im": scalar(x.imag)}
-        x = float(x)
-        if x != x:
-            return "nan"
-        if x in (float("inf"), float("-inf")):
-            return "inf" if x > 0 else "-inf"
-        return x
-
-    def walk(item):
-        return [walk(i) for i in item] if isinstance(item, list) else scalar(item)
-
-    return walk(array.tolist())
-
-
-def run(code: str, tf) -> dict:
-    """Runs one case; returns {"out": ...} or {"error": {"type", "mro", "message"}}."""
-    import numpy as np
-
-    namespace = {"tf": tf, "np": np}
-    exec(PRELUDE, namespace)  # noqa: S102 - fixed helper code
-    try:
-        exec(code, namespace)  # noqa: S102 - the case under test
-    except Exception as e:  # noqa: BLE001 - recording the error is the point
-        mro = [c.__name__ for c in type(e).__mro__ if c not in (object, BaseException)]
-        return {"error": {"type": type(e).__name__, "mro": mro, "message": str(e)}}
-    return {"out": encode(namespace.get("out"))}
-
-
 def main() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
-    import tensorflow as tf
-
-    results = {}
-    for name, spec in CASES.items():
-        results[name] = {**spec, **run(spec["code"], tf)}
-    document = {
-        "header": {
-            "tensorflow_version": tf.__version__,
-            "generator": "tools/tf_goldens/make_math_goldens.py",
-            "case_count": len(results),
-        },
-        "prelude": PRELUDE,
-        "cases": results,
-    }
-    OUTPUT.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {len(results)} cases to {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
+    generate(OUTPUT, __file__, CASES, PRELUDE)
 
 
 if __name__ == "__main__":

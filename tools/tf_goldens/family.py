@@ -1,0 +1,99 @@
+"""What the per-family golden generators (make_{math,nn,linalg,array}_goldens.py) share.
+
+Each generator keeps its own cases; this module imports TensorFlow the reproducible way, runs
+code-string cases (math, nn) and writes the JSON file. The result encoding and the case
+runner are tests/family_goldens.py's `encode` and `run`, the very functions the tests replay
+the goldens with, so recording and replay cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))
+
+from family_goldens import encode, run  # noqa: E402
+
+__all__ = ["DATA", "ROOT", "encode", "generate", "import_tensorflow", "registry", "run", "write"]
+
+
+def registry() -> tuple[dict[str, dict], Callable[..., None]]:
+    """A new case table and its ``case(name, code, contains=None)`` registration function.
+
+    ``contains`` is a substring both libraries' error messages must have.
+    """
+    cases: dict[str, dict] = {}
+
+    def case(name: str, code: str, contains: str | None = None) -> None:
+        assert name not in cases, name
+        cases[name] = {"code": code, "contains": contains}
+
+    return cases, case
+
+
+def import_tensorflow(log_level: str = "2") -> Any:
+    """Imports TensorFlow with its C++ start-up chatter quieted and oneDNN off.
+
+    oneDNN renames kernels in error messages (MatMul -> _MklMatMul) and changes rounding; the
+    goldens pin TensorFlow's reference kernels instead.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", log_level)
+    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+    import tensorflow as tf
+
+    return tf
+
+
+def write(path: Path, document: dict, count: int, *, ensure_ascii: bool = True) -> None:
+    """Writes `document` deterministically (sorted keys) and reports the case count."""
+    text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=ensure_ascii)
+    path.write_text(text + "\n")
+    print(f"wrote {count} cases to {path.relative_to(ROOT)}", file=sys.stderr)
+
+
+def generate(
+    output: Path,
+    generator: str,
+    cases: dict[str, dict],
+    prelude: str,
+    *,
+    check_errors: bool = False,
+) -> None:
+    """Runs code-string cases under TensorFlow and writes `output`.
+
+    Args:
+        output: The golden file.
+        generator: The generating script's ``__file__`` (recorded in the header).
+        cases: ``{name: {"code", "contains"}}`` as built with `registry`.
+        prelude: Helper code run before each case (recorded in the file for the replay).
+        check_errors: Fail unless TF raises exactly in the cases with a ``contains`` text,
+            with that text in its message.
+    """
+    tf = import_tensorflow()
+    results = {}
+    for name, spec in cases.items():
+        result = run(spec["code"], tf, prelude)
+        error = result.get("error")
+        if check_errors and error and spec["contains"] and spec["contains"] not in error["message"]:
+            raise AssertionError(f"{name}: TF's message lacks {spec['contains']!r}: {error}")
+        if check_errors and error and not spec["contains"]:
+            raise AssertionError(f"{name}: unexpected TF error {error}")
+        results[name] = {**spec, **result}
+    document = {
+        "header": {
+            "tensorflow_version": tf.__version__,
+            "generator": Path(generator).resolve().relative_to(ROOT).as_posix(),
+            "case_count": len(results),
+        },
+        "prelude": prelude,
+        "cases": results,
+    }
+    write(output, document, len(results))
