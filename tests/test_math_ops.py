@@ -223,3 +223,28 @@ def test_math_namespace_has_the_new_ops():
         assert callable(getattr(tf.math, name))
     for name in ("sigmoid", "atan2", "add_n", "where", "round", "reduce_logsumexp", "argmax"):
         assert callable(getattr(tf, name))
+
+
+def test_clip_by_norm_and_global_norm_match_tf():
+    # Values and gradients observed with TF 2.21.
+    x = tf.constant([3.0, 4.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(tf.clip_by_norm(x, 1.0) * tf.constant([1.0, 2.0]))
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [-0.064, 0.048], rtol=1e-5)
+    zero = tf.constant([0.0, 0.0])
+    with tf.GradientTape() as tape:
+        tape.watch(zero)
+        y = tf.reduce_sum(tf.clip_by_norm(zero, 1.0))
+    np.testing.assert_array_equal(tape.gradient(y, zero).numpy(), [1.0, 1.0])
+    clipped, norm = tf.clip_by_global_norm([x, None, tf.constant([12.0])], 6.5)
+    assert norm.numpy() == 13.0 and clipped[1] is None
+    np.testing.assert_allclose(clipped[0].numpy(), [1.5, 2.0])
+    assert tf.linalg.global_norm([x, tf.constant([12.0])]).numpy() == 13.0
+
+
+def test_numpy_operand_takes_a_variables_dtype():
+    v = tf.Variable([1.0, 2.0])
+    out = np.float64(0.5) * v
+    assert out.dtype == tf.float32
+    np.testing.assert_array_equal(out.numpy(), [0.5, 1.0])

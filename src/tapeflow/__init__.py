@@ -71,6 +71,8 @@ from .ops.array_ops import (  # noqa: F401
 from .ops.einsum_ops import einsum, tensordot  # noqa: F401
 from .ops.elementwise_ops import (  # noqa: F401
     add_n,
+    clip_by_global_norm,
+    clip_by_norm,
     clip_by_value,
     floor,
     round,

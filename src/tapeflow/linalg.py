@@ -13,6 +13,7 @@ from .ops.decomposition_ops import (  # noqa: F401
     triangular_solve,
 )
 from .ops.einsum_ops import einsum, tensordot  # noqa: F401
+from .ops.elementwise_ops import global_norm  # noqa: F401
 from .ops.factorization_ops import eigh, eigvalsh, qr, svd  # noqa: F401
 from .ops.linalg_ops import (  # noqa: F401
     adjoint,

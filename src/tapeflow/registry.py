@@ -411,6 +411,12 @@ class BinaryOp(Op):
 
     def _binary_slow(self, x, y, hinted: bool = False):
         """Converts operands TF's way (or raises TF's errors), then takes the fast path."""
+        # A variable is read first, so its dtype decides a NumPy operand's (TF's
+        # r_binary_op_wrapper: `np.float64(0.5) * float32_variable` is float32).
+        if _is_variable(x):
+            x = x._convert()
+        if _is_variable(y):
+            y = y._convert()
         if type(x) is EagerTensor:
             dtype = x._dtype
             if type(y) is EagerTensor:

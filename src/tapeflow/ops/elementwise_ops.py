@@ -17,13 +17,17 @@ from .array_ops import _convert_same
 from .math_ops import (
     _imag,
     conj,
+    greater,
     less,
     maximum,
     minimum,
+    ones_like,
+    sqrt,
     where_v2,
     zeros_like,
 )
 from .math_ops import complex as _complex
+from .reduction_ops import reduce_sum
 from .samples import cases
 
 FLOATING = _dt.FLOATING
@@ -118,6 +122,59 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     if clipped.shape != t.shape:
         raise ValueError(f"Shapes {t.shape} and {clipped.shape} are incompatible")
     return clipped
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """Rescales `t` so its L2 norm (over `axes`, all by default) is at most `clip_norm`.
+
+    Written as TF writes it, so the gradient matches TF's, including at t == 0
+    (the norm is taken as 0 there, not sqrt(0), whose gradient is infinite).
+
+    >>> tf.clip_by_norm(tf.constant([3.0, 4.0]), 1.0)
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0.6, 0.8], dtype=float32)>
+    """
+    t = convert_to_tensor(t)
+    clip_norm = convert_to_tensor(clip_norm, dtype=t.dtype)
+    l2sum = reduce_sum(t * t, axes, keepdims=True)
+    positive = greater(l2sum, 0)
+    safe = where_v2(positive, l2sum, ones_like(l2sum))
+    l2norm = where_v2(positive, sqrt(safe), l2sum)
+    return t * clip_norm / maximum(l2norm, clip_norm)
+
+
+def global_norm(t_list, name=None):
+    """sqrt(sum of squared L2 norms) of a list of tensors (None entries are skipped).
+
+    Raises:
+      TypeError: if `t_list` is not a list or tuple.
+    """
+    if not isinstance(t_list, (list, tuple)):
+        raise TypeError("t_list should be a sequence")
+    tensors = [convert_to_tensor(t) for t in t_list if t is not None]
+    if not tensors:
+        return convert_to_tensor(0.0)
+    squares = [reduce_sum(t * t) for t in tensors]
+    total = add_n(squares) if len(squares) > 1 else squares[0]
+    return sqrt(total)
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """Scales a list of tensors so their global norm is at most `clip_norm`.
+
+    Returns:
+      (list of clipped tensors (None stays None), the global norm before clipping).
+
+    Raises:
+      TypeError: if `t_list` is not a list or tuple.
+    """
+    if not isinstance(t_list, (list, tuple)):
+        raise TypeError("t_list should be a sequence")
+    norm = global_norm(t_list) if use_norm is None else convert_to_tensor(use_norm)
+    clip_norm = convert_to_tensor(clip_norm, dtype=norm.dtype)
+    # TF: scale = clip_norm * min(1 / norm, 1 / clip_norm); inf norm gives NaN values.
+    scale = clip_norm * minimum(1.0 / norm, 1.0 / clip_norm)
+    clipped = [None if t is None else convert_to_tensor(t) * scale for t in t_list]
+    return clipped, norm
 
 
 @op("AddN", dtypes=_dt.NUMERIC, sample=cases(([(3,), (3,), (3,)], {}), ([(2, 3), (2, 3)], {})))
@@ -240,7 +297,10 @@ __all__ = [
     "add_n",
     "angle",
     "ceil",
+    "clip_by_global_norm",
+    "clip_by_norm",
     "clip_by_value",
+    "global_norm",
     "floor",
     "is_finite",
     "is_inf",
