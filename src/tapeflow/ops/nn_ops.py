@@ -71,7 +71,9 @@ _GRAD_SAMPLE = cases(([(2, 3), Uniform((2, 3), -2.0, 8.0, avoid=(0.0, 6.0))], {}
 
 @op("ReluGrad", dtypes=FLOATING, sample=_GRAD_SAMPLE)
 def _relu_grad(gradients, features):
-    return np.where(features > 0, gradients, gradients.dtype.type(0))
+    # gradients * (features > 0), as TF's kernel computes it (NaN upstream stays NaN);
+    # also far faster than np.where on an unpredictable mask.
+    return gradients * (features > 0)
 
 
 @_relu_grad.vjp
