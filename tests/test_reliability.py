@@ -98,3 +98,21 @@ def test_failed_gradient_call_leaves_the_tape_usable():
     assert tape.gradient(y, x).numpy() == 4.0
     with pytest.raises(RuntimeError, match="non-persistent"):
         tape.gradient(y, x)
+
+
+def test_in_place_gradient_sums_never_touch_visible_buffers():
+    # Large gradients are summed in place only when the walk alone owns the buffer.
+    x = tf.constant(np.linspace(-1.0, 1.0, 10_000, dtype=np.float32))
+    upstream = tf.constant(np.full(10_000, 2.0, dtype=np.float32))
+    before = upstream.numpy().copy()
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x + x + tf.sin(x) * x + tf.identity(x)
+    g = tape.gradient(y, x, output_gradients=upstream)
+    expected = 2.0 * (3.0 + np.cos(x.numpy()) * x.numpy() + np.sin(x.numpy()))
+    np.testing.assert_allclose(g.numpy(), expected, rtol=1e-5)
+    np.testing.assert_array_equal(upstream.numpy(), before)
+    # A second gradient from the same persistent tape sees the same values.
+    np.testing.assert_allclose(
+        tape.gradient(y, x, output_gradients=upstream).numpy(), expected, rtol=1e-5
+    )

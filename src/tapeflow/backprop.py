@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import sys
 
 import numpy as np
 
@@ -130,12 +131,45 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                         f"input of shape {list(tshape)} (batch dims: {batch_ndim}).",
                     )
                 gi = sum_to(gi, tshape, batch_ndim)
-            prev = grads.get(tid)
-            if prev is None:
-                grads[tid] = gi
+            if tid in grads:
+                _accumulate(grads, tid, gi)
             else:
-                grads[tid] = add(prev, gi) if type(prev) is EagerTensor else aggregate(prev, gi)
+                grads[tid] = gi
     return [grads.get(s._id) for s in sources]
+
+
+# Gradients of at least this many elements are summed in place when that is safe.
+INPLACE_MIN_SIZE = 4096
+
+
+def _accumulate(grads: dict, tid: int, gi) -> None:
+    """grads[tid] += gi: in place when nothing else can see the buffer, else a new tensor.
+
+    In place needs: no tape or accumulator recording (the sum is not differentiated),
+    and a large array that the walk alone owns: no other tensor object, dict entry or
+    NumPy view refers to it (checked with reference counts), not a view itself.
+    Sums of gradients are most of the backward pass's memory traffic on big arrays.
+    """
+    prev = grads[tid]
+    if type(prev) is not EagerTensor or type(gi) is not EagerTensor:
+        grads[tid] = aggregate(prev, gi)
+        return
+    pv, gv = prev._value, gi._value
+    if (
+        not _tape.active
+        and type(pv) is np.ndarray
+        and pv.size >= INPLACE_MIN_SIZE
+        and pv.base is None
+        and pv.flags.writeable
+        and type(gv) is np.ndarray
+        and pv.shape == gv.shape
+        and pv.dtype == gv.dtype
+        and sys.getrefcount(prev) == 3  # grads dict, `prev`, the call's argument
+        and sys.getrefcount(pv) == 3  # prev._value, `pv`, the call's argument
+    ):
+        np.add(pv, gv, out=pv)
+        return
+    grads[tid] = add(prev, gi)
 
 
 class GradientTape:
