@@ -106,7 +106,6 @@ from .ops.math_ops import (  # noqa: F401
     add,
     cast,
     complex,
-    cos,
     divide,
     equal,
     exp,
@@ -126,11 +125,9 @@ from .ops.math_ops import (  # noqa: F401
     pow,
     realdiv,
     sign,
-    sin,
     sqrt,
     square,
     subtract,
-    tanh,
     truediv,
     zeros_like,
 )
@@ -148,7 +145,21 @@ from .ops.reduction_ops import (  # noqa: F401
 )
 from .ops.sort_ops import argmax, argmin  # noqa: F401
 from .ops.special_ops import sigmoid  # noqa: F401
-from .ops.trig_ops import acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh, tan  # noqa: F401
+from .ops.trig_ops import (  # noqa: F401
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cos,
+    cosh,
+    sin,
+    sinh,
+    tan,
+    tanh,
+)
 from .printing import print_v2 as print  # noqa: F401, A004
 from .tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
 from .tensor_shape import TensorShape  # noqa: F401

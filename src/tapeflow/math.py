@@ -16,7 +16,6 @@ from .ops.math_ops import (  # noqa: F401
     abs,
     add,
     conj,
-    cos,
     divide,
     equal,
     exp,
@@ -42,11 +41,9 @@ from .ops.math_ops import (  # noqa: F401
     reciprocal,
     rsqrt,
     sign,
-    sin,
     sqrt,
     square,
     subtract,
-    tanh,
     truediv,
 )
 from .ops.math_ops import floormod as mod  # noqa: F401
@@ -89,9 +86,12 @@ from .ops.trig_ops import (  # noqa: F401
     atan,
     atan2,
     atanh,
+    cos,
     cosh,
     expm1,
     log1p,
+    sin,
     sinh,
     tan,
+    tanh,
 )

@@ -1,7 +1,6 @@
 """`tf.nn`: the public neural-network namespace (explicit re-exports, no logic)."""
 
 from .ops.conv_ops import conv1d, conv2d, conv2d_transpose  # noqa: F401
-from .ops.math_ops import tanh  # noqa: F401
 from .ops.nn_ops import (  # noqa: F401
     batch_normalization,
     bias_add,
@@ -35,3 +34,4 @@ from .ops.pool_ops import (  # noqa: F401
 )
 from .ops.sort_ops import top_k  # noqa: F401
 from .ops.special_ops import sigmoid, softplus, softsign  # noqa: F401
+from .ops.trig_ops import tanh  # noqa: F401

@@ -31,7 +31,6 @@ from .math_ops import (
     rsqrt,
     sqrt,
     square,
-    tanh,
     where_v2,
     zeros_like,
 )
@@ -40,7 +39,7 @@ from .random_ops import op_generator, uniform01
 from .reduction_ops import _sum, reduce_mean, reduce_sum
 from .samples import Fixed, Uniform, cases, unary
 from .special_ops import erfc, sigmoid
-from .trig_ops import log1p
+from .trig_ops import log1p, tanh
 
 FLOATING = _dt.FLOATING
 _RELU_DTYPES = _dt.REAL

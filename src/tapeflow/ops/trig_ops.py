@@ -1,4 +1,4 @@
-"""Trigonometric and hyperbolic functions, their inverses, expm1 and log1p.
+"""Trigonometric and hyperbolic functions (sin, cos, tanh, ...), their inverses, expm1, log1p.
 
 Each op: its NumPy forward, its VJP and JVP, then its test recipe. Complex
 inputs follow TensorFlow's convention: the cotangent is `g * conj(f'(x))`.
@@ -12,10 +12,78 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..registry import op
-from .math_ops import conj, cos, exp, reciprocal, rsqrt, square
+from .math_ops import conj, exp, reciprocal, rsqrt, square
 from .samples import binary, unary
 
 INEXACT = _dt.INEXACT
+
+
+@op("Sin", keeps=("x",), dtypes=INEXACT, sample=unary())
+def sin(x):
+    """Returns sin(x) elementwise."""
+    return np.sin(x)
+
+
+@sin.vjp
+def _sin_vjp(g, out, x):
+    return g * cos(conj(x))
+
+
+@sin.jvp
+def _sin_jvp(t, out, x):
+    return t[0] * cos(x)
+
+
+@op("Cos", keeps=("x",), dtypes=INEXACT, sample=unary())
+def cos(x):
+    """Returns cos(x) elementwise."""
+    return np.cos(x)
+
+
+@cos.vjp
+def _cos_vjp(g, out, x):
+    return -g * sin(conj(x))
+
+
+@cos.jvp
+def _cos_jvp(t, out, x):
+    return -t[0] * sin(x)
+
+
+@op("Tanh", keeps=("out",), dtypes=INEXACT, sample=unary())
+def tanh(x):
+    """Returns tanh(x) elementwise."""
+    return np.tanh(x)
+
+
+@tanh.vjp
+def _tanh_vjp(g, out, x):
+    # d/dx = 1 - tanh(x)^2, from the saved output, in one op (TF's TanhGrad).
+    return _tanh_grad(out, g)
+
+
+@op("TanhGrad", broadcasting=True, dtypes=INEXACT, keeps=("y dy", "y"), sample=binary(-0.9, 0.9))
+def _tanh_grad(y, dy):
+    # dy * (1 - y^2) with y = tanh(x) (conjugated for complex, as TF's kernel).
+    y = np.conj(y)
+    return dy * (1 - y * y)
+
+
+@_tanh_grad.vjp
+def _tanh_grad_vjp(g, out, y, dy):
+    # d/dy = -2 y dy, d/d(dy) = 1 - y^2: the same kernel again (TF's _TanhGradGrad).
+    return g * conj(-2 * y * dy), _tanh_grad(conj(y), g)
+
+
+@_tanh_grad.jvp
+def _tanh_grad_jvp(t, out, y, dy):
+    y = conj(y)
+    return t[1] * (1 - y * y) - 2 * conj(t[0]) * y * dy
+
+
+@tanh.jvp
+def _tanh_jvp(t, out, x):
+    return t[0] * (1 - out * out)
 
 
 @op("Expm1", dtypes=INEXACT, sample=unary())
