@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import math
 import sys
 
 import numpy as np
@@ -427,7 +428,7 @@ class GradientTape:
         flat_sources = nest.flatten(sources)
         source_tensors = [_differentiable(s) for s in flat_sources]
         tshape = np.shape(y._value)
-        n = int(np.prod(tshape, dtype=np.int64))
+        n = math.prod(tshape)
         eye = np.eye(n, dtype=y._dtype._np).reshape((n,) + tshape)
         if experimental_use_pfor:
             grads = backward(tape.entries, [y], [make(eye, y._dtype)], source_tensors, 1)
@@ -492,7 +493,7 @@ class GradientTape:
                 f"({tuple(sshape)}) to match."
             )
         tape = self._take_tape()
-        batch, ny = tshape[0], int(np.prod(tshape[1:], dtype=np.int64))
+        batch, ny = tshape[0], math.prod(tshape[1:])
         # seeds[j, i] is one-hot at element j of example i, for every example i at once.
         seeds = np.zeros((ny, batch, ny), y._dtype._np)
         seeds[np.arange(ny), :, np.arange(ny)] = 1
@@ -571,7 +572,7 @@ def _per_example_vjp(op, g, outs, inputs: tuple, attrs: dict, batch_ndim: int) -
     batch_shape = np.shape(cotangents[0]._value)[:batch_ndim]
     flat = [reshape(c, (-1,) + np.shape(c._value)[batch_ndim:]) for c in cotangents]
     rows = []
-    for i in range(int(np.prod(batch_shape, dtype=np.int64))):
+    for i in range(math.prod(batch_shape)):
         items = [c[i] for c in flat]
         row = op.vjp_rule(items if multi else items[0], outs, *inputs, **attrs)
         rows.append(row if isinstance(row, (tuple, list)) else (row,))

@@ -49,6 +49,12 @@ def normalize_axes(axis, ndim: int, op_type: str) -> tuple:
 
 def as_int_tuple(value, what: str = "shape") -> tuple:
     """A shape-like argument (list, tuple, tensor, TensorShape) as a tuple of ints."""
+    if type(value) is tuple or type(value) is list:
+        for v in value:
+            if type(v) is not int:
+                break
+        else:
+            return tuple(value)  # the common case, without a NumPy round trip
     if hasattr(value, "_value"):
         value = value._value
     elif hasattr(value, "as_list"):

@@ -8,6 +8,7 @@ them, which is what lets a whole Jacobian come out of one backward pass.
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -36,7 +37,7 @@ def _reshape(tensor, *, shape):
     size = np.size(tensor)
     known = [d for d in shape if d != -1]
     n_unknown = len(shape) - len(known)
-    count = int(np.prod(known, dtype=np.int64))
+    count = math.prod(known)
     if (
         n_unknown > 1
         or (n_unknown and (count == 0 or size % count))

@@ -8,6 +8,8 @@ leading batch dimensions.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import dtypes as _dt
@@ -90,7 +92,7 @@ def _mean(input_tensor, *, axes, keepdims=False):
     if x.dtype.kind in "iu":
         # TF divides integer sums with C++ truncation toward zero.
         total = np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
-        count = max(int(np.prod([x.shape[a] for a in axes], dtype=np.int64)), 1)
+        count = max(math.prod([x.shape[a] for a in axes]), 1)
         return (np.sign(total) * (np.abs(total) // count)).astype(x.dtype)
     if x.size == 0:  # NaN (0/0) for empty slices, without NumPy's warning
         with np.errstate(invalid="ignore"):
@@ -100,7 +102,7 @@ def _mean(input_tensor, *, axes, keepdims=False):
 
 @_mean.vjp
 def _mean_vjp(g, out, input_tensor, *, axes, keepdims=False):
-    count = int(np.prod([np.shape(input_tensor._value)[a] for a in axes], dtype=np.int64))
+    count = math.prod([np.shape(input_tensor._value)[a] for a in axes])
     return _unreduce(g, input_tensor, axes, keepdims) / max(count, 1)
 
 
@@ -178,8 +180,8 @@ def _prod_vjp(g, out, input_tensor, *, axes, keepdims=False):
     shape = np.shape(x._value)
     others = tuple(i for i in range(len(shape)) if i not in axes)
     perm = others + axes
-    n_other = int(np.prod([shape[i] for i in others], dtype=np.int64))
-    n_red = int(np.prod([shape[i] for i in axes], dtype=np.int64))
+    n_other = math.prod([shape[i] for i in others])
+    n_red = math.prod([shape[i] for i in axes])
     flat = _reshape(_transpose(x, perm=perm), shape=(n_other, n_red))
     left = _cumprod(flat, axis=-1, exclusive=True, reverse=False)
     right = _cumprod(flat, axis=-1, exclusive=True, reverse=True)
