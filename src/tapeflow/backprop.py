@@ -309,7 +309,9 @@ class GradientTape:
 
         Raises:
           RuntimeError: if called twice on a non-persistent tape.
-          ValueError: if `sources` contains something that is not a tensor or variable.
+          TypeError: if `target` is None (TF's message).
+          AttributeError: if a target or source is not a tensor or variable (the
+            exception TF's implementation raises there).
         """
         if (
             type(target) is EagerTensor
@@ -318,7 +320,7 @@ class GradientTape:
             and self._tape is not None
             and not self._recording
         ):
-            return self._scalar_gradient(target, sources, unconnected_gradients)
+            return self._single_gradient(target, sources, unconnected_gradients)
         unconnected_gradients = _unconnected(unconnected_gradients)
         tape = self._take_tape()
         if target is None:
@@ -340,7 +342,7 @@ class GradientTape:
             result.append(g)
         return nest.pack_sequence_as(sources, result)
 
-    def _scalar_gradient(self, target, source, unconnected_gradients):
+    def _single_gradient(self, target, source, unconnected_gradients):
         """`gradient` for one tensor target and one tensor source (the common case),
         without the nested-structure bookkeeping; same results as the general path."""
         tape = self._tape
