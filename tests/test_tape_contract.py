@@ -285,3 +285,22 @@ def test_variables_as_sources_after_assign_inside_tape():
         v.assign(5.0)
         y = y1 + v * 3.0
     assert tape.gradient(y, v).numpy() == 5.0
+
+
+def test_tapes_in_many_threads_all_record():
+    # Each thread's tape must see its own ops even while other threads open and close tapes.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(seed):
+        x = tf.constant(float(seed))
+        results = []
+        for _ in range(200):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = x * x
+            results.append(tape.gradient(y, x).numpy())
+        return results
+
+    with ThreadPoolExecutor(4) as pool:
+        for seed, results in zip(range(4), pool.map(work, range(4))):
+            assert results == [2.0 * seed] * 200

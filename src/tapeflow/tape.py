@@ -30,6 +30,15 @@ class _ThreadState(threading.local):
 
 state = _ThreadState()
 active = 0  # recording tapes (reverse and forward) over all threads
+# `active += 1` is not atomic across threads: a lost update could hide a live tape
+# from the hot path, so every change to the count holds this lock.
+_active_lock = threading.Lock()
+
+
+def _count(delta: int) -> None:
+    global active
+    with _active_lock:
+        active += delta
 
 
 class Tape:
@@ -55,19 +64,17 @@ class Tape:
 
 def push(recorder, stack: list | None = None) -> None:
     """Makes `recorder` (a Tape, or an accumulator with its stack) see ops of this thread."""
-    global active
     (state.tapes if stack is None else stack).append(recorder)
-    active += 1
+    _count(1)
 
 
 def pop(recorder, stack: list | None = None) -> bool:
     """Stops `recorder` seeing ops; out of order is allowed, as in TF. True if it was active."""
-    global active
     stack = state.tapes if stack is None else stack
     for i in range(len(stack) - 1, -1, -1):
         if stack[i] is recorder:
             del stack[i]
-            active -= 1
+            _count(-1)
             return True
     return False
 
@@ -167,12 +174,11 @@ def paused():
     Variable watchers stay active, so a custom gradient still learns which
     variables its function read.
     """
-    global active
     saved = (state.tapes, state.accumulators)
-    active -= len(state.tapes) + len(state.accumulators)
+    _count(-(len(state.tapes) + len(state.accumulators)))
     state.tapes, state.accumulators = [], []
     try:
         yield
     finally:
         state.tapes, state.accumulators = saved
-        active += len(state.tapes) + len(state.accumulators)
+        _count(len(state.tapes) + len(state.accumulators))
