@@ -11,8 +11,8 @@ rewritten or skipped, as noted at each test):
 The guides draw inputs and Keras initial weights from tf.random; tapeflow's random streams differ
 from TF's by design, so those examples use fixed deterministic arrays instead (``_data``). Every
 hard-coded value and printed line was observed by running the same code under TF 2.21: the
-file runs unchanged there (``sys.modules["tapeflow"] = tensorflow`` before running pytest with
-``--runxfail``) and every test, the xfail ones included, passes.
+file runs unchanged there (``sys.modules["tapeflow"] = tensorflow`` before running pytest) and
+every test passes.
 """
 
 from __future__ import annotations
@@ -513,8 +513,7 @@ def test_advanced_guide_hessian_from_jacobian_of_gradient_and_newton_step(capsys
     h = t2.jacobian(g, layer1.kernel)
     print(f"layer.kernel.shape: {layer1.kernel.shape}")
     print(f"h.shape: {h.shape}")
-    # The guide computes tf.reduce_prod(layer1.kernel.shape); see the xfail test below.
-    n_params = int(np.prod(layer1.kernel.shape))
+    n_params = tf.reduce_prod(layer1.kernel.shape)
     g_vec = tf.reshape(g, [n_params, 1])
     h_mat = tf.reshape(h, [n_params, n_params])
     # observed with TF 2.21
@@ -538,12 +537,6 @@ def test_advanced_guide_hessian_from_jacobian_of_gradient_and_newton_step(capsys
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TensorShape is not convertible to a tensor: tf.reduce_prod(v.shape) (and "
-    "tf.convert_to_tensor / tf.constant of a fully defined TensorShape) raise ValueError "
-    "where TF gives an int32 tensor",
-)
 def test_advanced_guide_parameter_count_is_reduce_prod_of_kernel_shape():
     kernel = tf.Variable(tf.zeros([5, 8]))
     n_params = tf.reduce_prod(kernel.shape)
@@ -814,12 +807,6 @@ def test_custom_gradient_page_two_inputs_return_two_gradients():
     assert repr(tape.gradient(z, y)) == "<tf.Tensor: shape=(), dtype=float32, numpy=2.0>"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a custom_gradient call none of whose arguments is watched must leave the ops of its "
-    "forward pass on the tape (TF only records the custom op when an input is watched); "
-    "tapeflow drops them, so the outer tape gets None instead of 18.0",
-)
 def test_custom_gradient_page_nested_custom_gradient_is_not_second_derivative():
     # The page's op / grad_fn / grad_grad_fn sketch made concrete with y = x**3. In TF the seed
     # dy is not watched by the outer tape, so grad_fn's custom rule is not recorded there and
@@ -852,12 +839,6 @@ def test_custom_gradient_page_nested_custom_gradient_is_not_second_derivative():
     assert outer.gradient(dy_dx, x).numpy() == 18.0  # observed with TF 2.21
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="when no argument of a custom_gradient function is watched, TF keeps the forward "
-    "pass's own ops on the tape (gradient to a watched captured tensor is 2.0); tapeflow "
-    "returns None",
-)
 def test_custom_gradient_page_tape_still_watches_the_forward_pass():
     # The page: "tf.GradientTape is still watching the forward pass of a tf.custom_gradient".
     c = tf.constant(3.0)
@@ -1053,11 +1034,6 @@ def test_forward_accumulator_page_outer_accumulator_gives_second_order_jvp():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inner ForwardAccumulator tracks the outer accumulator's JVP computation: "
-    "inner.jvp(outer.jvp(y)) returns 10.094786 where TF returns None",
-)
 def test_forward_accumulator_page_inner_accumulator_ignores_outer_jvps():
     primal = tf.constant(1.1)
     with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.0)) as outer:

@@ -14,6 +14,7 @@ import functools
 
 from . import nest
 from . import tape as _tape
+from .ops.array_ops import identity
 from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 
 
@@ -140,15 +141,31 @@ def _call(f, args: tuple, kwargs: dict):
             "@tf.custom_gradient grad_fn must accept keyword argument 'variables', since "
             f"function uses variables: {variables}"
         )
-    flat = nest.flatten(result)
-    outputs = [make(convert_to_tensor(r)._value, convert_to_tensor(r)._dtype) for r in flat]
+    # Outputs are identities of the results, as in TF: a tape that tracks the call's
+    # arguments records grad_fn's entry in place of those identities, while a tape
+    # that only tracks something f captured still sees f's own ops through them.
+    outputs = [identity(convert_to_tensor(r)) for r in nest.flatten(result)]
     if _tape.active:
         op = _CustomOp(getattr(f, "__name__", "f"), grad_fn, len(call_values), positions, variables)
         # Reading the variables here (as TF converts them) lets tapes auto-watch them.
         recorded_inputs = tuple(inputs + [v._convert() for v in variables])
         recorded_outputs = outputs[0] if len(outputs) == 1 else tuple(outputs)
         _tape.record(op, recorded_inputs, recorded_outputs, {})
+        _drop_identities(op, {o._id for o in outputs})
     return nest.pack_sequence_as(result, outputs)
+
+
+def _drop_identities(op, output_ids: set) -> None:
+    """On tapes that recorded `op`, remove the identity entries it replaces (TF: the
+    custom gradient becomes the outputs' only producer)."""
+    for tape in _tape.state.tapes:
+        entries = tape.entries
+        if not entries or entries[-1][0] is not op:
+            continue
+        custom = entries.pop()
+        while entries and entries[-1][0] is identity and entries[-1][2]._id in output_ids:
+            entries.pop()
+        entries.append(custom)
 
 
 def custom_gradient(f=None):

@@ -42,7 +42,7 @@ class ForwardAccumulator:
         nest.assert_same_structure(primals, tangents)
         self._tangents: dict = {}
         self._recording = False
-        self._in_rule = False
+        self._in_rule = 0  # > 0 while this or an outer accumulator runs a JVP rule
         for primal, tangent in zip(nest.flatten(primals), nest.flatten(tangents)):
             p = _differentiable(primal)
             t = convert_to_tensor(tangent, dtype=p._dtype)
@@ -87,11 +87,17 @@ class ForwardAccumulator:
                 else (zeros_like_value(x, batch) if x._dtype in _dtypes.TRAINABLE else None)
                 for t, x in zip(found, inputs)
             ]
-        self._in_rule = True  # this accumulator does not differentiate its own rules
+        # Neither this accumulator nor the ones opened inside it see the ops of its
+        # rule (TF: only outer accumulators differentiate an accumulator's JVPs).
+        stack = _tape.state.accumulators
+        inner = stack[next(i for i, a in enumerate(stack) if a is self) :]
+        for accumulator in inner:
+            accumulator._in_rule += 1
         try:
             out_tangents = op.jvp_call(filled, outputs, inputs, attrs, len(batch))
         finally:
-            self._in_rule = False
+            for accumulator in inner:
+                accumulator._in_rule -= 1
         if type(outputs) is tuple:
             for o, t in zip(outputs, out_tangents):
                 if t is not None and o._dtype in _dtypes.TRAINABLE:

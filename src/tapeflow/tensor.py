@@ -452,6 +452,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> EagerTen
             except TypeError:
                 pass
         return _from_python(value, dtype)
+    if isinstance(value, TensorShape):
+        return _from_shape(value, dtype)
     if isinstance(value, (str, bytes)) and dtype is not None:
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.c_name}")
     converter = getattr(value, "__tf_tensor__", None)
@@ -463,6 +465,20 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> EagerTen
         f"Attempt to convert a value ({value!r}) with an unsupported type "
         f"({type(value)}) to a Tensor."
     )
+
+
+def _from_shape(shape: TensorShape, dtype: DType | None) -> EagerTensor:
+    """A fully known TensorShape as a 1-D integer tensor (TF: int32, int64 if needed).
+
+    Raises:
+      ValueError: for a shape with unknown dimensions or rank.
+    """
+    if not shape.is_fully_defined():
+        raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a Tensor.")
+    dims = shape.as_list()
+    if dtype is None:
+        dtype = _dtypes.int32 if all(d <= _INT32_MAX for d in dims) else _dtypes.int64
+    return _from_python(dims, dtype)
 
 
 def convert_like(value, dtype: DType, op_type: str = "AddV2") -> EagerTensor:
