@@ -248,3 +248,14 @@ def test_numpy_operand_takes_a_variables_dtype():
     out = np.float64(0.5) * v
     assert out.dtype == tf.float32
     np.testing.assert_array_equal(out.numpy(), [0.5, 1.0])
+
+
+def test_multiply_by_a_broadcast_one_is_exact_and_shares_no_writable_buffer():
+    # The gradient of reduce_sum is a broadcast 1; Mul returns the other operand for it.
+    ones = np.broadcast_to(np.float32(1.0), (3, 4))
+    values = np.array([[np.nan, -0.0, np.inf, 2.5]] * 3, dtype=np.float32)
+    out = tf.multiply(tf.constant(ones), tf.constant(values)).numpy()
+    np.testing.assert_array_equal(out.view(np.uint32), (ones * values).view(np.uint32))
+    row = tf.multiply(tf.constant(ones), tf.constant(values[0])).numpy()
+    assert row.shape == (3, 4)
+    np.testing.assert_array_equal(row, np.broadcast_to(values[0], (3, 4)))

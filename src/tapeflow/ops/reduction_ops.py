@@ -103,7 +103,8 @@ def _mean(input_tensor, *, axes, keepdims=False):
 @_mean.vjp
 def _mean_vjp(g, out, input_tensor, *, axes, keepdims=False):
     count = math.prod([np.shape(input_tensor._value)[a] for a in axes])
-    return _unreduce(g, input_tensor, axes, keepdims) / max(count, 1)
+    # Divide the small reduced cotangent, then broadcast (a view), not the other way round.
+    return _unreduce(g / max(count, 1), input_tensor, axes, keepdims)
 
 
 @_mean.jvp
