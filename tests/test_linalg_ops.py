@@ -423,3 +423,25 @@ def test_matches_tensorflow_golden(name):
     assert set(ours) == set(golden)
     for key in golden:
         _compare(ours[key], golden[key], key)
+
+
+def test_offset_diagonals_match_tf():
+    # observed with TF 2.21
+    x = tf.reshape(tf.range(12.0), (3, 4))
+    np.testing.assert_array_equal(tf.linalg.diag_part(x, k=1).numpy(), [1.0, 6.0, 11.0])
+    np.testing.assert_array_equal(tf.linalg.diag_part(x, k=-2).numpy(), [8.0])
+    np.testing.assert_array_equal(
+        tf.linalg.diag([1.0, 2.0], k=1).numpy(), [[0, 1, 0], [0, 0, 2], [0, 0, 0]]
+    )
+    np.testing.assert_array_equal(
+        tf.linalg.diag([1.0, 2.0], k=-1, num_rows=3, num_cols=4, padding_value=9).numpy(),
+        [[9, 9, 9, 9], [1, 9, 9, 9], [9, 2, 9, 9]],
+    )
+    np.testing.assert_array_equal(
+        tf.linalg.set_diag(x, [7.0, 7.0, 7.0], k=1).numpy(),
+        [[0, 7, 2, 3], [4, 5, 7, 7], [8, 9, 10, 7]],
+    )
+    with pytest.raises(tf.errors.InvalidArgumentError, match="out of bound: 5"):
+        tf.linalg.diag_part(x, k=5)
+    with pytest.raises(ValueError, match="one diagonal offset"):
+        tf.linalg.diag_part(x, k=(0, 1))

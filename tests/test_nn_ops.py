@@ -311,3 +311,18 @@ def test_dropout_follows_the_global_seed_like_tf_random():
     again = [tf.nn.dropout(tf.ones(30), 0.5, seed=3).numpy() for _ in range(2)]
     assert not np.array_equal(first[0], first[1])  # repeated calls advance the stream
     np.testing.assert_array_equal(first, again)  # set_seed restarts it
+
+
+def test_embedding_lookup_over_div_partitions_matches_tf():
+    # observed with TF 2.21
+    p1 = tf.constant([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    p2 = tf.constant([[4.0, 4.0], [5.0, 5.0]])
+    out = tf.nn.embedding_lookup([p1, p2], [0, 4, 2, 3]).numpy().tolist()
+    assert out == [[1.0, 1.0], [5.0, 5.0], [3.0, 3.0], [4.0, 4.0]]
+    v1, v2 = tf.Variable([[1.0, 1.0], [2.0, 2.0]]), tf.Variable([[3.0, 3.0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.nn.embedding_lookup([v1, v2], [2, 0, 2]))
+    g1, g2 = (tf.convert_to_tensor(g).numpy().tolist() for g in tape.gradient(y, [v1, v2]))
+    assert g1 == [[1.0, 1.0], [0.0, 0.0]] and g2 == [[2.0, 2.0]]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="'div' strategy"):
+        tf.nn.embedding_lookup([tf.ones((1, 2)), tf.ones((3, 2))], [0])

@@ -182,88 +182,131 @@ def _check_rank(x, rank: int, what: str, op_type: str) -> None:
         )
 
 
-@op("MatrixDiagPartV3", dtypes=_dt.ANY, sample=cases([(3, 3)], [(2, 3)], [(2, 4, 3)]))
-def _matrix_diag_part(input):  # noqa: A002 - TF's argument name
+@op(
+    "MatrixDiagPartV3",
+    dtypes=_dt.ANY,
+    sample=cases([(3, 3)], [(2, 3)], [(2, 4, 3)], ([(3, 4)], {"k": 1}), ([(2, 4, 3)], {"k": -2})),
+)
+def _matrix_diag_part(input, *, k=0):  # noqa: A002 - TF's argument name
     _check_rank(input, 2, "input", "MatrixDiagPartV3")
-    return np.diagonal(input, axis1=-2, axis2=-1).copy()
+    rows, cols = np.shape(input)[-2:]
+    if not -rows <= k <= cols:
+        raise invalid_argument(
+            f"lower_diag_index is out of bound: {k}. It must be between {-rows} and {cols}",
+            "MatrixDiagPartV3",
+        )
+    return np.diagonal(input, offset=k, axis1=-2, axis2=-1).copy()
 
 
 @_matrix_diag_part.vjp
-def _matrix_diag_part_vjp(g, out, input):  # noqa: A002
+def _matrix_diag_part_vjp(g, out, input, *, k=0):  # noqa: A002
     rows, cols = np.shape(input._value)[-2:]
-    return _matrix_diag(g, num_rows=rows, num_cols=cols)
+    return _matrix_diag(g, k=k, num_rows=rows, num_cols=cols)
 
 
 @_matrix_diag_part.jvp
-def _matrix_diag_part_jvp(t, out, input):  # noqa: A002
-    return _matrix_diag_part(t[0])
+def _matrix_diag_part_jvp(t, out, input, *, k=0):  # noqa: A002
+    return _matrix_diag_part(t[0], k=k)
 
 
 @op(
     "MatrixDiagV3",
     dtypes=_dt.ANY,
-    sample=cases([(3,)], ([(2, 2)], {"num_rows": 2, "num_cols": 3}), ([(2,)], {"num_rows": 3})),
+    sample=cases(
+        [(3,)],
+        ([(2, 2)], {"num_rows": 2, "num_cols": 3}),
+        ([(2,)], {"num_rows": 3}),
+        ([(3,)], {"k": 1}),
+        ([(2, 2)], {"k": -1, "num_rows": 3, "num_cols": 3}),
+    ),
 )
-def _matrix_diag(diagonal, *, num_rows=-1, num_cols=-1):
+def _matrix_diag(diagonal, *, k=0, num_rows=-1, num_cols=-1, padding_value=0):
+    # `diagonal` goes on diagonal k (k > 0 above the main one); the rest is padding_value.
     _check_rank(diagonal, 1, "diagonal", "MatrixDiagV3")
     size = np.shape(diagonal)[-1]
-    rows = size if num_rows == -1 else num_rows
-    cols = size if num_cols == -1 else num_cols
-    if min(rows, cols) != size:
+    min_rows, min_cols = size + max(-k, 0), size + max(k, 0)
+    if num_rows == -1 and num_cols == -1:
+        rows = cols = max(min_rows, min_cols)  # TF: square when neither size is given
+    else:
+        rows = min_rows if num_rows == -1 else num_rows
+        cols = min_cols if num_cols == -1 else num_cols
+    if min(rows + min(k, 0), cols - max(k, 0)) != size:
         raise invalid_argument(
             "The number of rows or columns is not consistent with the specified d_lower, "
             "d_upper, and diagonal.",
             "MatrixDiagV3",
         )
-    out = np.zeros(np.shape(diagonal)[:-1] + (rows, cols), np.result_type(diagonal))
+    out = np.full(np.shape(diagonal)[:-1] + (rows, cols), padding_value, np.result_type(diagonal))
     index = np.arange(size)
-    out[..., index, index] = diagonal
+    out[..., index + max(-k, 0), index + max(k, 0)] = diagonal
     return out
 
 
 @_matrix_diag.vjp
-def _matrix_diag_vjp(g, out, diagonal, *, num_rows=-1, num_cols=-1):
-    return _matrix_diag_part(g)
+def _matrix_diag_vjp(g, out, diagonal, *, k=0, num_rows=-1, num_cols=-1, padding_value=0):
+    return _matrix_diag_part(g, k=k)  # padding is a constant: no gradient through it
 
 
 @_matrix_diag.jvp
-def _matrix_diag_jvp(t, out, diagonal, *, num_rows=-1, num_cols=-1):
-    return _matrix_diag(t[0], num_rows=num_rows, num_cols=num_cols)
+def _matrix_diag_jvp(t, out, diagonal, *, k=0, num_rows=-1, num_cols=-1, padding_value=0):
+    return _matrix_diag(t[0], k=k, num_rows=num_rows, num_cols=num_cols)
+
+
+def _single_diagonal(k) -> int:
+    """TF's `k` as one diagonal offset; a (low, high) band of several is refused clearly."""
+    ks = np.asarray(convert_to_tensor(k)._value).reshape(-1).tolist()
+    if len(ks) == 2 and ks[0] == ks[1]:
+        ks = ks[:1]
+    if len(ks) != 1:
+        raise ValueError(
+            f"k={k!r} selects several diagonals; tapeflow supports one diagonal offset k at a "
+            "time (call once per diagonal and tf.stack the results)."
+        )
+    return int(ks[0])
 
 
 def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
-    """The main diagonal of each innermost matrix of `input` (only `k=0` is supported).
+    """Diagonal `k` of each innermost matrix of `input` (k > 0 above the main diagonal).
+
+    Raises:
+      ValueError: if `k` asks for a band of several diagonals.
+      InvalidArgumentError: if `k` is outside the matrix.
 
     >>> tf.linalg.diag_part(tf.reshape(tf.range(6.0), (2, 3))).numpy()
     array([0., 4.], dtype=float32)
     """
-    if k != 0:
-        raise NotImplementedError("tapeflow supports only the main diagonal (k=0).")
-    return _matrix_diag_part(input)
+    return _matrix_diag_part(input, k=_single_diagonal(k))
 
 
 def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"):
-    """A (batch of) matrices with `diagonal` on the main diagonal and zeros elsewhere (k=0).
+    """Matrices with `diagonal` on diagonal `k` and `padding_value` elsewhere.
+
+    Without `num_rows`/`num_cols` the matrices are square, just large enough.
+
+    Raises:
+      ValueError: if `k` asks for a band of several diagonals.
 
     >>> tf.linalg.diag([1.0, 2.0]).numpy()
     array([[1., 0.],
            [0., 2.]], dtype=float32)
     """
-    if k != 0 or padding_value != 0:
-        raise NotImplementedError("tapeflow supports only the main diagonal (k=0, padding 0).")
-    return _matrix_diag(diagonal, num_rows=int(num_rows), num_cols=int(num_cols))
+    return _matrix_diag(
+        diagonal,
+        k=_single_diagonal(k),
+        num_rows=int(num_rows),
+        num_cols=int(num_cols),
+        padding_value=float(convert_to_tensor(padding_value)._value),
+    )
 
 
 def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa: A002
-    """`input` with its main diagonal replaced by `diagonal` (k=0)."""
-    if k != 0:
-        raise NotImplementedError("tapeflow supports only the main diagonal (k=0).")
+    """`input` with its diagonal `k` replaced by `diagonal` (differentiable in both)."""
+    k = _single_diagonal(k)
     matrix = convert_to_tensor(input)
     rows, cols = matrix.shape[-2:]
-    flags = {"num_rows": rows, "num_cols": cols}
-    return (
-        matrix - _matrix_diag(_matrix_diag_part(matrix), **flags) + _matrix_diag(diagonal, **flags)
-    )
+    flags = {"k": k, "num_rows": rows, "num_cols": cols}
+    old = _matrix_diag(_matrix_diag_part(matrix, k=k), **flags)
+    return matrix - old + _matrix_diag(diagonal, **flags)
 
 
 def trace(x, name=None):

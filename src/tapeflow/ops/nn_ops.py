@@ -726,13 +726,38 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     return where_v2(keep, x * (1 / (1 - rate)), make(x._dtype._np.type(0), x._dtype))
 
 
+def _concat_div_partitions(partitions: list):
+    """The row-wise concatenation of partitions laid out TF's "div" way."""
+    from .array_ops import concat
+
+    tensors = [convert_to_tensor(p) for p in partitions]
+    if len(tensors) == 1:
+        return tensors[0]
+    sizes = [np.shape(t._value)[0] for t in tensors]
+    total, n = sum(sizes), len(sizes)
+    expected = [total // n + (1 if i < total % n else 0) for i in range(n)]
+    if sizes != expected:
+        raise invalid_argument(
+            f"embedding_lookup partitions have {sizes} rows; the 'div' strategy needs "
+            f"{expected} for {total} rows in {n} partitions",
+            "GatherV2",
+        )
+    return concat(tensors, 0)
+
+
 def embedding_lookup(params, ids, max_norm=None, name=None):
     """Looks up rows `ids` of `params` (gather along axis 0; the gradient is the gather
-    gradient, an IndexedSlices). Rows with L2 norm above `max_norm` are scaled down to it."""
+    gradient, an IndexedSlices). Rows with L2 norm above `max_norm` are scaled down to it.
+
+    `params` may be a list of tensors partitioned TF's "div" way (the first
+    `total % n` partitions one row longer): ids then index their concatenation.
+    Unlike TF, the gradient for each partition is then dense, not an IndexedSlices.
+
+    Raises:
+      InvalidArgumentError: if the partitions' sizes do not follow the "div" layout.
+    """
     if isinstance(params, (list, tuple)):
-        if len(params) != 1:
-            raise NotImplementedError("tapeflow's embedding_lookup takes a single params tensor")
-        params = params[0]
+        params = _concat_div_partitions(list(params))
     result = gather(params, ids)
     if max_norm is None:
         return result
