@@ -6,8 +6,8 @@ tape when any of its inputs is tracked there; its outputs then become tracked.
 Entries are plain tuples `(op, inputs, outputs, attrs)` shared between tapes.
 No math happens here: backprop.py walks the entries.
 
-`active` counts recording tapes over all threads, so the op hot path skips
-the thread-local lookup entirely when nothing is recording anywhere.
+`active` holds one item per recording tape over all threads, so the op hot path
+skips the thread-local lookup entirely when nothing is recording anywhere.
 """
 
 from __future__ import annotations
@@ -29,16 +29,17 @@ class _ThreadState(threading.local):
 
 
 state = _ThreadState()
-active = 0  # recording tapes (reverse and forward) over all threads
-# `active += 1` is not atomic across threads: a lost update could hide a live tape
-# from the hot path, so every change to the count holds this lock.
-_active_lock = threading.Lock()
+# One item per recording tape, accumulator or watcher over all threads. A list, not an
+# int: `list.append`/`pop` are atomic under the GIL, where `active += 1` from two threads
+# can lose an update and hide a live tape from the hot path (which tests `if active:`).
+active: list = []
 
 
 def _count(delta: int) -> None:
-    global active
-    with _active_lock:
-        active += delta
+    for _ in range(delta):
+        active.append(None)
+    for _ in range(-delta):
+        active.pop()
 
 
 class Tape:

@@ -579,4 +579,4 @@ def is_tensor(x) -> bool:
 
 def tracking():
     """True when some tape or accumulator in any thread is recording."""
-    return _tape.active
+    return bool(_tape.active)
