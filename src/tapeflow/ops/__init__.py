@@ -4,6 +4,7 @@ from . import (  # noqa: F401
     array_ops,
     bitwise_ops,
     conv_ops,
+    debug_ops,
     decomposition_ops,
     factorization_ops,
     linalg_ops,

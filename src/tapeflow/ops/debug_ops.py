@@ -1,0 +1,476 @@
+"""`tf.debugging`: numeric checks, assertions and `enable_check_numerics`.
+
+Assertions run eagerly: they return None (or the checked tensor) when the
+condition holds and raise TF's exception class with TF's message otherwise.
+`enable_check_numerics` installs a check on every op's output (the registry's
+`OUTPUT_CHECKS` hook), so the first op that creates a NaN or an infinity,
+forward or backward, raises with its type, shape, counts and inputs.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from .. import dtypes as _dt
+from .. import registry as _registry
+from ..errors import InvalidArgumentError
+from ..registry import op
+from ..tensor import Tensor, convert_to_tensor
+from . import math_ops as _math
+from .samples import cases
+
+# -- check_numerics --------------------------------------------------------------------------
+
+
+def _non_finite_kinds(x: np.ndarray, signed: bool = False) -> str:
+    """TF's wording for what was found: "NaN", "Inf", "Inf and NaN" (signed: "-Inf", "+Inf")."""
+    kinds = []
+    if signed:
+        kinds += [
+            k for k, hit in (("-Inf", np.isneginf(x).any()), ("+Inf", np.isposinf(x).any())) if hit
+        ]
+    elif np.isinf(x).any():
+        kinds.append("Inf")
+    if np.isnan(x).any():
+        kinds.append("NaN")
+    return " and ".join(kinds)
+
+
+@op("CheckNumerics", dtypes=_dt.FLOATING, sample=cases(([(2, 3)], {"message": "x"})))
+def _check_numerics(tensor, *, message):
+    if not np.isfinite(tensor).all():
+        kinds = _non_finite_kinds(tensor)
+        raise InvalidArgumentError(
+            None, None, f"{message} : Tensor had {kinds} values [Op:CheckNumerics]"
+        )
+    return tensor
+
+
+@_check_numerics.vjp
+def _check_numerics_vjp(g, out, tensor, *, message):
+    # d(out)/d(tensor) = 1; like TF, the incoming gradient is checked too.
+    gradient_message = (
+        f"Not a number (NaN) or infinity (Inf) values detected in gradient. {message.encode()!r}"
+    )
+    return _check_numerics(g, message=gradient_message)
+
+
+@_check_numerics.jvp
+def _check_numerics_jvp(t, out, tensor, *, message):
+    return t[0]
+
+
+def check_numerics(tensor, message, name=None):
+    """Returns `tensor` unchanged if it holds no NaN or infinity; its gradient passes through.
+
+    Args:
+      tensor: a floating-point tensor.
+      message: a string that starts the error message.
+
+    Raises:
+      InvalidArgumentError: if `tensor` holds NaN or Inf (`"<message> : Tensor had NaN
+        values"`) or is not floating-point; during backprop, if the gradient does.
+      TypeError: if `message` is not a string.
+
+    >>> tf.debugging.check_numerics(tf.constant([1.0, 2.0]), "x")
+    <tf.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
+    """
+    if not isinstance(message, str):
+        raise TypeError(f"Expected string for argument 'message' not {message!r}.")
+    return _check_numerics(tensor, message=message)
+
+
+def assert_all_finite(x, message, name=None):
+    """`check_numerics` under its assertion name: returns `x`, or raises InvalidArgumentError."""
+    return check_numerics(x, message)
+
+
+# -- enable_check_numerics -------------------------------------------------------------------
+
+
+def enable_check_numerics(stack_height_limit=30, path_length_limit=50) -> None:
+    """Makes every op raise as soon as it outputs NaN or Inf, forward or backward.
+
+    The error names the op, the output's dtype, shape and counts of each kind
+    of non-finite value, shows the inputs, and says whether the inputs were
+    already non-finite (so the culprit is upstream) or this op created them,
+    and, when it happened inside `GradientTape.gradient`, whose gradient rule
+    was running. Costs one `isfinite` pass per floating output while enabled.
+
+    Args:
+      stack_height_limit, path_length_limit: accepted for TF compatibility.
+
+    >>> tf.debugging.enable_check_numerics()
+    >>> tf.math.log(tf.constant(-1.0))
+    Traceback (most recent call last):
+    InvalidArgumentError: ... Detected Infinity or NaN in output 0 of eagerly-executing op "Log" ...
+    """
+    if _check_outputs not in _registry.OUTPUT_CHECKS:
+        _registry.OUTPUT_CHECKS.append(_check_outputs)
+
+
+def disable_check_numerics() -> None:
+    """Undoes `enable_check_numerics` (a no-op when it is not enabled)."""
+    while _check_outputs in _registry.OUTPUT_CHECKS:
+        _registry.OUTPUT_CHECKS.remove(_check_outputs)
+
+
+def _check_outputs(op, outputs, inputs) -> None:
+    outs = outputs if type(outputs) is tuple else (outputs,)
+    for index, out in enumerate(outs):
+        value = out._value
+        if value.dtype.kind in "fc" and not np.isfinite(value).all():
+            raise InvalidArgumentError(None, None, _numerics_report(op, outs, index, inputs))
+
+
+def _numerics_report(op, outs: tuple, index: int, inputs: tuple) -> str:
+    """TF's report for a non-finite op output, plus where the values came from."""
+    value = np.asarray(outs[index]._value)
+    counts = [
+        ("-Inf", np.isneginf(value.real).sum() + np.isneginf(value.imag).sum()),
+        ("+Inf", np.isposinf(value.real).sum() + np.isposinf(value.imag).sum()),
+        ("+NaN", np.isnan(value).sum()),
+    ]
+    lines = [
+        "",
+        f'!!! Detected Infinity or NaN in output {index} of eagerly-executing op "{op.type}" '
+        f"(# of outputs: {len(outs)}) !!!",
+        f"  dtype: {outs[index].dtype}",
+        f"  shape: {outs[index].shape}",
+    ]
+    lines += [f"  # of {kind} elements: {n}" for kind, n in counts if n]
+    lines.append("")
+    if len(inputs) == 1:
+        lines.append(f"  Input tensor: {inputs[0]!s}")
+    else:
+        lines.append(f"  Input tensors ({len(inputs)}):")
+        lines += [f"         {i}: {t!s}" for i, t in enumerate(inputs)]
+    lines.append("")
+    lines += _provenance(op, inputs)
+    kinds = _non_finite_kinds(value.real if value.dtype.kind == "c" else value, signed=True)
+    lines += ["", f" : Tensor had {kinds} values [Op:CheckNumericsV2]"]
+    return "\n".join(lines)
+
+
+def _provenance(op, inputs: tuple) -> list:
+    """Whether the op created the non-finite values, and in which pass it ran."""
+    bad = []
+    for i, t in enumerate(inputs):
+        v = np.asarray(t._value)
+        if v.dtype.kind in "fc" and not np.isfinite(v).all():
+            bad.append(f"input {i} ({np.isnan(v).sum()} NaN, {np.isinf(v).sum()} Inf)")
+    if bad:
+        lines = [
+            f"  Hint: {', '.join(bad)} already held non-finite values, so they came from "
+            "upstream: a constant, a variable, or a value computed before "
+            "enable_check_numerics() was called."
+        ]
+    else:
+        lines = [f'  Hint: every input was finite: op "{op.type}" created the non-finite values.']
+    rule = _running_gradient_rule()
+    if rule is not None:
+        lines.append(
+            f"  It ran in the backward pass (GradientTape.gradient), inside the gradient rule "
+            f'of op "{rule}": the forward values were finite but this derivative is not.'
+        )
+    return lines
+
+
+def _running_gradient_rule():
+    """The op type whose VJP rule is running in an enclosing backward walk, or None.
+
+    Only called when reporting an error, so walking the stack costs nothing
+    on the hot path.
+    """
+    from ..backprop import backward
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is backward.__code__:
+            walking = frame.f_locals.get("op")
+            return getattr(walking, "type", None)
+        frame = frame.f_back
+    return None
+
+
+# -- assertions ------------------------------------------------------------------------------
+
+_SUMMARIZE = 3  # TF's eager default number of elements shown in assertion messages
+
+
+def _tensor(x) -> Tensor:
+    return convert_to_tensor(x)
+
+
+def _summary(x, summarize) -> str:
+    """TF's assertion data: the first `summarize` elements, comma-separated."""
+    flat = np.asarray(x._value).reshape(-1)
+    n = _SUMMARIZE if summarize is None else summarize
+    text = ", ".join(str(v) for v in flat[:n])
+    return text + ", ..." if flat.size > n else text
+
+
+def _false_condition(condition, data: list, summarize=None) -> InvalidArgumentError:
+    """TF's `Assert` failure: the condition, then one line per data item."""
+    items = []
+    for d in data:
+        if isinstance(d, (str, bytes)):
+            items.append(repr(d.encode() if isinstance(d, str) else d))
+        else:
+            items.append(_summary(_tensor(d), summarize))
+    return InvalidArgumentError(
+        None,
+        None,
+        f"Expected '{condition!s}' to be true. Summarized data: " + "\n".join(items),
+    )
+
+
+def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's public name
+    """Raises InvalidArgumentError, showing `data`, if `condition` (a scalar bool) is False.
+
+    >>> tf.debugging.Assert(tf.constant(True), ["never shown"])
+    """
+    holds = condition._value if isinstance(condition, Tensor) else condition
+    if not np.all(holds):
+        raise _false_condition(condition, list(data), summarize)
+
+
+def _binary_assert(symbol: str, compare, x, y, message, summarize):
+    x, y = _tensor(x), _tensor(y)
+    holds = compare(x, y)._value  # TF's dtype and shape errors come from the op itself
+    if np.all(holds):
+        return None
+    n = _SUMMARIZE if summarize is None else summarize
+    xv, yv = np.asarray(x._value), np.asarray(y._value)
+    lines = [message] if message else []
+    lines.append(f"Condition x {symbol} y did not hold.")
+    if xv.shape == yv.shape and xv.ndim > 0:
+        where = np.argwhere(~np.asarray(holds))[:n]
+        index = tuple(where.T)
+        lines += [
+            f"Indices of first {len(where)} different values:",
+            str(where),
+            "Corresponding x values:",
+            str(xv[index]),
+            "Corresponding y values:",
+            str(yv[index]),
+        ]
+    for label, v in (("x", xv.reshape(-1)[:n]), ("y", yv.reshape(-1)[:n])):
+        lines += [f"First {v.size} elements of {label}:", str(v)]
+    raise InvalidArgumentError(None, None, "\n".join(lines))
+
+
+def assert_equal(x, y, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless x == y elementwise (with broadcasting).
+
+    The message shows the indices and values of the first `summarize` (3)
+    differing elements, as TF's does.
+
+    >>> tf.debugging.assert_equal(tf.constant([1, 2]), tf.constant([1, 2]))
+    """
+    return _binary_assert("==", _math.equal, x, y, message, summarize)
+
+
+def assert_less(x, y, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless x < y elementwise."""
+    return _binary_assert("<", _math.less, x, y, message, summarize)
+
+
+def assert_less_equal(x, y, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless x <= y elementwise."""
+    return _binary_assert("<=", _math.less_equal, x, y, message, summarize)
+
+
+def assert_greater(x, y, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless x > y elementwise."""
+    return _binary_assert(">", _math.greater, x, y, message, summarize)
+
+
+def assert_greater_equal(x, y, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless x >= y elementwise."""
+    return _binary_assert(">=", _math.greater_equal, x, y, message, summarize)
+
+
+def assert_none_equal(x, y, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless x != y elementwise."""
+    return _binary_assert("!=", _math.not_equal, x, y, message, summarize)
+
+
+def _sign_assert(symbol: str, compare, x, message, summarize):
+    x = _tensor(x)
+    if np.all(compare(x, 0)._value):
+        return None
+    n = _SUMMARIZE if summarize is None else summarize
+    flat = np.asarray(x._value).reshape(-1)
+    shown = [str(v) for v in flat[:n]] + (["..."] if flat.size > n else [])
+    prefix = f"{message}.  " if message else ""
+    raise InvalidArgumentError(
+        None,
+        None,
+        f"{prefix}\nCondition x {symbol} 0 did not hold element-wise:\n"
+        f"x (shape={x.shape} dtype={x.dtype.name}) = \n{shown}",
+    )
+
+
+def assert_positive(x, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless every element of x is > 0."""
+    return _sign_assert(">", _math.greater, x, message, summarize)
+
+
+def assert_negative(x, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless every element of x is < 0."""
+    return _sign_assert("<", _math.less, x, message, summarize)
+
+
+def assert_non_negative(x, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless every element of x is >= 0."""
+    return _sign_assert(">=", _math.greater_equal, x, message, summarize)
+
+
+def assert_non_positive(x, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless every element of x is <= 0."""
+    return _sign_assert("<=", _math.less_equal, x, message, summarize)
+
+
+def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=None):
+    """Raises InvalidArgumentError unless |x - y| <= atol + rtol * |y| elementwise.
+
+    Args:
+      x, y: floating or complex tensors of the same dtype (y is converted to x's).
+      rtol, atol: tolerances; both default to 10 * eps of x's dtype, as in TF
+        (1.19e-06 for float32, 2.22e-15 for float64, 0.009766 for float16).
+      message: prefixes the error message.
+      summarize: elements of x and y shown in the message (default 3).
+
+    Raises:
+      InvalidArgumentError: if the condition fails (NaN is never near anything).
+      ValueError: for integer inputs, or a y of another dtype.
+
+    >>> tf.debugging.assert_near(tf.constant(1.0), tf.constant(1.0 + 1e-7))
+    """
+    x = _tensor(x)
+    try:
+        y = convert_to_tensor(y, dtype=x.dtype)
+    except ValueError as e:
+        raise ValueError(f"y: {e}") from None
+    np_dtype = x.dtype.as_numpy_dtype
+    if not np.issubdtype(np_dtype, np.inexact):
+        raise ValueError(f"data type {np_dtype} not inexact")
+    real = x.dtype.real_dtype
+    eps = 10 * np.finfo(np_dtype).eps
+    rtol = convert_to_tensor(eps if rtol is None else rtol, dtype=real)
+    atol = convert_to_tensor(eps if atol is None else atol, dtype=real)
+    diff = _math.abs(_math.subtract(x, y))
+    tolerance = _math.add(atol, _math.multiply(rtol, _math.abs(y)))
+    if np.all(_math.less_equal(diff, tolerance)._value):
+        return None
+    prefix = f"{message}.  " if message else ""
+    raise _false_condition(
+        convert_to_tensor(False),
+        [
+            prefix,
+            f"x and y not equal to tolerance rtol = {rtol!s}, atol = {atol!s}",
+            f"x (shape={x.shape} dtype={x.dtype.name}) = ",
+            x,
+            f"y (shape={y.shape} dtype={y.dtype.name}) = ",
+            y,
+        ],
+        summarize,
+    )
+
+
+def assert_type(tensor, tf_type, message=None, name=None):
+    """Raises TypeError unless `tensor` has dtype `tf_type`."""
+    tf_type = _dt.as_dtype(tf_type)
+    if tensor.dtype != tf_type:
+        prefix = f"{message}.  " if message else ""
+        raise TypeError(f"{prefix}tensor must be of type {tf_type!r}; got {tensor.dtype!r}")
+
+
+def assert_rank(x, rank, message=None, name=None):
+    """Raises ValueError unless `x` has rank `rank` (an int or scalar integer tensor).
+
+    >>> tf.debugging.assert_rank(tf.constant([1, 2]), 1)
+    """
+    x = _tensor(x)
+    rank_t = convert_to_tensor(rank)
+    if rank_t.shape.rank != 0:
+        raise ValueError("Rank must be a scalar.")
+    if not rank_t.dtype.is_integer:
+        raise TypeError(f"tensor must be of type tf.int32; got {rank_t.dtype!r}")
+    if x.ndim != int(rank_t._value):
+        raise ValueError(_rank_message(message, int(rank_t._value), x))
+
+
+def _rank_message(message, expected, x) -> str:
+    prefix = f"{message}.  " if message else ""
+    return f"{prefix}Tensor  must have rank {expected}.  Received rank {x.ndim}, shape {x.shape}"
+
+
+def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
+    """Raises ValueError unless every tensor matches its shape spec, with consistent symbols.
+
+    A spec lists each dimension as an int (that size), None (any size) or a
+    string symbol, which must have the same size wherever it appears. A first
+    entry `...` or `"*"` stands for any number of leading dimensions. As in TF,
+    a scalar satisfies a one-dimensional spec of size 1.
+
+    Args:
+      shapes: a list of `(tensor, spec)` pairs, or a dict from tensors (or
+        their `.ref()`) to specs.
+      data, summarize: accepted for TF compatibility.
+      message: prefixes the error message.
+
+    >>> tf.debugging.assert_shapes([(tf.ones([2, 3]), ("N", 3)), (tf.ones([2]), ("N",))])
+    """
+    items = shapes.items() if isinstance(shapes, dict) else shapes
+    prefix = f"{message}.  " if message else ""
+    sizes: dict = {}  # symbol -> (size, description of the tensor that set it, dimension)
+    for x, spec in items:
+        x = _tensor(x.deref() if hasattr(x, "deref") else x)
+        spec = list(spec)
+        described = f"shape={x.shape} dtype={x.dtype.name}"
+        for i, d in enumerate(spec[1:], 1):
+            if d is Ellipsis or d == "*":
+                raise ValueError(
+                    f"Tensor {described} specified shape index {i}.  Symbol `...` or `*` for a "
+                    "variable number of unspecified dimensions is only allowed as the first entry"
+                )
+        shape = tuple(x.shape.as_list())
+        if spec and (spec[0] is Ellipsis or spec[0] == "*"):
+            spec = spec[1:]
+            if len(shape) < len(spec):
+                raise ValueError(
+                    f"{prefix}Tensor  must have rank at least {len(spec)}.  Received rank "
+                    f"{len(shape)}, shape {x.shape}"
+                )
+            first = -len(spec)  # dimensions are then numbered from the end
+            shape = shape[len(shape) - len(spec) :]
+        else:
+            first = 0
+            if len(spec) == 1 and not shape:
+                shape = (1,)  # a scalar broadcasts to a one-dimensional spec
+            if len(shape) != len(spec):
+                ranks = "in (0, 1)" if len(spec) == 1 else str(len(spec))
+                raise ValueError(
+                    f"{prefix}Tensor  must have rank {ranks}.  Received rank {x.ndim}, "
+                    f"shape {x.shape}"
+                )
+        for i, (want, got) in enumerate(zip(spec, shape), first):
+            if want is None:
+                continue
+            if isinstance(want, str):
+                if want not in sizes:
+                    sizes[want] = (got, described, i)
+                    continue
+                size, origin, dim = sizes[want]
+                source = f"Specified by tensor {origin} dimension {dim}"
+            else:
+                size, source = int(want), "Specified explicitly"
+            if got != size:
+                raise ValueError(
+                    f"{prefix}{source}.  Tensor {described} dimension {i} must have size "
+                    f"{size}.  Received size {got}, shape {x.shape}"
+                )
