@@ -1,156 +1,22 @@
-"""`tf.config`: runtime configuration, as far as an eager NumPy runtime has any.
+"""`tf.config`: the public configuration namespace (explicit re-exports, no logic)."""
 
-tapeflow runs on one CPU device and always executes eagerly, so most settings
-are accepted and remembered without effect: training scripts that configure
-threads, devices or XLA run unchanged. Device listings describe that single CPU
-in TF's own types (`PhysicalDevice`, `LogicalDevice`).
-"""
-
-from __future__ import annotations
-
-import collections
-from types import SimpleNamespace
-
-PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
-LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
-LogicalDeviceConfiguration = collections.namedtuple(
-    "LogicalDeviceConfiguration",
-    ["memory_limit", "experimental_priority", "experimental_device_ordinal"],
-    defaults=(None, None, 0),
+from .runtime_config import (  # noqa: F401
+    LogicalDevice,
+    LogicalDeviceConfiguration,
+    PhysicalDevice,
+    experimental,
+    experimental_functions_run_eagerly,
+    experimental_run_functions_eagerly,
+    functions_run_eagerly,
+    get_logical_device_configuration,
+    get_soft_device_placement,
+    get_visible_devices,
+    list_logical_devices,
+    list_physical_devices,
+    optimizer,
+    run_functions_eagerly,
+    set_logical_device_configuration,
+    set_soft_device_placement,
+    set_visible_devices,
+    threading,
 )
-
-_CPU = PhysicalDevice(name="/physical_device:CPU:0", device_type="CPU")
-_CPU_LOGICAL = LogicalDevice(name="/device:CPU:0", device_type="CPU")
-
-# Remembered settings: they round-trip through the getters but change nothing.
-_settings = {
-    "run_functions_eagerly": False,
-    "intra_op_parallelism_threads": 0,
-    "inter_op_parallelism_threads": 0,
-    "soft_device_placement": True,
-    "jit": False,
-    "op_determinism": False,
-    "tensor_float_32_execution": True,
-    "device_policy": "silent",
-    "synchronous_execution": True,
-}
-
-
-def run_functions_eagerly(run_eagerly: bool) -> None:
-    """Sets the flag `tf.function` consults. tapeflow's functions always run eagerly.
-
-    >>> tf.config.run_functions_eagerly(True)
-    >>> tf.config.functions_run_eagerly()
-    True
-    """
-    _settings["run_functions_eagerly"] = bool(run_eagerly)
-
-
-def functions_run_eagerly() -> bool:
-    """The value last set by `run_functions_eagerly` (default False, as in TF)."""
-    return _settings["run_functions_eagerly"]
-
-
-def list_physical_devices(device_type=None) -> list:
-    """The physical devices of `device_type` ("CPU", "GPU", ...; case-sensitive as in TF).
-
-    >>> tf.config.list_physical_devices("GPU")
-    []
-    """
-    return [_CPU] if device_type in (None, "CPU") else []
-
-
-def list_logical_devices(device_type=None) -> list:
-    """The logical devices of `device_type`: the one CPU."""
-    return [_CPU_LOGICAL] if device_type in (None, "CPU") else []
-
-
-def get_visible_devices(device_type=None) -> list:
-    return list_physical_devices(device_type)
-
-
-def set_visible_devices(devices, device_type=None) -> None:
-    """Accepted for compatibility; the CPU stays visible."""
-
-
-def get_logical_device_configuration(device):
-    return None
-
-
-def set_logical_device_configuration(device, logical_devices) -> None:
-    """Accepted for compatibility; tapeflow has one logical device."""
-
-
-def get_soft_device_placement() -> bool:
-    return _settings["soft_device_placement"]
-
-
-def set_soft_device_placement(enabled: bool) -> None:
-    _settings["soft_device_placement"] = bool(enabled)
-
-
-def _setter(key: str):
-    def set_value(value) -> None:
-        _settings[key] = value
-
-    return set_value
-
-
-def _getter(key: str):
-    def get_value():
-        return _settings[key]
-
-    return get_value
-
-
-def _set_jit(enabled) -> None:
-    # TF reports the autoclustering mode once XLA JIT is switched on.
-    _settings["jit"] = "autoclustering" if enabled is True else enabled
-
-
-def _get_jit():
-    jit = _settings["jit"]
-    return "" if jit is False else jit
-
-
-def _set_memory_growth(device, enable: bool) -> None:
-    raise ValueError("Cannot set memory growth on non-GPU and non-Pluggable devices")
-
-
-def _get_memory_growth(device) -> bool:
-    raise ValueError("Cannot get memory growth on non-GPU and non-Pluggable devices")
-
-
-threading = SimpleNamespace(
-    get_intra_op_parallelism_threads=_getter("intra_op_parallelism_threads"),
-    set_intra_op_parallelism_threads=_setter("intra_op_parallelism_threads"),
-    get_inter_op_parallelism_threads=_getter("inter_op_parallelism_threads"),
-    set_inter_op_parallelism_threads=_setter("inter_op_parallelism_threads"),
-)
-
-optimizer = SimpleNamespace(
-    get_jit=_get_jit,
-    set_jit=_set_jit,
-    get_experimental_options=dict,
-    set_experimental_options=lambda options: None,
-)
-
-experimental = SimpleNamespace(
-    enable_op_determinism=lambda: _settings.update(op_determinism=True),
-    enable_tensor_float_32_execution=_setter("tensor_float_32_execution"),
-    tensor_float_32_execution_enabled=_getter("tensor_float_32_execution"),
-    get_device_policy=_getter("device_policy"),
-    set_device_policy=_setter("device_policy"),
-    get_synchronous_execution=_getter("synchronous_execution"),
-    set_synchronous_execution=_setter("synchronous_execution"),
-    get_memory_growth=_get_memory_growth,
-    set_memory_growth=_set_memory_growth,
-    get_visible_devices=get_visible_devices,
-    set_visible_devices=set_visible_devices,
-    list_physical_devices=list_physical_devices,
-    list_logical_devices=list_logical_devices,
-    get_device_details=lambda device: {},
-)
-
-experimental_run_functions_eagerly = run_functions_eagerly
-experimental_functions_run_eagerly = functions_run_eagerly
