@@ -17,7 +17,6 @@ import itertools
 import numpy as np
 
 from . import dtypes as _dtypes
-from . import tape as _tape
 from .dtypes import DType
 from .errors import InvalidArgumentError
 from .tensor_shape import TensorShape
@@ -575,8 +574,3 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
 def is_tensor(x) -> bool:
     """True for tensors (and Variables, which TF treats as tensor-like)."""
     return isinstance(x, Tensor) or _is_variable(x)
-
-
-def tracking():
-    """True when some tape or accumulator in any thread is recording."""
-    return bool(_tape.active)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError
 
 
@@ -88,7 +87,3 @@ def select(condition, x, y):
     np.negative(mask, out=mask)  # True -> all bits set
     xi, yi = x.view(width), y.view(width)
     return (yi ^ ((xi ^ yi) & mask)).view(x.dtype)
-
-
-def dtype_arg(dtype):
-    return None if dtype is None else _dtypes.as_dtype(dtype)
