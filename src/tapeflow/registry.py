@@ -340,7 +340,6 @@ class Op:
 
 
 _NO_ATTRS: dict = {}
-_DTYPE_CHANGING = ("Equal", "NotEqual", "Less", "Greater", "Logical", "Complex", "Is")
 _new_tensor = object.__new__
 
 
@@ -359,8 +358,6 @@ class BinaryOp(Op):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._allowed = frozenset(_dtypes.ALL if self.dtypes is None else self.dtypes)
-        # Arithmetic returns its inputs' dtype; comparisons (bool) and others look it up.
-        self.keeps_dtype = not self.type.startswith(_DTYPE_CHANGING)
 
     def __call__(self, x, y, name=None):
         return self.binary(x, y)
@@ -399,7 +396,9 @@ class BinaryOp(Op):
                     _fp_restore(token)
                 out = _new_tensor(EagerTensor)
                 out._value = value
-                out._dtype = dtype if self.keeps_dtype else _from_np(value.dtype)
+                # Arithmetic keeps its inputs' dtype (an identity test on NumPy's singleton
+                # dtypes); comparisons and the like are looked up from the result.
+                out._dtype = dtype if value.dtype is dtype._np else _from_np(value.dtype)
                 out._id = _next_id()
                 if OUTPUT_CHECKS:
                     for check in OUTPUT_CHECKS:
