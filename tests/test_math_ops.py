@@ -259,3 +259,49 @@ def test_multiply_by_a_broadcast_one_is_exact_and_shares_no_writable_buffer():
     row = tf.multiply(tf.constant(ones), tf.constant(values[0])).numpy()
     assert row.shape == (3, 4)
     np.testing.assert_array_equal(row, np.broadcast_to(values[0], (3, 4)))
+
+
+def test_pow_constant_exponent_shortcut_keeps_every_order():
+    # x ** 2 and x ** 3 take the rule's constant-exponent path; derivatives of all
+    # orders, forward and reverse, must be those of the general rule, and stay
+    # connected as in TF (a zero third derivative of x ** 2, not None).
+    x = tf.constant([1.5, -2.0, 0.5], tf.float64)
+    for y, derivs in [(2.0, lambda x: [2 * x, 2 + 0 * x, 0 * x]),
+                      (3.0, lambda x: [3 * x**2, 6 * x, 6 + 0 * x])]:
+        with tf.GradientTape() as t3:
+            t3.watch(x)
+            with tf.GradientTape() as t2:
+                t2.watch(x)
+                with tf.GradientTape() as t1:
+                    t1.watch(x)
+                    z = x**y
+                d1 = t1.gradient(z, x)
+            d2 = t2.gradient(d1, x)
+        d3 = t3.gradient(d2, x)
+        for got, want in zip([d1, d2, d3], derivs(x.numpy())):
+            np.testing.assert_allclose(got.numpy(), want)
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as outer:
+            with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as inner:
+                z = x**y
+            d1 = inner.jvp(z)
+        np.testing.assert_allclose(d1.numpy(), derivs(x.numpy())[0])
+        np.testing.assert_allclose(outer.jvp(d1).numpy(), derivs(x.numpy())[1])
+
+
+def test_pow_exponent_watched_by_an_outer_tape_is_differentiated():
+    # The inner rule must not treat y as a constant when an outer tape tracks it:
+    # d/dy (y x^(y-1)) = x^(y-1) (1 + y log x).
+    x, y = tf.constant(1.5, tf.float64), tf.constant(2.0, tf.float64)
+    with tf.GradientTape() as outer:
+        outer.watch(y)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            z = x**y
+        dz_dx = inner.gradient(z, x)
+    np.testing.assert_allclose(outer.gradient(dz_dx, y).numpy(), 1.5 * (1 + 2 * np.log(1.5)))
+    with tf.autodiff.ForwardAccumulator(y, tf.constant(1.0, tf.float64)) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            z = x**y
+        dz_dx = tape.gradient(z, x)
+    np.testing.assert_allclose(acc.jvp(dz_dx).numpy(), 1.5 * (1 + 2 * np.log(1.5)))

@@ -158,6 +158,24 @@ def saved_for_backward(keeps: tuple, inputs: tuple, outputs) -> tuple:
     return kept_inputs, _stand_in(outputs)
 
 
+def untracked(t) -> bool:
+    """True when no tape or accumulator of this thread would record an op on `t`.
+
+    A gradient rule may then compute with `t`'s value directly (a constant
+    exponent, say) instead of through ops, which no higher order could need.
+    """
+    if not active:
+        return True
+    tid = t._id
+    for tape in state.tapes:
+        if tid in tape.ids:
+            return False
+    for accumulator in state.accumulators:
+        if tid in accumulator._tangents:
+            return False
+    return True
+
+
 def read_variable(variable) -> None:
     """Lets each recording tape auto-watch a trainable variable that was read."""
     if variable._trainable:

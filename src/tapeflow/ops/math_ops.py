@@ -14,7 +14,8 @@ from .. import dtypes as _dt
 from .._logging import warn
 from ..errors import InvalidArgumentError, NotFoundError
 from ..registry import op
-from ..tensor import EagerTensor, convert_to_tensor
+from ..tape import untracked
+from ..tensor import EagerTensor, convert_to_tensor, make
 from ._util import select
 from .samples import binary, cases, unary
 
@@ -436,11 +437,25 @@ def _safe_log(x):
     return where_v2(mask, log(where_v2(mask, x, ones_like(x))), zeros_like(x))
 
 
+def _pow_slope(x, y):
+    """y * x^(y-1), the derivative of x^y in x.
+
+    A constant scalar exponent that no tape or accumulator tracks (`x ** 2`) has
+    its `y - 1` computed in NumPy rather than as an op: one op fewer per use, in
+    every order. The x^(y-1) stays a Pow, even for y = 2, so that higher orders
+    stay connected as in TF (the third derivative of x ** 2 is zero, not None).
+    """
+    value = y._value
+    if type(value) is not np.ndarray and untracked(y):
+        return y * pow(x, make(value - value.dtype.type(1), y._dtype))
+    return y * pow(x, y - 1)
+
+
 @pow.vjp
 def _pow_vjp(g, out, x, y, needs=(True, True)):
     # d/dx = y * x^(y-1); d/dy = x^y * log(x). A constant exponent (x ** 2) needs no
     # d/dy, which would cost five extra elementwise ops.
-    gx = g * conj(y * pow(x, y - 1)) if needs[0] else None
+    gx = g * conj(_pow_slope(x, y)) if needs[0] else None
     gy = g * conj(out * _safe_log(x)) if needs[1] else None
     return gx, gy
 
@@ -450,7 +465,7 @@ def _pow_jvp(t, out, x, y):
     # Tangents may be None (skips_unneeded=True).
     terms = []
     if t[0] is not None:
-        terms.append(t[0] * y * pow(x, y - 1))
+        terms.append(t[0] * _pow_slope(x, y))
     if t[1] is not None:
         terms.append(t[1] * out * _safe_log(x))
     return terms[0] if len(terms) == 1 else terms[0] + terms[1]

@@ -35,7 +35,9 @@ def _unreduce(g, x, axes: tuple, keepdims: bool):
     gshape = np.shape(g._value)
     out_ndim = len(xshape) if keepdims else len(xshape) - len(axes)
     batch = gshape[: len(gshape) - out_ndim]
-    return _broadcast_to(_reshape(g, shape=batch + _kept_shape(xshape, axes)), shape=batch + xshape)
+    if gshape:  # a scalar (everything reduced, no batch) broadcasts as it is
+        g = _reshape(g, shape=batch + _kept_shape(xshape, axes))
+    return _broadcast_to(g, shape=batch + xshape)
 
 
 def _reduction_wrapper(reduce_op, docstring: str):
