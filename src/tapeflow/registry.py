@@ -284,10 +284,12 @@ class Op:
         """Runs the forward on converted inputs, wraps and records the result."""
         token = _fp_quiet(_FP_QUIET)
         try:
-            if attrs:
-                result = self.forward(*[t._value for t in inputs], **attrs)
+            if len(inputs) == 1:  # no argument list to build for the common arities
+                result = self.forward(inputs[0]._value, **attrs)
+            elif len(inputs) == 2:
+                result = self.forward(inputs[0]._value, inputs[1]._value, **attrs)
             else:
-                result = self.forward(*[t._value for t in inputs])
+                result = self.forward(*[t._value for t in inputs], **attrs)
         except OpError:
             raise
         except (ValueError, IndexError, TypeError, ArithmeticError) as e:
@@ -297,7 +299,7 @@ class Op:
         if self.n_outputs == 1:
             out = _wrap(result)
         else:
-            out = tuple(_wrap(r) for r in result)
+            out = tuple([_wrap(r) for r in result])
         if OUTPUT_CHECKS:
             for check in OUTPUT_CHECKS:
                 check(self, out, inputs)

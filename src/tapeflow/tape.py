@@ -94,12 +94,10 @@ def record(op, inputs: tuple, outputs, attrs: dict) -> None:
         else:
             continue
         if entry is None:
-            entry = (op, inputs, outputs, attrs)
-            if op.keeps is not None:
-                for t in inputs:
-                    if type(t._value) is np.ndarray:  # NumPy scalars: nothing to drop
-                        entry = (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
-                        break
+            if op.keeps is not None and _has_large(inputs, outputs):
+                entry = (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
+            else:
+                entry = (op, inputs, outputs, attrs)
         tape.entries.append(entry)
         if type(outputs) is tuple:
             for o in outputs:
@@ -126,6 +124,16 @@ def _stand_in(t):
     return stand_in
 
 
+def _has_large(inputs: tuple, outputs) -> bool:
+    """Whether an input or the (first) output holds an array worth pruning."""
+    for t in inputs:
+        value = t._value
+        if type(value) is np.ndarray and value.size >= PRUNE_MIN_SIZE:
+            return True
+    value = (outputs[0] if type(outputs) is tuple else outputs)._value
+    return type(value) is np.ndarray and value.size >= PRUNE_MIN_SIZE
+
+
 def saved_for_backward(keeps: tuple, inputs: tuple, outputs) -> tuple:
     """The (inputs, outputs) an entry keeps: only values a needed gradient reads.
 
@@ -133,16 +141,8 @@ def saved_for_backward(keeps: tuple, inputs: tuple, outputs) -> tuple:
     which values (input positions, -1 for the output) input i's rule reads. The
     rest are replaced by data-free stand-ins, so the tape holds what the backward
     pass needs and nothing more (ids, dtypes and shapes stay for the walk).
+    Callers check `_has_large` first: small tensors are kept as they are.
     """
-    for t in inputs:
-        value = t._value
-        if type(value) is np.ndarray and value.size >= PRUNE_MIN_SIZE:
-            break
-    else:
-        out = outputs[0] if type(outputs) is tuple else outputs
-        value = out._value
-        if type(value) is not np.ndarray or value.size < PRUNE_MIN_SIZE:
-            return inputs, outputs  # small tensors: nothing worth dropping
     read = set()
     for i, t in enumerate(inputs):
         tid = t._id

@@ -26,7 +26,7 @@ _MATMUL_DTYPES = _dt.INEXACT | {_dt.int32, _dt.int64}
 
 
 def _check_matmul(a, b, transpose_a: bool, transpose_b: bool) -> None:
-    sa, sb = np.shape(a), np.shape(b)
+    sa, sb = a.shape, b.shape  # NumPy scalars have shapes too
     if len(sa) < 2 or len(sb) < 2:
         if len(sa) != len(sb):
             message = f"In[0] and In[1] has different ndims: {list(sa)} vs. {list(sb)}"
@@ -79,18 +79,28 @@ def _matmul_vjp(g, out, a, b, *, transpose_a=False, transpose_b=False, needs=(Tr
     # does not need (a constant operand) is not computed: for a matrix-vector
     # product it would be an outer product, the most expensive part.
     a, b = conj(a), conj(b)
+    ga = gb = None
     if not transpose_a and not transpose_b:
-        ga = (lambda: _matmul(g, b, transpose_b=True), lambda: _matmul(a, g, transpose_a=True))
+        if needs[0]:
+            ga = _matmul(g, b, transpose_b=True)
+        if needs[1]:
+            gb = _matmul(a, g, transpose_a=True)
     elif not transpose_a:
-        ga = (lambda: _matmul(g, b), lambda: _matmul(g, a, transpose_a=True))
+        if needs[0]:
+            ga = _matmul(g, b)
+        if needs[1]:
+            gb = _matmul(g, a, transpose_a=True)
     elif not transpose_b:
-        ga = (lambda: _matmul(b, g, transpose_b=True), lambda: _matmul(a, g))
+        if needs[0]:
+            ga = _matmul(b, g, transpose_b=True)
+        if needs[1]:
+            gb = _matmul(a, g)
     else:
-        ga = (
-            lambda: _matmul(b, g, transpose_a=True, transpose_b=True),
-            lambda: _matmul(g, a, transpose_a=True, transpose_b=True),
-        )
-    return tuple(grad() if need else None for grad, need in zip(ga, needs))
+        if needs[0]:
+            ga = _matmul(b, g, transpose_a=True, transpose_b=True)
+        if needs[1]:
+            gb = _matmul(g, a, transpose_a=True, transpose_b=True)
+    return ga, gb
 
 
 @_matmul.jvp

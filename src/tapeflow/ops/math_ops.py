@@ -87,6 +87,8 @@ def multiply(x, y):
 
 
 def _times_broadcast_one(x, one):
+    if np.shape(x) == one.shape:
+        return x
     shape = np.broadcast_shapes(np.shape(x), one.shape)
     x = np.asarray(x)
     return x if x.shape == shape else np.broadcast_to(x, shape)
