@@ -284,7 +284,8 @@ class GradientTape:
         """The variables watched by this tape, in creation order (as TF orders them)."""
         if self._tape is None:
             return self._watched_variables
-        return tuple(sorted(self._tape.variables.values(), key=lambda v: v._id))
+        variables = self._tape.variables
+        return tuple(sorted(variables.values(), key=_by_id)) if variables else ()
 
     def gradient(
         self,
@@ -584,6 +585,10 @@ def _per_example_vjp(op, g, outs, inputs: tuple, attrs: dict, batch_ndim: int) -
         shape = batch_shape + np.shape(x._value)
         result.append(None if stacked is None else reshape(stacked, shape))
     return result
+
+
+def _by_id(variable) -> int:
+    return variable._id
 
 
 def _tracked_only(tape, targets: list, sources: list, grads: list) -> list:

@@ -71,13 +71,15 @@ class ForwardAccumulator:
         if self._in_rule:
             return
         tangents = self._tangents
+        for x in inputs:
+            present = tangents.get(x._id)
+            if present is not None:
+                break
+        else:
+            return  # the common case: no input carries a tangent
         found = [tangents.get(x._id) for x in inputs]
-        present = next(((t, x) for t, x in zip(found, inputs) if t is not None), None)
-        if present is None:
-            return
-        batch = np.shape(present[0]._value)[
-            : np.ndim(present[0]._value) - np.ndim(present[1]._value)
-        ]
+        # Tangents may carry leading batch dimensions (NumPy scalars have shapes too).
+        batch = present._value.shape[: present._value.ndim - x._value.ndim]
         if op.skips_unneeded:
             filled = found
         else:
@@ -90,7 +92,7 @@ class ForwardAccumulator:
         # Neither this accumulator nor the ones opened inside it see the ops of its
         # rule (TF: only outer accumulators differentiate an accumulator's JVPs).
         stack = _tape.state.accumulators
-        inner = stack[next(i for i, a in enumerate(stack) if a is self) :]
+        inner = stack[stack.index(self) :] if stack[0] is not self else stack
         for accumulator in inner:
             accumulator._in_rule += 1
         try:

@@ -77,8 +77,10 @@ def _tanh_grad_vjp(g, out, y, dy):
 
 @_tanh_grad.jvp
 def _tanh_grad_jvp(t, out, y, dy):
-    y = conj(y)
-    return t[1] * (1 - y * y) - 2 * conj(t[0]) * y * dy
+    if y._dtype._kind == "c":
+        y = conj(y)
+        return t[1] * (1 - y * y) - 2 * conj(t[0]) * y * dy
+    return _tanh_grad(y, t[1]) - 2 * t[0] * y * dy  # t1 (1 - y^2) in one op
 
 
 @tanh.jvp
