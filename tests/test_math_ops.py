@@ -266,8 +266,10 @@ def test_pow_constant_exponent_shortcut_keeps_every_order():
     # orders, forward and reverse, must be those of the general rule, and stay
     # connected as in TF (a zero third derivative of x ** 2, not None).
     x = tf.constant([1.5, -2.0, 0.5], tf.float64)
-    for y, derivs in [(2.0, lambda x: [2 * x, 2 + 0 * x, 0 * x]),
-                      (3.0, lambda x: [3 * x**2, 6 * x, 6 + 0 * x])]:
+    for y, derivs in [
+        (2.0, lambda x: [2 * x, 2 + 0 * x, 0 * x]),
+        (3.0, lambda x: [3 * x**2, 6 * x, 6 + 0 * x]),
+    ]:
         with tf.GradientTape() as t3:
             t3.watch(x)
             with tf.GradientTape() as t2:

@@ -537,6 +537,7 @@ class GradientTape:
                 continue
             g = convert_to_tensor(g, dtype_hint=t._dtype) if not isinstance(g, EagerTensor) else g
             if g._dtype is t._dtype and np.shape(g._value) != np.shape(t._value):
+                _tape.value_read(g, "an output gradient is broadcast in Python")
                 try:  # a broadcastable upstream gradient is expanded, as TF's rules would
                     g = make(np.broadcast_to(g._value, np.shape(t._value)), t._dtype)
                 except ValueError:

@@ -70,6 +70,8 @@ class _CustomOp:
 
         outs_list = list(outs) if type(outs) is tuple else [outs]
         with GradientTape() as tape:
+            for o in outs_list:
+                _tape.value_read(o, "a custom gradient's zeros are made from a value")
             upstream = [make(o._value * 0, o._dtype) for o in outs_list]
             tape.watch(upstream)
             cotangents = self.vjp_rule(

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import functools
 
-from . import nest
-from .tensor import Tensor, _is_variable, convert_to_tensor
+import numpy as np
+
+from . import nest, registry, runtime_config, trace
+from . import tape as _tape
+from ._logging import warn_first_n
+from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from .tensor_spec import TensorSpec
 
 
@@ -100,6 +104,7 @@ class Function:
         self._input_signature = input_signature
         self._jit_compile = jit_compile
         self._binders: dict = {}  # skip_self -> _Binder, built on first call
+        self._compiled = _Compiled() if jit_compile else None
         functools.update_wrapper(self, python_function)
 
     @property
@@ -111,14 +116,17 @@ class Function:
         return self._input_signature
 
     def __call__(self, *args, **kwargs):
-        if self._input_signature is None:
-            return self._python_function(*args, **kwargs)
-        args, kwargs = self._binder(False).bind(args, kwargs)
+        if self._input_signature is not None:
+            args, kwargs = self._binder(False).bind(args, kwargs)
+        if self._compiled is not None:
+            return self._compiled.call(self._python_function, args, kwargs)
         return self._python_function(*args, **kwargs)
 
     def _call_bound(self, instance, args, kwargs):
         if self._input_signature is not None:
             args, kwargs = self._binder(True).bind(args, kwargs)
+        if self._compiled is not None:
+            return self._compiled.call(self._python_function, (instance, *args), kwargs)
         return self._python_function(instance, *args, **kwargs)
 
     def _binder(self, skip_self: bool) -> _Binder:
@@ -144,8 +152,8 @@ class Function:
         return ConcreteFunction(self._python_function, signature)
 
     def experimental_get_tracing_count(self) -> int:
-        """0: tapeflow never traces (see `tf.function`)."""
-        return 0
+        """How many times the body was traced (0 without `jit_compile=True`)."""
+        return 0 if self._compiled is None else self._compiled.tracing_count
 
     def __repr__(self) -> str:
         name = getattr(self, "__name__", type(self._python_function).__name__)
@@ -177,7 +185,7 @@ class BoundFunction:
         return ConcreteFunction(self.python_function, signature)
 
     def experimental_get_tracing_count(self) -> int:
-        return 0
+        return self._function.experimental_get_tracing_count()
 
     def __getattr__(self, name):
         return getattr(self._function, name)
@@ -201,6 +209,115 @@ class ConcreteFunction:
 
     def __call__(self, *args, **kwargs):
         return self._call(*args, **kwargs)
+
+
+class _Compiled:
+    """The traces of one `jit_compile=True` function, one per input signature.
+
+    A signature is the tensors' shapes and dtypes, the variables and other
+    objects by identity, and hashable Python values by value (TF retraces for
+    each new Python value too). A signature whose trace gave up runs eagerly.
+    """
+
+    def __init__(self):
+        self.traces: dict = {}  # signature -> _Program, or the reason it is eager
+        self.tracing_count = 0
+
+    def call(self, fn, args: tuple, kwargs: dict):
+        state = _tape.state
+        if (
+            state.tapes
+            or state.accumulators
+            or state.watchers
+            or state.trace is not None
+            or registry.OUTPUT_CHECKS
+            or runtime_config.functions_run_eagerly()
+        ):
+            # Recorders outside the call must see its ops (gradients through the
+            # function), an outer trace records them itself, check_numerics inspects them.
+            return fn(*args, **kwargs)
+        if any(type(a) is np.ndarray for a in args):
+            args = tuple(convert_to_tensor(a) if type(a) is np.ndarray else a for a in args)
+        tensors: list = []
+        keep: list = []
+        key = _signature(args, tensors, keep)
+        if kwargs:
+            key = (key, _signature(kwargs, tensors, keep))
+        if len({id(t) for t in tensors}) < len(tensors):  # one tensor passed twice
+            key = (key, tuple(tensors.index(t) for t in tensors))
+        program = self.traces.get(key)
+        if program is None:
+            self.tracing_count += 1
+            result, recorded = trace.trace(fn, args, kwargs, tensors)
+            self.traces[key] = _Program.build(recorded, result, keep, fn)
+            return result
+        if type(program) is str:
+            return fn(*args, **kwargs)
+        try:
+            return program.call(tensors)
+        except Exception:  # noqa: BLE001 - the eager run raises the op's TF-style error
+            return fn(*args, **kwargs)
+
+
+def _signature(obj, tensors: list, keep: list):
+    """A hashable key for an argument structure; collects its tensors in order."""
+    kind = type(obj)
+    if kind is EagerTensor:
+        tensors.append(obj)
+        return (obj._value.shape, obj._dtype)
+    if kind is tuple or kind is list or isinstance(obj, tuple):
+        return (kind, tuple([_signature(o, tensors, keep) for o in obj]))
+    if isinstance(obj, dict):
+        return (kind, tuple([(k, _signature(obj[k], tensors, keep)) for k in sorted(obj)]))
+    keep.append(obj)  # held by the cache, so an id stays this object's
+    try:
+        hash(obj)
+    except TypeError:
+        return ("id", id(obj))
+    return (kind, obj)
+
+
+class _Program:
+    """A replayable trace and how to rebuild the function's result from its slots."""
+
+    __slots__ = ("trace", "structure", "leaves", "single", "keep")
+
+    @staticmethod
+    def build(recorded, result, keep: list, fn):
+        """A `_Program`, or the reason (a str) the signature must run eagerly."""
+        if type(recorded) is str:
+            return _eager(fn, recorded)
+        leaves = []
+        for leaf in nest.flatten(result):
+            if type(leaf) is EagerTensor:
+                slot = recorded.slot_of.get(leaf._id)
+                leaves.append((slot, leaf._dtype) if slot is not None else (None, leaf))
+            elif leaf is None or type(leaf) in (bool, int, float, complex, str):
+                leaves.append((None, leaf))
+            else:
+                return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors")
+        program = _Program()
+        program.trace = recorded
+        program.structure = result
+        program.leaves = leaves
+        program.single = type(result) is EagerTensor
+        program.keep = keep
+        return program
+
+    def call(self, tensors: list):
+        values = self.trace.run([t._value for t in tensors])
+        out = [leaf if slot is None else make(values[slot], leaf) for slot, leaf in self.leaves]
+        return out[0] if self.single else nest.pack_sequence_as(self.structure, out)
+
+
+def _eager(fn, reason: str) -> str:
+    name = getattr(fn, "__qualname__", repr(fn))
+    warn_first_n(
+        1,
+        f"tf.function(jit_compile=True) runs {name} eagerly for this input signature, "
+        f"because {reason}: replaying a recorded trace would not repeat that.",
+    )
+    return reason
 
 
 def _concrete_signature(input_signature, args):

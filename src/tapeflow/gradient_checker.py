@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes as _dt
+from . import tape as _tape
 from .backprop import GradientTape, UnconnectedGradients
 from .tensor import convert_to_tensor, make
 
@@ -43,6 +44,7 @@ def compute_gradient(f, x, delta=None):
     array([[2., 0.],
            [0., 4.]], dtype=float32)
     """
+    _tape.side_effect("it calls tf.test.compute_gradient, which returns NumPy arrays")
     if not isinstance(x, (list, tuple)):
         raise ValueError(
             "`x` must be a list or tuple of values convertible to a Tensor (arguments to `f`), "

@@ -10,6 +10,7 @@ it to a tensor (`tf.convert_to_tensor`, or arithmetic with a tensor) sums it int
 
 from __future__ import annotations
 
+from . import tape as _tape
 from .tensor import EagerTensor
 from .tensor_shape import TensorShape
 
@@ -54,6 +55,7 @@ class IndexedSlices:
     def shape(self) -> TensorShape:
         if self._dense_shape is None:
             return TensorShape([None] + self._values.shape.as_list()[1:])
+        _tape.value_read(self._dense_shape, "an IndexedSlices shape is read in Python")
         return TensorShape([int(d) for d in self._dense_shape._value])
 
     @property
@@ -89,6 +91,7 @@ def to_dense(slices: IndexedSlices) -> EagerTensor:
     """Sums the rows of `slices` into a dense tensor (differentiably)."""
     from .ops.gather_ops import gather_grad
 
+    _tape.value_read(slices._dense_shape, "an IndexedSlices shape is read in Python")
     size = int(slices._dense_shape._value[0])
     return gather_grad(slices._values, slices._indices, axis=0, batch_dims=0, size=size)
 

@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 
+from . import tape as _tape
 from .tensor import Tensor, _is_variable
 
 _FLOAT_DIGITS = {2: (6, 9), 4: (6, 9), 8: (15, 17)}  # by itemsize: (short, exact)
@@ -42,6 +43,7 @@ def print_v2(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=N
     >>> tf.print(tf.constant([1, 2]), output_stream=sys.stdout)
     [1 2]
     """
+    _tape.side_effect("it calls tf.print, which prints on every call")
     if kwargs:
         raise ValueError(f"Unrecognized keyword arguments for tf.print: {kwargs}")
     text = sep.join(_format_input(x, summarize) for x in inputs) + end

@@ -45,8 +45,9 @@ _from_np = _dtypes._BY_NP.__getitem__
 
 REGISTRY: dict[str, Op] = {}
 
-# Callables `check(op, outputs, inputs)` run after every op while non-empty; used by
-# tf.debugging.enable_check_numerics. An empty list costs one truth test per op.
+# Callables `check(op, outputs, inputs, attrs)` run after every op while non-empty; used
+# by tf.debugging.enable_check_numerics and by tf.function's tracer (trace.py). An empty
+# list costs one truth test per op.
 OUTPUT_CHECKS: list = []
 
 # TensorFlow's kernels never warn about inf/nan; NumPy would ("divide by zero
@@ -302,7 +303,7 @@ class Op:
             out = tuple([_wrap(r) for r in result])
         if OUTPUT_CHECKS:
             for check in OUTPUT_CHECKS:
-                check(self, out, inputs)
+                check(self, out, inputs, attrs)
         if _tape.active and self.differentiable:
             _tape.record(self, inputs, out, attrs)
         return out
@@ -404,7 +405,7 @@ class BinaryOp(Op):
                 out._id = _next_id()
                 if OUTPUT_CHECKS:
                     for check in OUTPUT_CHECKS:
-                        check(self, out, (x, y))
+                        check(self, out, (x, y), _NO_ATTRS)
                 if _tape.active and self.differentiable:
                     _tape.record(self, (x, y), out, _NO_ATTRS)
                 return out

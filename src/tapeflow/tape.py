@@ -26,6 +26,8 @@ class _ThreadState(threading.local):
         self.accumulators: list = []
         # Variable watchers (custom_gradient.py): see variable reads, record nothing.
         self.watchers: list = []
+        # The tf.function trace being recorded in this thread, or None (trace.py).
+        self.trace = None
 
 
 state = _ThreadState()
@@ -167,6 +169,8 @@ def untracked(t) -> bool:
     if not active:
         return True
     tid = t._id
+    if state.trace is not None and tid in state.trace.traced:
+        return False  # its value changes from call to call of a traced function
     for tape in state.tapes:
         if tid in tape.ids:
             return False
@@ -178,12 +182,32 @@ def untracked(t) -> bool:
 
 def read_variable(variable) -> None:
     """Lets each recording tape auto-watch a trainable variable that was read."""
+    if state.trace is not None:
+        state.trace.read_variable(variable)
     if variable._trainable:
         for tape in state.tapes:
             if tape.watch_accessed_variables:
                 tape.watch_variable(variable)
         for watcher in state.watchers:
             watcher.watch_variable(variable)
+
+
+def value_read(t, what: str) -> None:
+    """Declares that library code outside an op computes with `t`'s value in Python.
+
+    Eagerly this costs one attribute test. While a `tf.function` is traced, a
+    value that changes from call to call (an argument, or computed from one)
+    makes the trace unreplayable, and the function runs eagerly instead (trace.py).
+    """
+    trace = state.trace
+    if trace is not None and t._id in trace.traced:
+        trace.taint(what)
+
+
+def side_effect(what: str) -> None:
+    """Declares Python-level state or output a replayed trace would not repeat."""
+    if state.trace is not None:
+        state.trace.taint(what)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ import itertools
 import numpy as np
 
 from . import dtypes as _dtypes
+from . import tape as _tape
 from .dtypes import DType
 from .errors import InvalidArgumentError
 from .tensor_shape import TensorShape
@@ -94,9 +95,11 @@ class EagerTensor(Tensor):
         As in TensorFlow the array may share memory with the tensor: do not
         modify it in place.
         """
+        _tape.value_read(self, "it reads a tensor's value with .numpy()")
         return self._value
 
     def __array__(self, dtype=None, copy=None):
+        _tape.value_read(self, "it converts a tensor to a NumPy array")
         value = np.asarray(self._value)
         if dtype is not None and value.dtype != dtype:
             return value.astype(dtype)
@@ -128,19 +131,24 @@ class EagerTensor(Tensor):
         return iter(unstack(self))
 
     def __bool__(self) -> bool:
+        _tape.value_read(self, "Python control flow or bool() depends on a tensor's value")
         return bool(self._value)
 
     def __float__(self) -> float:
+        _tape.value_read(self, "it converts a tensor to a Python float")
         return float(self._value)
 
     def __int__(self) -> int:
+        _tape.value_read(self, "it converts a tensor to a Python int")
         return int(self._value)
 
     def __complex__(self) -> complex:
+        _tape.value_read(self, "it converts a tensor to a Python complex")
         return complex(self._value)
 
     def __index__(self) -> int:
         # As in TF, the NumPy value answers: a float scalar raises AttributeError.
+        _tape.value_read(self, "it uses a tensor's value as a Python index")
         return self._value.__index__()
 
     def __getattr__(self, name: str):
@@ -556,6 +564,7 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
         return t
     original = value
     shape = tuple(TensorShape(shape).as_list())
+    _tape.value_read(t, "tf.constant reshapes a tensor's value in Python")
     value = np.asarray(t._value)
     size = int(np.prod(shape, dtype=np.int64))
     if value.size == 1 and size != 1:

@@ -18,6 +18,8 @@ from . import tape as _tape
 from .tensor import EagerTensor, Reference, _next_id, convert_to_tensor, make, numpy_text
 from .tensor_shape import TensorShape
 
+_READ_IN_PYTHON = "it reads a variable's value in Python"
+
 
 class _NameScopes(threading.local):
     def __init__(self):
@@ -123,6 +125,8 @@ class Variable:
         self._set(np.array(value._value, copy=True) if value.ndim else value._value)
 
     def _set(self, array) -> None:
+        # Creating or assigning a variable inside a traced tf.function: not replayable.
+        _tape.side_effect("it creates or assigns a variable")
         self._tensor = make(array, self._dtype)
         self._tensor._id = self._id
 
@@ -148,9 +152,11 @@ class Variable:
         return self._convert()
 
     def numpy(self):
+        _tape.side_effect(_READ_IN_PYTHON)
         return self._tensor._value
 
     def __array__(self, dtype=None, copy=None):
+        _tape.side_effect(_READ_IN_PYTHON)
         return self._tensor.__array__(dtype, copy)
 
     def __tf_tensor__(self, dtype=None, name=None) -> EagerTensor:
@@ -265,15 +271,19 @@ class Variable:
         )
 
     def __bool__(self) -> bool:
+        _tape.side_effect(_READ_IN_PYTHON)
         return bool(self._tensor)
 
     def __float__(self) -> float:
+        _tape.side_effect(_READ_IN_PYTHON)
         return float(self._tensor)
 
     def __int__(self) -> int:
+        _tape.side_effect(_READ_IN_PYTHON)
         return int(self._tensor)
 
     def __index__(self) -> int:
+        _tape.side_effect(_READ_IN_PYTHON)
         return self._tensor.__index__()
 
     def __len__(self) -> int:

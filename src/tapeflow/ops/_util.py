@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import tape as _tape
 from ..errors import InvalidArgumentError
 
 
@@ -30,6 +31,7 @@ def normalize_axes(axis, ndim: int, op_type: str) -> tuple:
     if axis is None:
         return tuple(range(ndim))
     if hasattr(axis, "_value"):
+        _tape.value_read(axis, "an axis comes from a tensor's value")
         axis = axis._value
     axes = np.asarray(axis).reshape(-1).tolist()
     out = []
@@ -55,6 +57,7 @@ def as_int_tuple(value, what: str = "shape") -> tuple:
         else:
             return tuple(value)  # the common case, without a NumPy round trip
     if hasattr(value, "_value"):
+        _tape.value_read(value, f"a {what} comes from a tensor's value")
         value = value._value
     elif hasattr(value, "as_list"):
         value = value.as_list()

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import tape as _tape
 from ..errors import InvalidArgumentError
 from ..registry import op
 from ..tensor import EagerTensor, Tensor, _is_variable, constant, convert_to_tensor, make
@@ -90,7 +91,7 @@ def reshape(tensor, shape, name=None):
     sample=cases(([(2, 3)], {"perm": (1, 0)}), ([(2, 3, 4)], {"perm": (2, 0, 1)})),
 )
 def _transpose(x, *, perm):
-    if sorted(perm) != list(range(np.ndim(x))):
+    if sorted(perm) != list(builtins.range(np.ndim(x))):
         raise InvalidArgumentError(
             None,
             None,
@@ -103,7 +104,7 @@ def _transpose(x, *, perm):
 
 
 def _batched_perm(perm: tuple, b: int) -> tuple:
-    return tuple(range(b)) + tuple(p + b for p in perm)
+    return tuple(builtins.range(b)) + tuple(p + b for p in perm)
 
 
 @_transpose.vjp
@@ -126,7 +127,7 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
       conjugate: also take the complex conjugate.
     """
     a = convert_to_tensor(a)
-    perm = tuple(range(a.ndim))[::-1] if perm is None else as_int_tuple(perm, "perm")
+    perm = tuple(builtins.range(a.ndim))[::-1] if perm is None else as_int_tuple(perm, "perm")
     perm = tuple(p % a.ndim if a.ndim else p for p in perm)
     out = _transpose(a, perm=perm)
     if conjugate and a._dtype.is_complex:
@@ -143,7 +144,7 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
         raise ValueError(
             f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` = {a!r}"
         )
-    perm = tuple(range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2)
+    perm = tuple(builtins.range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2)
     return transpose(a, perm, conjugate=conjugate)
 
 
@@ -231,7 +232,7 @@ def sum_to(g, shape: tuple, batch_ndim: int = 0):
 
     gshape = np.shape(g._value)
     lead = len(gshape) - batch_ndim - len(shape)
-    axes = list(range(batch_ndim, batch_ndim + lead))
+    axes = list(builtins.range(batch_ndim, batch_ndim + lead))
     axes += [
         batch_ndim + lead + i
         for i, d in enumerate(shape)
@@ -258,6 +259,7 @@ def _index_int(value):
         t = convert_to_tensor(value)
         if t.ndim != 0 or t._dtype not in (_dt.int32, _dt.int64):
             raise TypeError(_INDEX_ERROR.format(value))
+        _tape.value_read(t, "an index comes from a tensor's value")
         return int(t._value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(_INDEX_ERROR.format(value))
@@ -724,6 +726,8 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         )
     else:
         inferred = _dt.as_dtype(dtype)
+    for v in values:
+        _tape.value_read(v, "tf.range's bounds come from tensor values")
     s, lim, d = (v._value.item() for v in values)
     if d == 0:
         raise InvalidArgumentError(None, None, f"Requires delta != 0: {d} [Op:Range]")
@@ -748,7 +752,7 @@ def linspace(start, stop, num, name=None, axis=0):
     stop = convert_to_tensor(stop)
     if stop._dtype is not start._dtype:
         stop = cast(stop, start._dtype)
-    num = int(convert_to_tensor(num)._value)
+    num = int(convert_to_tensor(num))
     if num == 0:
         return make(np.zeros((0,) + np.shape(start._value), start._dtype._np), start._dtype)
     if num < 0:

@@ -32,7 +32,7 @@ _CONV_DTYPES = frozenset((_dt.float16, _dt.float32, _dt.float64, _dt.int32))
 
 def _spatial(value, what: str, op_type: str) -> tuple:
     """strides/dilations/ksize (an int, or 1, 2 or 4 ints in NHWC) as (h, w)."""
-    values = [int(v) for v in np.asarray(convert_to_tensor(value)._value).reshape(-1)]
+    values = [int(v) for v in np.asarray(convert_to_tensor(value)).reshape(-1)]
     if len(values) not in (1, 2, 4):
         raise ValueError(
             f"{what} should be of length 1, 2 or 4. Received: {what}={value} of length "
@@ -433,7 +433,7 @@ def conv2d_transpose(
     """
     op_type = "Conv2DBackpropInput"
     input, filters = _same_dtype(input, filters, op_type)  # noqa: A001 - TF's argument name
-    output_shape = tuple(int(v) for v in np.asarray(convert_to_tensor(output_shape)._value))
+    output_shape = tuple(int(v) for v in np.asarray(convert_to_tensor(output_shape)))
     in_shape, filter_shape = np.shape(input._value), np.shape(filters._value)
     geo = _conv_geometry(
         output_shape, filter_shape, strides, padding, data_format, dilations, op_type

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .. import registry as _registry
+from .. import tape as _tape
 from ..errors import InvalidArgumentError
 from ..registry import op
 from ..tensor import Tensor, convert_to_tensor
@@ -117,7 +118,7 @@ def disable_check_numerics() -> None:
         _registry.OUTPUT_CHECKS.remove(_check_outputs)
 
 
-def _check_outputs(op, outputs, inputs) -> None:
+def _check_outputs(op, outputs, inputs, attrs) -> None:
     outs = outputs if type(outputs) is tuple else (outputs,)
     for index, out in enumerate(outs):
         value = out._value
@@ -198,6 +199,7 @@ def _running_gradient_rule():
 # -- assertions ------------------------------------------------------------------------------
 
 _SUMMARIZE = 3  # TF's eager default number of elements shown in assertion messages
+_ASSERTS = "it asserts on a tensor's value (tf.debugging)"
 
 
 def _tensor(x) -> Tensor:
@@ -232,6 +234,8 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's pub
 
     >>> tf.debugging.Assert(tf.constant(True), ["never shown"])
     """
+    if isinstance(condition, Tensor):
+        _tape.value_read(condition, _ASSERTS)
     holds = condition._value if isinstance(condition, Tensor) else condition
     if not np.all(holds):
         raise _false_condition(condition, list(data), summarize)
@@ -239,7 +243,9 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's pub
 
 def _binary_assert(symbol: str, compare, x, y, message, summarize):
     x, y = _tensor(x), _tensor(y)
-    holds = compare(x, y)._value  # TF's dtype and shape errors come from the op itself
+    compared = compare(x, y)  # TF's dtype and shape errors come from the op itself
+    _tape.value_read(compared, _ASSERTS)
+    holds = compared._value
     if np.all(holds):
         return None
     n = _SUMMARIZE if summarize is None else summarize
@@ -300,7 +306,9 @@ def assert_none_equal(x, y, message=None, summarize=None, name=None):
 
 def _sign_assert(symbol: str, compare, x, message, summarize):
     x = _tensor(x)
-    if np.all(compare(x, 0)._value):
+    compared = compare(x, 0)
+    _tape.value_read(compared, _ASSERTS)
+    if np.all(compared._value):
         return None
     n = _SUMMARIZE if summarize is None else summarize
     flat = np.asarray(x._value).reshape(-1)
@@ -364,7 +372,9 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
     atol = convert_to_tensor(eps if atol is None else atol, dtype=real)
     diff = _math.abs(_math.subtract(x, y))
     tolerance = _math.add(atol, _math.multiply(rtol, _math.abs(y)))
-    if np.all(_math.less_equal(diff, tolerance)._value):
+    close = _math.less_equal(diff, tolerance)
+    _tape.value_read(close, _ASSERTS)
+    if np.all(close._value):
         return None
     prefix = f"{message}.  " if message else ""
     raise _false_condition(
@@ -400,6 +410,7 @@ def assert_rank(x, rank, message=None, name=None):
         raise ValueError("Rank must be a scalar.")
     if not rank_t.dtype.is_integer:
         raise TypeError(f"tensor must be of type tf.int32; got {rank_t.dtype!r}")
+    _tape.value_read(rank_t, _ASSERTS)
     if x.ndim != int(rank_t._value):
         raise ValueError(_rank_message(message, int(rank_t._value), x))
 

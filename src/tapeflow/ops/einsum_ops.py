@@ -14,6 +14,7 @@ import string
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import tape as _tape
 from ..errors import InvalidArgumentError
 from ..registry import op
 from ..tensor import convert_to_tensor, make
@@ -179,6 +180,9 @@ def tensordot(a, b, axes, name=None):
     TensorShape([2, 4])
     """
     a, b = convert_to_tensor(a), convert_to_tensor(b)
+    for x in axes if isinstance(axes, (list, tuple)) else [axes]:
+        if hasattr(x, "_value"):
+            _tape.value_read(x, "tensordot's axes come from a tensor's value")
     if isinstance(axes, (int, np.integer)) or np.ndim(getattr(axes, "_value", axes)) == 0:
         n = int(getattr(axes, "_value", axes))
         a_axes, b_axes = list(range(a.ndim - n, a.ndim)), list(range(n))

@@ -15,6 +15,7 @@ import builtins
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import tape as _tape
 from ..errors import InvalidArgumentError
 from ..indexed_slices import IndexedSlices
 from ..registry import op
@@ -24,6 +25,8 @@ from .array_ops import _reshape, _transpose, reshape
 from .samples import Fixed, cases
 
 _INDEX_DTYPES = (_dt.int16, _dt.int32, _dt.int64)
+
+_INDICES = "indices are read in Python (tf.gather_nd batch_dims, scatter gradients)"
 
 
 def _to_back(t, b: int):
@@ -184,7 +187,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     batch_dims = int(batch_dims)
     if batch_dims < 0:
         batch_dims += indices.ndim
-    axis = batch_dims if axis is None else int(getattr(axis, "_value", axis))
+    axis = batch_dims if axis is None else int(axis)
     if not -ndim <= axis < ndim:
         raise InvalidArgumentError(
             None,
@@ -302,6 +305,7 @@ def _batched_nd_indices(indices, batch_dims: int):
     """gather_nd's `batch_dims` folded into the indices: prepends each position's batch index."""
     if batch_dims == 0:
         return indices
+    _tape.value_read(indices, _INDICES)
     value = indices._value
     lead = value.shape[:-1]
     grids = np.meshgrid(*[np.arange(d) for d in lead[:batch_dims]], indexing="ij")
@@ -370,6 +374,7 @@ def _tensor_scatter_update_vjp(g, out, tensor, indices, updates):
     # d/dtensor: g where nothing was written; d/dupdates: g gathered at the written places.
     b = batch_ndim(g, out)
     kept = np.ones(np.shape(tensor._value), g._dtype._np)
+    _tape.value_read(indices, _INDICES)
     kept[tuple(np.moveaxis(indices._value, -1, 0))] = 0
     return g * make(kept, g._dtype), None, _to_front(_gather_nd(_to_back(g, b), indices), b)
 
@@ -437,6 +442,7 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     if shape[axis : axis + m] != mshape:
         raise ValueError(f"Shapes {tuple(shape[axis : axis + m])} and {mshape} are incompatible")
     flat = reshape(tensor, shape[:axis] + (-1,) + shape[axis + m :])
+    _tape.value_read(mask, "boolean_mask's positions come from the mask's value")
     where = make(np.flatnonzero(mask._value), _dt.int64)
     # Through a reshape, as TF does, so the gradient is dense.
     return _gather(flat, where, axis=axis, batch_dims=0)
@@ -482,7 +488,10 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
             None,
             f"Expected axis to be -1 or between [0, {ndim}).  But received: {axis} [Op:OneHot]",
         )
-    depth = int(getattr(depth, "_value", depth))
+    depth = int(depth)
+    for t in (indices, on, off):
+        if t is not None:
+            _tape.value_read(t, "tf.one_hot is computed from tensor values")
     hot = np.expand_dims(indices._value, -1) == np.arange(depth)
     out = np.where(hot, on_v, off_v).astype(dtype._np)
     if axis != -1:
@@ -497,10 +506,12 @@ def sequence_mask(lengths, maxlen=None, dtype=_dt.bool, name=None):
     array([[ True, False, False],
            [ True,  True,  True]])
     """
-    lengths = convert_to_tensor(lengths)._value
+    lengths = convert_to_tensor(lengths)
+    _tape.value_read(lengths, "tf.sequence_mask is computed from tensor values")
+    lengths = lengths._value
     dtype = _dt.as_dtype(dtype)
     if maxlen is None:
         maxlen = int(np.max(lengths)) if np.size(lengths) else 0
-    maxlen = int(getattr(maxlen, "_value", maxlen))
+    maxlen = int(maxlen)
     out = np.arange(maxlen) < np.expand_dims(lengths, -1)
     return make(out.astype(dtype._np), dtype)

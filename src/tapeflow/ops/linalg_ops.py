@@ -264,7 +264,7 @@ def _matrix_diag_jvp(t, out, diagonal, *, k=0, num_rows=-1, num_cols=-1, padding
 
 def _single_diagonal(k) -> int:
     """TF's `k` as one diagonal offset; a (low, high) band of several is refused clearly."""
-    ks = np.asarray(convert_to_tensor(k)._value).reshape(-1).tolist()
+    ks = np.asarray(convert_to_tensor(k)).reshape(-1).tolist()
     if len(ks) == 2 and ks[0] == ks[1]:
         ks = ks[:1]
     if len(ks) != 1:

@@ -195,7 +195,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
             'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
             f'"SYMMETRIC". Received `mode` = {mode}'
         )
-    array = np.asarray(getattr(paddings, "_value", paddings))
+    array = np.asarray(paddings)
     if array.ndim != 2 or array.shape[1] != 2:
         raise InvalidArgumentError(
             None,
@@ -439,7 +439,7 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's argument 
         axis = 0
     axis = normalize_axis(axis, input.ndim, "Repeat")
     n = np.shape(input._value)[axis]
-    counts = np.asarray(getattr(repeats, "_value", repeats)).reshape(-1)
+    counts = np.asarray(repeats).reshape(-1)
     if counts.size != 1 and counts.size != n:
         raise ValueError(f"Dimensions {n} and {counts.size} are not compatible")
     if np.any(counts < 0):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import tape as _tape
 from ..errors import InvalidArgumentError, invalid_argument
 from ..registry import op
 from ..tensor import convert_to_tensor, make
@@ -35,7 +36,7 @@ from .math_ops import (
     zeros_like,
 )
 from .math_ops import pow as power
-from .random_ops import op_generator, uniform01
+from .random_ops import _random_uniform
 from .reduction_ops import _sum, reduce_mean, reduce_sum
 from .samples import Fixed, Uniform, cases, unary
 from .special_ops import erfc, sigmoid
@@ -437,6 +438,7 @@ def _sparse_softmax_cross_entropy(features, labels):
 
 def _one_hot_like(labels, features):
     n = np.shape(features._value)[-1]
+    _tape.value_read(labels, "one-hot labels are computed from the labels' value")
     return make(np.eye(n, dtype=features._dtype._np)[labels._value], features._dtype)
 
 
@@ -721,8 +723,9 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
             shape[i] if d is None else int(d) for i, d in enumerate(list(noise_shape))
         )
     # TF's dropout draws random_uniform noise, so seeds follow tf.random's semantics.
-    noise = uniform01(op_generator("RandomUniform", seed, x._dtype), noise_shape, x._dtype)
-    keep = greater_equal(make(noise, x._dtype), rate)
+    # Drawn by the RandomUniform op, so a traced tf.function draws a fresh mask per call.
+    noise = _random_uniform(shape=noise_shape, dtype=x._dtype, seed=seed)
+    keep = greater_equal(noise, rate)
     return where_v2(keep, x * (1 / (1 - rate)), make(x._dtype._np.type(0), x._dtype))
 
 

@@ -12,6 +12,7 @@ import collections
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import tape as _tape
 from ..errors import InvalidArgumentError
 from ..tensor import convert_to_tensor, make
 from .array_ops import reshape, transpose
@@ -20,6 +21,8 @@ from .gather_ops import gather
 Unique = collections.namedtuple("Unique", ["y", "idx"])
 
 _DIRECTIONS = ("ASCENDING", "DESCENDING")
+
+_ORDER = "argsort, sort and unique order a tensor's values in Python"
 
 
 def _order(values: np.ndarray, axis: int, direction: str) -> np.ndarray:
@@ -61,6 +64,7 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
     """
     values = convert_to_tensor(values)
     axis = _check(values, axis, direction)
+    _tape.value_read(values, _ORDER)
     return make(_order(values._value, axis, direction).astype(np.int32), _dt.int32)
 
 
@@ -79,6 +83,7 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
     perm = list(range(values.ndim))
     perm[axis], perm[last] = last, axis
     moved = transpose(values, perm) if axis != last else values
+    _tape.value_read(moved, _ORDER)
     order = make(_order(moved._value, last, direction), _dt.int64)
     if last == 0:  # a 1-D gather on a source would give IndexedSlices; TF's sort is dense
         moved = reshape(moved, np.shape(moved._value))
@@ -102,6 +107,7 @@ def unique(x, out_idx=_dt.int32, name=None):
     out_idx = _dt.as_dtype(out_idx)
     if x.ndim != 1:
         raise InvalidArgumentError(None, None, "unique expects a 1D vector. [Op:Unique]")
+    _tape.value_read(x, _ORDER)
     _, first, inverse = np.unique(x._value, return_index=True, return_inverse=True)
     rank = np.empty_like(first)
     rank[np.argsort(first, kind="stable")] = np.arange(first.size)

@@ -267,7 +267,7 @@ def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  
 
 
 def _one_spatial(value, what: str) -> int:
-    values = [int(v) for v in np.asarray(convert_to_tensor(value)._value).reshape(-1)]
+    values = [int(v) for v in np.asarray(convert_to_tensor(value)).reshape(-1)]
     if len(values) not in (1, 3):
         raise ValueError(
             f"{what} should be of length 1 or 3. Received: {what}={value} of length {len(values)}"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import tape as _tape
 from ..errors import invalid_argument
 from ..registry import op
 from ..tensor import convert_to_tensor, make
@@ -62,6 +63,7 @@ def set_seed(seed):
     >>> tf.random.set_seed(1); bool(tf.random.uniform([1]) == a)
     True
     """
+    _tape.side_effect("it calls tf.random.set_seed")
     if seed is None:
         _state.global_seed = _state.op_seeds = None
     else:
@@ -218,8 +220,8 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
     if dtype.is_integer:
         if maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype tf.{dtype.name}")
-        low = int(convert_to_tensor(minval, dtype=dtype)._value)
-        high = int(convert_to_tensor(maxval, dtype=dtype)._value)
+        low = int(convert_to_tensor(minval, dtype=dtype))
+        high = int(convert_to_tensor(maxval, dtype=dtype))
         return _random_uniform_int(shape=shape, minval=low, maxval=high, dtype=dtype, seed=seed)
     minval = convert_to_tensor(minval, dtype=dtype)
     maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
@@ -250,7 +252,7 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     Returns an int64 tensor (or `dtype`) of shape [batch, num_samples].
     """
     dtype = _dt.int64 if dtype is None else _dt.as_dtype(dtype)
-    num_samples = int(convert_to_tensor(num_samples)._value)
+    num_samples = int(convert_to_tensor(num_samples))
     return _multinomial(logits, num_samples=num_samples, output_dtype=dtype, seed=seed)
 
 
@@ -334,11 +336,13 @@ class Generator:
         return make(np.array(values, np.uint64).view(np.int64), _dt.int64)
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
+        _tape.side_effect("it draws from a tf.random.Generator")
         dtype = _dt.as_dtype(dtype)
         sample = make(standard_normal(self._rng, as_int_tuple(shape), dtype), dtype)
         return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
+        _tape.side_effect("it draws from a tf.random.Generator")
         dtype = _dt.as_dtype(dtype)
         sample = make(truncated(self._rng, as_int_tuple(shape), dtype), dtype)
         return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
@@ -346,6 +350,7 @@ class Generator:
     def uniform(self, shape, minval=0, maxval=None, dtype=_dt.float32, name=None):
         """Uniform samples in [minval, maxval); integer dtypes need both bounds (or neither,
         for the full range)."""
+        _tape.side_effect("it draws from a tf.random.Generator")
         dtype = _check_dtype(dtype, _UNIFORM_DTYPES | _dt.INTEGER)
         shape = as_int_tuple(shape)
         if dtype.is_integer:
@@ -369,6 +374,7 @@ class Generator:
         return sample * (maxval - minval) + minval
 
     def uniform_full_int(self, shape, dtype=_dt.uint64, name=None):
+        _tape.side_effect("it draws from a tf.random.Generator")
         dtype = _dt.as_dtype(dtype)
         info = np.iinfo(dtype._np)
         values = self._rng.integers(
@@ -378,11 +384,13 @@ class Generator:
 
     def make_seeds(self, count=1):
         """A [2, count] int64 tensor of seeds for stateless ops (second row zeros, as TF)."""
+        _tape.side_effect("it draws from a tf.random.Generator")
         keys = self._rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, count, np.int64)
         return make(np.stack([keys, np.zeros_like(keys)]), _dt.int64)
 
     def split(self, count=1) -> list:
         """`count` new generators seeded from this one (which advances)."""
+        _tape.side_effect("it draws from a tf.random.Generator")
         keys = self._rng.integers(0, _MASK64, count, np.uint64, endpoint=True)
         children = []
         for key in keys:
@@ -416,7 +424,7 @@ def set_global_generator(generator: Generator) -> None:
 
 
 def _stateless_rng(seed, op_type: str) -> np.random.Generator:
-    pair = np.asarray(convert_to_tensor(seed)._value).reshape(-1)
+    pair = np.asarray(convert_to_tensor(seed)).reshape(-1)
     if pair.shape != (2,):
         raise invalid_argument(f"seed must have shape [2], not {list(pair.shape)}", op_type)
     return _philox((int(pair[0]), int(pair[1])))

@@ -279,7 +279,7 @@ def _scan_wrapper(scan_op, docstring: str):
             raise InvalidArgumentError(
                 None, None, f"ScanOp: input must have rank at least 1 [Op:{scan_op.type}]"
             )
-        axis = normalize_axis(convert_to_tensor(axis)._value, x.ndim, scan_op.type) - x.ndim
+        axis = normalize_axis(convert_to_tensor(axis), x.ndim, scan_op.type) - x.ndim
         return scan_op(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
 
     scan.__doc__ = docstring

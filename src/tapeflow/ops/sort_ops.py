@@ -13,6 +13,7 @@ import collections
 import numpy as np
 
 from .. import dtypes as _dt
+from .. import tape as _tape
 from ..errors import InvalidArgumentError
 from ..registry import op
 from ..tensor import convert_to_tensor
@@ -49,6 +50,7 @@ def _arg_wrapper(arg_op, docstring: str):
         if axis is None:
             axis = 0
         if hasattr(axis, "_value"):
+            _tape.value_read(axis, "an axis comes from a tensor's value")
             axis = axis._value
         if np.ndim(axis) != 0 or np.asarray(axis).dtype.kind not in "iu":
             raise TypeError("axis must be int or Tensor with integer datatype")
@@ -165,7 +167,7 @@ def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A0
     <tf.Tensor: shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>
     """
     x = convert_to_tensor(input)
-    k = int(k._value if hasattr(k, "_value") else k)
+    k = int(k)
     shape = np.shape(x._value)
     if not shape:
         raise InvalidArgumentError(None, None, "input must be >= 1-D, got shape [] [Op:TopKV2]")

@@ -1,0 +1,185 @@
+"""Traces for `tf.function(jit_compile=True)`: record a call's ops once, replay them.
+
+Eager execution pays Python for every op: creating tensors, consulting tapes,
+walking them. A traced function pays it once. The first call with a new input
+signature runs the Python body eagerly (tapes, gradients and all) while a
+`Trace` records every op it executes. Later calls with that signature replay
+the recorded forwards on NumPy values, in order, with nothing else: the
+gradient ops a tape ran during tracing are just more ops in the program.
+
+A replay is only right if the recorded ops are the whole computation. The
+trace therefore gives up (the function then runs eagerly for that signature)
+when the body or the library reads a call-dependent value in Python: a tensor
+converted to bool, float or NumPy, an index taken from a tensor's value, a
+variable assigned, a `tf.random.Generator` or `tf.print` used. Library code
+declares such reads with `tape.value_read` / `tape.side_effect`. Variables
+read by the body are read afresh on every replay. After tracing, the program
+is replayed once on the traced inputs and must reproduce every recorded value
+exactly, which guards the recording itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import registry
+from . import tape as _tape
+from .tensor import EagerTensor
+
+# Ops whose forwards draw random numbers: a replay draws afresh, so the check
+# replay after tracing compares their outputs' dtypes and shapes only, and is
+# skipped when it would consume random state.
+_RANDOM_OPS = frozenset(
+    {
+        "RandomStandardNormal",
+        "RandomUniform",
+        "RandomUniformInt",
+        "TruncatedNormal",
+        "Multinomial",
+        "RandomShuffle",
+    }
+)
+
+
+class UntraceableError(Exception):
+    """Raised inside the tracer when the body did something a replay cannot repeat."""
+
+
+class Trace:
+    """The ops one call executed, as a program over value slots.
+
+    Slots hold values: the call's tensor arguments, each variable read, each op
+    output, and constants (tensors the body captured or created without an
+    op). `traced` is the set of tensor ids whose values change between calls.
+    """
+
+    def __init__(self):
+        self.slot_of: dict = {}  # tensor id -> slot
+        self.traced: set = set()  # ids of call-dependent tensors
+        self.values: list = []  # slot -> value seen while tracing
+        self.steps: list = []  # (callable, input slots, attrs, output slot(s), op type)
+        self.arg_slots: list = []
+        self.reason: str | None = None  # why the trace cannot be replayed
+
+    # -- recording (hooks called by the library while this trace is current) -------------
+
+    def taint(self, what: str) -> None:
+        if self.reason is None:
+            self.reason = what
+
+    def _new_slot(self, value) -> int:
+        self.values.append(value)
+        return len(self.values) - 1
+
+    def argument(self, tensor: EagerTensor) -> int:
+        slot = self.slot_of.get(tensor._id)
+        if slot is None:
+            slot = self.slot_of[tensor._id] = self._new_slot(tensor._value)
+            self.traced.add(tensor._id)
+        return slot
+
+    def read_variable(self, variable) -> None:
+        if variable._id not in self.slot_of:
+            slot = self.slot_of[variable._id] = self._new_slot(variable._tensor._value)
+            self.traced.add(variable._id)
+            self.steps.append((_variable_reader(variable), (), None, slot, "ReadVariableOp"))
+
+    def record_op(self, op, outputs, inputs, attrs) -> None:
+        """The OUTPUT_CHECKS hook: appends one executed op to the program."""
+        if _tape.state.trace is not self:
+            return  # another thread's op
+        ins = []
+        for t in inputs:
+            slot = self.slot_of.get(t._id)
+            if slot is None:  # a constant: captured, or made without an op
+                slot = self.slot_of[t._id] = self._new_slot(t._value)
+            ins.append(slot)
+        if type(outputs) is tuple:
+            out = tuple(self._output(o) for o in outputs)
+        else:
+            out = self._output(outputs)
+        self.steps.append((op.forward, tuple(ins), attrs or None, out, op.type))
+
+    def _output(self, t: EagerTensor) -> int:
+        slot = self.slot_of[t._id] = self._new_slot(t._value)
+        self.traced.add(t._id)
+        return slot
+
+    # -- replaying ---------------------------------------------------------------------------
+
+    def run(self, arg_values: list) -> list:
+        """Runs the program; returns the slot values (ops' NumPy errors ignored, as eagerly)."""
+        values = self.values.copy()
+        for slot, value in zip(self.arg_slots, arg_values):
+            values[slot] = value
+        token = registry._fp_quiet(registry._FP_QUIET)
+        try:
+            for fn, ins, attrs, out, _ in self.steps:
+                args = [values[i] for i in ins]
+                result = fn(*args, **attrs) if attrs else fn(*args)
+                if type(out) is tuple:
+                    for slot, value in zip(out, result):
+                        values[slot] = value
+                else:
+                    values[out] = result
+        finally:
+            registry._fp_restore(token)
+        return values
+
+    def check(self) -> None:
+        """Replays once on the traced inputs: every op must give back what it gave."""
+        random = any(step[4] in _RANDOM_OPS for step in self.steps)
+        if random:
+            return  # a check replay would consume random state the body did not
+        arguments = [self.values[s] for s in self.arg_slots]
+        replayed = self.run(arguments)
+        for *_, out, op_type in self.steps:
+            for slot in out if type(out) is tuple else (out,):
+                if not _same(self.values[slot], replayed[slot]):
+                    raise UntraceableError(
+                        f"a replay of its {op_type} op differs from the traced value"
+                    )
+
+
+def _variable_reader(variable):
+    def read():
+        return variable._tensor._value
+
+    return read
+
+
+def _same(a, b) -> bool:
+    if type(a) is not type(b):
+        return False
+    if type(a) is np.ndarray:
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    return a.dtype == b.dtype and (a == b or (a != a and b != b))
+
+
+def trace(fn, args: tuple, kwargs: dict, tensors: list):
+    """Calls `fn` eagerly while recording; returns (result, Trace or the reason it is none).
+
+    `tensors` are the call's tensor arguments (the leaves of args and kwargs).
+    """
+    current = Trace()
+    for t in tensors:
+        current.arg_slots.append(current.argument(t))
+    state = _tape.state
+    state.trace = current
+    # An active recorder routes variable reads through tape.read_variable and keeps
+    # the backward walk from summing gradients in place (outside any op).
+    _tape.active.append(current)
+    registry.OUTPUT_CHECKS.append(current.record_op)
+    try:
+        result = fn(*args, **kwargs)
+    finally:
+        registry.OUTPUT_CHECKS.remove(current.record_op)
+        _tape.active.remove(current)
+        state.trace = None
+    if current.reason is not None:
+        return result, current.reason
+    try:
+        current.check()
+    except UntraceableError as e:
+        return result, str(e)
+    return result, current
