@@ -22,6 +22,8 @@ import numpy as np
 LIBS = {
     "numpy": ("numpy", "numpy"),
     "tapeflow": ("tapeflow", "tf"),
+    # The same TF-2 step under tf.function(jit_compile=True): traced once, then replayed.
+    "tapeflow.jit": ("tapeflow", "tf"),
     "torch": ("torch", "torch"),
     "tensorflow": ("tensorflow", "tf"),
     "tf.function": ("tensorflow", "tf"),
@@ -30,7 +32,7 @@ LIBS = {
     "autograd": ("autograd", "autograd"),
     "mygrad": ("mygrad", "mygrad"),
 }
-PEERS = [c for c in LIBS if c not in ("numpy", "tapeflow")]
+PEERS = [c for c in LIBS if c not in ("numpy", "tapeflow", "tapeflow.jit")]
 
 
 @dataclass
@@ -91,6 +93,8 @@ def build(wl, column, tiny=False):
     step = builder(mod, data)
     if column == "tf.function":
         step = mod.function(step)
+    elif column == "tapeflow.jit":
+        step = mod.function(step, jit_compile=True)
     return step
 
 

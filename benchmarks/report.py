@@ -27,6 +27,14 @@ TARGETS = [
     ("W7", "memory", "tapeflow", "torch", "ratio", 1.0),
     ("W8", "import", "tapeflow", "numpy", "diff", 0.030),
     ("W9", "memory", "tapeflow", "ideal", "ratio", 1.05),
+    # The same steps under tf.function(jit_compile=True) (traced once, then replayed).
+    ("W1", "time", "tapeflow.jit", "torch", "ratio", 0.10),
+    ("W1", "time", "tapeflow.jit", "jax.jit", "below", 1.0),
+    ("W2", "time", "tapeflow.jit", "torch", "ratio", 0.20),
+    ("W5rr", "time", "tapeflow.jit", "numpy", "ratio", 2.0),
+    ("W5fr", "time", "tapeflow.jit", "numpy", "ratio", 2.0),
+    ("W6", "time", "tapeflow.jit", "jax.jit", "below", 1.0),
+    ("W7", "time", "tapeflow.jit", "torch", "ratio", 0.5),
 ]
 
 

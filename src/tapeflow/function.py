@@ -280,24 +280,25 @@ def _signature(obj, tensors: list, keep: list):
 class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
-    __slots__ = ("trace", "structure", "leaves", "single", "keep")
+    __slots__ = ("trace", "replay", "structure", "leaves", "single", "keep")
 
     @staticmethod
     def build(recorded, result, keep: list, fn):
         """A `_Program`, or the reason (a str) the signature must run eagerly."""
         if type(recorded) is str:
             return _eager(fn, recorded)
-        leaves = []
+        leaves, slots = [], []
         for leaf in nest.flatten(result):
-            if type(leaf) is EagerTensor:
-                slot = recorded.slot_of.get(leaf._id)
-                leaves.append((slot, leaf._dtype) if slot is not None else (None, leaf))
-            elif leaf is None or type(leaf) in (bool, int, float, complex, str):
-                leaves.append((None, leaf))
+            if type(leaf) is EagerTensor and leaf._id in recorded.slot_of:
+                slots.append(recorded.slot_of[leaf._id])
+                leaves.append((len(slots) - 1, leaf._dtype))
+            elif type(leaf) is EagerTensor or leaf is None or type(leaf) in _PYTHON_VALUES:
+                leaves.append((None, leaf))  # the same object on every call
             else:
                 return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors")
         program = _Program()
         program.trace = recorded
+        program.replay = recorded.compile(slots)
         program.structure = result
         program.leaves = leaves
         program.single = type(result) is EagerTensor
@@ -305,9 +306,12 @@ class _Program:
         return program
 
     def call(self, tensors: list):
-        values = self.trace.run([t._value for t in tensors])
-        out = [leaf if slot is None else make(values[slot], leaf) for slot, leaf in self.leaves]
+        values = self.trace.run(self.replay, [t._value for t in tensors])
+        out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]
         return out[0] if self.single else nest.pack_sequence_as(self.structure, out)
+
+
+_PYTHON_VALUES = (bool, int, float, complex, str)
 
 
 def _eager(fn, reason: str) -> str:

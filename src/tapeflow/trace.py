@@ -107,38 +107,58 @@ class Trace:
 
     # -- replaying ---------------------------------------------------------------------------
 
-    def run(self, arg_values: list) -> list:
-        """Runs the program; returns the slot values (ops' NumPy errors ignored, as eagerly)."""
-        values = self.values.copy()
-        for slot, value in zip(self.arg_slots, arg_values):
-            values[slot] = value
+    def compile(self, slots: list):
+        """The program as a Python function of the argument values, returning `slots`' values.
+
+        Straight-line code, one call per op, every slot a local variable (constants
+        are globals of the function): no interpreter loop between the forwards.
+        """
+        namespace: dict = {}
+        lines = [f"s{slot} = p{i}" for i, slot in enumerate(self.arg_slots)]
+        for k, (fn, ins, attrs, out, _) in enumerate(self.steps):
+            namespace[f"f{k}"] = fn
+            args = [f"s{i}" for i in ins]
+            if attrs:
+                namespace[f"k{k}"] = attrs
+                args.append(f"**k{k}")
+            target = "".join(f"s{o}, " for o in out) if type(out) is tuple else f"s{out}"
+            lines.append(f"{target} = f{k}({', '.join(args)})")
+        assigned = set(self.arg_slots)
+        for *_, out, _ in self.steps:
+            assigned.update(out if type(out) is tuple else (out,))
+        for slot, value in enumerate(self.values):
+            if slot not in assigned:
+                namespace[f"s{slot}"] = value  # a constant
+        lines.append(f"return ({''.join(f's{slot}, ' for slot in slots)})")
+        params = ", ".join(f"p{i}" for i in range(len(self.arg_slots)))
+        source = f"def replay({params}):\n" + "".join(f"    {line}\n" for line in lines)
+        exec(compile(source, "<tf.function trace>", "exec"), namespace)  # noqa: S102
+        return namespace["replay"]
+
+    def run(self, replay, arg_values: list) -> tuple:
+        """Calls a compiled replay with NumPy's floating-point errors ignored, as ops do."""
         token = registry._fp_quiet(registry._FP_QUIET)
         try:
-            for fn, ins, attrs, out, _ in self.steps:
-                args = [values[i] for i in ins]
-                result = fn(*args, **attrs) if attrs else fn(*args)
-                if type(out) is tuple:
-                    for slot, value in zip(out, result):
-                        values[slot] = value
-                else:
-                    values[out] = result
+            return replay(*arg_values)
         finally:
             registry._fp_restore(token)
-        return values
 
     def check(self) -> None:
         """Replays once on the traced inputs: every op must give back what it gave."""
-        random = any(step[4] in _RANDOM_OPS for step in self.steps)
-        if random:
+        if any(step[4] in _RANDOM_OPS for step in self.steps):
             return  # a check replay would consume random state the body did not
-        arguments = [self.values[s] for s in self.arg_slots]
-        replayed = self.run(arguments)
-        for *_, out, op_type in self.steps:
-            for slot in out if type(out) is tuple else (out,):
-                if not _same(self.values[slot], replayed[slot]):
-                    raise UntraceableError(
-                        f"a replay of its {op_type} op differs from the traced value"
-                    )
+        outputs = [(slot, op_type) for *_, out, op_type in self.steps for slot in _slots(out)]
+        replay = self.compile([slot for slot, _ in outputs])
+        replayed = self.run(replay, [self.values[s] for s in self.arg_slots])
+        for (slot, op_type), value in zip(outputs, replayed):
+            if not _same(self.values[slot], value):
+                raise UntraceableError(
+                    f"a replay of its {op_type} op differs from the traced value"
+                )
+
+
+def _slots(out) -> tuple:
+    return out if type(out) is tuple else (out,)
 
 
 def _variable_reader(variable):
