@@ -61,6 +61,7 @@ def test_hessian_vector_products_agree_with_dense_hessian():
     assert "symmetric: True" in out
     assert number_after("max |difference|:", out) < 1e-12
     assert number_after("(forward),", out) < 1e-12
+    assert "Hessian from 4 traced HVPs: matches" in out
 
 
 def test_pendulum_reaches_target_angle():

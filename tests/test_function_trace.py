@@ -366,3 +366,44 @@ def test_plain_tf_function_still_runs_eagerly():
     f(tf.constant(1.0))
     f(tf.constant(2.0))
     assert len(calls) == 2 and f.experimental_get_tracing_count() == 0
+
+
+def test_a_trace_keeps_no_intermediate_values():
+    import tracemalloc
+
+    @tf.function(jit_compile=True)
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.tanh(x) * tf.exp(x))
+        return tape.gradient(y, x)
+
+    x = tf.constant(np.linspace(-1, 1, 250_000))  # 2 MB per intermediate
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        out = f(x)
+        del out
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert _replayed(f)
+    assert retained < 1_000_000  # the replay program holds constants only
+
+
+def test_an_error_while_tracing_leaves_nothing_behind():
+    from tapeflow import registry
+    from tapeflow import tape as _tape
+
+    @tf.function(jit_compile=True)
+    def f(x, fail):
+        y = x * 2.0
+        if fail:
+            raise RuntimeError("boom")
+        return y
+
+    with pytest.raises(RuntimeError, match="boom"):
+        f(tf.constant(1.0), True)
+    assert _tape.state.trace is None and not registry.OUTPUT_CHECKS and not _tape.active
+    assert f(tf.constant(1.0), False).numpy() == 2.0
+    assert f(tf.constant(3.0), False).numpy() == 6.0

@@ -1,11 +1,14 @@
-"""`tf.function`: TensorFlow's graph-compiling decorator, as a thin eager wrapper.
+"""`tf.function`: TensorFlow's graph-compiling decorator.
 
-tapeflow is eager-only, so a decorated function simply runs its Python body on
-every call. What `tf.function` promises beyond speed is kept: the decorator
-forms (`@tf.function`, `@tf.function(...)`, `tf.function(f)`, on methods), the
-`input_signature` contract (arguments converted to and checked against
-`tf.TensorSpec`s, with TF's error messages) and the introspection attributes.
-Gradients through a decorated function are those of the undecorated one.
+By default a decorated function runs its Python body eagerly on every call.
+With `jit_compile=True` it is traced once per input signature and replayed
+(trace.py): the first call runs the body while recording its ops, later calls
+run the recorded NumPy forwards only, several times faster for small-tensor
+work. Either way the decorator forms (`@tf.function`, `@tf.function(...)`,
+`tf.function(f)`, on methods), the `input_signature` contract (arguments
+converted to and checked against `tf.TensorSpec`s, with TF's error messages)
+and the introspection attributes are TF's, and results and gradients are
+those of the undecorated function.
 """
 
 from __future__ import annotations
@@ -34,14 +37,28 @@ def function(
     experimental_compile=None,
     experimental_follow_type_hints=None,
 ):
-    """Wraps a Python function as TensorFlow's `tf.function` does, without tracing.
+    """Wraps a Python function as TensorFlow's `tf.function` does.
 
-    Tracing is not emulated: the Python body runs eagerly on every call. Code
+    Without `jit_compile=True` the Python body runs eagerly on every call. Code
     written for TF runs unchanged and gives the same values, but Python side
     effects differ: a Python `print` (or appending to a list) inside the body
-    runs on every call here, while TF runs it only when it traces. `tf.print`
-    prints on every call in both. Python control flow on tensors needs no
-    AutoGraph, since eager tensors convert to bool. `jit_compile`,
+    runs on every call here, while TF runs it only when it traces. Python
+    control flow on tensors needs no AutoGraph, since eager tensors convert to
+    bool.
+
+    With `jit_compile=True` (opt-in, as TF's XLA compilation is) the body is
+    traced: the first call with a new input signature (tensor shapes and
+    dtypes, Python argument values, other objects by identity) runs it eagerly
+    and records its ops, including the gradient ops of tapes inside it; later
+    calls replay the recorded ops on the new values. Python side effects then
+    happen when tracing only, as in TF. A signature whose body reads a
+    call-dependent value in Python (`if tensor > 0:`, `.numpy()`, `int(t)`, a
+    shape or axis taken from a tensor's value), assigns or creates a variable,
+    or calls `tf.print` or a `tf.random.Generator` is not replayed but runs
+    eagerly every call, with a warning that says why (TF would need AutoGraph
+    or would reject it). Variables are read afresh on every replay, random
+    ops draw afresh. Calls made while a tape or ForwardAccumulator records, or
+    with check_numerics enabled, run eagerly so those see every op.
     `reduce_retracing`, `autograph` and the experimental options are accepted
     and ignored.
 
@@ -51,7 +68,8 @@ def function(
         one per positional parameter. Arguments are then converted to tensors
         of the spec's dtype (Python scalars and lists, NumPy arrays) and must
         match its shape; parameters past the signature keep their defaults.
-      autograph, jit_compile, reduce_retracing: accepted for TF compatibility.
+      jit_compile: True traces and replays (see above).
+      autograph, reduce_retracing: accepted for TF compatibility.
 
     Returns:
       A callable `Function` (or, without `func`, a decorator making one).
@@ -90,7 +108,7 @@ def _check_input_signature(input_signature) -> tuple:
 
 
 class Function:
-    """A function wrapped by `tf.function`; calling it runs the Python body eagerly.
+    """A function wrapped by `tf.function`: runs the body eagerly, or replays its trace.
 
     Attributes:
       python_function: the wrapped Python function.
@@ -145,11 +163,11 @@ class Function:
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
         """A callable for one signature: `input_signature`, or TensorSpecs/tensors given here.
 
-        Nothing is traced: the result calls the Python function, checking its
-        arguments against the signature.
+        The result calls the Python function, checking its arguments against the
+        signature (traced on its first call under `jit_compile=True`).
         """
         signature = _concrete_signature(self._input_signature, args)
-        return ConcreteFunction(self._python_function, signature)
+        return ConcreteFunction(self._python_function, signature, self._jit_compile)
 
     def experimental_get_tracing_count(self) -> int:
         """How many times the body was traced (0 without `jit_compile=True`)."""
@@ -182,7 +200,7 @@ class BoundFunction:
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
         signature = _concrete_signature(self._function._input_signature, args)
-        return ConcreteFunction(self.python_function, signature)
+        return ConcreteFunction(self.python_function, signature, self._function._jit_compile)
 
     def experimental_get_tracing_count(self) -> int:
         return self._function.experimental_get_tracing_count()
@@ -194,10 +212,10 @@ class BoundFunction:
 class ConcreteFunction:
     """What `get_concrete_function` returns: calls the function under one signature."""
 
-    def __init__(self, python_function, input_signature):
+    def __init__(self, python_function, input_signature, jit_compile=None):
         self._python_function = python_function
         self._input_signature = input_signature
-        self._call = Function(python_function, input_signature)
+        self._call = Function(python_function, input_signature, jit_compile)
 
     @property
     def structured_input_signature(self) -> tuple:
@@ -280,7 +298,8 @@ def _signature(obj, tensors: list, keep: list):
 class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
-    __slots__ = ("trace", "replay", "structure", "leaves", "single", "keep")
+    # The trace itself is not kept: its intermediate values would stay alive with it.
+    __slots__ = ("replay", "structure", "leaves", "single", "keep")
 
     @staticmethod
     def build(recorded, result, keep: list, fn):
@@ -297,16 +316,16 @@ class _Program:
             else:
                 return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors")
         program = _Program()
-        program.trace = recorded
         program.replay = recorded.compile(slots)
-        program.structure = result
+        # The result's shape without its tensors (which would keep the first call's values).
+        program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
         program.single = type(result) is EagerTensor
         program.keep = keep
         return program
 
     def call(self, tensors: list):
-        values = self.trace.run(self.replay, [t._value for t in tensors])
+        values = trace.run(self.replay, [t._value for t in tensors])
         out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]
         return out[0] if self.single else nest.pack_sequence_as(self.structure, out)
 

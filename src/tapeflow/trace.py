@@ -135,26 +135,27 @@ class Trace:
         exec(compile(source, "<tf.function trace>", "exec"), namespace)  # noqa: S102
         return namespace["replay"]
 
-    def run(self, replay, arg_values: list) -> tuple:
-        """Calls a compiled replay with NumPy's floating-point errors ignored, as ops do."""
-        token = registry._fp_quiet(registry._FP_QUIET)
-        try:
-            return replay(*arg_values)
-        finally:
-            registry._fp_restore(token)
-
     def check(self) -> None:
         """Replays once on the traced inputs: every op must give back what it gave."""
         if any(step[4] in _RANDOM_OPS for step in self.steps):
             return  # a check replay would consume random state the body did not
         outputs = [(slot, op_type) for *_, out, op_type in self.steps for slot in _slots(out)]
         replay = self.compile([slot for slot, _ in outputs])
-        replayed = self.run(replay, [self.values[s] for s in self.arg_slots])
+        replayed = run(replay, [self.values[s] for s in self.arg_slots])
         for (slot, op_type), value in zip(outputs, replayed):
             if not _same(self.values[slot], value):
                 raise UntraceableError(
                     f"a replay of its {op_type} op differs from the traced value"
                 )
+
+
+def run(replay, arg_values: list) -> tuple:
+    """Calls a compiled replay with NumPy's floating-point errors ignored, as ops do."""
+    token = registry._fp_quiet(registry._FP_QUIET)
+    try:
+        return replay(*arg_values)
+    finally:
+        registry._fp_restore(token)
 
 
 def _slots(out) -> tuple:
