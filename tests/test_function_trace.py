@@ -407,3 +407,29 @@ def test_an_error_while_tracing_leaves_nothing_behind():
     assert _tape.state.trace is None and not registry.OUTPUT_CHECKS and not _tape.active
     assert f(tf.constant(1.0), False).numpy() == 2.0
     assert f(tf.constant(3.0), False).numpy() == 6.0
+
+
+def test_an_argument_that_is_also_captured_stays_two_things():
+    a = tf.constant([1.0, 2.0])
+
+    @tf.function(jit_compile=True)
+    def f(x):
+        return x * 10.0 + a  # `a` is captured; x is whatever is passed
+
+    assert f(a).numpy().tolist() == [11.0, 22.0]
+    assert f(tf.constant([3.0, 4.0])).numpy().tolist() == [31.0, 42.0]
+    assert _replayed(f)
+
+
+def test_tensors_in_nested_arguments_and_keywords():
+    @tf.function(jit_compile=True)
+    def f(pair, scale=None, named=None):
+        x, y = pair
+        return {"sum": x + y * scale["k"], "n": named[0] * 2.0}
+
+    for a, b in [(1.0, 2.0), (5.0, 7.0)]:
+        out = f(
+            (tf.constant(a), tf.constant(b)), scale={"k": tf.constant(3.0)}, named=[tf.constant(a)]
+        )
+        assert out["sum"].numpy() == a + 3.0 * b and out["n"].numpy() == 2.0 * a
+    assert f.experimental_get_tracing_count() == 1 and _replayed(f)

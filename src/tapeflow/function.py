@@ -261,12 +261,17 @@ class _Compiled:
         key = _signature(args, tensors, keep)
         if kwargs:
             key = (key, _signature(kwargs, tensors, keep))
-        if len({id(t) for t in tensors}) < len(tensors):  # one tensor passed twice
-            key = (key, tuple(tensors.index(t) for t in tensors))
+        ids = [id(t) for t in tensors]
+        if len(set(ids)) < len(ids):  # one tensor passed twice
+            key = (key, tuple(ids.index(i) for i in ids))
         program = self.traces.get(key)
         if program is None:
             self.tracing_count += 1
-            result, recorded = trace.trace(fn, args, kwargs, tensors)
+            # The body sees new tensors (same values): a tensor passed in that the body
+            # also captures must not tie the capture to the argument (TF: placeholders).
+            memo: dict = {}
+            args, kwargs = _fresh(args, memo), _fresh(kwargs, memo)
+            result, recorded = trace.trace(fn, args, kwargs, [memo[i] for i in ids])
             self.traces[key] = _Program.build(recorded, result, keep, fn)
             return result
         if type(program) is str:
@@ -293,6 +298,28 @@ def _signature(obj, tensors: list, keep: list):
     except TypeError:
         return ("id", id(obj))
     return (kind, obj)
+
+
+def _fresh(obj, memo: dict):
+    """`obj` with each tensor replaced by a new tensor of the same value (`memo`: id -> new)."""
+    kind = type(obj)
+    if kind is EagerTensor:
+        new = memo.get(id(obj))
+        if new is None:
+            new = memo[id(obj)] = make(obj._value, obj._dtype)
+        return new
+    if kind is tuple or kind is list:
+        return kind([_fresh(o, memo) for o in obj])
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a namedtuple
+        return kind(*[_fresh(o, memo) for o in obj])
+    if kind is dict:
+        return {k: _fresh(v, memo) for k, v in obj.items()}
+    if isinstance(obj, (tuple, dict)):  # another subclass: its tensors are traced as passed
+        found: list = []
+        _signature(obj, found, [])
+        for t in found:
+            memo.setdefault(id(t), t)
+    return obj
 
 
 class _Program:

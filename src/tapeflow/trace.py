@@ -94,6 +94,10 @@ class Trace:
             if slot is None:  # a constant: captured, or made without an op
                 slot = self.slot_of[t._id] = self._new_slot(t._value)
             ins.append(slot)
+        if attrs:
+            for value in attrs.values():
+                if type(value) is EagerTensor and value._id in self.traced:
+                    self.taint(f"{op.type} takes a call-dependent tensor as an attribute")
         if type(outputs) is tuple:
             out = tuple(self._output(o) for o in outputs)
         else:

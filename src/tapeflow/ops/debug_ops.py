@@ -108,6 +108,7 @@ def enable_check_numerics(stack_height_limit=30, path_length_limit=50) -> None:
     Traceback (most recent call last):
     InvalidArgumentError: ... Detected Infinity or NaN in output 0 of eagerly-executing op "Log" ...
     """
+    _tape.side_effect("it enables check_numerics")
     if _check_outputs not in _registry.OUTPUT_CHECKS:
         _registry.OUTPUT_CHECKS.append(_check_outputs)
 
