@@ -111,12 +111,42 @@ class Trace:
 
     # -- replaying ---------------------------------------------------------------------------
 
-    def compile(self, slots: list):
-        """The program as a Python function of the argument values, returning `slots`' values.
+    def _assigned(self) -> set:
+        """Slots the program writes: arguments and op (or variable read) outputs."""
+        assigned = set(self.arg_slots)
+        for step in self.steps:
+            assigned.update(_slots(step[3]))
+        return assigned
 
-        Straight-line code, one call per op, every slot a local variable (constants
-        are globals of the function): no interpreter loop between the forwards.
+    def _dead_after(self, keep) -> list:
+        """Per step, the written slots no later step reads (and not in `keep`): freed there,
+        so a replay holds no more intermediates than the eager call did."""
+        last = {}
+        for k, step in enumerate(self.steps):
+            for slot in step[1]:
+                last[slot] = k
+            for slot in _slots(step[3]):
+                last.setdefault(slot, k)  # an output nothing reads dies where it is made
+        for slot in self.arg_slots:
+            last.setdefault(slot, -1)
+        dead: list = [[] for _ in self.steps]
+        assigned = self._assigned()
+        for slot, k in last.items():
+            if slot in assigned and slot not in keep and k >= 0:
+                dead[k].append(slot)
+        return dead
+
+    def compile(self, slots: list):
+        """The program as a function of the argument values, returning `slots`' values.
+
+        Up to CODEGEN_MAX_STEPS ops it is generated straight-line Python, one call
+        per op, each slot a local (constants are globals): no interpreter loop
+        between the forwards. Longer programs, which Python compiles slowly, run
+        through a loop over the steps.
         """
+        dead = self._dead_after(set(slots))
+        if len(self.steps) > CODEGEN_MAX_STEPS:
+            return self._interpreter(slots, dead)
         namespace: dict = {}
         lines = [f"s{slot} = p{i}" for i, slot in enumerate(self.arg_slots)]
         for k, (fn, ins, attrs, out, _) in enumerate(self.steps):
@@ -127,9 +157,9 @@ class Trace:
                 args.append(f"**k{k}")
             target = "".join(f"s{o}, " for o in out) if type(out) is tuple else f"s{out}"
             lines.append(f"{target} = f{k}({', '.join(args)})")
-        assigned = set(self.arg_slots)
-        for *_, out, _ in self.steps:
-            assigned.update(out if type(out) is tuple else (out,))
+            if dead[k]:
+                lines.append("del " + ", ".join(f"s{slot}" for slot in dead[k]))
+        assigned = self._assigned()
         for slot, value in enumerate(self.values):
             if slot not in assigned:
                 namespace[f"s{slot}"] = value  # a constant
@@ -139,18 +169,65 @@ class Trace:
         exec(compile(source, "<tf.function trace>", "exec"), namespace)  # noqa: S102
         return namespace["replay"]
 
+    def _interpreter(self, slots: list, dead: list):
+        assigned = self._assigned()
+        constants = [None if i in assigned else v for i, v in enumerate(self.values)]
+        steps = [(*step[:4], tuple(d)) for step, d in zip(self.steps, dead)]
+        arg_slots = self.arg_slots
+
+        def replay(*arg_values):
+            values = constants.copy()
+            for slot, value in zip(arg_slots, arg_values):
+                values[slot] = value
+            _execute(steps, values)
+            return tuple([values[s] for s in slots])
+
+        return replay
+
     def check(self) -> None:
         """Replays once on the traced inputs: every op must give back what it gave."""
         if any(step[4] in _RANDOM_OPS for step in self.steps):
             return  # a check replay would consume random state the body did not
-        outputs = [(slot, op_type) for *_, out, op_type in self.steps for slot in _slots(out)]
-        replay = self.compile([slot for slot, _ in outputs])
-        replayed = run(replay, [self.values[s] for s in self.arg_slots])
-        for (slot, op_type), value in zip(outputs, replayed):
-            if not _same(self.values[slot], value):
-                raise UntraceableError(
-                    f"a replay of its {op_type} op differs from the traced value"
-                )
+        traced = self.values
+        steps = [(*step[:4], tuple(d)) for step, d in zip(self.steps, self._dead_after(()))]
+        assigned = self._assigned()
+        values = [None if i in assigned else v for i, v in enumerate(traced)]
+        for slot in self.arg_slots:
+            values[slot] = traced[slot]
+
+        def compare(k: int) -> None:
+            for slot in _slots(steps[k][3]):
+                if not _same(traced[slot], values[slot]):
+                    raise UntraceableError(
+                        f"a replay of its {self.steps[k][4]} op differs from the traced value"
+                    )
+
+        token = registry._fp_quiet(registry._FP_QUIET)
+        try:
+            _execute(steps, values, compare)
+        finally:
+            registry._fp_restore(token)
+
+
+# Programs longer than this replay through a loop: compiling generated code for them
+# costs more than the loop saves (Python's compiler is slow on huge functions).
+CODEGEN_MAX_STEPS = 5000
+
+
+def _execute(steps: list, values: list, after=None) -> None:
+    """Runs (forward, input slots, attrs, output slot(s), dead slots) steps on `values`."""
+    for k, (fn, ins, attrs, out, dead) in enumerate(steps):
+        args = [values[i] for i in ins]
+        result = fn(*args, **attrs) if attrs else fn(*args)
+        if type(out) is tuple:
+            for slot, value in zip(out, result):
+                values[slot] = value
+        else:
+            values[out] = result
+        if after is not None:
+            after(k)
+        for slot in dead:
+            values[slot] = None
 
 
 def run(replay, arg_values: list) -> tuple:
