@@ -433,3 +433,20 @@ def test_tensors_in_nested_arguments_and_keywords():
         )
         assert out["sum"].numpy() == a + 3.0 * b and out["n"].numpy() == 2.0 * a
     assert f.experimental_get_tracing_count() == 1 and _replayed(f)
+
+
+def test_long_programs_replay_through_the_loop(monkeypatch):
+    from tapeflow import trace
+
+    monkeypatch.setattr(trace, "CODEGEN_MAX_STEPS", 3)  # every program here is longer
+    for body in (hvp_rr.python_function, hvp_fr.python_function):
+        f = tf.function(body, jit_compile=True)
+        rng = np.random.default_rng(4)
+        for _ in range(3):
+            w, v = (tf.constant(rng.standard_normal((6, 1))) for _ in range(2))
+            _assert_same(f(w, v), body(w, v))
+        assert _replayed(f)
+        program = next(iter(f._compiled.traces.values()))
+        assert program.replay.__name__ == "replay" and program.replay.__code__.co_filename != (
+            "<tf.function trace>"
+        )
