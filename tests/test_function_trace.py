@@ -450,3 +450,34 @@ def test_long_programs_replay_through_the_loop(monkeypatch):
         assert program.replay.__name__ == "replay" and program.replay.__code__.co_filename != (
             "<tf.function trace>"
         )
+
+
+def test_tracing_in_one_thread_ignores_another_threads_ops():
+    import threading
+
+    stop = threading.Event()
+    noise_ok = []
+
+    def noise():
+        x = tf.constant([1.0, 2.0])
+        while not stop.is_set():
+            noise_ok.append(bool(tf.reduce_all(x * 3.0 == tf.constant([3.0, 6.0]))))
+
+    @tf.function(jit_compile=True)
+    def f(x):
+        y = x
+        for _ in range(200):  # long enough for the other thread to run ops meanwhile
+            y = tf.sin(y) + x
+        return y
+
+    worker = threading.Thread(target=noise)
+    worker.start()
+    try:
+        x = tf.constant([0.5, -0.5])
+        for value in ([0.5, -0.5], [1.5, 0.25]):
+            x = tf.constant(value)
+            _assert_same(f(x), f.python_function(x))
+    finally:
+        stop.set()
+        worker.join()
+    assert _replayed(f) and noise_ok and all(noise_ok)
