@@ -407,6 +407,7 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     indices = _index_tensor(indices, "TensorScatterAdd")
     updates = convert_to_tensor(updates, dtype=tensor._dtype)
     shape = np.shape(tensor._value)
+    _tape.value_read(indices, _INDICES)  # checked here, outside the ops a replay runs
     _check_nd_indices(
         indices._value,
         shape,
