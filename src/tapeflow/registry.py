@@ -21,6 +21,13 @@ declare `broadcasting`, the backward walk reduces each gradient to its input's
 shape; every other rule must return exactly its input's shape. Rules must be
 batch-polymorphic: `g` (and a JVP's tangents) may carry extra leading
 dimensions, which the results keep.
+
+Computing with values belongs in forwards. Wrappers and rules may read shapes
+and dtypes freely, but before they compute with a tensor's value in Python (an
+axis or shape taken from a tensor, a mask turned into indices, a check that
+raises) they call `tape.value_read(t, why)`: `tf.function(jit_compile=True)`
+replays only the forwards it recorded, so it must know not to replay a trace
+that froze such a value (trace.py).
 """
 
 from __future__ import annotations
