@@ -242,22 +242,39 @@ class _Compiled:
         self.tracing_count = 0
 
     def call(self, fn, args: tuple, kwargs: dict):
-        state = _tape.state
-        if (
-            state.tapes
-            or state.accumulators
-            or state.watchers
-            or state.trace is not None
-            or registry.OUTPUT_CHECKS
-            or runtime_config.functions_run_eagerly()
-        ):
-            # Recorders outside the call must see its ops (gradients through the
-            # function), an outer trace records them itself, check_numerics inspects them.
-            return fn(*args, **kwargs)
-        if any(type(a) is np.ndarray for a in args):
-            args = tuple(convert_to_tensor(a) if type(a) is np.ndarray else a for a in args)
-        tensors: list = []
+        if _tape.active or registry.OUTPUT_CHECKS or _SETTINGS["run_functions_eagerly"]:
+            state = _tape.state  # something records somewhere: is it this thread?
+            if (
+                state.tapes
+                or state.accumulators
+                or state.watchers
+                or state.trace is not None
+                or registry.OUTPUT_CHECKS
+                or _SETTINGS["run_functions_eagerly"]
+            ):
+                # Recorders outside the call must see its ops (gradients through the
+                # function), an outer trace records them, check_numerics inspects them.
+                return fn(*args, **kwargs)
         keep: list = []
+        for a in args:
+            if type(a) is not EagerTensor:
+                break
+        else:
+            if not kwargs:  # the common call: tensors only (the key _signature would give)
+                tensors = list(args)
+                key = (tuple, tuple([(a._value.shape, a._dtype) for a in args]))
+                if len(args) < 2 or len({id(a) for a in args}) == len(args):
+                    program = self.traces.get(key)
+                    if type(program) is _Program:
+                        try:
+                            return program.call(tensors)
+                        except Exception:  # noqa: BLE001 - see below
+                            return fn(*args)
+        for a in args:
+            if type(a) is np.ndarray:  # TF passes NumPy arguments as tensors
+                args = tuple(convert_to_tensor(a) if type(a) is np.ndarray else a for a in args)
+                break
+        tensors = []
         key = _signature(args, tensors, keep)
         if kwargs:
             key = (key, _signature(kwargs, tensors, keep))
@@ -347,17 +364,25 @@ class _Program:
         # The result's shape without its tensors (which would keep the first call's values).
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
-        program.single = type(result) is EagerTensor
+        program.single = type(result) is EagerTensor and leaves[0][0] is not None
         program.keep = keep
         return program
 
     def call(self, tensors: list):
-        values = trace.run(self.replay, [t._value for t in tensors])
+        token = _fp_quiet(_FP_QUIET)  # forwards run with NumPy's errors ignored, as ops do
+        try:
+            values = self.replay(*[t._value for t in tensors])
+        finally:
+            _fp_restore(token)
+        if self.single:
+            return make(values[0], self.leaves[0][1])
         out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]
-        return out[0] if self.single else nest.pack_sequence_as(self.structure, out)
+        return nest.pack_sequence_as(self.structure, out)
 
 
 _PYTHON_VALUES = (bool, int, float, complex, str)
+_SETTINGS = runtime_config._settings
+_fp_quiet, _fp_restore, _FP_QUIET = registry._fp_quiet, registry._fp_restore, registry._FP_QUIET
 
 
 def _eager(fn, reason: str) -> str:
