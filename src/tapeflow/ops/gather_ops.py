@@ -449,6 +449,26 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     return _gather(flat, where, axis=axis, batch_dims=0)
 
 
+@op(
+    "OneHot",
+    dtypes=frozenset({_dt.uint8, _dt.int8, _dt.int32, _dt.int64}),
+    same_dtype=False,
+    differentiable=False,
+    sample=cases(
+        (
+            [Fixed(np.array([0, 2, -1, 5])), Fixed(np.float32(1)), Fixed(np.float32(0))],
+            {"depth": 3},
+        ),
+        ([Fixed(np.array([[1, 0], [2, 2]])), Fixed(5.0), Fixed(-1.0)], {"depth": 3, "axis": 0}),
+    ),
+)
+def _one_hot(indices, on_value, off_value, *, depth, axis=-1):
+    # Out-of-range indices (and -1) give rows of off_value, as in TF.
+    out = np.where(np.expand_dims(indices, -1) == np.arange(depth), on_value, off_value)
+    out = out.astype(np.result_type(on_value), copy=False)
+    return out if axis == -1 else np.moveaxis(out, -1, axis)
+
+
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """One-hot vectors of length `depth` for `indices` (-1 and out-of-range give all-off).
 
@@ -479,8 +499,8 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     known = on if on is not None else off
     if dtype is None:
         dtype = _dt.float32 if known is None else known._dtype
-    on_v = dtype._np.type(1) if on is None else on._value.astype(dtype._np)
-    off_v = dtype._np.type(0) if off is None else off._value.astype(dtype._np)
+    on = make(dtype._np.type(1), dtype) if on is None else on
+    off = make(dtype._np.type(0), dtype) if off is None else off
     ndim = indices.ndim + 1
     axis = -1 if axis is None else int(axis)
     if not (axis == -1 or 0 <= axis < ndim):
@@ -489,15 +509,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
             None,
             f"Expected axis to be -1 or between [0, {ndim}).  But received: {axis} [Op:OneHot]",
         )
-    depth = int(depth)
-    for t in (indices, on, off):
-        if t is not None:
-            _tape.value_read(t, "tf.one_hot is computed from tensor values")
-    hot = np.expand_dims(indices._value, -1) == np.arange(depth)
-    out = np.where(hot, on_v, off_v).astype(dtype._np)
-    if axis != -1:
-        out = np.moveaxis(out, -1, axis)
-    return make(out, dtype)
+    return _one_hot(indices, on, off, depth=int(depth), axis=axis)
 
 
 def sequence_mask(lengths, maxlen=None, dtype=_dt.bool, name=None):

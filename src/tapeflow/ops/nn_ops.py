@@ -14,13 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes as _dt
-from .. import tape as _tape
 from ..errors import InvalidArgumentError, invalid_argument
 from ..registry import op
 from ..tensor import convert_to_tensor, make
 from ._util import batch_ndim, normalize_axes
 from .array_ops import _reshape, squeeze, stop_gradient, transpose
-from .gather_ops import gather
+from .gather_ops import _one_hot, gather
 from .math_ops import abs as abs_
 from .math_ops import (
     cast,
@@ -437,9 +436,9 @@ def _sparse_softmax_cross_entropy(features, labels):
 
 
 def _one_hot_like(labels, features):
-    n = np.shape(features._value)[-1]
-    _tape.value_read(labels, "one-hot labels are computed from the labels' value")
-    return make(np.eye(n, dtype=features._dtype._np)[labels._value], features._dtype)
+    dtype = features._dtype
+    one, zero = make(dtype._np.type(1), dtype), make(dtype._np.type(0), dtype)
+    return _one_hot(labels, one, zero, depth=np.shape(features._value)[-1])
 
 
 @_sparse_softmax_cross_entropy.vjp
