@@ -229,7 +229,7 @@ def test_values_read_by_the_library_are_not_frozen(body):
         _assert_same(f(x, k), with_gradient(x, k))
 
 
-def test_variables_are_read_afresh_and_assignments_run_eagerly():
+def test_variables_are_read_afresh_and_assignments_replay():
     v = tf.Variable([1.0, 2.0])
 
     @tf.function(jit_compile=True)
@@ -248,11 +248,70 @@ def test_variables_are_read_afresh_and_assignments_run_eagerly():
     @tf.function(jit_compile=True)
     def step(x):
         v.assign_sub(0.5 * x)
-        return v.read_value()
+        v.assign_add(tf.constant([0.25, 0.25]))
+        return v.read_value() * 1.0
 
-    assert step(x).numpy().tolist() == [0.5, 0.0]
-    assert step(x).numpy().tolist() == [-1.0, -2.0]  # the update ran again
-    assert not _replayed(step)
+    assert step(x).numpy().tolist() == [0.75, 0.25]  # traced: the updates ran once
+    assert v.numpy().tolist() == [0.75, 0.25]
+    assert step(x).numpy().tolist() == [-0.5, -1.5]  # replayed: they ran again
+    assert v.numpy().tolist() == [-0.5, -1.5]
+    assert _replayed(step)
+
+    @tf.function(jit_compile=True)
+    def reset(value):
+        v.assign(value)
+        return v * 2.0
+
+    assert reset(tf.constant([1.0, 1.0])).numpy().tolist() == [2.0, 2.0]
+    assert reset(tf.constant([3.0, 5.0])).numpy().tolist() == [6.0, 10.0]
+    assert v.numpy().tolist() == [3.0, 5.0] and _replayed(reset)
+
+
+def test_a_value_read_before_an_assignment_keeps_its_value():
+    v = tf.Variable(1.0)
+
+    @tf.function(jit_compile=True)
+    def f(x):
+        old = v.read_value()
+        v.assign_add(x)
+        return old * 10.0 + v  # `old` and `v` share an id but not a value
+
+    for x in (1.0, 2.0, 3.0):
+        before = v.numpy()
+        assert f(tf.constant(x)).numpy() == before * 10.0 + before + x
+    assert not _replayed(f)
+
+
+def test_a_training_loop_replays_like_eager():
+    rng = np.random.default_rng(5)
+    data = [
+        (tf.constant(rng.standard_normal((8, 3))), tf.constant(rng.integers(0, 4, 8)))
+        for _ in range(4)
+    ]
+
+    def make_model():
+        return [tf.Variable(np.full((3, 4), 0.1)), tf.Variable(np.zeros(4))]
+
+    def train_step(model, x, y):
+        w, b = model
+        with tf.GradientTape() as tape:
+            logits = tf.matmul(x, w) + b
+            loss = tf.reduce_mean(
+                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits)
+            )
+        for var, grad in zip(model, tape.gradient(loss, model)):
+            var.assign_sub(0.5 * grad)
+        return loss
+
+    eager_model, jit_model = make_model(), make_model()
+    jit_step = tf.function(train_step, jit_compile=True)
+    for epoch in range(3):
+        for x, y in data:
+            want = train_step(eager_model, x, y)
+            _assert_same(jit_step(jit_model, x, y), want)
+    for a, b in zip(eager_model, jit_model):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert _replayed(jit_step) and jit_step.experimental_get_tracing_count() == 1
 
 
 def test_tapes_and_accumulators_outside_see_the_ops():

@@ -60,6 +60,10 @@ class Trace:
         self.steps: list = []  # (callable, input slots, attrs, output slot(s), op type)
         self.arg_slots: list = []
         self.reason: str | None = None  # why the trace cannot be replayed
+        # Variables the body read or assigned: id -> (variable, value at first touch), and
+        # id -> the tensor object that holds the value the program currently has for it.
+        self.touched: dict = {}
+        self.current: dict = {}
 
     # -- recording (hooks called by the library while this trace is current) -------------
 
@@ -79,21 +83,47 @@ class Trace:
         return slot
 
     def read_variable(self, variable) -> None:
-        if variable._id not in self.slot_of:
-            slot = self.slot_of[variable._id] = self._new_slot(variable._tensor._value)
-            self.traced.add(variable._id)
+        vid = variable._id
+        if vid not in self.slot_of:
+            self.touched.setdefault(vid, (variable, variable._tensor._value))
+            slot = self.slot_of[vid] = self._new_slot(variable._tensor._value)
+            self.traced.add(vid)
+            self.current[vid] = variable._tensor
             self.steps.append((_variable_reader(variable), (), None, slot, "ReadVariableOp"))
+
+    def assign(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
+        """Records `variable.assign(t)` ("assign"), `assign_add` ("add") or `assign_sub`."""
+        vid = variable._id
+        self.touched.setdefault(vid, (variable, before._value))
+        src = self._input(t)
+        if how == "assign":
+            ins: tuple = (src,)
+        else:
+            if vid not in self.slot_of:  # updated before any read: read the old value
+                slot = self.slot_of[vid] = self._new_slot(before._value)
+                self.traced.add(vid)
+                self.steps.append((_variable_reader(variable), (), None, slot, "ReadVariableOp"))
+            ins = (self.slot_of[vid], src)
+        out = self.slot_of[vid] = self._new_slot(variable._tensor._value)
+        self.traced.add(vid)
+        self.current[vid] = variable._tensor
+        copy = t._id not in self.traced  # a constant's array must not become the variable's
+        self.steps.append((_assigner(variable, how, copy), ins, None, out, "AssignVariableOp"))
+
+    def _input(self, t: EagerTensor) -> int:
+        slot = self.slot_of.get(t._id)
+        if slot is None:  # a constant: captured, or made without an op
+            slot = self.slot_of[t._id] = self._new_slot(t._value)
+        elif t._id in self.current and t is not self.current[t._id]:
+            # Reads of a variable share its id; this one predates an assignment.
+            self.taint("it uses a variable's value read before the variable was assigned")
+        return slot
 
     def record_op(self, op, outputs, inputs, attrs) -> None:
         """The OUTPUT_CHECKS hook: appends one executed op to the program."""
         if _tape.state.trace is not self:
             return  # another thread's op
-        ins = []
-        for t in inputs:
-            slot = self.slot_of.get(t._id)
-            if slot is None:  # a constant: captured, or made without an op
-                slot = self.slot_of[t._id] = self._new_slot(t._value)
-            ins.append(slot)
+        ins = [self._input(t) for t in inputs]
         if attrs:
             for value in attrs.values():
                 if type(value) is EagerTensor and value._id in self.traced:
@@ -185,9 +215,23 @@ class Trace:
         return replay
 
     def check(self) -> None:
-        """Replays once on the traced inputs: every op must give back what it gave."""
+        """Replays once on the traced inputs: every op must give back what it gave.
+
+        Variables go back to their values at the start of the call for it, and to
+        the values the call left afterwards.
+        """
         if any(step[4] in _RANDOM_OPS for step in self.steps):
             return  # a check replay would consume random state the body did not
+        after = {vid: variable._tensor for vid, (variable, _) in self.touched.items()}
+        for variable, value in self.touched.values():
+            variable._put(value)
+        try:
+            self._check()
+        finally:
+            for vid, (variable, _) in self.touched.items():
+                variable._tensor = after[vid]
+
+    def _check(self) -> None:
         traced = self.values
         steps = [(*step[:4], tuple(d)) for step, d in zip(self.steps, self._dead_after(()))]
         assigned = self._assigned()
@@ -248,6 +292,35 @@ def _variable_reader(variable):
         return variable._tensor._value
 
     return read
+
+
+def _assigner(variable, how: str, copy: bool):
+    """The replay step of an assignment: stores the new value and returns it."""
+    put = variable._put
+    if how == "assign":
+
+        def assign(value):
+            if copy and type(value) is np.ndarray:
+                value = value.copy()
+            put(value)
+            return value
+
+        return assign
+    if how == "add":
+
+        def assign_add(old, delta):
+            value = old + delta
+            put(value)
+            return value
+
+        return assign_add
+
+    def assign_sub(old, delta):
+        value = old - delta
+        put(value)
+        return value
+
+    return assign_sub
 
 
 def _same(a, b) -> bool:

@@ -125,10 +125,21 @@ class Variable:
         self._set(np.array(value._value, copy=True) if value.ndim else value._value)
 
     def _set(self, array) -> None:
-        # Creating or assigning a variable inside a traced tf.function: not replayable.
-        _tape.side_effect("it creates or assigns a variable")
+        # Creating a variable inside a traced tf.function: not replayable (TF refuses too).
+        _tape.side_effect("it creates a variable")
+        self._put(array)
+
+    def _put(self, array) -> None:
         self._tensor = make(array, self._dtype)
         self._tensor._id = self._id
+
+    def _update(self, array, how: str, t) -> None:
+        """Stores an assignment; a traced tf.function records it as a step (trace.py)."""
+        before = self._tensor
+        self._put(array)
+        trace = _tape.state.trace
+        if trace is not None:
+            trace.assign(self, how, t, before)
 
     # -- reading --------------------------------------------------------------------
 
@@ -165,7 +176,7 @@ class Variable:
     # -- writing --------------------------------------------------------------------
 
     def _new_value(self, value, op_name: str):
-        t = convert_to_tensor(value._tensor if isinstance(value, Variable) else value, self._dtype)
+        t = convert_to_tensor(value._convert() if isinstance(value, Variable) else value, self._dtype)
         if not self._shape.is_compatible_with(t.shape):
             raise ValueError(
                 f"Cannot {op_name} value to variable ' {self._name}': Shape mismatch.The variable "
@@ -179,22 +190,24 @@ class Variable:
         array = t._value
         if isinstance(value, np.ndarray):
             array = array.copy()  # the caller may keep editing its own array
-        self._set(array)
-        self._shape = self._shape if self._shape.is_fully_defined() else t.shape
+        if not self._shape.is_fully_defined():
+            _tape.side_effect("it assigns a variable of unknown shape")
+            self._shape = t.shape
+        self._update(array, "assign", t)
         return _UnreadVariable(self) if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Adds `delta` to the variable in place; returns the variable."""
         t = self._new_value(delta, "assign_add")
         self._check_same_shape(t, "AssignAddVariableOp")
-        self._set(self._tensor._value + t._value)
+        self._update(self._tensor._value + t._value, "add", t)
         return _UnreadVariable(self) if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtracts `delta` from the variable in place; returns the variable."""
         t = self._new_value(delta, "assign_sub")
         self._check_same_shape(t, "AssignSubVariableOp")
-        self._set(self._tensor._value - t._value)
+        self._update(self._tensor._value - t._value, "sub", t)
         return _UnreadVariable(self) if read_value else None
 
     def _check_same_shape(self, t, op_type: str) -> None:
