@@ -305,7 +305,7 @@ def test_a_training_loop_replays_like_eager():
 
     eager_model, jit_model = make_model(), make_model()
     jit_step = tf.function(train_step, jit_compile=True)
-    for epoch in range(3):
+    for _epoch in range(3):
         for x, y in data:
             want = train_step(eager_model, x, y)
             _assert_same(jit_step(jit_model, x, y), want)

@@ -176,7 +176,8 @@ class Variable:
     # -- writing --------------------------------------------------------------------
 
     def _new_value(self, value, op_name: str):
-        t = convert_to_tensor(value._convert() if isinstance(value, Variable) else value, self._dtype)
+        source = value._convert() if isinstance(value, Variable) else value
+        t = convert_to_tensor(source, self._dtype)
         if not self._shape.is_compatible_with(t.shape):
             raise ValueError(
                 f"Cannot {op_name} value to variable ' {self._name}': Shape mismatch.The variable "
