@@ -53,11 +53,11 @@ def function(
     calls replay the recorded ops on the new values. Python side effects then
     happen when tracing only, as in TF. A signature whose body reads a
     call-dependent value in Python (`if tensor > 0:`, `.numpy()`, `int(t)`, a
-    shape or axis taken from a tensor's value), assigns or creates a variable,
-    or calls `tf.print` or a `tf.random.Generator` is not replayed but runs
-    eagerly every call, with a warning that says why (TF would need AutoGraph
-    or would reject it). Variables are read afresh on every replay, random
-    ops draw afresh. Calls made while a tape or ForwardAccumulator records, or
+    shape or axis taken from a tensor's value), creates a variable, or calls
+    `tf.print` or a `tf.random.Generator` is not replayed but runs eagerly
+    every call, with a warning that says why (TF would need AutoGraph or would
+    reject it). Variables are read afresh and assigned (`assign`, `assign_add`,
+    `assign_sub`) on every replay, random ops draw afresh. Calls made while a tape or ForwardAccumulator records, or
     with check_numerics enabled, run eagerly so those see every op.
     `reduce_retracing`, `autograph` and the experimental options are accepted
     and ignored.

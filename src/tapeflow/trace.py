@@ -11,9 +11,10 @@ A replay is only right if the recorded ops are the whole computation. The
 trace therefore gives up (the function then runs eagerly for that signature)
 when the body or the library reads a call-dependent value in Python: a tensor
 converted to bool, float or NumPy, an index taken from a tensor's value, a
-variable assigned, a `tf.random.Generator` or `tf.print` used. Library code
+variable created, a `tf.random.Generator` or `tf.print` used. Library code
 declares such reads with `tape.value_read` / `tape.side_effect`. Variables
-read by the body are read afresh on every replay. After tracing, the program
+read by the body are read afresh on every replay, and its `assign`,
+`assign_add` and `assign_sub` are steps of the program. After tracing, the program
 is replayed once on the traced inputs and must reproduce every recorded value
 exactly, which guards the recording itself.
 """
