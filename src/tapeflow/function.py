@@ -57,8 +57,9 @@ def function(
     `tf.print` or a `tf.random.Generator` is not replayed but runs eagerly
     every call, with a warning that says why (TF would need AutoGraph or would
     reject it). Variables are read afresh and assigned (`assign`, `assign_add`,
-    `assign_sub`) on every replay, random ops draw afresh. Calls made while a tape or ForwardAccumulator records, or
-    with check_numerics enabled, run eagerly so those see every op.
+    `assign_sub`) on every replay, random ops draw afresh. Calls made while a
+    tape or ForwardAccumulator records, or with check_numerics enabled, run
+    eagerly so those see every op.
     `reduce_retracing`, `autograph` and the experimental options are accepted
     and ignored.
 
