@@ -540,3 +540,20 @@ def test_tracing_in_one_thread_ignores_another_threads_ops():
         stop.set()
         worker.join()
     assert _replayed(f) and noise_ok and all(noise_ok)
+
+
+def test_a_failing_replay_undoes_its_assignments_before_running_eagerly():
+    v = tf.Variable([0.0, 0.0, 0.0])
+
+    @tf.function(jit_compile=True)
+    def bump_then_pick(x, i):
+        v.assign_add(x)
+        return tf.gather(v, i)  # fails for an index out of range, after the update
+
+    x = tf.constant([1.0, 1.0, 1.0])
+    assert bump_then_pick(x, tf.constant([0])).numpy()[0] == 1.0
+    assert bump_then_pick(x, tf.constant([1])).numpy()[0] == 2.0
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        bump_then_pick(x, tf.constant([7]))
+    # The eager rerun raised after its own update; the replay's was undone: one update.
+    assert v.numpy().tolist() == [3.0, 3.0, 3.0]

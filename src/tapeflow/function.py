@@ -344,7 +344,7 @@ class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
     # The trace itself is not kept: its intermediate values would stay alive with it.
-    __slots__ = ("replay", "structure", "leaves", "single", "keep")
+    __slots__ = ("replay", "structure", "leaves", "single", "keep", "variables")
 
     @staticmethod
     def build(recorded, result, keep: list, fn):
@@ -362,6 +362,7 @@ class _Program:
                 return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors")
         program = _Program()
         program.replay = recorded.compile(slots)
+        program.variables = tuple(recorded.assigned_variables.values())
         # The result's shape without its tensors (which would keep the first call's values).
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
@@ -370,9 +371,15 @@ class _Program:
         return program
 
     def call(self, tensors: list):
+        saved = [v._tensor for v in self.variables]
         token = _fp_quiet(_FP_QUIET)  # forwards run with NumPy's errors ignored, as ops do
         try:
             values = self.replay(*[t._value for t in tensors])
+        except Exception:
+            # The caller reruns the body eagerly: undo the assignments made so far.
+            for variable, tensor in zip(self.variables, saved):
+                variable._tensor = tensor
+            raise
         finally:
             _fp_restore(token)
         if self.single:

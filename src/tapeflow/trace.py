@@ -65,6 +65,7 @@ class Trace:
         # id -> the tensor object that holds the value the program currently has for it.
         self.touched: dict = {}
         self.current: dict = {}
+        self.assigned_variables: dict = {}  # id -> variable, for those the program assigns
 
     # -- recording (hooks called by the library while this trace is current) -------------
 
@@ -96,6 +97,7 @@ class Trace:
         """Records `variable.assign(t)` ("assign"), `assign_add` ("add") or `assign_sub`."""
         vid = variable._id
         self.touched.setdefault(vid, (variable, before._value))
+        self.assigned_variables[vid] = variable
         src = self._input(t)
         if how == "assign":
             ins: tuple = (src,)
