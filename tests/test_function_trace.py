@@ -557,3 +557,78 @@ def test_a_failing_replay_undoes_its_assignments_before_running_eagerly():
         bump_then_pick(x, tf.constant([7]))
     # The eager rerun raised after its own update; the replay's was undone: one update.
     assert v.numpy().tolist() == [3.0, 3.0, 3.0]
+
+
+# -- random programs: compositions the per-op samples do not reach -----------------------------
+
+_UNARY = [
+    tf.sin,
+    tf.tanh,
+    tf.exp,
+    tf.math.softplus,
+    tf.square,
+    tf.abs,
+    tf.nn.relu,
+    lambda t: t**3,
+    lambda t: tf.sqrt(tf.abs(t) + 1.0),
+]
+_BINARY = [
+    tf.add,
+    tf.subtract,
+    tf.multiply,
+    tf.maximum,
+    lambda a, b: a / (tf.abs(b) + 1.0),
+    lambda a, b: tf.where(a > b, a, b * 2.0),
+]
+_SHAPE = [  # each keeps the (3, 3) shape, through broadcasting, transposes and products
+    lambda t: t + tf.reduce_sum(t, axis=0, keepdims=True),
+    tf.transpose,
+    lambda t: tf.reshape(tf.reshape(t, (-1,)), (3, 3)),
+    lambda t: tf.matmul(t, t) * 0.1,
+    lambda t: tf.gather(t, [2, 0, 1], axis=0),
+    lambda t: t * tf.reduce_mean(t, axis=-1, keepdims=True),
+]
+
+
+def _random_program(rng):
+    """A function of two (3, 3) tensors mixing elementwise, broadcasting and shape ops,
+    returning its value and first and second derivatives (nested tapes inside)."""
+    plan = []
+    for _ in range(int(rng.integers(3, 9))):
+        kind = rng.choice(["unary", "binary", "shape"])
+        table = {"unary": _UNARY, "binary": _BINARY, "shape": _SHAPE}[kind]
+        plan.append((kind, int(rng.integers(len(table))), int(rng.integers(2))))
+
+    def body(x, y):
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch([x, y])
+            with tf.GradientTape() as inner:
+                inner.watch([x, y])
+                values = [x, y]
+                for kind, index, pick in plan:
+                    a = values[-1 - pick] if pick < len(values) else values[-1]
+                    if kind == "unary":
+                        out = _UNARY[index](a)
+                    elif kind == "binary":
+                        b = values[-2] if len(values) > 1 else values[-1]
+                        out = _BINARY[index](a, b)
+                    else:
+                        out = _SHAPE[index](a)
+                    values.append(out)
+                total = tf.add_n([tf.reduce_sum(v) for v in values[2:]] + [tf.reduce_sum(x * y)])
+            gx, gy = inner.gradient(total, [x, y])
+            second = tf.reduce_sum(gx * gx) + tf.reduce_sum(gy)
+        return total, gx, gy, outer.gradient(second, [x, y])
+
+    return body
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_programs_replay_like_eager(seed):
+    rng = np.random.default_rng(100 + seed)
+    body = _random_program(rng)
+    compiled = tf.function(body, jit_compile=True)
+    for _ in range(3):
+        x, y = (tf.constant(rng.standard_normal((3, 3))) for _ in range(2))
+        _assert_same(compiled(x, y), body(x, y))
+    assert _replayed(compiled)
