@@ -256,7 +256,6 @@ class _Compiled:
                 # Recorders outside the call must see its ops (gradients through the
                 # function), an outer trace records them, check_numerics inspects them.
                 return fn(*args, **kwargs)
-        keep: list = []
         for a in args:
             if type(a) is not EagerTensor:
                 break
@@ -276,6 +275,7 @@ class _Compiled:
                 args = tuple(convert_to_tensor(a) if type(a) is np.ndarray else a for a in args)
                 break
         tensors = []
+        keep: list = []
         key = _signature(args, tensors, keep)
         if kwargs:
             key = (key, _signature(kwargs, tensors, keep))
@@ -371,10 +371,10 @@ class _Program:
         return program
 
     def call(self, tensors: list):
-        saved = [v._tensor for v in self.variables]
+        saved = [v._tensor for v in self.variables] if self.variables else ()
         token = _fp_quiet(_FP_QUIET)  # forwards run with NumPy's errors ignored, as ops do
         try:
-            values = self.replay(*[t._value for t in tensors])
+            values = self.replay(*[t._value for t in tensors]) if tensors else self.replay()
         except Exception:
             # The caller reruns the body eagerly: undo the assignments made so far.
             for variable, tensor in zip(self.variables, saved):
