@@ -632,3 +632,15 @@ def test_random_programs_replay_like_eager(seed):
         x, y = (tf.constant(rng.standard_normal((3, 3))) for _ in range(2))
         _assert_same(compiled(x, y), body(x, y))
     assert _replayed(compiled)
+
+
+def test_frequent_retracing_is_reported(caplog):
+    @tf.function(jit_compile=True)
+    def scale(x, factor):
+        return x * factor
+
+    with caplog.at_level(logging.WARNING):
+        for factor in range(1, 8):  # a new Python value each call: a new trace each time
+            assert scale(tf.constant(2.0), float(factor)).numpy() == 2.0 * factor
+    assert scale.experimental_get_tracing_count() == 7
+    assert caplog.text.count("was traced 5 times") == 1

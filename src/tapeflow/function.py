@@ -285,6 +285,15 @@ class _Compiled:
         program = self.traces.get(key)
         if program is None:
             self.tracing_count += 1
+            if self.tracing_count == _RETRACING_WARNING_AT:
+                name = getattr(fn, "__qualname__", repr(fn))
+                warn_first_n(
+                    1,
+                    f"{name} was traced {_RETRACING_WARNING_AT} times by tf.function("
+                    "jit_compile=True). Tracing costs a few eager calls; each new tensor shape "
+                    "or dtype and each new Python argument value traces again. Pass tensors "
+                    "instead of Python numbers that change, or keep shapes fixed.",
+                )
             # The body sees new tensors (same values): a tensor passed in that the body
             # also captures must not tie the capture to the argument (TF: placeholders).
             memo: dict = {}
@@ -389,6 +398,7 @@ class _Program:
 
 
 _PYTHON_VALUES = (bool, int, float, complex, str)
+_RETRACING_WARNING_AT = 5  # as TF, which warns after 5 tracings among recent calls
 _SETTINGS = runtime_config._settings
 _fp_quiet, _fp_restore, _FP_QUIET = registry._fp_quiet, registry._fp_restore, registry._FP_QUIET
 
