@@ -644,3 +644,33 @@ def test_frequent_retracing_is_reported(caplog):
             assert scale(tf.constant(2.0), float(factor)).numpy() == 2.0 * factor
     assert scale.experimental_get_tracing_count() == 7
     assert caplog.text.count("was traced 5 times") == 1
+
+
+def test_custom_gradients_and_recompute_grad_replay():
+    @tf.custom_gradient
+    def clipped_square(x):
+        def grad(upstream):
+            return tf.clip_by_value(upstream * 2.0 * x, -1.0, 1.0)
+
+        return x * x, grad
+
+    @tf.recompute_grad
+    def block(x):
+        return tf.tanh(x) * x
+
+    def body(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.reduce_sum(clipped_square(x) + block(x))
+            g = inner.gradient(y, x)
+            s = tf.reduce_sum(g * g)
+        return y, g, outer.gradient(s, x)
+
+    compiled = tf.function(body, jit_compile=True)
+    rng = np.random.default_rng(6)
+    for _ in range(3):
+        x = tf.constant(rng.standard_normal(5))
+        _assert_same(compiled(x), body(x))
+    assert _replayed(compiled)

@@ -346,13 +346,13 @@ def trace(fn, args: tuple, kwargs: dict, tensors: list):
     state.trace = current
     # An active recorder routes variable reads through tape.read_variable and keeps
     # the backward walk from summing gradients in place (outside any op).
-    _tape.active.append(current)
+    _tape._count(1)  # a count, not an identity: other threads push and pop it too
     registry.OUTPUT_CHECKS.append(current.record_op)
     try:
         result = fn(*args, **kwargs)
     finally:
         registry.OUTPUT_CHECKS.remove(current.record_op)
-        _tape.active.remove(current)
+        _tape._count(-1)
         state.trace = None
     if current.reason is not None:
         return result, current.reason
