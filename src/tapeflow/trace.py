@@ -27,19 +27,9 @@ from . import registry
 from . import tape as _tape
 from .tensor import EagerTensor
 
-# Ops whose forwards draw random numbers: a replay draws afresh, so the check
-# replay after tracing compares their outputs' dtypes and shapes only, and is
-# skipped when it would consume random state.
-_RANDOM_OPS = frozenset(
-    {
-        "RandomStandardNormal",
-        "RandomUniform",
-        "RandomUniformInt",
-        "TruncatedNormal",
-        "Multinomial",
-        "RandomShuffle",
-    }
-)
+# The registered ops of this module draw from random state: a replay draws afresh, so a
+# program with one is not check-replayed (that would consume the state and differ).
+_RANDOM_OPS_MODULE = "tapeflow.ops.random_ops"
 
 
 class UntraceableError(Exception):
@@ -66,6 +56,7 @@ class Trace:
         self.touched: dict = {}
         self.current: dict = {}
         self.assigned_variables: dict = {}  # id -> variable, for those the program assigns
+        self.draws_random = False  # a random op was recorded
 
     # -- recording (hooks called by the library while this trace is current) -------------
 
@@ -127,6 +118,8 @@ class Trace:
         if _tape.state.trace is not self:
             return  # another thread's op
         ins = [self._input(t) for t in inputs]
+        if op.__module__ == _RANDOM_OPS_MODULE:
+            self.draws_random = True
         if attrs:
             for value in attrs.values():
                 if type(value) is EagerTensor and value._id in self.traced:
@@ -223,7 +216,7 @@ class Trace:
         Variables go back to their values at the start of the call for it, and to
         the values the call left afterwards.
         """
-        if any(step[4] in _RANDOM_OPS for step in self.steps):
+        if self.draws_random:
             return  # a check replay would consume random state the body did not
         after = {vid: variable._tensor for vid, (variable, _) in self.touched.items()}
         for variable, value in self.touched.values():
