@@ -674,3 +674,28 @@ def test_custom_gradients_and_recompute_grad_replay():
         x = tf.constant(rng.standard_normal(5))
         _assert_same(compiled(x), body(x))
     assert _replayed(compiled)
+
+
+def test_the_cache_does_not_keep_objects_alive():
+    import gc
+    import weakref
+
+    class Scale(tf.Module):
+        def __init__(self, factor):
+            self.factor = tf.Variable(factor)
+
+        @tf.function(jit_compile=True)
+        def __call__(self, x):
+            return self.factor * x
+
+    function = Scale.__dict__["__call__"]
+    refs = []
+    for factor in (2.0, 3.0, 4.0):
+        model = Scale(factor)
+        assert model(tf.constant(1.0)).numpy() == factor
+        assert model(tf.constant(2.0)).numpy() == 2 * factor  # replayed
+        refs.append(weakref.ref(model))
+        del model
+    gc.collect()
+    assert all(r() is None for r in refs)  # the traces held no model
+    assert not function._compiled.traces and not function._compiled.owners

@@ -14,6 +14,7 @@ those of the undecorated function.
 from __future__ import annotations
 
 import functools
+import weakref
 
 import numpy as np
 
@@ -241,6 +242,22 @@ class _Compiled:
     def __init__(self):
         self.traces: dict = {}  # signature -> _Program, or the reason it is eager
         self.tracing_count = 0
+        # id -> (weak or strong reference, signatures): objects keyed by identity. When
+        # one dies its signatures go (as TF's weak references do); the cache keeps
+        # alive only objects that cannot be weakly referenced.
+        self.owners: dict = {}
+
+    def _own(self, objects: list, key) -> None:
+        for obj in objects:
+            oid = id(obj)
+            entry = self.owners.get(oid)
+            if entry is None:
+                try:
+                    ref = weakref.ref(obj, functools.partial(_forget, weakref.ref(self), oid))
+                except TypeError:
+                    ref = obj  # not weakly referenceable: held, so the id stays its own
+                entry = self.owners[oid] = (ref, set())
+            entry[1].add(key)
 
     def call(self, fn, args: tuple, kwargs: dict):
         if _tape.active or registry.OUTPUT_CHECKS or _SETTINGS["run_functions_eagerly"]:
@@ -299,7 +316,8 @@ class _Compiled:
             memo: dict = {}
             args, kwargs = _fresh(args, memo), _fresh(kwargs, memo)
             result, recorded = trace.trace(fn, args, kwargs, [memo[i] for i in ids])
-            self.traces[key] = _Program.build(recorded, result, keep, fn)
+            self.traces[key] = _Program.build(recorded, result, fn)
+            self._own(keep, key)
             return result
         if type(program) is str:
             return fn(*args, **kwargs)
@@ -319,12 +337,23 @@ def _signature(obj, tensors: list, keep: list):
         return (kind, tuple([_signature(o, tensors, keep) for o in obj]))
     if isinstance(obj, dict):
         return (kind, tuple([(k, _signature(obj[k], tensors, keep)) for k in sorted(obj)]))
-    keep.append(obj)  # held by the cache, so an id stays this object's
-    try:
-        hash(obj)
-    except TypeError:
-        return ("id", id(obj))
-    return (kind, obj)
+    if kind.__hash__ is not None and kind.__hash__ is not object.__hash__:
+        try:
+            hash(obj)
+            return (kind, obj)  # a value (number, string, ...): the key holds it
+        except TypeError:
+            pass
+    keep.append(obj)  # an object by identity: watched so its id is never reused stale
+    return ("id", id(obj))
+
+
+def _forget(compiled_ref, oid: int, _dead_ref) -> None:
+    """Weakref callback: an object a signature was keyed by has died; drop its traces."""
+    compiled = compiled_ref()
+    if compiled is not None:
+        _, keys = compiled.owners.pop(oid, (None, ()))
+        for key in keys:
+            compiled.traces.pop(key, None)
 
 
 def _fresh(obj, memo: dict):
@@ -353,10 +382,10 @@ class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
     # The trace itself is not kept: its intermediate values would stay alive with it.
-    __slots__ = ("replay", "structure", "leaves", "single", "keep", "variables")
+    __slots__ = ("replay", "structure", "leaves", "single", "variables")
 
     @staticmethod
-    def build(recorded, result, keep: list, fn):
+    def build(recorded, result, fn):
         """A `_Program`, or the reason (a str) the signature must run eagerly."""
         if type(recorded) is str:
             return _eager(fn, recorded)
@@ -376,7 +405,6 @@ class _Program:
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
         program.single = type(result) is EagerTensor and leaves[0][0] is not None
-        program.keep = keep
         return program
 
     def call(self, tensors: list):
