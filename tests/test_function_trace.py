@@ -531,6 +531,8 @@ def test_tracing_in_one_thread_ignores_another_threads_ops():
 
     worker = threading.Thread(target=noise)
     worker.start()
+    while not noise_ok:  # the other thread is running ops before the first trace starts
+        threading.Event().wait(0.001)
     try:
         x = tf.constant([0.5, -0.5])
         for value in ([0.5, -0.5], [1.5, 0.25]):
