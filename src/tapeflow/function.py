@@ -260,18 +260,13 @@ class _Compiled:
             entry[1].add(key)
 
     def call(self, fn, args: tuple, kwargs: dict):
-        if _tape.active or registry.OUTPUT_CHECKS or _SETTINGS["run_functions_eagerly"]:
-            state = _tape.state  # something records somewhere: is it this thread?
-            if (
-                state.tapes
-                or state.accumulators
-                or state.watchers
-                or state.trace is not None
-                or registry.OUTPUT_CHECKS
-                or _SETTINGS["run_functions_eagerly"]
-            ):
-                # Recorders outside the call must see its ops (gradients through the
-                # function), an outer trace records them, check_numerics inspects them.
+        # Recorders outside the call must see its ops (gradients through the function), an
+        # outer trace records them, check_numerics inspects them: all run the body eagerly.
+        if registry.OUTPUT_CHECKS or _SETTINGS["run_functions_eagerly"]:
+            return fn(*args, **kwargs)
+        if _tape.active:  # something records somewhere: is it this thread?
+            state = _tape.state
+            if state.tapes or state.accumulators or state.watchers or state.trace is not None:
                 return fn(*args, **kwargs)
         for a in args:
             if type(a) is not EagerTensor:
@@ -303,10 +298,9 @@ class _Compiled:
         if program is None:
             self.tracing_count += 1
             if self.tracing_count == _RETRACING_WARNING_AT:
-                name = getattr(fn, "__qualname__", repr(fn))
                 warn_first_n(
                     1,
-                    f"{name} was traced {_RETRACING_WARNING_AT} times by tf.function("
+                    f"{_name(fn)} was traced {_RETRACING_WARNING_AT} times by tf.function("
                     "jit_compile=True). Tracing costs a few eager calls; each new tensor shape "
                     "or dtype and each new Python argument value traces again. Pass tensors "
                     "instead of Python numbers that change, or keep shapes fixed.",
@@ -431,11 +425,14 @@ _SETTINGS = runtime_config._settings
 _fp_quiet, _fp_restore, _FP_QUIET = registry._fp_quiet, registry._fp_restore, registry._FP_QUIET
 
 
+def _name(fn) -> str:
+    return getattr(fn, "__qualname__", repr(fn))
+
+
 def _eager(fn, reason: str) -> str:
-    name = getattr(fn, "__qualname__", repr(fn))
     warn_first_n(
         1,
-        f"tf.function(jit_compile=True) runs {name} eagerly for this input signature, "
+        f"tf.function(jit_compile=True) runs {_name(fn)} eagerly for this input signature, "
         f"because {reason}: replaying a recorded trace would not repeat that.",
     )
     return reason

@@ -21,6 +21,8 @@ exactly, which guards the recording itself.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from . import registry
@@ -76,13 +78,17 @@ class Trace:
         return slot
 
     def read_variable(self, variable) -> None:
+        if variable._id not in self.slot_of:
+            self._read_step(variable, variable._tensor._value)
+            self.current[variable._id] = variable._tensor
+
+    def _read_step(self, variable, value) -> None:
+        """A step reading `variable` (whose value is `value` at this point of the trace)."""
         vid = variable._id
-        if vid not in self.slot_of:
-            self.touched.setdefault(vid, (variable, variable._tensor._value))
-            slot = self.slot_of[vid] = self._new_slot(variable._tensor._value)
-            self.traced.add(vid)
-            self.current[vid] = variable._tensor
-            self.steps.append((_variable_reader(variable), (), None, slot, "ReadVariableOp"))
+        self.touched.setdefault(vid, (variable, value))
+        slot = self.slot_of[vid] = self._new_slot(value)
+        self.traced.add(vid)
+        self.steps.append((_variable_reader(variable), (), None, slot, "ReadVariableOp"))
 
     def assign(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
         """Records `variable.assign(t)` ("assign"), `assign_add` ("add") or `assign_sub`."""
@@ -94,9 +100,7 @@ class Trace:
             ins: tuple = (src,)
         else:
             if vid not in self.slot_of:  # updated before any read: read the old value
-                slot = self.slot_of[vid] = self._new_slot(before._value)
-                self.traced.add(vid)
-                self.steps.append((_variable_reader(variable), (), None, slot, "ReadVariableOp"))
+                self._read_step(variable, before._value)
             ins = (self.slot_of[vid], src)
         out = self.slot_of[vid] = self._new_slot(variable._tensor._value)
         self.traced.add(vid)
@@ -144,7 +148,7 @@ class Trace:
             assigned.update(_slots(step[3]))
         return assigned
 
-    def _dead_after(self, keep) -> list:
+    def _dead_after(self, keep, assigned: set) -> list:
         """Per step, the written slots no later step reads (and not in `keep`): freed there,
         so a replay holds no more intermediates than the eager call did."""
         last = {}
@@ -156,7 +160,6 @@ class Trace:
         for slot in self.arg_slots:
             last.setdefault(slot, -1)
         dead: list = [[] for _ in self.steps]
-        assigned = self._assigned()
         for slot, k in last.items():
             if slot in assigned and slot not in keep and k >= 0:
                 dead[k].append(slot)
@@ -170,9 +173,10 @@ class Trace:
         between the forwards. Longer programs, which Python compiles slowly, run
         through a loop over the steps.
         """
-        dead = self._dead_after(set(slots))
+        assigned = self._assigned()
+        dead = self._dead_after(set(slots), assigned)
         if len(self.steps) > CODEGEN_MAX_STEPS:
-            return self._interpreter(slots, dead)
+            return self._interpreter(slots, dead, assigned)
         namespace: dict = {}
         lines = [f"s{slot} = p{i}" for i, slot in enumerate(self.arg_slots)]
         for k, (fn, ins, attrs, out, _) in enumerate(self.steps):
@@ -185,7 +189,6 @@ class Trace:
             lines.append(f"{target} = f{k}({', '.join(args)})")
             if dead[k]:
                 lines.append("del " + ", ".join(f"s{slot}" for slot in dead[k]))
-        assigned = self._assigned()
         for slot, value in enumerate(self.values):
             if slot not in assigned:
                 namespace[f"s{slot}"] = value  # a constant
@@ -195,10 +198,17 @@ class Trace:
         exec(compile(source, "<tf.function trace>", "exec"), namespace)  # noqa: S102
         return namespace["replay"]
 
-    def _interpreter(self, slots: list, dead: list):
-        assigned = self._assigned()
-        constants = [None if i in assigned else v for i, v in enumerate(self.values)]
-        steps = [(*step[:4], tuple(d)) for step, d in zip(self.steps, dead)]
+    def _constants(self, assigned: set) -> list:
+        """Slot values with the written slots cleared: only the constants remain."""
+        return [None if i in assigned else v for i, v in enumerate(self.values)]
+
+    def _runnable(self, dead: list) -> list:
+        """Steps as `_execute` takes them: with the slots to free after each."""
+        return [(*step[:4], tuple(d)) for step, d in zip(self.steps, dead)]
+
+    def _interpreter(self, slots: list, dead: list, assigned: set):
+        constants = self._constants(assigned)
+        steps = self._runnable(dead)
         arg_slots = self.arg_slots
 
         def replay(*arg_values):
@@ -229,9 +239,9 @@ class Trace:
 
     def _check(self) -> None:
         traced = self.values
-        steps = [(*step[:4], tuple(d)) for step, d in zip(self.steps, self._dead_after(()))]
         assigned = self._assigned()
-        values = [None if i in assigned else v for i, v in enumerate(traced)]
+        steps = self._runnable(self._dead_after((), assigned))
+        values = self._constants(assigned)
         for slot in self.arg_slots:
             values[slot] = traced[slot]
 
@@ -270,15 +280,6 @@ def _execute(steps: list, values: list, after=None) -> None:
             values[slot] = None
 
 
-def run(replay, arg_values: list) -> tuple:
-    """Calls a compiled replay with NumPy's floating-point errors ignored, as ops do."""
-    token = registry._fp_quiet(registry._FP_QUIET)
-    try:
-        return replay(*arg_values)
-    finally:
-        registry._fp_restore(token)
-
-
 def _slots(out) -> tuple:
     return out if type(out) is tuple else (out,)
 
@@ -302,21 +303,14 @@ def _assigner(variable, how: str, copy: bool):
             return value
 
         return assign
-    if how == "add":
+    combine = operator.add if how == "add" else operator.sub  # assign_add, assign_sub
 
-        def assign_add(old, delta):
-            value = old + delta
-            put(value)
-            return value
-
-        return assign_add
-
-    def assign_sub(old, delta):
-        value = old - delta
+    def update(old, delta):
+        value = combine(old, delta)
         put(value)
         return value
 
-    return assign_sub
+    return update
 
 
 def _same(a, b) -> bool:
