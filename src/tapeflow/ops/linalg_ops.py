@@ -79,28 +79,21 @@ def _matmul_vjp(g, out, a, b, *, transpose_a=False, transpose_b=False, needs=(Tr
     # does not need (a constant operand) is not computed: for a matrix-vector
     # product it would be an outer product, the most expensive part.
     a, b = conj(a), conj(b)
-    ga = gb = None
+    # (left, right, transpose_a, transpose_b) of each input's gradient product.
     if not transpose_a and not transpose_b:
-        if needs[0]:
-            ga = _matmul(g, b, transpose_b=True)
-        if needs[1]:
-            gb = _matmul(a, g, transpose_a=True)
+        da, db = (g, b, False, True), (a, g, True, False)
     elif not transpose_a:
-        if needs[0]:
-            ga = _matmul(g, b)
-        if needs[1]:
-            gb = _matmul(g, a, transpose_a=True)
+        da, db = (g, b, False, False), (g, a, True, False)
     elif not transpose_b:
-        if needs[0]:
-            ga = _matmul(b, g, transpose_b=True)
-        if needs[1]:
-            gb = _matmul(a, g)
+        da, db = (b, g, False, True), (a, g, False, False)
     else:
-        if needs[0]:
-            ga = _matmul(b, g, transpose_a=True, transpose_b=True)
-        if needs[1]:
-            gb = _matmul(g, a, transpose_a=True, transpose_b=True)
-    return ga, gb
+        da, db = (b, g, True, True), (g, a, True, True)
+    return _gradient_product(da) if needs[0] else None, _gradient_product(db) if needs[1] else None
+
+
+def _gradient_product(spec: tuple):
+    left, right, transpose_a, transpose_b = spec
+    return _matmul(left, right, transpose_a=transpose_a, transpose_b=transpose_b)
 
 
 @_matmul.jvp
