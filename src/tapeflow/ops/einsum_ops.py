@@ -14,7 +14,6 @@ import string
 import numpy as np
 
 from .. import dtypes as _dt
-from .. import tape as _tape
 from ..errors import InvalidArgumentError
 from ..registry import op
 from ..tensor import convert_to_tensor, make
@@ -180,14 +179,12 @@ def tensordot(a, b, axes, name=None):
     TensorShape([2, 4])
     """
     a, b = convert_to_tensor(a), convert_to_tensor(b)
-    for x in axes if isinstance(axes, (list, tuple)) else [axes]:
-        if hasattr(x, "_value"):
-            _tape.value_read(x, "tensordot's axes come from a tensor's value")
-    if isinstance(axes, (int, np.integer)) or np.ndim(getattr(axes, "_value", axes)) == 0:
-        n = int(getattr(axes, "_value", axes))
+    # int() and np.atleast_1d read a tensor's value through the tensor, which declares it.
+    if isinstance(axes, (int, np.integer)) or np.ndim(axes) == 0:
+        n = int(axes)
         a_axes, b_axes = list(range(a.ndim - n, a.ndim)), list(range(n))
     else:
-        a_axes, b_axes = (np.atleast_1d(getattr(x, "_value", x)).tolist() for x in axes)
+        a_axes, b_axes = (np.atleast_1d(x).tolist() for x in axes)
     a_axes = [x % a.ndim for x in a_axes]
     b_axes = [x % b.ndim for x in b_axes]
     a_sub = list(_LETTERS[: a.ndim])
