@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from tapeflow.errors import InvalidArgumentError
-from tapeflow.registry import OUTPUT_CHECKS
+from tapeflow._core.errors import InvalidArgumentError
+from tapeflow._core.registry import OUTPUT_CHECKS
 
 TOL32 = "rtol = tf.Tensor(1.1920929e-06, shape=(), dtype=float32), atol = tf.Tensor(1.1920929e-06, shape=(), dtype=float32)"  # noqa: E501
 FALSE = "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. Summarized data: "

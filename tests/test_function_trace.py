@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from tapeflow.function import _Program
-from tapeflow.registry import REGISTRY
+from tapeflow._compile.function import _Program
+from tapeflow._core.registry import REGISTRY
 
 
 def _replayed(f) -> bool:
@@ -451,8 +451,8 @@ def test_a_trace_keeps_no_intermediate_values():
 
 
 def test_an_error_while_tracing_leaves_nothing_behind():
-    from tapeflow import registry
-    from tapeflow import tape as _tape
+    from tapeflow._core import registry
+    from tapeflow._core import tape as _tape
 
     @tf.function(jit_compile=True)
     def f(x, fail):
@@ -495,7 +495,7 @@ def test_tensors_in_nested_arguments_and_keywords():
 
 
 def test_long_programs_replay_through_the_loop(monkeypatch):
-    from tapeflow import trace
+    from tapeflow._compile import trace
 
     monkeypatch.setattr(trace, "CODEGEN_MAX_STEPS", 3)  # every program here is longer
     for body in (hvp_rr.python_function, hvp_fr.python_function):

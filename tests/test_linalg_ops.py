@@ -14,8 +14,8 @@ from test_registry_gradients import test_jvp_matches_vjp as check_jvp_matches_vj
 from test_registry_gradients import test_rules_are_batch_polymorphic as check_batch_polymorphic
 
 import tapeflow as tf
+from tapeflow._core.registry import REGISTRY
 from tapeflow.ops.samples import Case
-from tapeflow.registry import REGISTRY
 
 RNG = np.random.default_rng(7)
 

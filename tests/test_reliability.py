@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from tapeflow import tape as tape_state
+from tapeflow._core import tape as tape_state
 
 
 def test_hundred_thousand_op_chain_differentiates_without_recursion():

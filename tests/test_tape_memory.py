@@ -16,7 +16,7 @@ from gradcheck import check_first_order, check_second_order
 from test_registry_gradients import CASES, _call, _diff_inputs
 
 import tapeflow as tf
-from tapeflow import tape as tape_module
+from tapeflow._core import tape as tape_module
 
 PRUNED = [p for p in CASES if p.values[0].keeps is not None]
 

@@ -19,9 +19,8 @@ from . import (  # noqa: F401
     random,
     test,
 )
-from .backprop import GradientTape, UnconnectedGradients  # noqa: F401
-from .custom_gradient import custom_gradient, grad_pass_through, recompute_grad  # noqa: F401
-from .dtypes import (  # noqa: F401
+from ._compile.function import function  # noqa: F401
+from ._core.dtypes import (  # noqa: F401
     DType,
     as_dtype,
     bool,
@@ -41,9 +40,15 @@ from .dtypes import (  # noqa: F401
     uint32,
     uint64,
 )
-from .function import function  # noqa: F401
-from .indexed_slices import IndexedSlices  # noqa: F401
-from .module import Module  # noqa: F401
+from ._core.indexed_slices import IndexedSlices  # noqa: F401
+from ._core.module import Module  # noqa: F401
+from ._core.tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
+from ._core.tensor_shape import TensorShape  # noqa: F401
+from ._core.tensor_spec import TensorSpec  # noqa: F401
+from ._core.variables import Variable, name_scope  # noqa: F401
+from ._diagnostics.printing import print_v2 as print  # noqa: F401, A004
+from .autodiff.custom_gradient import custom_gradient, grad_pass_through, recompute_grad  # noqa: F401
+from .autodiff.gradient_tape import GradientTape, UnconnectedGradients  # noqa: F401
 from .ops import operators as _operators  # noqa: F401 - attaches Tensor operators
 from .ops.array_ops import (  # noqa: F401
     broadcast_to,
@@ -90,7 +95,8 @@ from .ops.gather_ops import (  # noqa: F401
     tensor_scatter_nd_add,
     tensor_scatter_nd_update,
 )
-from .ops.linalg_ops import matmul, norm  # noqa: F401
+from .ops.linalg.norms import norm  # noqa: F401
+from .ops.linalg.products import matmul  # noqa: F401
 from .ops.manip_ops import (  # noqa: F401
     meshgrid,
     pad,
@@ -131,7 +137,6 @@ from .ops.math_ops import (  # noqa: F401
     truediv,
     zeros_like,
 )
-from .ops.order_ops import argsort, sort, unique  # noqa: F401
 from .ops.reduction_ops import (  # noqa: F401
     cumsum,
     reduce_all,
@@ -143,7 +148,7 @@ from .ops.reduction_ops import (  # noqa: F401
     reduce_prod,
     reduce_sum,
 )
-from .ops.sort_ops import argmax, argmin  # noqa: F401
+from .ops.sort_ops import argmax, argmin, argsort, sort, unique  # noqa: F401  # noqa: F401
 from .ops.special_ops import sigmoid  # noqa: F401
 from .ops.trig_ops import (  # noqa: F401
     acos,
@@ -160,11 +165,6 @@ from .ops.trig_ops import (  # noqa: F401
     tan,
     tanh,
 )
-from .printing import print_v2 as print  # noqa: F401, A004
-from .tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa: F401
-from .tensor_shape import TensorShape  # noqa: F401
-from .tensor_spec import TensorSpec  # noqa: F401
-from .variables import Variable, name_scope  # noqa: F401
 
 __version__ = "0.1.0"
 

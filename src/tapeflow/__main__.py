@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("tutorial", help="run TensorFlow's autodiff tutorial on tapeflow")
     args = parser.parse_args(argv)
     if args.command == "tutorial":
-        from .tutorial import main as tutorial
+        from .examples.tutorial import main as tutorial
 
         tutorial()
     return 0

@@ -1,6 +1,6 @@
 """`tf.config`: the public configuration namespace (explicit re-exports, no logic)."""
 
-from .runtime_config import (  # noqa: F401
+from ._core.settings import (  # noqa: F401
     LogicalDevice,
     LogicalDeviceConfiguration,
     PhysicalDevice,

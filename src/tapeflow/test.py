@@ -1,3 +1,3 @@
 """`tf.test`: the public test-utilities namespace (explicit re-exports, no logic)."""
 
-from .gradient_checker import compute_gradient  # noqa: F401
+from .autodiff.gradient_checker import compute_gradient  # noqa: F401

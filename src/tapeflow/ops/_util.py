@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import tape as _tape
-from ..errors import InvalidArgumentError
+from .._core import tape as _tape
+from .._core.errors import InvalidArgumentError
 
 
 def batch_ndim(g, primal) -> int:

@@ -12,11 +12,11 @@ import math
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import tape as _tape
-from ..errors import InvalidArgumentError
-from ..registry import op
-from ..tensor import EagerTensor, Tensor, _is_variable, constant, convert_to_tensor, make
+from .._core import dtypes as _dt
+from .._core import tape as _tape
+from .._core.errors import InvalidArgumentError
+from .._core.registry import op
+from .._core.tensor import EagerTensor, Tensor, _is_variable, constant, convert_to_tensor, make
 from ._util import as_int_tuple, batch_ndim, normalize_axis
 from .samples import cases
 
@@ -480,7 +480,7 @@ def _convert_same(values: list, op_type: str) -> list:
     first = tensors[0]._dtype
     for i, t in enumerate(tensors):
         if t._dtype is not first:
-            from ..tensor import dtype_mismatch
+            from .._core.tensor import dtype_mismatch
 
             raise dtype_mismatch(first, t._dtype, op_type, i)
     return tensors

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..registry import op
+from .._core import dtypes as _dt
+from .._core.registry import op
 
 _INTEGER = _dt.INTEGER
 

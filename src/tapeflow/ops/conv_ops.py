@@ -18,10 +18,10 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import dtypes as _dt
-from ..errors import UnimplementedError, invalid_argument
-from ..registry import op
-from ..tensor import convert_to_tensor, dtype_mismatch
+from .._core import dtypes as _dt
+from .._core.errors import UnimplementedError, invalid_argument
+from .._core.registry import op
+from .._core.tensor import convert_to_tensor, dtype_mismatch
 from .array_ops import _reshape, _transpose, expand_dims, squeeze
 from .samples import cases
 

@@ -13,12 +13,12 @@ import sys
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import registry as _registry
-from .. import tape as _tape
-from ..errors import InvalidArgumentError
-from ..registry import op
-from ..tensor import Tensor, convert_to_tensor
+from .._core import dtypes as _dt
+from .._core import registry as _registry
+from .._core import tape as _tape
+from .._core.errors import InvalidArgumentError
+from .._core.registry import op
+from .._core.tensor import Tensor, convert_to_tensor
 from . import math_ops as _math
 from .samples import cases
 
@@ -186,7 +186,7 @@ def _running_gradient_rule():
     Only called when reporting an error, so walking the stack costs nothing
     on the hot path.
     """
-    from ..backprop import backward
+    from ..autodiff.gradient_tape import backward
 
     frame = sys._getframe(1)
     while frame is not None:

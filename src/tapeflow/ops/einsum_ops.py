@@ -13,10 +13,10 @@ import string
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
-from ..registry import op
-from ..tensor import convert_to_tensor, make
+from .._core import dtypes as _dt
+from .._core.errors import InvalidArgumentError
+from .._core.registry import op
+from .._core.tensor import convert_to_tensor, make
 from ._util import batch_ndim
 from .array_ops import _reshape, broadcast_to, sum_to
 from .samples import cases

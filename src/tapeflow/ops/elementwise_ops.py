@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..errors import InternalError, InvalidArgumentError
-from ..registry import op
-from ..tensor import convert_to_tensor
+from .._core import dtypes as _dt
+from .._core.errors import InternalError, InvalidArgumentError
+from .._core.registry import op
+from .._core.tensor import convert_to_tensor
 from .array_ops import _convert_same
 from .math_ops import (
     _imag,

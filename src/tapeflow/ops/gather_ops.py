@@ -14,12 +14,12 @@ import builtins
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import tape as _tape
-from ..errors import InvalidArgumentError
-from ..indexed_slices import IndexedSlices
-from ..registry import op
-from ..tensor import constant, convert_to_tensor, make
+from .._core import dtypes as _dt
+from .._core import tape as _tape
+from .._core.errors import InvalidArgumentError
+from .._core.indexed_slices import IndexedSlices
+from .._core.registry import op
+from .._core.tensor import constant, convert_to_tensor, make
 from ._util import as_int_tuple, batch_ndim
 from .array_ops import _reshape, _transpose, reshape
 from .samples import Fixed, cases

@@ -10,10 +10,10 @@ import builtins
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
-from ..registry import op
-from ..tensor import convert_to_tensor, make
+from .._core import dtypes as _dt
+from .._core.errors import InvalidArgumentError
+from .._core.registry import op
+from .._core.tensor import convert_to_tensor, make
 from ._util import as_int_tuple, batch_ndim, normalize_axis
 from .array_ops import _reshape, _strided_slice, broadcast_to, normalize_index, reshape
 from .samples import cases

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .._logging import warn
-from ..errors import InvalidArgumentError, NotFoundError
-from ..registry import op
-from ..tape import untracked
-from ..tensor import EagerTensor, convert_to_tensor, make
+from .._core import dtypes as _dt
+from .._core.errors import InvalidArgumentError, NotFoundError
+from .._core.logging import warn
+from .._core.registry import op
+from .._core.tape import untracked
+from .._core.tensor import EagerTensor, convert_to_tensor, make
 from ._util import select
 from .samples import binary, cases, unary
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..errors import InvalidArgumentError, invalid_argument
-from ..registry import op
-from ..tensor import convert_to_tensor, make
+from .._core import dtypes as _dt
+from .._core.errors import InvalidArgumentError, invalid_argument
+from .._core.registry import op
+from .._core.tensor import convert_to_tensor, make
 from ._util import batch_ndim, normalize_axes
 from .array_ops import _reshape, squeeze, stop_gradient, transpose
 from .gather_ops import _one_hot, gather

@@ -8,11 +8,12 @@ that cannot be converted, as TF does.
 
 from __future__ import annotations
 
-from ..errors import InvalidArgumentError
-from ..tensor import EagerTensor, constant
-from ..variables import Variable
-from . import array_ops, bitwise_ops, linalg_ops
+from .._core.errors import InvalidArgumentError
+from .._core.tensor import EagerTensor, constant
+from .._core.variables import Variable
+from . import array_ops, bitwise_ops
 from . import math_ops as m
+from .linalg import products as linalg_ops
 
 
 def _binary(fn):

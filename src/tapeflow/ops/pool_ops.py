@@ -13,10 +13,10 @@ import math
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..errors import UnimplementedError, invalid_argument
-from ..registry import op
-from ..tensor import convert_to_tensor
+from .._core import dtypes as _dt
+from .._core.errors import UnimplementedError, invalid_argument
+from .._core.registry import op
+from .._core.tensor import convert_to_tensor
 from .array_ops import expand_dims, squeeze, zeros
 from .conv_ops import _out_hw, _padding, _scatter_windows, _spatial, _windows
 from .samples import cases

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import tape as _tape
-from ..errors import invalid_argument
-from ..registry import op
-from ..tensor import convert_to_tensor, make
+from .._core import dtypes as _dt
+from .._core import tape as _tape
+from .._core.errors import invalid_argument
+from .._core.registry import op
+from .._core.tensor import convert_to_tensor, make
 from ._util import as_int_tuple
 
 DEFAULT_GRAPH_SEED = 87654321

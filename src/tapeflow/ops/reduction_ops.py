@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..errors import InvalidArgumentError
-from ..registry import op
-from ..tensor import convert_to_tensor
+from .._core import dtypes as _dt
+from .._core.errors import InvalidArgumentError
+from .._core.registry import op
+from .._core.tensor import convert_to_tensor
 from ._util import normalize_axes, normalize_axis
 from .array_ops import _broadcast_to, _reshape, _transpose
 from .math_ops import _imag, _real, cast, conj, equal, exp, not_equal, sqrt, square

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..registry import op
+from .._core import dtypes as _dt
+from .._core.registry import op
 from .math_ops import conj, exp, reciprocal, rsqrt, square
 from .samples import binary, unary
 

@@ -17,15 +17,15 @@ import sys
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from . import nest
-from . import tape as _tape
-from ._logging import warn_first_n
-from .errors import InternalError
-from .indexed_slices import IndexedSlices, aggregate, to_dense
-from .ops.array_ops import reshape, stack, sum_to, transpose
-from .ops.math_ops import add
-from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
+from .._core import dtypes as _dtypes
+from .._core import nest
+from .._core import tape as _tape
+from .._core.errors import InternalError
+from .._core.indexed_slices import IndexedSlices, aggregate, to_dense
+from .._core.logging import warn_first_n
+from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
+from ..ops.array_ops import reshape, stack, sum_to, transpose
+from ..ops.math_ops import add
 
 
 class UnconnectedGradients(enum.Enum):

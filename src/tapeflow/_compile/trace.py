@@ -25,9 +25,9 @@ import operator
 
 import numpy as np
 
-from . import registry
-from . import tape as _tape
-from .tensor import EagerTensor
+from .._core import registry
+from .._core import tape as _tape
+from .._core.tensor import EagerTensor
 
 # The registered ops of this module draw from random state: a replay draws afresh, so a
 # program with one is not check-replayed (that would consume the state and differ).

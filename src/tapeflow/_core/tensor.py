@@ -126,7 +126,7 @@ class EagerTensor(Tensor):
     def __iter__(self):
         if np.ndim(self._value) == 0:
             raise TypeError("Cannot iterate over a scalar tensor.")
-        from .ops.array_ops import unstack
+        from ..ops.array_ops import unstack
 
         return iter(unstack(self))
 
@@ -384,7 +384,7 @@ def _contains_tensor(value) -> bool:
 
 def _pack(value, dtype: DType) -> EagerTensor:
     """Converts a nested list holding tensors by stacking, so gradients flow (TF's auto-packing)."""
-    from .ops.array_ops import stack
+    from ..ops.array_ops import stack
 
     if isinstance(value, (list, tuple)):
         return stack([_pack(v, dtype) for v in value])

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 
-from . import nest
-from . import tape as _tape
-from .ops.array_ops import identity
-from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
+from .._core import nest
+from .._core import tape as _tape
+from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
+from ..ops.array_ops import identity
 
 
 class _CustomOp:
@@ -64,9 +64,9 @@ class _CustomOp:
         return [None if gr is None else _as_gradient(gr, x) for gr, x in zip(grads, inputs)]
 
     def jvp_call(self, tangents, outs, inputs, attrs, batch_ndim=0):
-        from .backprop import GradientTape
-        from .ops.math_ops import multiply
-        from .ops.reduction_ops import reduce_sum
+        from ..ops.math_ops import multiply
+        from ..ops.reduction_ops import reduce_sum
+        from .gradient_tape import GradientTape
 
         outs_list = list(outs) if type(outs) is tuple else [outs]
         with GradientTape() as tape:
@@ -232,7 +232,7 @@ def recompute_grad(f):
     its inputs and outputs; the gradient reruns `f` under a tape. Variables
     read by `f` get gradients as usual.
     """
-    from .backprop import GradientTape
+    from .gradient_tape import GradientTape
 
     @custom_gradient
     def recomputed(*args, **kwargs):

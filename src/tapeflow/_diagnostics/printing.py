@@ -13,8 +13,8 @@ import sys
 
 import numpy as np
 
-from . import tape as _tape
-from .tensor import Tensor, _is_variable
+from .._core import tape as _tape
+from .._core.tensor import Tensor, _is_variable
 
 _FLOAT_DIGITS = {2: (6, 9), 4: (6, 9), 8: (15, 17)}  # by itemsize: (short, exact)
 

@@ -18,11 +18,13 @@ import weakref
 
 import numpy as np
 
-from . import nest, registry, runtime_config, trace
-from . import tape as _tape
-from ._logging import warn_first_n
-from .tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
-from .tensor_spec import TensorSpec
+from .._core import nest, registry
+from .._core import settings as runtime_config
+from .._core import tape as _tape
+from .._core.logging import warn_first_n
+from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
+from .._core.tensor_spec import TensorSpec
+from . import trace
 
 
 def function(
@@ -177,7 +179,7 @@ class Function:
 
     def __repr__(self) -> str:
         name = getattr(self, "__name__", type(self._python_function).__name__)
-        return f"<tapeflow.function.Function {name} at 0x{id(self):x}>"
+        return f"<{type(self).__module__}.Function {name} at 0x{id(self):x}>"
 
 
 class BoundFunction:

@@ -16,13 +16,14 @@ from collections import namedtuple
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..registry import op
-from .array_ops import concat, zeros
-from .decomposition_ops import _adj, _as, _check_square, _lapack, _like, _matrix_triangular_solve
-from .linalg_ops import _matrix_band_part, _matrix_diag, _matrix_diag_part, matmul
-from .math_ops import real, reciprocal, square
-from .samples import cases
+from ..._core import dtypes as _dt
+from ..._core.registry import op
+from ..array_ops import concat, zeros
+from ..math_ops import real, reciprocal, square
+from ..samples import cases
+from ._lapack import _adj, _as, _check_square, _lapack, _like
+from .products import _matrix_band_part, _matrix_diag, _matrix_diag_part, matmul
+from .solves import _matrix_triangular_solve
 
 _INEXACT = _dt.INEXACT
 

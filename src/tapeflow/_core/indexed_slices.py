@@ -89,7 +89,7 @@ class IndexedSlices:
 
 def to_dense(slices: IndexedSlices) -> EagerTensor:
     """Sums the rows of `slices` into a dense tensor (differentiably)."""
-    from .ops.gather_ops import gather_grad
+    from ..ops.gather_ops import gather_grad
 
     _tape.value_read(slices._dense_shape, "an IndexedSlices shape is read in Python")
     size = int(slices._dense_shape._value[0])
@@ -102,8 +102,8 @@ def aggregate(a, b):
     Two IndexedSlices concatenate (still sparse), in forward order: the walk meets later
     uses first, so the newer contribution `b` goes in front. With a dense one, the sum is dense.
     """
-    from .ops.array_ops import concat
-    from .ops.math_ops import add
+    from ..ops.array_ops import concat
+    from ..ops.math_ops import add
 
     if type(a) is IndexedSlices and type(b) is IndexedSlices:
         return IndexedSlices(

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from . import nest
-from . import tape as _tape
-from .backprop import UnconnectedGradients, _differentiable, _unconnected, zeros_like_value
-from .tensor import convert_to_tensor
+from .._core import dtypes as _dtypes
+from .._core import nest
+from .._core import tape as _tape
+from .._core.tensor import convert_to_tensor
+from .gradient_tape import UnconnectedGradients, _differentiable, _unconnected, zeros_like_value
 
 
 class ForwardAccumulator:

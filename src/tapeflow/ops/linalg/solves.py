@@ -1,8 +1,8 @@
 """Linear algebra: inverses, determinants, solves and Cholesky.
 
-QR, SVD and eigh live in `factorization_ops.py`. Forwards call NumPy's
-LAPACK bindings (SciPy's triangular solver, imported lazily). NumPy's
-linalg has no float16, so half inputs are computed in float32 and cast back.
+QR, SVD and eigh live in `factorizations.py`, the LAPACK helpers in `_lapack.py`.
+Forwards call NumPy's LAPACK bindings (SciPy's triangular solver, imported lazily).
+NumPy's linalg has no float16, so half inputs are computed in float32 and cast back.
 
 Rules follow the standard matrix-calculus results (Giles 2008; Murray 2016
 for Cholesky; Townsend 2016 for SVD; Walter & Lehmann 2018 for QR) in
@@ -17,15 +17,16 @@ from collections import namedtuple
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..errors import invalid_argument
-from ..registry import op
-from ..tensor import convert_to_tensor
-from .array_ops import matrix_transpose
-from .linalg_ops import _matrix_band_part, _matrix_diag, _matrix_diag_part, matmul
-from .math_ops import cast, log, real
-from .reduction_ops import reduce_sum
-from .samples import Uniform, cases
+from ..._core import dtypes as _dt
+from ..._core.errors import invalid_argument
+from ..._core.registry import op
+from ..._core.tensor import convert_to_tensor
+from ..array_ops import matrix_transpose
+from ..math_ops import log, real
+from ..reduction_ops import reduce_sum
+from ..samples import Uniform, cases
+from ._lapack import _adj, _check_square, _lapack, _like
+from .products import _matrix_band_part, _matrix_diag, _matrix_diag_part, matmul
 
 _INEXACT = _dt.INEXACT
 
@@ -43,31 +44,6 @@ class _Square(Uniform):
 
     def draw(self, rng) -> np.ndarray:
         return super().draw(rng) + self.shift * np.eye(self.shape[-1])
-
-
-def _adj(x):
-    return matrix_transpose(x, conjugate=True)
-
-
-def _check_square(x, op_type: str, square: bool = True) -> None:
-    if np.ndim(x) < 2:
-        raise invalid_argument(f"Input tensor 0 must have rank >= 2, got {np.ndim(x)}", op_type)
-    if square and np.shape(x)[-1] != np.shape(x)[-2]:
-        raise invalid_argument("Input matrix must be square.", op_type)
-
-
-def _lapack(x: np.ndarray) -> np.ndarray:
-    """`x` in a dtype NumPy's linalg accepts (float16 is computed in float32)."""
-    return x.astype(np.float32) if x.dtype == np.float16 else x
-
-
-def _like(dtype):
-    return lambda *arrays: tuple(np.asarray(a).astype(dtype, copy=False) for a in arrays)
-
-
-def _as(x, dtype):
-    """`x` cast to `dtype` when it differs (real singular values into complex matmuls)."""
-    return x if x._dtype is dtype else cast(x, dtype)
 
 
 def _batch_eye(x):
@@ -130,7 +106,7 @@ def inv(input, adjoint=False, name=None):  # noqa: A002 - TF's argument name
 
 def _expand_matrix(x):
     """`x` with two trailing unit dimensions (a per-matrix scalar that broadcasts)."""
-    from .array_ops import _reshape
+    from ..array_ops import _reshape
 
     return _reshape(x, shape=np.shape(x._value) + (1, 1))
 

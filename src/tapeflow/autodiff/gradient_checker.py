@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dt
-from . import tape as _tape
-from .backprop import GradientTape, UnconnectedGradients
-from .tensor import convert_to_tensor, make
+from .._core import dtypes as _dt
+from .._core import tape as _tape
+from .._core.tensor import convert_to_tensor, make
+from .gradient_tape import GradientTape, UnconnectedGradients
 
 _DEFAULT_DELTA = 2.0**-10  # TF's default step, exact in binary floating point
 

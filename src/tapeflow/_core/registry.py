@@ -323,7 +323,7 @@ class Op:
         (k = output rank - input rank): the forward-mode twin of the walk's sum_to.
         """
         if batch_ndim and self.broadcasting:
-            from .ops.array_ops import _reshape
+            from ..ops.array_ops import _reshape
 
             out_ndim = max(t._value.ndim if hasattr(t._value, "ndim") else 0 for t in inputs)
             aligned = []
