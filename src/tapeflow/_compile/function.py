@@ -266,10 +266,8 @@ class _Compiled:
         # outer trace records them, check_numerics inspects them: all run the body eagerly.
         if registry.OUTPUT_CHECKS or _SETTINGS["run_functions_eagerly"]:
             return fn(*args, **kwargs)
-        if _tape.active:  # something records somewhere: is it this thread?
-            state = _tape.state
-            if state.tapes or state.accumulators or state.watchers or state.trace is not None:
-                return fn(*args, **kwargs)
+        if _tape.active and _tape.recording_here():
+            return fn(*args, **kwargs)
         for a in args:
             if type(a) is not EagerTensor:
                 break

@@ -29,22 +29,20 @@ from .._core import registry
 from .._core import tape as _tape
 from .._core.tensor import EagerTensor
 
-# The registered ops of this module draw from random state: a replay draws afresh, so a
-# program with one is not check-replayed (that would consume the state and differ).
-_RANDOM_OPS_MODULE = "tapeflow.ops.random_ops"
-
 
 class UntraceableError(Exception):
     """Raised inside the tracer when the body did something a replay cannot repeat."""
 
 
-class Trace:
+class Trace(_tape.Recorder):
     """The ops one call executed, as a program over value slots.
 
     Slots hold values: the call's tensor arguments, each variable read, each op
     output, and constants (tensors the body captured or created without an
     op). `traced` is the set of tensor ids whose values change between calls.
     """
+
+    kind = "trace"
 
     def __init__(self):
         self.slot_of: dict = {}  # tensor id -> slot
@@ -90,7 +88,7 @@ class Trace:
         self.traced.add(vid)
         self.steps.append((_variable_reader(variable), (), None, slot, "ReadVariableOp"))
 
-    def assign(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
+    def assign_variable(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
         """Records `variable.assign(t)` ("assign"), `assign_add` ("add") or `assign_sub`."""
         vid = variable._id
         self.touched.setdefault(vid, (variable, before._value))
@@ -117,12 +115,10 @@ class Trace:
             self.taint("it uses a variable's value read before the variable was assigned")
         return slot
 
-    def record_op(self, op, outputs, inputs, attrs) -> None:
-        """The OUTPUT_CHECKS hook: appends one executed op to the program."""
-        if _tape.state.trace is not self:
-            return  # another thread's op
+    def record(self, op, inputs: tuple, outputs, attrs: dict) -> None:
+        """Appends one executed op (of this thread) to the program."""
         ins = [self._input(t) for t in inputs]
-        if op.__module__ == _RANDOM_OPS_MODULE:
+        if op.stateful:  # a replay draws afresh: no check-replay (it would differ)
             self.draws_random = True
         if attrs:
             for value in attrs.values():
@@ -329,18 +325,13 @@ def trace(fn, args: tuple, kwargs: dict, tensors: list):
     current = Trace()
     for t in tensors:
         current.arg_slots.append(current.argument(t))
-    state = _tape.state
-    state.trace = current
     # An active recorder routes variable reads through tape.read_variable and keeps
     # the backward walk from summing gradients in place (outside any op).
-    _tape._count(1)  # a count, not an identity: other threads push and pop it too
-    registry.OUTPUT_CHECKS.append(current.record_op)
+    _tape.push(current)
     try:
         result = fn(*args, **kwargs)
     finally:
-        registry.OUTPUT_CHECKS.remove(current.record_op)
-        _tape._count(-1)
-        state.trace = None
+        _tape.pop(current)
     if current.reason is not None:
         return result, current.reason
     try:

@@ -39,12 +39,15 @@ class DType:
     and `tf.float32 == "float32"` are both True, as in TensorFlow.
     """
 
-    __slots__ = ("_name", "_np", "_kind", "_enum")
+    # `_differentiable`: gradients flow through it (TF's backprop_util.IsTrainable: the
+    # floating and complex dtypes); the one spelling of that test, see is_differentiable.
+    __slots__ = ("_name", "_np", "_kind", "_enum", "_differentiable")
 
     def __init__(self, name: str, np_dtype, enum: int):
         self._name = name
         self._np = np.dtype(np_dtype)
         self._kind = self._np.kind
+        self._differentiable = self._kind in "fc"
         self._enum = enum
 
     @property
@@ -211,6 +214,15 @@ NUMERIC = REAL | COMPLEX
 ANY = frozenset(ALL)
 # Dtypes a gradient can flow through (TF's backprop_util.IsTrainable).
 TRAINABLE = INEXACT
+
+
+def is_differentiable(dtype: DType) -> bool:
+    """Whether gradients flow through tensors of `dtype` (floating and complex ones).
+
+    Hot paths read the same answer as `dtype._differentiable`.
+    """
+    return dtype._differentiable
+
 
 _C_NAMES = {"float16": "half", "float32": "float", "float64": "double"}
 _BY_NP = {d._np: d for d in ALL}

@@ -87,30 +87,14 @@ class IndexedSlices:
         return to_dense(self)
 
 
+# `densify(values, indices, size)`: sums rows into a dense tensor, differentiably. The
+# op that does it (gather's gradient) lives in ops/gather_ops.py, which installs it here:
+# the core never imports the op library.
+densify = None
+
+
 def to_dense(slices: IndexedSlices) -> EagerTensor:
     """Sums the rows of `slices` into a dense tensor (differentiably)."""
-    from ..ops.gather_ops import gather_grad
-
     _tape.value_read(slices._dense_shape, "an IndexedSlices shape is read in Python")
     size = int(slices._dense_shape._value[0])
-    return gather_grad(slices._values, slices._indices, axis=0, batch_dims=0, size=size)
-
-
-def aggregate(a, b):
-    """The sum of two gradients of one tensor, TF's way (used by the backward walk).
-
-    Two IndexedSlices concatenate (still sparse), in forward order: the walk meets later
-    uses first, so the newer contribution `b` goes in front. With a dense one, the sum is dense.
-    """
-    from ..ops.array_ops import concat
-    from ..ops.math_ops import add
-
-    if type(a) is IndexedSlices and type(b) is IndexedSlices:
-        return IndexedSlices(
-            concat([b._values, a._values], 0), concat([b._indices, a._indices], 0), a._dense_shape
-        )
-    if type(a) is IndexedSlices:
-        a = to_dense(a)
-    if type(b) is IndexedSlices:
-        b = to_dense(b)
-    return add(a, b)
+    return densify(slices._values, slices._indices, size)

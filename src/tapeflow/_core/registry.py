@@ -52,9 +52,9 @@ _from_np = _dtypes._BY_NP.__getitem__
 
 REGISTRY: dict[str, Op] = {}
 
-# Callables `check(op, outputs, inputs, attrs)` run after every op while non-empty; used
-# by tf.debugging.enable_check_numerics and by tf.function's tracer (trace.py). An empty
-# list costs one truth test per op.
+# Callables `check(op, inputs, outputs, attrs)` run after every op while non-empty (the
+# arguments of `tape.record`); used by tf.debugging.enable_check_numerics. An empty list
+# costs one truth test per op.
 OUTPUT_CHECKS: list = []
 
 # TensorFlow's kernels never warn about inf/nan; NumPy would ("divide by zero
@@ -75,6 +75,22 @@ except ImportError:  # NumPy 1.x: the public, slower API
 
     def _fp_restore(previous):
         np.seterr(**previous)
+
+
+# What a forward may raise for bad input; `Op.error` translates each into TF's error.
+_FORWARD_ERRORS = (OpError, ValueError, IndexError, TypeError, ArithmeticError)
+
+
+def _finish(op, inputs: tuple, outputs, attrs: dict) -> None:
+    """The epilogue of every op call, run when some check or recorder is active.
+
+    The output checks (tf.debugging.enable_check_numerics) see the op first, so a
+    NaN raises before anything records it; then the recorders (tape.record).
+    """
+    for check in OUTPUT_CHECKS:
+        check(op, inputs, outputs, attrs)
+    if _tape.active:
+        _tape.record(op, inputs, outputs, attrs)
 
 
 def _parameters(fn) -> tuple:
@@ -98,7 +114,24 @@ def _parameters(fn) -> tuple:
     return tuple(positional[:n_inputs]), variadic, attr_defaults, required
 
 
-class Op:
+class Rule:
+    """What the backward walk, forward mode and the recorders read of an entry's op.
+
+    `Op` is one; a custom gradient (custom_gradient.py) is another, recorded
+    without running as an op. The defaults are an op's.
+    """
+
+    type = ""
+    broadcasting = False
+    differentiable = True
+    stateful = False
+    keeps = None  # None: the tape keeps every value (see Op)
+    batch_polymorphic = True  # the rule accepts batched cotangents (jacobian's one pass)
+    vjp_rule = None
+    jvp_rule = None
+
+
+class Op(Rule):
     """A registered op: callable like its TensorFlow function.
 
     Attributes:
@@ -110,8 +143,9 @@ class Op:
       same_dtype: input positions that must share the first one's dtype.
       n_outputs: 1, or the length of the tuple the forward returns.
       differentiable: False for ops TF registers as not differentiable.
+      stateful: the forward draws from state outside its inputs (random ops), so a
+        tf.function replay gives new values (trace.py does not check-replay it).
       sample: the test recipe (ops/samples.py), or None with a `no_sample` reason.
-      skips_unneeded: the rules take `needs=` / None tangents (see below).
       keeps: per input, the values its gradient rule reads (memory; see tape.py).
     """
 
@@ -125,9 +159,9 @@ class Op:
         same_dtype=True,
         n_outputs: int = 1,
         differentiable: bool = True,
+        stateful: bool = False,
         sample=None,
         no_sample: str | None = None,
-        skips_unneeded: bool = False,
         keeps: tuple | None = None,
     ):
         self.type = type_name
@@ -138,13 +172,10 @@ class Op:
         self.dtypes = dtypes
         self.n_outputs = n_outputs
         self.differentiable = differentiable
+        self.stateful = stateful
         self.sample = sample
         self.no_sample = no_sample
         self.batch_polymorphic = True  # registry rules must be (the tests check it)
-        # Opt-in for ops whose per-input gradients are expensive (matmul, conv): the
-        # VJP gets `needs=` (which inputs want a gradient) and the JVP gets None for
-        # inputs without a tangent, instead of zeros.
-        self.skips_unneeded = skips_unneeded
         self.__name__ = forward.__name__
         self.__qualname__ = forward.__qualname__
         self.__doc__ = forward.__doc__
@@ -183,14 +214,22 @@ class Op:
     # -- declaring rules ------------------------------------------------------------
 
     def vjp(self, rule):
-        """Decorator: sets the reverse-mode rule `rule(g, out, *inputs, **attrs)`."""
+        """Decorator: sets the reverse-mode rule `rule(g, out, *inputs, needs, **attrs)`.
+
+        `needs[i]` tells whether input i wants a gradient; a rule may return None
+        for the others instead of computing them (every rule gets it; most ignore it).
+        """
+        code = rule.__code__
+        if "needs" not in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
+            raise TypeError(f"{self.type}: a VJP rule takes a `needs` keyword argument")
         self.vjp_rule = rule
         return rule
 
     def jvp(self, rule):
         """Decorator: sets the forward-mode rule `rule(tangents, out, *inputs, **attrs)`.
 
-        `tangents` has one entry per input (None where the input has none).
+        `tangents` has one entry per input: zeros where the input has no tangent,
+        None where its dtype carries none.
         """
         self.jvp_rule = rule
         return rule
@@ -298,43 +337,42 @@ class Op:
                 result = self.forward(inputs[0]._value, inputs[1]._value, **attrs)
             else:
                 result = self.forward(*[t._value for t in inputs], **attrs)
-        except OpError:
-            raise
-        except (ValueError, IndexError, TypeError, ArithmeticError) as e:
-            raise InvalidArgumentError(None, None, f"{e} [Op:{self.type}]") from None
+        except _FORWARD_ERRORS as e:
+            raise self.error(e, inputs) from None
         finally:
             _fp_restore(token)
         if self.n_outputs == 1:
             out = _wrap(result)
         else:
             out = tuple([_wrap(r) for r in result])
-        if OUTPUT_CHECKS:
-            for check in OUTPUT_CHECKS:
-                check(self, out, inputs, attrs)
-        if _tape.active and self.differentiable:
-            _tape.record(self, inputs, out, attrs)
+        if OUTPUT_CHECKS or _tape.active:
+            _finish(self, inputs, out, attrs)
         return out
 
-    def jvp_call(self, tangents: list, outs, inputs: tuple, attrs: dict, batch_ndim: int = 0):
-        """Runs the JVP rule; for broadcasting ops, first aligns batched tangents.
+    def error(self, e: Exception, inputs: tuple) -> OpError:
+        """The one translation of an error raised inside a forward into TF's.
 
-        A tangent of shape `batch + input.shape` would broadcast wrongly against
-        a higher-rank operand, so it is reshaped to `batch + (1,) * k + input.shape`
-        (k = output rank - input rank): the forward-mode twin of the walk's sum_to.
+        TF errors raised by the forward get the op's `[Op:Type]` tag if they lack
+        one; NumPy's broadcasting failure of a two-input broadcasting op becomes
+        TF's "Incompatible shapes"; any other ValueError, IndexError, TypeError or
+        ArithmeticError becomes an `InvalidArgumentError` with NumPy's message.
+        Every call path (`Op.run`, `BinaryOp.binary`, `UnaryOp`) raises through here.
         """
-        if batch_ndim and self.broadcasting:
-            from ..ops.array_ops import _reshape
+        if isinstance(e, OpError):
+            if "[Op:" in e.message:
+                return e
+            return type(e)(e.node_def, e.op, f"{e.message} [Op:{self.type}]")
+        message = str(e)
+        if self.broadcasting and len(inputs) == 2 and "broadcast" in message:
+            return self.shape_error(*inputs)
+        return InvalidArgumentError(None, None, f"{message} [Op:{self.type}]")
 
-            out_ndim = max(t._value.ndim if hasattr(t._value, "ndim") else 0 for t in inputs)
-            aligned = []
-            for t, x in zip(tangents, inputs):
-                missing = out_ndim - len(x.shape)
-                if t is not None and missing:
-                    shape = t._value.shape
-                    t = _reshape(t, shape=shape[:batch_ndim] + (1,) * missing + shape[batch_ndim:])
-                aligned.append(t)
-            tangents = aligned
-        return self.jvp_rule(tangents, outs, *inputs, **attrs)
+    def shape_error(self, x, y) -> InvalidArgumentError:
+        xs = ",".join(str(d) for d in np.shape(x._value))
+        ys = ",".join(str(d) for d in np.shape(y._value))
+        return InvalidArgumentError(
+            None, None, f"Incompatible shapes: [{xs}] vs. [{ys}] [Op:{self.type}]"
+        )
 
     def dtype_error(self, dtype) -> InvalidArgumentError:
         allowed = ", ".join(d.name for d in _dtypes.ALL if d in self.dtypes)
@@ -396,12 +434,8 @@ class BinaryOp(Op):
                 token = _fp_quiet(_FP_QUIET)
                 try:
                     value = self.forward(x._value, y._value)
-                except (ValueError, TypeError) as e:
-                    raise (
-                        self.shape_error(x, y)
-                        if "broadcast" in str(e)
-                        else InvalidArgumentError(None, None, f"{e} [Op:{self.type}]")
-                    ) from None
+                except _FORWARD_ERRORS as e:
+                    raise self.error(e, (x, y)) from None
                 finally:
                     _fp_restore(token)
                 out = _new_tensor(EagerTensor)
@@ -410,11 +444,8 @@ class BinaryOp(Op):
                 # dtypes); comparisons and the like are looked up from the result.
                 out._dtype = dtype if value.dtype is dtype._np else _from_np(value.dtype)
                 out._id = _next_id()
-                if OUTPUT_CHECKS:
-                    for check in OUTPUT_CHECKS:
-                        check(self, out, (x, y), _NO_ATTRS)
-                if _tape.active and self.differentiable:
-                    _tape.record(self, (x, y), out, _NO_ATTRS)
+                if OUTPUT_CHECKS or _tape.active:
+                    _finish(self, (x, y), out, _NO_ATTRS)
                 return out
         return self._binary_slow(x, y, hinted)
 
@@ -450,13 +481,6 @@ class BinaryOp(Op):
         if dtype not in self._allowed:
             raise self.dtype_error(dtype)
         return self.binary(x, y)  # two tensors of one allowed dtype now: the fast path
-
-    def shape_error(self, x, y) -> InvalidArgumentError:
-        xs = ",".join(str(d) for d in x._value.shape)
-        ys = ",".join(str(d) for d in y._value.shape)
-        return InvalidArgumentError(
-            None, None, f"Incompatible shapes: [{xs}] vs. [{ys}] [Op:{self.type}]"
-        )
 
 
 def op(type_name: str, **options):

@@ -3,8 +3,14 @@
 A tape is a list of entries in execution order plus the set of tensor ids it
 tracks (watched tensors and outputs of recorded ops). An op is recorded on a
 tape when any of its inputs is tracked there; its outputs then become tracked.
-Entries are plain tuples `(op, inputs, outputs, attrs)` shared between tapes.
-No math happens here: backprop.py walks the entries.
+Entries are `Entry(op, inputs, outputs, attrs)` named tuples shared between
+tapes. No math happens here: autodiff/walk.py walks the entries.
+
+Every recorder follows one protocol (`Recorder`): it is pushed on and popped
+off this thread's state with `push`/`pop`, and hears of executed ops
+(`record`), variable reads (`read_variable`) and assignments
+(`assign_variable`). Four kinds exist: tapes (GradientTape), forward-mode
+accumulators, variable watchers (custom_gradient) and the tf.function trace.
 
 `active` holds one item per recording tape over all threads, so the op hot path
 skips the thread-local lookup entirely when nothing is recording anywhere.
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,6 +40,40 @@ class _ThreadState(threading.local):
         self.watchers: list = []
         # The tf.function trace being recorded in this thread, or None (trace.py).
         self.trace = None
+        # The op whose gradient rule the backward walk is running, or None (walk.py):
+        # diagnostics name it when a rule's ops fail or produce NaN.
+        self.rule = None
+
+
+class Entry(NamedTuple):
+    """One recorded op: what the backward walk needs to run its VJP rule."""
+
+    op: object
+    inputs: tuple
+    outputs: object  # a Tensor, or a tuple of them for multi-output ops
+    attrs: dict
+
+
+class Recorder:
+    """The protocol of everything that watches this thread's ops.
+
+    `kind` names the thread-state field it lives in: "tapes", "accumulators" and
+    "watchers" are stacks (outermost first), "trace" holds at most one. Tapes are
+    the one kind not called per op: `record` appends one shared `Entry` to every
+    tape that tracks an input, inline, since it runs for every op under a tape.
+    """
+
+    __slots__ = ()
+    kind = ""
+
+    def record(self, op, inputs: tuple, outputs, attrs: dict) -> None:
+        """An op ran (its outputs are `outputs`)."""
+
+    def read_variable(self, variable) -> None:
+        """`variable` was read (converted to a tensor)."""
+
+    def assign_variable(self, variable, how: str, value, before) -> None:
+        """`variable` was assigned: `how` is "assign", "assign_add" or "assign_sub"."""
 
 
 state = _ThreadState()
@@ -49,10 +90,11 @@ def _count(delta: int) -> None:
         active.pop()
 
 
-class Tape:
+class Tape(Recorder):
     """The recording half of a GradientTape: entries and tracked tensor ids."""
 
     __slots__ = ("entries", "ids", "watch_accessed_variables", "variables", "__weakref__")
+    kind = "tapes"
 
     def __init__(self, watch_accessed_variables: bool):
         self.entries: list = []
@@ -69,16 +111,43 @@ class Tape:
         if vid not in self.variables:
             self.variables[vid] = variable
 
+    def read_variable(self, variable) -> None:
+        if self.watch_accessed_variables and variable._trainable:
+            self.watch_variable(variable)
 
-def push(recorder, stack: list | None = None) -> None:
-    """Makes `recorder` (a Tape, or an accumulator with its stack) see ops of this thread."""
-    (state.tapes if stack is None else stack).append(recorder)
+    def replace_last(self, entry: Entry, op, output_ids: set) -> None:
+        """Makes `entry`, if just recorded here, replace the entries of `op` before it
+        that produced `output_ids` (custom_gradient: the custom rule replaces the
+        identities of its outputs and becomes their producer)."""
+        entries = self.entries
+        if not entries or entries[-1] is not entry:
+            return
+        entries.pop()
+        while entries and entries[-1].op is op and entries[-1].outputs._id in output_ids:
+            entries.pop()
+        entries.append(entry)
+
+
+def push(recorder: Recorder) -> None:
+    """Makes `recorder` see this thread's ops (on the stack its `kind` names)."""
+    if recorder.kind == "trace":
+        if state.trace is not None:
+            raise RuntimeError("A tf.function trace is already recording in this thread.")
+        state.trace = recorder
+    else:
+        getattr(state, recorder.kind).append(recorder)
     _count(1)
 
 
-def pop(recorder, stack: list | None = None) -> bool:
+def pop(recorder: Recorder) -> bool:
     """Stops `recorder` seeing ops; out of order is allowed, as in TF. True if it was active."""
-    stack = state.tapes if stack is None else stack
+    if recorder.kind == "trace":
+        if state.trace is not recorder:
+            return False
+        state.trace = None
+        _count(-1)
+        return True
+    stack = getattr(state, recorder.kind)
     for i in range(len(stack) - 1, -1, -1):
         if stack[i] is recorder:
             del stack[i]
@@ -87,11 +156,29 @@ def pop(recorder, stack: list | None = None) -> bool:
     return False
 
 
+def recording_here() -> bool:
+    """Whether any recorder of this thread is active (a tape, accumulator, watcher, trace)."""
+    s = state
+    return bool(s.tapes or s.accumulators or s.watchers or s.trace is not None)
+
+
 def record(op, inputs: tuple, outputs, attrs: dict) -> None:
-    """Records one executed op on every active tape that tracks one of its inputs.
+    """Tells this thread's recorders that `op` ran: the trace hears of every op, tapes
+    and accumulators of differentiable ones.
 
     `outputs` is a single Tensor, or a tuple of them for multi-output ops.
     """
+    trace = state.trace
+    if trace is not None:  # first: an accumulator's JVP ops come after the op itself
+        trace.record(op, inputs, outputs, attrs)
+    if op.differentiable:
+        record_gradient(op, inputs, outputs, attrs)
+
+
+def record_gradient(op, inputs: tuple, outputs, attrs: dict) -> Entry | None:
+    """Records a gradient rule (an op's, or a custom one that did not run as an op)
+    on every tape that tracks one of `inputs`, and on the accumulators; returns the
+    tapes' shared entry (None if no tape recorded it)."""
     entry = None
     for tape in state.tapes:
         ids = tape.ids
@@ -102,9 +189,9 @@ def record(op, inputs: tuple, outputs, attrs: dict) -> None:
             continue
         if entry is None:
             if op.keeps is not None and _has_large(inputs, outputs):
-                entry = (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
+                entry = Entry(op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
             else:
-                entry = (op, inputs, outputs, attrs)
+                entry = Entry(op, inputs, outputs, attrs)
         tape.entries.append(entry)
         if type(outputs) is tuple:
             for o in outputs:
@@ -113,6 +200,7 @@ def record(op, inputs: tuple, outputs, attrs: dict) -> None:
             ids.add(outputs._id)
     for accumulator in state.accumulators:
         accumulator.record(op, inputs, outputs, attrs)
+    return entry
 
 
 # Arrays smaller than this are kept as they are: a stand-in would save nothing.
@@ -186,15 +274,20 @@ def untracked(t) -> bool:
 
 
 def read_variable(variable) -> None:
-    """Lets each recording tape auto-watch a trainable variable that was read."""
+    """Tells this thread's recorders that `variable` was read (tapes may auto-watch it)."""
+    s = state
+    if s.trace is not None:
+        s.trace.read_variable(variable)
+    for tape in s.tapes:
+        tape.read_variable(variable)
+    for watcher in s.watchers:
+        watcher.read_variable(variable)
+
+
+def assign_variable(variable, how: str, value, before) -> None:
+    """Tells this thread's trace (the one recorder that replays them) of an assignment."""
     if state.trace is not None:
-        state.trace.read_variable(variable)
-    if variable._trainable:
-        for tape in state.tapes:
-            if tape.watch_accessed_variables:
-                tape.watch_variable(variable)
-        for watcher in state.watchers:
-            watcher.watch_variable(variable)
+        state.trace.assign_variable(variable, how, value, before)
 
 
 def value_read(t, what: str) -> None:

@@ -137,9 +137,8 @@ class Variable:
         """Stores an assignment; a traced tf.function records it as a step (trace.py)."""
         before = self._tensor
         self._put(array)
-        trace = _tape.state.trace
-        if trace is not None:
-            trace.assign(self, how, t, before)
+        if _tape.active:
+            _tape.assign_variable(self, how, t, before)
 
     # -- reading --------------------------------------------------------------------
 

@@ -14,17 +14,14 @@ import functools
 
 from .._core import nest
 from .._core import tape as _tape
+from .._core.registry import Rule
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from ..ops.array_ops import identity
 
 
-class _CustomOp:
-    """The tape entry's op for one call of a custom-gradient function."""
+class _CustomOp(Rule):
+    """The tape entry's rule for one call of a custom-gradient function."""
 
-    broadcasting = False
-    differentiable = True
-    skips_unneeded = False
-    keeps = None  # grad_fn may read anything: the tape keeps all values
     # A user's grad_fn need not accept batched cotangents: the walk loops for jacobians.
     batch_polymorphic = False
 
@@ -35,7 +32,7 @@ class _CustomOp:
         self._positions = tensor_positions  # where each tensor input sits among the grads
         self._variables = variables
 
-    def vjp_rule(self, g, outs, *inputs):
+    def vjp_rule(self, g, outs, *inputs, needs):
         upstream = list(g) if type(outs) is tuple else [g]
         if self._variables:
             result = self._grad_fn(*upstream, variables=self._variables)
@@ -61,9 +58,9 @@ class _CustomOp:
                 f"returned {len(input_grads)} instead."
             )
         grads = [input_grads[i] for i in self._positions] + variable_grads
-        return [None if gr is None else _as_gradient(gr, x) for gr, x in zip(grads, inputs)]
+        return tuple(None if gr is None else _as_gradient(gr, x) for gr, x in zip(grads, inputs))
 
-    def jvp_call(self, tangents, outs, inputs, attrs, batch_ndim=0):
+    def jvp_rule(self, tangents, outs, *inputs):
         from ..ops.math_ops import multiply
         from ..ops.reduction_ops import reduce_sum
         from .gradient_tape import GradientTape
@@ -74,8 +71,9 @@ class _CustomOp:
                 _tape.value_read(o, "a custom gradient's zeros are made from a value")
             upstream = [make(o._value * 0, o._dtype) for o in outs_list]
             tape.watch(upstream)
+            needs = tuple(t is not None for t in tangents)
             cotangents = self.vjp_rule(
-                tuple(upstream) if type(outs) is tuple else upstream[0], outs, *inputs
+                tuple(upstream) if type(outs) is tuple else upstream[0], outs, *inputs, needs=needs
             )
             total = None
             for c, t in zip(cotangents, tangents):
@@ -94,21 +92,24 @@ def _as_gradient(value, like) -> EagerTensor:
     return convert_to_tensor(value, dtype=like._dtype)
 
 
-class _VariableWatcher:
+class _VariableWatcher(_tape.Recorder):
     """Collects the trainable variables read while it is active."""
+
+    kind = "watchers"
 
     def __init__(self):
         self.variables: dict = {}
 
-    def watch_variable(self, variable) -> None:
-        self.variables.setdefault(variable._id, variable)
+    def read_variable(self, variable) -> None:
+        if variable._trainable:
+            self.variables.setdefault(variable._id, variable)
 
     def __enter__(self):
-        _tape.push(self, _tape.state.watchers)
+        _tape.push(self)
         return self
 
     def __exit__(self, *exc):
-        _tape.pop(self, _tape.state.watchers)
+        _tape.pop(self)
 
 
 def _accepts_variables(grad_fn) -> bool:
@@ -152,22 +153,13 @@ def _call(f, args: tuple, kwargs: dict):
         # Reading the variables here (as TF converts them) lets tapes auto-watch them.
         recorded_inputs = tuple(inputs + [v._convert() for v in variables])
         recorded_outputs = outputs[0] if len(outputs) == 1 else tuple(outputs)
-        _tape.record(op, recorded_inputs, recorded_outputs, {})
-        _drop_identities(op, {o._id for o in outputs})
+        entry = _tape.record_gradient(op, recorded_inputs, recorded_outputs, {})
+        if entry is not None:
+            # TF: the custom gradient becomes the outputs' only producer.
+            output_ids = {o._id for o in outputs}
+            for tape in _tape.state.tapes:
+                tape.replace_last(entry, identity, output_ids)
     return nest.pack_sequence_as(result, outputs)
-
-
-def _drop_identities(op, output_ids: set) -> None:
-    """On tapes that recorded `op`, remove the identity entries it replaces (TF: the
-    custom gradient becomes the outputs' only producer)."""
-    for tape in _tape.state.tapes:
-        entries = tape.entries
-        if not entries or entries[-1][0] is not op:
-            continue
-        custom = entries.pop()
-        while entries and entries[-1][0] is identity and entries[-1][2]._id in output_ids:
-            entries.pop()
-        entries.append(custom)
 
 
 def custom_gradient(f=None):

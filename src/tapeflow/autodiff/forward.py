@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._core import dtypes as _dtypes
 from .._core import nest
 from .._core import tape as _tape
 from .._core.tensor import convert_to_tensor
-from .gradient_tape import UnconnectedGradients, _differentiable, _unconnected, zeros_like_value
+from ..ops.array_ops import reshape
+from .gradient_tape import UnconnectedGradients, _differentiable, _unconnected
+from .walk import zeros_like_value
 
 
-class ForwardAccumulator:
+class ForwardAccumulator(_tape.Recorder):
     """Computes Jacobian-vector products of everything run inside its context.
 
     Args:
@@ -38,6 +39,8 @@ class ForwardAccumulator:
     <tf.Tensor: shape=(), dtype=float32, numpy=4.0>
     """
 
+    kind = "accumulators"
+
     def __init__(self, primals, tangents):
         nest.assert_same_structure(primals, tangents)
         self._tangents: dict = {}
@@ -51,19 +54,19 @@ class ForwardAccumulator:
                     f"The tangent for a primal of shape {p.shape} has shape {t.shape}: each "
                     "tangent must have its primal's shape."
                 )
-            if p._dtype in _dtypes.TRAINABLE:
+            if p._dtype._differentiable:
                 self._tangents[p._id] = t
 
     def __enter__(self) -> ForwardAccumulator:
         if self._recording:
             raise ValueError("Accumulator is already recording.")
-        _tape.push(self, _tape.state.accumulators)
+        _tape.push(self)
         self._recording = True
         return self
 
     def __exit__(self, typ, value, traceback) -> None:
         if self._recording:
-            _tape.pop(self, _tape.state.accumulators)
+            _tape.pop(self)
             self._recording = False
 
     def record(self, op, inputs: tuple, outputs, attrs: dict) -> None:
@@ -80,15 +83,14 @@ class ForwardAccumulator:
         found = [tangents.get(x._id) for x in inputs]
         # Tangents may carry leading batch dimensions (NumPy scalars have shapes too).
         batch = present._value.shape[: present._value.ndim - x._value.ndim]
-        if op.skips_unneeded:
-            filled = found
-        else:
-            filled = [
-                t
-                if t is not None
-                else (zeros_like_value(x, batch) if x._dtype in _dtypes.TRAINABLE else None)
-                for t, x in zip(found, inputs)
-            ]
+        # One convention for every rule: an input without a tangent gets zeros (None
+        # when its dtype carries no tangent).
+        filled = [
+            t
+            if t is not None
+            else (zeros_like_value(x, batch) if x._dtype._differentiable else None)
+            for t, x in zip(found, inputs)
+        ]
         # Neither this accumulator nor the ones opened inside it see the ops of its
         # rule (TF: only outer accumulators differentiate an accumulator's JVPs).
         stack = _tape.state.accumulators
@@ -96,15 +98,15 @@ class ForwardAccumulator:
         for accumulator in inner:
             accumulator._in_rule += 1
         try:
-            out_tangents = op.jvp_call(filled, outputs, inputs, attrs, len(batch))
+            out_tangents = call_jvp(op, filled, outputs, inputs, attrs, len(batch))
         finally:
             for accumulator in inner:
                 accumulator._in_rule -= 1
         if type(outputs) is tuple:
             for o, t in zip(outputs, out_tangents):
-                if t is not None and o._dtype in _dtypes.TRAINABLE:
+                if t is not None and o._dtype._differentiable:
                     tangents[o._id] = t
-        elif out_tangents is not None and outputs._dtype in _dtypes.TRAINABLE:
+        elif out_tangents is not None and outputs._dtype._differentiable:
             tangents[outputs._id] = out_tangents
 
     def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
@@ -124,3 +126,23 @@ class ForwardAccumulator:
             return t
 
         return nest.map_structure(tangent_of, primals)
+
+
+def call_jvp(op, tangents: list, outs, inputs: tuple, attrs: dict, batch_ndim: int):
+    """Runs a JVP rule; for broadcasting ops, first aligns batched tangents.
+
+    A tangent of shape `batch + input.shape` would broadcast wrongly against
+    a higher-rank operand, so it is reshaped to `batch + (1,) * k + input.shape`
+    (k = output rank - input rank): the forward-mode twin of the walk's sum_to.
+    """
+    if batch_ndim and op.broadcasting:
+        out_ndim = max(np.ndim(t._value) for t in inputs)
+        aligned = []
+        for t, x in zip(tangents, inputs):
+            missing = out_ndim - len(x.shape)
+            if t is not None and missing:
+                shape = t._value.shape
+                t = reshape(t, shape[:batch_ndim] + (1,) * missing + shape[batch_ndim:])
+            aligned.append(t)
+        tangents = aligned
+    return op.jvp_rule(tangents, outs, *inputs, **attrs)

@@ -1,11 +1,9 @@
-"""Reverse mode: `tf.GradientTape` and the backward walk.
+"""Reverse mode: `tf.GradientTape`, TF's bookkeeping around the backward walk.
 
-The tape's entries are in execution order, so walking them in reverse visits
-every op after all of its consumers: no topological sort, no recursion, no
-depth limit. The walk keeps one cotangent per tensor id, drops each as soon as
-its producer has consumed it, and runs the ops' VJP rules, which are written in
-tapeflow ops; when an outer tape is recording, it records the walk, which is
-all that higher-order gradients need.
+The tape records (core/tape.py); `gradient`, `jacobian` and `batch_jacobian`
+check their arguments TF's way, build the seeds and hand the entries to the
+walk (walk.py), then apply TF's rules to the result: sources the tape does
+not track get None, or zeros with `UnconnectedGradients.ZERO`.
 """
 
 from __future__ import annotations
@@ -13,19 +11,16 @@ from __future__ import annotations
 import contextlib
 import enum
 import math
-import sys
 
 import numpy as np
 
 from .._core import dtypes as _dtypes
 from .._core import nest
 from .._core import tape as _tape
-from .._core.errors import InternalError
-from .._core.indexed_slices import IndexedSlices, aggregate, to_dense
 from .._core.logging import warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
-from ..ops.array_ops import reshape, stack, sum_to, transpose
-from ..ops.math_ops import add
+from ..ops.array_ops import reshape, transpose
+from .walk import backward, ones_like_value, stack_rows, zeros_like_value
 
 
 class UnconnectedGradients(enum.Enum):
@@ -33,144 +28,6 @@ class UnconnectedGradients(enum.Enum):
 
     NONE = "none"
     ZERO = "zero"
-
-
-def ones_like_value(t: EagerTensor) -> EagerTensor:
-    value = t._value
-    return make(np.ones_like(value) if type(value) is np.ndarray else value.dtype.type(1), t._dtype)
-
-
-def zeros_like_value(t: EagerTensor, batch_shape: tuple = ()) -> EagerTensor:
-    value = t._value
-    if batch_shape or type(value) is np.ndarray:
-        return make(np.zeros(batch_shape + np.shape(value), value.dtype), t._dtype)
-    return make(value.dtype.type(0), t._dtype)
-
-
-def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndim: int = 0) -> list:
-    """Runs the reverse walk; returns one gradient (or None) per source.
-
-    Args:
-      entries: tape entries `(op, inputs, outputs, attrs)` in execution order.
-      targets: the tensors to differentiate.
-      seeds: one cotangent per target (a tensor shaped `batch + target.shape`).
-      sources: the tensors (variables' read tensors) to differentiate with respect to.
-      batch_ndim: the number of leading batch dimensions of the seeds.
-    """
-    source_ids = {s._id for s in sources}
-
-    # Forward pass over ids: only entries that depend on a source need a VJP.
-    reach = set(source_ids)
-    relevant = []
-    for entry in entries:
-        for t in entry[1]:
-            if t._id in reach:
-                relevant.append(entry)
-                outs = entry[2]
-                if type(outs) is tuple:
-                    reach.update(o._id for o in outs)
-                else:
-                    reach.add(outs._id)
-                break
-
-    grads: dict = {}
-    for t, seed in zip(targets, seeds):
-        if t._id in reach and t._dtype._kind in "fc":
-            prev = grads.get(t._id)
-            grads[t._id] = seed if prev is None else add(prev, seed)
-
-    for op, inputs, outs, attrs in reversed(relevant):
-        if type(outs) is tuple:
-            gs = [grads.get(o._id) if o._id in source_ids else grads.pop(o._id, None) for o in outs]
-            gs = [to_dense(g) if type(g) is IndexedSlices else g for g in gs]  # rules take dense
-            present = next((g for g, o in zip(gs, outs) if g is not None), None)
-            if present is None:
-                continue
-            batch = np.shape(present._value)[:batch_ndim]
-            g = [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
-        else:
-            oid = outs._id
-            g = grads.get(oid) if oid in source_ids else grads.pop(oid, None)
-            if g is None:
-                continue
-            if type(g) is IndexedSlices:  # a sparse gradient (gather's): rules take dense ones
-                g = to_dense(g)
-        if batch_ndim and not op.batch_polymorphic:
-            in_grads = _per_example_vjp(op, g, outs, inputs, attrs, batch_ndim)
-        elif op.skips_unneeded:
-            needs = tuple([t._id in reach and t._dtype._kind in "fc" for t in inputs])
-            in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
-        elif attrs:
-            in_grads = op.vjp_rule(g, outs, *inputs, **attrs)
-        else:
-            in_grads = op.vjp_rule(g, outs, *inputs)
-        if len(inputs) == 1 and not isinstance(in_grads, (tuple, list)):
-            in_grads = (in_grads,)
-        for t, gi in zip(inputs, in_grads):
-            if gi is None:
-                continue
-            tid = t._id
-            if tid not in reach or t._dtype._kind not in "fc":  # only floats carry gradients
-                continue
-            if type(gi) is IndexedSlices:
-                # Kept sparse while every contribution is sparse (TF's rule), dense otherwise.
-                prev = grads.get(tid)
-                grads[tid] = gi if prev is None else aggregate(prev, gi)
-                continue
-            gshape = gi._value.shape
-            tshape = t._value.shape
-            if (
-                gshape != tshape
-                if not batch_ndim
-                else gshape[batch_ndim:] != tshape or len(gshape) != len(tshape) + batch_ndim
-            ):
-                if not op.broadcasting:
-                    raise InternalError(
-                        None,
-                        None,
-                        f"The gradient rule of {op.type} returned shape {list(gshape)} for an "
-                        f"input of shape {list(tshape)} (batch dims: {batch_ndim}).",
-                    )
-                gi = sum_to(gi, tshape, batch_ndim)
-            if tid in grads:
-                _accumulate(grads, tid, gi)
-            else:
-                grads[tid] = gi
-    return [grads.get(s._id) for s in sources]
-
-
-# Gradients of at least this many elements are summed in place when that is safe.
-INPLACE_MIN_SIZE = 4096
-
-
-def _accumulate(grads: dict, tid: int, gi) -> None:
-    """grads[tid] += gi: in place when nothing else can see the buffer, else a new tensor.
-
-    In place needs: no tape or accumulator recording (the sum is not differentiated),
-    and a large array that the walk alone owns: no other tensor object, dict entry or
-    NumPy view refers to it (checked with reference counts), not a view itself.
-    Sums of gradients are most of the backward pass's memory traffic on big arrays.
-    """
-    prev = grads[tid]
-    if type(prev) is not EagerTensor or type(gi) is not EagerTensor:
-        grads[tid] = aggregate(prev, gi)
-        return
-    pv, gv = prev._value, gi._value
-    if (
-        not _tape.active
-        and type(pv) is np.ndarray
-        and pv.size >= INPLACE_MIN_SIZE
-        and pv.base is None
-        and pv.flags.writeable
-        and type(gv) is np.ndarray
-        and pv.shape == gv.shape
-        and pv.dtype == gv.dtype
-        and sys.getrefcount(prev) == 3  # grads dict, `prev`, the call's argument
-        and sys.getrefcount(pv) == 3  # prev._value, `pv`, the call's argument
-    ):
-        np.add(pv, gv, out=pv)
-        return
-    grads[tid] = add(prev, gi)
 
 
 class GradientTape:
@@ -235,7 +92,7 @@ class GradientTape:
         """
         if self._tape is None:
             self._tape = _tape.Tape(self._watch_accessed_variables)
-        if type(tensor) is EagerTensor and tensor._dtype._kind in "fc":
+        if type(tensor) is EagerTensor and tensor._dtype._differentiable:
             self._tape.ids.add(tensor._id)  # the common case, without nest machinery
             return
         for t in nest.flatten(tensor):
@@ -244,7 +101,7 @@ class GradientTape:
                     f"Passed in object {t!r} of type {type(t).__name__!r}, not tf.Tensor or "
                     "tf.Variable or ExtensionType."
                 )
-            if t.dtype not in _dtypes.TRAINABLE:
+            if not t.dtype._differentiable:
                 warn_first_n(
                     5,
                     "The dtype of the watched tensor must be floating (e.g. tf.float32), got %r",
@@ -350,7 +207,7 @@ class GradientTape:
         (g,) = backward(tape.entries, [target], [ones_like_value(target)], [source])
         self._release()
         if g is not None and not (
-            (source._id in tape.ids or source._id == target._id) and source._dtype._kind in "fc"
+            (source._id in tape.ids or source._id == target._id) and source._dtype._differentiable
         ):
             g = None
         if g is None and _unconnected(unconnected_gradients) is UnconnectedGradients.ZERO:
@@ -437,7 +294,7 @@ class GradientTape:
             grads = backward(tape.entries, [y], [make(eye, y._dtype)], source_tensors, 1)
         else:
             rows = [backward(tape.entries, [y], [make(e, y._dtype)], source_tensors) for e in eye]
-            grads = [_stack_rows([row[k] for row in rows]) for k in range(len(source_tensors))]
+            grads = [stack_rows([row[k] for row in rows]) for k in range(len(source_tensors))]
         self._release()
         grads = _tracked_only(tape, [y], source_tensors, grads)
         result = []
@@ -505,7 +362,7 @@ class GradientTape:
             (g,) = backward(tape.entries, [y], [make(seeds, y._dtype)], [x], 1)
         else:
             rows = [backward(tape.entries, [y], [make(e, y._dtype)], [x])[0] for e in seeds]
-            g = _stack_rows(rows)
+            g = stack_rows(rows)
         self._release()
         (g,) = _tracked_only(tape, [y], [x], [g])
         jshape = tshape + sshape[1:]
@@ -568,26 +425,6 @@ def _differentiable(x) -> EagerTensor:
     raise AttributeError(f"'{type(x).__module__}.{type(x).__name__}' object has no attribute '_id'")
 
 
-def _per_example_vjp(op, g, outs, inputs: tuple, attrs: dict, batch_ndim: int) -> list:
-    """Runs a rule that only takes unbatched cotangents (a user's custom gradient)
-    once per batch element, and stacks the results."""
-    multi = type(outs) is tuple
-    cotangents = g if multi else [g]
-    batch_shape = np.shape(cotangents[0]._value)[:batch_ndim]
-    flat = [reshape(c, (-1,) + np.shape(c._value)[batch_ndim:]) for c in cotangents]
-    rows = []
-    for i in range(math.prod(batch_shape)):
-        items = [c[i] for c in flat]
-        row = op.vjp_rule(items if multi else items[0], outs, *inputs, **attrs)
-        rows.append(row if isinstance(row, (tuple, list)) else (row,))
-    result = []
-    for k, x in enumerate(inputs):
-        stacked = _stack_rows([row[k] for row in rows])
-        shape = batch_shape + np.shape(x._value)
-        result.append(None if stacked is None else reshape(stacked, shape))
-    return result
-
-
 def _by_id(variable) -> int:
     return variable._id
 
@@ -599,20 +436,10 @@ def _tracked_only(tape, targets: list, sources: list, grads: list) -> list:
     target_ids = {t._id for t in targets}
     return [
         g
-        if g is not None
-        and (t._id in tape.ids or t._id in target_ids)
-        and t._dtype in _dtypes.TRAINABLE
+        if g is not None and (t._id in tape.ids or t._id in target_ids) and t._dtype._differentiable
         else None
         for t, g in zip(sources, grads)
     ]
-
-
-def _stack_rows(rows: list):
-    """Stacks per-element gradients (the loop fallback); None if none is connected."""
-    if all(r is None for r in rows):
-        return None
-    template = next(r for r in rows if r is not None)
-    return stack([zeros_like_value(template) if r is None else r for r in rows])
 
 
 def _unconnected(value) -> UnconnectedGradients:

@@ -61,7 +61,7 @@ def _reshape(tensor, *, shape):
 
 
 @_reshape.vjp
-def _reshape_vjp(g, out, tensor, *, shape):
+def _reshape_vjp(g, out, tensor, *, shape, needs):
     b = batch_ndim(g, out)
     return _reshape(g, shape=np.shape(g._value)[:b] + np.shape(tensor._value))
 
@@ -108,7 +108,7 @@ def _batched_perm(perm: tuple, b: int) -> tuple:
 
 
 @_transpose.vjp
-def _transpose_vjp(g, out, x, *, perm):
+def _transpose_vjp(g, out, x, *, perm, needs):
     inverse = tuple(np.argsort(perm))
     return _transpose(g, perm=_batched_perm(inverse, batch_ndim(g, out)))
 
@@ -207,7 +207,7 @@ def _broadcast_to(input, *, shape):  # noqa: A002 - TF's argument name
 
 
 @_broadcast_to.vjp
-def _broadcast_to_vjp(g, out, input, *, shape):  # noqa: A002
+def _broadcast_to_vjp(g, out, input, *, shape, needs):  # noqa: A002
     return sum_to(g, np.shape(input._value), batch_ndim(g, out))
 
 
@@ -356,7 +356,7 @@ def _strided_slice(input, *, key):  # noqa: A002 - TF's argument name
 
 
 @_strided_slice.vjp
-def _strided_slice_vjp(g, out, input, *, key):  # noqa: A002
+def _strided_slice_vjp(g, out, input, *, key, needs):  # noqa: A002
     b = batch_ndim(g, out)
     return _strided_slice_grad(
         g, shape=np.shape(g._value)[:b] + np.shape(input._value), key=_batched_key(key, b)
@@ -380,7 +380,7 @@ def _strided_slice_grad(dy, *, shape, key):
 
 
 @_strided_slice_grad.vjp
-def _strided_slice_grad_vjp(g, out, dy, *, shape, key):
+def _strided_slice_grad_vjp(g, out, dy, *, shape, key, needs):
     b = batch_ndim(g, out)
     return _strided_slice(g, key=_batched_key(key, b))
 
@@ -425,7 +425,7 @@ def _stack(*values, axis=0):
 
 
 @_stack.vjp
-def _stack_vjp(g, out, *values, axis=0):
+def _stack_vjp(g, out, *values, axis=0, needs):
     b = batch_ndim(g, out)
     return _unstack(g, axis=axis % np.ndim(out._value) + b, num=len(values))
 
@@ -497,7 +497,7 @@ def _unstack(value, *, axis=0, num=None):
 
 
 @_unstack.vjp
-def _unstack_vjp(gs, outs, value, *, axis=0, num=None):
+def _unstack_vjp(gs, outs, value, *, axis=0, num=None, needs):
     b = batch_ndim(gs[0], outs[0])
     return _stack(*gs, axis=axis % np.ndim(value._value) + b)
 
@@ -533,7 +533,7 @@ def _concat(*values, axis=0):
 
 
 @_concat.vjp
-def _concat_vjp(g, out, *values, axis=0):
+def _concat_vjp(g, out, *values, axis=0, needs):
     b = batch_ndim(g, out)
     sizes = [np.shape(v._value)[axis] for v in values]
     return _split(g, axis=axis + b, sizes=tuple(sizes))
@@ -588,7 +588,7 @@ def _split(value, *, axis, sizes):
 
 
 @_split.vjp
-def _split_vjp(gs, outs, value, *, axis, sizes):
+def _split_vjp(gs, outs, value, *, axis, sizes, needs):
     b = batch_ndim(gs[0], outs[0])
     return _concat(*gs, axis=axis + b)
 
@@ -643,7 +643,7 @@ def identity(input):  # noqa: A002 - TF's argument name
 
 
 @identity.vjp
-def _identity_vjp(g, out, input):  # noqa: A002
+def _identity_vjp(g, out, input, *, needs):  # noqa: A002
     return g
 
 

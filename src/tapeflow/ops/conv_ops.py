@@ -200,7 +200,7 @@ def _conv2d(input, filters, *, strides, dilations, pads):  # noqa: A002 - TF's a
 
 
 @_conv2d.vjp
-def _conv2d_vjp(g, out, input, filters, *, strides, dilations, pads):  # noqa: A002
+def _conv2d_vjp(g, out, input, filters, *, strides, dilations, pads, needs):  # noqa: A002
     # y = x (*) w is bilinear: dx = backprop_input(w, g), dw = backprop_filter(x, g).
     geo = {"strides": strides, "dilations": dilations, "pads": pads}
     return (
@@ -236,7 +236,7 @@ def _conv2d_backprop_input(filters, out_backprop, *, input_hw, strides, dilation
 
 @_conv2d_backprop_input.vjp
 def _conv2d_backprop_input_vjp(
-    g, out, filters, out_backprop, *, input_hw, strides, dilations, pads
+    g, out, filters, out_backprop, *, input_hw, strides, dilations, pads, needs
 ):
     # dx = w^T(dy) is bilinear: dw = backprop_filter(g, dy), d(dy) = conv2d(g, w).
     geo = {"strides": strides, "dilations": dilations, "pads": pads}
@@ -280,7 +280,9 @@ def _conv2d_backprop_filter(x, out_backprop, *, filter_hw, strides, dilations, p
 
 
 @_conv2d_backprop_filter.vjp
-def _conv2d_backprop_filter_vjp(g, out, x, out_backprop, *, filter_hw, strides, dilations, pads):
+def _conv2d_backprop_filter_vjp(
+    g, out, x, out_backprop, *, filter_hw, strides, dilations, pads, needs
+):
     # dw = x^T dy is bilinear: dx = backprop_input(g, dy), d(dy) = conv2d(x, g).
     geo = {"strides": strides, "dilations": dilations, "pads": pads}
     return (

@@ -9,8 +9,6 @@ forward or backward, raises with its type, shape, counts and inputs.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from .._core import dtypes as _dt
@@ -50,7 +48,7 @@ def _check_numerics(tensor, *, message):
 
 
 @_check_numerics.vjp
-def _check_numerics_vjp(g, out, tensor, *, message):
+def _check_numerics_vjp(g, out, tensor, *, message, needs):
     # d(out)/d(tensor) = 1; like TF, the incoming gradient is checked too.
     gradient_message = (
         f"Not a number (NaN) or infinity (Inf) values detected in gradient. {message.encode()!r}"
@@ -119,7 +117,7 @@ def disable_check_numerics() -> None:
         _registry.OUTPUT_CHECKS.remove(_check_outputs)
 
 
-def _check_outputs(op, outputs, inputs, attrs) -> None:
+def _check_outputs(op, inputs, outputs, attrs) -> None:
     outs = outputs if type(outputs) is tuple else (outputs,)
     for index, out in enumerate(outs):
         value = out._value
@@ -181,20 +179,9 @@ def _provenance(op, inputs: tuple) -> list:
 
 
 def _running_gradient_rule():
-    """The op type whose VJP rule is running in an enclosing backward walk, or None.
-
-    Only called when reporting an error, so walking the stack costs nothing
-    on the hot path.
-    """
-    from ..autodiff.gradient_tape import backward
-
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code is backward.__code__:
-            walking = frame.f_locals.get("op")
-            return getattr(walking, "type", None)
-        frame = frame.f_back
-    return None
+    """The op type whose VJP rule the backward walk of this thread is running, or None."""
+    rule = _tape.state.rule
+    return None if rule is None else rule.type
 
 
 # -- assertions ------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def _einsum(*inputs, equation):
 
 
 @_einsum.vjp
-def _einsum_vjp(g, out, *inputs, equation):
+def _einsum_vjp(g, out, *inputs, equation, needs):
     from .math_ops import conj
 
     subs, output = _parse(equation)

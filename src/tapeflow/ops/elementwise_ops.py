@@ -186,7 +186,7 @@ def _add_n(*inputs):
 
 
 @_add_n.vjp
-def _add_n_vjp(g, out, *inputs):
+def _add_n_vjp(g, out, *inputs, needs):
     return [g] * len(inputs)
 
 
@@ -237,7 +237,7 @@ def _angle(input):  # noqa: A002 - TF's argument name
 
 
 @_angle.vjp
-def _angle_vjp(g, out, input):  # noqa: A002
+def _angle_vjp(g, out, input, *, needs):  # noqa: A002
     # angle = atan2(y, x): the cotangent d/dx + i d/dy is i / conj(z), scaled by g.
     return _complex(zeros_like(g), g) / conj(input)
 

@@ -15,6 +15,7 @@ import builtins
 import numpy as np
 
 from .._core import dtypes as _dt
+from .._core import indexed_slices as _indexed_slices
 from .._core import tape as _tape
 from .._core.errors import InvalidArgumentError
 from .._core.indexed_slices import IndexedSlices
@@ -97,7 +98,7 @@ def _gather(params, indices, *, axis=0, batch_dims=0):
 
 
 @_gather.vjp
-def _gather_vjp(g, out, params, indices, *, axis=0, batch_dims=0):
+def _gather_vjp(g, out, params, indices, *, axis=0, batch_dims=0, needs):
     b = batch_ndim(g, out)
     if b == 0 and axis == 0 and batch_dims == 0:
         # TF's sparse gradient: the rows of g, tagged with the indices they came from.
@@ -139,8 +140,16 @@ def gather_grad(g, indices, *, axis, batch_dims, size):
     return out
 
 
+def _densify(values, indices, size: int):
+    """IndexedSlices' rows summed into a dense tensor (installed in the core, below)."""
+    return gather_grad(values, indices, axis=0, batch_dims=0, size=size)
+
+
+_indexed_slices.densify = _densify
+
+
 @gather_grad.vjp
-def _gather_grad_vjp(gg, out, g, indices, *, axis, batch_dims, size):
+def _gather_grad_vjp(gg, out, g, indices, *, axis, batch_dims, size, needs):
     b = batch_ndim(gg, out)
     return _to_front(_gather(_to_back(gg, b), indices, axis=axis, batch_dims=batch_dims), b), None
 
@@ -250,7 +259,7 @@ def _gather_nd(params, indices):
 
 
 @_gather_nd.vjp
-def _gather_nd_vjp(g, out, params, indices):
+def _gather_nd_vjp(g, out, params, indices, *, needs):
     b = batch_ndim(g, out)
     ishape = np.shape(indices._value)
     pshape = np.shape(params._value)
@@ -289,7 +298,7 @@ def _scatter_nd(indices, updates, *, shape):
 
 
 @_scatter_nd.vjp
-def _scatter_nd_vjp(g, out, indices, updates, *, shape):
+def _scatter_nd_vjp(g, out, indices, updates, *, shape, needs):
     b = batch_ndim(g, out)
     return None, _to_front(_gather_nd(_to_back(g, b), indices), b)
 
@@ -370,7 +379,7 @@ def _tensor_scatter_update(tensor, indices, updates):
 
 
 @_tensor_scatter_update.vjp
-def _tensor_scatter_update_vjp(g, out, tensor, indices, updates):
+def _tensor_scatter_update_vjp(g, out, tensor, indices, updates, *, needs):
     # d/dtensor: g where nothing was written; d/dupdates: g gathered at the written places.
     b = batch_ndim(g, out)
     kept = np.ones(np.shape(tensor._value), g._dtype._np)

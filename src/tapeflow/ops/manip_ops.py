@@ -31,7 +31,7 @@ def _tile(input, *, multiples):  # noqa: A002 - TF's argument name
 
 
 @_tile.vjp
-def _tile_vjp(g, out, input, *, multiples):  # noqa: A002
+def _tile_vjp(g, out, input, *, multiples, needs):  # noqa: A002
     # Each input element received the sum of its copies: view g as [m0, d0, m1, d1, ...].
     from .reduction_ops import reduce_sum
 
@@ -98,7 +98,7 @@ def _pad(input, constant_values, *, paddings):  # noqa: A002 - TF's argument nam
 
 
 @_pad.vjp
-def _pad_vjp(g, out, input, constant_values, *, paddings):  # noqa: A002
+def _pad_vjp(g, out, input, constant_values, *, paddings, needs):  # noqa: A002
     # d/dinput: the interior of g; d/dconstant_values: the sum of g over the border.
     from .reduction_ops import reduce_sum
 
@@ -133,7 +133,7 @@ def _mirror_pad(input, *, paddings, mode):  # noqa: A002 - TF's argument name
 
 
 @_mirror_pad.vjp
-def _mirror_pad_vjp(g, out, input, *, paddings, mode):  # noqa: A002
+def _mirror_pad_vjp(g, out, input, *, paddings, mode, needs):  # noqa: A002
     b = batch_ndim(g, out)
     return _mirror_pad_grad(g, paddings=((0, 0),) * b + paddings, mode=mode)
 
@@ -163,7 +163,7 @@ def _mirror_pad_grad(g, *, paddings, mode):
 
 
 @_mirror_pad_grad.vjp
-def _mirror_pad_grad_vjp(gg, out, g, *, paddings, mode):
+def _mirror_pad_grad_vjp(gg, out, g, *, paddings, mode, needs):
     b = batch_ndim(gg, out)
     return _mirror_pad(gg, paddings=((0, 0),) * b + paddings, mode=mode)
 
@@ -253,7 +253,7 @@ def _reverse(tensor, *, axis):
 
 
 @_reverse.vjp
-def _reverse_vjp(g, out, tensor, *, axis):
+def _reverse_vjp(g, out, tensor, *, axis, needs):
     b = batch_ndim(g, out)
     return _reverse(g, axis=tuple(a + b for a in axis))
 
@@ -300,7 +300,7 @@ def _roll(input, *, shift, axis):  # noqa: A002 - TF's argument name
 
 
 @_roll.vjp
-def _roll_vjp(g, out, input, *, shift, axis):  # noqa: A002
+def _roll_vjp(g, out, input, *, shift, axis, needs):  # noqa: A002
     b = batch_ndim(g, out)
     return _roll(g, shift=tuple(-s for s in shift), axis=tuple(a + b for a in axis))
 

@@ -42,7 +42,7 @@ def add(x, y):
 
 
 @add.vjp
-def _add_vjp(g, out, x, y):
+def _add_vjp(g, out, x, y, *, needs):
     return g, g
 
 
@@ -58,7 +58,7 @@ def subtract(x, y):
 
 
 @subtract.vjp
-def _subtract_vjp(g, out, x, y):
+def _subtract_vjp(g, out, x, y, *, needs):
     return g, -g
 
 
@@ -72,7 +72,6 @@ def _subtract_jvp(t, out, x, y):
     broadcasting=True,
     dtypes=NUMERIC,
     keeps=("y", "x"),
-    skips_unneeded=True,
     sample=binary(),
 )
 def multiply(x, y):
@@ -95,18 +94,14 @@ def _times_broadcast_one(x, one):
 
 
 @multiply.vjp
-def _multiply_vjp(g, out, x, y, needs=(True, True)):
+def _multiply_vjp(g, out, x, y, *, needs):
     # d/dx = y, d/dy = x; a constant factor (x * 0.9) needs no gradient of its own.
     return (g * conj(y) if needs[0] else None), (conj(x) * g if needs[1] else None)
 
 
 @multiply.jvp
 def _multiply_jvp(t, out, x, y):
-    # Tangents may be None (skips_unneeded=True).
-    if t[0] is None:
-        return x * t[1]
-    if t[1] is None:
-        return t[0] * y
+    # d(xy) = dx y + x dy
     return t[0] * y + x * t[1]
 
 
@@ -123,7 +118,7 @@ def realdiv(x, y):
 
 
 @realdiv.vjp
-def _realdiv_vjp(g, out, x, y):
+def _realdiv_vjp(g, out, x, y, *, needs):
     # d/dx = 1/y, d/dy = -x/y^2 (written as TF does, (-x / y) / y).
     return g / conj(y), g * conj(-x / y / y)
 
@@ -191,7 +186,7 @@ def negative(x):
 
 
 @negative.vjp
-def _negative_vjp(g, out, x):
+def _negative_vjp(g, out, x, *, needs):
     return -g
 
 
@@ -215,7 +210,7 @@ def floormod(x, y):
 
 
 @floormod.vjp
-def _floormod_vjp(g, out, x, y):
+def _floormod_vjp(g, out, x, y, *, needs):
     # d/dx = 1, d/dy = -floor(x / y)
     return g, -g * floordiv(x, y)
 
@@ -236,7 +231,7 @@ def _abs(x):
 
 
 @_abs.vjp
-def _abs_vjp(g, out, x):
+def _abs_vjp(g, out, x, *, needs):
     # TF's convention: d|x|/dx = sign(x), so 0 at x = 0.
     return g * sign(x)
 
@@ -252,7 +247,7 @@ def _complex_abs(x):
 
 
 @_complex_abs.vjp
-def _complex_abs_vjp(g, out, x):
+def _complex_abs_vjp(g, out, x, *, needs):
     # d|z| = Re(conj(z) dz) / |z|, so the cotangent is g * z / |z| (0 at z = 0).
     return complex(g, zeros_like(g)) * _sign(x)
 
@@ -277,7 +272,7 @@ def _sign(x):
 
 
 @_sign.vjp
-def _sign_vjp(g, out, x):
+def _sign_vjp(g, out, x, *, needs):
     return zeros_like(g)  # TF: a zero gradient, not None
 
 
@@ -305,7 +300,7 @@ def reciprocal(x):
 
 
 @reciprocal.vjp
-def _reciprocal_vjp(g, out, x):
+def _reciprocal_vjp(g, out, x, *, needs):
     return _reciprocal_grad(out, g)
 
 
@@ -317,7 +312,7 @@ def _reciprocal_grad(y, dy):
 
 
 @_reciprocal_grad.vjp
-def _reciprocal_grad_vjp(g, out, y, dy):
+def _reciprocal_grad_vjp(g, out, y, dy, *, needs):
     return g * conj(-2 * dy * conj(y)), -g * (y * y)
 
 
@@ -338,7 +333,7 @@ def square(x):
 
 
 @square.vjp
-def _square_vjp(g, out, x):
+def _square_vjp(g, out, x, *, needs):
     return g * (2 * conj(x))
 
 
@@ -354,7 +349,7 @@ def sqrt(x):
 
 
 @sqrt.vjp
-def _sqrt_vjp(g, out, x):
+def _sqrt_vjp(g, out, x, *, needs):
     # d/dx = 0.5 / sqrt(x): infinite at x = 0, as in TF.
     return _sqrt_grad(out, g)
 
@@ -367,7 +362,7 @@ def _sqrt_grad(y, dy):
 
 
 @_sqrt_grad.vjp
-def _sqrt_grad_vjp(g, out, y, dy):
+def _sqrt_grad_vjp(g, out, y, dy, *, needs):
     # d/dy = -out / y, d/d(dy) = 0.5 / y (no zero short-cut at second order, as in TF).
     ga = g / y
     return -conj(ga) * out, 0.5 * ga
@@ -390,7 +385,7 @@ def rsqrt(x):
 
 
 @rsqrt.vjp
-def _rsqrt_vjp(g, out, x):
+def _rsqrt_vjp(g, out, x, *, needs):
     # d/dx = -0.5 * x^(-3/2) = -0.5 * out^3
     return _rsqrt_grad(out, g)
 
@@ -403,7 +398,7 @@ def _rsqrt_grad(y, dy):
 
 
 @_rsqrt_grad.vjp
-def _rsqrt_grad_vjp(g, out, y, dy):
+def _rsqrt_grad_vjp(g, out, y, dy, *, needs):
     return g * conj(-1.5 * dy * conj(y * y)), g * conj(-0.5 * conj(y * y * y))
 
 
@@ -422,7 +417,6 @@ def _rsqrt_jvp(t, out, x):
     keeps=("x y", "x out"),
     broadcasting=True,
     dtypes=NUMERIC,
-    skips_unneeded=True,
     sample=binary(0.2, 2.0, -2.0, 2.0),
 )
 def pow(x, y):  # noqa: A001 - TF's public name
@@ -454,7 +448,7 @@ def _pow_slope(x, y):
 
 
 @pow.vjp
-def _pow_vjp(g, out, x, y, needs=(True, True)):
+def _pow_vjp(g, out, x, y, *, needs):
     # d/dx = y * x^(y-1); d/dy = x^y * log(x). A constant exponent (x ** 2) needs no
     # d/dy, which would cost five extra elementwise ops.
     gx = g * conj(_pow_slope(x, y)) if needs[0] else None
@@ -464,13 +458,8 @@ def _pow_vjp(g, out, x, y, needs=(True, True)):
 
 @pow.jvp
 def _pow_jvp(t, out, x, y):
-    # Tangents may be None (skips_unneeded=True).
-    terms = []
-    if t[0] is not None:
-        terms.append(t[0] * _pow_slope(x, y))
-    if t[1] is not None:
-        terms.append(t[1] * out * _safe_log(x))
-    return terms[0] if len(terms) == 1 else terms[0] + terms[1]
+    # d(x^y) = dx y x^(y-1) + dy x^y log(x)
+    return t[0] * _pow_slope(x, y) + t[1] * out * _safe_log(x)
 
 
 @op("Maximum", keeps=("x y", "x y"), broadcasting=True, dtypes=REAL, sample=binary())
@@ -480,7 +469,7 @@ def maximum(x, y):
 
 
 @maximum.vjp
-def _maximum_vjp(g, out, x, y):
+def _maximum_vjp(g, out, x, y, *, needs):
     mask = greater_equal(x, y)
     zeros = zeros_like(g)
     return where_v2(mask, g, zeros), where_v2(mask, zeros, g)
@@ -498,7 +487,7 @@ def minimum(x, y):
 
 
 @minimum.vjp
-def _minimum_vjp(g, out, x, y):
+def _minimum_vjp(g, out, x, y, *, needs):
     mask = less_equal(x, y)
     zeros = zeros_like(g)
     return where_v2(mask, g, zeros), where_v2(mask, zeros, g)
@@ -519,7 +508,7 @@ def exp(x):
 
 
 @exp.vjp
-def _exp_vjp(g, out, x):
+def _exp_vjp(g, out, x, *, needs):
     return g * conj(out)
 
 
@@ -535,7 +524,7 @@ def log(x):
 
 
 @log.vjp
-def _log_vjp(g, out, x):
+def _log_vjp(g, out, x, *, needs):
     return g * reciprocal(conj(x))
 
 
@@ -553,7 +542,7 @@ def _conj(x):
 
 
 @_conj.vjp
-def _conj_vjp(g, out, x):
+def _conj_vjp(g, out, x, *, needs):
     return _conj(g)
 
 
@@ -568,7 +557,7 @@ def _real(x):
 
 
 @_real.vjp
-def _real_vjp(g, out, x):
+def _real_vjp(g, out, x, *, needs):
     return complex(g, zeros_like(g))
 
 
@@ -590,7 +579,7 @@ def complex(real, imag):  # noqa: A001 - TF's public name
 
 
 @complex.vjp
-def _complex_vjp(g, out, real, imag):
+def _complex_vjp(g, out, real, imag, *, needs):
     return _real(g), _imag(g)
 
 
@@ -605,7 +594,7 @@ def _imag(x):
 
 
 @_imag.vjp
-def _imag_vjp(g, out, x):
+def _imag_vjp(g, out, x, *, needs):
     # d(imag z) pulls back to 1j * g, conjugated by TF's convention: 0 + 1j*g.
     return complex(zeros_like(g), g)
 
@@ -685,7 +674,7 @@ def where_v2(condition, x, y):
 
 
 @where_v2.vjp
-def _where_vjp(g, out, condition, x, y):
+def _where_vjp(g, out, condition, x, y, *, needs):
     zeros = zeros_like(g)
     return None, where_v2(condition, g, zeros), where_v2(condition, zeros, g)
 
@@ -704,7 +693,7 @@ def _cast(x, *, DstT):  # noqa: N803 - TF's attr name
 
 
 @_cast.vjp
-def _cast_vjp(g, out, x, *, DstT):  # noqa: N803 - TF's attr name
+def _cast_vjp(g, out, x, *, DstT, needs):  # noqa: N803 - TF's attr name
     # Gradients pass between floating/complex types only (TF's _CastGrad).
     if x._dtype in INEXACT and DstT in INEXACT:
         return cast(g, x._dtype)

@@ -54,7 +54,7 @@ def relu(features):
 
 
 @relu.vjp
-def _relu_vjp(g, out, features):
+def _relu_vjp(g, out, features, *, needs):
     return _relu_grad(g, out)
 
 
@@ -76,7 +76,7 @@ def _relu_grad(gradients, features):
 
 
 @_relu_grad.vjp
-def _relu_grad_vjp(g, out, gradients, features):
+def _relu_grad_vjp(g, out, gradients, features, *, needs):
     return _relu_grad(g, features), zeros_like(g)  # linear in gradients; flat in features
 
 
@@ -92,7 +92,7 @@ def relu6(features):
 
 
 @relu6.vjp
-def _relu6_vjp(g, out, features):
+def _relu6_vjp(g, out, features, *, needs):
     return _relu6_grad(g, features)
 
 
@@ -108,7 +108,7 @@ def _relu6_grad(gradients, features):
 
 
 @_relu6_grad.vjp
-def _relu6_grad_vjp(g, out, gradients, features):
+def _relu6_grad_vjp(g, out, gradients, features, *, needs):
     return _relu6_grad(g, features), zeros_like(g)
 
 
@@ -124,7 +124,7 @@ def _leaky_relu(features, *, alpha=0.2):
 
 
 @_leaky_relu.vjp
-def _leaky_relu_vjp(g, out, features, *, alpha=0.2):
+def _leaky_relu_vjp(g, out, features, *, alpha=0.2, needs):
     return _leaky_relu_grad(g, features, alpha=alpha)
 
 
@@ -143,7 +143,7 @@ def _leaky_relu_grad(gradients, features, *, alpha=0.2):
 
 
 @_leaky_relu_grad.vjp
-def _leaky_relu_grad_vjp(g, out, gradients, features, *, alpha=0.2):
+def _leaky_relu_grad_vjp(g, out, gradients, features, *, alpha=0.2, needs):
     return _leaky_relu_grad(g, features, alpha=alpha), zeros_like(g)
 
 
@@ -172,7 +172,7 @@ def elu(features):
 
 
 @elu.vjp
-def _elu_vjp(g, out, features):
+def _elu_vjp(g, out, features, *, needs):
     # d/dx = out + 1 where out < 0, else 1 (TF's EluGrad, from the output).
     return where_v2(less(out, 0), g * (out + 1), g)
 
@@ -195,7 +195,7 @@ def selu(features):
 
 
 @selu.vjp
-def _selu_vjp(g, out, features):
+def _selu_vjp(g, out, features, *, needs):
     # d/dx = out + scale * alpha where out < 0, else scale (so scale at 0, as in TF).
     return where_v2(less(out, 0), g * (out + _SELU_SCALE * _SELU_ALPHA), g * _SELU_SCALE)
 
@@ -268,7 +268,7 @@ def _softmax(logits):
 
 
 @_softmax.vjp
-def _softmax_vjp(g, out, logits):
+def _softmax_vjp(g, out, logits, *, needs):
     return out * (g - reduce_sum(g * out, -1, keepdims=True))  # J = diag(s) - s s^T
 
 
@@ -283,7 +283,7 @@ def _log_softmax(logits):
 
 
 @_log_softmax.vjp
-def _log_softmax_vjp(g, out, logits):
+def _log_softmax_vjp(g, out, logits, *, needs):
     return g - reduce_sum(g, -1, keepdims=True) * exp(out)  # J = I - 1 s^T
 
 
@@ -358,7 +358,7 @@ def _softmax_cross_entropy(features, labels):
 
 
 @_softmax_cross_entropy.vjp
-def _softmax_cross_entropy_vjp(g, out, features, labels):
+def _softmax_cross_entropy_vjp(g, out, features, labels, *, needs):
     # d/dlogits = softmax - labels (TF's; exact when each labels row sums to 1);
     # d/dlabels = -log_softmax (v2 semantics: labels get a gradient).
     g = _expand_last(g)
@@ -442,7 +442,7 @@ def _one_hot_like(labels, features):
 
 
 @_sparse_softmax_cross_entropy.vjp
-def _sparse_softmax_cross_entropy_vjp(g, out, features, labels):
+def _sparse_softmax_cross_entropy_vjp(g, out, features, labels, *, needs):
     # d/dlogits = softmax - one_hot(labels); integer labels get none.
     return _expand_last(g) * (_softmax(features) - _one_hot_like(labels, features)), None
 
@@ -628,7 +628,7 @@ def _bias_axes(ndim: int, b: int, data_format: str) -> tuple:
 
 
 @_bias_add.vjp
-def _bias_add_vjp(g, out, value, bias, *, data_format="NHWC"):
+def _bias_add_vjp(g, out, value, bias, *, data_format="NHWC", needs):
     b = batch_ndim(g, out)
     return g, _sum(g, axes=_bias_axes(np.ndim(value._value), b, data_format))
 

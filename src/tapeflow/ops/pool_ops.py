@@ -72,7 +72,7 @@ def _max_pool(input, *, ksize, strides, pads):  # noqa: A002 - TF's argument nam
 
 
 @_max_pool.vjp
-def _max_pool_vjp(g, out, input, *, ksize, strides, pads):  # noqa: A002
+def _max_pool_vjp(g, out, input, *, ksize, strides, pads, needs):  # noqa: A002
     return _max_pool_grad(input, g, ksize=ksize, strides=strides, pads=pads)
 
 
@@ -102,7 +102,7 @@ def _max_pool_grad(orig_input, grad, *, ksize, strides, pads):
 
 
 @_max_pool_grad.vjp
-def _max_pool_grad_vjp(g, out, orig_input, grad, *, ksize, strides, pads):
+def _max_pool_grad_vjp(g, out, orig_input, grad, *, ksize, strides, pads, needs):
     # Linear in grad; the routing is piecewise constant in orig_input (zero, as in TF).
     attrs = {"ksize": ksize, "strides": strides, "pads": pads}
     return zeros(np.shape(g._value), g._dtype), _max_pool_grad_grad(orig_input, g, **attrs)
@@ -131,7 +131,7 @@ def _max_pool_grad_grad(orig_input, grad, *, ksize, strides, pads):
 
 
 @_max_pool_grad_grad.vjp
-def _max_pool_grad_grad_vjp(g, out, orig_input, grad, *, ksize, strides, pads):
+def _max_pool_grad_grad_vjp(g, out, orig_input, grad, *, ksize, strides, pads, needs):
     attrs = {"ksize": ksize, "strides": strides, "pads": pads}
     b = np.ndim(g._value) - np.ndim(out._value)
     zero = zeros(np.shape(g._value)[:b] + np.shape(orig_input._value), g._dtype)
@@ -208,7 +208,7 @@ def _window_counts(in_hw, ksize, strides, pads, out_hw) -> np.ndarray:
 
 
 @_avg_pool.vjp
-def _avg_pool_vjp(g, out, value, *, ksize, strides, pads):
+def _avg_pool_vjp(g, out, value, *, ksize, strides, pads, needs):
     in_hw = np.shape(value._value)[-3:-1]
     return _avg_pool_grad(g, input_hw=in_hw, ksize=ksize, strides=strides, pads=pads)
 
@@ -245,7 +245,7 @@ def _avg_pool_grad(grad, *, input_hw, ksize, strides, pads):
 
 
 @_avg_pool_grad.vjp
-def _avg_pool_grad_vjp(g, out, grad, *, input_hw, ksize, strides, pads):
+def _avg_pool_grad_vjp(g, out, grad, *, input_hw, ksize, strides, pads, needs):
     return _avg_pool(g, ksize=ksize, strides=strides, pads=pads)
 
 

@@ -154,17 +154,17 @@ def _check_dtype(dtype, allowed) -> _dt.DType:
 _NO_GRAD = "random sample: not differentiable"
 
 
-@op("RandomStandardNormal", differentiable=False, no_sample=_NO_GRAD)
+@op("RandomStandardNormal", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_standard_normal(*, shape, dtype, seed=None):
     return standard_normal(op_generator("RandomStandardNormal", seed, dtype), shape, dtype)
 
 
-@op("RandomUniform", differentiable=False, no_sample=_NO_GRAD)
+@op("RandomUniform", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform(*, shape, dtype, seed=None):
     return uniform01(op_generator("RandomUniform", seed, dtype), shape, dtype)
 
 
-@op("RandomUniformInt", differentiable=False, no_sample=_NO_GRAD)
+@op("RandomUniformInt", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform_int(*, shape, minval, maxval, dtype, seed=None):
     if minval >= maxval:
         raise invalid_argument(
@@ -174,7 +174,7 @@ def _random_uniform_int(*, shape, minval, maxval, dtype, seed=None):
     return rng.integers(minval, maxval, shape, dtype._np)
 
 
-@op("TruncatedNormal", differentiable=False, no_sample=_NO_GRAD)
+@op("TruncatedNormal", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _truncated_normal(*, shape, dtype, seed=None):
     return truncated(op_generator("TruncatedNormal", seed, dtype), shape, dtype)
 
@@ -232,7 +232,7 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
 # -- categorical and shuffle ---------------------------------------------------------------
 
 
-@op("Multinomial", dtypes=_dt.REAL, differentiable=False, no_sample="integer output")
+@op("Multinomial", stateful=True, dtypes=_dt.REAL, differentiable=False, no_sample="integer output")
 def _multinomial(logits, *, num_samples, output_dtype=_dt.int64, seed=None):
     if np.ndim(logits) != 2:
         shape = ",".join(map(str, np.shape(logits)))
@@ -256,7 +256,13 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     return _multinomial(logits, num_samples=num_samples, output_dtype=dtype, seed=seed)
 
 
-@op("RandomShuffle", dtypes=_dt.ANY, differentiable=False, no_sample="TF registers no gradient")
+@op(
+    "RandomShuffle",
+    stateful=True,
+    dtypes=_dt.ANY,
+    differentiable=False,
+    no_sample="TF registers no gradient",
+)
 def _random_shuffle(value, *, seed=None):
     if np.ndim(value) == 0:
         return value

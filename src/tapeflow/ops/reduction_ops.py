@@ -57,7 +57,7 @@ def _sum(input_tensor, *, axes, keepdims=False):
 
 
 @_sum.vjp
-def _sum_vjp(g, out, input_tensor, *, axes, keepdims=False):
+def _sum_vjp(g, out, input_tensor, *, axes, keepdims=False, needs):
     return _unreduce(g, input_tensor, axes, keepdims)
 
 
@@ -104,7 +104,7 @@ def _mean(input_tensor, *, axes, keepdims=False):
 
 
 @_mean.vjp
-def _mean_vjp(g, out, input_tensor, *, axes, keepdims=False):
+def _mean_vjp(g, out, input_tensor, *, axes, keepdims=False, needs):
     count = math.prod([np.shape(input_tensor._value)[a] for a in axes])
     # Divide the small reduced cotangent, then broadcast (a view), not the other way round.
     return _unreduce(g / max(count, 1), input_tensor, axes, keepdims)
@@ -138,7 +138,7 @@ def _extreme(fn, init):
     return forward
 
 
-def _extreme_vjp(g, out, input_tensor, *, axes, keepdims=False):
+def _extreme_vjp(g, out, input_tensor, *, axes, keepdims=False, needs):
     # Ties share the gradient equally (TF's _MinOrMaxGrad).
     x = input_tensor
     y = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
@@ -177,7 +177,7 @@ def _prod(input_tensor, *, axes, keepdims=False):
 
 
 @_prod.vjp
-def _prod_vjp(g, out, input_tensor, *, axes, keepdims=False):
+def _prod_vjp(g, out, input_tensor, *, axes, keepdims=False, needs):
     # d(prod)/dx_i = product of the others, from exclusive cumprods in both
     # directions, so zeros in the input are handled exactly (TF's _ProdGrad).
     x = input_tensor
@@ -198,7 +198,7 @@ def _prod_vjp(g, out, input_tensor, *, axes, keepdims=False):
 def _prod_jvp(t, out, input_tensor, *, axes, keepdims=False):
     # Linearise through the VJP: <d prod, t> with the product of the others.
     ones = _reshape(out * 0 + 1, shape=np.shape(out._value))
-    others = _prod_vjp(ones, out, input_tensor, axes=axes, keepdims=keepdims)
+    others = _prod_vjp(ones, out, input_tensor, axes=axes, keepdims=keepdims, needs=(True,))
     b = np.ndim(t[0]._value) - np.ndim(input_tensor._value)
     return _sum(others * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
 
@@ -237,7 +237,7 @@ _cumsum = op("Cumsum", dtypes=NUMERIC, sample=_SCAN_SAMPLE)(_scan_forward(np.cum
 
 
 @_cumsum.vjp
-def _cumsum_vjp(g, out, x, *, axis, exclusive=False, reverse=False):
+def _cumsum_vjp(g, out, x, *, axis, exclusive=False, reverse=False, needs):
     return _cumsum(g, axis=axis, exclusive=exclusive, reverse=not reverse)
 
 
@@ -258,7 +258,7 @@ _cumprod = op(
 
 
 @_cumprod.vjp
-def _cumprod_vjp(g, out, x, *, axis, exclusive=False, reverse=False):
+def _cumprod_vjp(g, out, x, *, axis, exclusive=False, reverse=False, needs):
     # TF's _CumprodGrad, including its wart: it divides by x with divide_no_nan, so
     # an input equal to zero gets gradient 0 (the reduce_prod gradient is exact).
     prod = _cumprod(x, axis=axis, exclusive=exclusive, reverse=reverse)
@@ -312,7 +312,7 @@ def _logsumexp(input_tensor, *, axes, keepdims=False):
 
 
 @_logsumexp.vjp
-def _logsumexp_vjp(g, out, input_tensor, *, axes, keepdims=False):
+def _logsumexp_vjp(g, out, input_tensor, *, axes, keepdims=False, needs):
     # d/dx = softmax(x) = exp(x - out): NaN where out is +-inf, as TF's composite gives.
     x = input_tensor
     kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
@@ -423,7 +423,7 @@ def _euclidean_norm(input_tensor, *, axes, keepdims=False):
 
 
 @_euclidean_norm.vjp
-def _euclidean_norm_vjp(g, out, input_tensor, *, axes, keepdims=False):
+def _euclidean_norm_vjp(g, out, input_tensor, *, axes, keepdims=False, needs):
     # d|x|/dx = x / |x|: NaN for an all-zero slice, as in TF.
     x = input_tensor
     kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))

@@ -2,9 +2,10 @@
 
 argmax/argmin, argsort and unique are integer results: not differentiable, as in
 TF. `sort` is a composite (a batched gather of the argsort permutation), so its
-gradient routes each cotangent back to the element that landed there. top_k is a composite: the TopKV2 op
-selects indices, and its values are a gather along the last axis, whose
-gradient scatters the cotangent into the selected positions. The gather and
+gradient routes each cotangent back to the element that landed there. top_k is
+a composite too: the TopKV2 op selects indices, and its values are a gather
+along the last axis, whose gradient scatters the cotangent into the selected
+positions. The gather and
 the scatter are each other's adjoints, so any order of derivative works.
 """
 
@@ -114,7 +115,7 @@ def _gather_last(params, indices):
 
 
 @_gather_last.vjp
-def _gather_last_vjp(g, out, params, indices):
+def _gather_last_vjp(g, out, params, indices, *, needs):
     return _scatter_last(g, indices, n=np.shape(params._value)[-1]), None
 
 
@@ -136,7 +137,7 @@ def _scatter_last(updates, indices, *, n):
 
 
 @_scatter_last.vjp
-def _scatter_last_vjp(g, out, updates, indices, *, n):
+def _scatter_last_vjp(g, out, updates, indices, *, n, needs):
     return _gather_last(g, indices), None
 
 

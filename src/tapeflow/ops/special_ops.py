@@ -50,7 +50,7 @@ def sigmoid(x):
 
 
 @sigmoid.vjp
-def _sigmoid_vjp(g, out, x):
+def _sigmoid_vjp(g, out, x, *, needs):
     return _sigmoid_grad(out, g)  # d/dx = s (1 - s), from the saved output, in one op
 
 
@@ -62,7 +62,7 @@ def _sigmoid_grad(y, dy):
 
 
 @_sigmoid_grad.vjp
-def _sigmoid_grad_vjp(g, out, y, dy):
+def _sigmoid_grad_vjp(g, out, y, dy, *, needs):
     # d/dy = dy (1 - 2y), d/d(dy) = y (1 - y) (TF's _SigmoidGradGrad).
     gdy = g * conj(dy)
     return gdy - 2 * gdy * conj(y), _sigmoid_grad(conj(y), g)
@@ -86,7 +86,7 @@ def softplus(features):
 
 
 @softplus.vjp
-def _softplus_vjp(g, out, features):
+def _softplus_vjp(g, out, features, *, needs):
     return g * sigmoid(features)  # d/dx = sigmoid(x)
 
 
@@ -102,7 +102,7 @@ def softsign(features):
 
 
 @softsign.vjp
-def _softsign_vjp(g, out, features):
+def _softsign_vjp(g, out, features, *, needs):
     return g / square(1 + _abs(features))  # d/dx = 1 / (1 + |x|)^2
 
 
@@ -123,7 +123,7 @@ def erf(x):
 
 
 @erf.vjp
-def _erf_vjp(g, out, x):
+def _erf_vjp(g, out, x, *, needs):
     return g * (_TWO_OVER_SQRT_PI * exp(-square(x)))  # d/dx = 2/sqrt(pi) e^(-x^2)
 
 
@@ -141,7 +141,7 @@ def erfc(x):
 
 
 @erfc.vjp
-def _erfc_vjp(g, out, x):
+def _erfc_vjp(g, out, x, *, needs):
     return g * (-_TWO_OVER_SQRT_PI * exp(-square(x)))
 
 
@@ -160,7 +160,7 @@ def lgamma(x):
 
 
 @lgamma.vjp
-def _lgamma_vjp(g, out, x):
+def _lgamma_vjp(g, out, x, *, needs):
     return g * digamma(x)  # d/dx = digamma(x): NaN at the poles, as in TF
 
 
@@ -179,7 +179,7 @@ def digamma(x):
 
 
 @digamma.vjp
-def _digamma_vjp(g, out, x):
+def _digamma_vjp(g, out, x, *, needs):
     return g * polygamma(ones_like(x), x)  # d/dx = polygamma(1, x)
 
 
@@ -208,7 +208,7 @@ def polygamma(a, x):
 
 
 @polygamma.vjp
-def _polygamma_vjp(g, out, a, x):
+def _polygamma_vjp(g, out, a, x, *, needs):
     # d/dx = polygamma(a + 1, x); TF gives no gradient for the order a.
     return None, g * polygamma(a + 1, x)
 
@@ -229,7 +229,7 @@ def xlogy(x, y):
 
 
 @xlogy.vjp
-def _xlogy_vjp(g, out, x, y):
+def _xlogy_vjp(g, out, x, y, *, needs):
     # d/dx = log(y) where x != 0 (else 0); d/dy = x / y (0 where x == 0).
     nonzero_x = cast(not_equal(x, 0), x._dtype)
     return g * conj(xlogy(nonzero_x, y)), g * conj(xdivy(x, y))
@@ -249,7 +249,7 @@ def xdivy(x, y):
 
 
 @xdivy.vjp
-def _xdivy_vjp(g, out, x, y):
+def _xdivy_vjp(g, out, x, y, *, needs):
     # d/dx = 1 / y where x != 0 (else 0); d/dy = -x / y^2 (0 where x == 0).
     nonzero_x = cast(not_equal(x, 0), x._dtype)
     return g * conj(xdivy(nonzero_x, y)), g * conj(xdivy(-x, square(y)))
@@ -268,7 +268,7 @@ def _div_no_nan(x, y):
 
 
 @_div_no_nan.vjp
-def _div_no_nan_vjp(g, out, x, y):
+def _div_no_nan_vjp(g, out, x, y, *, needs):
     # d/dx = 1 / y, d/dy = -x / y^2, each 0 where y == 0 (TF's convention).
     return _div_no_nan(g, conj(y)), g * conj(_div_no_nan(_div_no_nan(-x, y), y))
 
@@ -306,7 +306,7 @@ def squared_difference(x, y):
 
 
 @squared_difference.vjp
-def _squared_difference_vjp(g, out, x, y):
+def _squared_difference_vjp(g, out, x, y, *, needs):
     # d/dx = 2 (x - y) = -d/dy; for complex, TF's real-function convention gives 2 (x - y) g.
     gx = (2 * g) * (x - y)
     return gx, -gx

@@ -25,7 +25,7 @@ def sin(x):
 
 
 @sin.vjp
-def _sin_vjp(g, out, x):
+def _sin_vjp(g, out, x, *, needs):
     return g * cos(conj(x))
 
 
@@ -41,7 +41,7 @@ def cos(x):
 
 
 @cos.vjp
-def _cos_vjp(g, out, x):
+def _cos_vjp(g, out, x, *, needs):
     return -g * sin(conj(x))
 
 
@@ -57,7 +57,7 @@ def tanh(x):
 
 
 @tanh.vjp
-def _tanh_vjp(g, out, x):
+def _tanh_vjp(g, out, x, *, needs):
     # d/dx = 1 - tanh(x)^2, from the saved output, in one op (TF's TanhGrad).
     return _tanh_grad(out, g)
 
@@ -70,7 +70,7 @@ def _tanh_grad(y, dy):
 
 
 @_tanh_grad.vjp
-def _tanh_grad_vjp(g, out, y, dy):
+def _tanh_grad_vjp(g, out, y, dy, *, needs):
     # d/dy = -2 y dy, d/d(dy) = 1 - y^2: the same kernel again (TF's _TanhGradGrad).
     return g * conj(-2 * y * dy), _tanh_grad(conj(y), g)
 
@@ -97,7 +97,7 @@ def expm1(x):
 
 
 @expm1.vjp
-def _expm1_vjp(g, out, x):
+def _expm1_vjp(g, out, x, *, needs):
     return g * conj(exp(x))  # d/dx = e^x
 
 
@@ -113,7 +113,7 @@ def log1p(x):
 
 
 @log1p.vjp
-def _log1p_vjp(g, out, x):
+def _log1p_vjp(g, out, x, *, needs):
     return g * reciprocal(conj(1 + x))  # d/dx = 1 / (1 + x)
 
 
@@ -129,7 +129,7 @@ def tan(x):
 
 
 @tan.vjp
-def _tan_vjp(g, out, x):
+def _tan_vjp(g, out, x, *, needs):
     sec = reciprocal(cos(conj(x)))  # d/dx = sec(x)^2
     return g * (sec * sec)
 
@@ -147,7 +147,7 @@ def asin(x):
 
 
 @asin.vjp
-def _asin_vjp(g, out, x):
+def _asin_vjp(g, out, x, *, needs):
     return g * conj(rsqrt(1 - square(x)))  # d/dx = 1 / sqrt(1 - x^2), inf at |x| = 1
 
 
@@ -163,7 +163,7 @@ def acos(x):
 
 
 @acos.vjp
-def _acos_vjp(g, out, x):
+def _acos_vjp(g, out, x, *, needs):
     return -g * conj(rsqrt(1 - square(x)))  # d/dx = -1 / sqrt(1 - x^2)
 
 
@@ -179,7 +179,7 @@ def atan(x):
 
 
 @atan.vjp
-def _atan_vjp(g, out, x):
+def _atan_vjp(g, out, x, *, needs):
     return g * reciprocal(1 + square(conj(x)))  # d/dx = 1 / (1 + x^2)
 
 
@@ -200,7 +200,7 @@ def atan2(y, x):
 
 
 @atan2.vjp
-def _atan2_vjp(g, out, y, x):
+def _atan2_vjp(g, out, y, x, *, needs):
     # d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2): NaN at the origin, as in TF.
     scale = g / (square(x) + square(y))
     return x * scale, -y * scale
@@ -218,7 +218,7 @@ def sinh(x):
 
 
 @sinh.vjp
-def _sinh_vjp(g, out, x):
+def _sinh_vjp(g, out, x, *, needs):
     return g * cosh(conj(x))
 
 
@@ -234,7 +234,7 @@ def cosh(x):
 
 
 @cosh.vjp
-def _cosh_vjp(g, out, x):
+def _cosh_vjp(g, out, x, *, needs):
     return g * sinh(conj(x))
 
 
@@ -250,7 +250,7 @@ def asinh(x):
 
 
 @asinh.vjp
-def _asinh_vjp(g, out, x):
+def _asinh_vjp(g, out, x, *, needs):
     return g / cosh(conj(out))  # d/dx = 1 / cosh(asinh(x)), as TF writes it
 
 
@@ -266,7 +266,7 @@ def acosh(x):
 
 
 @acosh.vjp
-def _acosh_vjp(g, out, x):
+def _acosh_vjp(g, out, x, *, needs):
     return g / sinh(conj(out))  # d/dx = 1 / sinh(acosh(x)): inf at x = 1
 
 
@@ -282,7 +282,7 @@ def atanh(x):
 
 
 @atanh.vjp
-def _atanh_vjp(g, out, x):
+def _atanh_vjp(g, out, x, *, needs):
     return g * reciprocal(1 - square(conj(x)))  # d/dx = 1 / (1 - x^2)
 
 

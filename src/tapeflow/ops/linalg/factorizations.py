@@ -78,7 +78,7 @@ def _qr_vjp_tall(q, r, g_q, g_r):
 
 
 @_qr.vjp
-def _qr_vjp(gs, outs, input, *, full_matrices=False):  # noqa: A002
+def _qr_vjp(gs, outs, input, *, full_matrices=False, needs):  # noqa: A002
     q, r = outs
     g_q, g_r = gs
     rows, cols = np.shape(input._value)[-2:]
@@ -164,7 +164,7 @@ def _svd(input, *, compute_uv=True, full_matrices=False):  # noqa: A002 - TF's a
 
 
 @_svd.vjp
-def _svd_vjp(gs, outs, input, *, compute_uv=True, full_matrices=False):  # noqa: A002
+def _svd_vjp(gs, outs, input, *, compute_uv=True, full_matrices=False, needs):  # noqa: A002
     # Townsend (2016). TF's conventions: the terms of equal (or zero) singular values use
     # a safe reciprocal (0 instead of inf), and m > n is handled through A^H.
     dtype = input._dtype
@@ -275,7 +275,7 @@ def _lower_gradient(grad):
 
 
 @_self_adjoint_eig.vjp
-def _self_adjoint_eig_vjp(gs, outs, input, *, compute_v=True):  # noqa: A002
+def _self_adjoint_eig_vjp(gs, outs, input, *, compute_v=True, needs):  # noqa: A002
     # gA = V (diag(gE) + F o (V^H gV)) V^H with F[i, j] = 1 / (e[j] - e[i]). Repeated
     # eigenvalues make F infinite, as in TF (eigvalsh needs no F and stays finite).
     e, v = outs

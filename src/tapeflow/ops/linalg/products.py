@@ -51,7 +51,6 @@ def _check_matmul(a, b, transpose_a: bool, transpose_b: bool) -> None:
     "MatMul",
     keeps=("b", "a"),
     broadcasting=True,
-    skips_unneeded=True,
     dtypes=_MATMUL_DTYPES,
     sample=cases(
         ([(2, 3), (3, 4)], {}),
@@ -71,7 +70,7 @@ def _matmul(a, b, *, transpose_a=False, transpose_b=False):
 
 
 @_matmul.vjp
-def _matmul_vjp(g, out, a, b, *, transpose_a=False, transpose_b=False, needs=(True, True)):
+def _matmul_vjp(g, out, a, b, *, transpose_a=False, transpose_b=False, needs):
     # TF's _MatMulGrad: for out = op(a) @ op(b), each case keeps the products in
     # transposed form instead of materialising transposes. A gradient the walk
     # does not need (a constant operand) is not computed: for a matrix-vector
@@ -96,14 +95,9 @@ def _gradient_product(spec: tuple):
 
 @_matmul.jvp
 def _matmul_jvp(t, out, a, b, *, transpose_a=False, transpose_b=False):
-    # Tangents may be None (a constant operand): skips_unneeded=True.
+    # d(ab) = da b + a db
     flags = {"transpose_a": transpose_a, "transpose_b": transpose_b}
-    terms = []
-    if t[0] is not None:
-        terms.append(_matmul(t[0], b, **flags))
-    if t[1] is not None:
-        terms.append(_matmul(a, t[1], **flags))
-    return terms[0] if len(terms) == 1 else terms[0] + terms[1]
+    return _matmul(t[0], b, **flags) + _matmul(a, t[1], **flags)
 
 
 def matmul(
@@ -200,7 +194,7 @@ def _matrix_diag_part(input, *, k=0):  # noqa: A002 - TF's argument name
 
 
 @_matrix_diag_part.vjp
-def _matrix_diag_part_vjp(g, out, input, *, k=0):  # noqa: A002
+def _matrix_diag_part_vjp(g, out, input, *, k=0, needs):  # noqa: A002
     rows, cols = np.shape(input._value)[-2:]
     return _matrix_diag(g, k=k, num_rows=rows, num_cols=cols)
 
@@ -244,7 +238,7 @@ def _matrix_diag(diagonal, *, k=0, num_rows=-1, num_cols=-1, padding_value=0):
 
 
 @_matrix_diag.vjp
-def _matrix_diag_vjp(g, out, diagonal, *, k=0, num_rows=-1, num_cols=-1, padding_value=0):
+def _matrix_diag_vjp(g, out, diagonal, *, k=0, num_rows=-1, num_cols=-1, padding_value=0, needs):
     return _matrix_diag_part(g, k=k)  # padding is a constant: no gradient through it
 
 
@@ -346,7 +340,7 @@ def _matrix_band_part(input, *, num_lower, num_upper):  # noqa: A002 - TF's argu
 
 
 @_matrix_band_part.vjp
-def _matrix_band_part_vjp(g, out, input, *, num_lower, num_upper):  # noqa: A002
+def _matrix_band_part_vjp(g, out, input, *, num_lower, num_upper, needs):  # noqa: A002
     return _matrix_band_part(g, num_lower=num_lower, num_upper=num_upper)
 
 
@@ -373,7 +367,7 @@ def _cross(a, b):
 
 
 @_cross.vjp
-def _cross_vjp(g, out, a, b):
+def _cross_vjp(g, out, a, b, *, needs):
     # d(a x b) = da x b + a x db, and <g, da x b> = <b x g, da>.
     return _cross(b, g), _cross(g, a)
 

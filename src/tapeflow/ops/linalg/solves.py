@@ -77,7 +77,7 @@ def _matrix_inverse(input, *, adjoint=False):  # noqa: A002 - TF's argument name
 
 
 @_matrix_inverse.vjp
-def _matrix_inverse_vjp(g, out, input, *, adjoint=False):  # noqa: A002
+def _matrix_inverse_vjp(g, out, input, *, adjoint=False, needs):  # noqa: A002
     # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-H g A^-H (and its adjoint for adjoint=True).
     if adjoint:
         return -matmul(out, matmul(g, out, adjoint_a=True))
@@ -123,7 +123,7 @@ def _matrix_determinant(input):  # noqa: A002 - TF's argument name
 
 
 @_matrix_determinant.vjp
-def _matrix_determinant_vjp(g, out, input):  # noqa: A002
+def _matrix_determinant_vjp(g, out, input, *, needs):  # noqa: A002
     # d det(A) = det(A) tr(A^-1 dA). TF multiplies by det, not conj(det), for complex
     # inputs; we reproduce TF's values.
     return _expand_matrix(g * out) * _matrix_inverse(input, adjoint=True)
@@ -147,7 +147,7 @@ def _log_matrix_determinant(input):  # noqa: A002 - TF's argument name
 
 
 @_log_matrix_determinant.vjp
-def _log_matrix_determinant_vjp(gs, outs, input):  # noqa: A002
+def _log_matrix_determinant_vjp(gs, outs, input, *, needs):  # noqa: A002
     # d log|det A| = tr(A^-1 dA); the sign is locally constant (TF ignores its cotangent).
     return _expand_matrix(gs[1]) * _matrix_inverse(input, adjoint=True)
 
@@ -204,7 +204,7 @@ def _matrix_solve(matrix, rhs, *, adjoint=False):
 
 
 @_matrix_solve.vjp
-def _matrix_solve_vjp(g, out, matrix, rhs, *, adjoint=False):
+def _matrix_solve_vjp(g, out, matrix, rhs, *, adjoint=False, needs):
     # X = A^-1 B: gB = A^-H g, gA = -gB X^H (adjoint: A^-H B, gA = -X gB^H).
     g_rhs = _matrix_solve(matrix, g, adjoint=not adjoint)
     if adjoint:
@@ -278,7 +278,7 @@ def _matrix_triangular_solve(matrix, rhs, *, lower=True, adjoint=False):
 
 
 @_matrix_triangular_solve.vjp
-def _matrix_triangular_solve_vjp(g, out, matrix, rhs, *, lower=True, adjoint=False):
+def _matrix_triangular_solve_vjp(g, out, matrix, rhs, *, lower=True, adjoint=False, needs):
     # As for MatrixSolve, with gA restricted to the triangle the forward reads.
     g_rhs = _matrix_triangular_solve(matrix, g, lower=lower, adjoint=not adjoint)
     if adjoint:
@@ -366,7 +366,7 @@ def _sandwich_inverse(chol, x):
 
 
 @_cholesky.vjp
-def _cholesky_vjp(g, out, input):  # noqa: A002
+def _cholesky_vjp(g, out, input, *, needs):  # noqa: A002
     # Murray (2016): gA = L^-H Phi(L^H g) L^-1, symmetrised as TF does (so the gradient is
     # the one of a symmetric input, not of the lower triangle the forward reads).
     grad = _sandwich_inverse(out, _phi(matmul(out, g, adjoint_a=True)))
@@ -444,7 +444,7 @@ def _matrix_solve_ls(matrix, rhs, *, l2_regularizer=0.0):
 
 
 @_matrix_solve_ls.vjp
-def _matrix_solve_ls_vjp(g, out, matrix, rhs, *, l2_regularizer=0.0):
+def _matrix_solve_ls_vjp(g, out, matrix, rhs, *, l2_regularizer=0.0, needs):
     raise ValueError("Gradient not defined for fast=False")
 
 

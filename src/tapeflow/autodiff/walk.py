@@ -1,0 +1,254 @@
+"""The backward walk: one pass over a tape's entries, in reverse, running VJP rules.
+
+The entries are in execution order, so walking them in reverse visits every op
+after all of its consumers: no topological sort, no recursion, no depth limit.
+A forward pass over ids first keeps only the entries that depend on a source.
+The walk keeps one cotangent per tensor id, drops each as soon as its producer
+has consumed it, and runs the ops' VJP rules, which are written in tapeflow ops:
+when an outer tape is recording, it records the walk, which is all that
+higher-order gradients need.
+
+Every rule is called the same way, `rule(g, out, *inputs, needs=..., **attrs)`:
+`needs[i]` says whether input i wants a gradient (Chainer's and PyTorch's
+convention), so a rule may skip an expensive product nobody needs. It returns
+one gradient (or None) per input; the walk checks the count and the shapes,
+undoes broadcasting for ops that declare it, and sums contributions in
+`_Gradients`, which owns the sparse/dense policy and the in-place sums.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._core import tape as _tape
+from .._core.errors import InternalError
+from .._core.indexed_slices import IndexedSlices, to_dense
+from .._core.tensor import EagerTensor, make
+from ..ops.array_ops import concat, reshape, stack, sum_to
+from ..ops.math_ops import add
+
+# Gradients of at least this many elements are summed in place when that is safe.
+INPLACE_MIN_SIZE = 4096
+
+
+def ones_like_value(t: EagerTensor) -> EagerTensor:
+    value = t._value
+    return make(np.ones_like(value) if type(value) is np.ndarray else value.dtype.type(1), t._dtype)
+
+
+def zeros_like_value(t: EagerTensor, batch_shape: tuple = ()) -> EagerTensor:
+    value = t._value
+    if batch_shape or type(value) is np.ndarray:
+        return make(np.zeros(batch_shape + np.shape(value), value.dtype), t._dtype)
+    return make(value.dtype.type(0), t._dtype)
+
+
+def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndim: int = 0) -> list:
+    """Runs the reverse walk; returns one gradient (or None) per source.
+
+    Args:
+      entries: tape entries (`tape.Entry`) in execution order.
+      targets: the tensors to differentiate.
+      seeds: one cotangent per target (a tensor shaped `batch + target.shape`).
+      sources: the tensors (variables' read tensors) to differentiate with respect to.
+      batch_ndim: the number of leading batch dimensions of the seeds.
+    """
+    source_ids = {s._id for s in sources}
+    reach, relevant = _reachable(entries, source_ids)
+    grads = _Gradients(source_ids)
+    for t, seed in zip(targets, seeds):
+        if t._id in reach and t._dtype._differentiable:
+            grads.add(t._id, seed)
+    state = _tape.state
+    outer_rule = state.rule
+    try:
+        for op, inputs, outs, attrs in reversed(relevant):
+            g = grads.take(outs, batch_ndim)
+            if g is None:
+                continue
+            needs = tuple([t._id in reach and t._dtype._differentiable for t in inputs])
+            state.rule = op
+            if batch_ndim and not op.batch_polymorphic:
+                in_grads = _per_example_vjp(op, g, outs, inputs, attrs, needs, batch_ndim)
+            else:
+                in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
+            if type(in_grads) is not tuple:
+                in_grads = _as_tuple(op, in_grads, len(inputs))
+            if len(in_grads) != len(inputs):
+                raise InternalError(
+                    None,
+                    None,
+                    f"Num gradients {len(in_grads)} generated for op {op.type} do not match "
+                    f"num inputs {len(inputs)}",
+                )
+            for t, gi, need in zip(inputs, in_grads, needs):
+                if gi is not None and need:
+                    grads.add(t._id, _checked(op, gi, t, batch_ndim))
+    finally:
+        state.rule = outer_rule
+    return [grads.get(s._id) for s in sources]
+
+
+def _reachable(entries: list, source_ids: set) -> tuple:
+    """(ids that depend on a source, the entries with such an input), in one pass."""
+    reach = set(source_ids)
+    relevant = []
+    for entry in entries:
+        for t in entry.inputs:
+            if t._id in reach:
+                relevant.append(entry)
+                outs = entry.outputs
+                if type(outs) is tuple:
+                    reach.update(o._id for o in outs)
+                else:
+                    reach.add(outs._id)
+                break
+    return reach, relevant
+
+
+def _as_tuple(op, in_grads, n_inputs: int) -> tuple:
+    """A rule's result as a tuple: a one-input rule may return a bare gradient."""
+    if isinstance(in_grads, (tuple, list)):
+        return tuple(in_grads)
+    if n_inputs == 1:
+        return (in_grads,)
+    raise InternalError(
+        None,
+        None,
+        f"The gradient rule of {op.type} returned {type(in_grads).__name__} for "
+        f"{n_inputs} inputs: a rule returns one gradient (or None) per input.",
+    )
+
+
+def _checked(op, gi, t: EagerTensor, batch_ndim: int):
+    """A rule's gradient for input `t`, with broadcasting undone; raises on a wrong shape."""
+    if type(gi) is IndexedSlices:
+        return gi
+    gshape = gi._value.shape
+    tshape = t._value.shape
+    if (
+        gshape != tshape
+        if not batch_ndim
+        else gshape[batch_ndim:] != tshape or len(gshape) != len(tshape) + batch_ndim
+    ):
+        if not op.broadcasting:
+            raise InternalError(
+                None,
+                None,
+                f"The gradient rule of {op.type} returned shape {list(gshape)} for an "
+                f"input of shape {list(tshape)} (batch dims: {batch_ndim}).",
+            )
+        gi = sum_to(gi, tshape, batch_ndim)
+    return gi
+
+
+class _Gradients:
+    """The cotangents of a walk, by tensor id, and how contributions are summed.
+
+    Two sparse contributions (IndexedSlices, gather's) stay sparse, with a dense
+    one the sum is dense (TF's rule). A sum the walk computed itself is a fresh
+    array nothing else refers to (autograd's "mutable" flag): later contributions
+    are added into it in place, when it is large and no recorder could be
+    differentiating the walk. Rule results are never written into: a rule may
+    return its cotangent itself, or a view of it.
+    """
+
+    __slots__ = ("grads", "owned", "source_ids")
+
+    def __init__(self, source_ids: set):
+        self.grads: dict = {}
+        self.owned: set = set()  # ids whose gradient array this walk allocated
+        self.source_ids = source_ids
+
+    def get(self, tid: int):
+        return self.grads.get(tid)
+
+    def take(self, outs, batch_ndim: int):
+        """The cotangent of an entry's outputs (dense), or None if none reached them.
+
+        A source's own gradient stays (it is a result); the others are dropped.
+        """
+        if type(outs) is not tuple:
+            g = self._take(outs._id)
+            return to_dense(g) if type(g) is IndexedSlices else g
+        gs = [self._take(o._id) for o in outs]
+        gs = [to_dense(g) if type(g) is IndexedSlices else g for g in gs]
+        present = next((g for g in gs if g is not None), None)
+        if present is None:
+            return None
+        batch = np.shape(present._value)[:batch_ndim]
+        return [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
+
+    def _take(self, tid: int):
+        if tid in self.source_ids:
+            return self.grads.get(tid)
+        self.owned.discard(tid)
+        return self.grads.pop(tid, None)
+
+    def add(self, tid: int, gi) -> None:
+        grads = self.grads
+        prev = grads.get(tid)
+        if prev is None:
+            grads[tid] = gi
+        elif type(prev) is EagerTensor and type(gi) is EagerTensor:
+            if (
+                tid in self.owned
+                and not _tape.active
+                and _summable_in_place(prev._value, gi._value)
+            ):
+                np.add(prev._value, gi._value, out=prev._value)
+                return
+            grads[tid] = add(prev, gi)
+            if not _tape.active:
+                self.owned.add(tid)  # a fresh array only the walk refers to
+        elif type(prev) is IndexedSlices and type(gi) is IndexedSlices:
+            # In forward order: the walk meets later uses first, so `gi` goes in front.
+            grads[tid] = IndexedSlices(
+                concat([gi._values, prev._values], 0),
+                concat([gi._indices, prev._indices], 0),
+                prev._dense_shape,
+            )
+        else:
+            prev = to_dense(prev) if type(prev) is IndexedSlices else prev
+            gi = to_dense(gi) if type(gi) is IndexedSlices else gi
+            grads[tid] = add(prev, gi)
+
+
+def _summable_in_place(pv, gv) -> bool:
+    return (
+        type(pv) is np.ndarray
+        and pv.size >= INPLACE_MIN_SIZE
+        and type(gv) is np.ndarray
+        and pv.shape == gv.shape
+        and pv.dtype == gv.dtype
+    )
+
+
+def _per_example_vjp(op, g, outs, inputs: tuple, attrs: dict, needs: tuple, batch_ndim: int):
+    """Runs a rule that only takes unbatched cotangents (a user's custom gradient)
+    once per batch element, and stacks the results."""
+    multi = type(outs) is tuple
+    cotangents = g if multi else [g]
+    batch_shape = np.shape(cotangents[0]._value)[:batch_ndim]
+    flat = [reshape(c, (-1,) + np.shape(c._value)[batch_ndim:]) for c in cotangents]
+    rows = []
+    for i in range(math.prod(batch_shape)):
+        items = [c[i] for c in flat]
+        row = op.vjp_rule(items if multi else items[0], outs, *inputs, needs=needs, **attrs)
+        rows.append(_as_tuple(op, row, len(inputs)))
+    result = []
+    for k, x in enumerate(inputs):
+        stacked = stack_rows([row[k] for row in rows])
+        shape = batch_shape + np.shape(x._value)
+        result.append(None if stacked is None else reshape(stacked, shape))
+    return tuple(result)
+
+
+def stack_rows(rows: list):
+    """Stacks per-element gradients (the loop fallback); None if none is connected."""
+    if all(r is None for r in rows):
+        return None
+    template = next(r for r in rows if r is not None)
+    return stack([zeros_like_value(template) if r is None else r for r in rows])
