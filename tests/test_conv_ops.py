@@ -11,11 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gradcheck import check_first_order, check_second_order
-from test_nn_ops import CONV_PREFIXES, GOLDENS, replay
+from nn_goldens import CONV_CASES, replay
 
 import tapeflow as tf
-
-CONV_CASES = sorted(n for n in GOLDENS["cases"] if n.startswith(CONV_PREFIXES))
 
 
 @pytest.mark.parametrize("name", CONV_CASES)

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from family_goldens import Tolerance, close, load_goldens
 from gradcheck import check_first_order, check_second_order
-from test_registry_gradients import test_jvp_matches_vjp as check_jvp_matches_vjp
-from test_registry_gradients import test_rules_are_batch_polymorphic as check_batch_polymorphic
+from registry_cases import check_batch_polymorphic, check_jvp_matches_vjp
 
 import tapeflow as tf
 from tapeflow._core.registry import REGISTRY

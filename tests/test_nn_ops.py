@@ -11,30 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from family_goldens import Tolerance, load_goldens
-from family_goldens import replay as replay_golden
 from gradcheck import check_first_order, check_second_order
+from nn_goldens import NN_CASES, replay
 
 import tapeflow as tf
 
-GOLDENS = load_goldens("nn")
-# float32 kernels sum in different orders than NumPy; 2e-6 covers a few ulps of rounding. The
-# absolute floor is rtol * max(1, max|expected|): gradients near cancellation need it.
-TOLERANCE = Tolerance(
-    {"float16": 2e-3, "float32": 2e-6, "float64": 1e-12}, atol_ratio=1.0, scale_atol=True
-)
-CONV_PREFIXES = ("conv", "max_pool", "avg_pool")
-
-
-# -- golden replay (shared with test_conv_ops.py) ---------------------------------------------
-
-
-def replay(name: str) -> None:
-    """Runs golden case `name` with tapeflow and compares it with TensorFlow's result."""
-    replay_golden(GOLDENS, name, tf, TOLERANCE, contains_required=True)
-
-
-NN_CASES = sorted(n for n in GOLDENS["cases"] if not n.startswith(CONV_PREFIXES))
+# -- golden replay (the conv_* and *_pool* cases are test_conv_ops.py's) ---------------------
 
 
 @pytest.mark.parametrize("name", NN_CASES)

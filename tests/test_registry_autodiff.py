@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_registry_gradients import CASES, _call, _diff_inputs
+from registry_cases import CASES, case_fn, diff_inputs
 
 import tapeflow as tf
 
@@ -24,11 +24,11 @@ def _float_outputs(out) -> list:
 
 @pytest.mark.parametrize("op, case", CASES)
 def test_vectorised_jacobian_matches_loop(op, case):
-    diff = _diff_inputs(case)
+    diff = diff_inputs(case)
     xs = [tf.constant(a) for a in case.inputs]
     with tf.GradientTape(persistent=True) as tape:
         tape.watch([xs[i] for i in diff])
-        outs = _float_outputs(_call(op, case)(*xs))
+        outs = _float_outputs(case_fn(op, case)(*xs))
     sources = [xs[i] for i in diff]
     for out in outs:
         fast = tape.jacobian(out, sources, unconnected_gradients="zero")
@@ -43,8 +43,8 @@ def test_vectorised_jacobian_matches_loop(op, case):
 @pytest.mark.parametrize("op, case", CASES)
 def test_forward_accumulator_matches_central_differences(op, case):
     rng = np.random.default_rng(5)
-    diff = _diff_inputs(case)
-    fn = _call(op, case)
+    diff = diff_inputs(case)
+    fn = case_fn(op, case)
     xs = [tf.constant(a) for a in case.inputs]
     v = {i: rng.standard_normal(np.shape(case.inputs[i])) for i in diff}
     with tf.autodiff.ForwardAccumulator(

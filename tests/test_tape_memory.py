@@ -13,7 +13,7 @@ import weakref
 import numpy as np
 import pytest
 from gradcheck import check_first_order, check_second_order
-from test_registry_gradients import CASES, _call, _diff_inputs
+from registry_cases import CASES, case_fn, diff_inputs
 
 import tapeflow as tf
 from tapeflow._core import tape as tape_module
@@ -28,9 +28,9 @@ def prune_everything(monkeypatch):
 
 @pytest.mark.parametrize("op, case", PRUNED)
 def test_gradients_are_exact_with_pruned_values(op, case, prune_everything):
-    diff = _diff_inputs(case)
-    check_first_order(_call(op, case), case.inputs, diff, np.random.default_rng(1))
-    check_second_order(_call(op, case), case.inputs, diff, np.random.default_rng(2))
+    diff = diff_inputs(case)
+    check_first_order(case_fn(op, case), case.inputs, diff, np.random.default_rng(1))
+    check_second_order(case_fn(op, case), case.inputs, diff, np.random.default_rng(2))
 
 
 def test_constant_factor_and_intermediate_sums_are_not_kept():
