@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gradcheck import assert_close
 
 import tapeflow as tf
 from tapeflow._core.registry import REGISTRY
@@ -21,10 +22,17 @@ def _cases():
         if not op.differentiable or op.sample is None:
             continue
         for i, case in enumerate(op.sample(np.random.default_rng(0))):
-            yield pytest.param(op, case, id=f"{name}-{i}")
+            yield pytest.param(op, case, case_label(name, i, case), id=f"{name}-{i}")
 
 
-# Every sample case of every differentiable op, as `pytest.param(op, case, id="Name-i")`.
+def case_label(name: str, index, case) -> str:
+    """What a failure message calls a case: "Sum case 2 (axes=(0, 1))"."""
+    attrs = ", ".join(f"{k}={v!r}" for k, v in case.attrs.items())
+    return f"{name} case {index}" + (f" ({attrs})" if attrs else "")
+
+
+# Every sample case of every differentiable op, as `pytest.param(op, case, label, id="Name-i")`
+# (label: `case_label`, for failure messages).
 CASES = list(_cases())
 
 
@@ -70,7 +78,7 @@ def _outs(out):
     return list(out) if isinstance(out, tuple) else [out]
 
 
-def check_jvp_matches_vjp(op, case) -> None:
+def check_jvp_matches_vjp(op, case, *, label: str) -> None:
     """<u, J v> from the JVP rule equals <J^T u, v> from the VJP rule."""
     rng = np.random.default_rng(3)
     xs = _tensors(case)
@@ -88,10 +96,17 @@ def check_jvp_matches_vjp(op, case) -> None:
         outs, [xs[i] for i in diff], output_gradients=[tf.constant(ui) for ui in u]
     )
     right = sum(float(np.sum(g.numpy() * v[i])) for i, g in zip(diff, grads) if g is not None)
-    np.testing.assert_allclose(left, right, rtol=1e-7, atol=1e-9)
+    assert_close(
+        left,
+        right,
+        rtol=1e-7,
+        atol=1e-9,
+        failure=f"{label} JVP/VJP consistency check failed",
+        names=("<u, J v> (JVP rule)", "<J^T u, v> (VJP rule)"),
+    )
 
 
-def check_batch_polymorphic(op, case) -> None:
+def check_batch_polymorphic(op, case, *, label: str) -> None:
     """A batch of two cotangents (tangents) gives the stack of the two single results.
 
     Skips the calling test when the case has no differentiable input.
@@ -122,10 +137,20 @@ def check_batch_polymorphic(op, case) -> None:
     for j, g in enumerate(batched):
         expected = [s[j] for s in singles]
         if g is None:
-            assert all(e is None for e in expected)
+            assert all(e is None for e in expected), (
+                f"{label} batched VJP check failed: input {diff[j]}'s batched gradient is "
+                "None, its single gradients are not"
+            )
             continue
         stacked = np.stack([e.numpy() for e in expected])
-        np.testing.assert_allclose(g.numpy(), stacked, rtol=1e-12, atol=1e-12)
+        assert_close(
+            g.numpy(),
+            stacked,
+            rtol=1e-12,
+            atol=1e-12,
+            failure=f"{label} batched VJP check failed (input {diff[j]})",
+            names=("batched", "stacked singles"),
+        )
 
     # Forward mode: a batch of two tangents.
     vs = [{k: rng.standard_normal(xs[k].shape.as_list()) for k in diff} for _ in range(2)]
@@ -139,4 +164,11 @@ def check_batch_polymorphic(op, case) -> None:
     both = jvp(_tangents(xs, diff, stacked, batch=(2,)), 1)
     for k, t in enumerate(both):
         expected = np.stack([single[0][k].numpy(), single[1][k].numpy()])
-        np.testing.assert_allclose(t.numpy(), expected, rtol=1e-12, atol=1e-12)
+        assert_close(
+            t.numpy(),
+            expected,
+            rtol=1e-12,
+            atol=1e-12,
+            failure=f"{label} batched JVP check failed (output {k})",
+            names=("batched", "stacked singles"),
+        )

@@ -36,21 +36,23 @@ def test_registry_is_complete():
     assert not problems, problems
 
 
-@pytest.mark.parametrize("op, case", CASES)
-def test_first_order(op, case):
-    check_first_order(case_fn(op, case), case.inputs, diff_inputs(case), np.random.default_rng(1))
+@pytest.mark.parametrize("op, case, label", CASES)
+def test_first_order(op, case, label):
+    fn, diff = case_fn(op, case), diff_inputs(case)
+    check_first_order(fn, case.inputs, diff, np.random.default_rng(1), label=label)
 
 
-@pytest.mark.parametrize("op, case", CASES)
-def test_second_order(op, case):
-    check_second_order(case_fn(op, case), case.inputs, diff_inputs(case), np.random.default_rng(2))
+@pytest.mark.parametrize("op, case, label", CASES)
+def test_second_order(op, case, label):
+    fn, diff = case_fn(op, case), diff_inputs(case)
+    check_second_order(fn, case.inputs, diff, np.random.default_rng(2), label=label)
 
 
-@pytest.mark.parametrize("op, case", CASES)
-def test_jvp_matches_vjp(op, case):
-    check_jvp_matches_vjp(op, case)
+@pytest.mark.parametrize("op, case, label", CASES)
+def test_jvp_matches_vjp(op, case, label):
+    check_jvp_matches_vjp(op, case, label=label)
 
 
-@pytest.mark.parametrize("op, case", CASES)
-def test_rules_are_batch_polymorphic(op, case):
-    check_batch_polymorphic(op, case)
+@pytest.mark.parametrize("op, case, label", CASES)
+def test_rules_are_batch_polymorphic(op, case, label):
+    check_batch_polymorphic(op, case, label=label)
