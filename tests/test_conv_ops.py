@@ -11,11 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gradcheck import check_first_order, check_second_order
-from test_nn_ops import CONV_PREFIXES, GOLDENS, replay
+from nn_goldens import CONV_CASES, replay
 
 import tapeflow as tf
-
-CONV_CASES = sorted(n for n in GOLDENS["cases"] if n.startswith(CONV_PREFIXES))
 
 
 @pytest.mark.parametrize("name", CONV_CASES)
@@ -160,19 +158,32 @@ def test_max_pool_skips_nan():
 def test_conv1d_and_transpose_gradients_to_second_order():
     rng = np.random.default_rng(4)
     cases = [
-        (lambda x, w: tf.nn.conv1d(x, w, 2, "SAME", dilations=1), [(2, 7, 2), (3, 2, 3)]),
         (
+            "conv1d case stride 2, SAME",
+            lambda x, w: tf.nn.conv1d(x, w, 2, "SAME", dilations=1),
+            [(2, 7, 2), (3, 2, 3)],
+        ),
+        (
+            "conv2d_transpose case stride 2, SAME",
             lambda x, w: tf.nn.conv2d_transpose(x, w, [1, 5, 5, 2], 2, "SAME"),
             [(1, 3, 3, 3), (3, 3, 2, 3)],
         ),
-        (lambda x: tf.nn.max_pool1d(x, 2, 2, "VALID") ** 2, [(1, 6, 2)]),
-        (lambda x: tf.nn.avg_pool1d(x, 3, 1, "SAME") ** 2, [(1, 6, 2)]),
+        (
+            "max_pool1d(x) ** 2 case ksize 2, stride 2, VALID",
+            lambda x: tf.nn.max_pool1d(x, 2, 2, "VALID") ** 2,
+            [(1, 6, 2)],
+        ),
+        (
+            "avg_pool1d(x) ** 2 case ksize 3, stride 1, SAME",
+            lambda x: tf.nn.avg_pool1d(x, 3, 1, "SAME") ** 2,
+            [(1, 6, 2)],
+        ),
     ]
-    for fn, shapes in cases:
+    for label, fn, shapes in cases:
         arrays = [rng.normal(size=s) for s in shapes]
         diff = list(range(len(arrays)))
-        check_first_order(fn, arrays, diff, rng)
-        check_second_order(fn, arrays, diff, rng)
+        check_first_order(fn, arrays, diff, rng, label=label)
+        check_second_order(fn, arrays, diff, rng, label=label)
 
 
 def test_conv2d_jacobian_matches_one_gradient_per_output():

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from family_goldens import Tolerance, close, load_goldens
 from gradcheck import check_first_order, check_second_order
-from test_registry_gradients import test_jvp_matches_vjp as check_jvp_matches_vjp
-from test_registry_gradients import test_rules_are_batch_polymorphic as check_batch_polymorphic
+from registry_cases import check_batch_polymorphic, check_jvp_matches_vjp
 
 import tapeflow as tf
 from tapeflow._core.registry import REGISTRY
@@ -268,21 +267,27 @@ def _through_spd(fn):
 @pytest.mark.parametrize("fn", [tf.linalg.cholesky, tf.linalg.logdet], ids=["cholesky", "logdet"])
 def test_spd_op_gradients_first_and_second_order(fn, shape):
     x = RNG.uniform(-1, 1, shape)
-    check_first_order(_through_spd(fn), [x], [0], np.random.default_rng(1))
-    check_second_order(_through_spd(fn), [x], [0], np.random.default_rng(2))
+    label = f"{fn.__name__} of x x^T + 3I case shape={shape}"
+    check_first_order(_through_spd(fn), [x], [0], np.random.default_rng(1), label=label)
+    check_second_order(_through_spd(fn), [x], [0], np.random.default_rng(2), label=label)
 
 
 def test_lstsq_and_cholesky_solve_gradients():
     m, rhs = RNG.standard_normal((4, 3)), RNG.standard_normal((4, 2))
-    check_first_order(tf.linalg.lstsq, [m, rhs], [0, 1], np.random.default_rng(1))
+    check_first_order(
+        tf.linalg.lstsq, [m, rhs], [0, 1], np.random.default_rng(1), label="lstsq case 4x3"
+    )
     check_second_order(
         lambda a, b: tf.linalg.lstsq(a, b, l2_regularizer=0.1),
         [m, rhs],
         [0, 1],
         np.random.default_rng(2),
+        label="lstsq case 4x3 (l2_regularizer=0.1)",
     )
     wide = RNG.standard_normal((2, 3))
-    check_first_order(tf.linalg.lstsq, [wide, rhs[:2]], [0, 1], np.random.default_rng(3))
+    check_first_order(
+        tf.linalg.lstsq, [wide, rhs[:2]], [0, 1], np.random.default_rng(3), label="lstsq case 2x3"
+    )
 
 
 def test_lstsq_fast_false_has_no_gradient_like_tf():
@@ -297,8 +302,9 @@ def test_lstsq_fast_false_has_no_gradient_like_tf():
 @pytest.mark.parametrize("batch", [(), (2,)])
 def test_cholesky_rules_jvp_vjp_and_batch_polymorphism(batch):
     case = Case([_spd(3, batch)])
-    check_jvp_matches_vjp(REGISTRY["Cholesky"], case)
-    check_batch_polymorphic(REGISTRY["Cholesky"], case)
+    label = f"Cholesky case SPD 3x3 (batch={batch})"
+    check_jvp_matches_vjp(REGISTRY["Cholesky"], case, label=label)
+    check_batch_polymorphic(REGISTRY["Cholesky"], case, label=label)
 
 
 # -- factorizations ---------------------------------------------------------------------
@@ -343,7 +349,13 @@ def test_svd_full_matrices_gradient(shape):
         k = min(shape)
         return s, u[..., :k] * u[..., :1], v[..., :k] * v[..., :1]
 
-    check_first_order(fn, [RNG.standard_normal(shape)], [0], np.random.default_rng(5))
+    check_first_order(
+        fn,
+        [RNG.standard_normal(shape)],
+        [0],
+        np.random.default_rng(5),
+        label=f"svd case shape={shape} (full_matrices=True)",
+    )
 
 
 def test_qr_full_matrices_gradient_raises_for_tall_like_tf():

@@ -11,30 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from family_goldens import Tolerance, load_goldens
-from family_goldens import replay as replay_golden
 from gradcheck import check_first_order, check_second_order
+from nn_goldens import NN_CASES, replay
 
 import tapeflow as tf
 
-GOLDENS = load_goldens("nn")
-# float32 kernels sum in different orders than NumPy; 2e-6 covers a few ulps of rounding. The
-# absolute floor is rtol * max(1, max|expected|): gradients near cancellation need it.
-TOLERANCE = Tolerance(
-    {"float16": 2e-3, "float32": 2e-6, "float64": 1e-12}, atol_ratio=1.0, scale_atol=True
-)
-CONV_PREFIXES = ("conv", "max_pool", "avg_pool")
-
-
-# -- golden replay (shared with test_conv_ops.py) ---------------------------------------------
-
-
-def replay(name: str) -> None:
-    """Runs golden case `name` with tapeflow and compares it with TensorFlow's result."""
-    replay_golden(GOLDENS, name, tf, TOLERANCE, contains_required=True)
-
-
-NN_CASES = sorted(n for n in GOLDENS["cases"] if not n.startswith(CONV_PREFIXES))
+# -- golden replay (the conv_* and *_pool* cases are test_conv_ops.py's) ---------------------
 
 
 @pytest.mark.parametrize("name", NN_CASES)
@@ -169,19 +151,27 @@ def test_bias_add_adds_along_the_channel_axis():
 # -- gradients of the composites -----------------------------------------------------------
 
 COMPOSITES = [
-    (lambda x: tf.nn.gelu(x), [np.linspace(-3, 3, 7)]),
-    (lambda x: tf.nn.gelu(x, approximate=True), [np.linspace(-3, 3, 7)]),
-    (lambda x, b: tf.nn.silu(x, beta=b), [np.linspace(-3, 3, 7), np.array(1.5)]),
+    # (name for failure messages, function, inputs)
+    ("gelu", lambda x: tf.nn.gelu(x), [np.linspace(-3, 3, 7)]),
+    ("gelu(approximate=True)", lambda x: tf.nn.gelu(x, approximate=True), [np.linspace(-3, 3, 7)]),
+    ("silu(beta)", lambda x, b: tf.nn.silu(x, beta=b), [np.linspace(-3, 3, 7), np.array(1.5)]),
     (
+        "sigmoid_cross_entropy_with_logits",
         lambda z, x: tf.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
         [np.array([0.2, 0.9, 0.5]), np.array([-2.0, 0.3, 4.0])],
     ),
     (
+        "weighted_cross_entropy_with_logits(pos_weight=2.5)",
         lambda z, x: tf.nn.weighted_cross_entropy_with_logits(z, x, 2.5),
         [np.array([0.2, 0.9, 0.5]), np.array([-2.0, 0.3, 4.0])],
     ),
-    (lambda x: tf.nn.l2_normalize(x, axis=-1), [np.array([[0.3, -1.2, 2.0], [1.0, 0.5, 0.1]])]),
     (
+        "l2_normalize(axis=-1)",
+        lambda x: tf.nn.l2_normalize(x, axis=-1),
+        [np.array([[0.3, -1.2, 2.0], [1.0, 0.5, 0.1]])],
+    ),
+    (
+        "batch_normalization(epsilon=1e-3)",
         lambda x, m, v, o, s: tf.nn.batch_normalization(x, m, v, o, s, 1e-3),
         [
             np.array([[0.3, -1.2], [2.0, 1.0]]),
@@ -191,23 +181,30 @@ COMPOSITES = [
             np.array([2.0, 0.5]),
         ],
     ),
-    (lambda x: tf.nn.l2_loss(x), [np.array([[0.3, -1.2], [2.0, 1.0]])]),
+    ("l2_loss", lambda x: tf.nn.l2_loss(x), [np.array([[0.3, -1.2], [2.0, 1.0]])]),
 ]
 
 
 @pytest.mark.parametrize("index", range(len(COMPOSITES)))
 def test_composite_gradients_first_and_second_order(index):
-    fn, arrays = COMPOSITES[index]
+    name, fn, arrays = COMPOSITES[index]
     diff = list(range(len(arrays)))
-    check_first_order(fn, arrays, diff, np.random.default_rng(index))
-    check_second_order(fn, arrays, diff, np.random.default_rng(index + 100))
+    label = f"tf.nn.{name} case composite-{index}"
+    check_first_order(fn, arrays, diff, np.random.default_rng(index), label=label)
+    check_second_order(fn, arrays, diff, np.random.default_rng(index + 100), label=label)
 
 
 def test_moments_gradient_is_exact_at_first_order():
     # Only first order: the variance uses stop_gradient(mean), as TF's does, so its second
     # derivative is TF's (pinned by the moments_second_order golden), not the exact one.
     x = [np.array([[0.3, -1.2], [2.0, 1.0], [0.5, 0.1]])]
-    check_first_order(lambda x: tf.nn.moments(x, [0])[1], x, [0], np.random.default_rng(5))
+    check_first_order(
+        lambda x: tf.nn.moments(x, [0])[1],
+        x,
+        [0],
+        np.random.default_rng(5),
+        label="tf.nn.moments variance case axes=[0]",
+    )
 
 
 def test_embedding_lookup_gradient_is_the_gather_gradient():

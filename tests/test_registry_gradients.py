@@ -10,37 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gradcheck import check_first_order, check_second_order
+from registry_cases import (
+    CASES,
+    case_fn,
+    check_batch_polymorphic,
+    check_jvp_matches_vjp,
+    diff_inputs,
+)
 
-import tapeflow as tf
 from tapeflow._core.registry import REGISTRY
-from tapeflow.autodiff.forward import call_jvp
-
-
-def _cases():
-    for name in sorted(REGISTRY):
-        op = REGISTRY[name]
-        if not op.differentiable or op.sample is None:
-            continue
-        for i, case in enumerate(op.sample(np.random.default_rng(0))):
-            yield pytest.param(op, case, id=f"{name}-{i}")
-
-
-CASES = list(_cases())
-
-
-def _call(op, case):
-    def fn(*xs):
-        return op(*xs, **case.attrs)
-
-    return fn
-
-
-def _diff_inputs(case) -> list:
-    return [
-        i
-        for i, a in enumerate(case.inputs)
-        if i not in case.fixed and np.asarray(a).dtype.kind == "f"
-    ]
 
 
 def test_registry_is_complete():
@@ -58,106 +36,23 @@ def test_registry_is_complete():
     assert not problems, problems
 
 
-@pytest.mark.parametrize("op, case", CASES)
-def test_first_order(op, case):
-    check_first_order(_call(op, case), case.inputs, _diff_inputs(case), np.random.default_rng(1))
+@pytest.mark.parametrize("op, case, label", CASES)
+def test_first_order(op, case, label):
+    fn, diff = case_fn(op, case), diff_inputs(case)
+    check_first_order(fn, case.inputs, diff, np.random.default_rng(1), label=label)
 
 
-@pytest.mark.parametrize("op, case", CASES)
-def test_second_order(op, case):
-    check_second_order(_call(op, case), case.inputs, _diff_inputs(case), np.random.default_rng(2))
+@pytest.mark.parametrize("op, case, label", CASES)
+def test_second_order(op, case, label):
+    fn, diff = case_fn(op, case), diff_inputs(case)
+    check_second_order(fn, case.inputs, diff, np.random.default_rng(2), label=label)
 
 
-def _tangents(xs, diff, v, batch=()):
-    """Tangents for a JVP rule: v for differentiated inputs, zeros for other float
-    inputs, None for integer and boolean inputs (which have no tangent space)."""
-    out = []
-    for i, x in enumerate(xs):
-        if i in diff:
-            out.append(tf.constant(v[i]))
-        elif x.dtype.is_floating or x.dtype.is_complex:
-            out.append(
-                tf.constant(np.zeros(batch + tuple(x.shape.as_list()), x.dtype.as_numpy_dtype))
-            )
-        else:
-            out.append(None)
-    return out
+@pytest.mark.parametrize("op, case, label", CASES)
+def test_jvp_matches_vjp(op, case, label):
+    check_jvp_matches_vjp(op, case, label=label)
 
 
-def _tensors(case):
-    return [tf.constant(a) for a in case.inputs]
-
-
-def _outs(out):
-    return list(out) if isinstance(out, tuple) else [out]
-
-
-@pytest.mark.parametrize("op, case", CASES)
-def test_jvp_matches_vjp(op, case):
-    """<u, J v> from the JVP rule equals <J^T u, v> from the VJP rule."""
-    rng = np.random.default_rng(3)
-    xs = _tensors(case)
-    diff = _diff_inputs(case)
-    outs = _outs(op(*xs, **case.attrs))
-    u = [rng.standard_normal(o.shape.as_list()) for o in outs]
-    v = {i: rng.standard_normal(xs[i].shape.as_list()) for i in diff}
-    jv = _outs(op.jvp_rule(_tangents(xs, diff, v), op(*xs, **case.attrs), *xs, **case.attrs))
-    left = sum(float(np.sum(ui * np.asarray(j.numpy()))) for ui, j in zip(u, jv))
-    with tf.GradientTape() as tape:
-        for i in diff:
-            tape.watch(xs[i])
-        outs = _outs(op(*xs, **case.attrs))
-    grads = tape.gradient(
-        outs, [xs[i] for i in diff], output_gradients=[tf.constant(ui) for ui in u]
-    )
-    right = sum(float(np.sum(g.numpy() * v[i])) for i, g in zip(diff, grads) if g is not None)
-    np.testing.assert_allclose(left, right, rtol=1e-7, atol=1e-9)
-
-
-@pytest.mark.parametrize("op, case", CASES)
-def test_rules_are_batch_polymorphic(op, case):
-    """A batch of two cotangents (tangents) gives the stack of the two single results."""
-    from tapeflow.autodiff.walk import backward
-
-    rng = np.random.default_rng(4)
-    xs = _tensors(case)
-    diff = _diff_inputs(case)
-    if not diff:
-        pytest.skip("no differentiable input")
-    with tf.GradientTape(persistent=True) as tape:
-        for i in diff:
-            tape.watch(xs[i])
-        outs = _outs(op(*xs, **case.attrs))
-    sources = [xs[i] for i in diff]
-    us = [[rng.standard_normal(o.shape.as_list()) for o in outs] for _ in range(2)]
-    singles = [
-        backward(tape._tape.entries, outs, [tf.constant(u) for u in batch], sources) for batch in us
-    ]
-    batched = backward(
-        tape._tape.entries,
-        outs,
-        [tf.constant(np.stack([us[0][k], us[1][k]])) for k in range(len(outs))],
-        sources,
-        batch_ndim=1,
-    )
-    for j, g in enumerate(batched):
-        expected = [s[j] for s in singles]
-        if g is None:
-            assert all(e is None for e in expected)
-            continue
-        stacked = np.stack([e.numpy() for e in expected])
-        np.testing.assert_allclose(g.numpy(), stacked, rtol=1e-12, atol=1e-12)
-
-    # Forward mode: a batch of two tangents.
-    vs = [{k: rng.standard_normal(xs[k].shape.as_list()) for k in diff} for _ in range(2)]
-    out = op(*xs, **case.attrs)
-
-    def jvp(tangents, batch_ndim):
-        return _outs(call_jvp(op, tangents, out, tuple(xs), case.attrs, batch_ndim))
-
-    single = [jvp(_tangents(xs, diff, v), 0) for v in vs]
-    stacked = {k: np.stack([vs[0][k], vs[1][k]]) for k in diff}
-    both = jvp(_tangents(xs, diff, stacked, batch=(2,)), 1)
-    for k, t in enumerate(both):
-        expected = np.stack([single[0][k].numpy(), single[1][k].numpy()])
-        np.testing.assert_allclose(t.numpy(), expected, rtol=1e-12, atol=1e-12)
+@pytest.mark.parametrize("op, case, label", CASES)
+def test_rules_are_batch_polymorphic(op, case, label):
+    check_batch_polymorphic(op, case, label=label)

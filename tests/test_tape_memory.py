@@ -13,7 +13,7 @@ import weakref
 import numpy as np
 import pytest
 from gradcheck import check_first_order, check_second_order
-from test_registry_gradients import CASES, _call, _diff_inputs
+from registry_cases import CASES, case_fn, diff_inputs
 
 import tapeflow as tf
 from tapeflow._core import tape as tape_module
@@ -26,11 +26,11 @@ def prune_everything(monkeypatch):
     monkeypatch.setattr(tape_module, "PRUNE_MIN_SIZE", 0)
 
 
-@pytest.mark.parametrize("op, case", PRUNED)
-def test_gradients_are_exact_with_pruned_values(op, case, prune_everything):
-    diff = _diff_inputs(case)
-    check_first_order(_call(op, case), case.inputs, diff, np.random.default_rng(1))
-    check_second_order(_call(op, case), case.inputs, diff, np.random.default_rng(2))
+@pytest.mark.parametrize("op, case, label", PRUNED)
+def test_gradients_are_exact_with_pruned_values(op, case, label, prune_everything):
+    fn, diff, label = case_fn(op, case), diff_inputs(case), f"{label}, values pruned"
+    check_first_order(fn, case.inputs, diff, np.random.default_rng(1), label=label)
+    check_second_order(fn, case.inputs, diff, np.random.default_rng(2), label=label)
 
 
 def test_constant_factor_and_intermediate_sums_are_not_kept():

@@ -54,7 +54,7 @@ REGISTRY: dict[str, Op] = {}
 
 # Callables `check(op, inputs, outputs, attrs)` run after every op while non-empty (the
 # arguments of `tape.record`); used by tf.debugging.enable_check_numerics. An empty list
-# costs one truth test per op.
+# costs one truth test per op. Changed only through add/remove_output_check.
 OUTPUT_CHECKS: list = []
 
 # TensorFlow's kernels never warn about inf/nan; NumPy would ("divide by zero
@@ -81,16 +81,36 @@ except ImportError:  # NumPy 1.x: the public, slower API
 _FORWARD_ERRORS = (OpError, ValueError, IndexError, TypeError, ArithmeticError)
 
 
-def _finish(op, inputs: tuple, outputs, attrs: dict) -> None:
-    """The epilogue of every op call, run when some check or recorder is active.
-
-    The output checks (tf.debugging.enable_check_numerics) see the op first, so a
-    NaN raises before anything records it; then the recorders (tape.record).
-    """
+def _checked_finish(op, inputs: tuple, outputs, attrs: dict) -> None:
+    """The epilogue while output checks are installed: the checks see the op first,
+    so a NaN raises before anything records it; then the recorders."""
     for check in OUTPUT_CHECKS:
         check(op, inputs, outputs, attrs)
     if _tape.active:
         _tape.record(op, inputs, outputs, attrs)
+
+
+# The epilogue of every op call, `_finish(op, inputs, outputs, attrs)`, called when some
+# check or recorder is active: `tape.record` itself while no output check is installed
+# (one call per op on the hot path), `_checked_finish` while one is.
+_finish = _tape.record
+
+
+def add_output_check(check) -> None:
+    """Runs `check(op, inputs, outputs, attrs)` after every op (once per check)."""
+    global _finish
+    if check not in OUTPUT_CHECKS:
+        OUTPUT_CHECKS.append(check)
+    _finish = _checked_finish
+
+
+def remove_output_check(check) -> None:
+    """Undoes `add_output_check` (nothing happens if `check` is not installed)."""
+    global _finish
+    while check in OUTPUT_CHECKS:
+        OUTPUT_CHECKS.remove(check)
+    if not OUTPUT_CHECKS:
+        _finish = _tape.record
 
 
 def _parameters(fn) -> tuple:
@@ -331,9 +351,12 @@ class Op(Rule):
         """Runs the forward on converted inputs, wraps and records the result."""
         token = _fp_quiet(_FP_QUIET)
         try:
-            if len(inputs) == 1:  # no argument list to build for the common arities
+            n = len(inputs)
+            if not attrs and n == 1:  # no argument list or keywords to build
+                result = self.forward(inputs[0]._value)
+            elif n == 1:
                 result = self.forward(inputs[0]._value, **attrs)
-            elif len(inputs) == 2:
+            elif n == 2:
                 result = self.forward(inputs[0]._value, inputs[1]._value, **attrs)
             else:
                 result = self.forward(*[t._value for t in inputs], **attrs)
@@ -345,7 +368,7 @@ class Op(Rule):
             out = _wrap(result)
         else:
             out = tuple([_wrap(r) for r in result])
-        if OUTPUT_CHECKS or _tape.active:
+        if _tape.active or OUTPUT_CHECKS:
             _finish(self, inputs, out, attrs)
         return out
 
@@ -444,7 +467,7 @@ class BinaryOp(Op):
                 # dtypes); comparisons and the like are looked up from the result.
                 out._dtype = dtype if value.dtype is dtype._np else _from_np(value.dtype)
                 out._id = _next_id()
-                if OUTPUT_CHECKS or _tape.active:
+                if _tape.active or OUTPUT_CHECKS:
                     _finish(self, (x, y), out, _NO_ATTRS)
                 return out
         return self._binary_slow(x, y, hinted)

@@ -54,6 +54,9 @@ class Entry(NamedTuple):
     attrs: dict
 
 
+_new_entry = tuple.__new__  # Entry(...) without NamedTuple's Python-level __new__ (~3x)
+
+
 class Recorder:
     """The protocol of everything that watches this thread's ops.
 
@@ -162,25 +165,22 @@ def recording_here() -> bool:
     return bool(s.tapes or s.accumulators or s.watchers or s.trace is not None)
 
 
-def record(op, inputs: tuple, outputs, attrs: dict) -> None:
+def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> Entry | None:
     """Tells this thread's recorders that `op` ran: the trace hears of every op, tapes
     and accumulators of differentiable ones.
 
-    `outputs` is a single Tensor, or a tuple of them for multi-output ops.
+    `outputs` is a single Tensor, or a tuple of them for multi-output ops. A rule
+    recorded without running as an op (a custom gradient) passes `executed=False`:
+    the trace, which replays ops, does not hear of it. Returns the entry the tapes
+    share, or None if no tape tracks an input.
     """
-    trace = state.trace
-    if trace is not None:  # first: an accumulator's JVP ops come after the op itself
-        trace.record(op, inputs, outputs, attrs)
-    if op.differentiable:
-        record_gradient(op, inputs, outputs, attrs)
-
-
-def record_gradient(op, inputs: tuple, outputs, attrs: dict) -> Entry | None:
-    """Records a gradient rule (an op's, or a custom one that did not run as an op)
-    on every tape that tracks one of `inputs`, and on the accumulators; returns the
-    tapes' shared entry (None if no tape recorded it)."""
+    s = state
+    if executed and s.trace is not None:  # first: an accumulator's JVP ops come after it
+        s.trace.record(op, inputs, outputs, attrs)
+    if not op.differentiable:
+        return None
     entry = None
-    for tape in state.tapes:
+    for tape in s.tapes:
         ids = tape.ids
         for t in inputs:
             if t._id in ids:
@@ -189,16 +189,18 @@ def record_gradient(op, inputs: tuple, outputs, attrs: dict) -> Entry | None:
             continue
         if entry is None:
             if op.keeps is not None and _has_large(inputs, outputs):
-                entry = Entry(op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
+                entry = _new_entry(
+                    Entry, (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
+                )
             else:
-                entry = Entry(op, inputs, outputs, attrs)
+                entry = _new_entry(Entry, (op, inputs, outputs, attrs))
         tape.entries.append(entry)
         if type(outputs) is tuple:
             for o in outputs:
                 ids.add(o._id)
         else:
             ids.add(outputs._id)
-    for accumulator in state.accumulators:
+    for accumulator in s.accumulators:
         accumulator.record(op, inputs, outputs, attrs)
     return entry
 

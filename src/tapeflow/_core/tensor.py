@@ -123,12 +123,7 @@ class EagerTensor(Tensor):
             raise TypeError("Scalar tensor has no `len()`")
         return len(self._value)
 
-    def __iter__(self):
-        if np.ndim(self._value) == 0:
-            raise TypeError("Cannot iterate over a scalar tensor.")
-        from ..ops.array_ops import unstack
-
-        return iter(unstack(self))
+    # __iter__ (unstack) is installed with the operators, by ops/operators.py.
 
     def __bool__(self) -> bool:
         _tape.value_read(self, "Python control flow or bool() depends on a tensor's value")
@@ -382,10 +377,12 @@ def _contains_tensor(value) -> bool:
     return False
 
 
+# The Pack op, installed by ops/operators.py: the core never imports the op library.
+stack = None
+
+
 def _pack(value, dtype: DType) -> EagerTensor:
     """Converts a nested list holding tensors by stacking, so gradients flow (TF's auto-packing)."""
-    from ..ops.array_ops import stack
-
     if isinstance(value, (list, tuple)):
         return stack([_pack(v, dtype) for v in value])
     return convert_to_tensor(value, dtype)

@@ -153,7 +153,7 @@ def _call(f, args: tuple, kwargs: dict):
         # Reading the variables here (as TF converts them) lets tapes auto-watch them.
         recorded_inputs = tuple(inputs + [v._convert() for v in variables])
         recorded_outputs = outputs[0] if len(outputs) == 1 else tuple(outputs)
-        entry = _tape.record_gradient(op, recorded_inputs, recorded_outputs, {})
+        entry = _tape.record(op, recorded_inputs, recorded_outputs, {}, executed=False)
         if entry is not None:
             # TF: the custom gradient becomes the outputs' only producer.
             output_ids = {o._id for o in outputs}

@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 
+from .._core import registry as _registry
 from .._core import tape as _tape
 from .._core.errors import InternalError
 from .._core.indexed_slices import IndexedSlices, to_dense
@@ -57,26 +58,51 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     """
     source_ids = {s._id for s in sources}
     reach, relevant = _reachable(entries, source_ids)
-    grads = _Gradients(source_ids)
+    acc = _Gradients(source_ids)
+    grads = acc.grads  # the common cases below use the dict directly (the hot loop)
     for t, seed in zip(targets, seeds):
         if t._id in reach and t._dtype._differentiable:
-            grads.add(t._id, seed)
+            acc.add(t._id, seed)
+    # Diagnostics (check_numerics) name the rule running when a NaN appears: the walk
+    # tells them through the thread state, while they are enabled (a local test per entry).
     state = _tape.state
     outer_rule = state.rule
+    diagnosing = bool(_registry.OUTPUT_CHECKS)
     try:
         for op, inputs, outs, attrs in reversed(relevant):
-            g = grads.take(outs, batch_ndim)
+            if type(outs) is tuple or outs._id in source_ids:
+                g = acc.take(outs, batch_ndim)
+            else:
+                g = grads.pop(outs._id, None)
+                if type(g) is IndexedSlices:
+                    g = to_dense(g)
             if g is None:
                 continue
-            needs = tuple([t._id in reach and t._dtype._differentiable for t in inputs])
-            state.rule = op
+            n = len(inputs)
+            if n == 1:  # a relevant entry's one input depends on a source
+                needs = _ONE if inputs[0]._dtype._differentiable else _NONE
+            elif n == 2:
+                x, y = inputs
+                needs = (
+                    x._id in reach and x._dtype._differentiable,
+                    y._id in reach and y._dtype._differentiable,
+                )
+            else:
+                needs = tuple([t._id in reach and t._dtype._differentiable for t in inputs])
+            if diagnosing:
+                state.rule = op
             if batch_ndim and not op.batch_polymorphic:
                 in_grads = _per_example_vjp(op, g, outs, inputs, attrs, needs, batch_ndim)
-            else:
+            elif attrs:
                 in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
+            else:
+                in_grads = op.vjp_rule(g, outs, *inputs, needs=needs)
             if type(in_grads) is not tuple:
-                in_grads = _as_tuple(op, in_grads, len(inputs))
-            if len(in_grads) != len(inputs):
+                if type(in_grads) is EagerTensor and n == 1:
+                    in_grads = (in_grads,)
+                else:
+                    in_grads = _as_tuple(op, in_grads, n)
+            if len(in_grads) != n:
                 raise InternalError(
                     None,
                     None,
@@ -84,11 +110,24 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                     f"num inputs {len(inputs)}",
                 )
             for t, gi, need in zip(inputs, in_grads, needs):
-                if gi is not None and need:
-                    grads.add(t._id, _checked(op, gi, t, batch_ndim))
+                if gi is None or not need:
+                    continue
+                if type(gi) is not EagerTensor or gi._value.shape != t._value.shape or batch_ndim:
+                    gi = _checked(op, gi, t, batch_ndim)
+                tid = t._id
+                if tid in grads:
+                    acc.add(tid, gi)
+                else:
+                    grads[tid] = gi
     finally:
         state.rule = outer_rule
     return [grads.get(s._id) for s in sources]
+
+
+# `needs` of a one-input entry (per input: it depends on a source and its dtype carries
+# gradients).
+_ONE = (True,)
+_NONE = (False,)
 
 
 def _reachable(entries: list, source_ids: set) -> tuple:
@@ -110,10 +149,10 @@ def _reachable(entries: list, source_ids: set) -> tuple:
 
 def _as_tuple(op, in_grads, n_inputs: int) -> tuple:
     """A rule's result as a tuple: a one-input rule may return a bare gradient."""
+    if n_inputs == 1 and not isinstance(in_grads, (tuple, list)):
+        return (in_grads,)
     if isinstance(in_grads, (tuple, list)):
         return tuple(in_grads)
-    if n_inputs == 1:
-        return (in_grads,)
     raise InternalError(
         None,
         None,
@@ -126,6 +165,13 @@ def _checked(op, gi, t: EagerTensor, batch_ndim: int):
     """A rule's gradient for input `t`, with broadcasting undone; raises on a wrong shape."""
     if type(gi) is IndexedSlices:
         return gi
+    if type(gi) is not EagerTensor:
+        raise InternalError(
+            None,
+            None,
+            f"The gradient rule of {op.type} returned {type(gi).__name__} where a tensor "
+            "(or None) was expected.",
+        )
     gshape = gi._value.shape
     tshape = t._value.shape
     if (
@@ -161,9 +207,6 @@ class _Gradients:
         self.grads: dict = {}
         self.owned: set = set()  # ids whose gradient array this walk allocated
         self.source_ids = source_ids
-
-    def get(self, tid: int):
-        return self.grads.get(tid)
 
     def take(self, outs, batch_ndim: int):
         """The cotangent of an entry's outputs (dense), or None if none reached them.

@@ -393,26 +393,6 @@ def _strided_slice_grad_jvp(t, out, dy, *, shape, key):
     )
 
 
-def getitem(tensor, key):
-    """`tensor[key]` with ints, slices (any step), Ellipsis, `tf.newaxis` and scalar int tensors.
-
-    As in TF, a list is read as a tuple (`x[[0, 1]]` is `x[0, 1]`) and a boolean
-    tensor or NumPy mask selects like `tf.boolean_mask`.
-
-    Raises:
-      TypeError: for other index types (floats, integer arrays), as TF does.
-      InvalidArgumentError: for an out-of-range integer index.
-    """
-    tensor = convert_to_tensor(tensor)
-    if type(key) is list:
-        key = tuple(key)
-    elif _is_bool_mask(key):
-        from .gather_ops import boolean_mask
-
-        return boolean_mask(tensor, key)
-    return _strided_slice(tensor, key=normalize_index(key, np.shape(tensor._value)))
-
-
 # -- stacking --------------------------------------------------------------------------------
 
 

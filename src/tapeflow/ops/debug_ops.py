@@ -107,14 +107,12 @@ def enable_check_numerics(stack_height_limit=30, path_length_limit=50) -> None:
     InvalidArgumentError: ... Detected Infinity or NaN in output 0 of eagerly-executing op "Log" ...
     """
     _tape.side_effect("it enables check_numerics")
-    if _check_outputs not in _registry.OUTPUT_CHECKS:
-        _registry.OUTPUT_CHECKS.append(_check_outputs)
+    _registry.add_output_check(_check_outputs)
 
 
 def disable_check_numerics() -> None:
     """Undoes `enable_check_numerics` (a no-op when it is not enabled)."""
-    while _check_outputs in _registry.OUTPUT_CHECKS:
-        _registry.OUTPUT_CHECKS.remove(_check_outputs)
+    _registry.remove_output_check(_check_outputs)
 
 
 def _check_outputs(op, inputs, outputs, attrs) -> None:

@@ -4,15 +4,22 @@
 dtype; tensors of different dtypes are an error (no promotion). `==` and `!=`
 compare elementwise (TF2), and give False for incompatible shapes or values
 that cannot be converted, as TF does.
+
+The core (tapeflow/_core) never imports the op library; what it needs of it
+is installed here: the operators, iteration (unstack) and auto-packing (stack).
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from .._core import tensor as _tensor
 from .._core.errors import InvalidArgumentError
-from .._core.tensor import EagerTensor, constant
+from .._core.tensor import EagerTensor, constant, convert_to_tensor
 from .._core.variables import Variable
 from . import array_ops, bitwise_ops
 from . import math_ops as m
+from .gather_ops import boolean_mask
 from .linalg import products as linalg_ops
 
 
@@ -123,8 +130,36 @@ def install(cls) -> None:
     cls.__ge__ = _binary(m.greater_equal.binary)[0]
     cls.__eq__ = _eq
     cls.__ne__ = _ne
-    cls.__getitem__ = array_ops.getitem
+    cls.__getitem__ = getitem
+
+
+def getitem(tensor, key):
+    """`tensor[key]` with ints, slices (any step), Ellipsis, `tf.newaxis` and scalar int tensors.
+
+    As in TF, a list is read as a tuple (`x[[0, 1]]` is `x[0, 1]`) and a boolean
+    tensor or NumPy mask selects like `tf.boolean_mask`.
+
+    Raises:
+      TypeError: for other index types (floats, integer arrays), as TF does.
+      InvalidArgumentError: for an out-of-range integer index.
+    """
+    tensor = convert_to_tensor(tensor)
+    if type(key) is list:
+        key = tuple(key)
+    elif array_ops._is_bool_mask(key):
+        return boolean_mask(tensor, key)
+    return array_ops._strided_slice(
+        tensor, key=array_ops.normalize_index(key, np.shape(tensor._value))
+    )
+
+
+def _iter(self):
+    if np.ndim(self._value) == 0:
+        raise TypeError("Cannot iterate over a scalar tensor.")
+    return iter(array_ops.unstack(self))
 
 
 install(EagerTensor)
 install(Variable)
+EagerTensor.__iter__ = _iter
+_tensor.stack = array_ops.stack  # auto-packing of nested lists that hold tensors
