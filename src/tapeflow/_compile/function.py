@@ -24,6 +24,7 @@ from .._core import tape as _tape
 from .._core.logging import warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_spec import TensorSpec
+from ..ops import random_ops as _random
 from . import trace
 
 
@@ -142,14 +143,14 @@ class Function:
             args, kwargs = self._binder(False).bind(args, kwargs)
         if self._compiled is not None:
             return self._compiled.call(self._python_function, args, kwargs)
-        return self._python_function(*args, **kwargs)
+        return _run_eagerly(self._python_function, args, kwargs)
 
     def _call_bound(self, instance, args, kwargs):
         if self._input_signature is not None:
             args, kwargs = self._binder(True).bind(args, kwargs)
         if self._compiled is not None:
             return self._compiled.call(self._python_function, (instance, *args), kwargs)
-        return self._python_function(instance, *args, **kwargs)
+        return _run_eagerly(self._python_function, (instance, *args), kwargs)
 
     def _binder(self, skip_self: bool) -> _Binder:
         binder = self._binders.get(skip_self)
@@ -264,37 +265,26 @@ class _Compiled:
     def call(self, fn, args: tuple, kwargs: dict):
         # Recorders outside the call must see its ops (gradients through the function), an
         # outer trace records them, check_numerics inspects them: all run the body eagerly.
-        if registry.OUTPUT_CHECKS or _SETTINGS["run_functions_eagerly"]:
-            return fn(*args, **kwargs)
-        if _tape.active and _tape.recording_here():
-            return fn(*args, **kwargs)
-        for a in args:
-            if type(a) is not EagerTensor:
-                break
-        else:
-            if not kwargs:  # the common call: tensors only (the key _signature would give)
-                tensors = list(args)
-                key = (tuple, tuple([(a._value.shape, a._dtype) for a in args]))
-                if len(args) < 2 or len({id(a) for a in args}) == len(args):
-                    program = self.traces.get(key)
-                    if type(program) is _Program:
-                        try:
-                            return program.call(tensors)
-                        except Exception:  # noqa: BLE001 - see below
-                            return fn(*args)
+        if (
+            registry.OUTPUT_CHECKS
+            or _SETTINGS["run_functions_eagerly"]
+            or (_tape.active and _tape.recording_here())
+        ):
+            return _run_eagerly(fn, args, kwargs)
         for a in args:
             if type(a) is np.ndarray:  # TF passes NumPy arguments as tensors
                 args = tuple(convert_to_tensor(a) if type(a) is np.ndarray else a for a in args)
                 break
-        tensors = []
-        keep: list = []
-        key = _signature(args, tensors, keep)
-        if kwargs:
-            key = (key, _signature(kwargs, tensors, keep))
-        ids = [id(t) for t in tensors]
-        if len(set(ids)) < len(ids):  # one tensor passed twice
-            key = (key, tuple(ids.index(i) for i in ids))
+        key, tensors, keep = _key(args, kwargs)
         program = self.traces.get(key)
+        if type(program) is _Program:
+            try:
+                return program.call(tensors)
+            except _REPLAY_ERRORS:
+                # Bad input that the recorded forwards reject (a singular matrix, an index
+                # out of range): the eager run raises the op's TF error. Anything else
+                # escaping a replay is a bug, and surfaces.
+                return _run_eagerly(fn, args, kwargs)
         if program is None:
             self.tracing_count += 1
             if self.tracing_count == _RETRACING_WARNING_AT:
@@ -309,16 +299,72 @@ class _Compiled:
             # also captures must not tie the capture to the argument (TF: placeholders).
             memo: dict = {}
             args, kwargs = _fresh(args, memo), _fresh(kwargs, memo)
-            result, recorded = trace.trace(fn, args, kwargs, [memo[i] for i in ids])
+            fresh = [memo[id(t)] for t in tensors]
+            result, recorded = _run_eagerly(trace.trace, (fn, args, kwargs, fresh), {})
             self.traces[key] = _Program.build(recorded, result, fn)
             self._own(keep, key)
             return result
-        if type(program) is str:
-            return fn(*args, **kwargs)
-        try:
-            return program.call(tensors)
-        except Exception:  # noqa: BLE001 - the eager run raises the op's TF-style error
-            return fn(*args, **kwargs)
+        return _run_eagerly(fn, args, kwargs)  # the trace gave up: `program` says why
+
+
+# What a replay may raise for bad input: the errors the op path translates (registry).
+_REPLAY_ERRORS = registry._FORWARD_ERRORS
+
+
+class _Journal(_tape.Recorder):
+    """What each variable a running call assigned held before, to undo a failed call.
+
+    TF fails a tf.function call with bad input while tracing, before any op runs,
+    so a call that raises leaves every variable as it was; an eager body would
+    have run its assignments up to the failure. A journal hears only assignments
+    (not ops: it costs the op path nothing).
+    """
+
+    kind = "journals"
+    sees_ops = False
+
+    def __init__(self):
+        self.before: dict = {}  # variable id -> (variable, the tensor it held)
+
+    def assign_variable(self, variable, how: str, value, before) -> None:
+        self.before.setdefault(variable._id, (variable, before))
+
+    def undo(self) -> None:
+        for variable, tensor in self.before.values():
+            variable._tensor = tensor
+
+
+def _run_eagerly(fn, args: tuple, kwargs: dict):
+    """Calls the body; if it raises, its variable assignments are undone first."""
+    journal = _Journal()
+    _tape.push(journal)
+    try:
+        return fn(*args, **kwargs)
+    except BaseException:
+        journal.undo()
+        raise
+    finally:
+        _tape.pop(journal)
+
+
+def _key(args: tuple, kwargs: dict) -> tuple:
+    """(the signature of a call, its tensor arguments in order, objects keyed by identity)."""
+    if not kwargs:
+        for a in args:
+            if type(a) is not EagerTensor:
+                break
+        else:  # the common call: distinct tensors (the key _signature would give, sooner)
+            if len(args) < 2 or len({id(a) for a in args}) == len(args):
+                return (tuple, tuple([(a._value.shape, a._dtype) for a in args])), args, ()
+    tensors: list = []
+    keep: list = []
+    key = _signature(args, tensors, keep)
+    if kwargs:
+        key = (key, _signature(kwargs, tensors, keep))
+    ids = [id(t) for t in tensors]
+    if len(set(ids)) < len(ids):  # one tensor passed twice
+        key = (key, tuple(ids.index(i) for i in ids))
+    return key, tensors, keep
 
 
 def _signature(obj, tensors: list, keep: list):
@@ -376,7 +422,7 @@ class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
     # The trace itself is not kept: its intermediate values would stay alive with it.
-    __slots__ = ("replay", "structure", "leaves", "single", "variables")
+    __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random")
 
     @staticmethod
     def build(recorded, result, fn):
@@ -395,6 +441,7 @@ class _Program:
         program = _Program()
         program.replay = recorded.compile(slots)
         program.variables = tuple(recorded.assigned_variables.values())
+        program.draws_random = recorded.draws_random
         # The result's shape without its tensors (which would keep the first call's values).
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
@@ -403,13 +450,17 @@ class _Program:
 
     def call(self, tensors: list):
         saved = [v._tensor for v in self.variables] if self.variables else ()
+        draws = _random._state.snapshot() if self.draws_random else None
         token = _fp_quiet(_FP_QUIET)  # forwards run with NumPy's errors ignored, as ops do
         try:
             values = self.replay(*[t._value for t in tensors]) if tensors else self.replay()
-        except Exception:
-            # The caller reruns the body eagerly: undo the assignments made so far.
+        except BaseException:
+            # A failed call changes nothing: undo the assignments and random draws made
+            # so far (the caller may rerun the body eagerly).
             for variable, tensor in zip(self.variables, saved):
                 variable._tensor = tensor
+            if draws is not None:
+                _random._state.restore(draws)
             raise
         finally:
             _fp_restore(token)

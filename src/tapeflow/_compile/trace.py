@@ -22,12 +22,23 @@ exactly, which guards the recording itself.
 from __future__ import annotations
 
 import operator
+from typing import NamedTuple
 
 import numpy as np
 
 from .._core import registry
 from .._core import tape as _tape
 from .._core.tensor import EagerTensor
+
+
+class Step(NamedTuple):
+    """One step of a traced program: `forward(*values[inputs], **attrs)` -> outputs."""
+
+    forward: object  # an op's NumPy forward, a variable read or an assignment
+    inputs: tuple  # slots
+    attrs: dict | None
+    outputs: object  # a slot, or a tuple of slots (multi-output ops)
+    op_type: str
 
 
 class UntraceableError(Exception):
@@ -48,7 +59,7 @@ class Trace(_tape.Recorder):
         self.slot_of: dict = {}  # tensor id -> slot
         self.traced: set = set()  # ids of call-dependent tensors
         self.values: list = []  # slot -> value seen while tracing
-        self.steps: list = []  # (callable, input slots, attrs, output slot(s), op type)
+        self.steps: list = []  # Step records, in execution order
         self.arg_slots: list = []
         self.reason: str | None = None  # why the trace cannot be replayed
         # Variables the body read or assigned: id -> (variable, value at first touch), and
@@ -86,7 +97,7 @@ class Trace(_tape.Recorder):
         self.touched.setdefault(vid, (variable, value))
         slot = self.slot_of[vid] = self._new_slot(value)
         self.traced.add(vid)
-        self.steps.append((_variable_reader(variable), (), None, slot, "ReadVariableOp"))
+        self.steps.append(Step(_variable_reader(variable), (), None, slot, "ReadVariableOp"))
 
     def assign_variable(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
         """Records `variable.assign(t)` ("assign"), `assign_add` ("add") or `assign_sub`."""
@@ -104,7 +115,7 @@ class Trace(_tape.Recorder):
         self.traced.add(vid)
         self.current[vid] = variable._tensor
         copy = t._id not in self.traced  # a constant's array must not become the variable's
-        self.steps.append((_assigner(variable, how, copy), ins, None, out, "AssignVariableOp"))
+        self.steps.append(Step(_assigner(variable, how, copy), ins, None, out, "AssignVariableOp"))
 
     def _input(self, t: EagerTensor) -> int:
         slot = self.slot_of.get(t._id)
@@ -128,7 +139,7 @@ class Trace(_tape.Recorder):
             out = tuple(self._output(o) for o in outputs)
         else:
             out = self._output(outputs)
-        self.steps.append((op.forward, tuple(ins), attrs or None, out, op.type))
+        self.steps.append(Step(op.forward, tuple(ins), attrs or None, out, op.type))
 
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
@@ -141,7 +152,7 @@ class Trace(_tape.Recorder):
         """Slots the program writes: arguments and op (or variable read) outputs."""
         assigned = set(self.arg_slots)
         for step in self.steps:
-            assigned.update(_slots(step[3]))
+            assigned.update(_slots(step.outputs))
         return assigned
 
     def _dead_after(self, keep, assigned: set) -> list:
@@ -149,9 +160,9 @@ class Trace(_tape.Recorder):
         so a replay holds no more intermediates than the eager call did."""
         last = {}
         for k, step in enumerate(self.steps):
-            for slot in step[1]:
+            for slot in step.inputs:
                 last[slot] = k
-            for slot in _slots(step[3]):
+            for slot in _slots(step.outputs):
                 last.setdefault(slot, k)  # an output nothing reads dies where it is made
         for slot in self.arg_slots:
             last.setdefault(slot, -1)
@@ -200,7 +211,10 @@ class Trace(_tape.Recorder):
 
     def _runnable(self, dead: list) -> list:
         """Steps as `_execute` takes them: with the slots to free after each."""
-        return [(*step[:4], tuple(d)) for step, d in zip(self.steps, dead)]
+        return [
+            (step.forward, step.inputs, step.attrs, step.outputs, tuple(d))
+            for step, d in zip(self.steps, dead)
+        ]
 
     def _interpreter(self, slots: list, dead: list, assigned: set):
         constants = self._constants(assigned)
@@ -242,10 +256,11 @@ class Trace(_tape.Recorder):
             values[slot] = traced[slot]
 
         def compare(k: int) -> None:
-            for slot in _slots(steps[k][3]):
+            step = self.steps[k]
+            for slot in _slots(step.outputs):
                 if not _same(traced[slot], values[slot]):
                     raise UntraceableError(
-                        f"a replay of its {self.steps[k][4]} op differs from the traced value"
+                        f"a replay of its {step.op_type} op differs from the traced value"
                     )
 
         token = registry._fp_quiet(registry._FP_QUIET)

@@ -40,6 +40,9 @@ class _ThreadState(threading.local):
         self.watchers: list = []
         # The tf.function trace being recorded in this thread, or None (trace.py).
         self.trace = None
+        # Journals of the tf.function calls running in this thread (function.py): they
+        # hear only variable assignments, to undo them if the call raises.
+        self.journals: list = []
         # The op whose gradient rule the backward walk is running, or None (walk.py):
         # diagnostics name it when a rule's ops fail or produce NaN.
         self.rule = None
@@ -60,14 +63,17 @@ _new_entry = tuple.__new__  # Entry(...) without NamedTuple's Python-level __new
 class Recorder:
     """The protocol of everything that watches this thread's ops.
 
-    `kind` names the thread-state field it lives in: "tapes", "accumulators" and
-    "watchers" are stacks (outermost first), "trace" holds at most one. Tapes are
-    the one kind not called per op: `record` appends one shared `Entry` to every
-    tape that tracks an input, inline, since it runs for every op under a tape.
+    `kind` names the thread-state field it lives in: "tapes", "accumulators",
+    "watchers" and "journals" are stacks (outermost first), "trace" holds at most
+    one. Tapes are the one kind not called per op: `record` appends one shared
+    `Entry` to every tape that tracks an input, inline, since it runs for every op
+    under a tape. `sees_ops` is False for recorders that hear only assignments
+    (journals): the op hot path, which tests `active`, does not count them.
     """
 
     __slots__ = ()
     kind = ""
+    sees_ops = True
 
     def record(self, op, inputs: tuple, outputs, attrs: dict) -> None:
         """An op ran (its outputs are `outputs`)."""
@@ -139,7 +145,8 @@ def push(recorder: Recorder) -> None:
         state.trace = recorder
     else:
         getattr(state, recorder.kind).append(recorder)
-    _count(1)
+    if recorder.sees_ops:
+        _count(1)
 
 
 def pop(recorder: Recorder) -> bool:
@@ -154,7 +161,8 @@ def pop(recorder: Recorder) -> bool:
     for i in range(len(stack) - 1, -1, -1):
         if stack[i] is recorder:
             del stack[i]
-            _count(-1)
+            if recorder.sees_ops:
+                _count(-1)
             return True
     return False
 
@@ -287,9 +295,13 @@ def read_variable(variable) -> None:
 
 
 def assign_variable(variable, how: str, value, before) -> None:
-    """Tells this thread's trace (the one recorder that replays them) of an assignment."""
-    if state.trace is not None:
-        state.trace.assign_variable(variable, how, value, before)
+    """Tells this thread's trace and journals that `variable` was assigned (`before`
+    is the tensor it held)."""
+    s = state
+    if s.trace is not None:
+        s.trace.assign_variable(variable, how, value, before)
+    for journal in s.journals:
+        journal.assign_variable(variable, how, value, before)
 
 
 def value_read(t, what: str) -> None:

@@ -52,6 +52,23 @@ class _SeedState:
             self._nondeterministic = np.random.default_rng()
         return self._nondeterministic
 
+    def snapshot(self) -> tuple:
+        """Everything a draw changes, to undo draws (a failed tf.function replay)."""
+        rng = self._nondeterministic
+        return (
+            None if self.op_seeds is None else self.op_seeds.getstate(),
+            dict(self.calls),
+            None if rng is None else rng.bit_generator.state,
+        )
+
+    def restore(self, saved: tuple) -> None:
+        op_seeds, calls, rng = saved
+        if op_seeds is not None:
+            self.op_seeds.setstate(op_seeds)
+        self.calls = calls
+        if rng is not None:
+            self._nondeterministic.bit_generator.state = rng
+
 
 _state = _SeedState()
 
