@@ -137,8 +137,7 @@ class Variable:
         """Stores an assignment; a traced tf.function records it as a step (trace.py)."""
         before = self._tensor
         self._put(array)
-        if _tape.active:
-            _tape.assign_variable(self, how, t, before)
+        _tape.assign_variable(self, how, t, before)  # a trace or a call's journal may listen
 
     # -- reading --------------------------------------------------------------------
 

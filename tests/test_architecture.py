@@ -1,0 +1,279 @@
+"""The runtime's contracts between layers: one op-call epilogue and error translation,
+one rule convention checked by the walk, one recorder protocol, and tf.function calls
+that either finish or change nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tapeflow as tf
+from tapeflow._core import registry, tape
+from tapeflow._core.registry import REGISTRY, Op, op
+from tapeflow.errors import InternalError, InvalidArgumentError
+
+
+@pytest.fixture
+def scratch_ops():
+    """Registers ops for one test and removes them afterwards (the registry is global)."""
+    before = set(REGISTRY)
+    yield
+    for name in set(REGISTRY) - before:
+        del REGISTRY[name]
+
+
+# -- one epilogue, one error translation ------------------------------------------------------
+
+
+def _error(call):
+    with pytest.raises(Exception) as info:
+        call()
+    return type(info.value), str(info.value)
+
+
+def test_a_broadcasting_failure_is_the_same_error_on_every_call_path():
+    x, y = tf.constant([1.0, 2.0]), tf.constant([1.0, 2.0, 3.0])
+    add = REGISTRY["AddV2"]
+    paths = {
+        "operator": lambda: x + y,
+        "tf.add": lambda: tf.add(x, y),
+        "python operand": lambda: x + [1.0, 2.0, 3.0],
+        "Op.apply": lambda: add.apply((x, y), {}),
+        "Op.run": lambda: add.run((x, y), {}),
+    }
+    errors = {name: _error(call) for name, call in paths.items()}
+    expected = (InvalidArgumentError, "Incompatible shapes: [2] vs. [3] [Op:AddV2]")
+    assert errors == {name: expected for name in paths}
+
+
+def test_errors_raised_in_any_forward_are_translated_once(scratch_ops):
+    @op("ScratchUnaryValueError")
+    def unary(x):
+        raise ValueError("NumPy said no")
+
+    @op("ScratchTaggedLater", sample=None)
+    def tagged(x, *, k=1):
+        raise InvalidArgumentError(None, None, "bad k")
+
+    @op("ScratchBinaryIndexError", broadcasting=True)
+    def binary(x, y):
+        raise IndexError("index 5 is out of bounds")
+
+    x = tf.constant([1.0, 2.0])
+    assert isinstance(unary, registry.UnaryOp) and isinstance(binary, registry.BinaryOp)
+    for call in (lambda: unary(x), lambda: unary([1.0, 2.0]), lambda: unary.run((x,), {})):
+        assert _error(call) == (
+            InvalidArgumentError,
+            "NumPy said no [Op:ScratchUnaryValueError]",
+        )
+    # A TF error raised inside a forward gets the op's tag from the registry.
+    assert _error(lambda: tagged(x, k=2)) == (InvalidArgumentError, "bad k [Op:ScratchTaggedLater]")
+    for call in (lambda: binary(x, x), lambda: binary(x, 1.0), lambda: binary([1.0, 2.0], x)):
+        assert _error(call) == (
+            InvalidArgumentError,
+            "index 5 is out of bounds [Op:ScratchBinaryIndexError]",
+        )
+
+
+# -- the rule convention ----------------------------------------------------------------------
+
+
+def test_every_vjp_rule_takes_needs(scratch_ops):
+    @op("ScratchNoNeeds")
+    def f(x):
+        return x
+
+    with pytest.raises(TypeError, match="takes a `needs` keyword"):
+
+        @f.vjp
+        def _f_vjp(g, out, x):
+            return g
+
+
+def test_the_walk_passes_needs_and_refuses_a_wrong_gradient_count(scratch_ops):
+    seen = []
+
+    @op("ScratchPair", broadcasting=True)
+    def pair(x, y):
+        return x * y
+
+    @pair.vjp
+    def _pair_vjp(g, out, x, y, *, needs):
+        seen.append(needs)
+        return (g * y,)  # one gradient for two inputs: a bug the walk must name
+
+    x, c = tf.constant(2.0), tf.constant(3.0)
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = pair(x, c)
+    with pytest.raises(InternalError, match="Num gradients 1 generated for op ScratchPair"):
+        t.gradient(y, x)
+    assert seen == [(True, False)]  # the constant needs no gradient
+
+
+def test_the_walk_names_a_rule_that_returns_no_tensor(scratch_ops):
+    @op("ScratchBadType")
+    def bad(x):
+        return x * 2
+
+    @bad.vjp
+    def _bad_vjp(g, out, x, *, needs):
+        return np.ones(3)  # an ndarray, not a tensor
+
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = bad(x)
+    with pytest.raises(InternalError, match="ScratchBadType returned ndarray"):
+        t.gradient(y, x)
+
+
+def test_in_place_sums_never_write_into_a_seed_or_a_rule_result():
+    # Many uses of one large tensor: the walk sums their cotangents, in place once it owns
+    # the sum. The user's output_gradients and the identity rule's g must stay as they were.
+    x = tf.constant(np.ones(10_000))
+    seed = tf.constant(np.full(10_000, 2.0))
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = tf.identity(x)
+        z = y + y + y + y
+    g = t.gradient(z, x, output_gradients=seed)
+    np.testing.assert_array_equal(g.numpy(), np.full(10_000, 8.0))
+    np.testing.assert_array_equal(seed.numpy(), np.full(10_000, 2.0))
+
+
+def test_the_rule_running_is_in_thread_state_only_while_it_runs():
+    tf.debugging.enable_check_numerics()
+    try:
+        x = tf.constant(0.0)
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = tf.sqrt(x)  # finite forward, infinite derivative at 0
+        with pytest.raises(InvalidArgumentError, match='gradient rule of op "Sqrt"'):
+            t.gradient(y, x)
+        assert tape.state.rule is None
+    finally:
+        tf.debugging.disable_check_numerics()
+
+
+# -- one recorder protocol --------------------------------------------------------------------
+
+
+class _Listener(tape.Recorder):
+    kind = "watchers"
+
+    def __init__(self):
+        self.heard = []
+
+    def read_variable(self, variable):
+        self.heard.append(("read", variable.name))
+
+
+def test_a_recorder_hears_what_its_kind_hears_until_popped():
+    v = tf.Variable(1.0, name="heard")
+    listener = _Listener()
+    tape.push(listener)
+    try:
+        assert tape.active and tape.recording_here()
+        v + 1.0
+    finally:
+        assert tape.pop(listener)
+    v + 1.0
+    assert listener.heard == [("read", "heard:0")]
+    assert not tape.pop(listener)  # popping twice is a no-op
+    assert not tape.recording_here()
+
+
+def test_entries_are_named_records():
+    x = tf.constant(2.0)
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = x * x
+    (entry,) = t._tape.entries
+    assert isinstance(entry, tape.Entry)
+    assert entry.op is REGISTRY["Mul"] and entry.inputs == (x, x) and entry.outputs is y
+
+
+def test_stateful_ops_are_marked_on_the_op():
+    stateful = sorted(name for name, o in REGISTRY.items() if o.stateful)
+    assert stateful == [
+        "Multinomial",
+        "RandomShuffle",
+        "RandomStandardNormal",
+        "RandomUniform",
+        "RandomUniformInt",
+        "TruncatedNormal",
+    ]
+    assert all(isinstance(o, Op) for o in REGISTRY.values())
+
+
+def test_one_spelling_of_differentiable():
+    assert [d.name for d in tf.dtypes.__dict__.values() if isinstance(d, tf.DType)] != []
+    from tapeflow._core import dtypes
+
+    assert {d for d in dtypes.ALL if dtypes.is_differentiable(d)} == dtypes.TRAINABLE
+
+
+# -- tf.function: a call finishes or changes nothing ------------------------------------------
+
+
+@pytest.mark.parametrize("jit_compile", [None, True])
+def test_a_failing_call_leaves_variables_as_they_were(jit_compile):
+    v = tf.Variable(1.0)
+    w = tf.Variable([1.0, 2.0])
+
+    @tf.function(jit_compile=jit_compile)
+    def f(x):
+        v.assign_add(1.0)
+        w.assign(w * 2.0)
+        return x + tf.ones([3])  # a shape error after the assignments
+
+    with pytest.raises(InvalidArgumentError):
+        f(tf.ones([2]))
+    assert v.numpy() == 1.0
+    np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
+    # And a call that works still assigns.
+    f(tf.ones([3]))
+    assert v.numpy() == 2.0
+
+
+def test_a_replay_that_fails_undoes_its_assignments_and_draws():
+    v = tf.Variable(0.0)
+
+    @tf.function(jit_compile=True)
+    def f(i):
+        v.assign_add(1.0)
+        noise = tf.random.uniform([2])
+        return tf.gather(noise, i)
+
+    good = tf.constant(1)
+    bad = tf.constant(5)  # out of range: the recorded GatherV2 forward rejects it
+    f(good)  # traces
+    f(good)  # replays
+    tf.random.set_seed(7)
+    tf.random.uniform([2])  # what one run of the body draws
+    expected_next = tf.random.uniform([2]).numpy()
+    tf.random.set_seed(7)
+    before = v.numpy()
+    with pytest.raises(InvalidArgumentError):
+        f(bad)  # the replay fails at GatherV2; the eager rerun raises TF's error
+    assert v.numpy() == before
+    # The failed replay's draw was undone: only the eager rerun's counts.
+    np.testing.assert_array_equal(tf.random.uniform([2]).numpy(), expected_next)
+
+
+def test_a_replay_bug_is_not_swallowed(monkeypatch):
+    @tf.function(jit_compile=True)
+    def f(x):
+        return x * 2.0
+
+    x = tf.constant(1.0)
+    f(x)
+    program = next(iter(f._compiled.traces.values()))
+
+    def broken(*values):
+        raise KeyError("a bug in the replay")
+
+    monkeypatch.setattr(program, "replay", broken)
+    with pytest.raises(KeyError, match="a bug in the replay"):
+        f(x)
