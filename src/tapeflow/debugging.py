@@ -1,5 +1,6 @@
 """`tf.debugging`: the public debugging namespace (explicit re-exports, no logic)."""
 
+from ._diagnostics.numerics import disable_check_numerics, enable_check_numerics  # noqa: F401
 from .ops.debug_ops import (  # noqa: F401
     Assert,
     assert_all_finite,
@@ -18,6 +19,4 @@ from .ops.debug_ops import (  # noqa: F401
     assert_shapes,
     assert_type,
     check_numerics,
-    disable_check_numerics,
-    enable_check_numerics,
 )
