@@ -36,7 +36,7 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from . import tape as _tape
-from .errors import InvalidArgumentError, OpError
+from .errors import InvalidArgumentError, OpError, invalid_argument
 from .tensor import (
     EagerTensor,
     _is_variable,
@@ -388,22 +388,18 @@ class Op(Rule):
         message = str(e)
         if self.broadcasting and len(inputs) == 2 and "broadcast" in message:
             return self.shape_error(*inputs)
-        return InvalidArgumentError(None, None, f"{message} [Op:{self.type}]")
+        return invalid_argument(f"{message} [Op:{self.type}]")
 
     def shape_error(self, x, y) -> InvalidArgumentError:
         xs = ",".join(str(d) for d in np.shape(x._value))
         ys = ",".join(str(d) for d in np.shape(y._value))
-        return InvalidArgumentError(
-            None, None, f"Incompatible shapes: [{xs}] vs. [{ys}] [Op:{self.type}]"
-        )
+        return invalid_argument(f"Incompatible shapes: [{xs}] vs. [{ys}] [Op:{self.type}]")
 
     def dtype_error(self, dtype) -> InvalidArgumentError:
         allowed = ", ".join(d.name for d in _dtypes.ALL if d in self.dtypes)
-        return InvalidArgumentError(
-            None,
-            None,
+        return invalid_argument(
             f"Value for attr 'T' of {dtype.name} is not in the list of allowed values: "
-            f"{allowed} [Op:{self.type}]",
+            f"{allowed} [Op:{self.type}]"
         )
 
     def __repr__(self) -> str:

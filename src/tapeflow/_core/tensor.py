@@ -19,7 +19,7 @@ import numpy as np
 from . import dtypes as _dtypes
 from . import tape as _tape
 from .dtypes import DType
-from .errors import InvalidArgumentError
+from .errors import invalid_argument
 from .tensor_shape import TensorShape
 
 _next_id = itertools.count(1).__next__
@@ -513,11 +513,9 @@ def convert_like(value, dtype: DType, op_type: str = "AddV2") -> EagerTensor:
 
 def dtype_mismatch(expected: DType, got: DType, op_type: str = "AddV2", index: int = 1):
     """TF's error for mixing dtypes in one op."""
-    return InvalidArgumentError(
-        None,
-        None,
+    return invalid_argument(
         f"cannot compute {op_type} as input #{index}(zero-based) was expected to be a "
-        f"{expected.c_name} tensor but is a {got.c_name} tensor [Op:{op_type}]",
+        f"{expected.c_name} tensor but is a {got.c_name} tensor [Op:{op_type}]"
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._core import registry as _registry
 from .._core import tape as _tape
-from .._core.errors import InvalidArgumentError
+from .._core.errors import invalid_argument
 from ..ops.debug_ops import _non_finite_kinds
 
 
@@ -49,7 +49,7 @@ def _check_outputs(op, inputs, outputs, attrs) -> None:
     for index, out in enumerate(outs):
         value = out._value
         if value.dtype.kind in "fc" and not np.isfinite(value).all():
-            raise InvalidArgumentError(None, None, _numerics_report(op, outs, index, inputs))
+            raise invalid_argument(_numerics_report(op, outs, index, inputs))
 
 
 def _numerics_report(op, outs: tuple, index: int, inputs: tuple) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._core import tape as _tape
-from .._core.errors import InvalidArgumentError
+from .._core.errors import invalid_argument
 
 
 def batch_ndim(g, primal) -> int:
@@ -17,11 +17,9 @@ def normalize_axis(axis, ndim: int, op_type: str) -> int:
     """A non-negative axis, with TF's error for an out-of-range one."""
     axis = int(axis)
     if not -max(ndim, 1) <= axis < max(ndim, 1):
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"Expected axis in the range [{-max(ndim, 1)}, {max(ndim, 1)}), but got {axis} "
-            f"[Op:{op_type}]",
+        raise invalid_argument(
+            f"Expected axis in the range [{-max(ndim, 1)}, {max(ndim, 1)}), but got {axis}",
+            op_type,
         )
     return axis % max(ndim, 1)
 
@@ -37,12 +35,9 @@ def normalize_axes(axis, ndim: int, op_type: str) -> tuple:
     out = []
     for a in axes:
         if not -ndim <= a < ndim if ndim else a not in (0, -1):
-            raise InvalidArgumentError(
-                None,
-                None,
-                # TF's message, unbalanced parenthesis included.
-                f"Invalid reduction dimension ({a} for input with {ndim} dimension(s) "
-                f"[Op:{op_type}]",
+            raise invalid_argument(
+                f"Invalid reduction dimension ({a} for input with {ndim} dimension(s)",
+                op_type,
             )
         out.append(a % ndim if ndim else 0)
     return tuple(sorted(set(out)))

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core import tape as _tape
-from .._core.errors import InvalidArgumentError
+from .._core.errors import InvalidArgumentError, invalid_argument
 from .._core.registry import op
 from .._core.tensor import EagerTensor, Tensor, _is_variable, constant, convert_to_tensor, make
 from ._util import as_int_tuple, batch_ndim, normalize_axis
@@ -56,7 +56,7 @@ def _reshape(tensor, *, shape):
                 f"Input to reshape is a tensor with {size} values, but the requested shape "
                 f"has {count}"
             )
-        raise InvalidArgumentError(None, None, f"{message} [Op:Reshape]")
+        raise invalid_argument(f"{message}")
     return np.reshape(tensor, shape)
 
 
@@ -92,13 +92,11 @@ def reshape(tensor, shape, name=None):
 )
 def _transpose(x, *, perm):
     if sorted(perm) != list(builtins.range(np.ndim(x))):
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"transpose expects a vector of size {np.ndim(x)}. But input(1) is a vector of "
-            f"size {len(perm)} [Op:Transpose]"
+            f"size {len(perm)}"
             if len(perm) != np.ndim(x)
-            else f"{builtins.max(perm)} is out of range [0 .. {np.ndim(x)}) [Op:Transpose]",
+            else f"{builtins.max(perm)} is out of range [0 .. {np.ndim(x)})"
         )
     return np.transpose(x, perm)
 
@@ -173,11 +171,9 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's argument name
         axes = {normalize_axis(a, len(shape), "Squeeze") for a in axes}
         for a in axes:
             if shape[a] != 1:
-                raise InvalidArgumentError(
-                    None,
-                    None,
-                    f"Can not squeeze dim[{a}], expected a dimension of 1, got {shape[a]} "
-                    "[Op:Squeeze]",
+                raise invalid_argument(
+                    f"Can not squeeze dim[{a}], expected a dimension of 1, got {shape[a]}",
+                    "Squeeze",
                 )
         new = tuple(d for i, d in enumerate(shape) if i not in axes)
     return _reshape(input, shape=new)
@@ -198,11 +194,9 @@ def _broadcast_to(input, *, shape):  # noqa: A002 - TF's argument name
     try:
         return np.broadcast_to(input, shape)
     except ValueError:
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"Unable to broadcast tensor of shape {list(np.shape(input))} to tensor of shape "
-            f"{list(shape)} [Op:BroadcastTo]",
+            f"{list(shape)}"
         ) from None
 
 
@@ -268,10 +262,8 @@ def _index_int(value):
 
 def _out_of_bounds(i: int, dim: int, n: int) -> InvalidArgumentError:
     # TF reports a negative index after adding the dimension's size (-4 of 3 -> -1).
-    return InvalidArgumentError(
-        None,
-        None,
-        f"slice index {i + n if i < 0 else i} of dimension {dim} out of bounds. [Op:StridedSlice]",
+    return invalid_argument(
+        f"slice index {i + n if i < 0 else i} of dimension {dim} out of bounds.", "StridedSlice"
     )
 
 
@@ -281,9 +273,7 @@ def normalize_index(key, shape: tuple) -> tuple:
         key = (key,)
     consumed = builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
     if builtins.sum(1 for k in key if k is Ellipsis) > 1:
-        raise InvalidArgumentError(
-            None, None, "Multiple ellipses in slice spec not allowed [Op:StridedSlice]"
-        )
+        raise invalid_argument("Multiple ellipses in slice spec not allowed", "StridedSlice")
     out = []
     dim = 0
     for position, k in enumerate(key):
@@ -296,34 +286,26 @@ def normalize_index(key, shape: tuple) -> tuple:
         elif isinstance(k, slice):
             parts = [None if p is None else _index_int(p) for p in (k.start, k.stop, k.step)]
             if parts[2] == 0:
-                raise InvalidArgumentError(
-                    None, None, f"strides[{position}] must be non-zero [Op:StridedSlice]"
-                )
+                raise invalid_argument(f"strides[{position}] must be non-zero", "StridedSlice")
             out.append(slice(*parts))
             dim += 1
         else:
             i = _index_int(k)
             if not shape:
-                raise InvalidArgumentError(
-                    None, None, "Attempting to slice scalar input. [Op:StridedSlice]"
-                )
+                raise invalid_argument("Attempting to slice scalar input.", "StridedSlice")
             if dim >= len(shape):
-                raise InvalidArgumentError(
-                    None,
-                    None,
-                    f"Index out of range using input dim {dim}; input has only {len(shape)} "
-                    "dims [Op:StridedSlice]",
+                raise invalid_argument(
+                    f"Index out of range using input dim {dim}; input has only {len(shape)} dims",
+                    "StridedSlice",
                 )
             if not -shape[dim] <= i < shape[dim]:
                 raise _out_of_bounds(i, dim, shape[dim])
             out.append(i % shape[dim])
             dim += 1
     if dim > len(shape):
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"Index out of range using input dim {len(shape)}; input has only {len(shape)} "
-            "dims [Op:StridedSlice]",
+        raise invalid_argument(
+            f"Index out of range using input dim {len(shape)}; input has only {len(shape)} dims",
+            "StridedSlice",
         )
     out.extend([slice(None)] * (len(shape) - dim))
     return tuple(out)
@@ -439,11 +421,10 @@ def stack(values, axis=0, name="stack"):
                 if np.shape(t._value) != np.shape(tensors[0]._value)
             ),
         )
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"Shapes of all inputs must match: values[0].shape = {list(first)} != "
-            f"values[1].shape = {list(other)} [Op:Pack]",
+            f"values[1].shape = {list(other)}",
+            "Pack",
         )
     return _stack(*tensors, axis=axis)
 
@@ -535,27 +516,23 @@ def concat(values, axis, name="concat"):
         return tensors[0]
     ndim = tensors[0].ndim
     if ndim == 0:
-        raise InvalidArgumentError(
-            None, None, "Can't concatenate scalars (use tf.stack instead) [Op:ConcatV2]"
-        )
+        raise invalid_argument("Can't concatenate scalars (use tf.stack instead)", "ConcatV2")
     axis = normalize_axis(axis, ndim, "ConcatV2")
     base = np.shape(tensors[0]._value)
     for i, t in enumerate(tensors[1:], 1):
         shape = np.shape(t._value)
         if len(shape) != ndim:
-            raise InvalidArgumentError(
-                None,
-                None,
+            raise invalid_argument(
                 f"ConcatOp : Ranks of all input tensors should match: shape[0] = {list(base)} vs. "
-                f"shape[{i}] = {list(shape)} [Op:ConcatV2]",
+                f"shape[{i}] = {list(shape)}",
+                "ConcatV2",
             )
         for j in builtins.range(ndim):
             if j != axis and base[j] != shape[j]:
-                raise InvalidArgumentError(
-                    None,
-                    None,
+                raise invalid_argument(
                     f"ConcatOp : Dimension {j} in both shapes must be equal: shape[0] = "
-                    f"{list(base)} vs. shape[{i}] = {list(shape)} [Op:ConcatV2]",
+                    f"{list(base)} vs. shape[{i}] = {list(shape)}",
+                    "ConcatV2",
                 )
     return _concat(*tensors, axis=axis)
 
@@ -590,11 +567,10 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     if isinstance(num_or_size_splits, (int, np.integer)):
         n = int(num_or_size_splits)
         if n <= 0 or size % n:
-            raise InvalidArgumentError(
-                None,
-                None,
+            raise invalid_argument(
                 f"Number of ways to split should evenly divide the split dimension, but got "
-                f"split_dim {axis} (size = {size}) and num_split {n} [Op:Split]",
+                f"split_dim {axis} (size = {size}) and num_split {n}",
+                "Split",
             )
         sizes = (size // n,) * n
     else:
@@ -602,12 +578,11 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
         if sizes.count(-1) == 1:
             sizes[sizes.index(-1)] = size - (builtins.sum(sizes) + 1)
         if builtins.sum(sizes) != size or builtins.min(sizes) < 0:
-            raise InvalidArgumentError(
-                None,
-                None,
+            raise invalid_argument(
                 f"Determined shape must either match input shape along split_dim exactly if "
                 f"fully specified, or be less than the size of the input along split_dim if not "
-                f"fully specified.  Got: {builtins.sum(sizes)} [Op:SplitV]",
+                f"fully specified.  Got: {builtins.sum(sizes)}",
+                "SplitV",
             )
         sizes = tuple(sizes)
     return list(_split(value, axis=axis, sizes=sizes))
@@ -642,7 +617,7 @@ def _fill_shape(shape) -> tuple:
     dims = as_int_tuple(shape)
     for d in dims:
         if d < 0:
-            raise InvalidArgumentError(None, None, f"Dimension {d} must be >= 0 [Op:Fill]")
+            raise invalid_argument(f"Dimension {d} must be >= 0", "Fill")
     return dims
 
 
@@ -670,8 +645,8 @@ def fill(dims, value, name=None):
     """A tensor of shape `dims` filled with `value` (differentiable in `value`)."""
     value = convert_to_tensor(value)
     if value.ndim != 0:
-        raise InvalidArgumentError(
-            None, None, f"value must be a scalar, got a tensor of shape {value.shape} [Op:Fill]"
+        raise invalid_argument(
+            f"value must be a scalar, got a tensor of shape {value.shape}", "Fill"
         )
     return _broadcast_to(value, shape=as_int_tuple(dims))
 
@@ -710,14 +685,13 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         _tape.value_read(v, "tf.range's bounds come from tensor values")
     s, lim, d = (v._value.item() for v in values)
     if d == 0:
-        raise InvalidArgumentError(None, None, f"Requires delta != 0: {d} [Op:Range]")
+        raise invalid_argument(f"Requires delta != 0: {d}", "Range")
     if (d > 0 and s > lim) or (d < 0 and s < lim):
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"Requires start <= limit when delta > 0: {s}/{lim} [Op:Range]"
+        raise invalid_argument(
+            f"Requires start <= limit when delta > 0: {s}/{lim}"
             if d > 0
-            else f"Requires start >= limit when delta < 0: {s}/{lim} [Op:Range]",
+            else f"Requires start >= limit when delta < 0: {s}/{lim}",
+            "Range",
         )
     return make(np.arange(s, lim, d).astype(inferred._np), inferred)
 
@@ -736,7 +710,7 @@ def linspace(start, stop, num, name=None, axis=0):
     if num == 0:
         return make(np.zeros((0,) + np.shape(start._value), start._dtype._np), start._dtype)
     if num < 0:
-        raise InvalidArgumentError(None, None, f"Requires num > 0: {num} [Op:LinSpace]")
+        raise invalid_argument(f"Requires num > 0: {num}", "LinSpace")
     steps = np.arange(num) / builtins.max(num - 1, 1)
     shape = (num,) + (1,) * start.ndim
     fraction = constant(steps.reshape(shape), dtype=start._dtype)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core import tape as _tape
-from .._core.errors import InvalidArgumentError
+from .._core.errors import InvalidArgumentError, invalid_argument
 from .._core.registry import op
 from .._core.tensor import Tensor, convert_to_tensor
 from . import math_ops as _math
@@ -39,9 +39,7 @@ def _non_finite_kinds(x: np.ndarray, signed: bool = False) -> str:
 def _check_numerics(tensor, *, message):
     if not np.isfinite(tensor).all():
         kinds = _non_finite_kinds(tensor)
-        raise InvalidArgumentError(
-            None, None, f"{message} : Tensor had {kinds} values [Op:CheckNumerics]"
-        )
+        raise invalid_argument(f"{message} : Tensor had {kinds} values")
     return tensor
 
 
@@ -110,10 +108,8 @@ def _false_condition(condition, data: list, summarize=None) -> InvalidArgumentEr
             items.append(repr(d.encode() if isinstance(d, str) else d))
         else:
             items.append(_summary(_tensor(d), summarize))
-    return InvalidArgumentError(
-        None,
-        None,
-        f"Expected '{condition!s}' to be true. Summarized data: " + "\n".join(items),
+    return invalid_argument(
+        f"Expected '{condition!s}' to be true. Summarized data: " + "\n".join(items)
     )
 
 
@@ -153,7 +149,7 @@ def _binary_assert(symbol: str, compare, x, y, message, summarize):
         ]
     for label, v in (("x", xv.reshape(-1)[:n]), ("y", yv.reshape(-1)[:n])):
         lines += [f"First {v.size} elements of {label}:", str(v)]
-    raise InvalidArgumentError(None, None, "\n".join(lines))
+    raise invalid_argument("\n".join(lines))
 
 
 def assert_equal(x, y, message=None, summarize=None, name=None):
@@ -202,11 +198,9 @@ def _sign_assert(symbol: str, compare, x, message, summarize):
     flat = np.asarray(x._value).reshape(-1)
     shown = [str(v) for v in flat[:n]] + (["..."] if flat.size > n else [])
     prefix = f"{message}.  " if message else ""
-    raise InvalidArgumentError(
-        None,
-        None,
+    raise invalid_argument(
         f"{prefix}\nCondition x {symbol} 0 did not hold element-wise:\n"
-        f"x (shape={x.shape} dtype={x.dtype.name}) = \n{shown}",
+        f"x (shape={x.shape} dtype={x.dtype.name}) = \n{shown}"
     )
 
 

@@ -14,7 +14,7 @@ import string
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import InvalidArgumentError
+from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
 from ._util import batch_ndim
@@ -127,10 +127,8 @@ def _explicit(equation: str, ranks: list) -> str:
         if "..." in s:
             s = s.replace("...", dots[n_ellipsis - (r - len(s) + 3) :])
         if len(s) != r:
-            raise InvalidArgumentError(
-                None,
-                None,
-                f"Expected input {len(explicit)} to have rank {len(s)} but got: {r} [Op:Einsum]",
+            raise invalid_argument(
+                f"Expected input {len(explicit)} to have rank {len(s)} but got: {r}", "Einsum"
             )
         explicit.append(s)
     if output is None:
@@ -161,11 +159,10 @@ def einsum(equation, *inputs, **kwargs):
         shape = np.shape(t._value)
         for axis, (c, d) in enumerate(zip(s, shape, strict=False)):
             if sizes.get(c, d) != d and 1 not in (d, sizes[c]):
-                raise InvalidArgumentError(
-                    None,
-                    None,
+                raise invalid_argument(
                     f"Expected dimension {sizes[c]} at axis {axis} of the input shaped "
-                    f"[{','.join(map(str, shape))}] but got dimension {d} [Op:Einsum]",
+                    f"[{','.join(map(str, shape))}] but got dimension {d}",
+                    "Einsum",
                 )
             if sizes.get(c, 1) == 1:
                 sizes[c] = d
@@ -195,11 +192,9 @@ def tensordot(a, b, axes, name=None):
             free_b = [d for k, d in enumerate(b.shape.as_list()) if k not in b_axes]
             in0 = [int(np.prod(free_a)), int(np.prod([a.shape[k] for k in a_axes]))]
             in1 = [int(np.prod([b.shape[k] for k in b_axes])), int(np.prod(free_b))]
-            raise InvalidArgumentError(
-                None,
-                None,
-                f"Matrix size-incompatible: In[0]: [{in0[0]},{in0[1]}], In[1]: "
-                f"[{in1[0]},{in1[1]}] [Op:MatMul]",
+            raise invalid_argument(
+                f"Matrix size-incompatible: In[0]: [{in0[0]},{in0[1]}], In[1]: [{in1[0]},{in1[1]}]",
+                "MatMul",
             )
         b_sub[j] = a_sub[i]
     out = [c for i, c in enumerate(a_sub) if i not in a_axes]

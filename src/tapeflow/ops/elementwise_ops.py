@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import InternalError, InvalidArgumentError
+from .._core.errors import InternalError, invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
 from .array_ops import _convert_same
@@ -219,12 +219,11 @@ def add_n(inputs, name=None):
     for i, x in enumerate(tensors[1:], 1):
         shape = np.shape(x._value)
         if shape != first:
-            raise InvalidArgumentError(
-                None,
-                None,
+            raise invalid_argument(
                 "Inputs to operation AddN of type AddN must have the same size and shape.  "
                 f"Input 0: [{','.join(map(str, first))}] != input {i}: "
-                f"[{','.join(map(str, shape))}] [Op:AddN]",
+                f"[{','.join(map(str, shape))}]",
+                "AddN",
             )
     if len(tensors) == 1:
         return tensors[0]
@@ -265,7 +264,7 @@ def angle(input, name=None):  # noqa: A002 - TF's argument name
 @op("Where", dtypes=_dt.ANY, differentiable=False, no_sample="integer output")
 def _where_indices(condition):
     if np.ndim(condition) == 0:
-        raise InvalidArgumentError(None, None, "WhereOp : Unhandled input dimensions: 0 [Op:Where]")
+        raise invalid_argument("WhereOp : Unhandled input dimensions: 0")
     return np.argwhere(condition).astype(np.int64)
 
 

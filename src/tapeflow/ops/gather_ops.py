@@ -17,7 +17,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core import indexed_slices as _indexed_slices
 from .._core import tape as _tape
-from .._core.errors import InvalidArgumentError
+from .._core.errors import invalid_argument
 from .._core.indexed_slices import IndexedSlices
 from .._core.registry import op
 from .._core.tensor import constant, convert_to_tensor, make
@@ -82,11 +82,9 @@ def _gather(params, indices, *, axis=0, batch_dims=0):
     bad = (indices < 0) | (indices >= n)
     if bad.any():
         where = np.argwhere(bad)[0]
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"indices[{','.join(str(i) for i in where)}] = {indices[tuple(where)]} is not in "
-            f"[0, {n}) [Op:GatherV2]",
+            f"[0, {n})"
         )
     if batch_dims == 0:
         return np.take(params, indices, axis=axis)
@@ -164,11 +162,10 @@ def _gather_grad_jvp(t, out, g, indices, *, axis, batch_dims, size):
 def _index_tensor(indices, op_type: str, attr: str = "Tindices"):
     indices = convert_to_tensor(indices)
     if indices._dtype not in _INDEX_DTYPES:
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"Value for attr '{attr}' of {indices._dtype.name} is not in the list of allowed "
-            f"values: int16, int32, int64 [Op:{op_type}]",
+            "values: int16, int32, int64",
+            op_type,
         )
     return indices
 
@@ -190,35 +187,29 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     indices = _index_tensor(indices, "GatherV2")
     ndim = params.ndim
     if ndim == 0:
-        raise InvalidArgumentError(
-            None, None, "params must be at least 1 dimensional [Op:GatherV2]"
-        )
+        raise invalid_argument("params must be at least 1 dimensional", "GatherV2")
     batch_dims = int(batch_dims)
     if batch_dims < 0:
         batch_dims += indices.ndim
     axis = batch_dims if axis is None else int(axis)
     if not -ndim <= axis < ndim:
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"Shape must be at least rank {builtins.abs(axis) + (axis >= 0)} but is rank {ndim} "
-            "[Op:GatherV2]",
+        raise invalid_argument(
+            f"Shape must be at least rank {builtins.abs(axis) + (axis >= 0)} but is rank {ndim}",
+            "GatherV2",
         )
     axis %= ndim
     if not 0 <= batch_dims <= builtins.min(axis, indices.ndim):
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"batch_dims ({batch_dims}) must be less than or equal to axis ({axis}) and to "
-            f"rank(indices) ({indices.ndim}). [Op:GatherV2]",
+            f"rank(indices) ({indices.ndim}).",
+            "GatherV2",
         )
     pshape, ishape = params.shape.as_list(), indices.shape.as_list()
     if pshape[:batch_dims] != ishape[:batch_dims]:
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"params.shape[:{batch_dims}] = {pshape[:batch_dims]} must equal "
-            f"indices.shape[:{batch_dims}] = {ishape[:batch_dims]} [Op:GatherV2]",
+            f"indices.shape[:{batch_dims}] = {ishape[:batch_dims]}",
+            "GatherV2",
         )
     return _gather(params, indices, axis=axis, batch_dims=batch_dims)
 
@@ -226,15 +217,15 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
 # -- gather_nd / scatter_nd ------------------------------------------------------------------
 
 
-def _check_nd_indices(indices: np.ndarray, shape: tuple, message) -> None:
+def _check_nd_indices(indices: np.ndarray, shape: tuple, message, op_type=None) -> None:
+    """Raises TF's error for the first index vector outside `shape` (`message(i, v)`);
+    inside a forward the registry adds the op's tag, elsewhere pass `op_type`."""
     depth = indices.shape[-1]
     bad = np.any((indices < 0) | (indices >= np.asarray(shape[:depth], dtype=np.int64)), -1)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         vector = indices.reshape(-1, depth)[first]
-        raise InvalidArgumentError(
-            None, None, message(first, ", ".join(str(int(i)) for i in vector))
-        )
+        raise invalid_argument(message(first, ", ".join(str(int(i)) for i in vector)), op_type)
 
 
 @op(
@@ -252,7 +243,7 @@ def _gather_nd(params, indices):
         params.shape,
         lambda i, v: (
             f"indices[{i}] = [{v}] does not index into param shape "
-            f"[{','.join(str(d) for d in params.shape)}], node name: GatherNd [Op:GatherNd]"
+            f"[{','.join(str(d) for d in params.shape)}], node name: GatherNd"
         ),
     )
     return params[tuple(np.moveaxis(indices, -1, 0))]
@@ -288,8 +279,7 @@ def _scatter_nd(indices, updates, *, shape):
         indices,
         shape,
         lambda i, v: (
-            f"indices[{i}] = [{v}] does not index into shape "
-            f"[{','.join(str(d) for d in shape)}] [Op:ScatterNd]"
+            f"indices[{i}] = [{v}] does not index into shape [{','.join(str(d) for d in shape)}]"
         ),
     )
     out = np.zeros(shape, updates.dtype)
@@ -339,11 +329,10 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     indices = _index_tensor(indices, "GatherNd")
     depth = np.shape(indices._value)[-1] if indices.ndim else 0
     if indices.ndim == 0 or depth + batch_dims > params.ndim:
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"index innermost dimension length must be <= params rank; saw: {depth} vs. "
-            f"{params.ndim - batch_dims} [Op:GatherNd]",
+            f"{params.ndim - batch_dims}",
+            "GatherNd",
         )
     return _gather_nd(params, _batched_nd_indices(indices, int(batch_dims)))
 
@@ -370,7 +359,7 @@ def _tensor_scatter_update(tensor, indices, updates):
         tensor.shape,
         lambda i, v: (
             f"indices[{i}] = [{v}] does not index into shape "
-            f"[{','.join(str(d) for d in tensor.shape)}] [Op:TensorScatterUpdate]"
+            f"[{','.join(str(d) for d in tensor.shape)}]"
         ),
     )
     out = tensor.copy()
@@ -421,9 +410,9 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
         indices._value,
         shape,
         lambda i, v: (
-            f"indices[{i}] = [{v}] does not index into shape "
-            f"[{','.join(str(d) for d in shape)}] [Op:TensorScatterAdd]"
+            f"indices[{i}] = [{v}] does not index into shape [{','.join(str(d) for d in shape)}]"
         ),
+        "TensorScatterAdd",
     )
     return tensor + _scatter_nd(indices, updates, shape=shape)
 
@@ -491,11 +480,10 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     """
     indices = convert_to_tensor(indices)
     if indices._dtype not in (_dt.uint8, _dt.int8, _dt.int32, _dt.int64):
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"Value for attr 'TI' of {indices._dtype.name} is not in the list of allowed values: "
-            "uint8, int8, int32, int64 [Op:OneHot]",
+            "uint8, int8, int32, int64",
+            "OneHot",
         )
     dtype = None if dtype is None else _dt.as_dtype(dtype)
     on = None if on_value is None else convert_to_tensor(on_value, dtype_hint=dtype)
@@ -513,10 +501,8 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     ndim = indices.ndim + 1
     axis = -1 if axis is None else int(axis)
     if not (axis == -1 or 0 <= axis < ndim):
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"Expected axis to be -1 or between [0, {ndim}).  But received: {axis} [Op:OneHot]",
+        raise invalid_argument(
+            f"Expected axis to be -1 or between [0, {ndim}).  But received: {axis}", "OneHot"
         )
     return _one_hot(indices, on, off, depth=int(depth), axis=axis)
 

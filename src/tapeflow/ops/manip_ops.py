@@ -11,7 +11,7 @@ import builtins
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import InvalidArgumentError
+from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
 from ._util import as_int_tuple, batch_ndim, normalize_axis
@@ -62,17 +62,14 @@ def tile(input, multiples, name=None):  # noqa: A002 - TF's argument name
     input = convert_to_tensor(input)  # noqa: A001
     multiples = as_int_tuple(multiples, "multiples")
     if len(multiples) != input.ndim:
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"Expected multiples argument to be a vector of length {input.ndim} but got length "
-            f"{len(multiples)} [Op:Tile]",
+            f"{len(multiples)}",
+            "Tile",
         )
     for i, m in enumerate(multiples):
         if m < 0:
-            raise InvalidArgumentError(
-                None, None, f"Expected multiples[{i}] >= 0, but got {m} [Op:Tile]"
-            )
+            raise invalid_argument(f"Expected multiples[{i}] >= 0, but got {m}", "Tile")
     return _tile(input, multiples=multiples)
 
 
@@ -197,26 +194,21 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         )
     array = np.asarray(paddings)
     if array.ndim != 2 or array.shape[1] != 2:
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"paddings must be a matrix with 2 columns: [{','.join(map(str, array.shape))}] "
-            f"[Op:{op_type}]",
+        raise invalid_argument(
+            f"paddings must be a matrix with 2 columns: [{','.join(map(str, array.shape))}]",
+            op_type,
         )
     shape = np.shape(tensor._value)
     if array.shape[0] != len(shape):
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             "The first dimension of paddings must be the rank of inputs"
-            f"[{','.join(map(str, array.shape))}] [{','.join(map(str, shape))}] [Op:{op_type}]",
+            f"[{','.join(map(str, array.shape))}] [{','.join(map(str, shape))}]",
+            op_type,
         )
     pads = tuple((int(lo), int(hi)) for lo, hi in array)
     for lo, hi in pads:
         if lo < 0 or hi < 0:
-            raise InvalidArgumentError(
-                None, None, f"Paddings must be non-negative: {lo} {hi} [Op:{op_type}]"
-            )
+            raise invalid_argument(f"Paddings must be non-negative: {lo} {hi}", op_type)
     if kind == "CONSTANT":
         value = convert_to_tensor(constant_values, dtype_hint=tensor._dtype)
         if value._dtype is not tensor._dtype and not isinstance(constant_values, (int, float)):
@@ -231,11 +223,9 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         if lo > limit or hi > limit:
             relation = "no greater than" if kind == "SYMMETRIC" else "less than"
             verb = "greater than" if kind == "SYMMETRIC" else "not less than"
-            raise InvalidArgumentError(
-                None,
-                None,
-                f"paddings must be {relation} the dimension size: {lo}, {hi} {verb} {n} "
-                "[Op:MirrorPad]",
+            raise invalid_argument(
+                f"paddings must be {relation} the dimension size: {lo}, {hi} {verb} {n}",
+                "MirrorPad",
             )
     return _mirror_pad(tensor, paddings=pads, mode=kind.lower())
 
@@ -275,15 +265,11 @@ def reverse(tensor, axis, name=None):
     axes = []
     for i, a in enumerate(as_int_tuple(axis, "axis")):
         if not -ndim <= a < ndim:
-            raise InvalidArgumentError(
-                None,
-                None,
-                f"'axis'[{i}] = {a} is out of valid range [0, {ndim - 1} [Op:ReverseV2]",
+            raise invalid_argument(
+                f"'axis'[{i}] = {a} is out of valid range [0, {ndim - 1}", "ReverseV2"
             )
         if a % ndim in axes:
-            raise InvalidArgumentError(
-                None, None, f"axis {a % ndim} specified more than once. [Op:ReverseV2]"
-            )
+            raise invalid_argument(f"axis {a % ndim} specified more than once.", "ReverseV2")
         axes.append(a % ndim)
     return _reverse(tensor, axis=tuple(axes))
 
@@ -320,11 +306,11 @@ def roll(input, shift, axis, name=None):  # noqa: A002 - TF's argument name
     input = convert_to_tensor(input)  # noqa: A001
     shift, axes = as_int_tuple(shift, "shift"), as_int_tuple(axis, "axis")
     if len(shift) != len(axes):
-        raise InvalidArgumentError(None, None, "shift and axis must have the same size [Op:Roll]")
+        raise invalid_argument("shift and axis must have the same size", "Roll")
     ndim = input.ndim
     for a in axes:
         if not -ndim <= a < ndim:
-            raise InvalidArgumentError(None, None, f"axis {a} is out of range [Op:Roll]")
+            raise invalid_argument(f"axis {a} is out of range", "Roll")
     return _roll(input, shift=shift, axis=tuple(a % ndim for a in axes))
 
 
@@ -345,23 +331,18 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
     begin, size = as_int_tuple(begin, "begin"), as_int_tuple(size, "size")
     shape = np.shape(input_._value)
     if len(begin) != len(shape) or len(size) != len(shape):
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"Expected begin and size arguments to be 1-D tensors of size {len(shape)}, but got "
-            f"shapes [{len(begin)}] and [{len(size)}] instead. [Op:Slice]",
+            f"shapes [{len(begin)}] and [{len(size)}] instead.",
+            "Slice",
         )
     key = []
     for i, (b, s, n) in enumerate(zip(begin, size, shape, strict=False)):
         s = n - b if s == -1 else s
         if not 0 <= b <= n:
-            raise InvalidArgumentError(
-                None, None, f"Expected begin[{i}] in [0, {n}], but got {b} [Op:Slice]"
-            )
+            raise invalid_argument(f"Expected begin[{i}] in [0, {n}], but got {b}", "Slice")
         if not 0 <= s <= n - b:
-            raise InvalidArgumentError(
-                None, None, f"Expected size[{i}] in [0, {n - b}], but got {s} [Op:Slice]"
-            )
+            raise invalid_argument(f"Expected size[{i}] in [0, {n - b}], but got {s}", "Slice")
         key.append(builtins.slice(b, b + s))
     return _strided_slice(input_, key=tuple(key))
 
@@ -393,19 +374,16 @@ def strided_slice(
     begin, end = as_int_tuple(begin, "begin"), as_int_tuple(end, "end")
     strides = (1,) * len(begin) if strides is None else as_int_tuple(strides, "strides")
     if not len(begin) == len(end) == len(strides):
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             "Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
-            f"[{len(begin)}], [{len(end)}], and [{len(strides)}] instead. [Op:StridedSlice]",
+            f"[{len(begin)}], [{len(end)}], and [{len(strides)}] instead.",
+            "StridedSlice",
         )
     key = []
     for i, (b, e, s) in enumerate(zip(begin, end, strides, strict=False)):
         bit = 1 << i
         if s == 0:
-            raise InvalidArgumentError(
-                None, None, f"strides[{i}] must be non-zero [Op:StridedSlice]"
-            )
+            raise invalid_argument(f"strides[{i}] must be non-zero", "StridedSlice")
         if ellipsis_mask & bit:
             key.append(Ellipsis)
         elif new_axis_mask & bit:
@@ -444,9 +422,7 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's argument 
         raise ValueError(f"Dimensions {n} and {counts.size} are not compatible")
     if np.any(counts < 0):
         bad = int(counts[counts < 0][0])
-        raise InvalidArgumentError(
-            None, None, f"Expected multiples[1] >= 0, but got {bad} [Op:Tile]"
-        )
+        raise invalid_argument(f"Expected multiples[1] >= 0, but got {bad}", "Tile")
     index = make(np.repeat(np.arange(n), np.broadcast_to(counts, (n,))), _dt.int64)
     # Through a reshape first (as TF does), so the gradient is dense.
     return _gather(_reshape(input, shape=np.shape(input._value)), index, axis=axis, batch_dims=0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import InvalidArgumentError, NotFoundError
+from .._core.errors import NotFoundError, invalid_argument
 from .._core.logging import warn
 from .._core.registry import op
 from .._core.tape import untracked
@@ -222,7 +222,7 @@ def _floormod_jvp(t, out, x, y):
 
 def _check_int_divisor(y, op_type: str) -> None:
     if np.asarray(y).dtype.kind in "iu" and np.any(np.asarray(y) == 0):
-        raise InvalidArgumentError(None, None, f"Integer division by zero [Op:{op_type}]")
+        raise invalid_argument("Integer division by zero", op_type)
 
 
 @op("Abs", dtypes=REAL, sample=unary(avoid=(0.0,)))
@@ -294,7 +294,7 @@ def reciprocal(x):
             None,
             None,
             f"Could not find device for node: {{{{node Reciprocal}}}} = "
-            f"Reciprocal[T=DT_{x.dtype.name.upper()}] [Op:Reciprocal]",
+            f"Reciprocal[T=DT_{x.dtype.name.upper()}]",
         )
     return np.reciprocal(x)
 
@@ -669,7 +669,7 @@ def where_v2(condition, x, y):
     The unselected branch receives a zero gradient, as in TensorFlow.
     """
     if np.asarray(condition).dtype != np.bool_:
-        raise InvalidArgumentError(None, None, "condition must be a bool tensor [Op:SelectV2]")
+        raise invalid_argument("condition must be a bool tensor")
     return select(condition, x, y)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import InvalidArgumentError, invalid_argument
+from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
 from ._util import batch_ndim, normalize_axes
@@ -300,11 +300,9 @@ def _on_last_axis(fn, logits, axis, op_type: str):
         raise invalid_argument("logits must have >= 1 dimension, got []", op_type)
     axis = int(axis)
     if not -ndim <= axis < ndim:
-        raise InvalidArgumentError(
-            None,
-            None,
+        raise invalid_argument(
             f"`dim` must be in the range [{-ndim}, {ndim}) where {ndim} is the number of "
-            f"dimensions in the input. Received: dim={axis}",
+            f"dimensions in the input. Received: dim={axis}"
         )
     axis %= ndim
     if axis == ndim - 1:
@@ -428,8 +426,7 @@ def _sparse_softmax_cross_entropy(features, labels):
         values = " ".join(str(v) for v in labels.reshape(-1))
         raise invalid_argument(
             f"Received a label value of {labels[bad][0]} which is outside the valid range of "
-            f"[0, {n}).  Label values: {values}",
-            "SparseSoftmaxCrossEntropyWithLogits",
+            f"[0, {n}).  Label values: {values}"
         )
     picked = np.take_along_axis(_log_softmax_forward(features), labels[..., None], -1)
     return -picked[..., 0]

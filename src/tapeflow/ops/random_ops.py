@@ -184,9 +184,7 @@ def _random_uniform(*, shape, dtype, seed=None):
 @op("RandomUniformInt", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform_int(*, shape, minval, maxval, dtype, seed=None):
     if minval >= maxval:
-        raise invalid_argument(
-            f"Need minval < maxval, got {minval} >= {maxval}", "RandomUniformInt"
-        )
+        raise invalid_argument(f"Need minval < maxval, got {minval} >= {maxval}")
     rng = op_generator("RandomUniformInt", seed, dtype)
     return rng.integers(minval, maxval, shape, dtype._np)
 
@@ -253,7 +251,7 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
 def _multinomial(logits, *, num_samples, output_dtype=_dt.int64, seed=None):
     if np.ndim(logits) != 2:
         shape = ",".join(map(str, np.shape(logits)))
-        raise invalid_argument(f"logits should be a matrix, got shape [{shape}]", "Multinomial")
+        raise invalid_argument(f"logits should be a matrix, got shape [{shape}]")
     rng = op_generator("Multinomial", seed, output_dtype)
     # Gumbel-max: argmax(logits + Gumbel noise) samples softmax(logits).
     batch, classes = np.shape(logits)

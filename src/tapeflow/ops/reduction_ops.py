@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import InvalidArgumentError
+from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
 from ._util import normalize_axes, normalize_axis
@@ -276,9 +276,7 @@ def _scan_wrapper(scan_op, docstring: str):
     def scan(x, axis=0, exclusive=False, reverse=False, name=None):
         x = convert_to_tensor(x)
         if x.ndim == 0:
-            raise InvalidArgumentError(
-                None, None, f"ScanOp: input must have rank at least 1 [Op:{scan_op.type}]"
-            )
+            raise invalid_argument("ScanOp: input must have rank at least 1", scan_op.type)
         axis = normalize_axis(convert_to_tensor(axis), x.ndim, scan_op.type) - x.ndim
         return scan_op(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
 
@@ -387,11 +385,10 @@ def _boolean_reduction(fn, type_name: str, docstring: str):
         else:
             x = convert_to_tensor(input_tensor)
         if x.dtype is not _dt.bool:
-            raise InvalidArgumentError(
-                None,
-                None,
+            raise invalid_argument(
                 f"cannot compute {type_name} as input #0(zero-based) was expected to be a bool "
-                f"tensor but is a {x.dtype.name} tensor [Op:{type_name}]",
+                f"tensor but is a {x.dtype.name} tensor",
+                type_name,
             )
         return forward(x, axes=normalize_axes(axis, x.ndim, type_name), keepdims=bool(keepdims))
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core import tape as _tape
-from .._core.errors import InvalidArgumentError
+from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
 from .array_ops import reshape, transpose
@@ -61,20 +61,17 @@ def _arg_wrapper(arg_op, docstring: str):
             raise TypeError("axis must be int or Tensor with integer datatype")
         output_type = _dt.as_dtype(output_type)
         if output_type not in _INDEX_TYPES:
-            raise InvalidArgumentError(
-                None,
-                None,
+            raise invalid_argument(
                 f"Value for attr 'output_type' of {output_type.name} is not in the list of "
-                f"allowed values: int16, uint16, int32, int64 [Op:{arg_op.type}]",
+                "allowed values: int16, uint16, int32, int64",
+                arg_op.type,
             )
         ndim = x.ndim
         axis = int(axis)
         if not -ndim <= axis < ndim:
-            raise InvalidArgumentError(
-                None,
-                None,
+            raise invalid_argument(
                 f"Expected dimension in the range [{-ndim}, {ndim}), but got {axis} "
-                f"[Op:{arg_op.type}]",
+                f"[Op:{arg_op.type}]"
             )
         return arg_op(x, dimension=axis % ndim, output_type=output_type)
 
@@ -175,14 +172,12 @@ def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A0
     k = int(k)
     shape = np.shape(x._value)
     if not shape:
-        raise InvalidArgumentError(None, None, "input must be >= 1-D, got shape [] [Op:TopKV2]")
+        raise invalid_argument("input must be >= 1-D, got shape []", "TopKV2")
     if k < 0:
-        raise InvalidArgumentError(None, None, f"Need k >= 0, got {k} [Op:TopKV2]")
+        raise invalid_argument(f"Need k >= 0, got {k}", "TopKV2")
     if k > shape[-1]:
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"input must have at least k columns. Had {shape[-1]}, needed {k} [Op:TopKV2]",
+        raise invalid_argument(
+            f"input must have at least k columns. Had {shape[-1]}, needed {k}", "TopKV2"
         )
     indices = _top_k_indices(x, k=k, sorted=bool(sorted), index_type=_dt.as_dtype(index_type))
     return TopKV2(_gather_last(x, indices), indices)  # the gather carries the gradient
@@ -217,11 +212,7 @@ def _check(values, axis, direction: str) -> int:
     if not -ndim <= axis < ndim:
         # TF reads the axis length as `shape(values)[axis]` and fails in that slice.
         shown = axis if axis >= 0 else axis + ndim
-        raise InvalidArgumentError(
-            None,
-            None,
-            f"slice index {shown} of dimension 0 out of bounds. [Op:StridedSlice]",
-        )
+        raise invalid_argument(f"slice index {shown} of dimension 0 out of bounds.", "StridedSlice")
     return axis % ndim
 
 
@@ -278,7 +269,7 @@ def unique(x, out_idx=_dt.int32, name=None):
     x = convert_to_tensor(x)
     out_idx = _dt.as_dtype(out_idx)
     if x.ndim != 1:
-        raise InvalidArgumentError(None, None, "unique expects a 1D vector. [Op:Unique]")
+        raise invalid_argument("unique expects a 1D vector.", "Unique")
     _tape.value_read(x, _ORDER)
     _, first, inverse = np.unique(x._value, return_index=True, return_inverse=True)
     rank = np.empty_like(first)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._core import dtypes as _dt
-from ..._core.errors import FailedPreconditionError, InvalidArgumentError, invalid_argument
+from ..._core.errors import FailedPreconditionError, invalid_argument
 from ..._core.registry import op
 from ..._core.tensor import convert_to_tensor
 from ..array_ops import _reshape, matrix_transpose, squeeze
@@ -30,21 +30,21 @@ def _check_matmul(a, b, transpose_a: bool, transpose_b: bool) -> None:
             message = f"In[0] and In[1] has different ndims: {list(sa)} vs. {list(sb)}"
         else:
             message = f"In[0] and In[1] ndims must be == 2: {len(sa)}"
-        raise InvalidArgumentError(None, None, f"{message} [Op:MatMul]")
+        raise invalid_argument(message, "MatMul")
     k_a = sa[-2] if transpose_a else sa[-1]
     k_b = sb[-1] if transpose_b else sb[-2]
     if k_a != k_b:
         if len(sa) == 2 and len(sb) == 2:
-            message = (
+            raise invalid_argument(
                 f"Matrix size-incompatible: In[0]: [{','.join(map(str, sa))}], "
-                f"In[1]: [{','.join(map(str, sb))}] [Op:MatMul]"
+                f"In[1]: [{','.join(map(str, sb))}]",
+                "MatMul",
             )
-        else:
-            message = (
-                f"In[0] mismatch In[1] shape: {k_a} vs. {k_b}: {list(sa)} {list(sb)} "
-                f"{int(transpose_a)} {int(transpose_b)} [Op:BatchMatMulV2]"
-            )
-        raise InvalidArgumentError(None, None, message)
+        raise invalid_argument(  # TF's eager matmul of batches runs BatchMatMulV2
+            f"In[0] mismatch In[1] shape: {k_a} vs. {k_b}: {list(sa)} {list(sb)} "
+            f"{int(transpose_a)} {int(transpose_b)}",
+            "BatchMatMulV2",
+        )
 
 
 @op(
@@ -187,8 +187,7 @@ def _matrix_diag_part(input, *, k=0):  # noqa: A002 - TF's argument name
     rows, cols = np.shape(input)[-2:]
     if not -rows <= k <= cols:
         raise invalid_argument(
-            f"lower_diag_index is out of bound: {k}. It must be between {-rows} and {cols}",
-            "MatrixDiagPartV3",
+            f"lower_diag_index is out of bound: {k}. It must be between {-rows} and {cols}"
         )
     return np.diagonal(input, offset=k, axis1=-2, axis2=-1).copy()
 
@@ -228,8 +227,7 @@ def _matrix_diag(diagonal, *, k=0, num_rows=-1, num_cols=-1, padding_value=0):
     if min(rows + min(k, 0), cols - max(k, 0)) != size:
         raise invalid_argument(
             "The number of rows or columns is not consistent with the specified d_lower, "
-            "d_upper, and diagonal.",
-            "MatrixDiagV3",
+            "d_upper, and diagonal."
         )
     out = np.full(np.shape(diagonal)[:-1] + (rows, cols), padding_value, np.result_type(diagonal))
     index = np.arange(size)
@@ -332,9 +330,7 @@ def _matrix_band_part(input, *, num_lower, num_upper):  # noqa: A002 - TF's argu
     ):
         if value > size:
             raise invalid_argument(
-                f"{what} must be negative or less or equal to number of {dim} ({size}) "
-                f"got: {value}",
-                "MatrixBandPart",
+                f"{what} must be negative or less or equal to number of {dim} ({size}) got: {value}"
             )
     return np.where(_band_mask(np.shape(input), num_lower, num_upper), input, 0).astype(input.dtype)
 

@@ -70,7 +70,7 @@ def _matrix_inverse(input, *, adjoint=False):  # noqa: A002 - TF's argument name
     try:
         out = np.linalg.inv(_lapack(input))
     except np.linalg.LinAlgError:
-        raise invalid_argument("Input is not invertible.", "MatrixInverse") from None
+        raise invalid_argument("Input is not invertible.") from None
     if adjoint:
         out = np.conj(np.swapaxes(out, -1, -2))
     return out.astype(input.dtype, copy=False)
@@ -199,7 +199,7 @@ def _matrix_solve(matrix, rhs, *, adjoint=False):
     try:
         out = np.linalg.solve(_lapack(a), _lapack(rhs))
     except np.linalg.LinAlgError:
-        raise invalid_argument("Input matrix is not invertible.", "MatrixSolve") from None
+        raise invalid_argument("Input matrix is not invertible.") from None
     return out.astype(matrix.dtype, copy=False)
 
 
