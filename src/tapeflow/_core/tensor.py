@@ -25,6 +25,14 @@ from .tensor_shape import TensorShape
 _next_id = itertools.count(1).__next__
 _from_np = _dtypes._BY_NP.__getitem__
 _np_scalar_types = (np.generic,)
+# NumPy's own message when `copy=False` cannot be honoured.
+NO_COPY_MESSAGE = (
+    "Unable to avoid copy while creating an array as requested.\n"
+    "If using `np.array(obj, copy=False)` replace it with `np.asarray(obj)` to allow a copy "
+    "when needed (no behavior change in NumPy 1.x).\n"
+    "For more details, see https://numpy.org/devdocs/numpy_2_0_migration_guide.html"
+    "#adapting-to-changes-in-the-copy-keyword."
+)
 
 
 class Tensor:
@@ -90,22 +98,31 @@ class EagerTensor(Tensor):
         raise AttributeError("Tensor.graph is undefined when eager execution is enabled.")
 
     def numpy(self):
-        """The value as a NumPy array (a NumPy scalar for rank 0).
+        """A copy of the value as a NumPy array (a NumPy scalar for rank 0).
 
-        As in TensorFlow the array may share memory with the tensor: do not
-        modify it in place.
+        As in TensorFlow the array is the caller's own (writable): editing it
+        leaves the tensor unchanged. `np.asarray(t)` gives a read-only view
+        without copying.
         """
         _tape.value_read(self, "it reads a tensor's value with .numpy()")
-        return self._value
+        value = self._value
+        return value.copy() if type(value) is np.ndarray else value
 
     def __array__(self, dtype=None, copy=None):
+        """NumPy's conversion: a read-only view of the value, as TF's (no copy).
+
+        A dtype that differs from the tensor's, or `copy=True`, gives a new writable array.
+        """
         _tape.value_read(self, "it converts a tensor to a NumPy array")
-        value = np.asarray(self._value)
-        if dtype is not None and value.dtype != dtype:
-            return value.astype(dtype)
-        if copy:
-            return value.copy()
-        return value
+        value = self._value
+        if copy or (dtype is not None and np.dtype(dtype) != value.dtype):
+            if copy is False:
+                raise ValueError(NO_COPY_MESSAGE)
+            return np.array(value, dtype=dtype)
+        # A view, so that the tensor's own array stays writable for no one but its owner.
+        view = value.view() if type(value) is np.ndarray else np.asarray(value)
+        view.flags.writeable = False
+        return view
 
     def ref(self):
         """A hashable reference to this tensor, for use as a dict key or set member."""

@@ -15,7 +15,15 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from . import tape as _tape
-from .tensor import EagerTensor, Reference, _next_id, convert_to_tensor, make, numpy_text
+from .tensor import (
+    NO_COPY_MESSAGE,
+    EagerTensor,
+    Reference,
+    _next_id,
+    convert_to_tensor,
+    make,
+    numpy_text,
+)
 from .tensor_shape import TensorShape
 
 _READ_IN_PYTHON = "it reads a variable's value in Python"
@@ -163,12 +171,17 @@ class Variable:
         return self._convert()
 
     def numpy(self):
+        """A copy of the current value (a NumPy scalar for rank 0), as TF's."""
         _tape.side_effect(_READ_IN_PYTHON)
-        return self._tensor._value
+        value = self._tensor._value
+        return value.copy() if type(value) is np.ndarray else value
 
     def __array__(self, dtype=None, copy=None):
+        # TF converts `v.numpy()`, so NumPy gets a writable copy (unlike a tensor's view).
         _tape.side_effect(_READ_IN_PYTHON)
-        return self._tensor.__array__(dtype, copy)
+        if copy is False:
+            raise ValueError(NO_COPY_MESSAGE)
+        return np.array(self._tensor._value, dtype=dtype)
 
     def __tf_tensor__(self, dtype=None, name=None) -> EagerTensor:
         return self._convert(dtype)

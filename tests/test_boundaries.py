@@ -1,0 +1,114 @@
+"""Where values cross into and out of tapeflow: NumPy arrays, variable state, threads, limits.
+
+Every expected value, dtype, error class and message here was observed on TF 2.21
+(tensorflow-cpu, NumPy 2.4); TF's eager error messages also carry a "{{function_node ...}}"
+prefix (and, for tf.zeros/tf.ones, a " name: " suffix), which tapeflow omits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tapeflow as tf
+
+# -- 1. NumPy views of a tensor never write through --------------------------------------------
+
+
+def test_numpy_is_a_writable_copy():
+    # TF 2.21: x.numpy() is writable and owns its data; editing it leaves x unchanged.
+    x = tf.constant([1.0, 2.0, 3.0])
+    a = x.numpy()
+    assert a.flags.writeable and a.flags.owndata
+    a[...] = 100
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0, 3.0])
+
+
+def test_numpy_of_an_op_result_is_a_copy():
+    e = tf.exp(tf.constant([0.0, 1.0]))
+    before = e.numpy().copy()
+    e.numpy()[...] = 7
+    np.testing.assert_array_equal(e.numpy(), before)
+
+
+def test_numpy_of_a_scalar_is_a_numpy_scalar():
+    # TF 2.21: tf.constant(3.).numpy() is np.float32(3.0), not an array.
+    s = tf.constant(3.0).numpy()
+    assert type(s) is np.float32 and s == 3.0
+
+
+def test_variable_numpy_does_not_rewrite_the_variable():
+    # TF 2.21: v.numpy() and v.read_value().numpy() are writable copies.
+    v = tf.Variable([1.0, 2.0, 3.0])
+    a = v.numpy()
+    assert a.flags.writeable
+    a[...] = 9
+    v.read_value().numpy()[...] = 9
+    v.value().numpy()[...] = 9
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0, 3.0])
+
+
+def test_asarray_of_a_tensor_is_read_only():
+    # TF 2.21: np.asarray(t) is a read-only array (EagerTensor.__array__, no copy);
+    # writing raises NumPy's ValueError. The same for a scalar tensor.
+    x = tf.constant([1.0, 2.0, 3.0])
+    view = np.asarray(x)
+    assert not view.flags.writeable
+    with pytest.raises(ValueError, match="assignment destination is read-only"):
+        view[0] = 5
+    assert not np.asarray(tf.constant(2.0)).flags.writeable
+    # ... and np.asarray(t, float32) and np.asarray(t, copy=False) are views too.
+    assert not np.asarray(x, dtype=np.float32).flags.writeable
+    assert not np.asarray(x, copy=False).flags.writeable
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0, 3.0])
+
+
+def test_array_conversions_that_copy_are_writable():
+    # TF 2.21: np.array(t), np.array(t, copy=True) and np.asarray(t, float64) are writable
+    # copies; for a variable even np.asarray(v) is (TF converts v.numpy()).
+    x = tf.constant([1.0, 2.0])
+    for a in (np.array(x), np.array(x, copy=True), np.asarray(x, dtype=np.float64)):
+        assert a.flags.writeable
+        a[...] = 5
+    v = tf.Variable([1.0, 2.0])
+    a = np.asarray(v)
+    assert a.flags.writeable and a.dtype == np.float32
+    a[...] = 5
+    assert np.asarray(tf.Variable(2.0)).flags.writeable
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])
+
+
+def test_asarray_of_a_variable_without_copy_raises_numpys_error():
+    # TF 2.21: np.asarray(v, copy=False) raises NumPy's ValueError (the value is a copy).
+    with pytest.raises(ValueError, match="Unable to avoid copy while creating an array"):
+        np.asarray(tf.Variable([1.0, 2.0]), copy=False)
+
+
+# -- 2. Results that alias their inputs --------------------------------------------------------
+
+
+def test_writing_into_an_aliasing_result_leaves_the_input():
+    # TF 2.21: x and v stay [1, 2, 3] after writing into these results' .numpy().
+    x = tf.constant([1.0, 2.0, 3.0])
+    v = tf.Variable([1.0, 2.0, 3.0])
+    for result in (tf.identity(x), tf.reshape(x, [3, 1]), tf.identity(v)):
+        result.numpy()[0] = 50
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0, 3.0])
+
+
+def test_values_read_from_a_variable_survive_later_assignments():
+    # TF 2.21: a value read before an assignment keeps the old value.
+    v = tf.Variable([1.0, 2.0, 3.0])
+    r = v.read_value()
+    v.assign([4.0, 5.0, 6.0])
+    np.testing.assert_array_equal(r.numpy(), [1.0, 2.0, 3.0])
+    r = v.value()
+    v.assign_add([1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(r.numpy(), [4.0, 5.0, 6.0])
+    r, i = tf.convert_to_tensor(v), tf.identity(v)
+    v.assign_sub([5.0, 5.0, 5.0])
+    np.testing.assert_array_equal(r.numpy(), [5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(i.numpy(), [5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(v.numpy(), [0.0, 1.0, 2.0])
