@@ -112,3 +112,53 @@ def test_values_read_from_a_variable_survive_later_assignments():
     np.testing.assert_array_equal(r.numpy(), [5.0, 6.0, 7.0])
     np.testing.assert_array_equal(i.numpy(), [5.0, 6.0, 7.0])
     np.testing.assert_array_equal(v.numpy(), [0.0, 1.0, 2.0])
+
+
+# -- 3. Tensors and variables made from a NumPy array own their values -------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        tf.constant,
+        tf.convert_to_tensor,
+        tf.identity,
+        tf.Variable,
+        lambda a: tf.constant(a, dtype=tf.float64),
+        lambda a: tf.constant(a, shape=[3]),
+        lambda a: tf.reshape(a, [3]),
+        lambda a: tf.convert_to_tensor(a[::1]),
+    ],
+    ids=["constant", "convert", "identity", "Variable", "dtype", "shape", "reshape", "view"],
+)
+def test_editing_the_callers_array_leaves_the_tensor(make):
+    # TF 2.21: each of these stays [1, 1, 1] after a[0] = 5.
+    a = np.ones(3)
+    t = make(a)
+    a[0] = 5
+    np.testing.assert_array_equal(t.numpy(), [1.0, 1.0, 1.0])
+
+
+def test_assign_and_binary_ops_copy_the_callers_array():
+    # TF 2.21: an assigned array, and an array saved by an op for its gradient, are copied.
+    a = np.ones(3, np.float32)
+    v = tf.Variable(np.zeros(3, np.float32))
+    v.assign(a)
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(x * a)
+    a[...] = 5
+    np.testing.assert_array_equal(v.numpy(), [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [1.0, 1.0, 1.0])
+
+
+def test_a_tensor_made_from_a_read_only_view_is_its_own():
+    # TF 2.21: [1, 1, 1]. A read-only view does not make the array immutable: its base
+    # is still the user's, so it is copied too.
+    a = np.ones(3)
+    view = a.view()
+    view.flags.writeable = False
+    t = tf.constant(view)
+    a[0] = 5
+    np.testing.assert_array_equal(t.numpy(), [1.0, 1.0, 1.0])

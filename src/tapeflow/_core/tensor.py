@@ -419,9 +419,12 @@ def _from_numpy(value, dtype: DType | None) -> EagerTensor:
     if dtype is not None and dtype is not own:
         if not _numpy_cast_allowed(own, dtype):
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-        array = array.astype(dtype._np)
+        array = array.astype(dtype._np)  # a new array
         own = dtype
-    # As in TensorFlow, the tensor may share memory with the caller's array.
+    elif array.ndim:
+        # The caller keeps its array and may edit it; the tensor must not see that (TF copies).
+        # Only here, where a user's array enters: op results are fresh arrays already.
+        array = array.copy()
     return make(array[()] if array.ndim == 0 else array, own)
 
 

@@ -130,7 +130,8 @@ class Variable:
         self._name = _scoped("Variable" if name is None else name) + ":0"
         self._constraint = constraint
         self._initial = value
-        self._set(np.array(value._value, copy=True) if value.ndim else value._value)
+        # No copy: conversion copied a NumPy array, and tensors are never written in place.
+        self._set(value._value)
 
     def _set(self, array) -> None:
         # Creating a variable inside a traced tf.function: not replayable (TF refuses too).
@@ -200,14 +201,11 @@ class Variable:
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the variable to `value` (same dtype, compatible shape); returns the variable."""
-        t = self._new_value(value, "assign")
-        array = t._value
-        if isinstance(value, np.ndarray):
-            array = array.copy()  # the caller may keep editing its own array
+        t = self._new_value(value, "assign")  # a NumPy array is copied by the conversion
         if not self._shape.is_fully_defined():
             _tape.side_effect("it assigns a variable of unknown shape")
             self._shape = t.shape
-        self._update(array, "assign", t)
+        self._update(t._value, "assign", t)
         return _UnreadVariable(self) if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
