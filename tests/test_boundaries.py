@@ -162,3 +162,40 @@ def test_a_tensor_made_from_a_read_only_view_is_its_own():
     t = tf.constant(view)
     a[0] = 5
     np.testing.assert_array_equal(t.numpy(), [1.0, 1.0, 1.0])
+
+
+# -- 4. Variable updates are atomic across threads ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, start, end", [("assign_add", 0.0, 16000.0), ("assign_sub", 16000.0, 0.0)]
+)
+@pytest.mark.parametrize("through", ["variable", "unread"])
+def test_concurrent_updates_are_all_applied(method, start, end, through):
+    # TF 2.21: 8 threads x 2,000 v.assign_add(1.) end at exactly 16000.0. A short switch
+    # interval makes a lost update (read, switch, store) likely when updates are not atomic.
+    # "unread" updates through what assign_add returns: the same variable, the same lock.
+    import sys
+    import threading
+
+    v = tf.Variable(start)
+    target = v if through == "variable" else v.assign_add(0.0)
+    update = getattr(target, method)
+    barrier = threading.Barrier(8)
+
+    def work():
+        barrier.wait()
+        for _ in range(2000):
+            update(1.0)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert v.numpy() == end
