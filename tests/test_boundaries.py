@@ -199,3 +199,51 @@ def test_concurrent_updates_are_all_applied(method, start, end, through):
     finally:
         sys.setswitchinterval(interval)
     assert v.numpy() == end
+
+
+# -- 6. Precision: logsumexp's gradient, float16 and integer means ----------------------------
+
+
+def _logsumexp_grad(x, **kwargs):
+    x = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_logsumexp(x, **kwargs)
+    return tape.gradient(y, x).numpy()
+
+
+def test_logsumexp_gradient_is_the_exact_softmax_at_large_inputs():
+    # TF 2.21: [0.5 0.5] exactly (exp(x - out) with out = 100000.695 rounded gives 0.49892).
+    np.testing.assert_array_equal(_logsumexp_grad([1e5, 1e5]), [0.5, 0.5])
+    third = np.float32(1 / 3)
+    np.testing.assert_array_equal(_logsumexp_grad([[1e5, 1e5, 1e5]], axis=1), [[third] * 3])
+
+
+def test_logsumexp_gradient_at_infinities_matches_tf():
+    # TF 2.21: NaN for an all -inf slice; 0 beside a +inf and NaN at it.
+    nan, inf = np.nan, np.inf
+    grad = _logsumexp_grad([[1.0, 2.0, 3.0], [-inf, -inf, -inf]], axis=1)
+    np.testing.assert_allclose(grad[0], [0.09003057, 0.24472848, 0.66524094], rtol=1e-6)
+    np.testing.assert_array_equal(grad[1], [nan, nan, nan])
+    grad = _logsumexp_grad([[1.0, inf, 3.0], [inf, inf, 0.0]], axis=1)
+    np.testing.assert_array_equal(grad, [[0.0, nan, 0.0], [nan, nan, 0.0]])
+
+
+def test_logsumexp_second_order_and_forward_mode_at_large_inputs():
+    # TF 2.21: the Hessian of logsumexp at [1e5] * 3 is diag(p) - p p^T with p = 1/3, and
+    # the JVP at [1e5, 1e5 + 1, 1e5 - 2] along e_0 is 0.25949648.
+    x = tf.constant([1e5, 1e5, 1e5])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.reduce_logsumexp(x)
+        g = inner.gradient(y, x)
+    hessian = outer.jacobian(g, x).numpy()
+    expected = np.full((3, 3), -0.11111112, np.float32)
+    np.fill_diagonal(expected, 0.22222222)
+    np.testing.assert_allclose(hessian, expected, rtol=1e-6)
+    x = tf.constant([1e5, 1e5 + 1.0, 1e5 - 2.0])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 0.0, 0.0])) as acc:
+        y = tf.reduce_logsumexp(x)
+    np.testing.assert_allclose(acc.jvp(y).numpy(), 0.25949648, rtol=1e-6)

@@ -17,8 +17,21 @@ from .._core.errors import InvalidArgumentError
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
 from ._util import normalize_axes, normalize_axis
-from .array_ops import _broadcast_to, _reshape, _transpose
-from .math_ops import _imag, _real, cast, conj, equal, exp, not_equal, sqrt, square
+from .array_ops import _broadcast_to, _reshape, _transpose, stop_gradient
+from .math_ops import (
+    _imag,
+    _real,
+    cast,
+    conj,
+    equal,
+    exp,
+    not_equal,
+    reciprocal,
+    sqrt,
+    square,
+    where_v2,
+    zeros_like,
+)
 from .samples import Uniform, cases, reduction
 from .special_ops import _div_no_nan
 
@@ -311,20 +324,32 @@ def _logsumexp(input_tensor, *, axes, keepdims=False):
     return out if keepdims else np.squeeze(out, axis=axes)
 
 
+def _shifted_exp(x, axes: tuple):
+    """exp(x - m), m the largest finite element per slice held constant (TF's composite)."""
+    from .elementwise_ops import is_finite  # elementwise_ops imports this module
+
+    top = _max(x, axes=axes, keepdims=True)
+    return exp(x - stop_gradient(where_v2(is_finite(top), top, zeros_like(top))))
+
+
 @_logsumexp.vjp
 def _logsumexp_vjp(g, out, input_tensor, *, axes, keepdims=False):
-    # d/dx = softmax(x) = exp(x - out): NaN where out is +-inf, as TF's composite gives.
-    x = input_tensor
-    kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
-    return _unreduce(g, x, axes, keepdims) * exp(x - kept)
+    # TF differentiates its composite log(sum(exp(x - m))) + m: the gradient is the softmax
+    # exp(x - m) / sum(exp(x - m)), in TF's order (g * 1/sum, broadcast, times exp). Not
+    # exp(x - out): out's rounding error is out's ulp, 0.008 at 1e5, and the gradient of
+    # [1e5, 1e5] would be 0.49892. NaN where a slice is all -inf or holds +inf, as TF's.
+    e = _shifted_exp(input_tensor, axes)
+    scale = g * reciprocal(_sum(e, axes=axes, keepdims=keepdims))
+    return _unreduce(scale, input_tensor, axes, keepdims) * e
 
 
 @_logsumexp.jvp
 def _logsumexp_jvp(t, out, input_tensor, *, axes, keepdims=False):
     x = input_tensor
-    kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
+    e = _shifted_exp(x, axes)
     b = np.ndim(t[0]._value) - np.ndim(x._value)
-    return _sum(exp(x - kept) * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+    inner = _sum(e * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+    return inner * reciprocal(_sum(e, axes=axes, keepdims=keepdims))
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
