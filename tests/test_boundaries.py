@@ -247,3 +247,47 @@ def test_logsumexp_second_order_and_forward_mode_at_large_inputs():
     with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 0.0, 0.0])) as acc:
         y = tf.reduce_logsumexp(x)
     np.testing.assert_allclose(acc.jvp(y).numpy(), 0.25949648, rtol=1e-6)
+
+
+def test_float16_mean_divides_by_the_count_in_float16_as_tf():
+    # TF 2.21 does not widen float16 on CPU: the sum overflows to inf, and the count
+    # 100000 is converted to float16 (inf) before dividing, so the mean is NaN, float16.
+    # Along axis 0 each column's sum is finite (2048: ones stop adding there) and
+    # 2048 / inf = 0. Below 65520 elements the count is finite and the mean is 1.
+    m = tf.reduce_mean(tf.ones([100000], tf.float16))
+    assert m.dtype == tf.float16 and np.isnan(m.numpy())
+    np.testing.assert_array_equal(
+        tf.reduce_mean(tf.ones([100000, 2], tf.float16), axis=0).numpy(), [0.0, 0.0]
+    )
+    np.testing.assert_array_equal(
+        tf.reduce_mean(tf.ones([2, 70000], tf.float16), axis=1).numpy(), [np.nan, np.nan]
+    )
+    assert tf.reduce_mean(tf.ones([60000], tf.float16)).numpy() == 1.0
+    assert tf.reduce_mean(tf.fill([100000], tf.constant(0.1, tf.float16))).numpy() == 0.0
+
+
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [
+        ("int8", 126),
+        ("int16", 32766),
+        ("int32", 2147483646),
+        ("uint8", 254),
+        ("uint16", 65534),
+        ("uint32", 4294967294),
+        ("int64", 3074457345618258601),  # int64 and uint64 sums wrap
+        ("uint64", 6148914691236517204),
+    ],
+)
+def test_integer_mean_sums_in_64_bits(dtype, expected):
+    # TF 2.21: the mean of [max, max, max - 1] sums 8- to 32-bit integers in 64 bits.
+    dtype = tf.as_dtype(dtype)
+    m = tf.reduce_mean(tf.constant([dtype.max, dtype.max, dtype.max - 1], dtype))
+    assert m.dtype == dtype and m.numpy() == expected
+
+
+def test_integer_mean_truncates_toward_zero_after_a_wide_sum():
+    # TF 2.21: [min, min, 1] int8 -> -85 (-255 / 3); per column [100, 100, -7] -> 64.
+    assert tf.reduce_mean(tf.constant([-128, -128, 1], tf.int8)).numpy() == -85
+    x = tf.constant([[100, 100], [100, 100], [-7, 100]], tf.int8)
+    np.testing.assert_array_equal(tf.reduce_mean(x, axis=0).numpy(), [64, 100])

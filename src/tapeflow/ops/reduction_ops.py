@@ -104,16 +104,21 @@ reduce_sum = _reduction_wrapper(
 
 @op("Mean", keeps=("",), dtypes=NUMERIC, sample=reduction())
 def _mean(input_tensor, *, axes, keepdims=False):
+    # TF's MeanReducer: the sum, then one division by the count in the same type.
     x = np.asarray(input_tensor)
+    count = math.prod([x.shape[a] for a in axes])
     if x.dtype.kind in "iu":
-        # TF divides integer sums with C++ truncation toward zero.
-        total = np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
-        count = max(math.prod([x.shape[a] for a in axes]), 1)
+        # TF sums 8- to 32-bit integers in 64 bits (int64 and uint64 wrap), then divides
+        # with C++ truncation toward zero; an empty slice gives 0.
+        wide = np.int64 if x.dtype.kind == "i" else np.uint64
+        total = np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=wide)
+        count = max(count, 1)
         return (np.sign(total) * (np.abs(total) // count)).astype(x.dtype)
-    if x.size == 0:  # NaN (0/0) for empty slices, without NumPy's warning
-        with np.errstate(invalid="ignore"):
-            return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype) / x.dtype.type(0)
-    return np.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    # Floats sum in their own type, as TF's CPU kernel does, and the count is converted to
+    # that type: 100,000 float16 ones give inf / float16(100000) = inf / inf = NaN in TF.
+    # An empty slice is 0 / 0 = NaN. (The forward runs with floating-point warnings off.)
+    total = np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    return total / x.dtype.type(count)
 
 
 @_mean.vjp
