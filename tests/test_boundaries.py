@@ -7,6 +7,10 @@ prefix (and, for tf.zeros/tf.ones, a " name: " suffix), which tapeflow omits.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+
 import numpy as np
 import pytest
 
@@ -175,9 +179,6 @@ def test_concurrent_updates_are_all_applied(method, start, end, through):
     # TF 2.21: 8 threads x 2,000 v.assign_add(1.) end at exactly 16000.0. A short switch
     # interval makes a lost update (read, switch, store) likely when updates are not atomic.
     # "unread" updates through what assign_add returns: the same variable, the same lock.
-    import sys
-    import threading
-
     v = tf.Variable(start)
     target = v if through == "variable" else v.assign_add(0.0)
     update = getattr(target, method)
@@ -291,3 +292,78 @@ def test_integer_mean_truncates_toward_zero_after_a_wide_sum():
     assert tf.reduce_mean(tf.constant([-128, -128, 1], tf.int8)).numpy() == -85
     x = tf.constant([[100, 100], [100, 100], [-7, 100]], tf.int8)
     np.testing.assert_array_equal(tf.reduce_mean(x, axis=0).numpy(), [64, 100])
+
+
+# -- 7. Outputs that cannot fit are refused at once, as TF's allocator refuses them ------------
+
+_OOM = (
+    "OOM when allocating tensor with shape[1000000,1000000] and type {} on "
+    "/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu [Op:{}]"
+)
+_TOO_MANY = "Shape [10000000,10000000,10000000] would have more than 2**63 - 1 elements [Op:{}]"
+
+
+@pytest.mark.parametrize(
+    "make, type_name, op_type",
+    [
+        (lambda s: tf.fill(s, 1.0), "float", "Fill"),
+        (lambda s: tf.zeros(s), "float", "Fill"),
+        (lambda s: tf.ones(s), "float", "Fill"),
+        (lambda s: tf.zeros(s, tf.int8), "int8", "Fill"),
+        (lambda s: tf.ones(s, tf.float64), "double", "Fill"),
+        (lambda s: tf.fill(s, tf.constant(1.0, tf.float16)), "half", "Fill"),
+        (lambda s: tf.constant(1.0, shape=s), "float", "Fill"),
+        (lambda s: tf.broadcast_to(1.0, s), "float", "BroadcastTo"),
+        # TF allocates before checking that [2] broadcasts: OOM, not "Unable to broadcast".
+        (lambda s: tf.broadcast_to(tf.constant([1.0, 2.0]), s), "float", "BroadcastTo"),
+    ],
+    ids=["fill", "zeros", "ones", "int8", "float64", "half", "constant", "bcast", "bcast2"],
+)
+def test_huge_outputs_raise_tfs_errors_at_once(make, type_name, op_type):
+    # TF 2.21 (23.5 GiB machine): [10**6, 10**6] is ResourceExhaustedError (after ~10 s of
+    # allocator retries), [10**7] * 3 InvalidArgumentError at once. Before, fill and
+    # broadcast_to returned zero-stride views (reducing one ran for hours) and zeros/ones
+    # raised NumPy's MemoryError / ValueError.
+    with pytest.raises(tf.errors.ResourceExhaustedError) as info:
+        make([10**6, 10**6])
+    assert str(info.value) == _OOM.format(type_name, op_type)
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        make([10**7] * 3)
+    assert str(info.value) == _TOO_MANY.format(op_type)
+
+
+def test_reducing_a_huge_fill_fails_instead_of_hanging():
+    with pytest.raises(tf.errors.ResourceExhaustedError):
+        tf.reduce_sum(tf.fill([10**6, 10**6], 1.0))
+
+
+def test_the_limit_is_the_machines_memory():
+    # TF's CPU allocator caps its pool at the physical memory: one more byte than that is
+    # refused; a zero-stride fill of just that size is still made (instantly, as a view).
+    from tapeflow._core.tensor import MAX_TENSOR_BYTES
+
+    assert MAX_TENSOR_BYTES == os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    n = MAX_TENSOR_BYTES // 4
+    assert tf.fill([n], 1.0).shape == [n]
+    with pytest.raises(tf.errors.ResourceExhaustedError, match=rf"shape\[{n + 1}\] and type"):
+        tf.fill([n + 1], 1.0)
+
+
+def test_fill_and_broadcast_to_shape_errors_match_tf():
+    # TF 2.21: the kernels' own messages for a negative dimension and a non-scalar value;
+    # an element count past int64 is reported exactly (it used to overflow).
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"^Dimension -1 must be >= 0 \[Op:Fill\]$"
+    ):
+        tf.fill([-1, 2], 1.0)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"^Dimension -1 must be >= 0 \[Op:BroadcastTo\]$"
+    ):
+        tf.broadcast_to(1.0, [-1, 2])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"^value must represent a scalar, got shape \[2\] \[Op:Fill\]$",
+    ):
+        tf.fill([10**7] * 3, [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"with 1000000000000000000000 elements\)\.$"):
+        tf.constant([1.0, 2.0], shape=[10**7] * 3)

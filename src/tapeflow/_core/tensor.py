@@ -13,13 +13,15 @@ dtype; a requested dtype never silently truncates a Python value.
 from __future__ import annotations
 
 import itertools
+import math
+import os
 
 import numpy as np
 
 from . import dtypes as _dtypes
 from . import tape as _tape
 from .dtypes import DType
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, ResourceExhaustedError
 from .tensor_shape import TensorShape
 
 _next_id = itertools.count(1).__next__
@@ -544,6 +546,44 @@ def dtype_mismatch(expected: DType, got: DType, op_type: str = "AddV2", index: i
     )
 
 
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 64 << 30  # TF's default where the size is unknown
+
+
+# The largest tensor TF's CPU allocator can ever grant: it caps its pool at the machine's
+# physical memory (MklCPUAllocator: _SC_PHYS_PAGES * _SC_PAGESIZE, else 64 GiB), so any
+# larger request fails with ResourceExhaustedError whatever else is in use. NumPy could
+# "make" such tensors as zero-stride views (fill, broadcast_to) that then take hours to
+# reduce; smaller requests are left to NumPy and the OS.
+MAX_TENSOR_BYTES = _physical_memory()
+
+
+def check_allocation(shape: tuple, dtype: DType, op_type: str) -> None:
+    """Refuses an output TF could never allocate, with TF's error (op `op_type`).
+
+    Raises:
+      InvalidArgumentError: for more than 2**63 - 1 elements (TF's TensorShape limit).
+      ResourceExhaustedError: for more bytes than `MAX_TENSOR_BYTES` (TF's OOM).
+    """
+    size = math.prod(shape)
+    if size * dtype._np.itemsize <= MAX_TENSOR_BYTES:
+        return
+    dims = ",".join(map(str, shape))
+    if size > _INT64_MAX:
+        raise InvalidArgumentError(
+            None, None, f"Shape [{dims}] would have more than 2**63 - 1 elements [Op:{op_type}]"
+        )
+    raise ResourceExhaustedError(
+        None,
+        None,
+        f"OOM when allocating tensor with shape[{dims}] and type {dtype.c_name} on "
+        f"/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu [Op:{op_type}]",
+    )
+
+
 def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
     """Creates a constant tensor from a tensor-like object.
 
@@ -586,8 +626,9 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
     shape = tuple(TensorShape(shape).as_list())
     _tape.value_read(t, "tf.constant reshapes a tensor's value in Python")
     value = np.asarray(t._value)
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     if value.size == 1 and size != 1:
+        check_allocation(shape, t._dtype, "Fill")  # TF fills the shape with a Fill op
         array = np.full(shape, value.reshape(()), dtype=value.dtype)
     elif value.size == size:
         array = value.reshape(shape)
