@@ -13,18 +13,28 @@ dtype; a requested dtype never silently truncates a Python value.
 from __future__ import annotations
 
 import itertools
+import math
+import os
 
 import numpy as np
 
 from . import dtypes as _dtypes
 from . import tape as _tape
 from .dtypes import DType
-from .errors import invalid_argument
+from .errors import ResourceExhaustedError, invalid_argument
 from .tensor_shape import TensorShape
 
 _next_id = itertools.count(1).__next__
 _from_np = _dtypes._BY_NP.__getitem__
 _np_scalar_types = (np.generic,)
+# NumPy's own message when `copy=False` cannot be honoured.
+NO_COPY_MESSAGE = (
+    "Unable to avoid copy while creating an array as requested.\n"
+    "If using `np.array(obj, copy=False)` replace it with `np.asarray(obj)` to allow a copy "
+    "when needed (no behavior change in NumPy 1.x).\n"
+    "For more details, see https://numpy.org/devdocs/numpy_2_0_migration_guide.html"
+    "#adapting-to-changes-in-the-copy-keyword."
+)
 
 
 class Tensor:
@@ -90,22 +100,31 @@ class EagerTensor(Tensor):
         raise AttributeError("Tensor.graph is undefined when eager execution is enabled.")
 
     def numpy(self):
-        """The value as a NumPy array (a NumPy scalar for rank 0).
+        """A copy of the value as a NumPy array (a NumPy scalar for rank 0).
 
-        As in TensorFlow the array may share memory with the tensor: do not
-        modify it in place.
+        As in TensorFlow the array is the caller's own (writable): editing it
+        leaves the tensor unchanged. `np.asarray(t)` gives a read-only view
+        without copying.
         """
         _tape.value_read(self, "it reads a tensor's value with .numpy()")
-        return self._value
+        value = self._value
+        return value.copy() if type(value) is np.ndarray else value
 
     def __array__(self, dtype=None, copy=None):
+        """NumPy's conversion: a read-only view of the value, as TF's (no copy).
+
+        A dtype that differs from the tensor's, or `copy=True`, gives a new writable array.
+        """
         _tape.value_read(self, "it converts a tensor to a NumPy array")
-        value = np.asarray(self._value)
-        if dtype is not None and value.dtype != dtype:
-            return value.astype(dtype)
-        if copy:
-            return value.copy()
-        return value
+        value = self._value
+        if copy or (dtype is not None and np.dtype(dtype) != value.dtype):
+            if copy is False:
+                raise ValueError(NO_COPY_MESSAGE)
+            return np.array(value, dtype=dtype)
+        # A view, so that the tensor's own array stays writable for no one but its owner.
+        view = value.view() if type(value) is np.ndarray else np.asarray(value)
+        view.flags.writeable = False
+        return view
 
     def ref(self):
         """A hashable reference to this tensor, for use as a dict key or set member."""
@@ -399,9 +418,12 @@ def _from_numpy(value, dtype: DType | None) -> EagerTensor:
     if dtype is not None and dtype is not own:
         if not _numpy_cast_allowed(own, dtype):
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-        array = array.astype(dtype._np)
+        array = array.astype(dtype._np)  # a new array
         own = dtype
-    # As in TensorFlow, the tensor may share memory with the caller's array.
+    elif array.ndim:
+        # The caller keeps its array and may edit it; the tensor must not see that (TF copies).
+        # Only here, where a user's array enters: op results are fresh arrays already.
+        array = array.copy()
     return make(array[()] if array.ndim == 0 else array, own)
 
 
@@ -519,6 +541,44 @@ def dtype_mismatch(expected: DType, got: DType, op_type: str = "AddV2", index: i
     )
 
 
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 64 << 30  # TF's default where the size is unknown
+
+
+# The largest tensor TF's CPU allocator can ever grant: it caps its pool at the machine's
+# physical memory (MklCPUAllocator: _SC_PHYS_PAGES * _SC_PAGESIZE, else 64 GiB), so any
+# larger request fails with ResourceExhaustedError whatever else is in use. NumPy could
+# "make" such tensors as zero-stride views (fill, broadcast_to) that then take hours to
+# reduce; smaller requests are left to NumPy and the OS.
+MAX_TENSOR_BYTES = _physical_memory()
+
+
+def check_allocation(shape: tuple, dtype: DType, op_type: str) -> None:
+    """Refuses an output TF could never allocate, with TF's error (op `op_type`).
+
+    Raises:
+      InvalidArgumentError: for more than 2**63 - 1 elements (TF's TensorShape limit).
+      ResourceExhaustedError: for more bytes than `MAX_TENSOR_BYTES` (TF's OOM).
+    """
+    size = math.prod(shape)
+    if size * dtype._np.itemsize <= MAX_TENSOR_BYTES:
+        return
+    dims = ",".join(map(str, shape))
+    if size > _INT64_MAX:
+        raise invalid_argument(
+            f"Shape [{dims}] would have more than 2**63 - 1 elements [Op:{op_type}]"
+        )
+    raise ResourceExhaustedError(
+        None,
+        None,
+        f"OOM when allocating tensor with shape[{dims}] and type {dtype.c_name} on "
+        f"/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu [Op:{op_type}]",
+    )
+
+
 def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
     """Creates a constant tensor from a tensor-like object.
 
@@ -561,8 +621,9 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
     shape = tuple(TensorShape(shape).as_list())
     _tape.value_read(t, "tf.constant reshapes a tensor's value in Python")
     value = np.asarray(t._value)
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     if value.size == 1 and size != 1:
+        check_allocation(shape, t._dtype, "Fill")  # TF fills the shape with a Fill op
         array = np.full(shape, value.reshape(()), dtype=value.dtype)
     elif value.size == size:
         array = value.reshape(shape)

@@ -15,7 +15,15 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from . import tape as _tape
-from .tensor import EagerTensor, Reference, _next_id, convert_to_tensor, make, numpy_text
+from .tensor import (
+    NO_COPY_MESSAGE,
+    EagerTensor,
+    Reference,
+    _next_id,
+    convert_to_tensor,
+    make,
+    numpy_text,
+)
 from .tensor_shape import TensorShape
 
 _READ_IN_PYTHON = "it reads a variable's value in Python"
@@ -122,7 +130,10 @@ class Variable:
         self._name = _scoped("Variable" if name is None else name) + ":0"
         self._constraint = constraint
         self._initial = value
-        self._set(np.array(value._value, copy=True) if value.ndim else value._value)
+        # Serialises updates: assign_add's read-add-store must not interleave with another's.
+        self._lock = threading.Lock()
+        # No copy: conversion copied a NumPy array, and tensors are never written in place.
+        self._set(value._value)
 
     def _set(self, array) -> None:
         # Creating a variable inside a traced tf.function: not replayable (TF refuses too).
@@ -161,12 +172,17 @@ class Variable:
         return self._convert()
 
     def numpy(self):
+        """A copy of the current value (a NumPy scalar for rank 0), as TF's."""
         _tape.side_effect(_READ_IN_PYTHON)
-        return self._tensor._value
+        value = self._tensor._value
+        return value.copy() if type(value) is np.ndarray else value
 
     def __array__(self, dtype=None, copy=None):
+        # TF converts `v.numpy()`, so NumPy gets a writable copy (unlike a tensor's view).
         _tape.side_effect(_READ_IN_PYTHON)
-        return self._tensor.__array__(dtype, copy)
+        if copy is False:
+            raise ValueError(NO_COPY_MESSAGE)
+        return np.array(self._tensor._value, dtype=dtype)
 
     def __tf_tensor__(self, dtype=None, name=None) -> EagerTensor:
         return self._convert(dtype)
@@ -176,41 +192,48 @@ class Variable:
     def _new_value(self, value, op_name: str):
         source = value._convert() if isinstance(value, Variable) else value
         t = convert_to_tensor(source, self._dtype)
-        if not self._shape.is_compatible_with(t.shape):
+        # The current value's shape is compatible with the variable's, so the same shape
+        # needs no TensorShape check (the costly part of a small update).
+        if t._value.shape != self._tensor._value.shape and not self._shape.is_compatible_with(
+            t.shape
+        ):
             raise ValueError(
                 f"Cannot {op_name} value to variable ' {self._name}': Shape mismatch.The variable "
                 f"shape {self._shape}, and the assigned value shape {t.shape} are incompatible."
             )
         return t
 
+    # Each update holds the variable's lock from reading the old value to storing the new
+    # one, so concurrent updates from several threads are all applied (TF's are atomic).
+
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the variable to `value` (same dtype, compatible shape); returns the variable."""
-        t = self._new_value(value, "assign")
-        array = t._value
-        if isinstance(value, np.ndarray):
-            array = array.copy()  # the caller may keep editing its own array
-        if not self._shape.is_fully_defined():
-            _tape.side_effect("it assigns a variable of unknown shape")
-            self._shape = t.shape
-        self._update(array, "assign", t)
+        t = self._new_value(value, "assign")  # a NumPy array is copied by the conversion
+        with self._lock:
+            if not self._shape.is_fully_defined():
+                _tape.side_effect("it assigns a variable of unknown shape")
+                self._shape = t.shape
+            self._update(t._value, "assign", t)
         return _UnreadVariable(self) if read_value else None
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
-        """Adds `delta` to the variable in place; returns the variable."""
+        """Adds `delta` to the variable (atomically); returns the variable."""
         t = self._new_value(delta, "assign_add")
-        self._check_same_shape(t, "AssignAddVariableOp")
-        self._update(self._tensor._value + t._value, "add", t)
+        with self._lock:
+            self._check_same_shape(t, "AssignAddVariableOp")
+            self._update(self._tensor._value + t._value, "add", t)
         return _UnreadVariable(self) if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
-        """Subtracts `delta` from the variable in place; returns the variable."""
+        """Subtracts `delta` from the variable (atomically); returns the variable."""
         t = self._new_value(delta, "assign_sub")
-        self._check_same_shape(t, "AssignSubVariableOp")
-        self._update(self._tensor._value - t._value, "sub", t)
+        with self._lock:
+            self._check_same_shape(t, "AssignSubVariableOp")
+            self._update(self._tensor._value - t._value, "sub", t)
         return _UnreadVariable(self) if read_value else None
 
     def _check_same_shape(self, t, op_type: str) -> None:
-        if np.shape(t._value) != np.shape(self._tensor._value):
+        if t._value.shape != self._tensor._value.shape:  # ndarrays and NumPy scalars
             from .errors import invalid_argument
 
             raise invalid_argument(
@@ -347,6 +370,7 @@ class _UnreadVariable(ResourceVariable):
     _trainable = _shared("_trainable")
     _constraint = _shared("_constraint")
     _initial = _shared("_initial")
+    _lock = _shared("_lock")
 
     @property
     def name(self) -> str:

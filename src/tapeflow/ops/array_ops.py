@@ -16,7 +16,15 @@ from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import InvalidArgumentError, invalid_argument
 from .._core.registry import op
-from .._core.tensor import EagerTensor, Tensor, _is_variable, constant, convert_to_tensor, make
+from .._core.tensor import (
+    EagerTensor,
+    Tensor,
+    _is_variable,
+    check_allocation,
+    constant,
+    convert_to_tensor,
+    make,
+)
 from ._util import as_int_tuple, batch_ndim, normalize_axis
 from .samples import cases
 
@@ -216,8 +224,18 @@ def _broadcast_to_jvp(t, out, input, *, shape):  # noqa: A002
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's argument name
-    """Broadcasts `input` to `shape` (NumPy rules)."""
-    return _broadcast_to(input, shape=as_int_tuple(shape))
+    """Broadcasts `input` to `shape` (NumPy rules).
+
+    Raises:
+      InvalidArgumentError: for a negative dimension or more than 2**63 - 1 elements, or a
+        shape `input` does not broadcast to.
+      ResourceExhaustedError: for more bytes than the machine's memory, as TF (which
+        allocates the result) does, even though NumPy would return a view.
+    """
+    input = convert_to_tensor(input)  # noqa: A001
+    shape = _output_shape(shape, "BroadcastTo")
+    check_allocation(shape, input._dtype, "BroadcastTo")
+    return _broadcast_to(input, shape=shape)
 
 
 def sum_to(g, shape: tuple, batch_ndim: int = 0):
@@ -613,11 +631,18 @@ def stop_gradient(input):  # noqa: A002 - TF's argument name
     return input
 
 
-def _fill_shape(shape) -> tuple:
+def _output_shape(shape, op_type: str) -> tuple:
     dims = as_int_tuple(shape)
     for d in dims:
         if d < 0:
-            raise invalid_argument(f"Dimension {d} must be >= 0", "Fill")
+            raise invalid_argument(f"Dimension {d} must be >= 0", op_type)
+    return dims
+
+
+def _fill_shape(shape, dtype) -> tuple:
+    """The checked shape of a Fill output: TF's errors for negative or unallocatable shapes."""
+    dims = _output_shape(shape, "Fill")
+    check_allocation(dims, dtype, "Fill")
     return dims
 
 
@@ -625,30 +650,36 @@ def zeros(shape, dtype=_dt.float32, name=None):
     """A tensor of zeros with the given shape and dtype (float32 by default).
 
     Raises:
-      InvalidArgumentError: for a negative dimension.
+      InvalidArgumentError: for a negative dimension or more than 2**63 - 1 elements.
+      ResourceExhaustedError: for more bytes than the machine's memory.
     """
     dtype = _dt.as_dtype(dtype)
-    return make(np.zeros(_fill_shape(shape), dtype._np)[()], dtype)
+    return make(np.zeros(_fill_shape(shape, dtype), dtype._np)[()], dtype)
 
 
 def ones(shape, dtype=_dt.float32, name=None):
     """A tensor of ones with the given shape and dtype (float32 by default).
 
     Raises:
-      InvalidArgumentError: for a negative dimension.
+      InvalidArgumentError: for a negative dimension or more than 2**63 - 1 elements.
+      ResourceExhaustedError: for more bytes than the machine's memory.
     """
     dtype = _dt.as_dtype(dtype)
-    return make(np.ones(_fill_shape(shape), dtype._np)[()], dtype)
+    return make(np.ones(_fill_shape(shape, dtype), dtype._np)[()], dtype)
 
 
 def fill(dims, value, name=None):
-    """A tensor of shape `dims` filled with `value` (differentiable in `value`)."""
+    """A tensor of shape `dims` filled with `value` (differentiable in `value`).
+
+    The result is a zero-stride view of `value`, but it is refused as TF refuses to
+    allocate it (see `zeros`), so that no op ever walks an impossibly large view.
+    """
     value = convert_to_tensor(value)
     if value.ndim != 0:
         raise invalid_argument(
-            f"value must be a scalar, got a tensor of shape {value.shape}", "Fill"
+            f"value must represent a scalar, got shape {list(np.shape(value._value))}", "Fill"
         )
-    return _broadcast_to(value, shape=as_int_tuple(dims))
+    return _broadcast_to(value, shape=_fill_shape(dims, value._dtype))
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):

@@ -17,8 +17,21 @@ from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
 from ._util import normalize_axes, normalize_axis
-from .array_ops import _broadcast_to, _reshape, _transpose
-from .math_ops import _imag, _real, cast, conj, equal, exp, not_equal, sqrt, square
+from .array_ops import _broadcast_to, _reshape, _transpose, stop_gradient
+from .math_ops import (
+    _imag,
+    _real,
+    cast,
+    conj,
+    equal,
+    exp,
+    not_equal,
+    reciprocal,
+    sqrt,
+    square,
+    where_v2,
+    zeros_like,
+)
 from .samples import Uniform, cases, reduction
 from .special_ops import _div_no_nan
 
@@ -91,16 +104,21 @@ reduce_sum = _reduction_wrapper(
 
 @op("Mean", keeps=("",), dtypes=NUMERIC, sample=reduction())
 def _mean(input_tensor, *, axes, keepdims=False):
+    # TF's MeanReducer: the sum, then one division by the count in the same type.
     x = np.asarray(input_tensor)
+    count = math.prod([x.shape[a] for a in axes])
     if x.dtype.kind in "iu":
-        # TF divides integer sums with C++ truncation toward zero.
-        total = np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
-        count = max(math.prod([x.shape[a] for a in axes]), 1)
+        # TF sums 8- to 32-bit integers in 64 bits (int64 and uint64 wrap), then divides
+        # with C++ truncation toward zero; an empty slice gives 0.
+        wide = np.int64 if x.dtype.kind == "i" else np.uint64
+        total = np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=wide)
+        count = max(count, 1)
         return (np.sign(total) * (np.abs(total) // count)).astype(x.dtype)
-    if x.size == 0:  # NaN (0/0) for empty slices, without NumPy's warning
-        with np.errstate(invalid="ignore"):
-            return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype) / x.dtype.type(0)
-    return np.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    # Floats sum in their own type, as TF's CPU kernel does, and the count is converted to
+    # that type: 100,000 float16 ones give inf / float16(100000) = inf / inf = NaN in TF.
+    # An empty slice is 0 / 0 = NaN. (The forward runs with floating-point warnings off.)
+    total = np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    return total / x.dtype.type(count)
 
 
 @_mean.vjp
@@ -309,20 +327,31 @@ def _logsumexp(input_tensor, *, axes, keepdims=False):
     return out if keepdims else np.squeeze(out, axis=axes)
 
 
+def _shifted_exp(x, axes: tuple):
+    """exp(x - m), m the largest finite element per slice held constant (TF's composite)."""
+    top = _max(x, axes=axes, keepdims=True)
+    finite = equal(top - top, zeros_like(top))  # x - x is 0 exactly when x is finite
+    return exp(x - stop_gradient(where_v2(finite, top, zeros_like(top))))
+
+
 @_logsumexp.vjp
 def _logsumexp_vjp(g, out, input_tensor, *, axes, keepdims=False, needs):
-    # d/dx = softmax(x) = exp(x - out): NaN where out is +-inf, as TF's composite gives.
-    x = input_tensor
-    kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
-    return _unreduce(g, x, axes, keepdims) * exp(x - kept)
+    # TF differentiates its composite log(sum(exp(x - m))) + m: the gradient is the softmax
+    # exp(x - m) / sum(exp(x - m)), in TF's order (g * 1/sum, broadcast, times exp). Not
+    # exp(x - out): out's rounding error is out's ulp, 0.008 at 1e5, and the gradient of
+    # [1e5, 1e5] would be 0.49892. NaN where a slice is all -inf or holds +inf, as TF's.
+    e = _shifted_exp(input_tensor, axes)
+    scale = g * reciprocal(_sum(e, axes=axes, keepdims=keepdims))
+    return _unreduce(scale, input_tensor, axes, keepdims) * e
 
 
 @_logsumexp.jvp
 def _logsumexp_jvp(t, out, input_tensor, *, axes, keepdims=False):
     x = input_tensor
-    kept = _reshape(out, shape=_kept_shape(np.shape(x._value), axes))
+    e = _shifted_exp(x, axes)
     b = np.ndim(t[0]._value) - np.ndim(x._value)
-    return _sum(exp(x - kept) * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+    inner = _sum(e * t[0], axes=tuple(a + b for a in axes), keepdims=keepdims)
+    return inner * reciprocal(_sum(e, axes=axes, keepdims=keepdims))
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
