@@ -367,3 +367,32 @@ def test_fill_and_broadcast_to_shape_errors_match_tf():
         tf.fill([10**7] * 3, [1.0, 2.0])
     with pytest.raises(TypeError, match=r"with 1000000000000000000000 elements\)\.$"):
         tf.constant([1.0, 2.0], shape=[10**7] * 3)
+
+
+# -- item 8: jacobian of a target with no elements ---------------------------------------------
+
+
+def test_jacobian_of_an_empty_target():
+    # TF 2.21: the default (pfor) path returns the (0, ...) Jacobian; its loop
+    # (experimental_use_pfor=False) raises ValueError "Tensor's shape (0, 3) is not
+    # compatible with supplied shape (0, 3, 2)". tapeflow's loop gives the pfor result
+    # (README, differences), so the two paths agree as everywhere else.
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as t:
+        t.watch(x)
+        y = tf.zeros([0, 3]) * tf.reduce_sum(x)
+    for pfor in (True, False):
+        j = t.jacobian(y, x, experimental_use_pfor=pfor)
+        assert j is not None and j.shape == (0, 3, 2) and j.dtype == tf.float32
+
+
+def test_numpys_memory_error_in_any_forward_is_tfs_oom():
+    # TF 2.21: ResourceExhaustedError "OOM when allocating tensor with shape[1000000,1000000]
+    # and type float on /job:localhost/replica:0/task:0/device:CPU:0 by allocator ..."
+    with pytest.raises(tf.errors.ResourceExhaustedError) as info:
+        tf.random.uniform([10**6, 10**6])
+    message = str(info.value)
+    assert message.startswith(
+        "OOM when allocating tensor with shape[1000000,1000000] and type float"
+    )
+    assert message.endswith("[Op:RandomUniform]")

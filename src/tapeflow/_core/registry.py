@@ -32,6 +32,8 @@ that froze such a value (trace.py).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import dtypes as _dtypes
@@ -44,6 +46,7 @@ from .tensor import (
     convert_like,
     convert_to_tensor,
     dtype_mismatch,
+    out_of_memory,
 )
 from .tensor import make as _make
 from .tensor import wrap as _wrap
@@ -78,7 +81,9 @@ except ImportError:  # NumPy 1.x: the public, slower API
 
 
 # What a forward may raise for bad input; `Op.error` translates each into TF's error.
-_FORWARD_ERRORS = (OpError, ValueError, IndexError, TypeError, ArithmeticError)
+_FORWARD_ERRORS = (OpError, ValueError, IndexError, TypeError, ArithmeticError, MemoryError)
+# NumPy's MemoryError text, read for TF's OOM message.
+_NUMPY_OOM = re.compile(r"with shape \(([^)]*)\) and data type (\w+)")
 
 
 def _checked_finish(op, inputs: tuple, outputs, attrs: dict) -> None:
@@ -376,8 +381,9 @@ class Op(Rule):
         """The one translation of an error raised inside a forward into TF's.
 
         TF errors raised by the forward get the op's `[Op:Type]` tag if they lack
-        one; NumPy's broadcasting failure of a two-input broadcasting op becomes
-        TF's "Incompatible shapes"; any other ValueError, IndexError, TypeError or
+        one; NumPy's MemoryError becomes TF's OOM (ResourceExhaustedError); NumPy's
+        broadcasting failure of a two-input broadcasting op becomes TF's
+        "Incompatible shapes"; any other ValueError, IndexError, TypeError or
         ArithmeticError becomes an `InvalidArgumentError` with NumPy's message.
         Every call path (`Op.run`, `BinaryOp.binary`, `UnaryOp`) raises through here.
         """
@@ -386,6 +392,11 @@ class Op(Rule):
                 return e
             return type(e)(e.node_def, e.op, f"{e.message} [Op:{self.type}]")
         message = str(e)
+        if isinstance(e, MemoryError):  # NumPy could not allocate: TF's OOM error
+            found = _NUMPY_OOM.search(message)
+            dims = found.group(1).replace(" ", "").rstrip(",") if found else "?"
+            dtype = _dtypes._BY_NP.get(np.dtype(found.group(2))) if found else None
+            return out_of_memory(dims, dtype.c_name if dtype else "unknown", self.type)
         if self.broadcasting and len(inputs) == 2 and "broadcast" in message:
             return self.shape_error(*inputs)
         return invalid_argument(f"{message} [Op:{self.type}]")

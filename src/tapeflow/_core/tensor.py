@@ -568,13 +568,16 @@ def check_allocation(shape: tuple, dtype: DType, op_type: str) -> None:
         return
     dims = ",".join(map(str, shape))
     if size > _INT64_MAX:
-        raise invalid_argument(
-            f"Shape [{dims}] would have more than 2**63 - 1 elements [Op:{op_type}]"
-        )
-    raise ResourceExhaustedError(
+        raise invalid_argument(f"Shape [{dims}] would have more than 2**63 - 1 elements", op_type)
+    raise out_of_memory(dims, dtype.c_name, op_type)
+
+
+def out_of_memory(dims: str, type_name: str, op_type: str) -> ResourceExhaustedError:
+    """TF's CPU allocator failure for an output of shape `[dims]` (comma-separated)."""
+    return ResourceExhaustedError(
         None,
         None,
-        f"OOM when allocating tensor with shape[{dims}] and type {dtype.c_name} on "
+        f"OOM when allocating tensor with shape[{dims}] and type {type_name} on "
         f"/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu [Op:{op_type}]",
     )
 

@@ -268,7 +268,9 @@ class GradientTape:
           sources: a tensor or variable, or a nested structure of them, each of shape S.
           unconnected_gradients: NONE gives None for an unconnected source, ZERO zeros.
           parallel_iterations: accepted for TF compatibility.
-          experimental_use_pfor: False selects the per-element loop.
+          experimental_use_pfor: False selects the per-element loop. For a target
+            with no elements it returns what the default path returns, the empty
+            Jacobian (TF's loop raises a ValueError there: it cannot stack zero rows).
 
         Returns:
           Jacobians shaped T + S, in the structure of `sources`.
@@ -295,6 +297,8 @@ class GradientTape:
         else:
             rows = [backward(tape.entries, [y], [make(e, y._dtype)], source_tensors) for e in eye]
             grads = [stack_rows([row[k] for row in rows]) for k in range(len(source_tensors))]
+            if n == 0:  # no rows to stack: the Jacobian the vectorised pass gives
+                grads = backward(tape.entries, [y], [make(eye, y._dtype)], source_tensors, 1)
         self._release()
         grads = _tracked_only(tape, [y], source_tensors, grads)
         result = []
