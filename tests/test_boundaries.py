@@ -174,14 +174,25 @@ def test_a_tensor_made_from_a_read_only_view_is_its_own():
 @pytest.mark.parametrize(
     "method, start, end", [("assign_add", 0.0, 16000.0), ("assign_sub", 16000.0, 0.0)]
 )
-@pytest.mark.parametrize("through", ["variable", "unread"])
+@pytest.mark.parametrize("through", ["variable", "unread", "replay"])
 def test_concurrent_updates_are_all_applied(method, start, end, through):
     # TF 2.21: 8 threads x 2,000 v.assign_add(1.) end at exactly 16000.0. A short switch
     # interval makes a lost update (read, switch, store) likely when updates are not atomic.
-    # "unread" updates through what assign_add returns: the same variable, the same lock.
+    # "unread" updates through what assign_add returns: the same variable, the same lock;
+    # "replay" through a tf.function(jit_compile=True) replaying the update.
     v = tf.Variable(start)
-    target = v if through == "variable" else v.assign_add(0.0)
-    update = getattr(target, method)
+    if through == "replay":
+        step = tf.function(lambda d: getattr(v, method)(d) and None, jit_compile=True)
+        one = tf.constant(1.0)
+        step(one)  # traces (an update)
+        getattr(v, "assign_sub" if method == "assign_add" else "assign_add")(1.0)  # undo it
+
+        def update(_):
+            step(one)
+
+    else:
+        target = v if through == "variable" else v.assign_add(0.0)
+        update = getattr(target, method)
     barrier = threading.Barrier(8)
 
     def work():

@@ -304,21 +304,25 @@ def _variable_reader(variable):
 
 def _assigner(variable, how: str, copy: bool):
     """The replay step of an assignment: stores the new value and returns it."""
-    put = variable._put
+    put, lock = variable._put, variable._lock
     if how == "assign":
 
         def assign(value):
             if copy and type(value) is np.ndarray:
                 value = value.copy()
-            put(value)
+            with lock:
+                put(value)
             return value
 
         return assign
     combine = operator.add if how == "add" else operator.sub  # assign_add, assign_sub
 
     def update(old, delta):
-        value = combine(old, delta)
-        put(value)
+        # `old` is the program's value of the variable, which is the variable's own unless
+        # another thread updated it meanwhile: read it under the lock, as eager updates do.
+        with lock:
+            value = combine(variable._tensor._value, delta)
+            put(value)
         return value
 
     return update
