@@ -277,3 +277,25 @@ def test_a_replay_bug_is_not_swallowed(monkeypatch):
     monkeypatch.setattr(program, "replay", broken)
     with pytest.raises(KeyError, match="a bug in the replay"):
         f(x)
+
+
+def test_public_functions_keep_their_own_names():
+    # tf.reduce_sum.__name__ is "reduce_sum" in TF; a factory's local name must not show.
+    import types
+
+    namespaces = [tf, tf.math, tf.linalg, tf.nn, tf.random, tf.bitwise, tf.debugging, tf.dtypes]
+    wrong = [
+        (ns.__name__, name, fn.__qualname__)
+        for ns in namespaces
+        for name, fn in vars(ns).items()
+        if isinstance(fn, types.FunctionType)
+        and fn.__module__.startswith("tapeflow")
+        and "<locals>" in fn.__qualname__
+    ]
+    assert wrong == []
+    assert [f.__name__ for f in (tf.reduce_sum, tf.reduce_any, tf.math.cumsum, tf.argmax)] == [
+        "reduce_sum",
+        "reduce_any",
+        "cumsum",
+        "argmax",
+    ]

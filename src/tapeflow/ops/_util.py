@@ -85,3 +85,11 @@ def select(condition, x, y):
     np.negative(mask, out=mask)  # True -> all bits set
     xi, yi = x.view(width), y.view(width)
     return (yi ^ ((xi ^ yi) & mask)).view(x.dtype)
+
+
+def named(fn, name: str, docstring: str):
+    """`fn`, made by a factory, as the public function `name`: its __name__, __qualname__
+    and docstring (`tf.reduce_sum.__name__` is "reduce_sum", not the factory's local)."""
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = docstring
+    return fn

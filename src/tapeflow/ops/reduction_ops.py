@@ -16,7 +16,7 @@ from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
-from ._util import normalize_axes, normalize_axis
+from ._util import named, normalize_axes, normalize_axis
 from .array_ops import _broadcast_to, _reshape, _transpose, stop_gradient
 from .math_ops import (
     _imag,
@@ -53,14 +53,13 @@ def _unreduce(g, x, axes: tuple, keepdims: bool):
     return _broadcast_to(g, shape=batch + xshape)
 
 
-def _reduction_wrapper(reduce_op, docstring: str):
+def _reduction_wrapper(public_name: str, reduce_op, docstring: str):
     def reduce_fn(input_tensor, axis=None, keepdims=False, name=None):
         x = convert_to_tensor(input_tensor)
         axes = normalize_axes(axis, x.ndim, reduce_op.type)
         return reduce_op(x, axes=axes, keepdims=bool(keepdims))
 
-    reduce_fn.__doc__ = docstring
-    return reduce_fn
+    return named(reduce_fn, public_name, docstring)
 
 
 @op("Sum", keeps=("",), dtypes=NUMERIC, sample=reduction())
@@ -81,6 +80,7 @@ def _sum_jvp(t, out, input_tensor, *, axes, keepdims=False):
 
 
 reduce_sum = _reduction_wrapper(
+    "reduce_sum",
     _sum,
     """Sums elements across `axis` (all axes when None).
 
@@ -135,6 +135,7 @@ def _mean_jvp(t, out, input_tensor, *, axes, keepdims=False):
 
 
 reduce_mean = _reduction_wrapper(
+    "reduce_mean",
     _mean,
     """Averages elements across `axis`. Integer inputs give a truncated integer mean, as in TF.""",
 )
@@ -182,10 +183,14 @@ _min.vjp(_extreme_vjp)
 _min.jvp(_extreme_jvp)
 
 reduce_max = _reduction_wrapper(
-    _max, """Maximum across `axis`. Tied maxima share the gradient equally, as in TF."""
+    "reduce_max",
+    _max,
+    """Maximum across `axis`. Tied maxima share the gradient equally, as in TF.""",
 )
 reduce_min = _reduction_wrapper(
-    _min, """Minimum across `axis`. Tied minima share the gradient equally, as in TF."""
+    "reduce_min",
+    _min,
+    """Minimum across `axis`. Tied minima share the gradient equally, as in TF.""",
 )
 
 
@@ -222,7 +227,9 @@ def _prod_jvp(t, out, input_tensor, *, axes, keepdims=False):
 
 
 reduce_prod = _reduction_wrapper(
-    _prod, """Product across `axis`. The gradient is exact even where inputs are zero."""
+    "reduce_prod",
+    _prod,
+    """Product across `axis`. The gradient is exact even where inputs are zero.""",
 )
 
 
@@ -290,7 +297,7 @@ def _cumprod_jvp(t, out, x, *, axis, exclusive=False, reverse=False):
     return out * _cumsum(_div_no_nan(t[0], x), axis=axis, exclusive=exclusive, reverse=reverse)
 
 
-def _scan_wrapper(scan_op, docstring: str):
+def _scan_wrapper(public_name: str, scan_op, docstring: str):
     def scan(x, axis=0, exclusive=False, reverse=False, name=None):
         x = convert_to_tensor(x)
         if x.ndim == 0:
@@ -298,12 +305,14 @@ def _scan_wrapper(scan_op, docstring: str):
         axis = normalize_axis(convert_to_tensor(axis), x.ndim, scan_op.type) - x.ndim
         return scan_op(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
 
-    scan.__doc__ = docstring
-    return scan
+    return named(scan, public_name, docstring)
 
 
-cumsum = _scan_wrapper(_cumsum, """Cumulative sum along `axis` (optionally exclusive/reversed).""")
+cumsum = _scan_wrapper(
+    "cumsum", _cumsum, """Cumulative sum along `axis` (optionally exclusive/reversed)."""
+)
 cumprod = _scan_wrapper(
+    "cumprod",
     _cumprod,
     """Cumulative product along `axis`.
 
@@ -403,7 +412,7 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
 
 
-def _boolean_reduction(fn, type_name: str, docstring: str):
+def _boolean_reduction(public_name: str, fn, type_name: str, docstring: str):
     forward = op(
         type_name, dtypes=frozenset((_dt.bool,)), differentiable=False, no_sample="boolean output"
     )(fn)
@@ -421,8 +430,7 @@ def _boolean_reduction(fn, type_name: str, docstring: str):
             )
         return forward(x, axes=normalize_axes(axis, x.ndim, type_name), keepdims=bool(keepdims))
 
-    reduce_fn.__doc__ = docstring
-    return reduce_fn
+    return named(reduce_fn, public_name, docstring)
 
 
 def _all(input_tensor, *, axes, keepdims=False):
@@ -434,8 +442,12 @@ def _any(input_tensor, *, axes, keepdims=False):
 
 
 _all.__name__, _any.__name__ = "reduce_all", "reduce_any"
-reduce_all = _boolean_reduction(_all, "All", """Logical AND across `axis` (bool input).""")
-reduce_any = _boolean_reduction(_any, "Any", """Logical OR across `axis` (bool input).""")
+reduce_all = _boolean_reduction(
+    "reduce_all", _all, "All", """Logical AND across `axis` (bool input)."""
+)
+reduce_any = _boolean_reduction(
+    "reduce_any", _any, "Any", """Logical OR across `axis` (bool input)."""
+)
 
 
 @op("EuclideanNorm", dtypes=NUMERIC, sample=reduction(0.5, 2.0))
@@ -467,6 +479,7 @@ def _euclidean_norm_jvp(t, out, input_tensor, *, axes, keepdims=False):
 
 
 reduce_euclidean_norm = _reduction_wrapper(
+    "reduce_euclidean_norm",
     _euclidean_norm,
     """sqrt(sum(|x|^2)) across `axis`. Integer input gives a truncated integer norm, as in TF.""",
 )

@@ -20,6 +20,7 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
+from ._util import named
 from .array_ops import reshape, transpose
 from .gather_ops import gather
 from .samples import Fixed, cases
@@ -49,7 +50,7 @@ _argmin = op("ArgMin", dtypes=_ARG_DTYPES, differentiable=False, no_sample="inte
 )
 
 
-def _arg_wrapper(arg_op, docstring: str):
+def _arg_wrapper(public_name: str, arg_op, docstring: str):
     def arg_fn(input, axis=None, output_type=_dt.int64, name=None):  # noqa: A002
         x = convert_to_tensor(input)
         if axis is None:
@@ -75,11 +76,11 @@ def _arg_wrapper(arg_op, docstring: str):
             )
         return arg_op(x, dimension=axis % ndim, output_type=output_type)
 
-    arg_fn.__doc__ = docstring
-    return arg_fn
+    return named(arg_fn, public_name, docstring)
 
 
 argmax = _arg_wrapper(
+    "argmax",
     _argmax,
     """Index of the largest value along `axis` (0 by default), as `output_type` (int64).
 
@@ -90,6 +91,7 @@ argmax = _arg_wrapper(
     """,
 )
 argmin = _arg_wrapper(
+    "argmin",
     _argmin,
     """Index of the smallest value along `axis` (0 by default), as `output_type` (int64).""",
 )
