@@ -12,7 +12,7 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.registry import op
-from ._util import broadcast_like, linear
+from ._util import linear
 from .math_ops import (
     _TRUEDIV_TARGET,
     _abs,
@@ -217,8 +217,8 @@ def _polygamma_vjp(g, out, a, x, *, needs):
 
 @polygamma.jvp
 def _polygamma_jvp(t, out, a, x):
-    if t[1] is None:  # only the order a moves: zeros, as TF's accumulator gives
-        return broadcast_like(zeros_like(t[0]), out)
+    if t[1] is None:  # only the order a moves: zeros, signed as TF's (its dx is zeros)
+        return zeros_like(t[0]) * polygamma(a + 1, x)
     return t[1] * polygamma(a + 1, x)
 
 
