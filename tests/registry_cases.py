@@ -8,6 +8,8 @@ each other.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from gradcheck import assert_close
@@ -55,14 +57,15 @@ def diff_inputs(case) -> list:
     ]
 
 
-def _tangents(xs, diff, v, batch=()):
-    """Tangents for a JVP rule: v for differentiated inputs, zeros for other float
-    inputs, None for integer and boolean inputs (which have no tangent space)."""
+def _tangents(xs, diff, v, batch=(), zeros=()):
+    """Tangents for a JVP rule: v for differentiated inputs, zeros (shaped batch + input
+    shape) for the inputs in `zeros`, and None for the others, as the accumulator passes
+    them (None for no tangent, and for integer and boolean inputs: no tangent space)."""
     out = []
     for i, x in enumerate(xs):
         if i in diff:
             out.append(tf.constant(v[i]))
-        elif x.dtype.is_floating or x.dtype.is_complex:
+        elif i in zeros:
             out.append(
                 tf.constant(np.zeros(batch + tuple(x.shape.as_list()), x.dtype.as_numpy_dtype))
             )
@@ -88,7 +91,7 @@ def check_jvp_matches_vjp(op, case, *, label: str) -> None:
     u = [rng.standard_normal(o.shape.as_list()) for o in outs]
     v = {i: rng.standard_normal(xs[i].shape.as_list()) for i in diff}
     jv = _outs(op.jvp_rule(_tangents(xs, diff, v), op(*xs, **case.attrs), *xs, **case.attrs))
-    left = sum(float(np.sum(ui * np.asarray(j.numpy()))) for ui, j in zip(u, jv))
+    left = sum(float(np.sum(ui * np.asarray(j.numpy()))) for ui, j in zip(u, jv) if j is not None)
     with tf.GradientTape() as tape:
         for i in diff:
             tape.watch(xs[i])
@@ -173,3 +176,71 @@ def check_batch_polymorphic(op, case, *, label: str) -> None:
             failure=f"{label} batched JVP check failed (output {k})",
             names=("batched", "stacked singles"),
         )
+
+
+def tangent_inputs(case) -> list:
+    """Indices of the inputs whose dtype carries a tangent (floating or complex), fixed or not:
+    the accumulator gives any of them a tangent when one reaches it."""
+    return [i for i, a in enumerate(case.inputs) if np.asarray(a).dtype.kind in "fc"]
+
+
+def _random_tangent(rng, shape: tuple, dtype) -> np.ndarray:
+    t = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        t = t + 1j * rng.standard_normal(shape)
+    return t.astype(dtype)
+
+
+def check_jvp_none_is_zeros(op, case, *, label: str) -> None:
+    """Symbolic zeros: a JVP rule given None for some inputs' tangents (the accumulator's
+    convention for an input without one) gives what it gives with zeros for them.
+
+    For every subset of the tangent-carrying inputs that leaves some out (and keeps one:
+    the accumulator runs no rule without a tangent), unbatched and with one batch
+    dimension of 2: the same output shapes and dtypes, allclose 1e-12, and None only for
+    an output that is None with zeros too (TF's accumulator gives zeros, not None, where
+    an input's tangent has no effect). Skips the calling test when fewer than two
+    inputs carry tangents.
+    """
+    xs = _tensors(case)
+    carrying = tangent_inputs(case)
+    if len(carrying) < 2:
+        pytest.skip("fewer than two inputs carry tangents")
+    rng = np.random.default_rng(5)
+    out = op(*xs, **case.attrs)
+    for batch in ((), (2,)):
+        v = {
+            i: _random_tangent(rng, batch + tuple(xs[i].shape.as_list()), case.inputs[i].dtype)
+            for i in carrying
+        }
+
+        def jvp(tangents, batch=batch):
+            return _outs(call_jvp(op, tangents, out, tuple(xs), case.attrs, len(batch)))
+
+        for size in range(1, len(carrying)):
+            for given in itertools.combinations(carrying, size):
+                left_out = [i for i in carrying if i not in given]
+                with_none = jvp(_tangents(xs, given, v, batch))
+                with_zeros = jvp(_tangents(xs, given, v, batch, zeros=left_out))
+                what = (
+                    f"{label} symbolic-zeros JVP check failed (tangents for inputs "
+                    f"{list(given)}, None for {left_out}, batch {batch})"
+                )
+                for k, (n, z) in enumerate(zip(with_none, with_zeros)):
+                    if z is None or n is None:
+                        assert n is None and z is None, (
+                            f"{what}: output {k} is {n!r} with None tangents, {z!r} with zeros"
+                        )
+                        continue
+                    assert (n.shape, n.dtype) == (z.shape, z.dtype), (
+                        f"{what}: output {k} has shape {n.shape} and dtype {n.dtype.name} with "
+                        f"None tangents, shape {z.shape} and dtype {z.dtype.name} with zeros"
+                    )
+                    assert_close(
+                        n.numpy(),
+                        z.numpy(),
+                        rtol=1e-12,
+                        atol=1e-12,
+                        failure=f"{what} (output {k})",
+                        names=("with None", "with zeros"),
+                    )

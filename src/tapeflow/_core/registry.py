@@ -253,8 +253,9 @@ class Op(Rule):
     def jvp(self, rule):
         """Decorator: sets the forward-mode rule `rule(tangents, out, *inputs, **attrs)`.
 
-        `tangents` has one entry per input: zeros where the input has no tangent,
-        None where its dtype carries none.
+        `tangents` has one entry per input: None where the input has no tangent (its
+        dtype carries none, or nothing gave it one). The rule returns the output's
+        tangent (a tuple for several outputs), None if no term is present.
         """
         self.jvp_rule = rule
         return rule

@@ -6,6 +6,12 @@ outputs' tangents with the op's JVP rule. It steps aside while it runs a rule,
 so its own JVP computations are not differentiated by it; outer accumulators
 and tapes do see them, which gives higher orders (nested accumulators) and
 forward-over-reverse or reverse-over-forward products.
+
+A rule gets None for every input without a tangent (a symbolic zero, as in JAX),
+never a zeros tensor: it skips that input's term instead of multiplying zeros
+(forward-over-reverse runs many two-input rules with one tangent missing). It
+returns None only when no term is present, which the accumulator never asks
+for: a rule runs only when some input carries a tangent.
 """
 
 from __future__ import annotations
@@ -80,17 +86,11 @@ class ForwardAccumulator(_tape.Recorder):
                 break
         else:
             return  # the common case: no input carries a tangent
+        # One convention for every rule (JAX's symbolic zeros): None for an input without
+        # a tangent, whether its dtype carries none or nothing upstream gave it one.
         found = [tangents.get(x._id) for x in inputs]
         # Tangents may carry leading batch dimensions (NumPy scalars have shapes too).
-        batch = present._value.shape[: present._value.ndim - x._value.ndim]
-        # One convention for every rule: an input without a tangent gets zeros (None
-        # when its dtype carries no tangent).
-        filled = [
-            t
-            if t is not None
-            else (zeros_like_value(x, batch) if x._dtype._differentiable else None)
-            for t, x in zip(found, inputs)
-        ]
+        batch_ndim = present._value.ndim - x._value.ndim
         # Neither this accumulator nor the ones opened inside it see the ops of its
         # rule (TF: only outer accumulators differentiate an accumulator's JVPs).
         stack = _tape.state.accumulators
@@ -98,7 +98,7 @@ class ForwardAccumulator(_tape.Recorder):
         for accumulator in inner:
             accumulator._in_rule += 1
         try:
-            out_tangents = call_jvp(op, filled, outputs, inputs, attrs, len(batch))
+            out_tangents = call_jvp(op, found, outputs, inputs, attrs, batch_ndim)
         finally:
             for accumulator in inner:
                 accumulator._in_rule -= 1

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._core import tape as _tape
 from .._core.errors import invalid_argument
+from .._core.tensor import make
 
 
 def batch_ndim(g, primal) -> int:
@@ -13,13 +14,50 @@ def batch_ndim(g, primal) -> int:
     return np.ndim(g._value) - np.ndim(primal._value)
 
 
+def tangent_batch(tangents, inputs) -> tuple:
+    """The leading batch shape of a JVP rule's tangents, read from the first present one
+    (not for broadcasting ops, whose batched tangents call_jvp has aligned)."""
+    for t, x in zip(tangents, inputs):
+        if t is not None:
+            shape = np.shape(t._value)
+            return shape[: len(shape) - np.ndim(x._value)]
+    return ()
+
+
+def linear(tangents, *maps):
+    """A JVP rule's sum of terms: `maps[i](tangents[i])` over the inputs with a tangent.
+
+    JVP rules get None for an input without a tangent (a symbolic zero), so its term is
+    skipped instead of computed from zeros. Returns None when no term is present. Each
+    term must have the output's shape (with the tangents' batch dims): where a term can
+    keep its input's shape (x + y), see `broadcast_like`.
+    """
+    total = None
+    for t, f in zip(tangents, maps):
+        if t is not None:
+            term = f(t)
+            total = term if total is None else total + term
+    return total
+
+
+def broadcast_like(t, out):
+    """Tangent `t` broadcast to its batch dims + out.shape: the one term of a broadcasting
+    op whose other inputs have no tangent (dx of x + y, x of shape (2, 1), y (1, 3)).
+    Batched tangents of broadcasting ops come aligned (call_jvp), so the batch dims are
+    the leading dims beyond out's rank."""
+    shape, out_shape = np.shape(t._value), np.shape(out._value)
+    lead = max(len(shape) - len(out_shape), 0)
+    if shape[lead:] == out_shape:
+        return t
+    return t + make(np.zeros(out_shape, t._dtype._np), t._dtype)
+
+
 def normalize_axis(axis, ndim: int, op_type: str) -> int:
     """A non-negative axis, with TF's error for an out-of-range one."""
     axis = int(axis)
     if not -max(ndim, 1) <= axis < max(ndim, 1):
         raise invalid_argument(
-            f"Expected axis in the range [{-max(ndim, 1)}, {max(ndim, 1)}), but got {axis}",
-            op_type,
+            f"Expected axis in the range [{-max(ndim, 1)}, {max(ndim, 1)}), but got {axis}", op_type
         )
     return axis % max(ndim, 1)
 
@@ -36,8 +74,7 @@ def normalize_axes(axis, ndim: int, op_type: str) -> tuple:
     for a in axes:
         if not -ndim <= a < ndim if ndim else a not in (0, -1):
             raise invalid_argument(
-                f"Invalid reduction dimension ({a} for input with {ndim} dimension(s)",
-                op_type,
+                f"Invalid reduction dimension ({a} for input with {ndim} dimension(s)", op_type
             )
         out.append(a % ndim if ndim else 0)
     return tuple(sorted(set(out)))

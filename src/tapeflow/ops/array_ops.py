@@ -25,7 +25,7 @@ from .._core.tensor import (
     convert_to_tensor,
     make,
 )
-from ._util import as_int_tuple, batch_ndim, normalize_axis
+from ._util import as_int_tuple, batch_ndim, normalize_axis, tangent_batch
 from .samples import cases
 
 newaxis = None
@@ -238,6 +238,15 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's argument name
     return _broadcast_to(input, shape=shape)
 
 
+def zeros_tangent(x, batch: tuple = ()):
+    """Zeros shaped `batch + x.shape`: the tangent of an input that has none, for the JVP
+    rules that need one as an operand (stack, concat, scatter updates)."""
+    from .math_ops import zeros_like
+
+    zeros = zeros_like(x)
+    return _broadcast_to(zeros, shape=batch + np.shape(x._value)) if batch else zeros
+
+
 def sum_to(g, shape: tuple, batch_ndim: int = 0):
     """Sums `g` down to `batch + shape`, undoing broadcasting (used by the backward walk)."""
     from .reduction_ops import reduce_sum
@@ -412,8 +421,9 @@ def _stack_vjp(g, out, *values, axis=0, needs):
 
 @_stack.jvp
 def _stack_jvp(t, out, *values, axis=0):
-    b = batch_ndim(t[0], values[0])
-    return _stack(*t, axis=axis % np.ndim(out._value) + b)
+    batch = tangent_batch(t, values)
+    t = [zeros_tangent(x, batch) if dx is None else dx for dx, x in zip(t, values)]
+    return _stack(*t, axis=axis % np.ndim(out._value) + len(batch))
 
 
 def stack(values, axis=0, name="stack"):
@@ -520,7 +530,9 @@ def _concat_vjp(g, out, *values, axis=0, needs):
 
 @_concat.jvp
 def _concat_jvp(t, out, *values, axis=0):
-    return _concat(*t, axis=axis + batch_ndim(t[0], values[0]))
+    batch = tangent_batch(t, values)
+    t = [zeros_tangent(x, batch) if dx is None else dx for dx, x in zip(t, values)]
+    return _concat(*t, axis=axis + len(batch))
 
 
 def concat(values, axis, name="concat"):

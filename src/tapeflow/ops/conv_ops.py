@@ -22,6 +22,7 @@ from .._core import dtypes as _dt
 from .._core.errors import UnimplementedError, invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, dtype_mismatch
+from ._util import linear
 from .array_ops import _reshape, _transpose, expand_dims, squeeze
 from .samples import cases
 
@@ -212,7 +213,7 @@ def _conv2d_vjp(g, out, input, filters, *, strides, dilations, pads, needs):  # 
 @_conv2d.jvp
 def _conv2d_jvp(t, out, input, filters, *, strides, dilations, pads):  # noqa: A002
     geo = {"strides": strides, "dilations": dilations, "pads": pads}
-    return _conv_b(t[0], filters, **geo) + _conv_b(input, t[1], **geo)
+    return linear(t, lambda dx: _conv_b(dx, filters, **geo), lambda dw: _conv_b(input, dw, **geo))
 
 
 @op(
@@ -251,8 +252,10 @@ def _conv2d_backprop_input_jvp(
     t, out, filters, out_backprop, *, input_hw, strides, dilations, pads
 ):
     geo = {"strides": strides, "dilations": dilations, "pads": pads}
-    return _input_grad_b(t[0], out_backprop, input_hw, **geo) + _input_grad_b(
-        filters, t[1], input_hw, **geo
+    return linear(
+        t,
+        lambda dw: _input_grad_b(dw, out_backprop, input_hw, **geo),
+        lambda dg: _input_grad_b(filters, dg, input_hw, **geo),
     )
 
 
@@ -294,8 +297,10 @@ def _conv2d_backprop_filter_vjp(
 @_conv2d_backprop_filter.jvp
 def _conv2d_backprop_filter_jvp(t, out, x, out_backprop, *, filter_hw, strides, dilations, pads):
     geo = {"strides": strides, "dilations": dilations, "pads": pads}
-    return _filter_grad_b(t[0], out_backprop, filter_hw, **geo) + _filter_grad_b(
-        x, t[1], filter_hw, **geo
+    return linear(
+        t,
+        lambda dx: _filter_grad_b(dx, out_backprop, filter_hw, **geo),
+        lambda dg: _filter_grad_b(x, dg, filter_hw, **geo),
     )
 
 

@@ -192,9 +192,10 @@ def _add_n_vjp(g, out, *inputs, needs):
 
 @_add_n.jvp
 def _add_n_jvp(t, out, *inputs):
-    total = t[0]
-    for dx in t[1:]:
-        total = total + dx
+    total = None  # AddN's inputs share one shape: the present tangents add up to its tangent
+    for dx in t:
+        if dx is not None:
+            total = dx if total is None else total + dx
     return total
 
 

@@ -21,8 +21,8 @@ from .._core.errors import invalid_argument
 from .._core.indexed_slices import IndexedSlices
 from .._core.registry import op
 from .._core.tensor import constant, convert_to_tensor, make
-from ._util import as_int_tuple, batch_ndim
-from .array_ops import _reshape, _transpose, reshape
+from ._util import as_int_tuple, batch_ndim, tangent_batch
+from .array_ops import _reshape, _transpose, reshape, zeros_tangent
 from .samples import Fixed, cases
 
 _INDEX_DTYPES = (_dt.int16, _dt.int32, _dt.int64)
@@ -379,8 +379,11 @@ def _tensor_scatter_update_vjp(g, out, tensor, indices, updates, *, needs):
 
 @_tensor_scatter_update.jvp
 def _tensor_scatter_update_jvp(t, out, tensor, indices, updates):
-    b = batch_ndim(t[0], tensor)
-    moved = _tensor_scatter_update(_to_back(t[0], b), indices, _to_back(t[2], b))
+    batch = tangent_batch(t, (tensor, indices, updates))
+    b = len(batch)
+    d_tensor = zeros_tangent(tensor, batch) if t[0] is None else t[0]
+    d_updates = zeros_tangent(updates, batch) if t[2] is None else t[2]
+    moved = _tensor_scatter_update(_to_back(d_tensor, b), indices, _to_back(d_updates, b))
     return _to_front(moved, b)
 
 

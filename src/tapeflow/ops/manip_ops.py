@@ -14,7 +14,7 @@ from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import as_int_tuple, batch_ndim, normalize_axis
+from ._util import as_int_tuple, batch_ndim, linear, normalize_axis, tangent_batch
 from .array_ops import _reshape, _strided_slice, broadcast_to, normalize_index, reshape
 from .samples import cases
 
@@ -107,14 +107,18 @@ def _pad_vjp(g, out, input, constant_values, *, paddings, needs):  # noqa: A002
 
 @_pad.jvp
 def _pad_jvp(t, out, input, constant_values, *, paddings):  # noqa: A002
-    b = batch_ndim(t[0], input)
-    zero = make(t[0]._dtype._np.type(0), t[0]._dtype)
-    border = make(
-        np.pad(np.zeros(np.shape(input._value), t[0]._dtype._np), paddings, constant_values=1),
-        t[0]._dtype,
-    )
-    dv = _reshape(t[1], shape=np.shape(t[1]._value) + (1,) * np.ndim(input._value))
-    return _pad(t[0], zero, paddings=((0, 0),) * b + paddings) + border * dv
+    b = len(tangent_batch(t, (input, constant_values)))
+    dtype = input._dtype
+
+    def padded(dx):  # the interior moves with the input, the border stays at 0
+        return _pad(dx, make(dtype._np.type(0), dtype), paddings=((0, 0),) * b + paddings)
+
+    def border(dv):  # the border moves with constant_values
+        ones = np.pad(np.zeros(np.shape(input._value), dtype._np), paddings, constant_values=1)
+        dv = _reshape(dv, shape=np.shape(dv._value) + (1,) * np.ndim(input._value))
+        return make(ones, dtype) * dv
+
+    return linear(t, padded, border)
 
 
 @op(

@@ -16,7 +16,7 @@ from .._core.logging import warn
 from .._core.registry import op
 from .._core.tape import untracked
 from .._core.tensor import EagerTensor, convert_to_tensor, make
-from ._util import select
+from ._util import broadcast_like, linear, select
 from .samples import binary, cases, unary
 
 NUMERIC = _dt.NUMERIC
@@ -48,7 +48,10 @@ def _add_vjp(g, out, x, y, *, needs):
 
 @add.jvp
 def _add_jvp(t, out, x, y):
-    return t[0] + t[1]
+    dx, dy = t
+    if dx is None or dy is None:  # one term: it may still need broadcasting
+        return broadcast_like(dy if dx is None else dx, out)
+    return dx + dy
 
 
 @op("Sub", broadcasting=True, dtypes=NUMERIC, keeps=("", ""), sample=binary())
@@ -64,7 +67,12 @@ def _subtract_vjp(g, out, x, y, *, needs):
 
 @subtract.jvp
 def _subtract_jvp(t, out, x, y):
-    return t[0] - t[1]
+    dx, dy = t
+    if dy is None:
+        return broadcast_like(dx, out)
+    if dx is None:
+        return broadcast_like(-dy, out)
+    return dx - dy
 
 
 @op(
@@ -102,7 +110,7 @@ def _multiply_vjp(g, out, x, y, *, needs):
 @multiply.jvp
 def _multiply_jvp(t, out, x, y):
     # d(xy) = dx y + x dy
-    return t[0] * y + x * t[1]
+    return linear(t, lambda dx: dx * y, lambda dy: x * dy)
 
 
 @op(
@@ -125,7 +133,12 @@ def _realdiv_vjp(g, out, x, y, *, needs):
 
 @realdiv.jvp
 def _realdiv_jvp(t, out, x, y):
-    return (t[0] - out * t[1]) / y
+    dx, dy = t
+    if dy is None:
+        return dx / y
+    if dx is None:
+        return -(out * dy) / y
+    return (dx - out * dy) / y
 
 
 _TRUEDIV_TARGET = {
@@ -217,7 +230,12 @@ def _floormod_vjp(g, out, x, y, *, needs):
 
 @floormod.jvp
 def _floormod_jvp(t, out, x, y):
-    return t[0] - t[1] * floordiv(x, y)
+    dx, dy = t
+    if dy is None:
+        return broadcast_like(dx, out)
+    if dx is None:
+        return -(dy * floordiv(x, y))
+    return dx - dy * floordiv(x, y)
 
 
 def _check_int_divisor(y, op_type: str) -> None:
@@ -318,7 +336,7 @@ def _reciprocal_grad_vjp(g, out, y, dy, *, needs):
 
 @_reciprocal_grad.jvp
 def _reciprocal_grad_jvp(t, out, y, dy):
-    return -2 * dy * y * t[0] - y * y * t[1]
+    return linear(t, lambda d_y: -2 * dy * y * d_y, lambda d_dy: -(y * y) * d_dy)
 
 
 @reciprocal.jvp
@@ -370,7 +388,12 @@ def _sqrt_grad_vjp(g, out, y, dy, *, needs):
 
 @_sqrt_grad.jvp
 def _sqrt_grad_jvp(t, out, y, dy):
-    return (0.5 * t[1] - out * t[0]) / y
+    d_y, d_dy = t
+    if d_y is None:
+        return 0.5 * d_dy / y
+    if d_dy is None:
+        return -(out * d_y) / y
+    return (0.5 * d_dy - out * d_y) / y
 
 
 @sqrt.jvp
@@ -404,7 +427,7 @@ def _rsqrt_grad_vjp(g, out, y, dy, *, needs):
 
 @_rsqrt_grad.jvp
 def _rsqrt_grad_jvp(t, out, y, dy):
-    return -1.5 * dy * (y * y) * t[0] - 0.5 * (y * y * y) * t[1]
+    return linear(t, lambda d_y: -1.5 * dy * (y * y) * d_y, lambda d_dy: -0.5 * (y * y * y) * d_dy)
 
 
 @rsqrt.jvp
@@ -459,7 +482,13 @@ def _pow_vjp(g, out, x, y, *, needs):
 @pow.jvp
 def _pow_jvp(t, out, x, y):
     # d(x^y) = dx y x^(y-1) + dy x^y log(x)
-    return t[0] * _pow_slope(x, y) + t[1] * out * _safe_log(x)
+    return linear(t, lambda dx: dx * _pow_slope(x, y), lambda dy: dy * out * _safe_log(x))
+
+
+def _or_zeros(tangents, inputs) -> list:
+    """The tangents, zeros_like(input) for a missing one: operands of a broadcasting op
+    (where_v2, complex), which broadcast an unbatched zeros against batched tangents."""
+    return [zeros_like(x) if t is None else t for t, x in zip(tangents, inputs)]
 
 
 @op("Maximum", keeps=("x y", "x y"), broadcasting=True, dtypes=REAL, sample=binary())
@@ -477,7 +506,7 @@ def _maximum_vjp(g, out, x, y, *, needs):
 
 @maximum.jvp
 def _maximum_jvp(t, out, x, y):
-    return where_v2(greater_equal(x, y), t[0], t[1])
+    return where_v2(greater_equal(x, y), *_or_zeros(t, (x, y)))
 
 
 @op("Minimum", keeps=("x y", "x y"), broadcasting=True, dtypes=REAL, sample=binary())
@@ -495,7 +524,7 @@ def _minimum_vjp(g, out, x, y, *, needs):
 
 @minimum.jvp
 def _minimum_jvp(t, out, x, y):
-    return where_v2(less_equal(x, y), t[0], t[1])
+    return where_v2(less_equal(x, y), *_or_zeros(t, (x, y)))
 
 
 # -- exponentials and logarithms -----------------------------------------------------------
@@ -585,7 +614,7 @@ def _complex_vjp(g, out, real, imag, *, needs):
 
 @complex.jvp
 def _complex_jvp(t, out, real, imag):
-    return complex(t[0], t[1])
+    return complex(*_or_zeros(t, (real, imag)))
 
 
 @op("Imag", dtypes=_dt.COMPLEX, no_sample="checked by complex tests")
@@ -681,7 +710,7 @@ def _where_vjp(g, out, condition, x, y, *, needs):
 
 @where_v2.jvp
 def _where_jvp(t, out, condition, x, y):
-    return where_v2(condition, t[1], t[2])
+    return where_v2(condition, *_or_zeros(t[1:], (x, y)))
 
 
 @op("Cast", keeps=("",), dtypes=_dt.ANY, sample=cases(([(3,)], {"DstT": _dt.float64})))

@@ -17,7 +17,7 @@ from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import batch_ndim, normalize_axes
+from ._util import batch_ndim, broadcast_like, normalize_axes
 from .array_ops import _reshape, squeeze, stop_gradient, transpose
 from .gather_ops import _one_hot, gather
 from .math_ops import abs as abs_
@@ -82,6 +82,8 @@ def _relu_grad_vjp(g, out, gradients, features, *, needs):
 
 @_relu_grad.jvp
 def _relu_grad_jvp(t, out, gradients, features):
+    if t[0] is None:  # flat in features: zeros, as TF's accumulator gives
+        return zeros_like(t[1])
     return _relu_grad(t[0], features)
 
 
@@ -114,6 +116,8 @@ def _relu6_grad_vjp(g, out, gradients, features, *, needs):
 
 @_relu6_grad.jvp
 def _relu6_grad_jvp(t, out, gradients, features):
+    if t[0] is None:  # flat in features
+        return zeros_like(t[1])
     return _relu6_grad(t[0], features)
 
 
@@ -149,6 +153,8 @@ def _leaky_relu_grad_vjp(g, out, gradients, features, *, alpha=0.2, needs):
 
 @_leaky_relu_grad.jvp
 def _leaky_relu_grad_jvp(t, out, gradients, features, *, alpha=0.2):
+    if t[0] is None:  # flat in features
+        return zeros_like(t[1])
     return _leaky_relu_grad(t[0], features, alpha=alpha)
 
 
@@ -365,8 +371,14 @@ def _softmax_cross_entropy_vjp(g, out, features, labels, *, needs):
 
 @_softmax_cross_entropy.jvp
 def _softmax_cross_entropy_jvp(t, out, features, labels):
-    dlogits = t[0] * (_softmax(features) - labels)
-    return reduce_sum(dlogits - t[1] * _log_softmax(features), -1)
+    dlogits, dlabels = t
+    if dlogits is not None:
+        dlogits = dlogits * (_softmax(features) - labels)
+    if dlabels is None:
+        return reduce_sum(dlogits, -1)
+    if dlogits is None:
+        return reduce_sum(-(dlabels * _log_softmax(features)), -1)
+    return reduce_sum(dlogits - dlabels * _log_softmax(features), -1)
 
 
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
@@ -632,14 +644,18 @@ def _bias_add_vjp(g, out, value, bias, *, data_format="NHWC", needs):
 
 @_bias_add.jvp
 def _bias_add_jvp(t, out, value, bias, *, data_format="NHWC"):
-    b = batch_ndim(t[1], bias)
+    dvalue, dbias = t
+    if dbias is None:
+        return dvalue
+    b = batch_ndim(dbias, bias)
     ndim = np.ndim(value._value)
-    tb = np.shape(t[1]._value)
+    tb = np.shape(dbias._value)
     if data_format == "NCHW":
         shape = tb[:b] + (1,) + tb[b:] + (1,) * (ndim - 2)
     else:
         shape = tb[:b] + (1,) * (ndim - 1) + tb[b:]
-    return t[0] + _reshape(t[1], shape=shape)
+    dbias = _reshape(dbias, shape=shape)
+    return broadcast_like(dbias, out) if dvalue is None else dvalue + dbias
 
 
 def bias_add(value, bias, data_format=None, name=None):

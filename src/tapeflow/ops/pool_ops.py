@@ -17,7 +17,8 @@ from .._core import dtypes as _dt
 from .._core.errors import UnimplementedError, invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
-from .array_ops import expand_dims, squeeze, zeros
+from ._util import tangent_batch
+from .array_ops import expand_dims, squeeze, zeros, zeros_tangent
 from .conv_ops import _out_hw, _padding, _scatter_windows, _spatial, _windows
 from .samples import cases
 
@@ -110,6 +111,8 @@ def _max_pool_grad_vjp(g, out, orig_input, grad, *, ksize, strides, pads, needs)
 
 @_max_pool_grad.jvp
 def _max_pool_grad_jvp(t, out, orig_input, grad, *, ksize, strides, pads):
+    if t[1] is None:  # flat in orig_input: zeros, as TF's accumulator gives
+        return zeros_tangent(out, tangent_batch(t, (orig_input, grad)))
     return _max_pool_grad(orig_input, t[1], ksize=ksize, strides=strides, pads=pads)
 
 
@@ -140,6 +143,8 @@ def _max_pool_grad_grad_vjp(g, out, orig_input, grad, *, ksize, strides, pads, n
 
 @_max_pool_grad_grad.jvp
 def _max_pool_grad_grad_jvp(t, out, orig_input, grad, *, ksize, strides, pads):
+    if t[1] is None:  # flat in orig_input
+        return zeros_tangent(out, tangent_batch(t, (orig_input, grad)))
     return _max_pool_grad_grad(orig_input, t[1], ksize=ksize, strides=strides, pads=pads)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.registry import op
+from ._util import linear
 from .math_ops import (
     _TRUEDIV_TARGET,
     _abs,
@@ -23,6 +24,7 @@ from .math_ops import (
     not_equal,
     ones_like,
     square,
+    zeros_like,
 )
 from .samples import Fixed, Uniform, binary, cases, unary
 
@@ -71,7 +73,7 @@ def _sigmoid_grad_vjp(g, out, y, dy, *, needs):
 @_sigmoid_grad.jvp
 def _sigmoid_grad_jvp(t, out, y, dy):
     y = conj(y)
-    return t[1] * (y * (1 - y)) + conj(t[0]) * (1 - 2 * y) * dy
+    return linear(t, lambda d_y: conj(d_y) * (1 - 2 * y) * dy, lambda d_dy: d_dy * (y * (1 - y)))
 
 
 @sigmoid.jvp
@@ -215,6 +217,8 @@ def _polygamma_vjp(g, out, a, x, *, needs):
 
 @polygamma.jvp
 def _polygamma_jvp(t, out, a, x):
+    if t[1] is None:  # only the order a moves: zeros, signed as TF's (its dx is zeros)
+        return zeros_like(t[0]) * polygamma(a + 1, x)
     return t[1] * polygamma(a + 1, x)
 
 
@@ -237,8 +241,11 @@ def _xlogy_vjp(g, out, x, y, *, needs):
 
 @xlogy.jvp
 def _xlogy_jvp(t, out, x, y):
-    nonzero_x = cast(not_equal(x, 0), x._dtype)
-    return t[0] * xlogy(nonzero_x, y) + t[1] * xdivy(x, y)
+    return linear(
+        t,
+        lambda dx: dx * xlogy(cast(not_equal(x, 0), x._dtype), y),
+        lambda dy: dy * xdivy(x, y),
+    )
 
 
 @op("Xdivy", broadcasting=True, dtypes=INEXACT, sample=binary(-2.0, 2.0, 0.5, 2.0, avoid=(0.0,)))
@@ -257,8 +264,11 @@ def _xdivy_vjp(g, out, x, y, *, needs):
 
 @xdivy.jvp
 def _xdivy_jvp(t, out, x, y):
-    nonzero_x = cast(not_equal(x, 0), x._dtype)
-    return t[0] * xdivy(nonzero_x, y) + t[1] * xdivy(-x, square(y))
+    return linear(
+        t,
+        lambda dx: dx * xdivy(cast(not_equal(x, 0), x._dtype), y),
+        lambda dy: dy * xdivy(-x, square(y)),
+    )
 
 
 @op("DivNoNan", broadcasting=True, dtypes=INEXACT, sample=binary(low2=0.5, high2=2.0))
@@ -275,7 +285,9 @@ def _div_no_nan_vjp(g, out, x, y, *, needs):
 
 @_div_no_nan.jvp
 def _div_no_nan_jvp(t, out, x, y):
-    return _div_no_nan(t[0], y) + t[1] * _div_no_nan(_div_no_nan(-x, y), y)
+    return linear(
+        t, lambda dx: _div_no_nan(dx, y), lambda dy: dy * _div_no_nan(_div_no_nan(-x, y), y)
+    )
 
 
 def divide_no_nan(x, y, name=None):
@@ -315,7 +327,9 @@ def _squared_difference_vjp(g, out, x, y, *, needs):
 @squared_difference.jvp
 def _squared_difference_jvp(t, out, x, y):
     d = x - y
-    return 2 * real_part(conj(d) * (t[0] - t[1]), d)
+    dx, dy = t
+    diff = -dy if dx is None else dx if dy is None else dx - dy
+    return 2 * real_part(conj(d) * diff, d)
 
 
 def real_part(z, like):

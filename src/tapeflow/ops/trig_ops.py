@@ -77,10 +77,19 @@ def _tanh_grad_vjp(g, out, y, dy, *, needs):
 
 @_tanh_grad.jvp
 def _tanh_grad_jvp(t, out, y, dy):
+    d_y, d_dy = t
     if y._dtype._kind == "c":
         y = conj(y)
-        return t[1] * (1 - y * y) - 2 * conj(t[0]) * y * dy
-    return _tanh_grad(y, t[1]) - 2 * t[0] * y * dy  # t1 (1 - y^2) in one op
+        if d_y is None:
+            return d_dy * (1 - y * y)
+        if d_dy is None:
+            return -2 * conj(d_y) * y * dy
+        return d_dy * (1 - y * y) - 2 * conj(d_y) * y * dy
+    if d_y is None:
+        return _tanh_grad(y, d_dy)
+    if d_dy is None:
+        return -2 * d_y * y * dy
+    return _tanh_grad(y, d_dy) - 2 * d_y * y * dy  # d_dy (1 - y^2) in one op
 
 
 @tanh.jvp
@@ -208,7 +217,14 @@ def _atan2_vjp(g, out, y, x, *, needs):
 
 @atan2.jvp
 def _atan2_jvp(t, out, y, x):
-    return (x * t[0] - y * t[1]) / (square(x) + square(y))
+    dy, dx = t
+    if dx is None:
+        numerator = x * dy
+    elif dy is None:
+        numerator = -(y * dx)
+    else:
+        numerator = x * dy - y * dx
+    return numerator / (square(x) + square(y))
 
 
 @op("Sinh", dtypes=INEXACT, sample=unary())

@@ -15,6 +15,7 @@ from ..._core import dtypes as _dt
 from ..._core.errors import FailedPreconditionError, invalid_argument
 from ..._core.registry import op
 from ..._core.tensor import convert_to_tensor
+from .._util import linear
 from ..array_ops import _reshape, matrix_transpose, squeeze
 from ..math_ops import conj
 from ..reduction_ops import reduce_sum
@@ -97,7 +98,7 @@ def _gradient_product(spec: tuple):
 def _matmul_jvp(t, out, a, b, *, transpose_a=False, transpose_b=False):
     # d(ab) = da b + a db
     flags = {"transpose_a": transpose_a, "transpose_b": transpose_b}
-    return _matmul(t[0], b, **flags) + _matmul(a, t[1], **flags)
+    return linear(t, lambda da: _matmul(da, b, **flags), lambda db: _matmul(a, db, **flags))
 
 
 def matmul(
@@ -370,7 +371,7 @@ def _cross_vjp(g, out, a, b, *, needs):
 
 @_cross.jvp
 def _cross_jvp(t, out, a, b):
-    return _cross(t[0], b) + _cross(a, t[1])
+    return linear(t, lambda da: _cross(da, b), lambda db: _cross(a, db))
 
 
 def cross(a, b, name=None):

@@ -215,7 +215,11 @@ def _matrix_solve_vjp(g, out, matrix, rhs, *, adjoint=False, needs):
 @_matrix_solve.jvp
 def _matrix_solve_jvp(t, out, matrix, rhs, *, adjoint=False):
     # A X = B: dX = A^-1 (dB - dA X); with adjoint, dA^H replaces dA.
-    return _matrix_solve(matrix, t[1] - matmul(t[0], out, adjoint_a=adjoint), adjoint=adjoint)
+    d_matrix, d_rhs = t
+    if d_matrix is not None:
+        d_x = matmul(d_matrix, out, adjoint_a=adjoint)
+        d_rhs = -d_x if d_rhs is None else d_rhs - d_x
+    return _matrix_solve(matrix, d_rhs, adjoint=adjoint)
 
 
 def solve(matrix, rhs, adjoint=False, name=None):
@@ -290,8 +294,10 @@ def _matrix_triangular_solve_vjp(g, out, matrix, rhs, *, lower=True, adjoint=Fal
 
 @_matrix_triangular_solve.jvp
 def _matrix_triangular_solve_jvp(t, out, matrix, rhs, *, lower=True, adjoint=False):
-    d_matrix = _triangle(t[0], lower)
-    d_rhs = t[1] - matmul(d_matrix, out, adjoint_a=adjoint)
+    d_matrix, d_rhs = t
+    if d_matrix is not None:
+        d_x = matmul(_triangle(d_matrix, lower), out, adjoint_a=adjoint)
+        d_rhs = -d_x if d_rhs is None else d_rhs - d_x
     return _matrix_triangular_solve(matrix, d_rhs, lower=lower, adjoint=adjoint)
 
 
