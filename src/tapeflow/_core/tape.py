@@ -58,6 +58,7 @@ class Entry(NamedTuple):
 
 
 _new_entry = tuple.__new__  # Entry(...) without NamedTuple's Python-level __new__ (~3x)
+_ndarray = np.ndarray
 
 
 class Recorder:
@@ -139,30 +140,32 @@ class Tape(Recorder):
 
 def push(recorder: Recorder) -> None:
     """Makes `recorder` see this thread's ops (on the stack its `kind` names)."""
-    if recorder.kind == "trace":
+    kind = recorder.kind
+    if kind == "trace":
         if state.trace is not None:
             raise RuntimeError("A tf.function trace is already recording in this thread.")
         state.trace = recorder
-    else:
-        getattr(state, recorder.kind).append(recorder)
+    else:  # a tape (the common case: `tapes` by name, no getattr), accumulator, ...
+        (state.tapes if kind == "tapes" else getattr(state, kind)).append(recorder)
     if recorder.sees_ops:
-        _count(1)
+        active.append(None)
 
 
 def pop(recorder: Recorder) -> bool:
     """Stops `recorder` seeing ops; out of order is allowed, as in TF. True if it was active."""
-    if recorder.kind == "trace":
+    kind = recorder.kind
+    if kind == "trace":
         if state.trace is not recorder:
             return False
         state.trace = None
-        _count(-1)
+        active.pop()
         return True
-    stack = getattr(state, recorder.kind)
+    stack = state.tapes if kind == "tapes" else getattr(state, kind)
     for i in range(len(stack) - 1, -1, -1):
         if stack[i] is recorder:
             del stack[i]
             if recorder.sees_ops:
-                _count(-1)
+                active.pop()
             return True
     return False
 
@@ -196,12 +199,19 @@ def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> En
         else:
             continue
         if entry is None:
-            if op.keeps is not None and _has_large(inputs, outputs):
-                entry = _new_entry(
-                    Entry, (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
-                )
-            else:
-                entry = _new_entry(Entry, (op, inputs, outputs, attrs))
+            entry = _new_entry(Entry, (op, inputs, outputs, attrs))
+            if op.keeps is not None:
+                for t in inputs:  # `_has_large`, inlined: this runs for every recorded op
+                    v = t._value
+                    if type(v) is _ndarray and v.size >= PRUNE_MIN_SIZE:
+                        break
+                else:
+                    v = (outputs[0] if type(outputs) is tuple else outputs)._value
+                    if type(v) is not _ndarray or v.size < PRUNE_MIN_SIZE:
+                        v = None
+                if v is not None:
+                    kept = saved_for_backward(op.keeps, inputs, outputs)
+                    entry = _new_entry(Entry, (op, *kept, attrs))
         tape.entries.append(entry)
         if type(outputs) is tuple:
             for o in outputs:

@@ -12,8 +12,8 @@ Every rule is called the same way, `rule(g, out, *inputs, needs=..., **attrs)`:
 `needs[i]` says whether input i wants a gradient (Chainer's and PyTorch's
 convention), so a rule may skip an expensive product nobody needs. It returns
 one gradient (or None) per input; the walk checks the count and the shapes,
-undoes broadcasting for ops that declare it, and sums contributions in
-`_Gradients`, which owns the sparse/dense policy and the in-place sums.
+undoes broadcasting for ops that declare it, and sums contributions in `_add`,
+which owns the sparse/dense policy and the in-place sums.
 """
 
 from __future__ import annotations
@@ -58,11 +58,11 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     """
     source_ids = {s._id for s in sources}
     reach, relevant = _reachable(entries, source_ids)
-    acc = _Gradients(source_ids)
-    grads = acc.grads  # the common cases below use the dict directly (the hot loop)
+    grads: dict = {}  # tensor id -> its cotangent so far
+    owned: set = set()  # ids whose cotangent is an array this walk allocated (see _add)
     for t, seed in zip(targets, seeds):
         if t._id in reach and t._dtype._differentiable:
-            acc.add(t._id, seed)
+            _add(grads, owned, t._id, seed)
     # Diagnostics (check_numerics) name the rule running when a NaN appears: the walk
     # tells them through the thread state, while they are enabled (a local test per entry).
     state = _tape.state
@@ -71,8 +71,8 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     try:
         for op, inputs, outs, attrs in reversed(relevant):
             if type(outs) is tuple or outs._id in source_ids:
-                g = acc.take(outs, batch_ndim)
-            else:
+                g = _take(grads, owned, source_ids, outs, batch_ndim)
+            else:  # the common case; its id never gets a cotangent again
                 g = grads.pop(outs._id, None)
                 if type(g) is IndexedSlices:
                     g = to_dense(g)
@@ -116,7 +116,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                     gi = _checked(op, gi, t, batch_ndim)
                 tid = t._id
                 if tid in grads:
-                    acc.add(tid, gi)
+                    _add(grads, owned, tid, gi)
                 else:
                     grads[tid] = gi
     finally:
@@ -190,73 +190,60 @@ def _checked(op, gi, t: EagerTensor, batch_ndim: int):
     return gi
 
 
-class _Gradients:
-    """The cotangents of a walk, by tensor id, and how contributions are summed.
+# How contributions are summed. Two sparse contributions (IndexedSlices, gather's) stay
+# sparse, with a dense one the sum is dense (TF's rule). A sum the walk computed itself is a
+# fresh array nothing else refers to (autograd's "mutable" flag, here the `owned` set):
+# later contributions are added into it in place, when it is large and no recorder could
+# be differentiating the walk. Rule results are never written into: a rule may return its
+# cotangent itself, or a view of it. An id leaves `owned` when its cotangent is handed to
+# a rule.
 
-    Two sparse contributions (IndexedSlices, gather's) stay sparse, with a dense
-    one the sum is dense (TF's rule). A sum the walk computed itself is a fresh
-    array nothing else refers to (autograd's "mutable" flag): later contributions
-    are added into it in place, when it is large and no recorder could be
-    differentiating the walk. Rule results are never written into: a rule may
-    return its cotangent itself, or a view of it.
+
+def _take(grads: dict, owned: set, source_ids: set, outs, batch_ndim: int):
+    """The cotangent of an entry's outputs (dense), or None if none reached them.
+
+    A source's own gradient stays (it is a result); the others are dropped.
     """
+    if type(outs) is not tuple:
+        g = _take_one(grads, owned, source_ids, outs._id)
+        return to_dense(g) if type(g) is IndexedSlices else g
+    gs = [_take_one(grads, owned, source_ids, o._id) for o in outs]
+    gs = [to_dense(g) if type(g) is IndexedSlices else g for g in gs]
+    present = next((g for g in gs if g is not None), None)
+    if present is None:
+        return None
+    batch = np.shape(present._value)[:batch_ndim]
+    return [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
 
-    __slots__ = ("grads", "owned", "source_ids")
 
-    def __init__(self, source_ids: set):
-        self.grads: dict = {}
-        self.owned: set = set()  # ids whose gradient array this walk allocated
-        self.source_ids = source_ids
+def _take_one(grads: dict, owned: set, source_ids: set, tid: int):
+    owned.discard(tid)
+    return grads.get(tid) if tid in source_ids else grads.pop(tid, None)
 
-    def take(self, outs, batch_ndim: int):
-        """The cotangent of an entry's outputs (dense), or None if none reached them.
 
-        A source's own gradient stays (it is a result); the others are dropped.
-        """
-        if type(outs) is not tuple:
-            g = self._take(outs._id)
-            return to_dense(g) if type(g) is IndexedSlices else g
-        gs = [self._take(o._id) for o in outs]
-        gs = [to_dense(g) if type(g) is IndexedSlices else g for g in gs]
-        present = next((g for g in gs if g is not None), None)
-        if present is None:
-            return None
-        batch = np.shape(present._value)[:batch_ndim]
-        return [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
-
-    def _take(self, tid: int):
-        if tid in self.source_ids:
-            return self.grads.get(tid)
-        self.owned.discard(tid)
-        return self.grads.pop(tid, None)
-
-    def add(self, tid: int, gi) -> None:
-        grads = self.grads
-        prev = grads.get(tid)
-        if prev is None:
-            grads[tid] = gi
-        elif type(prev) is EagerTensor and type(gi) is EagerTensor:
-            if (
-                tid in self.owned
-                and not _tape.active
-                and _summable_in_place(prev._value, gi._value)
-            ):
-                np.add(prev._value, gi._value, out=prev._value)
-                return
-            grads[tid] = add(prev, gi)
-            if not _tape.active:
-                self.owned.add(tid)  # a fresh array only the walk refers to
-        elif type(prev) is IndexedSlices and type(gi) is IndexedSlices:
-            # In forward order: the walk meets later uses first, so `gi` goes in front.
-            grads[tid] = IndexedSlices(
-                concat([gi._values, prev._values], 0),
-                concat([gi._indices, prev._indices], 0),
-                prev._dense_shape,
-            )
-        else:
-            prev = to_dense(prev) if type(prev) is IndexedSlices else prev
-            gi = to_dense(gi) if type(gi) is IndexedSlices else gi
-            grads[tid] = add(prev, gi)
+def _add(grads: dict, owned: set, tid: int, gi) -> None:
+    """grads[tid] += gi, TF's way."""
+    prev = grads.get(tid)
+    if prev is None:
+        grads[tid] = gi
+    elif type(prev) is EagerTensor and type(gi) is EagerTensor:
+        if tid in owned and not _tape.active and _summable_in_place(prev._value, gi._value):
+            np.add(prev._value, gi._value, out=prev._value)
+            return
+        grads[tid] = add(prev, gi)
+        if not _tape.active:
+            owned.add(tid)  # a fresh array only the walk refers to
+    elif type(prev) is IndexedSlices and type(gi) is IndexedSlices:
+        # In forward order: the walk meets later uses first, so `gi` goes in front.
+        grads[tid] = IndexedSlices(
+            concat([gi._values, prev._values], 0),
+            concat([gi._indices, prev._indices], 0),
+            prev._dense_shape,
+        )
+    else:
+        prev = to_dense(prev) if type(prev) is IndexedSlices else prev
+        gi = to_dense(gi) if type(gi) is IndexedSlices else gi
+        grads[tid] = add(prev, gi)
 
 
 def _summable_in_place(pv, gv) -> bool:
