@@ -91,6 +91,9 @@ state = _ThreadState()
 # int: `list.append`/`pop` are atomic under the GIL, where `active += 1` from two threads
 # can lose an update and hide a live tape from the hot path (which tests `if active:`).
 active: list = []
+# One item per trace recording in any thread (as `active`): `record` consults this
+# thread's trace only while some trace exists.
+tracing: list = []
 
 
 def _count(delta: int) -> None:
@@ -145,6 +148,7 @@ def push(recorder: Recorder) -> None:
         if state.trace is not None:
             raise RuntimeError("A tf.function trace is already recording in this thread.")
         state.trace = recorder
+        tracing.append(None)
     else:  # a tape (the common case: `tapes` by name, no getattr), accumulator, ...
         (state.tapes if kind == "tapes" else getattr(state, kind)).append(recorder)
     if recorder.sees_ops:
@@ -158,6 +162,7 @@ def pop(recorder: Recorder) -> bool:
         if state.trace is not recorder:
             return False
         state.trace = None
+        tracing.pop()
         active.pop()
         return True
     stack = state.tapes if kind == "tapes" else getattr(state, kind)
@@ -186,7 +191,7 @@ def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> En
     share, or None if no tape tracks an input.
     """
     s = state
-    if executed and s.trace is not None:  # first: an accumulator's JVP ops come after it
+    if tracing and executed and s.trace is not None:  # first: a JVP's ops come after it
         s.trace.record(op, inputs, outputs, attrs)
     if not op.differentiable:
         return None
