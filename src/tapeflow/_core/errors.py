@@ -98,8 +98,17 @@ UnavailableError = _subclass("UnavailableError", UNAVAILABLE, "The runtime is un
 DataLossError = _subclass("DataLossError", DATA_LOSS, "Unrecoverable data loss or corruption.")
 
 
-def invalid_argument(message: str, op_type: str | None = None) -> InvalidArgumentError:
-    """An `InvalidArgumentError` whose message ends with TF's eager `[Op:Name]` tag."""
+def op_error(cls: type, message: str, op_type: str | None = None) -> OpError:
+    """A TF error of class `cls` whose message ends with TF's eager `[Op:Name]` tag.
+
+    The one way errors are built: inside an op's forward pass no `op_type` (the
+    registry appends the running op's tag), elsewhere the op TF would name.
+    """
     if op_type is not None:
         message = f"{message} [Op:{op_type}]"
-    return InvalidArgumentError(None, None, message)
+    return cls(None, None, message)
+
+
+def invalid_argument(message: str, op_type: str | None = None) -> InvalidArgumentError:
+    """`op_error` for the most common class, InvalidArgumentError."""
+    return op_error(InvalidArgumentError, message, op_type)

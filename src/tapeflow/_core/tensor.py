@@ -21,7 +21,7 @@ import numpy as np
 from . import dtypes as _dtypes
 from . import tape as _tape
 from .dtypes import DType
-from .errors import ResourceExhaustedError, invalid_argument
+from .errors import ResourceExhaustedError, invalid_argument, op_error
 from .tensor_shape import TensorShape
 
 _next_id = itertools.count(1).__next__
@@ -537,7 +537,8 @@ def dtype_mismatch(expected: DType, got: DType, op_type: str = "AddV2", index: i
     """TF's error for mixing dtypes in one op."""
     return invalid_argument(
         f"cannot compute {op_type} as input #{index}(zero-based) was expected to be a "
-        f"{expected.c_name} tensor but is a {got.c_name} tensor [Op:{op_type}]"
+        f"{expected.c_name} tensor but is a {got.c_name} tensor",
+        op_type,
     )
 
 
@@ -574,11 +575,11 @@ def check_allocation(shape: tuple, dtype: DType, op_type: str) -> None:
 
 def out_of_memory(dims: str, type_name: str, op_type: str) -> ResourceExhaustedError:
     """TF's CPU allocator failure for an output of shape `[dims]` (comma-separated)."""
-    return ResourceExhaustedError(
-        None,
-        None,
+    return op_error(
+        ResourceExhaustedError,
         f"OOM when allocating tensor with shape[{dims}] and type {type_name} on "
-        f"/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu [Op:{op_type}]",
+        "/job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu",
+        op_type,
     )
 
 

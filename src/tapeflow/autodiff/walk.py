@@ -24,7 +24,7 @@ import numpy as np
 
 from .._core import registry as _registry
 from .._core import tape as _tape
-from .._core.errors import InternalError
+from .._core.errors import InternalError, op_error
 from .._core.indexed_slices import IndexedSlices, to_dense
 from .._core.tensor import EagerTensor, make
 from ..ops.array_ops import concat, reshape, stack, sum_to
@@ -103,9 +103,8 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 else:
                     in_grads = _as_tuple(op, in_grads, n)
             if len(in_grads) != n:
-                raise InternalError(
-                    None,
-                    None,
+                raise op_error(
+                    InternalError,
                     f"Num gradients {len(in_grads)} generated for op {op.type} do not match "
                     f"num inputs {len(inputs)}",
                 )
@@ -153,9 +152,8 @@ def _as_tuple(op, in_grads, n_inputs: int) -> tuple:
         return (in_grads,)
     if isinstance(in_grads, (tuple, list)):
         return tuple(in_grads)
-    raise InternalError(
-        None,
-        None,
+    raise op_error(
+        InternalError,
         f"The gradient rule of {op.type} returned {type(in_grads).__name__} for "
         f"{n_inputs} inputs: a rule returns one gradient (or None) per input.",
     )
@@ -166,9 +164,8 @@ def _checked(op, gi, t: EagerTensor, batch_ndim: int):
     if type(gi) is IndexedSlices:
         return gi
     if type(gi) is not EagerTensor:
-        raise InternalError(
-            None,
-            None,
+        raise op_error(
+            InternalError,
             f"The gradient rule of {op.type} returned {type(gi).__name__} where a tensor "
             "(or None) was expected.",
         )
@@ -180,9 +177,8 @@ def _checked(op, gi, t: EagerTensor, batch_ndim: int):
         else gshape[batch_ndim:] != tshape or len(gshape) != len(tshape) + batch_ndim
     ):
         if not op.broadcasting:
-            raise InternalError(
-                None,
-                None,
+            raise op_error(
+                InternalError,
                 f"The gradient rule of {op.type} returned shape {list(gshape)} for an "
                 f"input of shape {list(tshape)} (batch dims: {batch_ndim}).",
             )

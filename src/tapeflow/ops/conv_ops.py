@@ -19,7 +19,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .._core import dtypes as _dt
-from .._core.errors import UnimplementedError, invalid_argument
+from .._core.errors import UnimplementedError, invalid_argument, op_error
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, dtype_mismatch
 from ._util import linear
@@ -47,7 +47,7 @@ def _spatial(value, what: str, op_type: str) -> tuple:
                 else "Current implementation does not yet support strides in the batch and "
                 "depth dimensions."
             )
-            raise UnimplementedError(None, None, f"{message} [Op:{op_type}]")
+            raise op_error(UnimplementedError, message, op_type)
         values = values[1:3]
     return tuple(values) * (2 // len(values))
 
@@ -313,11 +313,11 @@ def _check_format(data_format: str, op_type: str, allowed=("NHWC", "NCHW")) -> N
             op_type,
         )
     if data_format != "NHWC":
-        raise UnimplementedError(
-            None,
-            None,
+        raise op_error(
+            UnimplementedError,
             f"The {op_type} op currently only supports the NHWC tensor format on the CPU. The op "
-            f"was given the format: {data_format} [Op:{op_type}]",
+            f"was given the format: {data_format}",
+            op_type,
         )
 
 
@@ -381,8 +381,8 @@ def _conv_geometry(in_shape, filter_shape, strides, padding, data_format, dilati
             f"input depth must be evenly divisible by filter depth: {in_c} vs {filter_c}", op_type
         )
     if in_c != filter_c:
-        raise UnimplementedError(
-            None, None, f"tapeflow does not implement grouped convolutions [Op:{op_type}]"
+        raise op_error(
+            UnimplementedError, "tapeflow does not implement grouped convolutions", op_type
         )
     pads = _padding(
         padding, tuple(in_shape[1:3]), tuple(filter_shape[:2]), strides, dilations, op_type

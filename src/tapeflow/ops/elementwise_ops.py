@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import InternalError, invalid_argument
+from .._core.errors import InternalError, invalid_argument, op_error
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
 from .array_ops import _convert_same
@@ -78,11 +78,10 @@ def truncatemod(x, y):
 
 def _check_truncate_divisor(y, op_type: str) -> None:
     if np.any(y == 0):
-        raise InternalError(
-            None,
-            None,
-            "Unexpected error in binary operator (only integer div and mod should have errors) "
-            f"[Op:{op_type}]",
+        raise op_error(
+            InternalError,
+            "Unexpected error in binary operator (only integer div and mod should have errors)",
+            op_type,
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import NotFoundError, invalid_argument
+from .._core.errors import NotFoundError, invalid_argument, op_error
 from .._core.logging import warn
 from .._core.registry import op
 from .._core.tape import untracked
@@ -308,9 +308,8 @@ def sign(x, name=None):
 def reciprocal(x):
     """Returns 1 / x elementwise."""
     if x.dtype.kind == "i":  # TF registers these dtypes but has no CPU kernel for them
-        raise NotFoundError(
-            None,
-            None,
+        raise op_error(
+            NotFoundError,
             f"Could not find device for node: {{{{node Reciprocal}}}} = "
             f"Reciprocal[T=DT_{x.dtype.name.upper()}]",
         )

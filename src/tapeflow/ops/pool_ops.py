@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.errors import UnimplementedError, invalid_argument
+from .._core.errors import UnimplementedError, invalid_argument, op_error
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
 from ._util import tangent_batch
@@ -305,8 +305,9 @@ def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  #
 def _pool_nd(pools, input, ksize, strides, padding, data_format):  # noqa: A002
     input = convert_to_tensor(input)  # noqa: A001 - TF's argument name
     if input.ndim not in (3, 4):
-        raise UnimplementedError(
-            None, None, f"tapeflow pools rank-3 and rank-4 inputs only, got rank {input.ndim}"
+        raise op_error(
+            UnimplementedError,
+            f"tapeflow pools rank-3 and rank-4 inputs only, got rank {input.ndim}",
         )
     if input.ndim == 3:
         return pools[0](input, ksize, strides, padding, data_format or "NWC")

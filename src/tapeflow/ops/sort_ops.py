@@ -71,8 +71,8 @@ def _arg_wrapper(public_name: str, arg_op, docstring: str):
         axis = int(axis)
         if not -ndim <= axis < ndim:
             raise invalid_argument(
-                f"Expected dimension in the range [{-ndim}, {ndim}), but got {axis} "
-                f"[Op:{arg_op.type}]"
+                f"Expected dimension in the range [{-ndim}, {ndim}), but got {axis}",
+                arg_op.type,
             )
         return arg_op(x, dimension=axis % ndim, output_type=output_type)
 

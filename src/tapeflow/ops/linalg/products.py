@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._core import dtypes as _dt
-from ..._core.errors import FailedPreconditionError, invalid_argument
+from ..._core.errors import FailedPreconditionError, invalid_argument, op_error
 from ..._core.registry import op
 from ..._core.tensor import convert_to_tensor
 from .._util import linear
@@ -387,6 +387,6 @@ def cross(a, b, name=None):
         sa, sb = (",".join(map(str, np.shape(t._value))) for t in (a, b))
         raise invalid_argument(f"Both inputs must be of same shape: [{sa}] vs. [{sb}]", "Cross")
     if not a.ndim or a.shape[-1] != 3:
-        message = "Cross-products are only defined for 3-element vectors. [Op:Cross]"
-        raise FailedPreconditionError(None, None, message)
+        message = "Cross-products are only defined for 3-element vectors."
+        raise op_error(FailedPreconditionError, message, "Cross")
     return _cross(a, b)
