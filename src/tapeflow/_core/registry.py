@@ -13,10 +13,16 @@ An op is declared once, in its family module under `ops/`:
 The forward's parameters without defaults are the tensor inputs (a `*values`
 parameter makes the op variadic); parameters with defaults are attributes,
 passed to the forward and to both rules as keywords. Calling the Op converts
-inputs TF's way, checks dtypes, runs the forward and, only when some tape or
-accumulator is active, records it (tape.py).
+inputs TF's way, checks dtypes, runs the forward and, only when some recorder
+or output check is active, runs the one epilogue (`_finish`: the checks, then
+`tape.record`). The call paths (`Op.__call__`/`run`, `UnaryOp`, `BinaryOp`)
+differ only in argument handling. An error raised inside a forward is
+translated once, by `Op.error`: NumPy's errors become TF's classes, and TF
+errors built without a tag (`errors.op_error(cls, message)`) get the op's
+`[Op:Type]`.
 
-Rules see Tensors and return one gradient (or None) per input. For ops that
+Rules see Tensors and return one gradient (or None) per input; a VJP gets
+`needs` (which inputs want one), a JVP None for an input without a tangent. For ops that
 declare `broadcasting`, the backward walk reduces each gradient to its input's
 shape; every other rule must return exactly its input's shape. Rules must be
 batch-polymorphic: `g` (and a JVP's tangents) may carry extra leading
