@@ -73,6 +73,7 @@ from .ops.array_ops import (  # noqa: F401
     unstack,
     zeros,
 )
+from .ops.debug_ops import Assert, assert_equal, assert_greater, assert_less, assert_rank  # noqa: F401
 from .ops.einsum_ops import einsum, tensordot  # noqa: F401
 from .ops.elementwise_ops import (  # noqa: F401
     add_n,

@@ -1,4 +1,5 @@
-"""`tf.dtypes`: the public dtype namespace (explicit re-exports; `cast` is `tf.cast`)."""
+"""`tf.dtypes`: the public dtype namespace (explicit re-exports; `cast` and `complex` are
+`tf.cast` and `tf.complex`)."""
 
 from ._core.dtypes import (  # noqa: F401
     DType,
@@ -20,4 +21,4 @@ from ._core.dtypes import (  # noqa: F401
     uint32,
     uint64,
 )
-from .ops.math_ops import cast  # noqa: F401
+from .ops.math_ops import cast, complex  # noqa: F401

@@ -27,3 +27,4 @@ from .ops.linalg.solves import (  # noqa: F401
     solve,
     triangular_solve,
 )
+from .ops.nn_ops import l2_normalize  # noqa: F401

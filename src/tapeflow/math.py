@@ -47,6 +47,7 @@ from .ops.math_ops import (  # noqa: F401
     truediv,
 )
 from .ops.math_ops import floormod as mod  # noqa: F401
+from .ops.nn_ops import l2_normalize, log_softmax, softmax  # noqa: F401
 from .ops.reduction_ops import (  # noqa: F401
     count_nonzero,
     cumprod,
