@@ -102,8 +102,53 @@ class TensorShape:
             return other
         if other._dims is None:
             return self
-        self.assert_is_compatible_with(other)
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {other} are not compatible")
         return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
+
+    def most_specific_compatible_shape(self, other) -> TensorShape:
+        """The most specific shape compatible with both: unknown where they differ."""
+        other = as_shape(other)
+        if self._dims is None or other._dims is None or len(self._dims) != len(other._dims):
+            return TensorShape(None)
+        return TensorShape([a if a == b else None for a, b in zip(self._dims, other._dims)])
+
+    def most_specific_common_supertype(self, others) -> TensorShape:
+        """The most specific shape every one of `self` and `others` is a subtype of."""
+        result = self
+        for other in others:
+            result = result.most_specific_compatible_shape(other)
+        return result
+
+    def is_subtype_of(self, other) -> bool:
+        """Whether every shape `self` describes is one `other` describes."""
+        other = as_shape(other)
+        if other._dims is None:
+            return True
+        if self._dims is None or len(self._dims) != len(other._dims):
+            return False
+        return all(b is None or a == b for a, b in zip(self._dims, other._dims))
+
+    def assert_is_fully_defined(self) -> None:
+        if not self.is_fully_defined():
+            raise ValueError(f"Shape {self} is not fully defined")
+
+    def assert_same_rank(self, other) -> None:
+        """Raises ValueError unless both ranks are unknown or equal (TF's text)."""
+        other = as_shape(other)
+        if self._dims is not None and other._dims is not None:
+            if len(self._dims) != len(other._dims):
+                raise ValueError(f"Shapes {self} and {other} must have the same rank")
+
+    def with_rank_at_least(self, rank: int) -> TensorShape:
+        if self._dims is not None and len(self._dims) < rank:
+            raise ValueError(f"Shape {self} must have rank at least {rank}")
+        return self
+
+    def with_rank_at_most(self, rank: int) -> TensorShape:
+        if self._dims is not None and len(self._dims) > rank:
+            raise ValueError(f"Shape {self} must have rank at most {rank}")
+        return self
 
     def concatenate(self, other) -> TensorShape:
         other = as_shape(other)
