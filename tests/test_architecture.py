@@ -184,14 +184,15 @@ def test_a_recorder_hears_what_its_kind_hears_until_popped():
     assert not tape.recording_here()
 
 
-def test_entries_are_named_records():
+def test_entries_are_laid_out_as_entry_records():
     x = tf.constant(2.0)
     with tf.GradientTape() as t:
         t.watch(x)
         y = x * x
-    (entry,) = t._tape.entries
-    assert isinstance(entry, tape.Entry)
+    (raw,) = t._tape.entries
+    entry = tape.Entry(*raw)  # plain tuples on the tape (see Entry), named by its fields
     assert entry.op is REGISTRY["Mul"] and entry.inputs == (x, x) and entry.outputs is y
+    assert type(raw) is tuple and tape.Entry._fields == ("op", "inputs", "outputs", "attrs")
 
 
 def test_stateful_ops_are_marked_on_the_op():

@@ -83,10 +83,9 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 needs = _ONE if inputs[0]._dtype._differentiable else _NONE
             elif n == 2:
                 x, y = inputs
-                needs = (
-                    x._id in reach and x._dtype._differentiable,
-                    y._id in reach and y._dtype._differentiable,
-                )
+                nx = x._id in reach and x._dtype._differentiable
+                ny = y._id in reach and y._dtype._differentiable
+                needs = _BOTH if nx and ny else (nx, ny)  # no allocation in the common case
             else:
                 needs = tuple([t._id in reach and t._dtype._differentiable for t in inputs])
             if diagnosing:
@@ -127,6 +126,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
 # gradients).
 _ONE = (True,)
 _NONE = (False,)
+_BOTH = (True, True)
 
 
 def _reachable(entries: list, source_ids: set) -> tuple:
@@ -134,10 +134,10 @@ def _reachable(entries: list, source_ids: set) -> tuple:
     reach = set(source_ids)
     relevant = []
     for entry in entries:
-        for t in entry.inputs:
+        _, inputs, outs, _ = entry  # an Entry's layout
+        for t in inputs:
             if t._id in reach:
                 relevant.append(entry)
-                outs = entry.outputs
                 if type(outs) is tuple:
                     reach.update(o._id for o in outs)
                 else:
