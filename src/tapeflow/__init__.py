@@ -109,7 +109,6 @@ from .ops.manip_ops import (  # noqa: F401
 )
 from .ops.math_ops import (  # noqa: F401
     abs,
-    add,
     cast,
     complex,
     divide,
@@ -137,6 +136,7 @@ from .ops.math_ops import (  # noqa: F401
     truediv,
     zeros_like,
 )
+from .ops.math_ops import add_checked as add  # noqa: F401
 from .ops.reduction_ops import (  # noqa: F401
     cumsum,
     reduce_all,

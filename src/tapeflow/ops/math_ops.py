@@ -51,6 +51,31 @@ def _add_jvp(t, out, x, y):
     return t[0] + t[1]
 
 
+def _string_operand(x, y, op_type: str):
+    """TF's error for a Python string added to a tensor: the string becomes a string tensor."""
+    return invalid_argument(
+        f"cannot compute {op_type} as input #1(zero-based) was expected to be a "
+        f"{x.dtype.c_name} tensor but is a string tensor",
+        op_type,
+    )
+
+
+def add_checked(x, y, name=None):
+    """`tf.add` / `tf.math.add` / `x + y`: x converted on its own, y with x's dtype as a hint.
+
+    So, as in TF, `tf.add(int_tensor, 1.5)` and `tf.add(1.5, int_tensor)` are dtype mismatches
+    (InvalidArgumentError), while `1.5 + int_tensor` converts 1.5 to int32 (TypeError).
+    """
+    if type(x) is not EagerTensor:
+        x = convert_to_tensor(x)
+    try:
+        return add.binary(x, y, True)
+    except ValueError:
+        if isinstance(y, (str, bytes)):
+            raise _string_operand(x, y, "AddV2") from None
+        raise
+
+
 @op("Sub", broadcasting=True, dtypes=NUMERIC, keeps=("", ""), sample=binary())
 def subtract(x, y):
     """Returns x - y elementwise, with broadcasting."""
@@ -161,8 +186,12 @@ def truediv(x, y, name=None):
 def _same_dtype_pair(x, y) -> tuple:
     """Converts x and y to one dtype, with TF's TypeError for two different tensor dtypes."""
     if type(x) is not EagerTensor:
+        if isinstance(x, (str, bytes)) and hasattr(y, "dtype"):
+            raise TypeError(f"Cannot convert {x!r} to EagerTensor of dtype {y.dtype.c_name}")
         x = convert_to_tensor(x, dtype_hint=getattr(y, "dtype", None))
     if type(y) is not EagerTensor:
+        if isinstance(y, (str, bytes)):  # TF makes it a string tensor
+            raise TypeError(f"`x` and `y` must have the same dtype, got {x._dtype!r} != tf.string.")
         y = convert_to_tensor(y, dtype_hint=x._dtype)
     if y._dtype is not x._dtype:
         raise TypeError(f"`x` and `y` must have the same dtype, got {x._dtype!r} != {y._dtype!r}.")
