@@ -25,7 +25,7 @@ from .._core.tensor import (
     convert_to_tensor,
     make,
 )
-from ._util import as_int_tuple, batch_ndim, normalize_axis
+from ._util import as_int_tuple, batch_ndim, check_rank, normalize_axis
 from .samples import cases
 
 newaxis = None
@@ -43,29 +43,48 @@ newaxis = None
     ),
 )
 def _reshape(tensor, *, shape):
-    size = np.size(tensor)
-    known = [d for d in shape if d != -1]
-    n_unknown = len(shape) - len(known)
-    count = math.prod(known)
-    if (
-        n_unknown > 1
-        or (n_unknown and (count == 0 or size % count))
-        or (not n_unknown and count != size)
-    ):
-        if n_unknown > 1:
-            message = "Only one input size may be -1, not both 0 and 1"
-        elif n_unknown:
-            message = (
-                f"Input to reshape is a tensor with {size} values, but the requested shape "
-                f"requires a multiple of {count}"
-            )
+    if len(shape) >= 254:
+        raise invalid_argument(f"too many dimensions: must be < 254, but received {len(shape)}")
+    check_rank(len(shape))
+    return np.reshape(tensor, _reshape_dims(np.shape(tensor), shape))
+
+
+def _reshape_dims(input_shape: tuple, shape: tuple) -> tuple:
+    """The output shape of TF's Reshape kernel, with its errors.
+
+    As TF, zero sizes are left out of the product that infers the -1: an empty input can
+    take a -1 next to a 0 (`[0]` to `[-1, 0]` is `(1, 0)`).
+    """
+    product, unknown, has_zero = 1, -1, False
+    for d, size in enumerate(shape):
+        if size == -1:
+            if unknown != -1:
+                raise invalid_argument(f"Only one input size may be -1, not both {unknown} and {d}")
+            unknown = d
+        elif size < 0:
+            raise invalid_argument(f"Size {d} must be non-negative, not {size}")
+        elif size == 0:
+            has_zero = True
         else:
-            message = (
-                f"Input to reshape is a tensor with {size} values, but the requested shape "
-                f"has {count}"
+            product *= size
+    dims = list(shape)
+    if unknown != -1:
+        counted = [n for n in input_shape if n > 0 or not has_zero]
+        input_has_zero = len(counted) < len(input_shape)
+        count = math.prod(counted)
+        missing = count // product
+        if not input_has_zero and product * missing != count:
+            raise invalid_argument(
+                f"Input to reshape is a tensor with {count} values, but the requested shape "
+                f"requires a multiple of {product}"
             )
-        raise invalid_argument(f"{message}")
-    return np.reshape(tensor, shape)
+        dims[unknown] = missing
+    size, wanted = math.prod(input_shape), math.prod(dims)
+    if wanted != size:
+        raise invalid_argument(
+            f"Input to reshape is a tensor with {size} values, but the requested shape has {wanted}"
+        )
+    return tuple(dims)
 
 
 @_reshape.vjp
@@ -89,7 +108,7 @@ def reshape(tensor, shape, name=None):
     >>> tf.reshape(tf.range(6), [2, -1]).shape
     TensorShape([2, 3])
     """
-    return _reshape(tensor, shape=as_int_tuple(shape))
+    return _reshape(tensor, shape=as_int_tuple(shape, "shape", "Reshape", "Tshape"))
 
 
 @op(
@@ -99,14 +118,28 @@ def reshape(tensor, shape, name=None):
     sample=cases(([(2, 3)], {"perm": (1, 0)}), ([(2, 3, 4)], {"perm": (2, 0, 1)})),
 )
 def _transpose(x, *, perm):
-    if sorted(perm) != list(builtins.range(np.ndim(x))):
+    return np.transpose(x, _checked_perm(perm, np.ndim(x)))
+
+
+def _checked_perm(perm: tuple, ndim: int) -> tuple:
+    """`perm` with negative entries counted from the end, or TF's Transpose errors."""
+    if len(perm) != ndim:
         raise invalid_argument(
-            f"transpose expects a vector of size {np.ndim(x)}. But input(1) is a vector of "
-            f"size {len(perm)}"
-            if len(perm) != np.ndim(x)
-            else f"{builtins.max(perm)} is out of range [0 .. {np.ndim(x)})"
+            f"transpose expects a vector of size {ndim}. But input(1) is a vector of size "
+            f"{len(perm)}",
+            "Transpose",
         )
-    return np.transpose(x, perm)
+    out = []
+    for p in perm:
+        d = p + ndim if p < 0 else p
+        if not 0 <= d < ndim:
+            raise invalid_argument(f"{d} is out of range [0 .. {ndim})", "Transpose")
+        out.append(d)
+    for i in builtins.range(ndim):
+        if i not in out:
+            joined = ",".join(str(p) for p in perm)
+            raise invalid_argument(f"{i} is missing from {{{joined}}}.", "Transpose")
+    return tuple(out)
 
 
 def _batched_perm(perm: tuple, b: int) -> tuple:
@@ -133,8 +166,10 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
       conjugate: also take the complex conjugate.
     """
     a = convert_to_tensor(a)
-    perm = tuple(builtins.range(a.ndim))[::-1] if perm is None else as_int_tuple(perm, "perm")
-    perm = tuple(p % a.ndim if a.ndim else p for p in perm)
+    if perm is None:
+        perm = tuple(builtins.range(a.ndim))[::-1]
+    else:
+        perm = _checked_perm(as_int_tuple(perm, "perm", "Transpose", "Tperm"), a.ndim)
     out = _transpose(a, perm=perm)
     if conjugate and a._dtype.is_complex:
         from .math_ops import conj
@@ -233,7 +268,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's argument name
         allocates the result) does, even though NumPy would return a view.
     """
     input = convert_to_tensor(input)  # noqa: A001
-    shape = _output_shape(shape, "BroadcastTo")
+    shape = _output_shape(shape, "BroadcastTo", "Tidx")
     check_allocation(shape, input._dtype, "BroadcastTo")
     return _broadcast_to(input, shape=shape)
 
@@ -631,17 +666,22 @@ def stop_gradient(input):  # noqa: A002 - TF's argument name
     return input
 
 
-def _output_shape(shape, op_type: str) -> tuple:
-    dims = as_int_tuple(shape)
+def _output_shape(shape, op_type: str, attr: str, **options) -> tuple:
+    dims = as_int_tuple(shape, "shape", op_type, attr, **options)
+    if len(dims) > 254:
+        raise invalid_argument("Too many dimensions", op_type)
+    check_rank(len(dims), op_type)
     for d in dims:
         if d < 0:
             raise invalid_argument(f"Dimension {d} must be >= 0", op_type)
     return dims
 
 
-def _fill_shape(shape, dtype) -> tuple:
-    """The checked shape of a Fill output: TF's errors for negative or unallocatable shapes."""
-    dims = _output_shape(shape, "Fill")
+def _fill_shape(shape, dtype, strict: bool = False) -> tuple:
+    """The checked shape of a Fill output: TF's errors for non-integer, non-vector, negative
+    or unallocatable shapes (`strict`: Python values converted to int32, as tf.zeros does)."""
+    vector = "dims must represent a vector, got shape"
+    dims = _output_shape(shape, "Fill", "index_type", strict=strict, vector=vector)
     check_allocation(dims, dtype, "Fill")
     return dims
 
@@ -654,7 +694,7 @@ def zeros(shape, dtype=_dt.float32, name=None):
       ResourceExhaustedError: for more bytes than the machine's memory.
     """
     dtype = _dt.as_dtype(dtype)
-    return make(np.zeros(_fill_shape(shape, dtype), dtype._np)[()], dtype)
+    return make(np.zeros(_fill_shape(shape, dtype, True), dtype._np)[()], dtype)
 
 
 def ones(shape, dtype=_dt.float32, name=None):
@@ -665,7 +705,7 @@ def ones(shape, dtype=_dt.float32, name=None):
       ResourceExhaustedError: for more bytes than the machine's memory.
     """
     dtype = _dt.as_dtype(dtype)
-    return make(np.ones(_fill_shape(shape, dtype), dtype._np)[()], dtype)
+    return make(np.ones(_fill_shape(shape, dtype, True), dtype._np)[()], dtype)
 
 
 def fill(dims, value, name=None):
