@@ -45,6 +45,17 @@ def int_arg(value, dtype: str = "int32"):
     return value
 
 
+def int_tensor(value, name: str):
+    """TF's convert_to_int_tensor: an argument that must convert to an integer tensor."""
+    t = convert_to_tensor(value, dtype_hint=_dt.int32)
+    if not t.dtype.is_integer:
+        raise TypeError(
+            f"Argument `tensor` (name: {name}) must be of type integer. Received `tensor` = {t} "
+            f"of dtype: {t.dtype}"
+        )
+    return t
+
+
 def normalize_axis(axis, ndim: int, op_type: str, attr: str = "Tidx") -> int:
     """A non-negative axis, with TF's errors for an out-of-range or non-integer one.
 

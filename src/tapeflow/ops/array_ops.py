@@ -25,7 +25,15 @@ from .._core.tensor import (
     convert_to_tensor,
     make,
 )
-from ._util import as_int_tuple, batch_ndim, check_rank, normalize_axis
+from ._util import (
+    as_int_tuple,
+    batch_ndim,
+    check_rank,
+    int_arg,
+    int_tensor,
+    normalize_axis,
+    not_allowed,
+)
 from .samples import cases
 
 newaxis = None
@@ -210,8 +218,9 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's argument name
     if axis is None:
         new = tuple(d for d in shape if d != 1)
     else:
-        axes = [axis] if isinstance(axis, int) else list(axis)
-        axes = {normalize_axis(a, len(shape), "Squeeze") for a in axes}
+        axes = [axis] if np.ndim(axis) == 0 else list(axis)
+        # TF's squeeze_dims is a list(int) attr, which truncates floats (0.5 is dim 0).
+        axes = {normalize_axis(int(a), len(shape), "Squeeze") for a in axes}
         for a in axes:
             if shape[a] != 1:
                 raise invalid_argument(
@@ -463,6 +472,7 @@ def stack(values, axis=0, name="stack"):
         raise ValueError("values must be a non-empty list of tensors")
     tensors = _convert_same(values, "Pack")
     ndim = tensors[0].ndim + 1
+    axis = int(axis)  # an int attr in TF, which truncates floats
     normalize_axis(axis, ndim, "Pack")
     shapes = {np.shape(t._value) for t in tensors}
     if len(shapes) > 1:
@@ -529,9 +539,15 @@ def unstack(value, num=None, axis=0, name="unstack"):
       ValueError: if `value` is a scalar or `num` does not match the dimension.
     """
     value = convert_to_tensor(value)
-    if value.ndim == 0:
-        raise ValueError("Input shape must have rank at least 1, got shape ()")
-    axis = normalize_axis(axis, value.ndim, "Unpack")
+    ndim = value.ndim
+    if num is None:  # TF reads num from the static shape, checking axis in Python first
+        if axis < -ndim or axis >= ndim:
+            raise ValueError(f"Argument `axis` = {axis} not in range [{-ndim}, {ndim})")
+        if not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"list indices must be integers or slices, not {type(axis).__name__}")
+    elif not -ndim <= int(axis) < ndim:
+        raise invalid_argument(f"axis = {int(axis)} not in [{-ndim}, {ndim})", "Unpack")
+    axis = normalize_axis(axis, ndim, "Unpack")
     size = np.shape(value._value)[axis]
     if num is not None and num != size:
         raise ValueError(f"Cannot infer argument `num` from shape {value.shape}")
@@ -615,9 +631,22 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
       InvalidArgumentError: if the sizes do not add up to the dimension.
     """
     value = convert_to_tensor(value)
-    axis = normalize_axis(axis, value.ndim, "Split")
+    even = isinstance(num_or_size_splits, (int, np.integer))
+    if not even and np.ndim(num_or_size_splits) == 0:
+        raise ValueError(
+            "Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
+            f"Argument provided: {num_or_size_splits}"
+        )
+    ndim = value.ndim
+    axis = int(int_arg(axis))
+    if not -ndim <= axis < ndim:
+        raise invalid_argument(
+            f"-input rank(-{ndim}) <= split_dim < input rank ({ndim}), but got {axis}",
+            "Split" if even else "SplitV",
+        )
+    axis %= ndim
     size = np.shape(value._value)[axis]
-    if isinstance(num_or_size_splits, (int, np.integer)):
+    if even:
         n = int(num_or_size_splits)
         if n <= 0 or size % n:
             raise invalid_argument(
@@ -627,7 +656,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
             )
         sizes = (size // n,) * n
     else:
-        sizes = list(as_int_tuple(num_or_size_splits, "num_or_size_splits"))
+        sizes = list(as_int_tuple(num_or_size_splits, "num_or_size_splits", "SplitV", "Tlen"))
         if sizes.count(-1) == 1:
             sizes[sizes.index(-1)] = size - (builtins.sum(sizes) + 1)
         if builtins.sum(sizes) != size or builtins.min(sizes) < 0:
@@ -723,10 +752,41 @@ def fill(dims, value, name=None):
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):
-    """An identity matrix (or a batch of them)."""
+    """An identity matrix (or a batch of them).
+
+    Raises:
+      TypeError: for sizes that are neither Python ints nor tensors, as TF.
+      InvalidArgumentError: for a negative size, or tensor sizes TF's Minimum refuses.
+    """
     dtype = _dt.as_dtype(dtype)
     num_columns = num_rows if num_columns is None else num_columns
-    matrix = np.eye(int(num_rows), int(num_columns), dtype=dtype._np)
+    if isinstance(num_rows, Tensor) or isinstance(num_columns, Tensor):
+        from .math_ops import minimum
+
+        diag = minimum(num_rows, num_columns)  # TF takes the diagonal size with an op
+        if diag.ndim and batch_shape is None:
+            dims = ",".join(str(d) for d in np.shape(diag._value))
+            raise invalid_argument(
+                f"ConcatOp : Ranks of all input tensors should match: shape[0] = [0] vs. "
+                f"shape[1] = [1,{dims}]",
+                "ConcatV2",
+            )
+        rows, columns = (convert_to_tensor(n) for n in (num_rows, num_columns))
+        for t in (rows, columns):
+            _tape.value_read(t, "tf.eye's size comes from a tensor's value")
+        rows, columns = int(rows._value), int(columns._value)
+    else:
+        for n in (num_rows, num_columns):
+            if not isinstance(n, (int, np.integer)):
+                raise TypeError(
+                    "Arguments `num_rows` and `num_columns` must be positive integer values. "
+                    f"Received: num_rows={num_rows}, num_columns={num_columns}"
+                )
+        rows, columns = int(num_rows), int(num_columns)
+    for d in (rows, columns):
+        if d < 0:
+            raise invalid_argument(f"Dimension {d} must be >= 0", "Fill")
+    matrix = np.eye(rows, columns, dtype=dtype._np)
     if batch_shape is not None:
         matrix = np.broadcast_to(matrix, as_int_tuple(batch_shape) + matrix.shape).copy()
     return make(matrix, dtype)
@@ -772,16 +832,17 @@ def linspace(start, stop, num, name=None, axis=0):
     from .math_ops import cast
 
     start = convert_to_tensor(start)
+    stop = convert_to_tensor(stop, dtype=start._dtype)  # TF's errors for 1.0 to an int
     if not (start._dtype.is_floating or start._dtype.is_complex):
-        start = cast(start, _dt.float64)  # TF computes integer endpoints in float64
-    stop = convert_to_tensor(stop)
-    if stop._dtype is not start._dtype:
-        stop = cast(stop, start._dtype)
-    num = int(convert_to_tensor(num))
+        # TF computes integer endpoints in float64
+        start, stop = cast(start, _dt.float64), cast(stop, _dt.float64)
+    num = int_tensor(num, "num")
+    _tape.value_read(num, "tf.linspace's length comes from a tensor's value")
+    num = int(num._value)
     if num == 0:
         return make(np.zeros((0,) + np.shape(start._value), start._dtype._np), start._dtype)
-    if num < 0:
-        raise invalid_argument(f"Requires num > 0: {num}", "LinSpace")
+    if num < 0:  # TF's kernel builds range(1, num) first
+        raise invalid_argument(f"Requires start <= limit when delta > 0: 1/{num}", "Range")
     steps = np.arange(num) / builtins.max(num - 1, 1)
     shape = (num,) + (1,) * start.ndim
     fraction = constant(steps.reshape(shape), dtype=start._dtype)
@@ -802,14 +863,21 @@ def _move_first_perm(ndim: int, axis: int) -> tuple:
 
 def shape(input, out_type=_dt.int32, name=None):  # noqa: A002 - TF's argument name
     """The shape of `input` as a 1-D integer tensor."""
-    out_type = _dt.as_dtype(out_type)
+    out_type = _out_type(out_type, "Shape")
     return make(np.asarray(np.shape(_value_of(input)), dtype=out_type._np), out_type)
 
 
 def size(input, out_type=_dt.int32, name=None):  # noqa: A002 - TF's argument name
     """The number of elements of `input` as a scalar integer tensor."""
-    out_type = _dt.as_dtype(out_type)
+    out_type = _out_type(out_type, "Size")
     return make(out_type._np.type(np.size(_value_of(input))), out_type)
+
+
+def _out_type(out_type, op_type: str):
+    out_type = _dt.as_dtype(out_type)
+    if out_type not in (_dt.int32, _dt.int64):
+        raise not_allowed(out_type, "out_type", op_type)
+    return out_type
 
 
 def rank(input, name=None):  # noqa: A002 - TF's argument name

@@ -17,7 +17,7 @@ from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import batch_ndim
+from ._util import batch_ndim, int_arg
 from .array_ops import _reshape, broadcast_to, sum_to
 from .samples import cases
 
@@ -169,6 +169,40 @@ def einsum(equation, *inputs, **kwargs):
     return _einsum(*tensors, equation=eq)
 
 
+def _tensordot_axes(a, b, axes) -> tuple:
+    """The contracted axes of `a` and `b` (non-negative), with TF's errors (ValueError for
+    bad counts, IndexError, as TF, for an axis a tensor lacks)."""
+    if isinstance(axes, (int, np.integer)):
+        n = int(axes)
+        if n < 0:
+            raise ValueError(f"`axes` must be at least 0. Received: {n}.")
+        if n > a.ndim:
+            raise ValueError(
+                f"`axes` must not be larger than the number of dimensions of tensor {a}.  "
+                f"Received {n}, vs tensor dimensions {a.ndim}."
+            )
+        a_axes, b_axes = list(range(a.ndim - n, a.ndim)), list(range(n))
+    elif isinstance(axes, (list, tuple)):
+        if len(axes) != 2:
+            raise ValueError(f"`axes` must be an integer or have length 2. Received {axes}.")
+        # np.atleast_1d reads a tensor's value through the tensor, which declares it.
+        a_axes, b_axes = (np.atleast_1d(x).tolist() for x in axes)
+        if len(a_axes) != len(b_axes):
+            raise ValueError(
+                f"Different number of contraction axes `a` and `b`, {len(a_axes)} != {len(b_axes)}."
+            )
+    else:
+        t = convert_to_tensor(int_arg(axes))  # TF's TypeError for a float
+        if t.ndim:
+            a_axes, b_axes = (np.atleast_1d(x).tolist() for x in t)
+        else:
+            return _tensordot_axes(a, b, int(t))  # int() declares the value read
+    for axes_, ndim in ((a_axes, a.ndim), (b_axes, b.ndim)):
+        if any(not -ndim <= x < ndim for x in axes_):
+            raise IndexError("list index out of range")
+    return [x % a.ndim for x in a_axes], [x % b.ndim for x in b_axes]
+
+
 def tensordot(a, b, axes, name=None):
     """Sums products over `axes` (the last/first `axes` dims, or a pair of axis lists).
 
@@ -176,14 +210,7 @@ def tensordot(a, b, axes, name=None):
     TensorShape([2, 4])
     """
     a, b = convert_to_tensor(a), convert_to_tensor(b)
-    # int() and np.atleast_1d read a tensor's value through the tensor, which declares it.
-    if isinstance(axes, (int, np.integer)) or np.ndim(axes) == 0:
-        n = int(axes)
-        a_axes, b_axes = list(range(a.ndim - n, a.ndim)), list(range(n))
-    else:
-        a_axes, b_axes = (np.atleast_1d(x).tolist() for x in axes)
-    a_axes = [x % a.ndim for x in a_axes]
-    b_axes = [x % b.ndim for x in b_axes]
+    a_axes, b_axes = _tensordot_axes(a, b, axes)
     a_sub = list(_LETTERS[: a.ndim])
     b_sub = list(_LETTERS[a.ndim : a.ndim + b.ndim])
     for i, j in zip(a_axes, b_axes, strict=False):

@@ -134,11 +134,11 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0.6, 0.8], dtype=float32)>
     """
     t = convert_to_tensor(t)
-    clip_norm = convert_to_tensor(clip_norm, dtype=t.dtype)
     l2sum = reduce_sum(t * t, axes, keepdims=True)
     positive = greater(l2sum, 0)
     safe = where_v2(positive, l2sum, ones_like(l2sum))
     l2norm = where_v2(positive, sqrt(safe), l2sum)
+    clip_norm = convert_to_tensor(clip_norm, dtype=t.dtype)
     return t * clip_norm / maximum(l2norm, clip_norm)
 
 
@@ -151,6 +151,13 @@ def global_norm(t_list, name=None):
     if not isinstance(t_list, (list, tuple)):
         raise TypeError("t_list should be a sequence")
     tensors = [convert_to_tensor(t) for t in t_list if t is not None]
+    for t in tensors:  # TF sums L2Loss ops, which take real floats only
+        if not t._dtype.is_floating:
+            raise invalid_argument(
+                f"Value for attr 'T' of {t._dtype.c_name} is not in the list of allowed "
+                "values: half, bfloat16, float, double",
+                "L2Loss",
+            )
     if not tensors:
         return convert_to_tensor(0.0)
     squares = [reduce_sum(t * t) for t in tensors]

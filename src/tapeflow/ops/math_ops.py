@@ -29,7 +29,12 @@ def conj(x, name=None):
     """Complex conjugate; returns real tensors unchanged (as `tf.math.conj` does)."""
     if type(x) is not EagerTensor:
         x = convert_to_tensor(x)
-    return _conj(x) if x._dtype._kind == "c" else x
+    kind = x._dtype._kind
+    if kind == "c":
+        return _conj(x)
+    if kind == "b":
+        raise TypeError(f"Expected numeric or variant tensor, got dtype {x._dtype!r}.")
+    return x
 
 
 # -- arithmetic ----------------------------------------------------------------------------
@@ -598,6 +603,8 @@ def _real_jvp(t, out, x):
 def real(x, name=None):
     """The real part; real tensors are returned unchanged."""
     x = convert_to_tensor(x)
+    if x._dtype.is_bool:
+        raise TypeError(f"input must be a numeric tensor, but got tensor with dtype {x._dtype}")
     return _real(x) if x._dtype.is_complex else x
 
 

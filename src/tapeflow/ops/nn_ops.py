@@ -292,12 +292,32 @@ def _log_softmax_jvp(t, out, logits):
     return t[0] - reduce_sum(t[0] * exp(out), -1, keepdims=True)
 
 
+def _float_axis_error(axis, ndim: int):
+    """What TF's softmax does with a float axis: it builds its swap permutation with
+    range ops, which fail (or give a float permutation that Transpose refuses)."""
+    if axis < 0:  # TF adds the rank, an int32 tensor
+        raise TypeError(f"Cannot convert {axis!r} to EagerTensor of dtype int32")
+    axis %= ndim
+    if axis + 1 > ndim - 1:
+        raise invalid_argument(
+            f"Requires start <= limit when delta > 0: {axis + 1}/{ndim - 1}", "Range"
+        )
+    raise invalid_argument(
+        "Value for attr 'Tperm' of float is not in the list of allowed values: int32, int64",
+        "Transpose",
+    )
+
+
 def _on_last_axis(fn, logits, axis, op_type: str):
     """Applies a last-axis op along `axis` by swapping it with the last one, as TF does."""
     logits = convert_to_tensor(logits)
     ndim = logits.ndim
     if ndim == 0:
         raise invalid_argument("logits must have >= 1 dimension, got []", op_type)
+    if axis == -1 or axis == ndim - 1:
+        return fn(logits)
+    if not isinstance(axis, (int, np.integer)) and -ndim <= axis < ndim:
+        _float_axis_error(axis, ndim)
     axis = int(axis)
     if not -ndim <= axis < ndim:
         raise invalid_argument(

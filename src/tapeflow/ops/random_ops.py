@@ -29,7 +29,7 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import as_int_tuple, not_allowed
+from ._util import as_int_tuple, int_arg, not_allowed
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -276,7 +276,7 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     Returns an int64 tensor (or `dtype`) of shape [batch, num_samples].
     """
     dtype = _dt.int64 if dtype is None else _dt.as_dtype(dtype)
-    num_samples = int(convert_to_tensor(num_samples))
+    num_samples = int(convert_to_tensor(int_arg(num_samples)))
     return _multinomial(logits, num_samples=num_samples, output_dtype=dtype, seed=seed)
 
 

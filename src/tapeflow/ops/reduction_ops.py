@@ -16,7 +16,7 @@ from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
-from ._util import normalize_axes, normalize_axis
+from ._util import int_arg, normalize_axes, normalize_axis
 from .array_ops import _broadcast_to, _reshape, _transpose, stop_gradient
 from .math_ops import (
     _imag,
@@ -295,7 +295,7 @@ def _scan_wrapper(scan_op, docstring: str):
         x = convert_to_tensor(x)
         if x.ndim == 0:
             raise invalid_argument("ScanOp: input must have rank at least 1", scan_op.type)
-        axis = normalize_axis(convert_to_tensor(axis), x.ndim, scan_op.type) - x.ndim
+        axis = normalize_axis(convert_to_tensor(int_arg(axis)), x.ndim, scan_op.type) - x.ndim
         return scan_op(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
 
     scan.__doc__ = docstring

@@ -20,6 +20,7 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
+from ._util import int_arg
 from .array_ops import reshape, transpose
 from .gather_ops import gather
 from .samples import Fixed, cases
@@ -169,7 +170,7 @@ def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A0
     <tf.Tensor: shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>
     """
     x = convert_to_tensor(input)
-    k = int(k)
+    k = int(int_arg(k))
     shape = np.shape(x._value)
     if not shape:
         raise invalid_argument("input must be >= 1-D, got shape []", "TopKV2")

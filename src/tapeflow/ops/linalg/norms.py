@@ -32,6 +32,11 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     """
     tensor = convert_to_tensor(tensor)
     is_matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
+    entries = axis if isinstance(axis, (tuple, list)) else [axis]
+    if axis is not None and not all(isinstance(a, (int, np.integer)) for a in entries):
+        raise ValueError(
+            f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+        )
     if is_matrix:
         axis = tuple(int(a) % tensor.ndim for a in axis)
         if axis[0] == axis[1]:
