@@ -6,7 +6,7 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core import tape as _tape
-from .._core.errors import invalid_argument
+from .._core.errors import NotFoundError, invalid_argument
 from .._core.tensor import convert_to_tensor
 
 
@@ -26,6 +26,21 @@ def check_rank(rank: int, op_type: str | None = None) -> None:
             f"tapeflow tensors have at most {MAX_RANK} dimensions (NumPy's limit), got {rank}",
             op_type,
         )
+
+
+def no_kernel(op_type: str, dtype, attrs: str = "") -> NotFoundError:
+    """TF's error for a dtype its op allows but no CPU kernel implements (`dtype`: a NumPy
+    or tapeflow dtype; `attrs`: the node's other attrs, "N=2, " or ", out_idx=DT_INT32")."""
+    if not isinstance(dtype, _dt.DType):
+        dtype = _dt.from_numpy(np.dtype(dtype))
+    name = f"DT_{dtype.c_name.upper()}"
+    if attrs.endswith(", "):
+        fields = f"{attrs}T={name}"
+    else:
+        fields = f"T={name}{attrs}"
+    return NotFoundError(
+        None, None, f"Could not find device for node: {{{{node {op_type}}}}} = {op_type}[{fields}]"
+    )
 
 
 def not_allowed(dtype, attr: str, op_type: str, allowed: str = "int32, int64"):

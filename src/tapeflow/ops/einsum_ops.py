@@ -17,7 +17,7 @@ from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import batch_ndim, int_arg
+from ._util import batch_ndim, int_arg, no_kernel
 from .array_ops import _reshape, broadcast_to, sum_to
 from .samples import cases
 
@@ -35,7 +35,7 @@ def _batch_letters(n: int, used: str) -> str:
 
 @op(
     "Einsum",
-    dtypes=_dt.NUMERIC,
+    dtypes=_dt.NUMERIC | {_dt.bool},
     sample=cases(
         ([(2, 3), (3, 4)], {"equation": "ij,jk->ik"}),
         ([(2, 3)], {"equation": "ij->j"}),
@@ -44,6 +44,8 @@ def _batch_letters(n: int, used: str) -> str:
     ),
 )
 def _einsum(*inputs, equation):
+    if inputs[0].dtype == np.bool_:  # TF's op allows bool, but has no CPU kernel for it
+        raise no_kernel("Einsum", np.bool_, f"N={len(inputs)}, ") from None
     return np.einsum(equation, *inputs)
 
 

@@ -13,6 +13,7 @@ from .._core import dtypes as _dt
 from .._core.errors import InternalError, invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
+from ._util import no_kernel
 from .array_ops import _convert_same
 from .math_ops import (
     _imag,
@@ -45,21 +46,29 @@ def ceil(x):
     return np.ceil(x)
 
 
-@op("Round", dtypes=_dt.REAL, differentiable=False, no_sample="piecewise constant")
+@op("Round", dtypes=_dt.REAL | _dt.COMPLEX, differentiable=False, no_sample="piecewise constant")
 def round(x):  # noqa: A001 - TF's public name
     """Rounds half to even elementwise (banker's rounding); integers are unchanged.
 
     >>> tf.round(tf.constant([0.5, 1.5, 2.5]))
     <tf.Tensor: shape=(3,), dtype=float32, numpy=array([0., 2., 2.], dtype=float32)>
     """
+    if x.dtype.kind == "c":  # TF's op allows complex, but has no CPU kernel for it
+        raise no_kernel("Round", x.dtype)
     return np.round(x)
 
 
 @op(
-    "TruncateDiv", broadcasting=True, dtypes=_dt.REAL, differentiable=False, no_sample="no gradient"
+    "TruncateDiv",
+    broadcasting=True,
+    dtypes=_dt.REAL | _dt.COMPLEX,
+    differentiable=False,
+    no_sample="no gradient",
 )
 def truncatediv(x, y):
     """Divides x / y rounding toward zero (C semantics), elementwise. No gradient, as in TF."""
+    if x.dtype.kind == "c":  # TF's op allows complex, but has no CPU kernel for it
+        raise no_kernel("TruncateDiv", x.dtype)
     if x.dtype.kind in "iu":
         _check_truncate_divisor(y, "TruncateDiv")
         return (np.abs(x) // np.abs(y) * np.sign(x) * np.sign(y)).astype(x.dtype)

@@ -16,7 +16,7 @@ from .._core.logging import warn
 from .._core.registry import op
 from .._core.tape import untracked
 from .._core.tensor import EagerTensor, convert_to_tensor, make
-from ._util import select
+from ._util import no_kernel, select
 from .samples import binary, cases, unary
 
 NUMERIC = _dt.NUMERIC
@@ -139,11 +139,13 @@ def _multiply_jvp(t, out, x, y):
     "RealDiv",
     keeps=("y", "x y"),
     broadcasting=True,
-    dtypes=INEXACT,
+    dtypes=INEXACT | _dt.INTEGER,
     sample=binary(avoid2=(0.0,), low2=0.5),
 )
 def realdiv(x, y):
     """Returns x / y elementwise for floating or complex tensors."""
+    if x.dtype.kind in "iu":  # TF's op allows integers, but has no CPU kernel for them
+        raise no_kernel("RealDiv", x.dtype)
     return x / y
 
 
@@ -229,9 +231,17 @@ def _negative_jvp(t, out, x):
     return -t[0]
 
 
-@op("FloorDiv", broadcasting=True, dtypes=REAL, differentiable=False, no_sample="integer-valued")
+@op(
+    "FloorDiv",
+    broadcasting=True,
+    dtypes=REAL | _dt.COMPLEX,
+    differentiable=False,
+    no_sample="integer-valued",
+)
 def floordiv(x, y):
     """Returns floor(x / y) elementwise (Python's `//`). Not differentiable, as in TF."""
+    if x.dtype.kind == "c":  # TF's op allows complex, but has no CPU kernel for it
+        raise no_kernel("FloorDiv", x.dtype)
     _check_int_divisor(y, "FloorDiv")
     return np.floor_divide(x, y)
 

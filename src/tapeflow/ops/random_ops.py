@@ -29,7 +29,7 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import as_int_tuple, int_arg, not_allowed
+from ._util import as_int_tuple, int_arg, no_kernel, not_allowed
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -258,6 +258,9 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
 
 @op("Multinomial", stateful=True, dtypes=_dt.REAL, differentiable=False, no_sample="integer output")
 def _multinomial(logits, *, num_samples, output_dtype=_dt.int64, seed=None):
+    if logits.dtype.kind in "iu":  # TF's op allows integers, but has no CPU kernel for them
+        attrs = f", output_dtype=DT_{output_dtype.c_name.upper()}"
+        raise no_kernel("Multinomial", logits.dtype, attrs)
     if np.ndim(logits) != 2:
         shape = ",".join(map(str, np.shape(logits)))
         raise invalid_argument(f"logits should be a matrix, got shape [{shape}]")

@@ -20,7 +20,7 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import int_arg
+from ._util import int_arg, no_kernel
 from .array_ops import reshape, transpose
 from .gather_ops import gather
 from .samples import Fixed, cases
@@ -269,6 +269,8 @@ def unique(x, out_idx=_dt.int32, name=None):
     """
     x = convert_to_tensor(x)
     out_idx = _dt.as_dtype(out_idx)
+    if x._dtype.is_complex:  # TF's op allows complex, but has no CPU kernel for it
+        raise no_kernel("Unique", x._dtype, f", out_idx=DT_{out_idx.c_name.upper()}")
     if x.ndim != 1:
         raise invalid_argument("unique expects a 1D vector.", "Unique")
     _tape.value_read(x, _ORDER)
