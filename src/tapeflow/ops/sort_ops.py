@@ -23,6 +23,7 @@ from .._core.tensor import convert_to_tensor, make
 from ._util import int_arg, no_kernel
 from .array_ops import reshape, transpose
 from .gather_ops import gather
+from .math_ops import negative
 from .samples import Fixed, cases
 
 _ARG_DTYPES = _dt.REAL | {_dt.bool}
@@ -208,6 +209,12 @@ def _check(values, axis, direction: str) -> int:
             "Argument `direction` should be one of ASCENDING, DESCENDING. Received: "
             f"direction={direction}"
         )
+    # TF sorts ascending as the descending top_k of -values: Neg refuses bool, TopKV2 complex.
+    dtype = values._dtype
+    if direction == "ASCENDING" and dtype not in negative.dtypes:
+        raise negative.dtype_error(dtype)
+    if dtype not in _top_k_indices.dtypes:
+        raise _top_k_indices.dtype_error(dtype)
     ndim = values.ndim
     axis = int(axis)
     if not -ndim <= axis < ndim:
