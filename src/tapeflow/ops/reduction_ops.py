@@ -409,14 +409,16 @@ def _boolean_reduction(fn, type_name: str, docstring: str):
     )(fn)
 
     def reduce_fn(input_tensor, axis=None, keepdims=False, name=None):
-        if isinstance(input_tensor, (np.ndarray, list, tuple, bool, int, float)):
+        if isinstance(input_tensor, np.ndarray):  # TF casts NumPy values to bool
             x = convert_to_tensor(np.asarray(input_tensor, dtype=bool))
+        elif isinstance(input_tensor, (list, tuple, bool, int, float)):
+            x = convert_to_tensor(input_tensor, dtype=_dt.bool)  # TypeError unless bools
         else:
             x = convert_to_tensor(input_tensor)
         if x.dtype is not _dt.bool:
             raise invalid_argument(
                 f"cannot compute {type_name} as input #0(zero-based) was expected to be a bool "
-                f"tensor but is a {x.dtype.name} tensor",
+                f"tensor but is a {x.dtype.c_name} tensor",
                 type_name,
             )
         return forward(x, axes=normalize_axes(axis, x.ndim, type_name), keepdims=bool(keepdims))
