@@ -110,7 +110,6 @@ from .ops.manip_ops import (  # noqa: F401
 from .ops.math_ops import (  # noqa: F401
     abs,
     cast,
-    complex,
     divide,
     equal,
     exp,
@@ -137,6 +136,7 @@ from .ops.math_ops import (  # noqa: F401
     zeros_like,
 )
 from .ops.math_ops import add_checked as add  # noqa: F401
+from .ops.math_ops import complex_checked as complex  # noqa: F401, A004
 from .ops.reduction_ops import (  # noqa: F401
     cumsum,
     reduce_all,

@@ -805,6 +805,15 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         start, limit = 0, start
     args = [start, limit, delta]
     values = [convert_to_tensor(a) if not isinstance(a, EagerTensor) else a for a in args]
+    numeric = (_dt.int32, _dt.int64, _dt.float16, _dt.float32, _dt.float64)
+    for v in values:
+        if dtype is None and v._dtype not in numeric:
+            # TF asserts this (a bare AssertionError); tapeflow says what is wrong.
+            raise TypeError(f"tf.range takes integer or float bounds, got {v._dtype!r}")
+    for arg, v in zip(("start", "limit", "delta"), values):
+        if v.ndim:
+            dims = ",".join(str(d) for d in np.shape(v._value))
+            raise invalid_argument(f"{arg} must be a scalar, not shape [{dims}]", "Range")
     if dtype is None:
         order = [_dt.int32, _dt.int64, _dt.float16, _dt.float32, _dt.float64]
         inferred = builtins.max(

@@ -212,6 +212,10 @@ def tensordot(a, b, axes, name=None):
     TensorShape([2, 4])
     """
     a, b = convert_to_tensor(a), convert_to_tensor(b)
+    from .linalg.products import _matmul
+
+    if a._dtype not in _matmul.dtypes:  # TF contracts with MatMul
+        raise _matmul.dtype_error(a._dtype)
     a_axes, b_axes = _tensordot_axes(a, b, axes)
     a_sub = list(_LETTERS[: a.ndim])
     b_sub = list(_LETTERS[a.ndim : a.ndim + b.ndim])

@@ -265,7 +265,10 @@ def reverse(tensor, axis, name=None):
     tensor = convert_to_tensor(tensor)
     ndim = tensor.ndim
     axes = []
-    for i, a in enumerate(as_int_tuple(axis, "axis", "ReverseV2", "Tidx")):
+    axis = as_int_tuple(axis, "axis", "ReverseV2", "Tidx")
+    if ndim == 0:  # TF's kernel returns a scalar as it is, whatever the axes
+        return _reverse(tensor, axis=())
+    for i, a in enumerate(axis):
         if not -ndim <= a < ndim:
             raise invalid_argument(
                 f"'axis'[{i}] = {a} is out of valid range [0, {ndim - 1}", "ReverseV2"

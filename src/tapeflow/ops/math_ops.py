@@ -634,6 +634,22 @@ def _complex_jvp(t, out, real, imag):
     return complex(t[0], t[1])
 
 
+def complex_checked(real, imag, name=None):
+    """`tf.complex`: real + imag * 1j from two float32 or two float64 tensors (TF's checks).
+
+    Raises:
+      TypeError: for any other pair of dtypes, with TF's message.
+    """
+    real, imag = convert_to_tensor(real), convert_to_tensor(imag)  # each on its own, as TF
+    pair = (real._dtype, imag._dtype)
+    if pair not in ((_dt.float32, _dt.float32), (_dt.float64, _dt.float64)):
+        raise TypeError(
+            f"The `real` and `imag` components have incorrect types: {real._dtype.name} "
+            f"{imag._dtype.name}. They must be consistent, and one of [tf.float32, tf.float64]"
+        )
+    return complex(real, imag)
+
+
 @op("Imag", dtypes=_dt.COMPLEX, no_sample="checked by complex tests")
 def _imag(x):
     return np.imag(x).copy()

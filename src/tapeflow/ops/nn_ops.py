@@ -16,7 +16,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
-from .._core.tensor import convert_to_tensor, make
+from .._core.tensor import convert_like, convert_to_tensor, make
 from ._util import batch_ndim, normalize_axes
 from .array_ops import _reshape, squeeze, stop_gradient, transpose
 from .gather_ops import _one_hot, gather
@@ -237,6 +237,7 @@ def silu(features, beta=1.0, name=None):
     <tf.Tensor: shape=(), dtype=float32, numpy=0.0>
     """
     features = convert_to_tensor(features)
+    beta = cast(convert_to_tensor(beta), features.dtype)  # as TF: then Sigmoid checks dtypes
     return features * sigmoid(beta * features)
 
 
@@ -682,7 +683,7 @@ def bias_add(value, bias, data_format=None, name=None):
             )
     data_format = _BIAS_FORMATS[data_format]
     value = convert_to_tensor(value)
-    bias = convert_to_tensor(bias, dtype_hint=value._dtype)
+    bias = convert_like(bias, value._dtype, "BiasAdd")  # TF's BiasAdd shares one dtype T
     vshape, bshape = np.shape(value._value), np.shape(bias._value)
     if len(vshape) < 2:
         raise invalid_argument(f"Input tensor must be at least 2D: {_dims(vshape)}", "BiasAdd")

@@ -370,6 +370,8 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 
 def _moment_input(input_tensor):
     x = convert_to_tensor(input_tensor)
+    if x.dtype not in _mean.dtypes:  # TF takes the mean first
+        raise _mean.dtype_error(x.dtype)
     if not (x.dtype.is_floating or x.dtype.is_complex):
         raise TypeError(f"Input must be either real or complex. Received integer type {x.dtype!r}.")
     return x
