@@ -192,9 +192,12 @@ STRINGS = "abcdefgh"
 class Spec:
     """One public function: its call with the first tensor argument(s) written ``{x}``."""
 
-    def __init__(self, name, call, base="F", extras=None, grad=True, runs_op=True, omit=None):
+    def __init__(
+        self, name, call, base="F", extras=None, grad=True, runs_op=True, omit=None, grads=None
+    ):
         self.name = name
         self.omit = omit or {}
+        self.grads = grads or {}
         self.call = call
         self.base = base
         self.extras = extras or {}
@@ -205,13 +208,14 @@ class Spec:
 FUNCTIONS: list[Spec] = []
 
 
-def fn(name, call=None, base="F", extras=None, grad=True, runs_op=True, omit=None):
+def fn(name, call=None, base="F", extras=None, grad=True, runs_op=True, omit=None, grads=None):
     """Registers `Spec(name, call)`; the default call is ``tf.<name>({x})``.
 
-    `omit` maps variants left out to the reason (TF itself cannot run them).
+    `extras` are more calls (good input), `grads` more calls whose gradient is taken; `omit`
+    maps variants left out to the reason (TF itself cannot run them).
     """
     call = call or f"tf.{name}({{x}})"
-    FUNCTIONS.append(Spec(name, call, base, extras, grad, runs_op, omit))
+    FUNCTIONS.append(Spec(name, call, base, extras, grad, runs_op, omit, grads))
 
 
 _AXIS = {
@@ -234,23 +238,30 @@ for _name in (
 ).split():
     fn(_name)
 for _name in (
-    "ceil conj digamma erf erfc expm1 imag real angle is_finite is_inf is_nan lgamma log log1p "
+    "ceil digamma erf erfc expm1 imag angle is_finite is_inf is_nan lgamma log log1p "
     "reciprocal rsqrt softplus softsign"
 ).split():
     fn(f"math.{_name}")
+fn("math.conj", runs_op=False)  # of a real tensor: the tensor itself
+fn("math.real", runs_op=False)
 for _name in "elu relu relu6 selu silu l2_loss".split():
     fn(f"nn.{_name}")
 fn("nn.gelu", extras={"approximate": "tf.nn.gelu({x}, approximate=True)"})
 fn("nn.leaky_relu", extras={"alpha_int": "tf.nn.leaky_relu({x}, alpha=1)"})
-fn("rank", grad=False)
-fn("shape", grad=False, extras={"out_type_float": "tf.shape({x}, out_type=tf.float32)"})
-fn("size", grad=False)
+fn("rank", grad=False, runs_op=False)
+fn(
+    "shape",
+    grad=False,
+    runs_op=False,
+    extras={"out_type_float": "tf.shape({x}, out_type=tf.float32)"},
+)
+fn("size", grad=False, runs_op=False)
 fn("logical_not", base="B")
 fn("bitwise.invert", base="I")
 fn("linalg.adjoint", base="SQ")
 fn("linalg.matrix_transpose")
 fn("transpose", extras={"perm_float": "tf.transpose({x}, [1.0, 0.0])"})
-fn("unique", base="FV", grad=False)
+fn("unique", base="FV", grad=False, runs_op=False)
 fn("math.count_nonzero", extras=_reduction_extras("math.count_nonzero"), grad=False)
 fn("convert_to_tensor", runs_op=False)
 fn("constant", runs_op=False, grad=False)
@@ -303,7 +314,7 @@ fn(
         "bad_direction": "tf.sort({x}, direction='UP')",
     },
 )
-fn("argsort", extras={"axis_float": "tf.argsort({x}, axis=0.5)"}, grad=False)
+fn("argsort", extras={"axis_float": "tf.argsort({x}, axis=0.5)"}, grad=False, runs_op=False)
 fn(
     "nn.moments",
     "tf.nn.moments({x}, axes=[0])",
@@ -315,7 +326,7 @@ fn("nn.log_softmax", extras={"axis_float": "tf.nn.log_softmax({x}, axis=0.5)"})
 
 # shapes and creation (the first tensor argument is a shape or a size)
 for _name in ("zeros", "ones"):
-    fn(_name, base="SHAPE", extras={"float_dim": f"tf.{_name}([2.5, 3])"})
+    fn(_name, base="SHAPE", runs_op=False, extras={"float_dim": f"tf.{_name}([2.5, 3])"})
 fn("fill", "tf.fill({x}, 1.0)", base="SHAPE", extras={"float_dim": "tf.fill([2.5, 3], 1.0)"})
 fn(
     "eye",
@@ -325,6 +336,7 @@ fn(
 fn(
     "range",
     base="N",
+    runs_op=False,
     extras={"float_delta_int": "tf.range({x}, delta=0.5)", "zero_delta": "tf.range(0, {x}, 0)"},
 )
 fn(
@@ -353,8 +365,16 @@ fn(
     },
 )
 fn("squeeze", extras={"axis_float": "tf.squeeze({x}, 0.5)", "axis_not_one": "tf.squeeze({x}, 0)"})
-for _name in ("normal", "uniform", "truncated_normal"):
+for _name in ("normal", "truncated_normal"):
     fn(f"random.{_name}", base="SHAPE", extras={"float_dim": f"tf.random.{_name}([2.5, 3])"})
+fn(
+    "random.uniform",
+    base="SHAPE",
+    extras={
+        "float_dim": "tf.random.uniform([2.5, 3])",
+        "int_dtype": "tf.random.uniform({x}, maxval=5, dtype=tf.int32)",
+    },
+)
 for _name in ("stateless_normal", "stateless_uniform", "stateless_truncated_normal"):
     fn(
         f"random.{_name}",
@@ -412,6 +432,7 @@ fn(
     "sequence_mask",
     "tf.sequence_mask({x}, 3)",
     base="IDX",
+    runs_op=False,
     extras={"maxlen_float": "tf.sequence_mask({x}, 2.5)"},
 )
 fn(
@@ -438,6 +459,7 @@ fn(
         "paddings_float": "tf.pad({x}, [[1.5, 0], [0, 1]])",
         "reflect": "tf.pad({x}, [[1, 1], [1, 1]], 'REFLECT')",
     },
+    grads={"reflect_grad": "tf.pad({x}, [[1, 1], [1, 1]], 'REFLECT')"},
 )
 fn("reverse", "tf.reverse({x}, [0])", extras={"axis_float": "tf.reverse({x}, [0.5])"})
 fn(
@@ -471,7 +493,12 @@ fn(
     base="SQ",
     extras={"axes_float": "tf.tensordot({x}, {x}, 1.5)", "axes_large": "tf.tensordot({x}, {x}, 3)"},
 )
-fn("where", "tf.where({x}, tf.ones([2, 3]), tf.zeros([2, 3]))", base="B")
+fn(
+    "where",
+    "tf.where({x}, tf.ones([2, 3]), tf.zeros([2, 3]))",
+    base="B",
+    extras={"one_argument": "tf.where({x})"},
+)
 fn("clip_by_value", "tf.clip_by_value({x}, 0.5, 1.5)")
 fn(
     "clip_by_norm",
@@ -497,8 +524,14 @@ fn("linalg.set_diag", "tf.linalg.set_diag({x}, [1.0, 1.0])", base="SQ")
 fn("linalg.trace", base="SQ")
 for _name in "cholesky det inv logdet slogdet qr svd eigh eigvalsh".split():
     fn(f"linalg.{_name}", base="SQ")
-for _name in ("cholesky_solve", "solve", "lstsq", "triangular_solve"):
+for _name in ("cholesky_solve", "solve", "triangular_solve"):
     fn(f"linalg.{_name}", f"tf.linalg.{_name}({{x}}, [[1.0], [2.0]])", base="SQ")
+fn(
+    "linalg.lstsq",
+    "tf.linalg.lstsq({x}, [[1.0], [2.0]])",
+    base="SQ",
+    extras={"not_fast": "tf.linalg.lstsq({x}, [[1.0], [2.0]], fast=False)"},
+)
 
 # neural networks
 fn("nn.bias_add", "tf.nn.bias_add({x}, [1.0, 2.0, 3.0])")
@@ -573,10 +606,10 @@ fn(
 )
 
 # debugging
-fn("debugging.Assert", "tf.debugging.Assert({x}, [1.0])", base="BS")
+fn("debugging.Assert", "tf.debugging.Assert({x}, [1.0])", base="BS", runs_op=False)
 fn("debugging.assert_all_finite", "tf.debugging.assert_all_finite({x}, 'bad')", grad=False)
 fn("debugging.check_numerics", "tf.debugging.check_numerics({x}, 'bad')")
-fn("debugging.assert_equal", "tf.debugging.assert_equal({x}, {x})", grad=False)
+fn("debugging.assert_equal", "tf.debugging.assert_equal({x}, tf.identity({x}))", grad=False)
 fn("debugging.assert_none_equal", "tf.debugging.assert_none_equal({x}, {x} + 1)", grad=False)
 fn("debugging.assert_near", "tf.debugging.assert_near({x}, {x})", grad=False)
 fn("debugging.assert_less", "tf.debugging.assert_less({x}, {x} + 1)", grad=False)
@@ -721,6 +754,9 @@ def generated_cases() -> dict[str, dict]:
             cases[variant] = {"setup": good_setup, "call": f"out = {call.replace('{x}', 'x')}"}
         if spec.grad:
             cases["grad"] = {"setup": good_setup, "call": _grad_call(good_call)}
+        for variant, call in spec.grads.items():
+            assert variant not in cases, (spec.name, variant)
+            cases[variant] = {"setup": good_setup, "call": _grad_call(call.replace("{x}", "x"))}
         table[spec.name] = {"cases": cases, "runs_op": spec.runs_op, "omitted": spec.omit}
     return table
 
