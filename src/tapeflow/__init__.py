@@ -110,9 +110,7 @@ from .ops.manip_ops import (  # noqa: F401
 )
 from .ops.math_ops import (  # noqa: F401
     abs,
-    add,
     cast,
-    complex,
     divide,
     equal,
     exp,
@@ -138,6 +136,8 @@ from .ops.math_ops import (  # noqa: F401
     truediv,
     zeros_like,
 )
+from .ops.math_ops import add_checked as add  # noqa: F401
+from .ops.math_ops import complex_checked as complex  # noqa: F401, A004
 from .ops.reduction_ops import (  # noqa: F401
     cumsum,
     reduce_all,

@@ -21,4 +21,5 @@ from ._core.dtypes import (  # noqa: F401
     uint32,
     uint64,
 )
-from .ops.math_ops import cast, complex  # noqa: F401
+from .ops.math_ops import cast  # noqa: F401
+from .ops.math_ops import complex_checked as complex  # noqa: F401, A004

@@ -14,7 +14,6 @@ from .ops.elementwise_ops import (  # noqa: F401
 )
 from .ops.math_ops import (  # noqa: F401
     abs,
-    add,
     conj,
     divide,
     equal,
@@ -46,6 +45,7 @@ from .ops.math_ops import (  # noqa: F401
     subtract,
     truediv,
 )
+from .ops.math_ops import add_checked as add  # noqa: F401
 from .ops.math_ops import floormod as mod  # noqa: F401
 from .ops.nn_ops import l2_normalize, log_softmax, softmax  # noqa: F401
 from .ops.reduction_ops import (  # noqa: F401

@@ -284,45 +284,100 @@ _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
+_MIXED_TYPES = "Can't convert Python sequence with mixed types to Tensor."
+_NON_RECTANGULAR = "Can't convert non-rectangular Python sequence to Tensor."
+_OUT_OF_RANGE = "Can't convert Python sequence with out-of-range integer to Tensor."
+
+
+def unsupported_type(value) -> ValueError:
+    """TF's error for converting a value of a type no tensor holds (None, str, objects)."""
+    return ValueError(
+        f"Attempt to convert a value ({value!r}) with an unsupported type ({type(value)}) to a "
+        "Tensor."
+    )
+
+
+def _leaf_kind(v):
+    """The kind of a scalar: b, i, f, c, a NumPy scalar's or tensor's DType, or None."""
+    if isinstance(v, (bool, np.bool_)):
+        return "b"
+    if isinstance(v, int):
+        return "i"
+    if isinstance(v, float):
+        return "f"
+    if isinstance(v, complex):
+        return "c"
+    if isinstance(v, np.generic):
+        return _dtypes._BY_NP.get(v.dtype)
+    if isinstance(v, Tensor) or _is_variable(v):
+        return _dtype_of(v)
+    return None
+
+
+# What TF's converter descends into: Python sequences, and NumPy arrays inside them.
+_SEQUENCES = (list, tuple, np.ndarray)
+
+
+def _scalar(v):
+    """A 0-d NumPy array inside a list counts as the NumPy scalar it holds (as in TF)."""
+    return v[()] if type(v) is np.ndarray and v.ndim == 0 else v
+
+
 def _infer_python_dtype(value) -> DType:
     """TF's dtype for a Python scalar or (nested) list of them.
 
+    As TF's converter, the first scalar (the innermost first element) sets the kind and depth
+    the others must fit: ints widen to float32 when a float follows (`[1, 2.5]`), bools fit
+    number kinds but not the reverse (`[1, True]` is int32, `[True, 1]` an error), a float
+    never widens to complex.
+
     Raises:
-      ValueError: for mixed bools and numbers, or ints outside int64 (TF's messages).
-      TypeError: for elements that are not numbers.
+      ValueError: TF's messages: for a first element that is not a number (None, a string, an
+        object), for other elements that are not numbers of a fitting kind ("mixed types"),
+        for ragged nesting, and for ints outside int64 (unless a float came first).
     """
+    first, depth = _scalar(value), 0
+    while isinstance(first, _SEQUENCES) and len(first):
+        first, depth = _scalar(first[0]), depth + 1
+    if isinstance(first, _SEQUENCES):
+        depth = None  # an empty innermost list: NumPy checks the nesting
+        first_kind = None
+    else:
+        first_kind = _leaf_kind(first)
+        if first_kind is None:
+            raise unsupported_type(first)
+    floating = first_kind in ("f", "c")  # a float converter accepts any Python int
     kinds = set()
     big = False
-    stack = [value]
+    stack = [(value, 0)]
     while stack:
-        v = stack.pop()
-        if isinstance(v, (list, tuple)):
-            stack.extend(v)
-        elif isinstance(v, (bool, np.bool_)):
-            kinds.add("b")
-        elif isinstance(v, int):
-            if not _INT64_MIN <= v <= _INT64_MAX:
-                raise ValueError(
-                    "Can't convert Python sequence with out-of-range integer to Tensor."
-                )
-            big = big or not _INT32_MIN <= v <= _INT32_MAX
-            kinds.add("i")
-        elif isinstance(v, float):
-            kinds.add("f")
-        elif isinstance(v, complex):
-            kinds.add("c")
-        elif isinstance(v, np.generic):
-            kinds.add(_dtypes.from_numpy(v.dtype))
-        elif isinstance(v, Tensor) or _is_variable(v):
-            kinds.add(_dtype_of(v))
-        else:
-            raise TypeError(f"Failed to convert elements of {value!r} to Tensor.")
+        v, d = stack.pop()
+        v = _scalar(v)
+        if isinstance(v, _SEQUENCES):
+            if depth is not None and d >= depth:
+                raise ValueError(_MIXED_TYPES)
+            stack.extend((x, d + 1) for x in reversed(v))
+            continue
+        if depth is not None and d < depth:
+            raise ValueError(_NON_RECTANGULAR)
+        kind = _leaf_kind(v)
+        if kind is None:
+            raise ValueError(_MIXED_TYPES)
+        if kind == "i" and not _INT32_MIN <= v <= _INT32_MAX:
+            if not floating and not _INT64_MIN <= v <= _INT64_MAX:
+                raise ValueError(_OUT_OF_RANGE)
+            big = True
+        elif kind == "f":
+            floating = True
+        kinds.add(kind)
     fixed = [k for k in kinds if isinstance(k, DType)]
     if fixed:
         return fixed[0]  # NumPy scalars and tensors carry their own dtype
-    if "b" in kinds and len(kinds) > 1:
-        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+    if first_kind == "b" and kinds != {"b"}:
+        raise ValueError(_MIXED_TYPES)
     if "c" in kinds:
+        if first_kind != "c":
+            raise ValueError(_MIXED_TYPES)
         return _dtypes.complex128
     if "f" in kinds or not kinds:
         return _dtypes.float32
@@ -369,11 +424,9 @@ def _from_python(value, dtype: DType | None) -> EagerTensor:
             # Out-of-range Python ints wrap around, as TF's conversion does.
             array = np.asarray(value, dtype=np.int64).astype(dtype._np)
     except ValueError:
-        raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
+        raise ValueError(_NON_RECTANGULAR) from None
     except OverflowError:
-        raise ValueError(
-            "Can't convert Python sequence with out-of-range integer to Tensor."
-        ) from None
+        raise ValueError(_OUT_OF_RANGE) from None
     return make(array[()] if array.ndim == 0 else array, dtype)
 
 
@@ -412,9 +465,7 @@ def _from_numpy(value, dtype: DType | None) -> EagerTensor:
     try:
         own = _dtypes._BY_NP[array.dtype]
     except KeyError:
-        raise TypeError(
-            f"Failed to convert object of type {type(value)} with dtype {array.dtype} to Tensor."
-        ) from None
+        raise _unsupported_array(array) from None
     if dtype is not None and dtype is not own:
         if not _numpy_cast_allowed(own, dtype):
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
@@ -425,6 +476,26 @@ def _from_numpy(value, dtype: DType | None) -> EagerTensor:
         # Only here, where a user's array enters: op results are fresh arrays already.
         array = array.copy()
     return make(array[()] if array.ndim == 0 else array, own)
+
+
+# TF's names of the NumPy types it has no tensor dtype for (its C++ enum names).
+_NUMPY_TYPE_NAMES = {
+    "U": "NPY_UNICODE",
+    "S": "NPY_STRING",
+    "M": "NPY_DATETIME",
+    "m": "NPY_TIMEDELTA",
+}
+
+
+def _unsupported_array(array: np.ndarray) -> ValueError:
+    """TF's error for a NumPy array of a dtype no tensor holds (objects, dates, strings)."""
+    if array.dtype.kind == "O":
+        inner = type(array.flat[0]).__name__ if array.size else "NoneType"
+        reason = f"Unsupported object type {inner}"
+    else:
+        name = _NUMPY_TYPE_NAMES.get(array.dtype.kind, f"NPY_{array.dtype.name.upper()}")
+        reason = f"Unsupported numpy type: {name}"
+    return ValueError(f"Failed to convert a NumPy array to a Tensor ({reason}).")
 
 
 def _numpy_cast_allowed(source: DType, target: DType) -> bool:
@@ -487,10 +558,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> EagerTen
         return converter(dtype, name)
     if hasattr(value, "__array__"):
         return _from_numpy(np.asarray(value), dtype)
-    raise ValueError(
-        f"Attempt to convert a value ({value!r}) with an unsupported type "
-        f"({type(value)}) to a Tensor."
-    )
+    raise unsupported_type(value)
 
 
 def _from_shape(shape: TensorShape, dtype: DType | None) -> EagerTensor:

@@ -189,13 +189,16 @@ class Variable:
 
     # -- writing --------------------------------------------------------------------
 
-    def _new_value(self, value, op_name: str):
+    def _new_value(self, value, op_name: str, check_shape: bool = True):
         source = value._convert() if isinstance(value, Variable) else value
         t = convert_to_tensor(source, self._dtype)
         # The current value's shape is compatible with the variable's, so the same shape
-        # needs no TensorShape check (the costly part of a small update).
-        if t._value.shape != self._tensor._value.shape and not self._shape.is_compatible_with(
-            t.shape
+        # needs no TensorShape check (the costly part of a small update). assign_add and
+        # assign_sub leave the check to their kernels, which raise InvalidArgumentError.
+        if (
+            check_shape
+            and t._value.shape != self._tensor._value.shape
+            and not self._shape.is_compatible_with(t.shape)
         ):
             raise ValueError(
                 f"Cannot {op_name} value to variable ' {self._name}': Shape mismatch.The variable "
@@ -218,7 +221,7 @@ class Variable:
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """Adds `delta` to the variable (atomically); returns the variable."""
-        t = self._new_value(delta, "assign_add")
+        t = self._new_value(delta, "assign_add", check_shape=False)
         with self._lock:
             self._check_same_shape(t, "AssignAddVariableOp")
             self._update(self._tensor._value + t._value, "add", t)
@@ -226,7 +229,7 @@ class Variable:
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtracts `delta` from the variable (atomically); returns the variable."""
-        t = self._new_value(delta, "assign_sub")
+        t = self._new_value(delta, "assign_sub", check_shape=False)
         with self._lock:
             self._check_same_shape(t, "AssignSubVariableOp")
             self._update(self._tensor._value - t._value, "sub", t)
@@ -236,9 +239,10 @@ class Variable:
         if t._value.shape != self._tensor._value.shape:  # ndarrays and NumPy scalars
             from .errors import invalid_argument
 
+            have, got = (",".join(map(str, np.shape(a))) for a in (self._tensor._value, t._value))
             raise invalid_argument(
-                f"Cannot update variable with shape {list(np.shape(self._tensor._value))} using "
-                f"a Tensor with shape {list(np.shape(t._value))}, shapes must be equal.",
+                f"Cannot update variable with shape [{have}] using a Tensor with shape [{got}], "
+                "shapes must be equal.",
                 op_type,
             )
 

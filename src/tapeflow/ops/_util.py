@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import dtypes as _dt
 from .._core import tape as _tape
-from .._core.errors import invalid_argument
-from .._core.tensor import make
+from .._core.errors import NotFoundError, invalid_argument
+from .._core.tensor import convert_to_tensor, make
 
 
 def batch_ndim(g, primal) -> int:
@@ -52,9 +53,72 @@ def broadcast_like(t, out):
     return t + make(np.zeros(out_shape, t._dtype._np), t._dtype)
 
 
-def normalize_axis(axis, ndim: int, op_type: str) -> int:
-    """A non-negative axis, with TF's error for an out-of-range one."""
-    axis = int(axis)
+# NumPy arrays have at most 64 dimensions (TF's tensors 254): the one limit tapeflow adds.
+MAX_RANK = 64
+
+
+def check_rank(rank: int, op_type: str | None = None) -> None:
+    """Refuses an output of more dimensions than NumPy holds, with a TF error class."""
+    if rank > MAX_RANK:
+        raise invalid_argument(
+            f"tapeflow tensors have at most {MAX_RANK} dimensions (NumPy's limit), got {rank}",
+            op_type,
+        )
+
+
+def no_kernel(op_type: str, dtype, attrs: str = "") -> NotFoundError:
+    """TF's error for a dtype its op allows but no CPU kernel implements (`dtype`: a NumPy
+    or tapeflow dtype; `attrs`: the node's other attrs, "N=2, " or ", out_idx=DT_INT32")."""
+    if not isinstance(dtype, _dt.DType):
+        dtype = _dt.from_numpy(np.dtype(dtype))
+    name = f"DT_{dtype.c_name.upper()}"
+    if attrs.endswith(", "):
+        fields = f"{attrs}T={name}"
+    else:
+        fields = f"T={name}{attrs}"
+    return NotFoundError(
+        None, None, f"Could not find device for node: {{{{node {op_type}}}}} = {op_type}[{fields}]"
+    )
+
+
+def not_allowed(dtype, attr: str, op_type: str, allowed: str = "int32, int64"):
+    """TF's error for an input whose dtype its kernel's attr `attr` does not allow."""
+    return invalid_argument(
+        f"Value for attr '{attr}' of {dtype.c_name} is not in the list of allowed values: "
+        f"{allowed}",
+        op_type,
+    )
+
+
+def int_arg(value, dtype: str = "int32"):
+    """An int argument TF converts to an int32 (or `dtype`) tensor: a Python or NumPy float,
+    even a whole one, is TF's TypeError."""
+    if isinstance(value, (float, np.floating)):
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype}")
+    return value
+
+
+def int_tensor(value, name: str):
+    """TF's convert_to_int_tensor: an argument that must convert to an integer tensor."""
+    t = convert_to_tensor(value, dtype_hint=_dt.int32)
+    if not t.dtype.is_integer:
+        raise TypeError(
+            f"Argument `tensor` (name: {name}) must be of type integer. Received `tensor` = {t} "
+            f"of dtype: {t.dtype}"
+        )
+    return t
+
+
+def normalize_axis(axis, ndim: int, op_type: str, attr: str = "Tidx") -> int:
+    """A non-negative axis, with TF's errors for an out-of-range or non-integer one.
+
+    A Python float is TF's TypeError (the axis is converted to int32); a tensor must have an
+    integer dtype (else the kernel's `attr` error).
+    """
+    if hasattr(axis, "dtype") and not isinstance(axis, np.generic):
+        if not axis.dtype.is_integer:
+            raise not_allowed(axis.dtype, attr, op_type)
+    axis = int(int_arg(axis))
     if not -max(ndim, 1) <= axis < max(ndim, 1):
         raise invalid_argument(
             f"Expected axis in the range [{-max(ndim, 1)}, {max(ndim, 1)}), but got {axis}", op_type
@@ -63,40 +127,87 @@ def normalize_axis(axis, ndim: int, op_type: str) -> int:
 
 
 def normalize_axes(axis, ndim: int, op_type: str) -> tuple:
-    """Reduction axes as a sorted tuple of non-negative ints (None means all)."""
+    """Reduction axes as a sorted tuple of non-negative ints (None means all).
+
+    Raises TF's errors: TypeError for a Python float, the kernel's 'Tidx' error for a list
+    holding floats or a float tensor, InvalidArgumentError for an out-of-range or repeated
+    axis.
+    """
     if axis is None:
         return tuple(range(ndim))
-    if hasattr(axis, "_value"):
-        _tape.value_read(axis, "an axis comes from a tensor's value")
-        axis = axis._value
-    axes = np.asarray(axis).reshape(-1).tolist()
+    if type(axis) is int:
+        axes = [axis]
+    elif type(axis) in (list, tuple) and all(type(a) is int for a in axis):
+        axes = list(axis)
+    else:
+        t = convert_to_tensor(int_arg(axis))
+        if hasattr(axis, "dtype") and not isinstance(axis, (np.ndarray, np.generic)):
+            _tape.value_read(t, "an axis comes from a tensor's value")
+        if not (t._dtype.is_integer or t._dtype.is_bool):
+            raise not_allowed(t._dtype, "Tidx", op_type)
+        axes = np.reshape(t._value, -1).tolist()
     out = []
     for a in axes:
         if not -ndim <= a < ndim if ndim else a not in (0, -1):
             raise invalid_argument(
                 f"Invalid reduction dimension ({a} for input with {ndim} dimension(s)", op_type
             )
-        out.append(a % ndim if ndim else 0)
-    return tuple(sorted(set(out)))
+        a = a % ndim if ndim else 0
+        if a in out:
+            raise invalid_argument(
+                f"Invalid reduction arguments: Axes contains duplicate dimension: {a}", op_type
+            )
+        out.append(a)
+    return tuple(sorted(out))
 
 
-def as_int_tuple(value, what: str = "shape") -> tuple:
-    """A shape-like argument (list, tuple, tensor, TensorShape) as a tuple of ints."""
+def as_int_tuple(
+    value,
+    what: str = "shape",
+    op_type: str | None = None,
+    attr: str = "T",
+    *,
+    strict: bool = False,
+    vector: str | None = None,
+) -> tuple:
+    """A shape-like argument (list, tuple, tensor, TensorShape) as a tuple of ints.
+
+    Args:
+      value: the argument.
+      what: its name, for the error of an untagged non-integer value.
+      op_type, attr: the TF op reading it and the attr that types it: a non-integer value
+        (a float tensor, a list holding floats) fails with that kernel's error.
+      strict: TF converts Python values with dtype int32 (tf.zeros, tf.ones): a float in them
+        is a TypeError instead.
+      vector: the kernel's message for a value of rank above 1 (followed by " [2,0]"), or with
+        a leading "=", of any rank but 1.
+    """
     if type(value) is tuple or type(value) is list:
         for v in value:
             if type(v) is not int:
                 break
         else:
             return tuple(value)  # the common case, without a NumPy round trip
-    if hasattr(value, "_value"):
-        _tape.value_read(value, f"a {what} comes from a tensor's value")
-        value = value._value
-    elif hasattr(value, "as_list"):
+    if hasattr(value, "as_list") and not hasattr(value, "_value"):
         value = value.as_list()
-    array = np.asarray(value)
-    if array.dtype.kind not in "iu" and array.size:
+    if hasattr(value, "_value") or getattr(value, "_is_tapeflow_variable", False):
+        t = convert_to_tensor(value)
+        _tape.value_read(t, f"a {what} comes from a tensor's value")
+    elif strict and not isinstance(value, (np.ndarray, np.generic)):
+        t = convert_to_tensor(value, dtype=_dt.int32)  # TF's TypeError for floats
+    else:
+        t = convert_to_tensor(value)  # TF's ValueErrors for None and mixed types
+    if not t._dtype.is_integer:
+        if op_type is not None:
+            raise not_allowed(t._dtype, attr, op_type)
         raise TypeError(f"{what} must be integers, got {value!r}")
-    return tuple(int(v) for v in array.reshape(-1))
+    array = t._value
+    if vector is not None:
+        exact = vector.startswith("=")
+        if np.ndim(array) > 1 or (exact and np.ndim(array) != 1):
+            dims = ",".join(str(d) for d in np.shape(array))
+            raise invalid_argument(f"{vector.lstrip('=')} [{dims}]", op_type)
+    return tuple(int(v) for v in np.reshape(array, -1))
 
 
 _SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}

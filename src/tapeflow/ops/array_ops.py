@@ -25,7 +25,16 @@ from .._core.tensor import (
     convert_to_tensor,
     make,
 )
-from ._util import as_int_tuple, batch_ndim, normalize_axis, tangent_batch
+from ._util import (
+    as_int_tuple,
+    batch_ndim,
+    check_rank,
+    int_arg,
+    int_tensor,
+    normalize_axis,
+    not_allowed,
+    tangent_batch,
+)
 from .samples import cases
 
 newaxis = None
@@ -43,29 +52,48 @@ newaxis = None
     ),
 )
 def _reshape(tensor, *, shape):
-    size = np.size(tensor)
-    known = [d for d in shape if d != -1]
-    n_unknown = len(shape) - len(known)
-    count = math.prod(known)
-    if (
-        n_unknown > 1
-        or (n_unknown and (count == 0 or size % count))
-        or (not n_unknown and count != size)
-    ):
-        if n_unknown > 1:
-            message = "Only one input size may be -1, not both 0 and 1"
-        elif n_unknown:
-            message = (
-                f"Input to reshape is a tensor with {size} values, but the requested shape "
-                f"requires a multiple of {count}"
-            )
+    if len(shape) >= 254:
+        raise invalid_argument(f"too many dimensions: must be < 254, but received {len(shape)}")
+    check_rank(len(shape))
+    return np.reshape(tensor, _reshape_dims(np.shape(tensor), shape))
+
+
+def _reshape_dims(input_shape: tuple, shape: tuple) -> tuple:
+    """The output shape of TF's Reshape kernel, with its errors.
+
+    As TF, zero sizes are left out of the product that infers the -1: an empty input can
+    take a -1 next to a 0 (`[0]` to `[-1, 0]` is `(1, 0)`).
+    """
+    product, unknown, has_zero = 1, -1, False
+    for d, size in enumerate(shape):
+        if size == -1:
+            if unknown != -1:
+                raise invalid_argument(f"Only one input size may be -1, not both {unknown} and {d}")
+            unknown = d
+        elif size < 0:
+            raise invalid_argument(f"Size {d} must be non-negative, not {size}")
+        elif size == 0:
+            has_zero = True
         else:
-            message = (
-                f"Input to reshape is a tensor with {size} values, but the requested shape "
-                f"has {count}"
+            product *= size
+    dims = list(shape)
+    if unknown != -1:
+        counted = [n for n in input_shape if n > 0 or not has_zero]
+        input_has_zero = len(counted) < len(input_shape)
+        count = math.prod(counted)
+        missing = count // product
+        if not input_has_zero and product * missing != count:
+            raise invalid_argument(
+                f"Input to reshape is a tensor with {count} values, but the requested shape "
+                f"requires a multiple of {product}"
             )
-        raise invalid_argument(f"{message}")
-    return np.reshape(tensor, shape)
+        dims[unknown] = missing
+    size, wanted = math.prod(input_shape), math.prod(dims)
+    if wanted != size:
+        raise invalid_argument(
+            f"Input to reshape is a tensor with {size} values, but the requested shape has {wanted}"
+        )
+    return tuple(dims)
 
 
 @_reshape.vjp
@@ -89,7 +117,7 @@ def reshape(tensor, shape, name=None):
     >>> tf.reshape(tf.range(6), [2, -1]).shape
     TensorShape([2, 3])
     """
-    return _reshape(tensor, shape=as_int_tuple(shape))
+    return _reshape(tensor, shape=as_int_tuple(shape, "shape", "Reshape", "Tshape"))
 
 
 @op(
@@ -99,14 +127,28 @@ def reshape(tensor, shape, name=None):
     sample=cases(([(2, 3)], {"perm": (1, 0)}), ([(2, 3, 4)], {"perm": (2, 0, 1)})),
 )
 def _transpose(x, *, perm):
-    if sorted(perm) != list(builtins.range(np.ndim(x))):
+    return np.transpose(x, _checked_perm(perm, np.ndim(x)))
+
+
+def _checked_perm(perm: tuple, ndim: int) -> tuple:
+    """`perm` with negative entries counted from the end, or TF's Transpose errors."""
+    if len(perm) != ndim:
         raise invalid_argument(
-            f"transpose expects a vector of size {np.ndim(x)}. But input(1) is a vector of "
-            f"size {len(perm)}"
-            if len(perm) != np.ndim(x)
-            else f"{builtins.max(perm)} is out of range [0 .. {np.ndim(x)})"
+            f"transpose expects a vector of size {ndim}. But input(1) is a vector of size "
+            f"{len(perm)}",
+            "Transpose",
         )
-    return np.transpose(x, perm)
+    out = []
+    for p in perm:
+        d = p + ndim if p < 0 else p
+        if not 0 <= d < ndim:
+            raise invalid_argument(f"{d} is out of range [0 .. {ndim})", "Transpose")
+        out.append(d)
+    for i in builtins.range(ndim):
+        if i not in out:
+            joined = ",".join(str(p) for p in perm)
+            raise invalid_argument(f"{i} is missing from {{{joined}}}.", "Transpose")
+    return tuple(out)
 
 
 def _batched_perm(perm: tuple, b: int) -> tuple:
@@ -133,8 +175,10 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
       conjugate: also take the complex conjugate.
     """
     a = convert_to_tensor(a)
-    perm = tuple(builtins.range(a.ndim))[::-1] if perm is None else as_int_tuple(perm, "perm")
-    perm = tuple(p % a.ndim if a.ndim else p for p in perm)
+    if perm is None:
+        perm = tuple(builtins.range(a.ndim))[::-1]
+    else:
+        perm = _checked_perm(as_int_tuple(perm, "perm", "Transpose", "Tperm"), a.ndim)
     out = _transpose(a, perm=perm)
     if conjugate and a._dtype.is_complex:
         from .math_ops import conj
@@ -175,8 +219,9 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's argument name
     if axis is None:
         new = tuple(d for d in shape if d != 1)
     else:
-        axes = [axis] if isinstance(axis, int) else list(axis)
-        axes = {normalize_axis(a, len(shape), "Squeeze") for a in axes}
+        axes = [axis] if np.ndim(axis) == 0 else list(axis)
+        # TF's squeeze_dims is a list(int) attr, which truncates floats (0.5 is dim 0).
+        axes = {normalize_axis(int(a), len(shape), "Squeeze") for a in axes}
         for a in axes:
             if shape[a] != 1:
                 raise invalid_argument(
@@ -233,7 +278,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's argument name
         allocates the result) does, even though NumPy would return a view.
     """
     input = convert_to_tensor(input)  # noqa: A001
-    shape = _output_shape(shape, "BroadcastTo")
+    shape = _output_shape(shape, "BroadcastTo", "Tidx")
     check_allocation(shape, input._dtype, "BroadcastTo")
     return _broadcast_to(input, shape=shape)
 
@@ -438,6 +483,7 @@ def stack(values, axis=0, name="stack"):
         raise ValueError("values must be a non-empty list of tensors")
     tensors = _convert_same(values, "Pack")
     ndim = tensors[0].ndim + 1
+    axis = int(axis)  # an int attr in TF, which truncates floats
     normalize_axis(axis, ndim, "Pack")
     shapes = {np.shape(t._value) for t in tensors}
     if len(shapes) > 1:
@@ -504,9 +550,15 @@ def unstack(value, num=None, axis=0, name="unstack"):
       ValueError: if `value` is a scalar or `num` does not match the dimension.
     """
     value = convert_to_tensor(value)
-    if value.ndim == 0:
-        raise ValueError("Input shape must have rank at least 1, got shape ()")
-    axis = normalize_axis(axis, value.ndim, "Unpack")
+    ndim = value.ndim
+    if num is None:  # TF reads num from the static shape, checking axis in Python first
+        if axis < -ndim or axis >= ndim:
+            raise ValueError(f"Argument `axis` = {axis} not in range [{-ndim}, {ndim})")
+        if not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"list indices must be integers or slices, not {type(axis).__name__}")
+    elif not -ndim <= int(axis) < ndim:
+        raise invalid_argument(f"axis = {int(axis)} not in [{-ndim}, {ndim})", "Unpack")
+    axis = normalize_axis(axis, ndim, "Unpack")
     size = np.shape(value._value)[axis]
     if num is not None and num != size:
         raise ValueError(f"Cannot infer argument `num` from shape {value.shape}")
@@ -592,9 +644,22 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
       InvalidArgumentError: if the sizes do not add up to the dimension.
     """
     value = convert_to_tensor(value)
-    axis = normalize_axis(axis, value.ndim, "Split")
+    even = isinstance(num_or_size_splits, (int, np.integer))
+    if not even and np.ndim(num_or_size_splits) == 0:
+        raise ValueError(
+            "Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
+            f"Argument provided: {num_or_size_splits}"
+        )
+    ndim = value.ndim
+    axis = int(int_arg(axis))
+    if not -ndim <= axis < ndim:
+        raise invalid_argument(
+            f"-input rank(-{ndim}) <= split_dim < input rank ({ndim}), but got {axis}",
+            "Split" if even else "SplitV",
+        )
+    axis %= ndim
     size = np.shape(value._value)[axis]
-    if isinstance(num_or_size_splits, (int, np.integer)):
+    if even:
         n = int(num_or_size_splits)
         if n <= 0 or size % n:
             raise invalid_argument(
@@ -604,7 +669,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
             )
         sizes = (size // n,) * n
     else:
-        sizes = list(as_int_tuple(num_or_size_splits, "num_or_size_splits"))
+        sizes = list(as_int_tuple(num_or_size_splits, "num_or_size_splits", "SplitV", "Tlen"))
         if sizes.count(-1) == 1:
             sizes[sizes.index(-1)] = size - (builtins.sum(sizes) + 1)
         if builtins.sum(sizes) != size or builtins.min(sizes) < 0:
@@ -643,17 +708,22 @@ def stop_gradient(input):  # noqa: A002 - TF's argument name
     return input
 
 
-def _output_shape(shape, op_type: str) -> tuple:
-    dims = as_int_tuple(shape)
+def _output_shape(shape, op_type: str, attr: str, **options) -> tuple:
+    dims = as_int_tuple(shape, "shape", op_type, attr, **options)
+    if len(dims) > 254:
+        raise invalid_argument("Too many dimensions", op_type)
+    check_rank(len(dims), op_type)
     for d in dims:
         if d < 0:
             raise invalid_argument(f"Dimension {d} must be >= 0", op_type)
     return dims
 
 
-def _fill_shape(shape, dtype) -> tuple:
-    """The checked shape of a Fill output: TF's errors for negative or unallocatable shapes."""
-    dims = _output_shape(shape, "Fill")
+def _fill_shape(shape, dtype, strict: bool = False) -> tuple:
+    """The checked shape of a Fill output: TF's errors for non-integer, non-vector, negative
+    or unallocatable shapes (`strict`: Python values converted to int32, as tf.zeros does)."""
+    vector = "dims must represent a vector, got shape"
+    dims = _output_shape(shape, "Fill", "index_type", strict=strict, vector=vector)
     check_allocation(dims, dtype, "Fill")
     return dims
 
@@ -666,7 +736,7 @@ def zeros(shape, dtype=_dt.float32, name=None):
       ResourceExhaustedError: for more bytes than the machine's memory.
     """
     dtype = _dt.as_dtype(dtype)
-    return make(np.zeros(_fill_shape(shape, dtype), dtype._np)[()], dtype)
+    return make(np.zeros(_fill_shape(shape, dtype, True), dtype._np)[()], dtype)
 
 
 def ones(shape, dtype=_dt.float32, name=None):
@@ -677,7 +747,7 @@ def ones(shape, dtype=_dt.float32, name=None):
       ResourceExhaustedError: for more bytes than the machine's memory.
     """
     dtype = _dt.as_dtype(dtype)
-    return make(np.ones(_fill_shape(shape, dtype), dtype._np)[()], dtype)
+    return make(np.ones(_fill_shape(shape, dtype, True), dtype._np)[()], dtype)
 
 
 def fill(dims, value, name=None):
@@ -695,10 +765,41 @@ def fill(dims, value, name=None):
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):
-    """An identity matrix (or a batch of them)."""
+    """An identity matrix (or a batch of them).
+
+    Raises:
+      TypeError: for sizes that are neither Python ints nor tensors, as TF.
+      InvalidArgumentError: for a negative size, or tensor sizes TF's Minimum refuses.
+    """
     dtype = _dt.as_dtype(dtype)
     num_columns = num_rows if num_columns is None else num_columns
-    matrix = np.eye(int(num_rows), int(num_columns), dtype=dtype._np)
+    if isinstance(num_rows, Tensor) or isinstance(num_columns, Tensor):
+        from .math_ops import minimum
+
+        diag = minimum(num_rows, num_columns)  # TF takes the diagonal size with an op
+        if diag.ndim and batch_shape is None:
+            dims = ",".join(str(d) for d in np.shape(diag._value))
+            raise invalid_argument(
+                f"ConcatOp : Ranks of all input tensors should match: shape[0] = [0] vs. "
+                f"shape[1] = [1,{dims}]",
+                "ConcatV2",
+            )
+        rows, columns = (convert_to_tensor(n) for n in (num_rows, num_columns))
+        for t in (rows, columns):
+            _tape.value_read(t, "tf.eye's size comes from a tensor's value")
+        rows, columns = int(rows._value), int(columns._value)
+    else:
+        for n in (num_rows, num_columns):
+            if not isinstance(n, (int, np.integer)):
+                raise TypeError(
+                    "Arguments `num_rows` and `num_columns` must be positive integer values. "
+                    f"Received: num_rows={num_rows}, num_columns={num_columns}"
+                )
+        rows, columns = int(num_rows), int(num_columns)
+    for d in (rows, columns):
+        if d < 0:
+            raise invalid_argument(f"Dimension {d} must be >= 0", "Fill")
+    matrix = np.eye(rows, columns, dtype=dtype._np)
     if batch_shape is not None:
         matrix = np.broadcast_to(matrix, as_int_tuple(batch_shape) + matrix.shape).copy()
     return make(matrix, dtype)
@@ -717,6 +818,15 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         start, limit = 0, start
     args = [start, limit, delta]
     values = [convert_to_tensor(a) if not isinstance(a, EagerTensor) else a for a in args]
+    numeric = (_dt.int32, _dt.int64, _dt.float16, _dt.float32, _dt.float64)
+    for v in values:
+        if dtype is None and v._dtype not in numeric:
+            # TF asserts this (a bare AssertionError); tapeflow says what is wrong.
+            raise TypeError(f"tf.range takes integer or float bounds, got {v._dtype!r}")
+    for arg, v in zip(("start", "limit", "delta"), values):
+        if v.ndim:
+            dims = ",".join(str(d) for d in np.shape(v._value))
+            raise invalid_argument(f"{arg} must be a scalar, not shape [{dims}]", "Range")
     if dtype is None:
         order = [_dt.int32, _dt.int64, _dt.float16, _dt.float32, _dt.float64]
         inferred = builtins.max(
@@ -744,16 +854,17 @@ def linspace(start, stop, num, name=None, axis=0):
     from .math_ops import cast
 
     start = convert_to_tensor(start)
+    stop = convert_to_tensor(stop, dtype=start._dtype)  # TF's errors for 1.0 to an int
     if not (start._dtype.is_floating or start._dtype.is_complex):
-        start = cast(start, _dt.float64)  # TF computes integer endpoints in float64
-    stop = convert_to_tensor(stop)
-    if stop._dtype is not start._dtype:
-        stop = cast(stop, start._dtype)
-    num = int(convert_to_tensor(num))
+        # TF computes integer endpoints in float64
+        start, stop = cast(start, _dt.float64), cast(stop, _dt.float64)
+    num = int_tensor(num, "num")
+    _tape.value_read(num, "tf.linspace's length comes from a tensor's value")
+    num = int(num._value)
     if num == 0:
         return make(np.zeros((0,) + np.shape(start._value), start._dtype._np), start._dtype)
-    if num < 0:
-        raise invalid_argument(f"Requires num > 0: {num}", "LinSpace")
+    if num < 0:  # TF's kernel builds range(1, num) first
+        raise invalid_argument(f"Requires start <= limit when delta > 0: 1/{num}", "Range")
     steps = np.arange(num) / builtins.max(num - 1, 1)
     shape = (num,) + (1,) * start.ndim
     fraction = constant(steps.reshape(shape), dtype=start._dtype)
@@ -774,14 +885,21 @@ def _move_first_perm(ndim: int, axis: int) -> tuple:
 
 def shape(input, out_type=_dt.int32, name=None):  # noqa: A002 - TF's argument name
     """The shape of `input` as a 1-D integer tensor."""
-    out_type = _dt.as_dtype(out_type)
+    out_type = _out_type(out_type, "Shape")
     return make(np.asarray(np.shape(_value_of(input)), dtype=out_type._np), out_type)
 
 
 def size(input, out_type=_dt.int32, name=None):  # noqa: A002 - TF's argument name
     """The number of elements of `input` as a scalar integer tensor."""
-    out_type = _dt.as_dtype(out_type)
+    out_type = _out_type(out_type, "Size")
     return make(out_type._np.type(np.size(_value_of(input))), out_type)
+
+
+def _out_type(out_type, op_type: str):
+    out_type = _dt.as_dtype(out_type)
+    if out_type not in (_dt.int32, _dt.int64):
+        raise not_allowed(out_type, "out_type", op_type)
+    return out_type
 
 
 def rank(input, name=None):  # noqa: A002 - TF's argument name

@@ -22,7 +22,7 @@ from .._core import dtypes as _dt
 from .._core.errors import UnimplementedError, invalid_argument, op_error
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, dtype_mismatch
-from ._util import linear
+from ._util import as_int_tuple, linear
 from .array_ops import _reshape, _transpose, expand_dims, squeeze
 from .samples import cases
 
@@ -440,7 +440,7 @@ def conv2d_transpose(
     """
     op_type = "Conv2DBackpropInput"
     input, filters = _same_dtype(input, filters, op_type)  # noqa: A001 - TF's argument name
-    output_shape = tuple(int(v) for v in np.asarray(convert_to_tensor(output_shape)))
+    output_shape = as_int_tuple(output_shape, "output_shape", strict=True)
     in_shape, filter_shape = np.shape(input._value), np.shape(filters._value)
     geo = _conv_geometry(
         output_shape, filter_shape, strides, padding, data_format, dilations, op_type

@@ -120,8 +120,18 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's pub
     """
     if isinstance(condition, Tensor):
         _tape.value_read(condition, _ASSERTS)
-    holds = condition._value if isinstance(condition, Tensor) else condition
-    if not np.all(holds):
+        # TF tests `not condition`, NumPy's truth value: an empty tensor is False, one of
+        # several elements an error.
+        value = np.asarray(condition._value)
+        if value.size > 1:
+            raise ValueError(
+                "The truth value of an array with more than one element is ambiguous. Use "
+                "a.any() or a.all()"
+            )
+        holds = bool(value.size and value.reshape(()))
+    else:
+        holds = bool(condition)
+    if not holds:
         raise _false_condition(condition, list(data), summarize)
 
 
@@ -160,6 +170,8 @@ def assert_equal(x, y, message=None, summarize=None, name=None):
 
     >>> tf.debugging.assert_equal(tf.constant([1, 2]), tf.constant([1, 2]))
     """
+    if x is y:  # TF's short cut: the same object is equal to itself, NaNs and None included
+        return None
     return _binary_assert("==", _math.equal, x, y, message, summarize)
 
 
@@ -276,6 +288,8 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
 def assert_type(tensor, tf_type, message=None, name=None):
     """Raises TypeError unless `tensor` has dtype `tf_type`."""
     tf_type = _dt.as_dtype(tf_type)
+    if not hasattr(tensor, "dtype"):
+        tensor = convert_to_tensor(tensor)  # TF's conversion errors (ValueError for None)
     if tensor.dtype != tf_type:
         prefix = f"{message}.  " if message else ""
         raise TypeError(f"{prefix}tensor must be of type {tf_type!r}; got {tensor.dtype!r}")

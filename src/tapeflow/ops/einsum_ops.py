@@ -17,7 +17,7 @@ from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import batch_ndim
+from ._util import batch_ndim, int_arg, no_kernel
 from .array_ops import _reshape, broadcast_to, sum_to
 from .samples import cases
 
@@ -35,7 +35,7 @@ def _batch_letters(n: int, used: str) -> str:
 
 @op(
     "Einsum",
-    dtypes=_dt.NUMERIC,
+    dtypes=_dt.NUMERIC | {_dt.bool},
     sample=cases(
         ([(2, 3), (3, 4)], {"equation": "ij,jk->ik"}),
         ([(2, 3)], {"equation": "ij->j"}),
@@ -44,6 +44,8 @@ def _batch_letters(n: int, used: str) -> str:
     ),
 )
 def _einsum(*inputs, equation):
+    if inputs[0].dtype == np.bool_:  # TF's op allows bool, but has no CPU kernel for it
+        raise no_kernel("Einsum", np.bool_, f"N={len(inputs)}, ") from None
     return np.einsum(equation, *inputs)
 
 
@@ -169,6 +171,40 @@ def einsum(equation, *inputs, **kwargs):
     return _einsum(*tensors, equation=eq)
 
 
+def _tensordot_axes(a, b, axes) -> tuple:
+    """The contracted axes of `a` and `b` (non-negative), with TF's errors (ValueError for
+    bad counts, IndexError, as TF, for an axis a tensor lacks)."""
+    if isinstance(axes, (int, np.integer)):
+        n = int(axes)
+        if n < 0:
+            raise ValueError(f"`axes` must be at least 0. Received: {n}.")
+        if n > a.ndim:
+            raise ValueError(
+                f"`axes` must not be larger than the number of dimensions of tensor {a}.  "
+                f"Received {n}, vs tensor dimensions {a.ndim}."
+            )
+        a_axes, b_axes = list(range(a.ndim - n, a.ndim)), list(range(n))
+    elif isinstance(axes, (list, tuple)):
+        if len(axes) != 2:
+            raise ValueError(f"`axes` must be an integer or have length 2. Received {axes}.")
+        # np.atleast_1d reads a tensor's value through the tensor, which declares it.
+        a_axes, b_axes = (np.atleast_1d(x).tolist() for x in axes)
+        if len(a_axes) != len(b_axes):
+            raise ValueError(
+                f"Different number of contraction axes `a` and `b`, {len(a_axes)} != {len(b_axes)}."
+            )
+    else:
+        t = convert_to_tensor(int_arg(axes))  # TF's TypeError for a float
+        if t.ndim:
+            a_axes, b_axes = (np.atleast_1d(x).tolist() for x in t)
+        else:
+            return _tensordot_axes(a, b, int(t))  # int() declares the value read
+    for axes_, ndim in ((a_axes, a.ndim), (b_axes, b.ndim)):
+        if any(not -ndim <= x < ndim for x in axes_):
+            raise IndexError("list index out of range")
+    return [x % a.ndim for x in a_axes], [x % b.ndim for x in b_axes]
+
+
 def tensordot(a, b, axes, name=None):
     """Sums products over `axes` (the last/first `axes` dims, or a pair of axis lists).
 
@@ -176,14 +212,11 @@ def tensordot(a, b, axes, name=None):
     TensorShape([2, 4])
     """
     a, b = convert_to_tensor(a), convert_to_tensor(b)
-    # int() and np.atleast_1d read a tensor's value through the tensor, which declares it.
-    if isinstance(axes, (int, np.integer)) or np.ndim(axes) == 0:
-        n = int(axes)
-        a_axes, b_axes = list(range(a.ndim - n, a.ndim)), list(range(n))
-    else:
-        a_axes, b_axes = (np.atleast_1d(x).tolist() for x in axes)
-    a_axes = [x % a.ndim for x in a_axes]
-    b_axes = [x % b.ndim for x in b_axes]
+    from .linalg.products import _matmul
+
+    if a._dtype not in _matmul.dtypes:  # TF contracts with MatMul
+        raise _matmul.dtype_error(a._dtype)
+    a_axes, b_axes = _tensordot_axes(a, b, axes)
     a_sub = list(_LETTERS[: a.ndim])
     b_sub = list(_LETTERS[a.ndim : a.ndim + b.ndim])
     for i, j in zip(a_axes, b_axes, strict=False):

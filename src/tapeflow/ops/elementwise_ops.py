@@ -13,6 +13,7 @@ from .._core import dtypes as _dt
 from .._core.errors import InternalError, invalid_argument, op_error
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
+from ._util import no_kernel
 from .array_ops import _convert_same
 from .math_ops import (
     _imag,
@@ -45,21 +46,29 @@ def ceil(x):
     return np.ceil(x)
 
 
-@op("Round", dtypes=_dt.REAL, differentiable=False, no_sample="piecewise constant")
+@op("Round", dtypes=_dt.REAL | _dt.COMPLEX, differentiable=False, no_sample="piecewise constant")
 def round(x):  # noqa: A001 - TF's public name
     """Rounds half to even elementwise (banker's rounding); integers are unchanged.
 
     >>> tf.round(tf.constant([0.5, 1.5, 2.5]))
     <tf.Tensor: shape=(3,), dtype=float32, numpy=array([0., 2., 2.], dtype=float32)>
     """
+    if x.dtype.kind == "c":  # TF's op allows complex, but has no CPU kernel for it
+        raise no_kernel("Round", x.dtype)
     return np.round(x)
 
 
 @op(
-    "TruncateDiv", broadcasting=True, dtypes=_dt.REAL, differentiable=False, no_sample="no gradient"
+    "TruncateDiv",
+    broadcasting=True,
+    dtypes=_dt.REAL | _dt.COMPLEX,
+    differentiable=False,
+    no_sample="no gradient",
 )
 def truncatediv(x, y):
     """Divides x / y rounding toward zero (C semantics), elementwise. No gradient, as in TF."""
+    if x.dtype.kind == "c":  # TF's op allows complex, but has no CPU kernel for it
+        raise no_kernel("TruncateDiv", x.dtype)
     if x.dtype.kind in "iu":
         _check_truncate_divisor(y, "TruncateDiv")
         return (np.abs(x) // np.abs(y) * np.sign(x) * np.sign(y)).astype(x.dtype)
@@ -133,11 +142,11 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0.6, 0.8], dtype=float32)>
     """
     t = convert_to_tensor(t)
-    clip_norm = convert_to_tensor(clip_norm, dtype=t.dtype)
     l2sum = reduce_sum(t * t, axes, keepdims=True)
     positive = greater(l2sum, 0)
     safe = where_v2(positive, l2sum, ones_like(l2sum))
     l2norm = where_v2(positive, sqrt(safe), l2sum)
+    clip_norm = convert_to_tensor(clip_norm, dtype=t.dtype)
     return t * clip_norm / maximum(l2norm, clip_norm)
 
 
@@ -150,6 +159,13 @@ def global_norm(t_list, name=None):
     if not isinstance(t_list, (list, tuple)):
         raise TypeError("t_list should be a sequence")
     tensors = [convert_to_tensor(t) for t in t_list if t is not None]
+    for t in tensors:  # TF sums L2Loss ops, which take real floats only
+        if not t._dtype.is_floating:
+            raise invalid_argument(
+                f"Value for attr 'T' of {t._dtype.c_name} is not in the list of allowed "
+                "values: half, bfloat16, float, double",
+                "L2Loss",
+            )
     if not tensors:
         return convert_to_tensor(0.0)
     squares = [reduce_sum(t * t) for t in tensors]

@@ -20,8 +20,8 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.indexed_slices import IndexedSlices
 from .._core.registry import op
-from .._core.tensor import constant, convert_to_tensor, make
-from ._util import as_int_tuple, batch_ndim, tangent_batch
+from .._core.tensor import EagerTensor, constant, convert_to_tensor, make
+from ._util import as_int_tuple, batch_ndim, int_arg, not_allowed, tangent_batch
 from .array_ops import _reshape, _transpose, reshape, zeros_tangent
 from .samples import Fixed, cases
 
@@ -191,6 +191,10 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     batch_dims = int(batch_dims)
     if batch_dims < 0:
         batch_dims += indices.ndim
+    if axis is not None and not isinstance(axis, (int, np.integer)):
+        axis_dtype = convert_to_tensor(axis).dtype
+        if not axis_dtype.is_integer:
+            raise not_allowed(axis_dtype, "Taxis", "GatherV2")
     axis = batch_dims if axis is None else int(axis)
     if not -ndim <= axis < ndim:
         raise invalid_argument(
@@ -343,8 +347,12 @@ def scatter_nd(indices, updates, shape, name=None):
     >>> tf.scatter_nd([[1], [1]], [1., 2.], [3]).numpy()
     array([0., 3., 0.], dtype=float32)
     """
+    indices = convert_to_tensor(indices)
+    if not isinstance(shape, EagerTensor):  # TF converts the shape with the indices' dtype
+        shape = convert_to_tensor(shape, dtype=indices._dtype)
     indices = _index_tensor(indices, "ScatterNd")
-    return _scatter_nd(indices, convert_to_tensor(updates), shape=as_int_tuple(shape))
+    shape = as_int_tuple(shape, "shape", "ScatterNd", "Tindices")
+    return _scatter_nd(indices, convert_to_tensor(updates), shape=shape)
 
 
 @op(
@@ -507,7 +515,10 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         raise invalid_argument(
             f"Expected axis to be -1 or between [0, {ndim}).  But received: {axis}", "OneHot"
         )
-    return _one_hot(indices, on, off, depth=int(depth), axis=axis)
+    depth = int(int_arg(depth))
+    if depth < 0:
+        raise invalid_argument(f"depth must be non-negative, got: {depth}", "OneHot")
+    return _one_hot(indices, on, off, depth=depth, axis=axis)
 
 
 def sequence_mask(lengths, maxlen=None, dtype=_dt.bool, name=None):
@@ -523,6 +534,8 @@ def sequence_mask(lengths, maxlen=None, dtype=_dt.bool, name=None):
     dtype = _dt.as_dtype(dtype)
     if maxlen is None:
         maxlen = int(np.max(lengths)) if np.size(lengths) else 0
-    maxlen = int(maxlen)
-    out = np.arange(maxlen) < np.expand_dims(lengths, -1)
+    maxlen = convert_to_tensor(maxlen)
+    _tape.value_read(maxlen, "tf.sequence_mask's length comes from a tensor's value")
+    # TF compares range(maxlen) (in maxlen's dtype): a float maxlen 2.5 gives 3 columns.
+    out = np.arange(maxlen._value) < np.expand_dims(lengths, -1)
     return make(out.astype(dtype._np), dtype)

@@ -11,10 +11,11 @@ import builtins
 import numpy as np
 
 from .._core import dtypes as _dt
+from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import as_int_tuple, batch_ndim, linear, normalize_axis, tangent_batch
+from ._util import as_int_tuple, batch_ndim, int_tensor, linear, normalize_axis, tangent_batch
 from .array_ops import _reshape, _strided_slice, broadcast_to, normalize_index, reshape
 from .samples import cases
 
@@ -60,7 +61,7 @@ def tile(input, multiples, name=None):  # noqa: A002 - TF's argument name
            [1, 2]], dtype=int32)
     """
     input = convert_to_tensor(input)  # noqa: A001
-    multiples = as_int_tuple(multiples, "multiples")
+    multiples = as_int_tuple(multiples, "multiples", "Tile", "Tmultiples")
     if len(multiples) != input.ndim:
         raise invalid_argument(
             f"Expected multiples argument to be a vector of length {input.ndim} but got length "
@@ -196,7 +197,8 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
             'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
             f'"SYMMETRIC". Received `mode` = {mode}'
         )
-    array = np.asarray(paddings)
+    flat = as_int_tuple(paddings, "paddings", op_type, "Tpaddings")
+    array = np.reshape(flat, np.shape(convert_to_tensor(paddings)._value))
     if array.ndim != 2 or array.shape[1] != 2:
         raise invalid_argument(
             f"paddings must be a matrix with 2 columns: [{','.join(map(str, array.shape))}]",
@@ -267,7 +269,10 @@ def reverse(tensor, axis, name=None):
     tensor = convert_to_tensor(tensor)
     ndim = tensor.ndim
     axes = []
-    for i, a in enumerate(as_int_tuple(axis, "axis")):
+    axis = as_int_tuple(axis, "axis", "ReverseV2", "Tidx")
+    if ndim == 0:  # TF's kernel returns a scalar as it is, whatever the axes
+        return _reverse(tensor, axis=())
+    for i, a in enumerate(axis):
         if not -ndim <= a < ndim:
             raise invalid_argument(
                 f"'axis'[{i}] = {a} is out of valid range [0, {ndim - 1}", "ReverseV2"
@@ -308,7 +313,8 @@ def roll(input, shift, axis, name=None):  # noqa: A002 - TF's argument name
       InvalidArgumentError: if `shift` and `axis` differ in size or an axis is out of range.
     """
     input = convert_to_tensor(input)  # noqa: A001
-    shift, axes = as_int_tuple(shift, "shift"), as_int_tuple(axis, "axis")
+    shift = as_int_tuple(shift, "shift", "Roll", "Tshift")
+    axes = as_int_tuple(axis, "axis", "Roll", "Taxis")
     if len(shift) != len(axes):
         raise invalid_argument("shift and axis must have the same size", "Roll")
     ndim = input.ndim
@@ -332,7 +338,8 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
            [5, 6]], dtype=int32)
     """
     input_ = convert_to_tensor(input_)
-    begin, size = as_int_tuple(begin, "begin"), as_int_tuple(size, "size")
+    begin = as_int_tuple(begin, "begin", "Slice", "Index")
+    size = as_int_tuple(size, "size", "Slice", "Index")
     shape = np.shape(input_._value)
     if len(begin) != len(shape) or len(size) != len(shape):
         raise invalid_argument(
@@ -375,8 +382,12 @@ def strided_slice(
         or an out-of-range index.
     """
     input_ = convert_to_tensor(input_)
-    begin, end = as_int_tuple(begin, "begin"), as_int_tuple(end, "end")
-    strides = (1,) * len(begin) if strides is None else as_int_tuple(strides, "strides")
+    begin = as_int_tuple(begin, "begin", "StridedSlice", "Index")
+    end = as_int_tuple(end, "end", "StridedSlice", "Index")
+    if strides is None:
+        strides = (1,) * len(begin)
+    else:
+        strides = as_int_tuple(strides, "strides", "StridedSlice", "Index")
     if not len(begin) == len(end) == len(strides):
         raise invalid_argument(
             "Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
@@ -416,12 +427,19 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's argument 
     from .gather_ops import _gather
 
     input = convert_to_tensor(input)  # noqa: A001
-    if axis is None:
+    if axis is None or input.ndim == 0:  # TF repeats a scalar as a vector
         input = reshape(input, (-1,))  # noqa: A001
-        axis = 0
+        axis = 0 if axis is None else axis
+    if not isinstance(axis, (int, np.integer)):
+        raise TypeError(
+            f"Argument `axis` must be an int. Received `axis` = {axis} of type "
+            f"{type(axis).__name__}"
+        )
     axis = normalize_axis(axis, input.ndim, "Repeat")
     n = np.shape(input._value)[axis]
-    counts = np.asarray(repeats).reshape(-1)
+    repeats = int_tensor(repeats, "repeats")
+    _tape.value_read(repeats, "tf.repeat's counts come from a tensor's value")
+    counts = np.asarray(repeats._value).reshape(-1)
     if counts.size != 1 and counts.size != n:
         raise ValueError(f"Dimensions {n} and {counts.size} are not compatible")
     if np.any(counts < 0):

@@ -16,7 +16,7 @@ from .._core.logging import warn
 from .._core.registry import op
 from .._core.tape import untracked
 from .._core.tensor import EagerTensor, convert_to_tensor, make
-from ._util import broadcast_like, linear, select
+from ._util import broadcast_like, linear, no_kernel, select
 from .samples import binary, cases, unary
 
 NUMERIC = _dt.NUMERIC
@@ -29,7 +29,12 @@ def conj(x, name=None):
     """Complex conjugate; returns real tensors unchanged (as `tf.math.conj` does)."""
     if type(x) is not EagerTensor:
         x = convert_to_tensor(x)
-    return _conj(x) if x._dtype._kind == "c" else x
+    kind = x._dtype._kind
+    if kind == "c":
+        return _conj(x)
+    if kind == "b":
+        raise TypeError(f"Expected numeric or variant tensor, got dtype {x._dtype!r}.")
+    return x
 
 
 # -- arithmetic ----------------------------------------------------------------------------
@@ -52,6 +57,31 @@ def _add_jvp(t, out, x, y):
     if dx is None or dy is None:  # one term: it may still need broadcasting
         return broadcast_like(dy if dx is None else dx, out)
     return dx + dy
+
+
+def _string_operand(x, y, op_type: str):
+    """TF's error for a Python string added to a tensor: the string becomes a string tensor."""
+    return invalid_argument(
+        f"cannot compute {op_type} as input #1(zero-based) was expected to be a "
+        f"{x.dtype.c_name} tensor but is a string tensor",
+        op_type,
+    )
+
+
+def add_checked(x, y, name=None):
+    """`tf.add` / `tf.math.add` / `x + y`: x converted on its own, y with x's dtype as a hint.
+
+    So, as in TF, `tf.add(int_tensor, 1.5)` and `tf.add(1.5, int_tensor)` are dtype mismatches
+    (InvalidArgumentError), while `1.5 + int_tensor` converts 1.5 to int32 (TypeError).
+    """
+    if type(x) is not EagerTensor:
+        x = convert_to_tensor(x)
+    try:
+        return add.binary(x, y, True)
+    except ValueError:
+        if isinstance(y, (str, bytes)):
+            raise _string_operand(x, y, "AddV2") from None
+        raise
 
 
 @op("Sub", broadcasting=True, dtypes=NUMERIC, keeps=("", ""), sample=binary())
@@ -117,11 +147,13 @@ def _multiply_jvp(t, out, x, y):
     "RealDiv",
     keeps=("y", "x y"),
     broadcasting=True,
-    dtypes=INEXACT,
+    dtypes=INEXACT | _dt.INTEGER,
     sample=binary(avoid2=(0.0,), low2=0.5),
 )
 def realdiv(x, y):
     """Returns x / y elementwise for floating or complex tensors."""
+    if x.dtype.kind in "iu":  # TF's op allows integers, but has no CPU kernel for them
+        raise no_kernel("RealDiv", x.dtype)
     return x / y
 
 
@@ -174,8 +206,12 @@ def truediv(x, y, name=None):
 def _same_dtype_pair(x, y) -> tuple:
     """Converts x and y to one dtype, with TF's TypeError for two different tensor dtypes."""
     if type(x) is not EagerTensor:
+        if isinstance(x, (str, bytes)) and hasattr(y, "dtype"):
+            raise TypeError(f"Cannot convert {x!r} to EagerTensor of dtype {y.dtype.c_name}")
         x = convert_to_tensor(x, dtype_hint=getattr(y, "dtype", None))
     if type(y) is not EagerTensor:
+        if isinstance(y, (str, bytes)):  # TF makes it a string tensor
+            raise TypeError(f"`x` and `y` must have the same dtype, got {x._dtype!r} != tf.string.")
         y = convert_to_tensor(y, dtype_hint=x._dtype)
     if y._dtype is not x._dtype:
         raise TypeError(f"`x` and `y` must have the same dtype, got {x._dtype!r} != {y._dtype!r}.")
@@ -208,9 +244,17 @@ def _negative_jvp(t, out, x):
     return -t[0]
 
 
-@op("FloorDiv", broadcasting=True, dtypes=REAL, differentiable=False, no_sample="integer-valued")
+@op(
+    "FloorDiv",
+    broadcasting=True,
+    dtypes=REAL | _dt.COMPLEX,
+    differentiable=False,
+    no_sample="integer-valued",
+)
 def floordiv(x, y):
     """Returns floor(x / y) elementwise (Python's `//`). Not differentiable, as in TF."""
+    if x.dtype.kind == "c":  # TF's op allows complex, but has no CPU kernel for it
+        raise no_kernel("FloorDiv", x.dtype)
     _check_int_divisor(y, "FloorDiv")
     return np.floor_divide(x, y)
 
@@ -597,6 +641,8 @@ def _real_jvp(t, out, x):
 def real(x, name=None):
     """The real part; real tensors are returned unchanged."""
     x = convert_to_tensor(x)
+    if x._dtype.is_bool:
+        raise TypeError(f"input must be a numeric tensor, but got tensor with dtype {x._dtype}")
     return _real(x) if x._dtype.is_complex else x
 
 
@@ -614,6 +660,22 @@ def _complex_vjp(g, out, real, imag, *, needs):
 @complex.jvp
 def _complex_jvp(t, out, real, imag):
     return complex(*_or_zeros(t, (real, imag)))
+
+
+def complex_checked(real, imag, name=None):
+    """`tf.complex`: real + imag * 1j from two float32 or two float64 tensors (TF's checks).
+
+    Raises:
+      TypeError: for any other pair of dtypes, with TF's message.
+    """
+    real, imag = convert_to_tensor(real), convert_to_tensor(imag)  # each on its own, as TF
+    pair = (real._dtype, imag._dtype)
+    if pair not in ((_dt.float32, _dt.float32), (_dt.float64, _dt.float64)):
+        raise TypeError(
+            f"The `real` and `imag` components have incorrect types: {real._dtype.name} "
+            f"{imag._dtype.name}. They must be consistent, and one of [tf.float32, tf.float64]"
+        )
+    return complex(real, imag)
 
 
 @op("Imag", dtypes=_dt.COMPLEX, no_sample="checked by complex tests")

@@ -16,7 +16,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
-from .._core.tensor import convert_to_tensor, make
+from .._core.tensor import convert_like, convert_to_tensor, make
 from ._util import batch_ndim, broadcast_like, normalize_axes
 from .array_ops import _reshape, squeeze, stop_gradient, transpose
 from .gather_ops import _one_hot, gather
@@ -243,6 +243,7 @@ def silu(features, beta=1.0, name=None):
     <tf.Tensor: shape=(), dtype=float32, numpy=0.0>
     """
     features = convert_to_tensor(features)
+    beta = cast(convert_to_tensor(beta), features.dtype)  # as TF: then Sigmoid checks dtypes
     return features * sigmoid(beta * features)
 
 
@@ -298,12 +299,32 @@ def _log_softmax_jvp(t, out, logits):
     return t[0] - reduce_sum(t[0] * exp(out), -1, keepdims=True)
 
 
+def _float_axis_error(axis, ndim: int):
+    """What TF's softmax does with a float axis: it builds its swap permutation with
+    range ops, which fail (or give a float permutation that Transpose refuses)."""
+    if axis < 0:  # TF adds the rank, an int32 tensor
+        raise TypeError(f"Cannot convert {axis!r} to EagerTensor of dtype int32")
+    axis %= ndim
+    if axis + 1 > ndim - 1:
+        raise invalid_argument(
+            f"Requires start <= limit when delta > 0: {axis + 1}/{ndim - 1}", "Range"
+        )
+    raise invalid_argument(
+        "Value for attr 'Tperm' of float is not in the list of allowed values: int32, int64",
+        "Transpose",
+    )
+
+
 def _on_last_axis(fn, logits, axis, op_type: str):
     """Applies a last-axis op along `axis` by swapping it with the last one, as TF does."""
     logits = convert_to_tensor(logits)
     ndim = logits.ndim
     if ndim == 0:
         raise invalid_argument("logits must have >= 1 dimension, got []", op_type)
+    if axis == -1 or axis == ndim - 1:
+        return fn(logits)
+    if not isinstance(axis, (int, np.integer)) and -ndim <= axis < ndim:
+        _float_axis_error(axis, ndim)
     axis = int(axis)
     if not -ndim <= axis < ndim:
         raise invalid_argument(
@@ -678,7 +699,7 @@ def bias_add(value, bias, data_format=None, name=None):
             )
     data_format = _BIAS_FORMATS[data_format]
     value = convert_to_tensor(value)
-    bias = convert_to_tensor(bias, dtype_hint=value._dtype)
+    bias = convert_like(bias, value._dtype, "BiasAdd")  # TF's BiasAdd shares one dtype T
     vshape, bshape = np.shape(value._value), np.shape(bias._value)
     if len(vshape) < 2:
         raise invalid_argument(f"Input tensor must be at least 2D: {_dims(vshape)}", "BiasAdd")

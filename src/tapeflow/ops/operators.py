@@ -34,15 +34,22 @@ def _binary(fn):
 
 
 def _arithmetic(op):
-    """TF's binary_op_wrapper: the right operand's dtype is hinted by the left's."""
+    """The operators of TF's binary_op_wrapper: the other operand takes the tensor's dtype
+    (`int_tensor * 1.5` and `1.5 * int_tensor` are TypeErrors)."""
 
     def forward(self, other):
-        return op.binary(self, other, True)
+        return op.binary(self, other)
 
     def reverse(self, other):
         return op.binary(other, self)
 
     return forward, reverse
+
+
+def _add(self, other):
+    # TF's _add_dispatch: the right operand's dtype is only hinted by the left's, so
+    # `int_tensor + 1.5` is a dtype mismatch (InvalidArgumentError), unlike `-` and `*`.
+    return m.add_checked(self, other)
 
 
 def _logical(logical, bitwise, name: str):
@@ -102,7 +109,7 @@ def _invert(self):
 
 
 OPERATORS = {
-    "__add__": _arithmetic(m.add),
+    "__add__": (_add, _arithmetic(m.add)[1]),
     "__sub__": _arithmetic(m.subtract),
     "__mul__": _arithmetic(m.multiply),
     "__truediv__": _binary(m.truediv),

@@ -304,6 +304,11 @@ def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  #
 
 def _pool_nd(pools, input, ksize, strides, padding, data_format):  # noqa: A002
     input = convert_to_tensor(input)  # noqa: A001 - TF's argument name
+    if input.ndim not in (3, 4, 5):
+        raise ValueError(
+            "`input.shape.rank` must be 3, 4 or 5. Received: input.shape="
+            f"{tuple(np.shape(input._value))} of rank {input.ndim}."
+        )
     if input.ndim not in (3, 4):
         raise op_error(
             UnimplementedError,

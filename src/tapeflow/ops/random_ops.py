@@ -29,7 +29,7 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import as_int_tuple
+from ._util import as_int_tuple, int_arg, no_kernel, not_allowed
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -194,6 +194,13 @@ def _truncated_normal(*, shape, dtype, seed=None):
     return truncated(op_generator("TruncatedNormal", seed, dtype), shape, dtype)
 
 
+def _shape(shape, op_type: str, attr: str = "T") -> tuple:
+    """The shape argument of random op `op_type`, with its kernel's errors."""
+    return as_int_tuple(
+        shape, "shape", op_type, attr, vector="=shape must be a vector of {int32,int64}, got shape"
+    )
+
+
 def _scale(sample, mean, stddev, dtype):
     """mean + stddev * sample, differentiable in mean and stddev (TF's composite)."""
     stddev = convert_to_tensor(stddev, dtype=dtype)
@@ -209,7 +216,9 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None)
     """
     dtype = _dt.as_dtype(dtype)
     mean = convert_to_tensor(mean, dtype=dtype)
-    sample = _random_standard_normal(shape=as_int_tuple(shape), dtype=dtype, seed=seed)
+    sample = _random_standard_normal(
+        shape=_shape(shape, "RandomStandardNormal"), dtype=dtype, seed=seed
+    )
     return _scale(sample, mean, stddev, dtype)
 
 
@@ -217,7 +226,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, 
     """Samples from a normal distribution truncated to two standard deviations."""
     dtype = _dt.as_dtype(dtype)
     mean = convert_to_tensor(mean, dtype=dtype)
-    sample = _truncated_normal(shape=as_int_tuple(shape), dtype=dtype, seed=seed)
+    sample = _truncated_normal(shape=_shape(shape, "TruncatedNormal"), dtype=dtype, seed=seed)
     return _scale(sample, mean, stddev, dtype)
 
 
@@ -231,7 +240,7 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
       InvalidArgumentError: for integer ranges with minval >= maxval.
     """
     dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
-    shape = as_int_tuple(shape)
+    shape = _shape(shape, "RandomUniformInt" if dtype.is_integer else "RandomUniform")
     if dtype.is_integer:
         if maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype tf.{dtype.name}")
@@ -249,6 +258,9 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
 
 @op("Multinomial", stateful=True, dtypes=_dt.REAL, differentiable=False, no_sample="integer output")
 def _multinomial(logits, *, num_samples, output_dtype=_dt.int64, seed=None):
+    if logits.dtype.kind in "iu":  # TF's op allows integers, but has no CPU kernel for them
+        attrs = f", output_dtype=DT_{output_dtype.c_name.upper()}"
+        raise no_kernel("Multinomial", logits.dtype, attrs)
     if np.ndim(logits) != 2:
         shape = ",".join(map(str, np.shape(logits)))
         raise invalid_argument(f"logits should be a matrix, got shape [{shape}]")
@@ -267,7 +279,7 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     Returns an int64 tensor (or `dtype`) of shape [batch, num_samples].
     """
     dtype = _dt.int64 if dtype is None else _dt.as_dtype(dtype)
-    num_samples = int(convert_to_tensor(num_samples))
+    num_samples = int(convert_to_tensor(int_arg(num_samples)))
     return _multinomial(logits, num_samples=num_samples, output_dtype=dtype, seed=seed)
 
 
@@ -445,7 +457,10 @@ def set_global_generator(generator: Generator) -> None:
 
 
 def _stateless_rng(seed, op_type: str) -> np.random.Generator:
-    pair = np.asarray(convert_to_tensor(seed)).reshape(-1)
+    seed = convert_to_tensor(seed)
+    if not seed.dtype.is_integer:
+        raise not_allowed(seed.dtype, "Tseed", "StatelessRandomGetKeyCounter")
+    pair = np.asarray(seed).reshape(-1)
     if pair.shape != (2,):
         raise invalid_argument(f"seed must have shape [2], not {list(pair.shape)}", op_type)
     return _philox((int(pair[0]), int(pair[1])))
@@ -456,7 +471,8 @@ def stateless_normal(
 ):
     dtype = _dt.as_dtype(dtype)
     rng = _stateless_rng(seed, "StatelessRandomNormalV2")
-    sample = make(standard_normal(rng, as_int_tuple(shape), dtype), dtype)
+    shape = _shape(shape, "StatelessRandomNormalV2", "Tshape")
+    sample = make(standard_normal(rng, shape, dtype), dtype)
     return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
 
 
@@ -465,7 +481,9 @@ def stateless_truncated_normal(
 ):
     dtype = _dt.as_dtype(dtype)
     rng = _stateless_rng(seed, "StatelessTruncatedNormalV2")
-    sample = make(truncated(rng, as_int_tuple(shape), dtype), dtype)
+    sample = make(
+        truncated(rng, _shape(shape, "StatelessTruncatedNormalV2", "Tshape"), dtype), dtype
+    )
     return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
 
 
@@ -474,7 +492,7 @@ def stateless_uniform(
 ):
     dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
     rng = _stateless_rng(seed, "StatelessRandomUniformV2")
-    shape = as_int_tuple(shape)
+    shape = _shape(shape, "StatelessRandomUniformV2", "Tshape")
     if dtype.is_integer:
         if maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype tf.{dtype.name}")

@@ -16,7 +16,7 @@ from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor
-from ._util import named, normalize_axes, normalize_axis
+from ._util import int_arg, named, normalize_axes, normalize_axis
 from .array_ops import _broadcast_to, _reshape, _transpose, stop_gradient
 from .math_ops import (
     _imag,
@@ -302,7 +302,7 @@ def _scan_wrapper(public_name: str, scan_op, docstring: str):
         x = convert_to_tensor(x)
         if x.ndim == 0:
             raise invalid_argument("ScanOp: input must have rank at least 1", scan_op.type)
-        axis = normalize_axis(convert_to_tensor(axis), x.ndim, scan_op.type) - x.ndim
+        axis = normalize_axis(convert_to_tensor(int_arg(axis)), x.ndim, scan_op.type) - x.ndim
         return scan_op(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
 
     return named(scan, public_name, docstring)
@@ -379,6 +379,8 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 
 def _moment_input(input_tensor):
     x = convert_to_tensor(input_tensor)
+    if x.dtype not in _mean.dtypes:  # TF takes the mean first
+        raise _mean.dtype_error(x.dtype)
     if not (x.dtype.is_floating or x.dtype.is_complex):
         raise TypeError(f"Input must be either real or complex. Received integer type {x.dtype!r}.")
     return x
@@ -418,14 +420,16 @@ def _boolean_reduction(public_name: str, fn, type_name: str, docstring: str):
     )(fn)
 
     def reduce_fn(input_tensor, axis=None, keepdims=False, name=None):
-        if isinstance(input_tensor, (np.ndarray, list, tuple, bool, int, float)):
+        if isinstance(input_tensor, np.ndarray):  # TF casts NumPy values to bool
             x = convert_to_tensor(np.asarray(input_tensor, dtype=bool))
+        elif isinstance(input_tensor, (list, tuple, bool, int, float)):
+            x = convert_to_tensor(input_tensor, dtype=_dt.bool)  # TypeError unless bools
         else:
             x = convert_to_tensor(input_tensor)
         if x.dtype is not _dt.bool:
             raise invalid_argument(
                 f"cannot compute {type_name} as input #0(zero-based) was expected to be a bool "
-                f"tensor but is a {x.dtype.name} tensor",
+                f"tensor but is a {x.dtype.c_name} tensor",
                 type_name,
             )
         return forward(x, axes=normalize_axes(axis, x.ndim, type_name), keepdims=bool(keepdims))

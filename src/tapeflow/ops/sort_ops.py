@@ -20,9 +20,10 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from ._util import named
+from ._util import int_arg, named, no_kernel
 from .array_ops import reshape, transpose
 from .gather_ops import gather
+from .math_ops import negative
 from .samples import Fixed, cases
 
 _ARG_DTYPES = _dt.REAL | {_dt.bool}
@@ -171,7 +172,7 @@ def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A0
     <tf.Tensor: shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>
     """
     x = convert_to_tensor(input)
-    k = int(k)
+    k = int(int_arg(k))
     shape = np.shape(x._value)
     if not shape:
         raise invalid_argument("input must be >= 1-D, got shape []", "TopKV2")
@@ -209,6 +210,12 @@ def _check(values, axis, direction: str) -> int:
             "Argument `direction` should be one of ASCENDING, DESCENDING. Received: "
             f"direction={direction}"
         )
+    # TF sorts ascending as the descending top_k of -values: Neg refuses bool, TopKV2 complex.
+    dtype = values._dtype
+    if direction == "ASCENDING" and dtype not in negative.dtypes:
+        raise negative.dtype_error(dtype)
+    if dtype not in _top_k_indices.dtypes:
+        raise _top_k_indices.dtype_error(dtype)
     ndim = values.ndim
     axis = int(axis)
     if not -ndim <= axis < ndim:
@@ -270,6 +277,8 @@ def unique(x, out_idx=_dt.int32, name=None):
     """
     x = convert_to_tensor(x)
     out_idx = _dt.as_dtype(out_idx)
+    if x._dtype.is_complex:  # TF's op allows complex, but has no CPU kernel for it
+        raise no_kernel("Unique", x._dtype, f", out_idx=DT_{out_idx.c_name.upper()}")
     if x.ndim != 1:
         raise invalid_argument("unique expects a 1D vector.", "Unique")
     _tape.value_read(x, _ORDER)

@@ -299,6 +299,12 @@ def divide_no_nan(x, y, name=None):
     <tf.Tensor: shape=(2,), dtype=float32, numpy=array([0. , 0.5], dtype=float32)>
     """
     x, y = _same_dtype_pair(x, y)
+    if x._dtype is _dt.bool:
+        raise TypeError(
+            "Invalid dtype tf.bool in tf.math.divide_no_nan. Expected one of {tf.uint8, tf.int8, "
+            "tf.uint16, tf.int16, tf.uint32, tf.int32, tf.uint64, tf.int64, tf.bfloat16, "
+            "tf.float16, tf.float32, tf.float64, tf.complex64, tf.complex128}."
+        )
     target = _TRUEDIV_TARGET.get(x._dtype)
     if target is not None:
         x, y = cast(x, target), cast(y, target)

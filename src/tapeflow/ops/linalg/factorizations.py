@@ -17,6 +17,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..._core import dtypes as _dt
+from ..._core.errors import invalid_argument
 from ..._core.registry import op
 from ..array_ops import concat, zeros
 from ..math_ops import real, reciprocal, square
@@ -154,6 +155,8 @@ def _svd(input, *, compute_uv=True, full_matrices=False):  # noqa: A002 - TF's a
     _check_square(input, "Svd", square=False)
     x = _lapack(input)
     real_dtype = np.finfo(input.dtype).dtype
+    if np.isnan(x).any():  # TF's Eigen SVD returns NaNs where LAPACK's would not converge
+        return _nan_svd(x.shape, input.dtype, real_dtype, compute_uv, full_matrices)
     if not compute_uv:
         s = np.linalg.svd(x, compute_uv=False)
         empty = np.zeros(np.shape(input)[:-2] + (0,), input.dtype)
@@ -161,6 +164,18 @@ def _svd(input, *, compute_uv=True, full_matrices=False):  # noqa: A002 - TF's a
     u, s, vh = np.linalg.svd(x, full_matrices=full_matrices)
     v = np.conj(np.swapaxes(vh, -1, -2))
     return s.astype(real_dtype), u.astype(input.dtype), v.astype(input.dtype)
+
+
+def _nan_svd(shape: tuple, dtype, real_dtype, compute_uv: bool, full_matrices: bool) -> tuple:
+    *batch, m, n = shape
+    k = min(m, n)
+    s = np.full((*batch, k), np.nan, real_dtype)
+    if not compute_uv:
+        empty = np.zeros((*batch, 0), dtype)
+        return s, empty, empty
+    u = np.full((*batch, m, m if full_matrices else k), np.nan, dtype)
+    v = np.full((*batch, n, n if full_matrices else k), np.nan, dtype)
+    return s, u, v
 
 
 @_svd.vjp
@@ -261,6 +276,10 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
 def _self_adjoint_eig(input, *, compute_v=True):  # noqa: A002 - TF's argument name
     _check_square(input, "SelfAdjointEigV2")
     x = _lapack(input)
+    if np.isnan(x).any():  # Eigen's solver reports failure where LAPACK returns NaNs
+        raise invalid_argument(
+            "Self-adjoint eigen decomposition was not successful. The input might not be valid."
+        )
     if not compute_v:
         e = np.linalg.eigvalsh(x)
         return _like(input.dtype)(e, np.zeros(np.shape(input)[:-2] + (0,)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._core.errors import invalid_argument
 from ..._core.tensor import convert_to_tensor
 from ..array_ops import _reshape, squeeze, transpose
 from ..math_ops import abs as _magnitude
@@ -32,20 +33,26 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     """
     tensor = convert_to_tensor(tensor)
     is_matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
+    integers = (int, np.integer)
     if is_matrix:
+        if not all(isinstance(a, integers) for a in axis) or axis[0] == axis[1]:
+            raise ValueError(
+                "'axis' must be None, an integer, or a tuple of 2 unique integers, got "
+                f"{tuple(axis)}"
+            )
         axis = tuple(int(a) % tensor.ndim for a in axis)
-        if axis[0] == axis[1]:
-            raise ValueError(f"'axis' must contain two distinct ints, got {list(axis)}")
+        if axis[0] == axis[1]:  # TF's reduction finds the repeat
+            raise invalid_argument(
+                f"Invalid reduction arguments: Axes contains duplicate dimension: {axis[0]}", "Sum"
+            )
         if ord not in _MATRIX_ORDS or isinstance(ord, bool):
             supported = "['euclidean', 'fro', 1, 2, inf]"
             raise ValueError(f"'ord' must be a supported matrix norm in {supported}, got {ord}")
     else:
-        if isinstance(axis, (tuple, list)):
-            if len(axis) != 1:
-                raise ValueError(
-                    f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
-                )
-            axis = axis[0]
+        if axis is not None and not isinstance(axis, integers):
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
         axis = None if axis is None else (int(axis),)
         valid = ord == "euclidean" or (not isinstance(ord, (str, bool)) and ord > 0)
         if not valid:

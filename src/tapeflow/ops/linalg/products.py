@@ -14,8 +14,8 @@ import numpy as np
 from ..._core import dtypes as _dt
 from ..._core.errors import FailedPreconditionError, invalid_argument, op_error
 from ..._core.registry import op
-from ..._core.tensor import convert_to_tensor
-from .._util import linear
+from ..._core.tensor import convert_like, convert_to_tensor
+from .._util import int_arg, linear
 from ..array_ops import _reshape, matrix_transpose, squeeze
 from ..math_ops import conj
 from ..reduction_ops import reduce_sum
@@ -155,8 +155,7 @@ def matvec(
     >>> tf.linalg.matvec(tf.ones((2, 3)), tf.ones((3,))).numpy()
     array([3., 3.], dtype=float32)
     """
-    a = convert_to_tensor(a)
-    b = convert_to_tensor(b, dtype_hint=a._dtype)
+    a, b = convert_to_tensor(a), convert_to_tensor(b)  # TF converts b on its own
     column = _reshape(b, shape=np.shape(b._value) + (1,))
     product = matmul(a, column, transpose_a=transpose_a, adjoint_a=adjoint_a)
     return squeeze(product, -1)
@@ -248,7 +247,7 @@ def _matrix_diag_jvp(t, out, diagonal, *, k=0, num_rows=-1, num_cols=-1, padding
 
 def _single_diagonal(k) -> int:
     """TF's `k` as one diagonal offset; a (low, high) band of several is refused clearly."""
-    ks = np.asarray(convert_to_tensor(k)).reshape(-1).tolist()
+    ks = np.asarray(convert_to_tensor(int_arg(k))).reshape(-1).tolist()
     if len(ks) == 2 and ks[0] == ks[1]:
         ks = ks[:1]
     if len(ks) != 1:
@@ -297,6 +296,8 @@ def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa
     """`input` with its diagonal `k` replaced by `diagonal` (differentiable in both)."""
     k = _single_diagonal(k)
     matrix = convert_to_tensor(input)
+    _check_rank(matrix._value, 2, "input", "MatrixSetDiagV3")
+    diagonal = convert_like(diagonal, matrix._dtype, "MatrixSetDiagV3")  # TF's T is shared
     rows, cols = matrix.shape[-2:]
     flags = {"k": k, "num_rows": rows, "num_cols": cols}
     old = _matrix_diag(_matrix_diag_part(matrix, k=k), **flags)
@@ -352,7 +353,8 @@ def band_part(input, num_lower, num_upper, name=None):  # noqa: A002 - TF's argu
     >>> tf.linalg.band_part(tf.ones((3, 3)), 0, -1).numpy()[2]
     array([0., 0., 1.], dtype=float32)
     """
-    return _matrix_band_part(input, num_lower=int(num_lower), num_upper=int(num_upper))
+    num_lower, num_upper = (int(int_arg(n, "int64")) for n in (num_lower, num_upper))
+    return _matrix_band_part(input, num_lower=num_lower, num_upper=num_upper)
 
 
 # -- cross product ------------------------------------------------------------------------------
@@ -383,6 +385,8 @@ def cross(a, b, name=None):
     """
     a = convert_to_tensor(a)
     b = convert_to_tensor(b, dtype_hint=a._dtype)
+    if not a.ndim:
+        raise invalid_argument("Input must be at least 1D[]", "Cross")
     if a.shape != b.shape:
         sa, sb = (",".join(map(str, np.shape(t._value))) for t in (a, b))
         raise invalid_argument(f"Both inputs must be of same shape: [{sa}] vs. [{sb}]", "Cross")

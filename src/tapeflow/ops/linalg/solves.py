@@ -20,7 +20,7 @@ import numpy as np
 from ..._core import dtypes as _dt
 from ..._core.errors import invalid_argument
 from ..._core.registry import op
-from ..._core.tensor import convert_to_tensor
+from ..._core.tensor import convert_like, convert_to_tensor
 from ..array_ops import matrix_transpose
 from ..math_ops import log, real
 from ..reduction_ops import reduce_sum
@@ -68,6 +68,8 @@ def _zeros_diagonal(x):
 def _matrix_inverse(input, *, adjoint=False):  # noqa: A002 - TF's argument name
     _check_square(input, "MatrixInverse")
     try:
+        if np.isnan(input).any():  # TF's LU finds no nonzero pivot in a NaN matrix
+            raise np.linalg.LinAlgError
         out = np.linalg.inv(_lapack(input))
     except np.linalg.LinAlgError:
         raise invalid_argument("Input is not invertible.") from None
@@ -197,6 +199,8 @@ def _matrix_solve(matrix, rhs, *, adjoint=False):
     # np.linalg.solve broadcasts.
     a = np.conj(np.swapaxes(matrix, -1, -2)) if adjoint else matrix
     try:
+        if np.isnan(a).any():  # TF's LU finds no nonzero pivot in a NaN matrix
+            raise np.linalg.LinAlgError
         out = np.linalg.solve(_lapack(a), _lapack(rhs))
     except np.linalg.LinAlgError:
         raise invalid_argument("Input matrix is not invertible.") from None
@@ -229,7 +233,7 @@ def solve(matrix, rhs, adjoint=False, name=None):
       InvalidArgumentError: for singular or non-square matrices or mismatched shapes.
     """
     matrix = convert_to_tensor(matrix)
-    rhs = convert_to_tensor(rhs, dtype_hint=matrix._dtype)
+    rhs = convert_like(rhs, matrix._dtype, "MatrixSolve")
     if matrix.ndim != rhs.ndim:
         raise invalid_argument("All input tensors must have the same rank.", "MatrixSolve")
     _check_square(matrix._value, "MatrixSolve")
@@ -319,7 +323,7 @@ def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
            [1.]], dtype=float32)
     """
     matrix = convert_to_tensor(matrix)
-    rhs = convert_to_tensor(rhs, dtype_hint=matrix._dtype)
+    rhs = convert_like(rhs, matrix._dtype, "MatrixTriangularSolve")
     _check_square(matrix._value, "MatrixTriangularSolve")
     if rhs.ndim < 2 or rhs.shape[-2] != matrix.shape[-1]:
         raise invalid_argument(
@@ -416,7 +420,11 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     no gradient.
     """
     matrix = convert_to_tensor(matrix)
-    rhs = convert_to_tensor(rhs, dtype_hint=matrix._dtype)
+    if matrix._dtype.is_bool:  # TF's adjoint (conj) refuses it first
+        raise TypeError(f"Expected numeric or variant tensor, got dtype {matrix._dtype!r}.")
+    if fast and matrix._dtype not in _cholesky.dtypes:  # TF reaches the Cholesky first
+        raise _cholesky.dtype_error(matrix._dtype)
+    rhs = convert_like(rhs, matrix._dtype, "MatrixSolveLs")
     _check_square(matrix._value, "MatrixSolveLs", square=False)
     if rhs.ndim != matrix.ndim or rhs.shape[-2] != matrix.shape[-2]:
         raise invalid_argument("Input matrix and rhs are incompatible.", "MatrixSolveLs")
