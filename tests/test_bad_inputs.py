@@ -134,17 +134,6 @@ KNOWN_EXAMPLE_DIFFERENCES = {
     ),
 }
 
-# Examples tapeflow still gets wrong because the fix belongs in a file another engineer is
-# refactoring (autodiff/gradient_tape.py): a strict xfail, so that the fix shows.
-OWNED_ELSEWHERE = {
-    "output_gradients_dtype": "GradientTape._seeds raises ValueError for a float64 upstream "
-    "gradient; TF's Mul gradient raises InvalidArgumentError (gradient_tape.py)",
-    "output_gradients_int": "GradientTape._seeds raises ValueError for an int32 upstream "
-    "gradient; TF's Mul gradient raises InvalidArgumentError (gradient_tape.py)",
-    "unconnected_bogus_connected": "GradientTape._single_gradient validates "
-    "unconnected_gradients only for unconnected sources (gradient_tape.py)",
-}
-
 # Example cases whose message tapeflow words differently (the class must still match).
 MESSAGE_RELAXED: dict[str, str] = {}
 
@@ -299,15 +288,7 @@ def test_bad_inputs_match_tensorflow(function: str) -> None:
     assert not problems, f"{function}:\n" + "\n".join(problems)
 
 
-def _example(name: str):
-    if name in OWNED_ELSEWHERE:
-        return pytest.param(
-            name, marks=pytest.mark.xfail(reason=OWNED_ELSEWHERE[name], strict=True)
-        )
-    return name
-
-
-@pytest.mark.parametrize("name", [_example(name) for name in sorted(EXAMPLES)])
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_example_matches_tensorflow(name: str) -> None:
     golden = EXAMPLES[name]
     actual = run(golden["setup"], golden["call"], tf)
@@ -322,7 +303,7 @@ def test_known_differences_name_real_cases() -> None:
     for function, variant in KNOWN_DIFFERENCES:
         functions = FUNCTIONS.values() if function == "*" else [FUNCTIONS[function]]
         assert any(variant in f["cases"] for f in functions), (function, variant)
-    for name in {**KNOWN_EXAMPLE_DIFFERENCES, **MESSAGE_RELAXED, **OWNED_ELSEWHERE}:
+    for name in {**KNOWN_EXAMPLE_DIFFERENCES, **MESSAGE_RELAXED}:
         assert name in EXAMPLES, name
 
 

@@ -505,9 +505,10 @@ class BinaryOp(Op):
                 except TypeError:
                     if not hinted:
                         raise
-                    # TF's arithmetic operators convert the right operand with the left's
-                    # dtype only as a hint, so `int_tensor + 1.5` is a dtype mismatch (while
-                    # `1.5 + int_tensor` and `tf.add(int_tensor, 1.5)` are TypeErrors).
+                    # TF's `+` converts the right operand with the left's dtype only as a
+                    # hint, so `int_tensor + 1.5` is a dtype mismatch (as `tf.add` is, see
+                    # math_ops.add_checked), while `1.5 + int_tensor` and `int_tensor * 1.5`
+                    # are TypeErrors (observed on TF 2.21).
                     raise dtype_mismatch(dtype, convert_to_tensor(y)._dtype, self.type, 1) from None
         elif type(y) is EagerTensor:
             dtype = y._dtype

@@ -203,6 +203,8 @@ class GradientTape:
     def _single_gradient(self, target, source, unconnected_gradients):
         """`gradient` for one tensor target and one tensor source (the common case),
         without the nested-structure bookkeeping; same results as the general path."""
+        if unconnected_gradients is not UnconnectedGradients.NONE:  # (the default: no lookup)
+            unconnected_gradients = _unconnected(unconnected_gradients)  # TF's ValueError
         tape = self._tape
         (g,) = backward(tape.entries, [target], [ones_like_value(target)], [source])
         self._release()
@@ -210,7 +212,7 @@ class GradientTape:
             (source._id in tape.ids or source._id == target._id) and source._dtype._differentiable
         ):
             g = None
-        if g is None and _unconnected(unconnected_gradients) is UnconnectedGradients.ZERO:
+        if g is None and unconnected_gradients is UnconnectedGradients.ZERO:
             g = zeros_like_value(source)
         return g
 
@@ -403,7 +405,9 @@ class GradientTape:
                     g = make(np.broadcast_to(g._value, np.shape(t._value)), t._dtype)
                 except ValueError:
                     pass
-            if g._dtype is not t._dtype or np.shape(g._value) != np.shape(t._value):
+            # Another dtype is TF's: the first gradient rule that combines it with a forward
+            # value raises the op's dtype-mismatch InvalidArgumentError (`g * y` in Mul's).
+            if np.shape(g._value) != np.shape(t._value):
                 raise ValueError(
                     f"output_gradients for a target of shape {t.shape} and dtype {t.dtype.name} "
                     f"must have the same shape and dtype, got shape {g.shape} dtype "
