@@ -1038,7 +1038,8 @@ class TensorArray:
       size: the number of elements (required eagerly; an int or an integer tensor).
       dynamic_size: writes past the end grow the array (else OutOfRangeError).
       clear_after_read: reading an element forgets it (the default), so a second read of
-        it raises; `False` allows rereading.
+        it raises; `False` allows rereading. Inside a `tf.function`, where TF builds a graph
+        TensorArray, reads never clear.
       element_shape: the shape every element must have (default: unknown; with
         `infer_shape` the first write fixes it).
       infer_shape: the first element written (or read as zeros) fixes the element shape.
@@ -1079,7 +1080,11 @@ class TensorArray:
         self._element_shape = as_shape(element_shape)
         self._dtype = _dt.as_dtype(dtype)
         self._dynamic_size = dynamic_size or False
-        self._clear_after_read = True if clear_after_read is None else clear_after_read
+        # Inside a tf.function TF builds a graph TensorArray (a TensorList), whose reads never
+        # clear: its docstring's fibonacci reads each element twice.
+        self._clear_after_read = (
+            True if clear_after_read is None else clear_after_read
+        ) and not _inside_function()
         self._previously_read_indices: list = []
         if isinstance(size, Tensor):
             size = size.numpy()
