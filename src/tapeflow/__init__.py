@@ -73,6 +73,18 @@ from .ops.array_ops import (  # noqa: F401
     unstack,
     zeros,
 )
+from .ops.control_flow_ops import (  # noqa: F401
+    TensorArray,
+    TensorArraySpec,
+    case,
+    cond,
+    foldl,
+    foldr,
+    map_fn,
+    scan,
+    switch_case,
+    while_loop,
+)
 from .ops.debug_ops import Assert, assert_equal, assert_greater, assert_less, assert_rank  # noqa: F401
 from .ops.einsum_ops import einsum, tensordot  # noqa: F401
 from .ops.elementwise_ops import (  # noqa: F401

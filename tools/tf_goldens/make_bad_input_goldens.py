@@ -654,6 +654,17 @@ SKIPPED = {
     "random.set_global_generator": "takes a Generator, not a tensor",
     "random.set_seed": "takes a Python seed; changes global state",
     "recompute_grad": "a decorator: it wraps a function and runs no op itself",
+    # Functional control flow takes Python callables; its misuse errors (predicates,
+    # branch structures, indices, loop variables) are TF goldens of their own
+    # (tools/tf_goldens/make_control_flow_goldens.py).
+    "case": "takes predicate/callable pairs (misuse pinned in tf_control_flow_goldens)",
+    "cond": "takes callables (misuse pinned in tf_control_flow_goldens)",
+    "foldl": "takes a callable (misuse pinned in tf_control_flow_goldens)",
+    "foldr": "takes a callable (misuse pinned in tf_control_flow_goldens)",
+    "map_fn": "takes a callable (misuse pinned in tf_control_flow_goldens)",
+    "scan": "takes a callable (misuse pinned in tf_control_flow_goldens)",
+    "switch_case": "takes callables (misuse pinned in tf_control_flow_goldens)",
+    "while_loop": "takes callables (misuse pinned in tf_control_flow_goldens)",
 }
 
 # -- the bad inputs ------------------------------------------------------------------------------

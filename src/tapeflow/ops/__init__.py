@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     array_ops,
     bitwise_ops,
+    control_flow_ops,
     conv_ops,
     debug_ops,
     linalg,
