@@ -69,12 +69,12 @@ def run(
     """
     namespace: dict[str, Any] = {"tf": tf_module, "np": np}
     try:
-        exec(setup, namespace)  # noqa: S102 - the case's fixed input code
+        exec(setup, namespace)
     except Exception as e:  # noqa: BLE001 - recording the error is the point
         return {"setup_error": describe_error(e)}
 
     def thunk() -> None:
-        exec(call, namespace)  # noqa: S102 - the case under test
+        exec(call, namespace)
 
     try:
         if around_call is None:

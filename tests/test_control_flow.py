@@ -52,7 +52,7 @@ def _while_data_dependent(x):
 
 
 def _while_maximum_iterations(x):
-    body = lambda a, b: (tf.sin(a) + b, a * b)  # noqa: E731
+    body = lambda a, b: (tf.sin(a) + b, a * b)
     return tf.while_loop(lambda a, b: True, body, (x, x * 0.5), maximum_iterations=3)
 
 
@@ -259,19 +259,19 @@ def _entries(tape) -> int:
 def _map_fn_dtype(x, v):
     elems = tf.stack([x, x + 1, x + 2])
     # The third row's result has another dtype: the TensorArray write fails.
-    fn = lambda r: r * v if r.numpy() < 3.0 else tf.cast(r, tf.int32)  # noqa: E731
+    fn = lambda r: r * v if r.numpy() < 3.0 else tf.cast(r, tf.int32)
     return lambda: tf.map_fn(fn, elems)
 
 
 def _scan_shape(x, v):
     elems = tf.stack([x, x, x + 1])
-    fn = lambda a, e: a * e * v if e.numpy() < 2.0 else tf.stack([a, a])  # noqa: E731
+    fn = lambda a, e: a * e * v if e.numpy() < 2.0 else tf.stack([a, a])
     return lambda: tf.scan(fn, elems)
 
 
 def _foldl_structure(x, v):
     elems = tf.stack([x, x + 1, x + 2])
-    fn = lambda a, e: a * e * v if e.numpy() < 2.0 else (a, a)  # noqa: E731
+    fn = lambda a, e: a * e * v if e.numpy() < 2.0 else (a, a)
     return lambda: tf.foldl(fn, elems)
 
 

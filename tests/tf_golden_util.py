@@ -233,7 +233,7 @@ def run_case(code: str, tf_module: Any) -> dict[str, Any]:
         with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(stdout):
             warnings.simplefilter("always")
             try:
-                exec(compile(code, "<golden case>", "exec"), namespace)  # noqa: S102
+                exec(compile(code, "<golden case>", "exec"), namespace)
             except Exception as exc:  # noqa: BLE001 - recording the error is the point
                 exception = _describe_exception(exc)
     finally:

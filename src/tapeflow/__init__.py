@@ -46,7 +46,7 @@ from ._core.tensor import Tensor, constant, convert_to_tensor, is_tensor  # noqa
 from ._core.tensor_shape import TensorShape  # noqa: F401
 from ._core.tensor_spec import TensorSpec  # noqa: F401
 from ._core.variables import Variable, name_scope  # noqa: F401
-from ._diagnostics.printing import print_v2 as print  # noqa: F401, A004
+from ._diagnostics.printing import print_v2 as print  # noqa: F401
 from .autodiff.custom_gradient import custom_gradient, grad_pass_through, recompute_grad  # noqa: F401
 from .autodiff.gradient_tape import GradientTape, UnconnectedGradients  # noqa: F401
 from .ops import operators as _operators  # noqa: F401 - attaches Tensor operators
@@ -149,7 +149,7 @@ from .ops.math_ops import (  # noqa: F401
     zeros_like,
 )
 from .ops.math_ops import add_checked as add  # noqa: F401
-from .ops.math_ops import complex_checked as complex  # noqa: F401, A004
+from .ops.math_ops import complex_checked as complex  # noqa: F401
 from .ops.reduction_ops import (  # noqa: F401
     cumsum,
     reduce_all,
@@ -161,7 +161,7 @@ from .ops.reduction_ops import (  # noqa: F401
     reduce_prod,
     reduce_sum,
 )
-from .ops.sort_ops import argmax, argmin, argsort, sort, unique  # noqa: F401  # noqa: F401
+from .ops.sort_ops import argmax, argmin, argsort, sort, unique  # noqa: F401
 from .ops.special_ops import sigmoid  # noqa: F401
 from .ops.trig_ops import (  # noqa: F401
     acos,

@@ -22,4 +22,4 @@ from ._core.dtypes import (  # noqa: F401
     uint64,
 )
 from .ops.math_ops import cast  # noqa: F401
-from .ops.math_ops import complex_checked as complex  # noqa: F401, A004
+from .ops.math_ops import complex_checked as complex  # noqa: F401

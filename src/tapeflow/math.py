@@ -1,7 +1,5 @@
 """`tf.math`: the public math namespace (explicit re-exports, no logic)."""
 
-# ruff: noqa: A004 - TF's public names (abs, round, pow) shadow builtins by design
-
 from .ops.elementwise_ops import (  # noqa: F401
     add_n,
     angle,

@@ -207,7 +207,7 @@ class Trace(_tape.Recorder):
         lines.append(f"return ({''.join(f's{slot}, ' for slot in slots)})")
         params = ", ".join(f"p{i}" for i in range(len(self.arg_slots)))
         source = f"def replay({params}):\n" + "".join(f"    {line}\n" for line in lines)
-        exec(compile(source, "<tf.function trace>", "exec"), namespace)  # noqa: S102
+        exec(compile(source, "<tf.function trace>", "exec"), namespace)
         return namespace["replay"]
 
     def _constants(self, assigned: set) -> list:

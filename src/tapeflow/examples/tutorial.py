@@ -101,4 +101,4 @@ def main() -> None:
     """Runs every cell in one namespace, as a notebook would."""
     namespace: dict = {"__name__": "__tutorial__"}
     for cell in CELLS:
-        exec(compile(cell, "<tutorial>", "exec"), namespace)  # noqa: S102 - our own fixed code
+        exec(compile(cell, "<tutorial>", "exec"), namespace)

@@ -198,7 +198,7 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     return transpose(a, perm, conjugate=conjugate)
 
 
-def expand_dims(input, axis, name=None):  # noqa: A002 - TF's argument name
+def expand_dims(input, axis, name=None):
     """Inserts a dimension of size 1 at `axis` (negative counts from the end)."""
     input = convert_to_tensor(input)
     ndim = input.ndim + 1
@@ -208,7 +208,7 @@ def expand_dims(input, axis, name=None):  # noqa: A002 - TF's argument name
     return _reshape(input, shape=tuple(shape))
 
 
-def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's argument name
+def squeeze(input, axis=None, name=None):
     """Removes dimensions of size 1 (all of them, or those listed in `axis`).
 
     Raises:
@@ -243,7 +243,7 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's argument name
         ([(3,)], {"shape": (2, 3)}), ([(2, 1)], {"shape": (2, 4)}), ([()], {"shape": (2,)})
     ),
 )
-def _broadcast_to(input, *, shape):  # noqa: A002 - TF's argument name
+def _broadcast_to(input, *, shape):
     try:
         return np.broadcast_to(input, shape)
     except ValueError:
@@ -254,12 +254,12 @@ def _broadcast_to(input, *, shape):  # noqa: A002 - TF's argument name
 
 
 @_broadcast_to.vjp
-def _broadcast_to_vjp(g, out, input, *, shape, needs):  # noqa: A002
+def _broadcast_to_vjp(g, out, input, *, shape, needs):
     return sum_to(g, np.shape(input._value), batch_ndim(g, out))
 
 
 @_broadcast_to.jvp
-def _broadcast_to_jvp(t, out, input, *, shape):  # noqa: A002
+def _broadcast_to_jvp(t, out, input, *, shape):
     b = batch_ndim(t[0], input)
     tshape = np.shape(t[0]._value)
     if b:  # align the input's dims to the right of the batch dims before broadcasting
@@ -268,7 +268,7 @@ def _broadcast_to_jvp(t, out, input, *, shape):  # noqa: A002
     return _broadcast_to(t[0], shape=tshape[:b] + np.shape(out._value))
 
 
-def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's argument name
+def broadcast_to(input, shape, name=None):
     """Broadcasts `input` to `shape` (NumPy rules).
 
     Raises:
@@ -277,7 +277,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's argument name
       ResourceExhaustedError: for more bytes than the machine's memory, as TF (which
         allocates the result) does, even though NumPy would return a view.
     """
-    input = convert_to_tensor(input)  # noqa: A001
+    input = convert_to_tensor(input)
     shape = _output_shape(shape, "BroadcastTo", "Tidx")
     check_allocation(shape, input._dtype, "BroadcastTo")
     return _broadcast_to(input, shape=shape)
@@ -405,12 +405,12 @@ def _batched_key(key: tuple, b: int) -> tuple:
         ([(2, 3)], {"key": (None, slice(None), 2)}),
     ),
 )
-def _strided_slice(input, *, key):  # noqa: A002 - TF's argument name
+def _strided_slice(input, *, key):
     return input[key]
 
 
 @_strided_slice.vjp
-def _strided_slice_vjp(g, out, input, *, key, needs):  # noqa: A002
+def _strided_slice_vjp(g, out, input, *, key, needs):
     b = batch_ndim(g, out)
     return _strided_slice_grad(
         g, shape=np.shape(g._value)[:b] + np.shape(input._value), key=_batched_key(key, b)
@@ -418,7 +418,7 @@ def _strided_slice_vjp(g, out, input, *, key, needs):  # noqa: A002
 
 
 @_strided_slice.jvp
-def _strided_slice_jvp(t, out, input, *, key):  # noqa: A002
+def _strided_slice_jvp(t, out, input, *, key):
     return _strided_slice(t[0], key=_batched_key(key, batch_ndim(t[0], input)))
 
 
@@ -687,23 +687,23 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 
 @op("Identity", keeps=("",), dtypes=_dt.ANY, sample=cases(([(2, 3)], {})))
-def identity(input):  # noqa: A002 - TF's argument name
+def identity(input):
     """Returns a tensor with the same value as `input` (and passes its gradient)."""
     return input
 
 
 @identity.vjp
-def _identity_vjp(g, out, input, *, needs):  # noqa: A002
+def _identity_vjp(g, out, input, *, needs):
     return g
 
 
 @identity.jvp
-def _identity_jvp(t, out, input):  # noqa: A002
+def _identity_jvp(t, out, input):
     return t[0]
 
 
 @op("StopGradient", dtypes=_dt.ANY, differentiable=False, no_sample="no gradient by design")
-def stop_gradient(input):  # noqa: A002 - TF's argument name
+def stop_gradient(input):
     """Returns `input`, but blocks gradients: tapes do not record it."""
     return input
 
@@ -805,7 +805,7 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=No
     return make(matrix, dtype)
 
 
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
+def range(start, limit=None, delta=1, dtype=None, name="range"):
     """Numbers from `start` up to (not including) `limit` in steps of `delta`.
 
     With one argument it counts from 0. The dtype is int32 for Python ints,
@@ -883,13 +883,13 @@ def _move_first_perm(ndim: int, axis: int) -> tuple:
     return tuple(perm)
 
 
-def shape(input, out_type=_dt.int32, name=None):  # noqa: A002 - TF's argument name
+def shape(input, out_type=_dt.int32, name=None):
     """The shape of `input` as a 1-D integer tensor."""
     out_type = _out_type(out_type, "Shape")
     return make(np.asarray(np.shape(_value_of(input)), dtype=out_type._np), out_type)
 
 
-def size(input, out_type=_dt.int32, name=None):  # noqa: A002 - TF's argument name
+def size(input, out_type=_dt.int32, name=None):
     """The number of elements of `input` as a scalar integer tensor."""
     out_type = _out_type(out_type, "Size")
     return make(out_type._np.type(np.size(_value_of(input))), out_type)
@@ -902,7 +902,7 @@ def _out_type(out_type, op_type: str):
     return out_type
 
 
-def rank(input, name=None):  # noqa: A002 - TF's argument name
+def rank(input, name=None):
     """The rank of `input` as a scalar int32 tensor."""
     return make(np.int32(np.ndim(_value_of(input))), _dt.int32)
 

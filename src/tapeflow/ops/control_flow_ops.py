@@ -665,13 +665,13 @@ def _map_fn(fn, elems, parallel_iterations, infer_shape, fn_output_signature):
             "does not contain any Tensors."
         )
     elems_flat_signature = [_type_spec(e) for e in elems_flat]
-    elems_unflatten = lambda x: nest.pack_sequence_as(elems, x)  # noqa: E731
+    elems_unflatten = lambda x: nest.pack_sequence_as(elems, x)
     if fn_output_signature is None:
         result_flat_signature = [TensorSpec(None, spec.dtype) for spec in elems_flat_signature]
         result_unflatten = elems_unflatten
     else:
         result_flat_signature = [_dtype_to_spec(d) for d in nest.flatten(fn_output_signature)]
-        result_unflatten = lambda x: nest.pack_sequence_as(fn_output_signature, x)  # noqa: E731
+        result_unflatten = lambda x: nest.pack_sequence_as(fn_output_signature, x)
     elems_flat = [convert_to_tensor(t) for t in elems_flat]
     if elems_flat[0].shape.rank < 1:
         raise ValueError("Elements in elems must be 1+ dimensional Tensors, not scalars")

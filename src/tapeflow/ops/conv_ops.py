@@ -191,7 +191,7 @@ _CONV_SAMPLE = cases(
 
 
 @op("Conv2D", dtypes=_CONV_DTYPES, sample=_CONV_SAMPLE)
-def _conv2d(input, filters, *, strides, dilations, pads):  # noqa: A002 - TF's argument name
+def _conv2d(input, filters, *, strides, dilations, pads):
     kh, kw, _, o = filters.shape
     out_hw = _out_hw(input.shape[1:3], (kh, kw), strides, dilations, pads)
     if 0 in out_hw:
@@ -201,7 +201,7 @@ def _conv2d(input, filters, *, strides, dilations, pads):  # noqa: A002 - TF's a
 
 
 @_conv2d.vjp
-def _conv2d_vjp(g, out, input, filters, *, strides, dilations, pads, needs):  # noqa: A002
+def _conv2d_vjp(g, out, input, filters, *, strides, dilations, pads, needs):
     # y = x (*) w is bilinear: dx = backprop_input(w, g), dw = backprop_filter(x, g).
     geo = {"strides": strides, "dilations": dilations, "pads": pads}
     return (
@@ -211,7 +211,7 @@ def _conv2d_vjp(g, out, input, filters, *, strides, dilations, pads, needs):  # 
 
 
 @_conv2d.jvp
-def _conv2d_jvp(t, out, input, filters, *, strides, dilations, pads):  # noqa: A002
+def _conv2d_jvp(t, out, input, filters, *, strides, dilations, pads):
     geo = {"strides": strides, "dilations": dilations, "pads": pads}
     return linear(t, lambda dx: _conv_b(dx, filters, **geo), lambda dw: _conv_b(input, dw, **geo))
 
@@ -321,7 +321,7 @@ def _check_format(data_format: str, op_type: str, allowed=("NHWC", "NCHW")) -> N
         )
 
 
-def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):  # noqa: A002
+def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):
     """Computes a 2-D convolution (cross-correlation, as in TF) of NHWC `input` and `filters`.
 
     Args:
@@ -341,7 +341,7 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     >>> tf.nn.conv2d(tf.ones((1, 4, 4, 1)), tf.ones((3, 3, 1, 1)), 1, "VALID").shape
     TensorShape([1, 2, 2, 1])
     """
-    input, filters = _same_dtype(input, filters, "Conv2D")  # noqa: A001 - TF's argument name
+    input, filters = _same_dtype(input, filters, "Conv2D")
     geo = _conv_geometry(
         np.shape(input._value),
         np.shape(filters._value),
@@ -390,7 +390,7 @@ def _conv_geometry(in_shape, filter_shape, strides, padding, data_format, dilati
     return {"strides": strides, "dilations": dilations, "pads": pads}
 
 
-def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, name=None):  # noqa: A002
+def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, name=None):
     """Computes a 1-D convolution of NWC `input` [batch, width, in_channels] with `filters`
     [filter_width, in_channels, out_channels], as TF does: through conv2d with height 1.
 
@@ -409,7 +409,7 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, n
         )
     stride = _spatial(stride, "stride", "Conv2D")[1]
     dilation = _spatial(1 if dilations is None else dilations, "dilations", "Conv2D")[1]
-    input, filters = _same_dtype(input, filters, "Conv2D")  # noqa: A001 - TF's argument name
+    input, filters = _same_dtype(input, filters, "Conv2D")
     out = conv2d(
         expand_dims(input, 1),
         expand_dims(filters, 0),
@@ -422,7 +422,7 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, n
 
 
 def conv2d_transpose(
-    input,  # noqa: A002 - TF's argument name
+    input,
     filters,
     output_shape,
     strides,
@@ -439,7 +439,7 @@ def conv2d_transpose(
       InvalidArgumentError: if `output_shape` does not convolve back to `input`'s size.
     """
     op_type = "Conv2DBackpropInput"
-    input, filters = _same_dtype(input, filters, op_type)  # noqa: A001 - TF's argument name
+    input, filters = _same_dtype(input, filters, op_type)
     output_shape = as_int_tuple(output_shape, "output_shape", strict=True)
     in_shape, filter_shape = np.shape(input._value), np.shape(filters._value)
     geo = _conv_geometry(

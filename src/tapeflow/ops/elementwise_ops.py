@@ -47,7 +47,7 @@ def ceil(x):
 
 
 @op("Round", dtypes=_dt.REAL | _dt.COMPLEX, differentiable=False, no_sample="piecewise constant")
-def round(x):  # noqa: A001 - TF's public name
+def round(x):
     """Rounds half to even elementwise (banker's rounding); integers are unchanged.
 
     >>> tf.round(tf.constant([0.5, 1.5, 2.5]))
@@ -247,28 +247,28 @@ def add_n(inputs, name=None):
 
 
 @op("Angle", dtypes=_dt.COMPLEX, no_sample="complex input; checked in tests/test_math_ops.py")
-def _angle(input):  # noqa: A002 - TF's argument name
+def _angle(input):
     return np.angle(input)
 
 
 @_angle.vjp
-def _angle_vjp(g, out, input, *, needs):  # noqa: A002
+def _angle_vjp(g, out, input, *, needs):
     # angle = atan2(y, x): the cotangent d/dx + i d/dy is i / conj(z), scaled by g.
     return _complex(zeros_like(g), g) / conj(input)
 
 
 @_angle.jvp
-def _angle_jvp(t, out, input):  # noqa: A002
+def _angle_jvp(t, out, input):
     return _imag(t[0] / input)
 
 
-def angle(input, name=None):  # noqa: A002 - TF's argument name
+def angle(input, name=None):
     """The argument of complex numbers; for real input, pi where negative else 0.
 
     Real inputs have no gradient (TF builds the result from a comparison), and
     -0.0 gives 0, not pi.
     """
-    input = convert_to_tensor(input)  # noqa: A001
+    input = convert_to_tensor(input)
     if input._dtype.is_complex:
         return _angle(input)
     if not input._dtype.is_floating:

@@ -27,12 +27,12 @@ from .samples import cases
     dtypes=_dt.ANY,
     sample=cases(([(2, 3)], {"multiples": (2, 1)}), ([(3,)], {"multiples": (3,)})),
 )
-def _tile(input, *, multiples):  # noqa: A002 - TF's argument name
+def _tile(input, *, multiples):
     return np.tile(input, multiples)
 
 
 @_tile.vjp
-def _tile_vjp(g, out, input, *, multiples, needs):  # noqa: A002
+def _tile_vjp(g, out, input, *, multiples, needs):
     # Each input element received the sum of its copies: view g as [m0, d0, m1, d1, ...].
     from .reduction_ops import reduce_sum
 
@@ -46,11 +46,11 @@ def _tile_vjp(g, out, input, *, multiples, needs):  # noqa: A002
 
 
 @_tile.jvp
-def _tile_jvp(t, out, input, *, multiples):  # noqa: A002
+def _tile_jvp(t, out, input, *, multiples):
     return _tile(t[0], multiples=(1,) * batch_ndim(t[0], input) + multiples)
 
 
-def tile(input, multiples, name=None):  # noqa: A002 - TF's argument name
+def tile(input, multiples, name=None):
     """Repeats `input` `multiples[i]` times along each dimension i.
 
     Raises:
@@ -60,7 +60,7 @@ def tile(input, multiples, name=None):  # noqa: A002 - TF's argument name
     array([[1, 2],
            [1, 2]], dtype=int32)
     """
-    input = convert_to_tensor(input)  # noqa: A001
+    input = convert_to_tensor(input)
     multiples = as_int_tuple(multiples, "multiples", "Tile", "Tmultiples")
     if len(multiples) != input.ndim:
         raise invalid_argument(
@@ -91,12 +91,12 @@ def _unpad_key(paddings: tuple, shape: tuple, b: int) -> tuple:
         ([(3,), ()], {"paddings": ((0, 2),)}),
     ),
 )
-def _pad(input, constant_values, *, paddings):  # noqa: A002 - TF's argument name
+def _pad(input, constant_values, *, paddings):
     return np.pad(input, paddings, constant_values=constant_values)
 
 
 @_pad.vjp
-def _pad_vjp(g, out, input, constant_values, *, paddings, needs):  # noqa: A002
+def _pad_vjp(g, out, input, constant_values, *, paddings, needs):
     # d/dinput: the interior of g; d/dconstant_values: the sum of g over the border.
     from .reduction_ops import reduce_sum
 
@@ -107,7 +107,7 @@ def _pad_vjp(g, out, input, constant_values, *, paddings, needs):  # noqa: A002
 
 
 @_pad.jvp
-def _pad_jvp(t, out, input, constant_values, *, paddings):  # noqa: A002
+def _pad_jvp(t, out, input, constant_values, *, paddings):
     b = len(tangent_batch(t, (input, constant_values)))
     dtype = input._dtype
 
@@ -130,18 +130,18 @@ def _pad_jvp(t, out, input, constant_values, *, paddings):  # noqa: A002
         ([(3, 2)], {"paddings": ((3, 1), (2, 0)), "mode": "symmetric"}),
     ),
 )
-def _mirror_pad(input, *, paddings, mode):  # noqa: A002 - TF's argument name
+def _mirror_pad(input, *, paddings, mode):
     return np.pad(input, paddings, mode=mode)
 
 
 @_mirror_pad.vjp
-def _mirror_pad_vjp(g, out, input, *, paddings, mode, needs):  # noqa: A002
+def _mirror_pad_vjp(g, out, input, *, paddings, mode, needs):
     b = batch_ndim(g, out)
     return _mirror_pad_grad(g, paddings=((0, 0),) * b + paddings, mode=mode)
 
 
 @_mirror_pad.jvp
-def _mirror_pad_jvp(t, out, input, *, paddings, mode):  # noqa: A002
+def _mirror_pad_jvp(t, out, input, *, paddings, mode):
     b = batch_ndim(t[0], input)
     return _mirror_pad(t[0], paddings=((0, 0),) * b + paddings, mode=mode)
 
@@ -290,29 +290,29 @@ def reverse(tensor, axis, name=None):
         ([(2, 3)], {"shift": (1,), "axis": (1,)}), ([(3, 4)], {"shift": (-1, 2), "axis": (0, 1)})
     ),
 )
-def _roll(input, *, shift, axis):  # noqa: A002 - TF's argument name
+def _roll(input, *, shift, axis):
     return np.roll(input, shift, axis)
 
 
 @_roll.vjp
-def _roll_vjp(g, out, input, *, shift, axis, needs):  # noqa: A002
+def _roll_vjp(g, out, input, *, shift, axis, needs):
     b = batch_ndim(g, out)
     return _roll(g, shift=tuple(-s for s in shift), axis=tuple(a + b for a in axis))
 
 
 @_roll.jvp
-def _roll_jvp(t, out, input, *, shift, axis):  # noqa: A002
+def _roll_jvp(t, out, input, *, shift, axis):
     b = batch_ndim(t[0], input)
     return _roll(t[0], shift=shift, axis=tuple(a + b for a in axis))
 
 
-def roll(input, shift, axis, name=None):  # noqa: A002 - TF's argument name
+def roll(input, shift, axis, name=None):
     """Rolls the elements of `input` by `shift` along `axis` (several axes accumulate).
 
     Raises:
       InvalidArgumentError: if `shift` and `axis` differ in size or an axis is out of range.
     """
-    input = convert_to_tensor(input)  # noqa: A001
+    input = convert_to_tensor(input)
     shift = as_int_tuple(shift, "shift", "Roll", "Tshift")
     axes = as_int_tuple(axis, "axis", "Roll", "Taxis")
     if len(shift) != len(axes):
@@ -327,7 +327,7 @@ def roll(input, shift, axis, name=None):  # noqa: A002 - TF's argument name
 # -- slicing ---------------------------------------------------------------------------------
 
 
-def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
+def slice(input_, begin, size, name=None):
     """The part of `input_` starting at `begin` with extent `size` (-1: to the end).
 
     Raises:
@@ -415,7 +415,7 @@ def strided_slice(
 # -- repeat and meshgrid ---------------------------------------------------------------------
 
 
-def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's argument name
+def repeat(input, repeats, axis=None, name=None):
     """Repeats each element of `input` `repeats` times along `axis` (flattened if None).
 
     Raises:
@@ -426,9 +426,9 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's argument 
     """
     from .gather_ops import _gather
 
-    input = convert_to_tensor(input)  # noqa: A001
+    input = convert_to_tensor(input)
     if axis is None or input.ndim == 0:  # TF repeats a scalar as a vector
-        input = reshape(input, (-1,))  # noqa: A001
+        input = reshape(input, (-1,))
         axis = 0 if axis is None else axis
     if not isinstance(axis, (int, np.integer)):
         raise TypeError(

@@ -319,7 +319,7 @@ def _complex_abs_jvp(t, out, x):
     return real(conj(_sign(x)) * t[0])
 
 
-def abs(x, name=None):  # noqa: A001 - TF's public name
+def abs(x, name=None):
     """The absolute value elementwise; complex inputs give their real magnitude."""
     x = convert_to_tensor(x)
     return _complex_abs(x) if x._dtype.is_complex else _abs(x)
@@ -485,7 +485,7 @@ def _rsqrt_jvp(t, out, x):
     dtypes=NUMERIC,
     sample=binary(0.2, 2.0, -2.0, 2.0),
 )
-def pow(x, y):  # noqa: A001 - TF's public name
+def pow(x, y):
     """Returns x ** y elementwise (integers to negative powers are an error, as in TF)."""
     if x.dtype.kind in "iu" and np.any(y < 0):
         raise ValueError("Integers to negative integer powers are not allowed")
@@ -647,7 +647,7 @@ def real(x, name=None):
 
 
 @op("Complex", broadcasting=True, dtypes=FLOATING - {_dt.float16}, no_sample="complex output")
-def complex(real, imag):  # noqa: A001 - TF's public name
+def complex(real, imag):
     """Builds complex numbers real + imag * 1j (float32 -> complex64, float64 -> complex128)."""
     return np.asarray(real + 1j * imag, dtype=np.result_type(real, np.complex64))
 
@@ -829,13 +829,13 @@ def _ones_like(x):
     return np.ones_like(x)
 
 
-def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TF's argument name
+def zeros_like(input, dtype=None, name=None):
     """A tensor of zeros with the shape (and by default the dtype) of `input`."""
     t = _zeros_like(input)
     return t if dtype is None else cast(t, dtype)
 
 
-def ones_like(input, dtype=None, name=None):  # noqa: A002 - TF's argument name
+def ones_like(input, dtype=None, name=None):
     """A tensor of ones with the shape (and by default the dtype) of `input`."""
     t = _ones_like(input)
     return t if dtype is None else cast(t, dtype)

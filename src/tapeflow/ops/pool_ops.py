@@ -59,7 +59,7 @@ _POOL_SAMPLE = cases(
 
 
 @op("MaxPool", dtypes=_MAX_POOL_DTYPES, sample=_POOL_SAMPLE)
-def _max_pool(input, *, ksize, strides, pads):  # noqa: A002 - TF's argument name
+def _max_pool(input, *, ksize, strides, pads):
     out_hw = _out_hw(input.shape[1:3], ksize, strides, (1, 1), pads)
     if 0 in out_hw or input.size == 0:
         return np.zeros((input.shape[0], *out_hw, input.shape[3]), input.dtype)
@@ -73,12 +73,12 @@ def _max_pool(input, *, ksize, strides, pads):  # noqa: A002 - TF's argument nam
 
 
 @_max_pool.vjp
-def _max_pool_vjp(g, out, input, *, ksize, strides, pads, needs):  # noqa: A002
+def _max_pool_vjp(g, out, input, *, ksize, strides, pads, needs):
     return _max_pool_grad(input, g, ksize=ksize, strides=strides, pads=pads)
 
 
 @_max_pool.jvp
-def _max_pool_jvp(t, out, input, *, ksize, strides, pads):  # noqa: A002
+def _max_pool_jvp(t, out, input, *, ksize, strides, pads):
     return _max_pool_grad_grad(input, t[0], ksize=ksize, strides=strides, pads=pads)
 
 
@@ -148,7 +148,7 @@ def _max_pool_grad_grad_jvp(t, out, orig_input, grad, *, ksize, strides, pads):
     return _max_pool_grad_grad(orig_input, t[1], ksize=ksize, strides=strides, pads=pads)
 
 
-def _pool_geometry(input, ksize, strides, padding, data_format, op_type, explicit=True):  # noqa: A002
+def _pool_geometry(input, ksize, strides, padding, data_format, op_type, explicit=True):
     if not explicit and not isinstance(padding, str):
         raise TypeError(f"Expected string for argument 'padding' not {padding!r}.")
     if data_format != "NHWC":
@@ -171,7 +171,7 @@ def _pool_geometry(input, ksize, strides, padding, data_format, op_type, explici
     return {"ksize": ksize, "strides": strides, "pads": pads}
 
 
-def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     """Max pooling over NHWC windows.
 
     The gradient goes to the first maximum of each window in row-major order, as
@@ -187,7 +187,7 @@ def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  
     array([[ 5.,  7.],
            [13., 15.]], dtype=float32)>
     """
-    input = convert_to_tensor(input)  # noqa: A001 - TF's argument name
+    input = convert_to_tensor(input)
     return _max_pool(
         input, **_pool_geometry(input, ksize, strides, padding, data_format, "MaxPool")
     )
@@ -259,14 +259,14 @@ def _avg_pool_grad_jvp(t, out, grad, *, input_hw, ksize, strides, pads):
     return _avg_pool_grad(t[0], input_hw=input_hw, ksize=ksize, strides=strides, pads=pads)
 
 
-def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     """Average pooling over NHWC windows; with "SAME" padding each window averages only its
     unpadded elements, as in TF.
 
     >>> tf.nn.avg_pool2d(tf.ones((1, 4, 4, 1)), 2, 2, "VALID").shape
     TensorShape([1, 2, 2, 1])
     """
-    input = convert_to_tensor(input)  # noqa: A001 - TF's argument name
+    input = convert_to_tensor(input)
     geo = _pool_geometry(input, ksize, strides, padding, data_format, "AvgPool", explicit=False)
     return _avg_pool(input, **geo)
 
@@ -280,7 +280,7 @@ def _one_spatial(value, what: str) -> int:
     return values[len(values) // 2]
 
 
-def _pool1d(pool2d, input, ksize, strides, padding, data_format):  # noqa: A002
+def _pool1d(pool2d, input, ksize, strides, padding, data_format):
     if data_format != "NWC":
         raise invalid_argument(
             f"Default {pool2d.__name__[:3].title()}PoolingOp only supports NHWC on device type CPU",
@@ -292,18 +292,18 @@ def _pool1d(pool2d, input, ksize, strides, padding, data_format):  # noqa: A002
     return squeeze(pool2d(expand_dims(input, 1), (1, k), (1, s), padding), [1])
 
 
-def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
     """Max pooling over [batch, width, channels] windows (through max_pool2d, as in TF)."""
     return _pool1d(max_pool2d, input, ksize, strides, padding, data_format)
 
 
-def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
     """Average pooling over [batch, width, channels] windows (through avg_pool2d, as in TF)."""
     return _pool1d(avg_pool2d, input, ksize, strides, padding, data_format)
 
 
-def _pool_nd(pools, input, ksize, strides, padding, data_format):  # noqa: A002
-    input = convert_to_tensor(input)  # noqa: A001 - TF's argument name
+def _pool_nd(pools, input, ksize, strides, padding, data_format):
+    input = convert_to_tensor(input)
     if input.ndim not in (3, 4, 5):
         raise ValueError(
             "`input.shape.rank` must be 3, 4 or 5. Received: input.shape="
@@ -319,11 +319,11 @@ def _pool_nd(pools, input, ksize, strides, padding, data_format):  # noqa: A002
     return pools[1](input, ksize, strides, padding, data_format or "NHWC")
 
 
-def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+def max_pool(input, ksize, strides, padding, data_format=None, name=None):
     """Max pooling of a rank-3 (NWC) or rank-4 (NHWC) input."""
     return _pool_nd((max_pool1d, max_pool2d), input, ksize, strides, padding, data_format)
 
 
-def avg_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+def avg_pool(input, ksize, strides, padding, data_format=None, name=None):
     """Average pooling of a rank-3 (NWC) or rank-4 (NHWC) input."""
     return _pool_nd((avg_pool1d, avg_pool2d), input, ksize, strides, padding, data_format)

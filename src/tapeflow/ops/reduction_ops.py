@@ -489,7 +489,7 @@ reduce_euclidean_norm = _reduction_wrapper(
 )
 
 
-def count_nonzero(input, axis=None, keepdims=None, dtype=_dt.int64, name=None):  # noqa: A002
+def count_nonzero(input, axis=None, keepdims=None, dtype=_dt.int64, name=None):
     """Counts the nonzero (or True) elements across `axis`, as `dtype` (int64 by default).
 
     >>> tf.math.count_nonzero(tf.constant([0.0, 1.0, 2.0]))

@@ -31,7 +31,7 @@ _INDEX_TYPES = (_dt.int16, _dt.uint16, _dt.int32, _dt.int64)
 
 
 def _arg_reduce(pick, nan_fill: float):
-    def forward(input, *, dimension, output_type):  # noqa: A002 - TF's argument name
+    def forward(input, *, dimension, output_type):
         x = np.asarray(input)
         if x.shape[dimension] == 0:
             shape = ",".join(str(d) for d in x.shape)
@@ -52,7 +52,7 @@ _argmin = op("ArgMin", dtypes=_ARG_DTYPES, differentiable=False, no_sample="inte
 
 
 def _arg_wrapper(public_name: str, arg_op, docstring: str):
-    def arg_fn(input, axis=None, output_type=_dt.int64, name=None):  # noqa: A002
+    def arg_fn(input, axis=None, output_type=_dt.int64, name=None):
         x = convert_to_tensor(input)
         if axis is None:
             axis = 0
@@ -147,7 +147,7 @@ def _scatter_last_jvp(t, out, updates, indices, *, n):
 
 
 @op("TopKV2", dtypes=_dt.REAL, differentiable=False, no_sample="integer output")
-def _top_k_indices(input, *, k, sorted=True, index_type=_dt.int32):  # noqa: A002 - TF's names
+def _top_k_indices(input, *, k, sorted=True, index_type=_dt.int32):
     x = np.asarray(input)
     # Stable descending order: sort the reversed row ascending, then reverse the result,
     # so ties keep the lower index first (as in TF); NaN sorts above everything.
@@ -158,7 +158,7 @@ def _top_k_indices(input, *, k, sorted=True, index_type=_dt.int32):  # noqa: A00
     return indices.astype(index_type.as_numpy_dtype)
 
 
-def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A002
+def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):
     """The k largest entries of the last axis and their indices.
 
     Returns a namedtuple (values, indices); indices are int32 by default. Ties

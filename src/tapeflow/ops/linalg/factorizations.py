@@ -58,7 +58,7 @@ def _gaps(values, safe: bool):
     dtypes=_INEXACT,
     sample=cases([(3, 3)], [(4, 2)], [(2, 4)], [(2, 3, 2)], ([(3, 3)], {"full_matrices": True})),
 )
-def _qr(input, *, full_matrices=False):  # noqa: A002 - TF's argument name
+def _qr(input, *, full_matrices=False):
     _check_square(input, "Qr", square=False)
     q, r = np.linalg.qr(_lapack(input), mode="complete" if full_matrices else "reduced")
     return _like(input.dtype)(q, r)
@@ -79,7 +79,7 @@ def _qr_vjp_tall(q, r, g_q, g_r):
 
 
 @_qr.vjp
-def _qr_vjp(gs, outs, input, *, full_matrices=False, needs):  # noqa: A002
+def _qr_vjp(gs, outs, input, *, full_matrices=False, needs):
     q, r = outs
     g_q, g_r = gs
     rows, cols = np.shape(input._value)[-2:]
@@ -107,7 +107,7 @@ def _qr_jvp_tall(q, r, da):
 
 
 @_qr.jvp
-def _qr_jvp(t, outs, input, *, full_matrices=False):  # noqa: A002
+def _qr_jvp(t, outs, input, *, full_matrices=False):
     q, r = outs
     rows, cols = np.shape(input._value)[-2:]
     if rows >= cols:
@@ -125,7 +125,7 @@ def _qr_jvp(t, outs, input, *, full_matrices=False):  # noqa: A002
 Qr = namedtuple("Qr", ["q", "r"])
 
 
-def qr(input, full_matrices=False, name=None):  # noqa: A002 - TF's argument name
+def qr(input, full_matrices=False, name=None):
     """The QR decomposition `input = q @ r` of each innermost matrix (Householder, as TF).
 
     >>> q, r = tf.linalg.qr([[3.0, 0.0], [4.0, 5.0]])
@@ -151,7 +151,7 @@ def qr(input, full_matrices=False, name=None):  # noqa: A002 - TF's argument nam
         ([(3, 3)], {"full_matrices": True}),
     ),
 )
-def _svd(input, *, compute_uv=True, full_matrices=False):  # noqa: A002 - TF's argument name
+def _svd(input, *, compute_uv=True, full_matrices=False):
     _check_square(input, "Svd", square=False)
     x = _lapack(input)
     real_dtype = np.finfo(input.dtype).dtype
@@ -179,7 +179,7 @@ def _nan_svd(shape: tuple, dtype, real_dtype, compute_uv: bool, full_matrices: b
 
 
 @_svd.vjp
-def _svd_vjp(gs, outs, input, *, compute_uv=True, full_matrices=False, needs):  # noqa: A002
+def _svd_vjp(gs, outs, input, *, compute_uv=True, full_matrices=False, needs):
     # Townsend (2016). TF's conventions: the terms of equal (or zero) singular values use
     # a safe reciprocal (0 instead of inf), and m > n is handled through A^H.
     dtype = input._dtype
@@ -220,7 +220,7 @@ def _svd_vjp(gs, outs, input, *, compute_uv=True, full_matrices=False, needs):  
 
 
 @_svd.jvp
-def _svd_jvp(t, outs, input, *, compute_uv=True, full_matrices=False):  # noqa: A002
+def _svd_jvp(t, outs, input, *, compute_uv=True, full_matrices=False):
     dtype = input._dtype
     s, u, v = outs
     da = t[0]
@@ -273,7 +273,7 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     dtypes=_INEXACT,
     sample=cases([(3, 3)], [(2, 2, 2)], ([(3, 3)], {"compute_v": False})),
 )
-def _self_adjoint_eig(input, *, compute_v=True):  # noqa: A002 - TF's argument name
+def _self_adjoint_eig(input, *, compute_v=True):
     _check_square(input, "SelfAdjointEigV2")
     x = _lapack(input)
     if np.isnan(x).any():  # Eigen's solver reports failure where LAPACK returns NaNs
@@ -294,7 +294,7 @@ def _lower_gradient(grad):
 
 
 @_self_adjoint_eig.vjp
-def _self_adjoint_eig_vjp(gs, outs, input, *, compute_v=True, needs):  # noqa: A002
+def _self_adjoint_eig_vjp(gs, outs, input, *, compute_v=True, needs):
     # gA = V (diag(gE) + F o (V^H gV)) V^H with F[i, j] = 1 / (e[j] - e[i]). Repeated
     # eigenvalues make F infinite, as in TF (eigvalsh needs no F and stays finite).
     e, v = outs
@@ -307,7 +307,7 @@ def _self_adjoint_eig_vjp(gs, outs, input, *, compute_v=True, needs):  # noqa: A
 
 
 @_self_adjoint_eig.jvp
-def _self_adjoint_eig_jvp(t, outs, input, *, compute_v=True):  # noqa: A002
+def _self_adjoint_eig_jvp(t, outs, input, *, compute_v=True):
     # The forward reads the lower triangle: dA_eff = tril(dA) + tril(dA, -1)^H.
     lower = _matrix_band_part(t[0], num_lower=-1, num_upper=0)
     d_eff = lower + _adj(lower - _matrix_diag(_matrix_diag_part(lower)))

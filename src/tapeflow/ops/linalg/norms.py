@@ -19,7 +19,7 @@ from .factorizations import svd
 _MATRIX_ORDS = ("euclidean", "fro", 1, 2, np.inf)
 
 
-def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
     """Vector norms (`ord` > 0, 'euclidean', inf) or matrix norms ('fro', 1, 2, inf).
 
     A 2-tuple `axis` selects a matrix norm; otherwise the norm is over the

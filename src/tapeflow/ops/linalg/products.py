@@ -182,7 +182,7 @@ def _check_rank(x, rank: int, what: str, op_type: str) -> None:
     dtypes=_dt.ANY,
     sample=cases([(3, 3)], [(2, 3)], [(2, 4, 3)], ([(3, 4)], {"k": 1}), ([(2, 4, 3)], {"k": -2})),
 )
-def _matrix_diag_part(input, *, k=0):  # noqa: A002 - TF's argument name
+def _matrix_diag_part(input, *, k=0):
     _check_rank(input, 2, "input", "MatrixDiagPartV3")
     rows, cols = np.shape(input)[-2:]
     if not -rows <= k <= cols:
@@ -193,13 +193,13 @@ def _matrix_diag_part(input, *, k=0):  # noqa: A002 - TF's argument name
 
 
 @_matrix_diag_part.vjp
-def _matrix_diag_part_vjp(g, out, input, *, k=0, needs):  # noqa: A002
+def _matrix_diag_part_vjp(g, out, input, *, k=0, needs):
     rows, cols = np.shape(input._value)[-2:]
     return _matrix_diag(g, k=k, num_rows=rows, num_cols=cols)
 
 
 @_matrix_diag_part.jvp
-def _matrix_diag_part_jvp(t, out, input, *, k=0):  # noqa: A002
+def _matrix_diag_part_jvp(t, out, input, *, k=0):
     return _matrix_diag_part(t[0], k=k)
 
 
@@ -258,7 +258,7 @@ def _single_diagonal(k) -> int:
     return int(ks[0])
 
 
-def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
+def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):
     """Diagonal `k` of each innermost matrix of `input` (k > 0 above the main diagonal).
 
     Raises:
@@ -292,7 +292,7 @@ def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, 
     )
 
 
-def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa: A002
+def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):
     """`input` with its diagonal `k` replaced by `diagonal` (differentiable in both)."""
     k = _single_diagonal(k)
     matrix = convert_to_tensor(input)
@@ -323,7 +323,7 @@ def _band_mask(shape: tuple, num_lower: int, num_upper: int) -> np.ndarray:
         ([(2, 3, 4)], {"num_lower": 1, "num_upper": 2}),
     ),
 )
-def _matrix_band_part(input, *, num_lower, num_upper):  # noqa: A002 - TF's argument name
+def _matrix_band_part(input, *, num_lower, num_upper):
     _check_rank(input, 2, "input", "MatrixBandPart")
     rows, cols = np.shape(input)[-2:]
     for value, what, size, dim in (
@@ -338,16 +338,16 @@ def _matrix_band_part(input, *, num_lower, num_upper):  # noqa: A002 - TF's argu
 
 
 @_matrix_band_part.vjp
-def _matrix_band_part_vjp(g, out, input, *, num_lower, num_upper, needs):  # noqa: A002
+def _matrix_band_part_vjp(g, out, input, *, num_lower, num_upper, needs):
     return _matrix_band_part(g, num_lower=num_lower, num_upper=num_upper)
 
 
 @_matrix_band_part.jvp
-def _matrix_band_part_jvp(t, out, input, *, num_lower, num_upper):  # noqa: A002
+def _matrix_band_part_jvp(t, out, input, *, num_lower, num_upper):
     return _matrix_band_part(t[0], num_lower=num_lower, num_upper=num_upper)
 
 
-def band_part(input, num_lower, num_upper, name=None):  # noqa: A002 - TF's argument name
+def band_part(input, num_lower, num_upper, name=None):
     """Keeps `num_lower` subdiagonals and `num_upper` superdiagonals (negative keeps all).
 
     >>> tf.linalg.band_part(tf.ones((3, 3)), 0, -1).numpy()[2]

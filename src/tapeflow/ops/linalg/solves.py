@@ -65,7 +65,7 @@ def _zeros_diagonal(x):
     dtypes=_INEXACT,
     sample=cases([_Square((3, 3))], ([_Square((2, 2, 2))], {"adjoint": True})),
 )
-def _matrix_inverse(input, *, adjoint=False):  # noqa: A002 - TF's argument name
+def _matrix_inverse(input, *, adjoint=False):
     _check_square(input, "MatrixInverse")
     try:
         if np.isnan(input).any():  # TF's LU finds no nonzero pivot in a NaN matrix
@@ -79,7 +79,7 @@ def _matrix_inverse(input, *, adjoint=False):  # noqa: A002 - TF's argument name
 
 
 @_matrix_inverse.vjp
-def _matrix_inverse_vjp(g, out, input, *, adjoint=False, needs):  # noqa: A002
+def _matrix_inverse_vjp(g, out, input, *, adjoint=False, needs):
     # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-H g A^-H (and its adjoint for adjoint=True).
     if adjoint:
         return -matmul(out, matmul(g, out, adjoint_a=True))
@@ -87,12 +87,12 @@ def _matrix_inverse_vjp(g, out, input, *, adjoint=False, needs):  # noqa: A002
 
 
 @_matrix_inverse.jvp
-def _matrix_inverse_jvp(t, out, input, *, adjoint=False):  # noqa: A002
+def _matrix_inverse_jvp(t, out, input, *, adjoint=False):
     # out = A^-1: d(out) = -out dA out; out = A^-H: d(out) = -out dA^H out.
     return -matmul(out, matmul(t[0], out, adjoint_a=adjoint))
 
 
-def inv(input, adjoint=False, name=None):  # noqa: A002 - TF's argument name
+def inv(input, adjoint=False, name=None):
     """The inverse (or with `adjoint`, the inverse's adjoint) of each innermost matrix.
 
     Raises:
@@ -119,20 +119,20 @@ def _trace_of_solve(a, da):
 
 
 @op("MatrixDeterminant", dtypes=_INEXACT, sample=cases([_Square((3, 3))], [_Square((2, 2, 2))]))
-def _matrix_determinant(input):  # noqa: A002 - TF's argument name
+def _matrix_determinant(input):
     _check_square(input, "MatrixDeterminant")
     return np.asarray(np.linalg.det(_lapack(input))).astype(input.dtype)
 
 
 @_matrix_determinant.vjp
-def _matrix_determinant_vjp(g, out, input, *, needs):  # noqa: A002
+def _matrix_determinant_vjp(g, out, input, *, needs):
     # d det(A) = det(A) tr(A^-1 dA). TF multiplies by det, not conj(det), for complex
     # inputs; we reproduce TF's values.
     return _expand_matrix(g * out) * _matrix_inverse(input, adjoint=True)
 
 
 @_matrix_determinant.jvp
-def _matrix_determinant_jvp(t, out, input):  # noqa: A002
+def _matrix_determinant_jvp(t, out, input):
     return out * _trace_of_solve(input, t[0])
 
 
@@ -142,20 +142,20 @@ def _matrix_determinant_jvp(t, out, input):  # noqa: A002
     dtypes=_INEXACT,
     sample=cases([_Square((3, 3))], [_Square((2, 3, 3), shift=-3.0)]),
 )
-def _log_matrix_determinant(input):  # noqa: A002 - TF's argument name
+def _log_matrix_determinant(input):
     _check_square(input, "LogMatrixDeterminant")
     sign, logdet = np.linalg.slogdet(_lapack(input))
     return _like(input.dtype)(sign, logdet)
 
 
 @_log_matrix_determinant.vjp
-def _log_matrix_determinant_vjp(gs, outs, input, *, needs):  # noqa: A002
+def _log_matrix_determinant_vjp(gs, outs, input, *, needs):
     # d log|det A| = tr(A^-1 dA); the sign is locally constant (TF ignores its cotangent).
     return _expand_matrix(gs[1]) * _matrix_inverse(input, adjoint=True)
 
 
 @_log_matrix_determinant.jvp
-def _log_matrix_determinant_jvp(t, outs, input):  # noqa: A002
+def _log_matrix_determinant_jvp(t, outs, input):
     d_logdet = _trace_of_solve(input, t[0])
     return 0 * d_logdet, d_logdet
 
@@ -163,7 +163,7 @@ def _log_matrix_determinant_jvp(t, outs, input):  # noqa: A002
 Slogdet = namedtuple("LogMatrixDeterminant", ["sign", "log_abs_determinant"])
 
 
-def det(input, name=None):  # noqa: A002 - TF's argument name
+def det(input, name=None):
     """The determinant of each innermost square matrix.
 
     >>> float(tf.linalg.det([[2.0, 1.0], [1.0, 3.0]]))
@@ -172,7 +172,7 @@ def det(input, name=None):  # noqa: A002 - TF's argument name
     return _matrix_determinant(input)
 
 
-def slogdet(input, name=None):  # noqa: A002 - TF's argument name
+def slogdet(input, name=None):
     """`(sign, log_abs_determinant)` of each innermost matrix; (0, -inf) if singular."""
     return Slogdet(*_log_matrix_determinant(input))
 
@@ -353,7 +353,7 @@ def _cholesky_each(x: np.ndarray) -> np.ndarray:
     no_sample="reads only the lower triangle while TF's gradient is symmetric, so finite "
     "differences need symmetric directions: tests/test_linalg_ops.py checks it that way",
 )
-def _cholesky(input):  # noqa: A002 - TF's argument name
+def _cholesky(input):
     _check_square(input, "Cholesky")
     x = _lapack(input)
     try:
@@ -376,7 +376,7 @@ def _sandwich_inverse(chol, x):
 
 
 @_cholesky.vjp
-def _cholesky_vjp(g, out, input, *, needs):  # noqa: A002
+def _cholesky_vjp(g, out, input, *, needs):
     # Murray (2016): gA = L^-H Phi(L^H g) L^-1, symmetrised as TF does (so the gradient is
     # the one of a symmetric input, not of the lower triangle the forward reads).
     grad = _sandwich_inverse(out, _phi(matmul(out, g, adjoint_a=True)))
@@ -384,7 +384,7 @@ def _cholesky_vjp(g, out, input, *, needs):  # noqa: A002
 
 
 @_cholesky.jvp
-def _cholesky_jvp(t, out, input):  # noqa: A002
+def _cholesky_jvp(t, out, input):
     # dL = L Phi(L^-1 dA L^-H) for the symmetric part of dA (matching the symmetric VJP).
     d_sym = 0.5 * (t[0] + _adj(t[0]))
     y = _matrix_triangular_solve(out, d_sym, lower=True)
@@ -392,7 +392,7 @@ def _cholesky_jvp(t, out, input):  # noqa: A002
     return matmul(out, _phi(middle))
 
 
-def cholesky(input, name=None):  # noqa: A002 - TF's argument name
+def cholesky(input, name=None):
     """The lower Cholesky factor of each Hermitian positive definite matrix.
 
     Only the lower triangle of `input` is read. A matrix that is not positive
