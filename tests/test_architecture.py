@@ -300,3 +300,78 @@ def test_public_functions_keep_their_own_names():
         "cumsum",
         "argmax",
     ]
+
+
+def test_in_place_sums_never_write_into_a_users_custom_gradient():
+    # The walk may sum into a large gradient a registry rule just made; a custom gradient may
+    # return a tensor the user keeps (here an identity of a captured constant's array).
+    kept = tf.constant(np.full(10_000, 3.0))
+
+    @tf.custom_gradient
+    def f(x):
+        return x * 1.0, lambda up: tf.identity(kept)
+
+    x = tf.constant(np.ones(10_000))
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = x * 2.0 + x + f(x)  # the walk meets f's gradient first: the sum's first term
+    g = t.gradient(y, x)
+    np.testing.assert_array_equal(g.numpy(), np.full(10_000, 6.0))
+    np.testing.assert_array_equal(kept.numpy(), np.full(10_000, 3.0))
+
+
+def test_a_fresh_gradient_returned_for_two_inputs_is_summed_into_neither(scratch_ops):
+    @op("ScratchShared", broadcasting=True)
+    def shared(x, y):
+        return x + y
+
+    @shared.vjp
+    def _shared_vjp(g, out, x, y, *, needs):
+        h = g * 2.0  # one new array, returned for both inputs
+        return h, h
+
+    a, b = tf.constant(np.ones(10_000)), tf.constant(np.ones(10_000))
+    with tf.GradientTape() as t:
+        t.watch([a, b])
+        z = a * 5.0 + b * 7.0 + shared(a, b)  # the walk meets shared's gradients first
+    ga, gb = t.gradient(z, [a, b])
+    np.testing.assert_array_equal(ga.numpy(), np.full(10_000, 7.0))
+    np.testing.assert_array_equal(gb.numpy(), np.full(10_000, 9.0))
+
+
+def test_large_fresh_gradients_are_summed_in_place(monkeypatch):
+    # W4's pattern: x feeds four products, so its cotangent is summed three times; only the
+    # first sum may allocate when the rules' results are the walk's own.
+    from tapeflow.autodiff import walk
+
+    calls = []
+    real_add = walk.add
+    monkeypatch.setattr(walk, "add", lambda a, b: calls.append(1) or real_add(a, b))
+    x = tf.constant(np.linspace(-1.0, 1.0, 10_000))
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = tf.reduce_sum(tf.sin(x) * x + tf.exp(-x * x))
+    g = t.gradient(y, x)
+    expected = np.cos(x.numpy()) * x.numpy() + np.sin(x.numpy())
+    expected -= 2 * x.numpy() * np.exp(-(x.numpy() ** 2))
+    np.testing.assert_allclose(g.numpy(), expected, rtol=1e-12, atol=1e-15)
+    assert calls == []  # every contribution after the first went in place
+
+
+def test_a_rule_that_returns_its_cotangents_array_is_never_summed_into(scratch_ops):
+    @op("ScratchPass")
+    def passthrough(x):
+        return x * 1.0
+
+    @passthrough.vjp
+    def _passthrough_vjp(g, out, x, *, needs):
+        return tf.identity(g)  # a new tensor over the cotangent's own array
+
+    x = tf.constant(np.ones(10_000))
+    seed = tf.constant(np.full(10_000, 2.0))
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = x * 3.0 + passthrough(x)  # the walk meets passthrough's gradient first
+    g = t.gradient(y, x, output_gradients=seed)
+    np.testing.assert_array_equal(g.numpy(), np.full(10_000, 8.0))
+    np.testing.assert_array_equal(seed.numpy(), np.full(10_000, 2.0))

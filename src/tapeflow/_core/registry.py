@@ -158,6 +158,9 @@ class Rule:
     stateful = False
     keeps = None  # None: the tape keeps every value (see Op)
     batch_polymorphic = True  # the rule accepts batched cotangents (jacobian's one pass)
+    # The VJP's gradients are tensors it made with ops (or its arguments): a new large array
+    # among them is the walk's to sum into (autodiff/walk.py). False for user code.
+    fresh_gradients = True
     vjp_rule = None
     jvp_rule = None
 

@@ -25,6 +25,7 @@ from .errors import ResourceExhaustedError, invalid_argument, op_error
 from .tensor_shape import TensorShape
 
 _next_id = itertools.count(1).__next__
+new_id = _next_id  # a fresh tensor id: ids grow, so it also marks a point in time
 _from_np = _dtypes._BY_NP.__getitem__
 _np_scalar_types = (np.generic,)
 # NumPy's own message when `copy=False` cannot be honoured.

@@ -24,6 +24,8 @@ class _CustomOp(Rule):
 
     # A user's grad_fn need not accept batched cotangents: the walk loops for jacobians.
     batch_polymorphic = False
+    # ... and may return a tensor it keeps (a captured constant): never summed into.
+    fresh_gradients = False
 
     def __init__(self, name: str, grad_fn, n_grads: int, tensor_positions: list, variables: list):
         self.type = f"CustomGradient:{name}"

@@ -26,7 +26,7 @@ from .._core import registry as _registry
 from .._core import tape as _tape
 from .._core.errors import InternalError, op_error
 from .._core.indexed_slices import IndexedSlices, to_dense
-from .._core.tensor import EagerTensor, make
+from .._core.tensor import EagerTensor, make, new_id
 from ..ops.array_ops import concat, reshape, stack, sum_to
 from ..ops.math_ops import add
 
@@ -59,7 +59,8 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     source_ids = {s._id for s in sources}
     reach, relevant = _reachable(entries, source_ids)
     grads: dict = {}  # tensor id -> its cotangent so far
-    owned: set = set()  # ids whose cotangent is an array this walk allocated (see _add)
+    owned: set = set()  # ids whose cotangent is an array only this walk refers to (_add)
+    first_new_id = new_id()  # tensors made from here on were made by this walk's rules
     for t, seed in zip(targets, seeds):
         if t._id in reach and t._dtype._differentiable:
             _add(grads, owned, t._id, seed)
@@ -117,6 +118,10 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                     _add(grads, owned, tid, gi)
                 else:
                     grads[tid] = gi
+                    gv = gi._value if type(gi) is EagerTensor else None  # not IndexedSlices
+                    if type(gv) is np.ndarray and gv.size >= INPLACE_MIN_SIZE:
+                        if _made_by_rule(gi, first_new_id, op, g, inputs, outs, in_grads):
+                            owned.add(tid)
     finally:
         state.rule = outer_rule
     return [grads.get(s._id) for s in sources]
@@ -188,11 +193,12 @@ def _checked(op, gi, t: EagerTensor, batch_ndim: int):
 
 # How contributions are summed. Two sparse contributions (IndexedSlices, gather's) stay
 # sparse, with a dense one the sum is dense (TF's rule). A sum the walk computed itself is a
-# fresh array nothing else refers to (autograd's "mutable" flag, here the `owned` set):
-# later contributions are added into it in place, when it is large and no recorder could
-# be differentiating the walk. Rule results are never written into: a rule may return its
-# cotangent itself, or a view of it. An id leaves `owned` when its cotangent is handed to
-# a rule.
+# fresh array nothing else refers to (autograd's "mutable" flag, here the `owned` set), and
+# so is a large gradient a registry rule just made (`_made_by_rule`): later contributions
+# are added into it in place, when no recorder could be differentiating the walk. Anything
+# else is never written into: a rule may return its cotangent itself, a view of it, or
+# (a custom gradient) a tensor the user keeps. An id leaves `owned` when its cotangent is
+# handed to a rule.
 
 
 def _take(grads: dict, owned: set, source_ids: set, outs, batch_ndim: int):
@@ -240,6 +246,23 @@ def _add(grads: dict, owned: set, tid: int, gi) -> None:
         prev = to_dense(prev) if type(prev) is IndexedSlices else prev
         gi = to_dense(gi) if type(gi) is IndexedSlices else gi
         grads[tid] = add(prev, gi)
+
+
+def _made_by_rule(gi, first_new_id: int, op, g, inputs: tuple, outs, in_grads: tuple) -> bool:
+    """Whether gradient `gi` is a large array the rule just run made for this input alone,
+    so that the walk may own it: a tensor made during the walk, over an array that owns its
+    memory (not a view), that is none of the arrays the rule was given (identity-like ops
+    return their input's array) and that the rule returned once. Registry rules only:
+    a user's custom gradient may return anything."""
+    if gi._id < first_new_id or gi._value.base is not None or not op.fresh_gradients:
+        return False
+    gv = gi._value
+    given = [*(c._value for c in (g if type(g) is list else (g,)))]
+    given += [x._value for x in inputs]
+    given += [o._value for o in (outs if type(outs) is tuple else (outs,))]
+    if any(gv is a for a in given):
+        return False
+    return sum(1 for other in in_grads if other is gi) == 1
 
 
 def _summable_in_place(pv, gv) -> bool:
