@@ -111,17 +111,26 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
             for t, gi, need in zip(inputs, in_grads, needs):
                 if gi is None or not need:
                     continue
-                if type(gi) is not EagerTensor or gi._value.shape != t._value.shape or batch_ndim:
+                if type(gi) is not EagerTensor:
                     gi = _checked(op, gi, t, batch_ndim)
+                else:
+                    gs, ts = gi._value.shape, t._value.shape
+                    if (
+                        gs != ts
+                        if not batch_ndim
+                        else gs[batch_ndim:] != ts or len(gs) != len(ts) + batch_ndim
+                    ):
+                        gi = _checked(op, gi, t, batch_ndim)
                 tid = t._id
                 if tid in grads:
                     _add(grads, owned, tid, gi)
                 else:
                     grads[tid] = gi
-                    gv = gi._value if type(gi) is EagerTensor else None  # not IndexedSlices
-                    if type(gv) is np.ndarray and gv.size >= INPLACE_MIN_SIZE:
-                        if _made_by_rule(gi, first_new_id, op, g, inputs, outs, in_grads):
-                            owned.add(tid)
+                    if type(gi) is EagerTensor and gi._id >= first_new_id:  # cheap tests first
+                        gv = gi._value
+                        if type(gv) is np.ndarray and gv.size >= INPLACE_MIN_SIZE:
+                            if gv.base is None and _made_by_rule(gv, op, g, inputs, outs, in_grads):
+                                owned.add(tid)
     finally:
         state.rule = outer_rule
     return [grads.get(s._id) for s in sources]
@@ -248,21 +257,27 @@ def _add(grads: dict, owned: set, tid: int, gi) -> None:
         grads[tid] = add(prev, gi)
 
 
-def _made_by_rule(gi, first_new_id: int, op, g, inputs: tuple, outs, in_grads: tuple) -> bool:
-    """Whether gradient `gi` is a large array the rule just run made for this input alone,
-    so that the walk may own it: a tensor made during the walk, over an array that owns its
-    memory (not a view), that is none of the arrays the rule was given (identity-like ops
-    return their input's array) and that the rule returned once. Registry rules only:
-    a user's custom gradient may return anything."""
-    if gi._id < first_new_id or gi._value.base is not None or not op.fresh_gradients:
+def _made_by_rule(gv, op, g, inputs: tuple, outs, in_grads: tuple) -> bool:
+    """Whether a large gradient array `gv`, of a tensor made during the walk and owning its
+    memory (not a view), was made by the rule just run for this input alone, so that the
+    walk may own it: none of the arrays the rule was given (identity-like ops return their
+    input's array), returned once. Registry rules only: a user's custom gradient may
+    return anything."""
+    if not op.fresh_gradients:
         return False
-    gv = gi._value
-    given = [*(c._value for c in (g if type(g) is list else (g,)))]
-    given += [x._value for x in inputs]
-    given += [o._value for o in (outs if type(outs) is tuple else (outs,))]
-    if any(gv is a for a in given):
-        return False
-    return sum(1 for other in in_grads if other is gi) == 1
+    for c in g if type(g) is list else (g,):
+        if gv is c._value:
+            return False
+    for x in inputs:
+        if gv is x._value:
+            return False
+    for o in outs if type(outs) is tuple else (outs,):
+        if gv is o._value:
+            return False
+    if len(in_grads) == 1:
+        return True
+    same = [o for o in in_grads if type(o) is EagerTensor and o._value is gv]
+    return len(same) == 1
 
 
 def _summable_in_place(pv, gv) -> bool:
