@@ -128,18 +128,21 @@ def test_the_walk_names_a_rule_that_returns_no_tensor(scratch_ops):
         t.gradient(y, x)
 
 
+# Arrays of 100,000 elements: above walk.OWN_MIN_SIZE, so the walk's ownership tests run.
+
+
 def test_in_place_sums_never_write_into_a_seed_or_a_rule_result():
     # Many uses of one large tensor: the walk sums their cotangents, in place once it owns
     # the sum. The user's output_gradients and the identity rule's g must stay as they were.
-    x = tf.constant(np.ones(10_000))
-    seed = tf.constant(np.full(10_000, 2.0))
+    x = tf.constant(np.ones(100_000))
+    seed = tf.constant(np.full(100_000, 2.0))
     with tf.GradientTape() as t:
         t.watch(x)
         y = tf.identity(x)
         z = y + y + y + y
     g = t.gradient(z, x, output_gradients=seed)
-    np.testing.assert_array_equal(g.numpy(), np.full(10_000, 8.0))
-    np.testing.assert_array_equal(seed.numpy(), np.full(10_000, 2.0))
+    np.testing.assert_array_equal(g.numpy(), np.full(100_000, 8.0))
+    np.testing.assert_array_equal(seed.numpy(), np.full(100_000, 2.0))
 
 
 def test_the_rule_running_is_in_thread_state_only_while_it_runs():
@@ -305,19 +308,19 @@ def test_public_functions_keep_their_own_names():
 def test_in_place_sums_never_write_into_a_users_custom_gradient():
     # The walk may sum into a large gradient a registry rule just made; a custom gradient may
     # return a tensor the user keeps (here an identity of a captured constant's array).
-    kept = tf.constant(np.full(10_000, 3.0))
+    kept = tf.constant(np.full(100_000, 3.0))
 
     @tf.custom_gradient
     def f(x):
         return x * 1.0, lambda up: tf.identity(kept)
 
-    x = tf.constant(np.ones(10_000))
+    x = tf.constant(np.ones(100_000))
     with tf.GradientTape() as t:
         t.watch(x)
         y = x * 2.0 + x + f(x)  # the walk meets f's gradient first: the sum's first term
     g = t.gradient(y, x)
-    np.testing.assert_array_equal(g.numpy(), np.full(10_000, 6.0))
-    np.testing.assert_array_equal(kept.numpy(), np.full(10_000, 3.0))
+    np.testing.assert_array_equal(g.numpy(), np.full(100_000, 6.0))
+    np.testing.assert_array_equal(kept.numpy(), np.full(100_000, 3.0))
 
 
 def test_a_fresh_gradient_returned_for_two_inputs_is_summed_into_neither(scratch_ops):
@@ -330,13 +333,13 @@ def test_a_fresh_gradient_returned_for_two_inputs_is_summed_into_neither(scratch
         h = g * 2.0  # one new array, returned for both inputs
         return h, h
 
-    a, b = tf.constant(np.ones(10_000)), tf.constant(np.ones(10_000))
+    a, b = tf.constant(np.ones(100_000)), tf.constant(np.ones(100_000))
     with tf.GradientTape() as t:
         t.watch([a, b])
         z = a * 5.0 + b * 7.0 + shared(a, b)  # the walk meets shared's gradients first
     ga, gb = t.gradient(z, [a, b])
-    np.testing.assert_array_equal(ga.numpy(), np.full(10_000, 7.0))
-    np.testing.assert_array_equal(gb.numpy(), np.full(10_000, 9.0))
+    np.testing.assert_array_equal(ga.numpy(), np.full(100_000, 7.0))
+    np.testing.assert_array_equal(gb.numpy(), np.full(100_000, 9.0))
 
 
 def test_large_fresh_gradients_are_summed_in_place(monkeypatch):
@@ -347,7 +350,7 @@ def test_large_fresh_gradients_are_summed_in_place(monkeypatch):
     calls = []
     real_add = walk.add
     monkeypatch.setattr(walk, "add", lambda a, b: calls.append(1) or real_add(a, b))
-    x = tf.constant(np.linspace(-1.0, 1.0, 10_000))
+    x = tf.constant(np.linspace(-1.0, 1.0, 100_000))
     with tf.GradientTape() as t:
         t.watch(x)
         y = tf.reduce_sum(tf.sin(x) * x + tf.exp(-x * x))
@@ -367,11 +370,11 @@ def test_a_rule_that_returns_its_cotangents_array_is_never_summed_into(scratch_o
     def _passthrough_vjp(g, out, x, *, needs):
         return tf.identity(g)  # a new tensor over the cotangent's own array
 
-    x = tf.constant(np.ones(10_000))
-    seed = tf.constant(np.full(10_000, 2.0))
+    x = tf.constant(np.ones(100_000))
+    seed = tf.constant(np.full(100_000, 2.0))
     with tf.GradientTape() as t:
         t.watch(x)
         y = x * 3.0 + passthrough(x)  # the walk meets passthrough's gradient first
     g = t.gradient(y, x, output_gradients=seed)
-    np.testing.assert_array_equal(g.numpy(), np.full(10_000, 8.0))
-    np.testing.assert_array_equal(seed.numpy(), np.full(10_000, 2.0))
+    np.testing.assert_array_equal(g.numpy(), np.full(100_000, 8.0))
+    np.testing.assert_array_equal(seed.numpy(), np.full(100_000, 2.0))

@@ -19,7 +19,10 @@ from .._core import nest
 from .._core import tape as _tape
 from .._core.logging import warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
-from ..ops.array_ops import reshape, transpose
+
+# The Reshape and Transpose ops themselves: the shapes here are computed, not user input,
+# so the public wrappers' argument checks would only cost time.
+from ..ops.array_ops import _reshape, _transpose
 from .walk import backward, ones_like_value, stack_rows, zeros_like_value
 
 
@@ -310,7 +313,7 @@ class GradientTape:
                 if unconnected_gradients is UnconnectedGradients.ZERO:
                     g = make(np.zeros(jshape, t._dtype._np), t._dtype)
             else:
-                g = reshape(g, jshape)
+                g = _reshape(g, shape=jshape)
             result.append(g)
         return nest.pack_sequence_as(sources, result)
 
@@ -378,7 +381,7 @@ class GradientTape:
             return None
         # g is [ny, b, x...]: move the example axis first.
         perm = (1, 0) + tuple(range(2, len(sshape) + 1))
-        return reshape(transpose(g, perm), jshape)
+        return _reshape(_transpose(g, perm=perm), shape=jshape)
 
     @staticmethod
     def _seeds(flat_targets: list, output_gradients) -> list:
