@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import warnings
 
 import numpy as np
 
@@ -28,6 +29,7 @@ _next_id = itertools.count(1).__next__
 new_id = _next_id  # a fresh tensor id: ids grow, so it also marks a point in time
 _from_np = _dtypes._BY_NP.__getitem__
 _np_scalar_types = (np.generic,)
+_GRAPH_ONLY = frozenset(("name", "op", "graph"))  # EagerTensor's properties that raise
 # NumPy's own message when `copy=False` cannot be honoured.
 NO_COPY_MESSAGE = (
     "Unable to avoid copy while creating an array as requested.\n"
@@ -167,7 +169,10 @@ class EagerTensor(Tensor):
         return self._value.__index__()
 
     def __getattr__(self, name: str):
-        # Only reached for missing attributes: TF's hint for NumPy-style methods.
+        # Only reached for missing attributes (and for the graph-only properties, whose
+        # AttributeError Python hands here): TF's hint for NumPy-style methods.
+        if name in _GRAPH_ONLY:
+            raise AttributeError(f"Tensor.{name} is undefined when eager execution is enabled.")
         if name in _NUMPY_METHODS:
             raise AttributeError(
                 f"{type(self).__name__} object has no attribute '{name}'. "
@@ -468,9 +473,7 @@ def _from_numpy(value, dtype: DType | None) -> EagerTensor:
     except KeyError:
         raise _unsupported_array(array) from None
     if dtype is not None and dtype is not own:
-        if not _numpy_cast_allowed(own, dtype):
-            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-        array = array.astype(dtype._np)  # a new array
+        array = _cast_numpy(array, dtype)  # a new array
         own = dtype
     elif array.ndim:
         # The caller keeps its array and may edit it; the tensor must not see that (TF copies).
@@ -499,11 +502,13 @@ def _unsupported_array(array: np.ndarray) -> ValueError:
     return ValueError(f"Failed to convert a NumPy array to a Tensor ({reason}).")
 
 
-def _numpy_cast_allowed(source: DType, target: DType) -> bool:
-    # NumPy values convert to another requested dtype unless that would lose the kind
-    # of number (e.g. float -> int); TF's eager conversion refuses those too.
-    order = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
-    return order[source._kind] <= order[target._kind]
+def _cast_numpy(array: np.ndarray, dtype: DType) -> np.ndarray:
+    """A NumPy value cast to `dtype` as TF casts one (observed on TF 2.21): NumPy's astype,
+    even where it loses the kind of number (float -> int truncates, complex -> float
+    drops the imaginary part, out-of-range values wrap), silently."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return array.astype(dtype._np)
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> EagerTensor:
@@ -684,7 +689,7 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
                 f"Expected tensor {t._value} with dtype {dtype!r}, but got dtype {t._dtype!r}."
             )
     elif isinstance(value, (np.ndarray, np.generic)) and dtype is not None:
-        array = np.asarray(value).astype(dtype._np)
+        array = _cast_numpy(np.asarray(value), dtype)
         t = make(array[()] if array.ndim == 0 else array, dtype)
     else:
         t = convert_to_tensor(value, dtype)

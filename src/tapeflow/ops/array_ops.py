@@ -474,30 +474,27 @@ def _stack_jvp(t, out, *values, axis=0):
 def stack(values, axis=0, name="stack"):
     """Stacks a list of rank-R tensors into one rank-(R+1) tensor along `axis`.
 
+    An empty list is TF's empty float32 vector (TF converts `[]` itself).
+
     Raises:
-      ValueError: if the list is empty.
       InvalidArgumentError: if the shapes differ.
     """
     values = list(values)
     if not values:
-        raise ValueError("values must be a non-empty list of tensors")
+        return convert_to_tensor(values)
     tensors = _convert_same(values, "Pack")
     ndim = tensors[0].ndim + 1
     axis = int(axis)  # an int attr in TF, which truncates floats
     normalize_axis(axis, ndim, "Pack")
     shapes = {np.shape(t._value) for t in tensors}
     if len(shapes) > 1:
-        first, other = (
-            np.shape(tensors[0]._value),
-            next(
-                np.shape(t._value)
-                for t in tensors
-                if np.shape(t._value) != np.shape(tensors[0]._value)
-            ),
+        first = np.shape(tensors[0]._value)
+        i, other = next(
+            (i, np.shape(t._value)) for i, t in enumerate(tensors) if np.shape(t._value) != first
         )
         raise invalid_argument(
             f"Shapes of all inputs must match: values[0].shape = {list(first)} != "
-            f"values[1].shape = {list(other)}",
+            f"values[{i}].shape = {list(other)}",
             "Pack",
         )
     return _stack(*tensors, axis=axis)
@@ -593,7 +590,13 @@ def concat(values, axis, name="concat"):
     Raises:
       InvalidArgumentError: if ranks or the other dimensions differ.
     """
-    tensors = _convert_same(list(values), "ConcatV2")
+    values = list(values)
+    if not values:  # TF's kernel lookup fails before any shape is known
+        raise invalid_argument(
+            "OpKernel 'ConcatV2' has constraint on attr 'T' not in NodeDef '[N=0, Tidx=DT_INT32]'",
+            "ConcatV2",
+        )
+    tensors = _convert_same(values, "ConcatV2")
     if len(tensors) == 1:
         return tensors[0]
     ndim = tensors[0].ndim

@@ -1,0 +1,66 @@
+"""Conversion and array corner cases, as observed on TF 2.21 (found while building the
+control-flow goldens): NumPy values cast to a requested dtype as NumPy's astype casts, an
+empty stack is an empty float32 vector, an empty concat is the kernel's error, and eager
+tensors' graph-only properties say why they are missing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tapeflow as tf
+
+
+@pytest.mark.parametrize(
+    "value, dtype, expected",
+    [
+        (np.array([1.5, -2.7]), tf.int32, [1, -2]),  # truncated toward zero
+        (np.float64(1.5), tf.int32, 1),
+        (np.float32(2.5), tf.int64, 2),
+        (np.array([1 + 2j]), tf.float32, [1.0]),  # the imaginary part dropped
+        (np.array([1.5, 0.0]), tf.bool, [True, False]),
+        (np.array([2, 0]), tf.bool, [True, False]),
+        (np.array([1.5]), tf.uint8, [1]),
+        (np.array([300]), tf.uint8, [44]),  # wraps
+    ],
+)
+def test_numpy_values_cast_to_a_requested_dtype_as_tf_does(value, dtype, expected):
+    for convert in (tf.convert_to_tensor, tf.constant):
+        t = convert(value, dtype=dtype)
+        assert t.dtype == dtype
+        assert t.numpy().tolist() == expected
+
+
+def test_python_values_still_refuse_a_lossy_dtype():
+    # TF 2.21: TypeError "Cannot convert [1.5] to EagerTensor of dtype int32".
+    with pytest.raises(TypeError):
+        tf.convert_to_tensor([1.5], dtype=tf.int32)
+
+
+def test_an_empty_stack_is_an_empty_float_vector():
+    t = tf.stack([])
+    assert t.dtype == tf.float32 and t.shape == (0,)
+
+
+def test_a_stack_of_mismatched_shapes_names_the_first_mismatch():
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        tf.stack([tf.ones([2]), tf.ones([2]), tf.ones([3])])
+    assert str(info.value) == (
+        "Shapes of all inputs must match: values[0].shape = [2] != values[2].shape = [3] [Op:Pack]"
+    )
+
+
+def test_an_empty_concat_is_the_kernels_error():
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        tf.concat([], 0)
+    assert str(info.value).startswith(
+        "OpKernel 'ConcatV2' has constraint on attr 'T' not in NodeDef '[N=0, Tidx=DT_INT32]'"
+    )
+
+
+@pytest.mark.parametrize("attribute", ["name", "op", "graph"])
+def test_graph_only_properties_say_why(attribute):
+    with pytest.raises(AttributeError) as info:
+        getattr(tf.constant([1.0, 2.0]), attribute)
+    assert str(info.value) == f"Tensor.{attribute} is undefined when eager execution is enabled."
+    assert tf.Variable(1.0, name="v").name == "v:0"
