@@ -64,3 +64,20 @@ def test_graph_only_properties_say_why(attribute):
         getattr(tf.constant([1.0, 2.0]), attribute)
     assert str(info.value) == f"Tensor.{attribute} is undefined when eager execution is enabled."
     assert tf.Variable(1.0, name="v").name == "v:0"
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (tf.zeros, tf.TensorShape([None, 2])),
+        (tf.ones, tf.TensorShape(None)),
+        (lambda s: tf.fill(s, 1.0), tf.TensorShape([None])),
+        (lambda s: tf.reshape(tf.ones([2]), s), tf.TensorShape([None])),
+    ],
+)
+def test_a_partially_known_shape_argument_is_tfs_value_error(make, shape):
+    # TF 2.21: "Cannot convert a partially known TensorShape (None, 2) to a Tensor."
+    with pytest.raises(ValueError) as info:
+        make(shape)
+    assert str(info.value) == f"Cannot convert a partially known TensorShape {shape} to a Tensor."
+    assert tf.zeros(tf.TensorShape([2, 3])).shape == (2, 3)

@@ -8,6 +8,7 @@ from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import NotFoundError, invalid_argument
 from .._core.tensor import convert_to_tensor, make
+from .._core.tensor_shape import TensorShape
 
 
 def batch_ndim(g, primal) -> int:
@@ -188,7 +189,11 @@ def as_int_tuple(
                 break
         else:
             return tuple(value)  # the common case, without a NumPy round trip
-    if hasattr(value, "as_list") and not hasattr(value, "_value"):
+    if isinstance(value, TensorShape):  # TF converts it to a tensor, which must be known
+        if not value.is_fully_defined():
+            raise ValueError(f"Cannot convert a partially known TensorShape {value} to a Tensor.")
+        value = value.as_list()
+    elif hasattr(value, "as_list") and not hasattr(value, "_value"):
         value = value.as_list()
     if hasattr(value, "_value") or getattr(value, "_is_tapeflow_variable", False):
         t = convert_to_tensor(value)
