@@ -309,10 +309,12 @@ def _leaf_kind(v):
         return "b"
     if isinstance(v, int):
         return "i"
-    if isinstance(v, float):
+    if isinstance(v, float) and not isinstance(v, np.floating):
         return "f"
     if isinstance(v, complex):
         return "c"
+    if isinstance(v, np.integer):
+        return "i"  # TF reads a NumPy int in a list as a Python int: [np.int8(1), 2] is int32
     if isinstance(v, np.generic):
         return _dtypes._BY_NP.get(v.dtype)
     if isinstance(v, Tensor) or _is_variable(v):
@@ -320,8 +322,8 @@ def _leaf_kind(v):
     return None
 
 
-# What TF's converter descends into: Python sequences, and NumPy arrays inside them.
-_SEQUENCES = (list, tuple, np.ndarray)
+# What TF's converter descends into: Python sequences (ranges too), and NumPy arrays inside.
+_SEQUENCES = (list, tuple, range, np.ndarray)
 
 
 def _scalar(v):
@@ -376,9 +378,19 @@ def _infer_python_dtype(value) -> DType:
         elif kind == "f":
             floating = True
         kinds.add(kind)
+    if isinstance(first_kind, DType):
+        # A NumPy float (or complex) scalar first carries its own dtype ([np.float64(1.5),
+        # 2.0] is float64); NumPy ints count as Python ints, and a NumPy float after a
+        # Python number as a Python float ([1, np.float64(2.5)] is float32): TF 2.21.
+        if "c" in kinds and first_kind._kind != "c":
+            raise ValueError(_MIXED_TYPES)
+        return first_kind
     fixed = [k for k in kinds if isinstance(k, DType)]
     if fixed:
-        return fixed[0]  # NumPy scalars and tensors carry their own dtype
+        if all(k._kind in "fc" for k in fixed):
+            kinds = {k._kind if isinstance(k, DType) else k for k in kinds}
+        else:
+            return fixed[0]  # tensors carry their own dtype
     if first_kind == "b" and kinds != {"b"}:
         raise ValueError(_MIXED_TYPES)
     if "c" in kinds:
@@ -397,7 +409,7 @@ def _check_python_fits(value, dtype: DType) -> None:
     stack = [value]
     while stack:
         v = stack.pop()
-        if isinstance(v, (list, tuple)):
+        if isinstance(v, (list, tuple, range)):
             stack.extend(v)
             continue
         if isinstance(v, (np.generic, Tensor)) or _is_variable(v):
@@ -546,7 +558,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> EagerTen
         return value._convert(dtype)
     if isinstance(value, (np.ndarray, np.generic)):
         return _from_numpy(value, dtype)
-    if isinstance(value, (bool, int, float, complex, list, tuple)):
+    if isinstance(value, (bool, int, float, complex, list, tuple, range)):
         if dtype is None and dtype_hint is not None:
             hinted = _dtypes.as_dtype(dtype_hint)
             try:
