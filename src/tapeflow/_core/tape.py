@@ -64,9 +64,6 @@ Entry.__doc__ = """One recorded op: what the backward walk needs to run its VJP 
     """
 
 
-_ndarray = np.ndarray
-
-
 class Recorder:
     """The protocol of everything that watches this thread's ops.
 
@@ -212,20 +209,23 @@ def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> En
                 break
         else:
             continue
-        if entry is None:
-            entry = (op, inputs, outputs, attrs)  # laid out as Entry
+        if entry is None:  # laid out as Entry
+            # Whether an input or the (first) output holds an array worth pruning: inline,
+            # since this runs for every recorded op (a helper call cost W2 2-5%, one run).
+            large = False
             if op.keeps is not None:
-                for t in inputs:  # `_has_large`, inlined: this runs for every recorded op
+                for t in inputs:
                     v = t._value
                     if type(v) is _ndarray and v.size >= PRUNE_MIN_SIZE:
+                        large = True
                         break
                 else:
                     v = (outputs[0] if type(outputs) is tuple else outputs)._value
-                    if type(v) is not _ndarray or v.size < PRUNE_MIN_SIZE:
-                        v = None
-                if v is not None:
-                    kept = saved_for_backward(op.keeps, inputs, outputs)
-                    entry = (op, *kept, attrs)
+                    large = type(v) is _ndarray and v.size >= PRUNE_MIN_SIZE
+            if large:
+                entry = (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
+            else:
+                entry = (op, inputs, outputs, attrs)
         tape.entries.append(entry)
         if type(outputs) is tuple:
             for o in outputs:
@@ -241,6 +241,9 @@ def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> En
 PRUNE_MIN_SIZE = 1024
 
 
+_ndarray = np.ndarray
+
+
 def _stand_in(t):
     """A tensor with `t`'s id, dtype and shape whose value holds no data (zero strides)."""
     value = t._value
@@ -253,16 +256,6 @@ def _stand_in(t):
     return stand_in
 
 
-def _has_large(inputs: tuple, outputs) -> bool:
-    """Whether an input or the (first) output holds an array worth pruning."""
-    for t in inputs:
-        value = t._value
-        if type(value) is np.ndarray and value.size >= PRUNE_MIN_SIZE:
-            return True
-    value = (outputs[0] if type(outputs) is tuple else outputs)._value
-    return type(value) is np.ndarray and value.size >= PRUNE_MIN_SIZE
-
-
 def saved_for_backward(keeps: tuple, inputs: tuple, outputs) -> tuple:
     """The (inputs, outputs) an entry keeps: only values a needed gradient reads.
 
@@ -270,7 +263,7 @@ def saved_for_backward(keeps: tuple, inputs: tuple, outputs) -> tuple:
     which values (input positions, -1 for the output) input i's rule reads. The
     rest are replaced by data-free stand-ins, so the tape holds what the backward
     pass needs and nothing more (ids, dtypes and shapes stay for the walk).
-    Callers check `_has_large` first: small tensors are kept as they are.
+    `record` calls it only for an entry holding a large array: small ones are kept.
     """
     read = set()
     for i, t in enumerate(inputs):
