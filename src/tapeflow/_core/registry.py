@@ -157,7 +157,9 @@ class Rule:
     differentiable = True
     stateful = False
     keeps = None  # None: the tape keeps every value (see Op)
-    batch_polymorphic = True  # the rule accepts batched cotangents (jacobian's one pass)
+    # The rule accepts batched cotangents (jacobian's one pass); registry rules must (the
+    # generated tests check it).
+    batch_polymorphic = True
     # The VJP's gradients are tensors it made with ops (or its arguments): a new large array
     # among them is the walk's to sum into (autodiff/walk.py). False for user code.
     fresh_gradients = True
@@ -200,8 +202,6 @@ class Op(Rule):
     ):
         self.type = type_name
         self.forward = forward
-        self.vjp_rule = None
-        self.jvp_rule = None
         self.broadcasting = broadcasting
         self.dtypes = dtypes
         self.n_outputs = n_outputs
@@ -209,7 +209,6 @@ class Op(Rule):
         self.stateful = stateful
         self.sample = sample
         self.no_sample = no_sample
-        self.batch_polymorphic = True  # registry rules must be (the tests check it)
         self.__name__ = forward.__name__
         self.__qualname__ = forward.__qualname__
         self.__doc__ = forward.__doc__
