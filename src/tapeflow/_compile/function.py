@@ -311,37 +311,15 @@ class _Compiled:
 _REPLAY_ERRORS = registry._FORWARD_ERRORS
 
 
-class _Journal(_tape.Recorder):
-    """What each variable a running call assigned held before, to undo a failed call.
-
-    TF fails a tf.function call with bad input while tracing, before any op runs,
-    so a call that raises leaves every variable as it was; an eager body would
-    have run its assignments up to the failure. A journal hears only assignments
-    (not ops: it costs the op path nothing).
-    """
-
-    kind = "journals"
-    sees_ops = False
-
-    def __init__(self):
-        self.before: dict = {}  # variable id -> (variable, the tensor it held)
-
-    def assign_variable(self, variable, how: str, value, before) -> None:
-        self.before.setdefault(variable._id, (variable, before))
-
-    def undo(self) -> None:
-        for variable, tensor in self.before.values():
-            variable._tensor = tensor
-
-
 def _run_eagerly(fn, args: tuple, kwargs: dict):
-    """Calls the body; if it raises, its variable assignments are undone first."""
-    journal = _Journal()
+    """Calls the body; if it raises, its variable assignments are undone first (TF fails
+    a call with bad input while tracing, before any op runs: nothing changes)."""
+    journal = _tape.Journal()
     _tape.push(journal)
     try:
         return fn(*args, **kwargs)
     except BaseException:
-        journal.undo()
+        journal.undo_assignments()
         raise
     finally:
         _tape.pop(journal)

@@ -147,6 +147,31 @@ class Tape(Recorder):
         entries.append(entry)
 
 
+class Journal(Recorder):
+    """What each variable assigned while it listens held before, to undo a failed call.
+
+    Hears only assignments, and does not count in `active` (the op path pays nothing).
+    tf.function pushes one per eager run of a body (a call that raises changes nothing, as
+    in TF, which fails at trace time); control flow one per outermost construct.
+    """
+
+    __slots__ = ("before",)
+    kind = "journals"
+    sees_ops = False
+
+    def __init__(self):
+        self.before: dict = {}  # variable id -> (variable, the tensor it held first)
+
+    def assign_variable(self, variable, how: str, value, before) -> None:
+        self.before.setdefault(variable._id, (variable, before))
+
+    def undo_assignments(self) -> None:
+        """Puts every variable heard of back to the tensor it held first."""
+        for variable, tensor in self.before.values():
+            with variable._lock:
+                variable._tensor = tensor
+
+
 def push(recorder: Recorder) -> None:
     """Makes `recorder` see this thread's ops (on the stack its `kind` names)."""
     kind = recorder.kind

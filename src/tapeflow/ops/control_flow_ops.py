@@ -200,21 +200,16 @@ def _convert_preferred(value, dtype):
 # -- a construct that raises changes nothing ---------------------------------------------------
 
 
-class _Undo(_tape.Recorder):
-    """What a running construct must undo if it raises: the entries this thread's tapes
-    recorded since it started (and the ids and variables they began tracking), and the
-    variables it assigned. Hears only assignments (the op path does not see it)."""
+class _Undo(_tape.Journal):
+    """What a running construct must undo if it raises: the variables it assigned (the
+    journal's part), and the entries this thread's tapes recorded since it started (and
+    the ids and variables they began tracking)."""
 
-    __slots__ = ("marks", "before")
-    kind = "journals"
-    sees_ops = False
+    __slots__ = ("marks",)
 
     def __init__(self, tapes: list):
+        super().__init__()
         self.marks = [(tape, len(tape.entries), len(tape.variables)) for tape in tapes]
-        self.before: dict = {}  # variable id -> (variable, the tensor it held)
-
-    def assign_variable(self, variable, how: str, value, before) -> None:
-        self.before.setdefault(variable._id, (variable, before))
 
     def rollback(self) -> None:
         for tape, n_entries, n_variables in self.marks:
@@ -226,8 +221,7 @@ class _Undo(_tape.Recorder):
             for vid in list(tape.variables)[n_variables:]:
                 del tape.variables[vid]
                 tape.ids.discard(vid)
-        for variable, tensor in self.before.values():
-            variable.assign(tensor, read_value=False)
+        self.undo_assignments()
 
 
 def _atomically(fn, *args):
