@@ -117,7 +117,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                     continue
                 if type(gi) is not EagerTensor:
                     gi = _checked(op, gi, t, batch_ndim)
-                else:
+                else:  # the one shape test: batch dims first, then exactly t's shape
                     gs, ts = gi._value.shape, t._value.shape
                     if (
                         gs != ts
@@ -178,7 +178,9 @@ def _as_tuple(op, in_grads, n_inputs: int) -> tuple:
 
 
 def _checked(op, gi, t: EagerTensor, batch_ndim: int):
-    """A rule's gradient for input `t`, with broadcasting undone; raises on a wrong shape."""
+    """A rule's gradient for input `t` that the walk found is not a tensor of `t`'s
+    (batched) shape: an IndexedSlices as it is, a broadcast gradient summed down to `t`'s
+    shape; anything else is a broken rule, named."""
     if type(gi) is IndexedSlices:
         return gi
     if type(gi) is not EagerTensor:
@@ -187,21 +189,14 @@ def _checked(op, gi, t: EagerTensor, batch_ndim: int):
             f"The gradient rule of {op.type} returned {type(gi).__name__} where a tensor "
             "(or None) was expected.",
         )
-    gshape = gi._value.shape
     tshape = t._value.shape
-    if (
-        gshape != tshape
-        if not batch_ndim
-        else gshape[batch_ndim:] != tshape or len(gshape) != len(tshape) + batch_ndim
-    ):
-        if not op.broadcasting:
-            raise op_error(
-                InternalError,
-                f"The gradient rule of {op.type} returned shape {list(gshape)} for an "
-                f"input of shape {list(tshape)} (batch dims: {batch_ndim}).",
-            )
-        gi = sum_to(gi, tshape, batch_ndim)
-    return gi
+    if not op.broadcasting:
+        raise op_error(
+            InternalError,
+            f"The gradient rule of {op.type} returned shape {list(gi._value.shape)} for an "
+            f"input of shape {list(tshape)} (batch dims: {batch_ndim}).",
+        )
+    return sum_to(gi, tshape, batch_ndim)
 
 
 # How contributions are summed. Two sparse contributions (IndexedSlices, gather's) stay
