@@ -21,7 +21,7 @@ import numpy as np
 from .._core import nest
 from .._core import tape as _tape
 from .._core.tensor import convert_to_tensor
-from ..ops.array_ops import reshape
+from ..ops.array_ops import _reshape  # the op: the shape is computed, not user input
 from .gradient_tape import UnconnectedGradients, _differentiable, _unconnected
 from .walk import zeros_like_value
 
@@ -142,7 +142,7 @@ def call_jvp(op, tangents: list, outs, inputs: tuple, attrs: dict, batch_ndim: i
             missing = out_ndim - len(x.shape)
             if t is not None and missing:
                 shape = t._value.shape
-                t = reshape(t, shape[:batch_ndim] + (1,) * missing + shape[batch_ndim:])
+                t = _reshape(t, shape=shape[:batch_ndim] + (1,) * missing + shape[batch_ndim:])
             aligned.append(t)
         tangents = aligned
     return op.jvp_rule(tangents, outs, *inputs, **attrs)

@@ -27,7 +27,9 @@ from .._core import tape as _tape
 from .._core.errors import InternalError, op_error
 from .._core.indexed_slices import IndexedSlices, to_dense
 from .._core.tensor import EagerTensor, make, new_id
-from ..ops.array_ops import concat, reshape, stack, sum_to
+
+# The Reshape op itself where shapes are computed here: the public wrapper checks user input.
+from ..ops.array_ops import _reshape, concat, stack, sum_to
 from ..ops.math_ops import add
 
 # Gradients of at least this many elements are summed in place when that is safe.
@@ -295,7 +297,7 @@ def _per_example_vjp(op, g, outs, inputs: tuple, attrs: dict, needs: tuple, batc
     multi = type(outs) is tuple
     cotangents = g if multi else [g]
     batch_shape = np.shape(cotangents[0]._value)[:batch_ndim]
-    flat = [reshape(c, (-1,) + np.shape(c._value)[batch_ndim:]) for c in cotangents]
+    flat = [_reshape(c, shape=(-1,) + np.shape(c._value)[batch_ndim:]) for c in cotangents]
     rows = []
     for i in range(math.prod(batch_shape)):
         items = [c[i] for c in flat]
@@ -305,7 +307,7 @@ def _per_example_vjp(op, g, outs, inputs: tuple, attrs: dict, needs: tuple, batc
     for k, x in enumerate(inputs):
         stacked = stack_rows([row[k] for row in rows])
         shape = batch_shape + np.shape(x._value)
-        result.append(None if stacked is None else reshape(stacked, shape))
+        result.append(None if stacked is None else _reshape(stacked, shape=shape))
     return tuple(result)
 
 
