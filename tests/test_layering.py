@@ -146,3 +146,21 @@ def test_the_checker_sees_a_cycle_and_a_core_import():
     sample = PACKAGE / "_core" / "tensor.py"
     imports = _imports("tapeflow._core.tensor", sample, set(_modules()))
     assert "tapeflow._core.dtypes" in imports
+
+
+SUBSYSTEMS = ("tapeflow.keras", "tapeflow.data", "tapeflow.train")
+
+
+def test_the_training_stack_uses_only_the_public_api():
+    """keras/, data/ and train/ are clients of `import tapeflow as tf` (and of each other),
+    never of the core's or the op library's internals."""
+    problems = []
+    for name, imports in sorted(_graph().items()):
+        if not name.startswith(SUBSYSTEMS):
+            continue
+        for target in sorted(imports):
+            if target is None or not target.startswith("tapeflow."):
+                continue
+            if not target.startswith(SUBSYSTEMS):
+                problems.append(f"{name} imports {target}")
+    assert not problems, "\n".join(problems)

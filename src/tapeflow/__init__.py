@@ -185,3 +185,15 @@ __version__ = "0.1.0"
 def executing_eagerly() -> bool:
     """Always True: tapeflow is eager-only."""
     return True
+
+
+# The training stack loads on first use, so `import tapeflow` costs what the core costs.
+_LAZY_NAMESPACES = ("data", "keras", "train")
+
+
+def __getattr__(name: str):
+    if name in _LAZY_NAMESPACES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -452,6 +452,16 @@ def _is_variable(value) -> bool:
     return getattr(value, "_is_tapeflow_variable", False)
 
 
+def _wrapped_variable(value):
+    """The tf.Variable inside a variable wrapper (a Keras variable), else None.
+
+    Wrappers are not tf.Variables (as Keras 3's are not) but name theirs as
+    `_tapeflow_variable`, so tapes watch it and differentiate with respect to it.
+    """
+    inner = getattr(value, "_tapeflow_variable", None)
+    return inner if _is_variable(inner) else None
+
+
 def _dtype_of(value) -> DType:
     return value._dtype if isinstance(value, Tensor) else value.dtype
 

@@ -18,7 +18,14 @@ from .._core import dtypes as _dtypes
 from .._core import nest
 from .._core import tape as _tape
 from .._core.logging import warn_first_n
-from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
+from .._core.tensor import (
+    EagerTensor,
+    Tensor,
+    _is_variable,
+    _wrapped_variable,
+    convert_to_tensor,
+    make,
+)
 
 # The Reshape and Transpose ops themselves: the shapes here are computed, not user input,
 # so the public wrappers' argument checks would only cost time.
@@ -99,6 +106,8 @@ class GradientTape:
             self._tape.ids.add(tensor._id)  # the common case, without nest machinery
             return
         for t in nest.flatten(tensor):
+            inner = _wrapped_variable(t)
+            t = t if inner is None else inner
             if not (isinstance(t, Tensor) or _is_variable(t)):
                 raise ValueError(
                     f"Passed in object {t!r} of type {type(t).__name__!r}, not tf.Tensor or "
@@ -429,6 +438,9 @@ def _differentiable(x) -> EagerTensor:
         return x
     if _is_variable(x):
         return x._tensor
+    inner = _wrapped_variable(x)
+    if inner is not None:
+        return inner._tensor
     if x is None:
         _dtypes.as_dtype(None)  # raises TF's TypeError
     if not hasattr(x, "dtype"):

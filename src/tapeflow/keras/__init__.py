@@ -1,0 +1,9 @@
+"""`tf.keras`: Keras 3 as TensorFlow 2.21 ships it, on tapeflow.
+
+As in TF 2.21, `tf.keras` is Keras 3 (`keras._tf_keras.keras`), not Keras 2: Keras variables
+are their own class (not `tf.Variable`s), layers are not `tf.Module`s, variable names have no
+`:0`. The implementation lives in `tapeflow.keras._src`; these modules only export names.
+"""
+
+from . import backend  # noqa: F401
+from ._src.variable import Variable  # noqa: F401
