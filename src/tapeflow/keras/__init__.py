@@ -5,5 +5,10 @@ are their own class (not `tf.Variable`s), layers are not `tf.Module`s, variable 
 `:0`. The implementation lives in `tapeflow.keras._src`; these modules only export names.
 """
 
-from . import backend  # noqa: F401
+from . import backend, layers, models  # noqa: F401
+from ._src.layers.core.input_layer import Input  # noqa: F401
+from ._src.layers.input_spec import InputSpec  # noqa: F401
+from ._src.layers.layer import DTypePolicy, Layer  # noqa: F401
+from ._src.models.model import Model  # noqa: F401
+from ._src.models.sequential import Sequential  # noqa: F401
 from ._src.variable import Variable  # noqa: F401

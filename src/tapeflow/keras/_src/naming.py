@@ -47,19 +47,33 @@ def _stack() -> list:
 
 
 class name_scope:  # noqa: N801 - Keras' name
-    """Pushes `name` on the path of the variables created inside (nestable, per thread)."""
+    """Pushes `name` on the path of the variables created inside (nestable, per thread).
 
-    def __init__(self, name: str):
+    A scope opened by the same `caller` with the same name as the innermost one is not
+    pushed twice (a layer's `__call__`, `build` and `add_weight` each open the layer's).
+    """
+
+    def __init__(self, name: str, caller=None):
         self.name = name
+        self.caller = caller
+        self._pushed = False
 
     def __enter__(self):
-        _stack().append(self.name)
+        stack = _stack()
+        if stack and self.caller is not None:
+            top = stack[-1]
+            if top.caller is self.caller and top.name == self.name:
+                return self
+        stack.append(self)
+        self._pushed = True
         return self
 
     def __exit__(self, *exc):
-        _stack().pop()
+        if self._pushed:
+            _stack().pop()
+            self._pushed = False
         return False
 
 
 def current_path() -> str:
-    return "/".join(_stack())
+    return "/".join(scope.name for scope in _stack())

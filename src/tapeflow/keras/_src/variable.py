@@ -13,6 +13,7 @@ import numpy as np
 import tapeflow as tf
 
 from . import naming
+from .scopes import in_symbolic_scope
 
 _ALLOWED_DTYPES = {
     "float16", "float32", "float64", "bfloat16", "uint8", "uint16", "uint32", "uint64",
@@ -200,7 +201,8 @@ class Variable:
                 f"variable.shape={self.shape}, Received: value.shape={value.shape}. "
                 f"Target variable: {self}"
             )
-        self._value.assign(value)
+        if not in_symbolic_scope():  # placeholders' updates are discarded
+            self._value.assign(value)
         return value
 
     def assign_add(self, value):

@@ -1,0 +1,1 @@
+"""Keras layers: the base class, the input layer and the layer library."""

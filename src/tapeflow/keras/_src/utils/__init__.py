@@ -1,0 +1,1 @@
+"""Keras utilities used across the implementation (summary tables, ...)."""

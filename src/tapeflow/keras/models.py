@@ -1,0 +1,4 @@
+"""`tf.keras.models`: model classes."""
+
+from ._src.models.model import Model  # noqa: F401
+from ._src.models.sequential import Sequential  # noqa: F401
