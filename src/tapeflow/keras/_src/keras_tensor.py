@@ -62,9 +62,7 @@ class KerasTensor:
         return self._ragged
 
     def reshape(self, newshape):
-        from . import ops
-
-        return ops.reshape(self, newshape)
+        return symbolic_function("reshape", lambda x: tf.reshape(x, newshape))(self)
 
     def __tf_tensor__(self, dtype=None, name=None):
         raise ValueError(_TF_FUNCTION_MESSAGE)

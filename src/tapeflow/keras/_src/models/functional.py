@@ -10,6 +10,7 @@ from ..keras_tensor import KerasTensor
 from ..layers.core.input_layer import InputLayer
 from ..layers.layer import Layer
 from ..serialization import serialize
+from . import model as _model
 from .model import Model
 
 
@@ -318,3 +319,6 @@ def _serialize_node(node, index) -> dict:
 
     args, kwargs = tf.nest.map_structure(tensor, node.arguments_structure)
     return {"args": list(args), "kwargs": kwargs}
+
+
+_model._FUNCTIONAL.append(Functional)

@@ -7,6 +7,7 @@ import inspect
 
 from ..keras_tensor import KerasTensor
 from ..layers.layer import Layer
+from ..trainers.trainer import Trainer
 
 
 def _functional_arguments(args, kwargs) -> bool:
@@ -18,23 +19,24 @@ def _functional_arguments(args, kwargs) -> bool:
 
 
 _FUNCTIONAL_SUBCLASSES: dict = {}
+# Set by functional.py (which subclasses Model) when it is imported, as keras/__init__ does.
+_FUNCTIONAL: list = []
 
 
 def _with_functional(cls):
     """`class CustomModel(keras.Model)` called with inputs and outputs becomes a
     Functional model keeping the subclass' methods (Keras swaps Functional into the MRO)."""
-    from .functional import Functional
-
-    if issubclass(cls, Functional):
+    (functional,) = _FUNCTIONAL
+    if issubclass(cls, functional):
         return cls
     if cls not in _FUNCTIONAL_SUBCLASSES:
         _FUNCTIONAL_SUBCLASSES[cls] = type(
-            cls.__name__, (cls, Functional), {"__module__": cls.__module__}
+            cls.__name__, (cls, functional), {"__module__": cls.__module__}
         )
     return _FUNCTIONAL_SUBCLASSES[cls]
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """`keras.Model(inputs, outputs, name=None)` or a subclass with `__init__` and `call`.
 
     As in Keras 3, a `tf.Variable` attribute of a model is not tracked (`weights` stays
@@ -43,17 +45,13 @@ class Model(Layer):
 
     def __new__(cls, *args, **kwargs):
         if _functional_arguments(args, kwargs):
-            from .functional import Functional
-
-            target = Functional if cls is Model else _with_functional(cls)
+            target = _FUNCTIONAL[0] if cls is Model else _with_functional(cls)
             return Layer.__new__(target, *args, **kwargs)
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
-        from .functional import Functional
-
-        if isinstance(self, Functional) and _functional_arguments(args, kwargs):
-            Functional.__init__(self, *args, **kwargs)
+        if _FUNCTIONAL and isinstance(self, _FUNCTIONAL[0]) and _functional_arguments(args, kwargs):
+            _FUNCTIONAL[0].__init__(self, *args, **kwargs)
             return
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)

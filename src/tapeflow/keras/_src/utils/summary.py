@@ -137,10 +137,12 @@ def format_layer_shape(layer) -> str:
     return str(shapes).replace("'", "")
 
 
-def _is_sequential_like(model) -> bool:
-    from ..models.functional import Functional
+def _is_functional(model) -> bool:
+    return hasattr(model, "_nodes_by_depth") and not getattr(model, "_is_sequential", False)
 
-    if not isinstance(model, Functional) or getattr(model, "_is_sequential", False):
+
+def _is_sequential_like(model) -> bool:
+    if not _is_functional(model):
         return True
     nodes = []
     for level in model._nodes_by_depth.values():
@@ -167,10 +169,8 @@ def print_summary(
     layer_range=None,
 ):
     """Prints the summary table (see the module docstring); returns None."""
-    from ..models.functional import Functional
-
     sequential_like = _is_sequential_like(model)
-    if isinstance(model, Functional) and not getattr(model, "_is_sequential", False):
+    if _is_functional(model):
         layers = [op for op in model._operations if hasattr(op, "built")]
     else:
         layers = model.layers

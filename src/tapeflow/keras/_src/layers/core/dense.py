@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tapeflow as tf
 
-from ... import activations, constraints, initializers, regularizers
 from ..input_spec import InputSpec
 from ..layer import Layer
 
@@ -44,6 +43,8 @@ class Dense(Layer):
         if lora_rank is not None:
             raise ValueError("tapeflow's Dense does not support LoRA: pass lora_rank=None.")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        from ... import activations, constraints, initializers, regularizers
+
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -92,6 +93,8 @@ class Dense(Layer):
 
     def call(self, inputs, training=None):
         kernel = self._kernel.value
+        if inputs.dtype != kernel.dtype:  # integer inputs: keras.ops.matmul promotes them
+            inputs = tf.cast(inputs, kernel.dtype)
         if inputs.shape.rank == 2:
             x = tf.matmul(inputs, kernel)
         else:
@@ -106,6 +109,8 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def get_config(self):
+        from ... import activations, constraints, initializers, regularizers
+
         base = super().get_config()
         config = {
             "units": self.units,

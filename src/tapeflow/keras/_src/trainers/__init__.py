@@ -1,0 +1,1 @@
+"""The training API of `keras.Model`: compile, fit, evaluate, predict."""

@@ -1,0 +1,222 @@
+"""Batches for fit/evaluate/predict: NumPy arrays and tensors (sliced with NumPy, shuffled
+per epoch), `tf.data.Dataset`s (iterated as given) and Python iterables of batches."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import tapeflow as tf
+
+
+def unpack_x_y_sample_weight(data):
+    """`(x,)`, `(x, y)` or `(x, y, sample_weight)` as a triple with Nones (Keras' rule)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data[0], data[1], data[2]
+    raise ValueError(
+        "Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
+        f"found: {data}"
+    )
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    if y is None:
+        return (x,) if not isinstance(x, (list, tuple)) else (x,)
+    if sample_weight is None:
+        return x, y
+    return x, y, sample_weight
+
+
+def _is_array(x) -> bool:
+    return isinstance(x, np.ndarray) or tf.is_tensor(x) or hasattr(x, "__array__")
+
+
+def _as_numpy(x):
+    if x is None:
+        return None
+    if isinstance(x, np.ndarray):
+        return x
+    if tf.is_tensor(x):
+        return x.numpy()
+    if isinstance(x, (list, tuple)) and x and all(_is_array(v) for v in x):
+        return type(x)(_as_numpy(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _as_numpy(v) for k, v in x.items()}
+    return np.asarray(x)
+
+
+def _is_dataset(x) -> bool:
+    return type(x).__module__.startswith("tapeflow.data")
+
+
+def _num_samples(data) -> int:
+    leaves = [v for v in tf.nest.flatten(data) if v is not None]
+    sizes = {int(np.shape(v)[0]) for v in leaves}
+    if len(sizes) > 1:
+        raise ValueError(
+            "Data cardinality is ambiguous. Make sure all arrays contain the same number of "
+            f"samples.'x' sizes: {', '.join(str(s) for s in sorted(sizes))}"
+        )
+    return sizes.pop()
+
+
+def train_validation_split(arrays, validation_split):
+    """The last `validation_split` fraction of the samples (before any shuffling)."""
+    flat = [v for v in tf.nest.flatten(arrays) if v is not None]
+    if not all(_is_array(v) for v in flat):
+        raise ValueError(
+            "Argument `validation_split` is only supported for tensors or NumPy arrays."
+            f"Found incompatible type in the input: {[type(v) for v in flat]}"
+        )
+    arrays = tf.nest.map_structure(lambda v: None if v is None else _as_numpy(v), arrays)
+    n = _num_samples(arrays)
+    split_at = int(math.floor(n * (1.0 - validation_split)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(
+            f"Training data contains {n} samples, which is not sufficient to split it into a "
+            f"validation and training set as specified by `validation_split={validation_split}`. "
+            "Either provide more data, or a different value for the `validation_split` argument."
+        )
+    train = tf.nest.map_structure(lambda v: None if v is None else v[:split_at], arrays)
+    val = tf.nest.map_structure(lambda v: None if v is None else v[split_at:], arrays)
+    return train, val
+
+
+def class_weight_to_sample_weights(y, class_weight):
+    y = _as_numpy(y)
+    if y.ndim > 1 and y.shape[-1] > 1:
+        labels = np.argmax(y, axis=-1)
+    else:
+        labels = (
+            np.round(y.reshape(y.shape[0], -1)[:, 0]).astype(int)
+            if y.ndim > 1
+            else (np.round(y).astype(int))
+        )
+    weights = np.ones(labels.shape[0], dtype=np.float32)
+    for cls, w in class_weight.items():
+        weights[labels == cls] = w
+    return weights
+
+
+def _to_tensor(x):
+    if x is None:
+        return None
+    if tf.is_tensor(x):
+        return x
+    return tf.convert_to_tensor(x)
+
+
+class EpochIterator:
+    """One epoch of batches at a time: `for step, batch in iterator` (Keras' EpochIterator).
+
+    Arrays: `batch_size` defaults to 32, the last batch is partial, `shuffle=True` draws a
+    NumPy permutation per epoch (TF draws it in a tf.data graph, so orders differ), and
+    `class_weight` becomes per-sample weights. Datasets and iterables yield their own
+    batches (`batch_size` is ignored for them, as Keras does).
+    """
+
+    def __init__(
+        self,
+        x=None,
+        y=None,
+        sample_weight=None,
+        batch_size=None,
+        steps_per_epoch=None,
+        shuffle=False,
+        class_weight=None,
+    ):
+        self._steps_per_epoch = steps_per_epoch
+        self._dataset = None
+        self._arrays = None
+        self._iterator = None
+        if _is_dataset(x) or (
+            not _is_array(x) and not isinstance(x, (list, tuple, dict)) and hasattr(x, "__iter__")
+        ):
+            if y is not None:
+                raise ValueError(
+                    "When providing `x` as a tf.data.Dataset or an iterable, `y` should not be "
+                    f"passed. Instead, the targets should be included as part of the dataset "
+                    f"`x`. Received: y={y}"
+                )
+            if sample_weight is not None:
+                raise ValueError(
+                    "When providing `x` as a tf.data.Dataset or an iterable, `sample_weight` "
+                    "should not be passed. Instead, the sample weights should be included as "
+                    "part of the dataset `x`."
+                )
+            self._dataset = x
+            self._class_weight = class_weight
+            try:
+                n = int(x.cardinality()) if hasattr(x, "cardinality") else len(x)
+            except TypeError:
+                n = None
+            self.num_batches = steps_per_epoch or (n if n is not None and n >= 0 else None)
+            return
+        if class_weight is not None:
+            if sample_weight is not None:
+                raise ValueError("You cannot `class_weight` and `sample_weight` at the same time.")
+            sample_weight = class_weight_to_sample_weights(y, class_weight)
+        self._arrays = tf.nest.map_structure(_as_numpy, (x, y, sample_weight))
+        self._num_samples = _num_samples(self._arrays)
+        self._batch_size = batch_size or 32
+        self._shuffle = shuffle
+        self.num_batches = steps_per_epoch or int(math.ceil(self._num_samples / self._batch_size))
+
+    def _array_batches(self):
+        n = self._num_samples
+        order = np.random.permutation(n) if self._shuffle else None
+        steps = int(math.ceil(n / self._batch_size))
+        for step in range(steps):
+            lo, hi = step * self._batch_size, min(n, (step + 1) * self._batch_size)
+            index = order[lo:hi] if order is not None else slice(lo, hi)
+            batch = tf.nest.map_structure(
+                lambda v, i=index: None if v is None else tf.convert_to_tensor(v[i]), self._arrays
+            )
+            x, y, sw = batch
+            yield (x,) if y is None and sw is None else ((x, y) if sw is None else (x, y, sw))
+
+    def _dataset_batches(self):
+        for data in self._dataset:
+            if self._class_weight is not None:
+                x, y, sw = unpack_x_y_sample_weight(data)
+                sw = tf.constant(class_weight_to_sample_weights(y, self._class_weight))
+                data = (x, y, sw)
+            yield data
+
+    def __iter__(self):
+        if self._dataset is not None:
+            source = self._dataset_batches()
+            if self._steps_per_epoch is not None:
+                # steps_per_epoch with a dataset keeps reading the same iterator across epochs
+                if self._iterator is None:
+                    self._iterator = iter(self._repeating())
+                source = self._iterator
+        else:
+            source = self._array_batches()
+        for step, data in enumerate(source):
+            yield step, data
+            if self._steps_per_epoch is not None and step + 1 >= self._steps_per_epoch:
+                break
+
+    def _repeating(self):
+        while True:
+            empty = True
+            for data in self._dataset_batches():
+                empty = False
+                yield data
+            if empty:
+                return
+
+    def first_batch(self):
+        for _, data in self:
+            return data
+        return None
