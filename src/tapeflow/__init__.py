@@ -197,3 +197,11 @@ def __getattr__(name: str):
 
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def alias() -> None:
+    """tapeflow's extension: makes `import tensorflow` and `import keras` import tapeflow
+    (what `python -m tapeflow run script.py` does before running the script)."""
+    from ._alias import alias as _alias
+
+    _alias()
