@@ -84,6 +84,9 @@ def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
     """Raises Keras' ValueError when `inputs` do not fit `input_spec`."""
     if not input_spec:
         return
+    if isinstance(input_spec, InputSpec) and tf.is_tensor(inputs):
+        _check_one(input_spec, inputs, 0, layer_name)  # the common case, without nest
+        return
     specs = _flatten(input_spec)
     if isinstance(inputs, dict):
         names = [spec.name for spec in specs]
@@ -112,49 +115,47 @@ def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
     for index, (x, spec) in enumerate(zip(flat, specs)):
         if spec is None or (x is None and spec.optional):
             continue
-        if not hasattr(x, "shape"):
-            raise ValueError(
-                f"Inputs to a layer should be tensors. Got '{x}' (of type {type(x)}) as input "
-                f"for layer '{layer_name}'."
+        _check_one(spec, x, index, layer_name)
+
+
+def _check_one(spec, x, index, layer_name):
+    if not hasattr(x, "shape"):
+        raise ValueError(
+            f"Inputs to a layer should be tensors. Got '{x}' (of type {type(x)}) as input "
+            f"for layer '{layer_name}'."
+        )
+    shape = tuple(x.shape.as_list()) if tf.is_tensor(x) else standardize_shape(x.shape)
+    ndim = len(shape)
+
+    def fail(expectation):
+        raise ValueError(
+            f"Input {index} with name '{spec.name}' of layer '{layer_name}' is incompatible "
+            f"with the layer: {expectation}"
+        )
+
+    if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
+        fail(f"expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
+    if spec.max_ndim is not None and ndim > spec.max_ndim:
+        fail(f"expected max_ndim={spec.max_ndim}, found ndim={ndim}")
+    if spec.min_ndim is not None and ndim < spec.min_ndim:
+        fail(f"expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}")
+    if spec.dtype is not None:
+        dtype = standardize_dtype(x.dtype)
+        if dtype != spec.dtype:
+            fail(f"expected dtype={spec.dtype}, found dtype={dtype}")
+    for axis, value in (spec.axes or {}).items():
+        if value is not None and shape[axis] not in {value, None}:
+            fail(
+                f"expected axis {axis} of input shape to have value {value}, but received "
+                f"input with shape {shape}"
             )
-        shape = standardize_shape(x.shape)
-        ndim = len(shape)
-        head = f"Input {index} with name '{spec.name}' of layer '{layer_name}' is incompatible"
-        if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
-            raise ValueError(
-                f"{head} with the layer: expected ndim={spec.ndim}, found ndim={ndim}. "
-                f"Full shape received: {shape}"
-            )
-        if spec.max_ndim is not None and ndim > spec.max_ndim:
-            raise ValueError(
-                f"{head} with the layer: expected max_ndim={spec.max_ndim}, found ndim={ndim}"
-            )
-        if spec.min_ndim is not None and ndim < spec.min_ndim:
-            raise ValueError(
-                f"{head} with the layer: expected min_ndim={spec.min_ndim}, found ndim={ndim}. "
-                f"Full shape received: {shape}"
-            )
-        if spec.dtype is not None:
-            dtype = standardize_dtype(x.dtype)
-            if dtype != spec.dtype:
-                raise ValueError(
-                    f"{head} with the layer: expected dtype={spec.dtype}, found dtype={dtype}"
-                )
-        for axis, value in (spec.axes or {}).items():
-            if value is not None and shape[axis] not in {value, None}:
-                raise ValueError(
-                    f"{head} with the layer: expected axis {axis} of input shape to have value "
-                    f"{value}, but received input with shape {shape}"
-                )
-        if spec.shape is not None:
-            spec_shape = spec.shape
-            if spec.allow_last_axis_squeeze:
-                if shape and shape[-1] == 1:
-                    shape = shape[:-1]
-                if spec_shape and spec_shape[-1] == 1:
-                    spec_shape = spec_shape[:-1]
-            for spec_dim, dim in zip(spec_shape, shape):
-                if spec_dim is not None and dim is not None and spec_dim != dim:
-                    raise ValueError(
-                        f"{head} with the layer: expected shape={spec.shape}, found shape={shape}"
-                    )
+    if spec.shape is not None:
+        spec_shape = spec.shape
+        if spec.allow_last_axis_squeeze:
+            if shape and shape[-1] == 1:
+                shape = shape[:-1]
+            if spec_shape and spec_shape[-1] == 1:
+                spec_shape = spec_shape[:-1]
+        for spec_dim, dim in zip(spec_shape, shape):
+            if spec_dim is not None and dim is not None and spec_dim != dim:
+                fail(f"expected shape={spec.shape}, found shape={shape}")

@@ -649,34 +649,40 @@ class Layer(Operation):
         return x
 
     def __call__(self, *args, **kwargs):
-        self._check_super_called()
-        self._called = True
+        state = self.__dict__
+        if state.get("_lock", True):
+            self._check_super_called()
+        state["_called"] = True
         first = args[0] if args else None
         if (
-            kwargs
-            or len(args) != 1
-            or not tf.is_tensor(first)
-            or first.dtype.name != self.input_dtype
+            not kwargs
+            and len(args) == 1
+            and tf.is_tensor(first)
+            and first.dtype.name == self.input_dtype
         ):
+            symbolic = False  # the common case: one tensor of the right dtype
+        else:
             args = tf.nest.map_structure(self._convert_input, args)
             kwargs = tf.nest.map_structure(self._convert_input, kwargs)
-        for arg in tf.nest.flatten(args):
-            if not (arg is None or tf.is_tensor(arg) or isinstance(arg, KerasTensor)):
-                raise ValueError(
-                    "Only input tensors may be passed as positional arguments. The following "
-                    f"argument value should be passed as a keyword argument: {arg} (of type "
-                    f"{type(arg)})"
-                )
-        first = args[0] if args else next(iter(kwargs.values()), None)
-        if self._input_spec:
-            assert_input_compatibility(self._input_spec, first, layer_name=self.name)
-        if not self.built:
+            for arg in tf.nest.flatten(args):
+                if not (arg is None or tf.is_tensor(arg) or isinstance(arg, KerasTensor)):
+                    raise ValueError(
+                        "Only input tensors may be passed as positional arguments. The "
+                        "following argument value should be passed as a keyword argument: "
+                        f"{arg} (of type {type(arg)})"
+                    )
+            first = args[0] if args else next(iter(kwargs.values()), None)
+            symbolic = any_symbolic_tensors(args, kwargs)
+        spec = state.get("_input_spec")
+        if spec:
+            assert_input_compatibility(spec, first, layer_name=self.name)
+        if not state.get("built"):
             with self._open_name_scope():
                 self._maybe_build(args, kwargs)
-            if self._input_spec:
-                assert_input_compatibility(self._input_spec, first, layer_name=self.name)
+            if state.get("_input_spec"):
+                assert_input_compatibility(state["_input_spec"], first, layer_name=self.name)
 
-        context = _call_context()
+        context = getattr(_context, "call", None)
         entered = context is None
         if entered:
             context = _context.call = CallContext(self)
@@ -692,12 +698,17 @@ class Layer(Operation):
                 training = self._training_default()
             previous = context.training
             context.training = training
-            if self._call_has_training_arg and training is not None:
-                kwargs = {**kwargs, "training": training}
+            if training is not None and self._call_has_training_arg:
+                kwargs["training"] = training
             try:
                 with self._open_name_scope():
-                    outputs = self._run_call(args, kwargs)
-                self.built = True
+                    if symbolic:
+                        outputs = self.compute_output_spec(*args, **kwargs)
+                        Node(self, args, kwargs, outputs)
+                    else:
+                        outputs = self._run_call(args, kwargs)
+                if not state.get("built"):
+                    self.built = True
                 if self.activity_regularizer is not None and not in_symbolic_scope():
                     for output in tf.nest.flatten(outputs):
                         if tf.is_tensor(output):
@@ -721,10 +732,6 @@ class Layer(Operation):
         return None
 
     def _run_call(self, args, kwargs):
-        if any_symbolic_tensors(args, kwargs):
-            outputs = self.compute_output_spec(*args, **kwargs)
-            Node(self, args, kwargs, outputs)
-            return outputs
         try:
             return self.call(*args, **kwargs)
         except Exception as e:

@@ -143,6 +143,25 @@ class Functional(Model):
             self._track_value(layer)
         self.built = True
         self.output_names = [x._keras_history[0].name for x in flat_outputs]
+        object.__setattr__(self, "_plan", self._make_plan())
+
+    def _make_plan(self) -> list:
+        """The nodes to run in order: (operation, single input id or None, node, output ids).
+
+        A node called on one KerasTensor with no other arguments (most of them) runs without
+        walking its argument structure.
+        """
+        plan = []
+        for depth in sorted(self._nodes_by_depth, reverse=True):
+            for node in self._nodes_by_depth[depth]:
+                if node.is_input:
+                    continue
+                args, kwargs = node.arguments_structure
+                single = None
+                if not kwargs and len(args) == 1 and isinstance(args[0], KerasTensor):
+                    single = id(args[0])
+                plan.append((node.operation, single, node, [id(x) for x in node.outputs]))
+        return plan
 
     @property
     def layers(self) -> list:
@@ -193,6 +212,10 @@ class Functional(Model):
 
     def _standardize_inputs(self, inputs) -> list:
         struct = self._inputs_struct
+        if len(self._inputs) == 1 and tf.is_tensor(inputs):
+            ref = self._inputs[0]
+            if inputs.dtype.name == ref.dtype and inputs.shape.rank == len(ref.shape):
+                return [inputs]  # the common case
         if isinstance(struct, list) and len(struct) == 1 and tf.is_tensor(inputs):
             inputs = [inputs]
         elif isinstance(inputs, dict) and not isinstance(struct, dict):
@@ -243,24 +266,36 @@ class Functional(Model):
     def call(self, inputs, training=None, mask=None, **kwargs):
         flat = self._standardize_inputs(inputs)
         values = {id(ref): x for ref, x in zip(self._inputs, flat)}
-        for depth in sorted(self._nodes_by_depth, reverse=True):
-            for node in self._nodes_by_depth[depth]:
-                if node.is_input or any(id(x) not in values for x in node.input_tensors):
+        extra = {"training": training} if training is not None else {}
+        for op, single, node, output_ids in self._plan:
+            if single is not None:
+                if single not in values:
                     continue
-                args, kwargs = tf.nest.map_structure(
+                outputs = (
+                    op(values[single], **extra) if isinstance(op, Layer) else op(values[single])
+                )
+            else:
+                if any(id(x) not in values for x in node.input_tensors):
+                    continue
+                args, call_kwargs = tf.nest.map_structure(
                     lambda x: values[id(x)] if isinstance(x, KerasTensor) else x,
                     node.arguments_structure,
                 )
-                if training is not None and isinstance(node.operation, Layer):
-                    kwargs = {**kwargs, "training": training}
-                outputs = node.operation(*args, **kwargs)
-                for ref, y in zip(node.outputs, tf.nest.flatten(outputs)):
-                    values[id(ref)] = y
+                if extra and isinstance(op, Layer):
+                    call_kwargs = {**call_kwargs, **extra}
+                outputs = op(*args, **call_kwargs)
+            if len(output_ids) == 1:
+                values[output_ids[0]] = outputs
+            else:
+                for ref, y in zip(output_ids, tf.nest.flatten(outputs)):
+                    values[ref] = y
         out = []
         for i, ref in enumerate(self._outputs):
             if id(ref) not in values:
                 raise ValueError(f"Output with path `{i}` is not connected to `inputs`")
             out.append(values[id(ref)])
+        if len(out) == 1 and not isinstance(self._outputs_struct, (list, tuple, dict)):
+            return out[0]
         result = tf.nest.pack_sequence_as(self._outputs_struct, out)
         if isinstance(result, list) and len(result) == 1:
             return result[0]
