@@ -642,6 +642,7 @@ fn(
 
 # Public callables with no tensor argument to make bad, or none at all.
 SKIPPED = {
+    "alias": "tapeflow's own (no TF counterpart): maps `import tensorflow/keras` to tapeflow",
     "as_dtype": "takes a dtype spec, not a tensor (dtype errors are pinned in tf_goldens)",
     "custom_gradient": "a decorator: it wraps a function and runs no op itself",
     "debugging.disable_check_numerics": "switches a mode; no tensor argument",
