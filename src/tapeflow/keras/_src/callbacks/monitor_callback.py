@@ -13,11 +13,12 @@ def _as_array(x):
     # As keras.ops converts its inputs: a Python float becomes float32 and an int int32, so
     # two Python floats are compared in float32 (Keras' behaviour, observed on TF 2.21:
     # ops.less(0.1, 0.1 + 1e-9) is False).
-    if isinstance(x, bool):
+    # (exact types: np.float64 subclasses float but keeps its dtype)
+    if type(x) is bool:
         return np.asarray(x)
-    if isinstance(x, int):
+    if type(x) is int:
         return np.int32(x)
-    if isinstance(x, float):
+    if type(x) is float:
         return np.float32(x)
     if hasattr(x, "numpy") and not isinstance(x, np.generic):
         x = x.numpy()
