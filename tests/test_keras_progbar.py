@@ -39,6 +39,7 @@ CALLBACK_PREFIXES = (
     "csv_logger",
     "terminate_on",
     "lambda_",
+    "backup_and_restore",
 )
 
 

@@ -53,6 +53,7 @@ class FakeOptimizer:
     def __init__(self, lr=0.001, name="adam"):
         self._lr = np.float32(lr)
         self.name = name
+        self.built = True
     @property
     def learning_rate(self):
         return self._lr
@@ -67,6 +68,9 @@ class FakeModel:
         self.optimizer = FakeOptimizer(lr)
         self.weights = [np.zeros(2, np.float32)]
         self.calls = []
+        self.built = True
+        self.trainable_variables = []
+        self._initial_epoch = None
     def get_weights(self):
         return [w.copy() for w in self.weights]
     def set_weights(self, weights):
@@ -74,6 +78,12 @@ class FakeModel:
         self.weights = [np.array(w) for w in weights]
     def save_weights(self, filepath, overwrite=True):
         self.calls.append(("save_weights", filepath, overwrite))
+        if filepath.endswith("latest.weights.h5"):  # BackupAndRestore checks the file exists
+            with open(filepath, "w") as f:
+                f.write(str(len(self.calls)))
+    def load_weights(self, filepath):
+        with open(filepath) as f:
+            self.calls.append(("load_weights", filepath, f.read()))
     def save(self, filepath, overwrite=True):
         self.calls.append(("save", filepath, overwrite))
 
@@ -90,7 +100,7 @@ def fit_like(cbs, epochs, steps, logs, val=None, verbose=1, model=None, dt=0.1,
     cl.on_train_begin()
     training_logs = None
     step_logs = {}
-    for epoch in range(epochs):
+    for epoch in range(model._initial_epoch or 0, epochs):
         cl.on_epoch_begin(epoch)
         for step in range(steps):
             cl.on_train_batch_begin(step)
@@ -914,6 +924,66 @@ lc = callbacks.LambdaCallback(
 fit_like([lc], epochs=2, steps=1, logs=losses([0.5, 0.4]), verbose=0,
          val=lambda e: {"loss": np.float32(0.6)})
 result = [seen, lc.extra]
+""",
+)
+
+
+case(
+    "backup_and_restore_resumes",
+    """
+class Crash(callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 2:
+            raise RuntimeError("preempted")
+
+m = FakeModel()
+b = callbacks.BackupAndRestore("backup")
+try:
+    fit_like([b, Crash()], epochs=4, steps=1, logs=losses([0.5, 0.4, 0.3, 0.2]), model=m,
+             verbose=0)
+except RuntimeError as e:
+    crashed = str(e)
+files = sorted(os.listdir("backup"))
+with open("backup/training_metadata.json") as f:
+    meta = f.read()
+m2 = FakeModel()
+h = fit_like([b], epochs=4, steps=1, logs=losses([0.5, 0.4, 0.3, 0.2]), model=m2, verbose=2)
+result = [crashed, files, meta, m.calls, m2.calls, h.epoch, m2._initial_epoch,
+          os.path.exists("backup")]
+""",
+)
+case(
+    "backup_and_restore_batches_double_checkpoint",
+    """
+m = FakeModel()
+b = callbacks.BackupAndRestore("bk", save_freq=2, double_checkpoint=True,
+                               delete_checkpoint=False)
+fit_like([b], epochs=2, steps=3, logs=acc_loss, model=m, verbose=0)
+with open("bk/training_metadata.json") as f:
+    meta = f.read()
+with open("bk/training_metadata.json.bkp") as f:
+    prev = f.read()
+result = [sorted(os.listdir("bk")), meta, prev, m.calls]
+""",
+)
+case(
+    "backup_and_restore_errors",
+    """
+errors = []
+for kwargs in [dict(backup_dir=""), dict(backup_dir="b", save_freq="batch")]:
+    try:
+        callbacks.BackupAndRestore(**kwargs)
+    except ValueError as e:
+        errors.append(str(e))
+m = FakeModel()
+m.built = False
+b = callbacks.BackupAndRestore("b")
+b.set_model(m)
+try:
+    b.on_train_begin()
+except ValueError as e:
+    errors.append(str(e).split(" Model ")[0])
+result = errors
 """,
 )
 

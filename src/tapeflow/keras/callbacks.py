@@ -1,6 +1,7 @@
 """`tf.keras.callbacks`."""
 
 from ._src.callbacks import (  # noqa: F401
+    BackupAndRestore,
     Callback,
     CallbackList,
     CSVLogger,

@@ -1,5 +1,6 @@
 """Keras' callbacks: the hooks `fit`/`evaluate`/`predict` call, History and the progress bar."""
 
+from .backup_and_restore import BackupAndRestore  # noqa: F401
 from .callback import Callback  # noqa: F401
 from .callback_list import CallbackList, pythonify_logs  # noqa: F401
 from .csv_logger import CSVLogger  # noqa: F401
