@@ -310,3 +310,17 @@ def test_real_clock_is_time_time():
     import time
 
     assert abs(progbar.time() - time.time()) < 1.0
+
+
+def test_progress_mode_from_the_environment():
+    import subprocess
+
+    code = "from tapeflow.keras import config; print(config.get_progress())"
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    found = []
+    for value in ("plain", "keras", "bogus"):
+        env = dict(os.environ, TAPEFLOW_PROGRESS=value, PYTHONPATH=src)
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True)  # fmt: skip
+        found.append(run.stdout.strip())
+    assert found == ["plain", "keras", "keras"]
