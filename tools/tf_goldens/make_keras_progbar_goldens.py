@@ -437,6 +437,28 @@ result = [h.history, h.params]
 """,
 )
 case(
+    "fit_v2_unknown_steps",
+    """
+h = fit_like(None, epochs=2, steps=3, logs=acc_loss, known_steps=False, verbose=2,
+             val=lambda e: {"loss": np.float32(0.6)})
+result = h.params
+""",
+)
+case(
+    "fit_v1_steps_per_execution_jumps",
+    """
+cl = callbacks.CallbackList(None, add_progbar=True, verbose=1, epochs=1, steps=6)
+cl.on_train_begin()
+cl.on_epoch_begin(0)
+for begin, end in [(0, 1), (2, 3), (4, 5)]:
+    cl.on_train_batch_begin(begin)
+    clock.tick(0.2)
+    cl.on_train_batch_end(end, {"loss": np.float32(0.1 * end)})
+cl.on_epoch_end(0, {"loss": np.float32(0.3)})
+cl.on_train_end()
+""",
+)
+case(
     "fit_v1_validation_freq_gaps",
     """
 h = fit_like(None, epochs=3, steps=2, logs=acc_loss,
