@@ -160,6 +160,7 @@ class EpochIterator:
             except TypeError:
                 n = None
             self.num_batches = steps_per_epoch or (n if n is not None and n >= 0 else None)
+            self._cap_num_batches()
             return
         if class_weight is not None:
             if sample_weight is not None:
@@ -193,6 +194,18 @@ class EpochIterator:
             yield data
 
     def __iter__(self):
+        from .. import config
+
+        cap = config.max_steps_per_epoch()
+        if cap:
+            for step, data in self._iter():
+                if step >= cap:
+                    return
+                yield step, data
+            return
+        yield from self._iter()
+
+    def _iter(self):
         if self._dataset is not None:
             source = self._dataset_batches()
             if self._steps_per_epoch is not None:

@@ -317,6 +317,11 @@ class Trainer:
     ):
         """Trains for `epochs` epochs; returns the `History` (also `model.history`)."""
         self._assert_compile_called("fit")
+        from .. import config
+
+        if config.max_epochs() and config.max_epochs() < epochs:
+            warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=2)
+            epochs = config.max_epochs()
         if type(x).__module__.startswith("tapeflow.data") and shuffle:
             warnings.warn(
                 "`shuffle=True` was passed, but will be ignored since the data `x` was provided "
@@ -342,6 +347,8 @@ class Trainer:
         callbacks.on_train_begin()
         logs = {}
         training_logs = None
+        # BackupAndRestore sets `_initial_epoch` in on_train_begin when it resumes.
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
