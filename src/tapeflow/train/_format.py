@@ -1,0 +1,176 @@
+"""tapeflow's checkpoint files: TF's file names, a NumPy payload.
+
+A checkpoint `prefix` is two files, named as TensorFlow names them:
+
+* `prefix.index`: JSON (UTF-8) with `format`, `version`, `tensors` (per key: `dtype` (a tf
+  dtype name), `shape`, `entry` (its array's name in the data file)) and `object_graph`
+  (the nodes: children `[local_name, node_id]` and, for variables, `attributes` with
+  `name`, `full_name`, `checkpoint_key`);
+* `prefix.data-00000-of-00001`: the values, the bytes `np.savez` writes.
+
+The files are NOT interchangeable with TensorFlow's (TF writes a TensorBundle: an SSTable
+index and raw tensor bytes): TensorFlow cannot read tapeflow's checkpoints, nor tapeflow
+TensorFlow's. The object graph is listed under TF's key `_CHECKPOINTABLE_OBJECT_GRAPH` (a
+scalar string tensor, here the JSON bytes of the graph).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+
+import numpy as np
+
+import tapeflow as tf
+
+from ._tracking import OBJECT_GRAPH_KEY
+
+FORMAT = "tapeflow.train checkpoint"
+VERSION = 1
+DATA_SUFFIX = ".data-00000-of-00001"
+
+# TF's own dtype names (DataTypeString), which its RestoreV2 errors print.
+_TF_DTYPE_STRING = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def tf_dtype_string(name: str) -> str:
+    return _TF_DTYPE_STRING.get(name, name)
+
+
+def _atomic_write(path: str, data: bytes) -> None:
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "wb") as f:
+        f.write(data)
+    os.replace(temporary, path)
+
+
+def write(prefix: str, values: dict, dtypes: dict, graph: list) -> None:
+    """Writes `{key: ndarray}` values (with their tf dtype names) and the object graph."""
+    directory = os.path.dirname(prefix)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    tensors = {OBJECT_GRAPH_KEY: {"dtype": "string", "shape": []}}
+    arrays = {}
+    for i, (key, array) in enumerate(values.items()):
+        entry = f"t{i}"
+        arrays[entry] = array
+        tensors[key] = {"dtype": dtypes[key], "shape": list(array.shape), "entry": entry}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    index = {"format": FORMAT, "version": VERSION, "tensors": tensors, "object_graph": graph}
+    # The data first: a reader that finds the index finds the data too.
+    _atomic_write(prefix + DATA_SUFFIX, buffer.getvalue())
+    _atomic_write(prefix + ".index", json.dumps(index).encode("utf-8"))
+
+
+def _not_found(path: str):
+    return tf.errors.NotFoundError(
+        None,
+        None,
+        f"Unsuccessful TensorSliceReader constructor: Failed to find any matching files for {path}",
+    )
+
+
+class CheckpointReader:
+    """Reads a checkpoint's values by key (what `tf.train.load_checkpoint` returns).
+
+    Raises:
+      NotFoundError: if there is no checkpoint at `prefix`.
+      DataLossError: if the files are not a tapeflow checkpoint (TensorFlow's own files
+        included: the formats differ).
+    """
+
+    def __init__(self, prefix: str):
+        prefix = os.fspath(prefix)
+        if os.path.isdir(prefix) and not os.path.exists(prefix + ".index"):
+            raise tf.errors.DataLossError(
+                None,
+                None,
+                f"Unable to open table file {prefix}: FAILED_PRECONDITION: "
+                f"{os.path.normpath(prefix)}; Is a directory: perhaps your file is in a "
+                "different file format and you need to use a different restore operator?",
+            )
+        try:
+            with open(prefix + ".index", "rb") as f:
+                raw = f.read()
+        except FileNotFoundError:
+            raise _not_found(prefix) from None
+        try:
+            index = json.loads(raw.decode("utf-8"))
+            if index.get("format") != FORMAT:
+                raise ValueError
+        except (ValueError, AttributeError):
+            raise tf.errors.DataLossError(
+                None,
+                None,
+                f"Unable to open table file {prefix}.index: DATA_LOSS: not a tapeflow checkpoint "
+                "index (tapeflow writes its own format, not TensorFlow's TensorBundle): perhaps "
+                "your file is in a different file format and you need to use a different "
+                "restore operator?",
+            ) from None
+        if index.get("version", 0) > VERSION:
+            raise tf.errors.DataLossError(
+                None, None, f"{prefix}.index: checkpoint format version {index['version']} is "
+                f"newer than this tapeflow reads ({VERSION})."
+            )  # fmt: skip
+        self._prefix = prefix
+        self._tensors = index["tensors"]
+        self.object_graph = index["object_graph"]
+        self._arrays = None
+
+    def _data(self):
+        if self._arrays is None:
+            try:
+                with open(self._prefix + DATA_SUFFIX, "rb") as f:
+                    raw = f.read()
+            except FileNotFoundError:
+                raise tf.errors.DataLossError(
+                    None, None, f"{self._prefix}{DATA_SUFFIX} not found: the checkpoint's data "
+                    "file is missing."
+                ) from None  # fmt: skip
+            with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+                self._arrays = {name: npz[name] for name in npz.files}
+        return self._arrays
+
+    def has_tensor(self, key: str) -> bool:
+        return key in self._tensors
+
+    def get_tensor(self, key: str):
+        """The saved value: an ndarray (a NumPy scalar for rank 0, bytes for the graph)."""
+        if key not in self._tensors:
+            raise tf.errors.NotFoundError(None, None, f"Key {key} not found in checkpoint")
+        if key == OBJECT_GRAPH_KEY:
+            return json.dumps(self.object_graph).encode("utf-8")
+        array = self._data()[self._tensors[key]["entry"]]
+        return array[()] if array.ndim == 0 else array.copy()
+
+    def dtype_name(self, key: str) -> str:
+        return self._tensors[key]["dtype"]
+
+    def get_variable_to_shape_map(self) -> dict:
+        return {key: list(t["shape"]) for key, t in self._tensors.items()}
+
+    def get_variable_to_dtype_map(self) -> dict:
+        return {
+            key: _STRING if t["dtype"] == "string" else tf.as_dtype(t["dtype"])
+            for key, t in self._tensors.items()
+        }
+
+
+class _StringDType:
+    """TF's `tf.string` (tapeflow has no string tensors): the graph entry's dtype."""
+
+    name = "string"
+
+    def __repr__(self) -> str:
+        return "tf.string"
+
+    def __eq__(self, other) -> bool:
+        return getattr(other, "name", other) == "string"
+
+    def __hash__(self) -> int:
+        return hash("string")
+
+
+_STRING = _StringDType()

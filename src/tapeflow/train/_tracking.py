@@ -1,0 +1,292 @@
+"""The tracking protocol: which objects a `tf.train.Checkpoint` saves, and under which names.
+
+A checkpoint is an object graph: nodes are Python objects, edges are named. The saved keys are
+attribute paths from the root, `net/l1/_kernel/.ATTRIBUTES/VARIABLE_VALUE`, and the graph is
+walked breadth first, children in each object's own order, so an object reachable along
+several paths (a kernel held by a layer and by an optimizer) is one node, saved once, under
+the first (shortest, then earliest) path: TensorFlow's rule.
+
+What is trackable, and its children (an ordered `{name: child}` mapping):
+
+* **Variables (leaves).** `tf.Variable`, and variable wrappers: objects with a
+  `_tapeflow_variable` attribute giving the `tf.Variable` they hold (`keras.Variable`). A
+  leaf saves one value, the wrapped variable's, and is restored with `obj.assign(value)`.
+  Its `full_name` in the object graph is the wrapper's `path` if it has one (Keras'
+  `adam/iteration`), else the variable's name without `:0`.
+* **Objects defining `_checkpoint_children()`**, returning an ordered `{name: child}` dict
+  (Keras layers, models and optimizers, giving TensorFlow's names: `_kernel`, `bias`,
+  `_iterations`, `_learning_rate`, `_trainable_variables` (a list), `_variables`).
+* **`tf.Module`**: its attributes in assignment order (`vars(module)`), keeping only the
+  trackable ones, as TensorFlow's AutoTrackable does (strings, numbers, tensors are skipped).
+* **Lists, tuples and dicts** reached as children: elements under `"0"`, `"1"`, ... (keys
+  `layers/0/w/...`), dict values under their keys in insertion order; untrackable elements
+  are skipped. Saving a dict whose non-string key maps to a trackable value raises
+  TensorFlow's ValueError.
+* `tf.train.Checkpoint` itself (its keyword arguments, sorted, then attributes assigned
+  later, then `save_counter` once it exists).
+
+Anything else is not trackable: an attribute holding it is not saved, and passing it to
+`tf.train.Checkpoint(...)` raises TensorFlow's ValueError.
+
+**Deferred restore.** Restoring matches checkpoint nodes to Python objects by name. A value
+whose object does not exist yet (a Dense not built, an attribute not assigned) waits, keyed
+by `id(parent)` (the parent held weakly when it can be), and is assigned when the object
+appears: a container that gains a child calls `note_new_child(parent, name, child)`
+(`tf.Module` does so on every attribute assignment, through `tf.Module._tapeflow_on_setattr`,
+which importing this module installs; Keras containers call it when they track a new
+attribute or build a weight). Containers that cannot announce additions (a plain list that
+is appended to) are polled: `resolve_pending()` looks at every waiting parent again, and
+runs when a load status is asked to match (`assert_consumed`, ...).
+"""
+
+from __future__ import annotations
+
+import collections
+import weakref
+
+import tapeflow as tf
+
+VARIABLE_VALUE = "VARIABLE_VALUE"
+OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
+
+
+# ---------------------------------------------------------------------------- the protocol
+def variable_of(obj):
+    """The `tf.Variable` a leaf saves (the variable, or a wrapper's `_tapeflow_variable`);
+    None for anything that is not a leaf."""
+    if isinstance(obj, tf.Variable):
+        return obj
+    if isinstance(obj, (list, tuple, dict, str, bytes)):
+        return None
+    wrapped = getattr(obj, "_tapeflow_variable", None)
+    return wrapped if isinstance(wrapped, tf.Variable) else None
+
+
+def is_trackable(obj) -> bool:
+    """Whether a checkpoint can hold `obj` (see the module docstring)."""
+    if isinstance(obj, (tf.Variable, tf.Module, list, tuple, dict)):
+        return True
+    if isinstance(obj, (str, bytes, int, float, complex)) or obj is None:
+        return False
+    return callable(getattr(obj, "_checkpoint_children", None)) or variable_of(obj) is not None
+
+
+def children(obj) -> dict:
+    """The ordered `{name: child}` trackable children of a trackable object ({} for leaves)."""
+    if variable_of(obj) is not None:
+        return {}
+    method = getattr(obj, "_checkpoint_children", None)
+    if method is not None and not isinstance(obj, (list, tuple, dict)):
+        return {name: child for name, child in method().items() if is_trackable(child)}
+    if isinstance(obj, (list, tuple)):
+        return {str(i): item for i, item in enumerate(obj) if is_trackable(item)}
+    if isinstance(obj, dict):
+        out = {}
+        for key, value in obj.items():
+            if not is_trackable(value):
+                continue
+            if not isinstance(key, str):
+                raise ValueError(
+                    f"Unable to save the object {obj!r} (a dictionary wrapper constructed "
+                    "automatically on attribute assignment). The wrapped dictionary contains a "
+                    "non-string key which maps to a trackable object or mutable data "
+                    "structure.\n\nIf you don't need this dictionary checkpointed, wrap it in a "
+                    "non-trackable object; it will be subsequently ignored."
+                )
+            out[key] = value
+        return out
+    if isinstance(obj, tf.Module):
+        return {name: value for name, value in vars(obj).items() if is_trackable(value)}
+    return {}
+
+
+def full_name(obj) -> str:
+    """The variable's name as the object graph records it (`full_name`)."""
+    path = getattr(obj, "path", None) if not isinstance(obj, tf.Variable) else None
+    if isinstance(path, str):
+        return path
+    name = variable_of(obj).name
+    return name[:-2] if name.endswith(":0") else name
+
+
+def escape(name: str) -> str:
+    """TF's escaping of one path element: `.` -> `..`, `/` -> `.S`."""
+    return name.replace(".", "..").replace("/", ".S")
+
+
+def checkpoint_key(path: tuple) -> str:
+    return "/".join(escape(p) for p in path) + "/.ATTRIBUTES/" + VARIABLE_VALUE
+
+
+# ---------------------------------------------------------------------------- the graph
+class ObjectGraph:
+    """A breadth-first walk of the live objects under `root`.
+
+    `objects[i]` is node i (node 0 the root), `paths[i]` its first path (a tuple of local
+    names) and `edges[i]` its `(local_name, child_node_id)` list.
+    """
+
+    def __init__(self, root):
+        self.objects = [root]
+        self.paths = [()]
+        self.edges = []
+        ids = {id(root): 0}
+        i = 0
+        while i < len(self.objects):
+            refs = []
+            for name, child in children(self.objects[i]).items():
+                node = ids.get(id(child))
+                if node is None:
+                    node = ids[id(child)] = len(self.objects)
+                    self.objects.append(child)
+                    self.paths.append(self.paths[i] + (name,))
+                refs.append((name, node))
+            self.edges.append(refs)
+            i += 1
+
+    def leaves(self):
+        """(node id, object) of the variables, in node order."""
+        return [(i, o) for i, o in enumerate(self.objects) if variable_of(o) is not None]
+
+    def serialize(self) -> list:
+        """The graph as saved: per node, its children and (for variables) attributes."""
+        nodes = []
+        for i, obj in enumerate(self.objects):
+            node = {"children": [[name, child] for name, child in self.edges[i]]}
+            if variable_of(obj) is not None:
+                node["attributes"] = [
+                    {
+                        "name": VARIABLE_VALUE,
+                        "full_name": full_name(obj),
+                        "checkpoint_key": checkpoint_key(self.paths[i]),
+                    }
+                ]
+            nodes.append(node)
+        return nodes
+
+
+def node_names(nodes: list) -> dict:
+    """TF's pretty names of checkpoint nodes: `(root).optimizer._iterations`."""
+    names = {0: ("(root)",)}
+    queue = collections.deque([0])
+    while queue:
+        i = queue.popleft()
+        for name, child in nodes[i]["children"]:
+            if child not in names:
+                names[child] = names[i] + (name,)
+                queue.append(child)
+    return {i: ".".join(path) for i, path in names.items()}
+
+
+def _quote(text: str) -> str:
+    """A string as protobuf's text format writes it (C escapes, UTF-8 bytes as octal)."""
+    out = []
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        if char in "\\\"'":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif byte < 32 or byte >= 127:
+            out.append(f"\\{byte:03o}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def node_text(node: dict) -> str:
+    """A node as TF prints a `TrackableObject` proto (in AssertionError texts)."""
+    lines = []
+    for name, child in node["children"]:
+        lines += ["children {", f"  node_id: {child}", f"  local_name: {_quote(name)}", "}"]
+    for attribute in node.get("attributes", ()):
+        lines += [
+            "attributes {",
+            f"  name: {_quote(attribute['name'])}",
+            f"  full_name: {_quote(attribute['full_name'])}",
+            f"  checkpoint_key: {_quote(attribute['checkpoint_key'])}",
+            "}",
+        ]
+    if node.get("attributes"):
+        lines += ["has_checkpoint_values {", "  value: true", "}"]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- deferral
+def _ref(obj):
+    """A weak reference when the object allows one, else a strong one (a callable)."""
+    try:
+        return weakref.ref(obj)
+    except TypeError:
+        return lambda: obj
+
+
+class _Waiting:
+    """The restores waiting for children of one parent: {name: [(restore, node_id), ...]}."""
+
+    __slots__ = ("parent", "names", "__weakref__")
+
+    def __init__(self, parent):
+        self.names: dict = {}
+        key = id(parent)
+        try:
+            self.parent = weakref.ref(parent, lambda _, key=key, me=self: _forget(key, me))
+        except TypeError:
+            self.parent = lambda: parent
+
+
+_PENDING: dict = {}  # id(parent) -> _Waiting
+
+
+def _forget(key, waiting) -> None:
+    if _PENDING.get(key) is waiting:
+        del _PENDING[key]
+
+
+def defer(parent, name: str, restore, node_id: int) -> None:
+    """Records that checkpoint node `node_id` waits for `parent` to gain child `name`."""
+    waiting = _PENDING.get(id(parent))
+    if waiting is None or waiting.parent() is not parent:
+        waiting = _PENDING[id(parent)] = _Waiting(parent)
+    entries = waiting.names.setdefault(name, [])
+    entries[:] = [(r, n) for r, n in entries if r is not restore] + [(restore, node_id)]
+
+
+def note_new_child(parent, name: str, child) -> None:
+    """Called by a container when it gains the trackable child `name`: values a restore
+    kept for it (deferred restore) are assigned now. Cheap when nothing waits."""
+    if not _PENDING:
+        return
+    waiting = _PENDING.get(id(parent))
+    if waiting is None or waiting.parent() is not parent:
+        return
+    entries = waiting.names.pop(name, None)
+    if not waiting.names:
+        _forget(id(parent), waiting)
+    if entries and is_trackable(child):
+        for restore, node_id in entries:  # oldest first: the latest restore wins
+            restore.match(node_id, child)
+
+
+def resolve_pending() -> None:
+    """Looks again at every waiting parent (for containers that cannot announce additions)."""
+    for waiting in list(_PENDING.values()):
+        parent = waiting.parent()
+        if parent is None:
+            continue
+        present = children(parent)
+        for name in [n for n in waiting.names if n in present]:
+            note_new_child(parent, name, present[name])
+
+
+def _on_module_setattr(module, name, value) -> None:
+    if _PENDING and is_trackable(value):
+        note_new_child(module, name, value)
+
+
+# tf.Module calls this after each attribute assignment (its only tapeflow.train hook).
+tf.Module._tapeflow_on_setattr = _on_module_setattr
