@@ -13,6 +13,10 @@ What is trackable, and its children (an ordered `{name: child}` mapping):
   leaf saves one value, the wrapped variable's, and is restored with `obj.assign(value)`.
   Its `full_name` in the object graph is the wrapper's `path` if it has one (Keras'
   `adam/iteration`), else the variable's name without `:0`.
+* **Objects saving their own state (leaves)**: `_checkpoint_state()` returns
+  `{attribute name: array}` (saved under `path/.ATTRIBUTES/<name>`, e.g. a tf.data
+  iterator's `ITERATOR_STATE`) and `_restore_checkpoint_state({name: ndarray})` takes it
+  back. Such an object may also define `_checkpoint_children()`.
 * **Objects defining `_checkpoint_children()`**, returning an ordered `{name: child}` dict
   (Keras layers, models and optimizers, giving TensorFlow's names: `_kernel`, `bias`,
   `_iterations`, `_learning_rate`, `_trainable_variables` (a list), `_variables`).
@@ -44,6 +48,8 @@ from __future__ import annotations
 import collections
 import weakref
 
+import numpy as np
+
 import tapeflow as tf
 
 VARIABLE_VALUE = "VARIABLE_VALUE"
@@ -62,13 +68,41 @@ def variable_of(obj):
     return wrapped if isinstance(wrapped, tf.Variable) else None
 
 
+def has_state(obj) -> bool:
+    """Whether `obj` saves its own values (`_checkpoint_state()`, e.g. a dataset iterator)."""
+    if isinstance(obj, (list, tuple, dict, str, bytes, tf.Variable)):
+        return False
+    return callable(getattr(obj, "_checkpoint_state", None))
+
+
 def is_trackable(obj) -> bool:
     """Whether a checkpoint can hold `obj` (see the module docstring)."""
     if isinstance(obj, (tf.Variable, tf.Module, list, tuple, dict)):
         return True
     if isinstance(obj, (str, bytes, int, float, complex)) or obj is None:
         return False
-    return callable(getattr(obj, "_checkpoint_children", None)) or variable_of(obj) is not None
+    return (
+        callable(getattr(obj, "_checkpoint_children", None))
+        or variable_of(obj) is not None
+        or has_state(obj)
+    )
+
+
+def saved_values(obj) -> dict:
+    """`{attribute name: ndarray}`: what a leaf saves ({} for pure containers)."""
+    variable = variable_of(obj)
+    if variable is not None:
+        return {VARIABLE_VALUE: variable.numpy()}
+    if has_state(obj):
+        return {name: np.asarray(value) for name, value in obj._checkpoint_state().items()}
+    return {}
+
+
+def dtype_name(array) -> str:
+    """The tf dtype name a saved array is listed with (`string` for byte/str arrays)."""
+    if array.dtype.kind in "SU":
+        return "string"
+    return tf.as_dtype(array.dtype).name
 
 
 def children(obj) -> dict:
@@ -101,11 +135,14 @@ def children(obj) -> dict:
 
 
 def full_name(obj) -> str:
-    """The variable's name as the object graph records it (`full_name`)."""
+    """The variable's name as the object graph records it (`full_name`; "" if none)."""
     path = getattr(obj, "path", None) if not isinstance(obj, tf.Variable) else None
     if isinstance(path, str):
         return path
-    name = variable_of(obj).name
+    variable = variable_of(obj)
+    if variable is None:
+        return ""
+    name = variable.name
     return name[:-2] if name.endswith(":0") else name
 
 
@@ -114,8 +151,8 @@ def escape(name: str) -> str:
     return name.replace(".", "..").replace("/", ".S")
 
 
-def checkpoint_key(path: tuple) -> str:
-    return "/".join(escape(p) for p in path) + "/.ATTRIBUTES/" + VARIABLE_VALUE
+def checkpoint_key(path: tuple, attribute: str = VARIABLE_VALUE) -> str:
+    return "/".join(escape(p) for p in path) + "/.ATTRIBUTES/" + escape(attribute)
 
 
 # ---------------------------------------------------------------------------- the graph
@@ -145,24 +182,30 @@ class ObjectGraph:
             i += 1
 
     def leaves(self):
-        """(node id, object) of the variables, in node order."""
-        return [(i, o) for i, o in enumerate(self.objects) if variable_of(o) is not None]
+        """(node id, object) of the objects that save values, in node order."""
+        return [
+            (i, o) for i, o in enumerate(self.objects) if variable_of(o) is not None or has_state(o)
+        ]
 
-    def serialize(self) -> list:
-        """The graph as saved: per node, its children and (for variables) attributes."""
-        nodes = []
+    def serialize(self):
+        """The graph as saved: the nodes (children, and the attributes of leaves), the
+        values `{checkpoint key: ndarray}` and their tf dtype names."""
+        nodes, values, dtypes = [], {}, {}
         for i, obj in enumerate(self.objects):
             node = {"children": [[name, child] for name, child in self.edges[i]]}
-            if variable_of(obj) is not None:
-                node["attributes"] = [
-                    {
-                        "name": VARIABLE_VALUE,
-                        "full_name": full_name(obj),
-                        "checkpoint_key": checkpoint_key(self.paths[i]),
-                    }
-                ]
+            attributes = []
+            for attribute, array in saved_values(obj).items():
+                key = checkpoint_key(self.paths[i], attribute)
+                attributes.append(
+                    {"name": attribute, "full_name": full_name(obj), "checkpoint_key": key}
+                )
+                values[key] = array
+                variable = variable_of(obj)
+                dtypes[key] = variable.dtype.name if variable is not None else dtype_name(array)
+            if attributes:
+                node["attributes"] = attributes
             nodes.append(node)
-        return nodes
+        return nodes, values, dtypes
 
 
 def node_names(nodes: list) -> dict:
@@ -204,13 +247,10 @@ def node_text(node: dict) -> str:
     for name, child in node["children"]:
         lines += ["children {", f"  node_id: {child}", f"  local_name: {_quote(name)}", "}"]
     for attribute in node.get("attributes", ()):
-        lines += [
-            "attributes {",
-            f"  name: {_quote(attribute['name'])}",
-            f"  full_name: {_quote(attribute['full_name'])}",
-            f"  checkpoint_key: {_quote(attribute['checkpoint_key'])}",
-            "}",
-        ]
+        lines += ["attributes {", f"  name: {_quote(attribute['name'])}"]
+        if attribute["full_name"]:  # proto3 text omits empty strings
+            lines.append(f"  full_name: {_quote(attribute['full_name'])}")
+        lines += [f"  checkpoint_key: {_quote(attribute['checkpoint_key'])}", "}"]
     if node.get("attributes"):
         lines += ["has_checkpoint_values {", "  value: true", "}"]
     return "\n".join(lines) + "\n"

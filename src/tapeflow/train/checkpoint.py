@@ -150,7 +150,7 @@ class _Restore:
         """
         queue = collections.deque([(node_id, obj)])
         seen = set()
-        bound, assigns, waits = [], [], []
+        bound, assigns, states, waits = [], [], [], []
         while queue:
             nid, current = queue.popleft()
             if nid in seen or self.bound(nid) is current:
@@ -158,9 +158,12 @@ class _Restore:
             seen.add(nid)
             node = self.nodes[nid]
             if node.get("attributes"):
-                if variable_of(current) is None:
+                if variable_of(current) is not None:
+                    assigns.append((current, node["attributes"][0]["checkpoint_key"]))
+                elif _tracking.has_state(current):
+                    states.append((current, node["attributes"]))
+                else:
                     continue  # the checkpoint holds a value where Python has a container
-                assigns.append((current, node["attributes"][0]["checkpoint_key"]))
             bound.append((nid, current))
             if not node["children"]:
                 continue
@@ -174,12 +177,18 @@ class _Restore:
         # As in TF, a value that fails its checks still counts as found (no warning for it).
         self.unrestored.matched.update(nid for nid, _ in bound)
         values = [(target, self._value(key, target)) for target, key in assigns]
+        saved_states = [
+            (target, {a["name"]: self.reader.get_tensor(a["checkpoint_key"]) for a in attributes})
+            for target, attributes in states
+        ]
         for nid, current in bound:
             self._bound[nid] = _tracking._ref(current)
         for parent, name, child in waits:
             _tracking.defer(parent, name, self, child)
         for target, value in values:
             target.assign(value)
+        for target, state in saved_states:
+            target._restore_checkpoint_state(state)
 
 
 class CheckpointLoadStatus:
@@ -370,14 +379,7 @@ class Checkpoint:
 
     # -- saving --------------------------------------------------------------------------
     def _write(self, file_prefix: str, callbacks=()) -> str:
-        graph = _tracking.ObjectGraph(self)
-        nodes = graph.serialize()
-        values, dtypes = {}, {}
-        for i, obj in graph.leaves():
-            key = nodes[i]["attributes"][0]["checkpoint_key"]
-            variable = variable_of(obj)
-            values[key] = variable.numpy()
-            dtypes[key] = variable.dtype.name
+        nodes, values, dtypes = _tracking.ObjectGraph(self).serialize()
         _format.write(file_prefix, values, dtypes, nodes)
         for callback in callbacks:
             _run_callback(callback, file_prefix)
