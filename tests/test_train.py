@@ -455,3 +455,22 @@ def test_objects_with_their_own_state_are_saved_under_their_attribute_names():
     later.iterator = _Counter()  # deferred, like any child
     assert later.iterator.position == 2
     status.assert_consumed()
+
+
+def test_untrackable_attributes_are_skipped():
+    class Spec:  # a class with the protocol's methods is not an instance of it
+        def _checkpoint_children(self):
+            return {}
+
+    m = tf.Module()
+    m.kind = Spec
+    m.array = np.ones(3)
+    m.tensor = tf.constant(1.0)
+    m.fn = lambda x: x
+    m.v = tf.Variable(1.0)
+    keys = [k for k, _ in tf.train.list_variables(tf.train.Checkpoint(m=m).save(pathlib.Path("u")))]
+    assert keys == [
+        "_CHECKPOINTABLE_OBJECT_GRAPH",
+        "m/v/.ATTRIBUTES/VARIABLE_VALUE",
+        "save_counter/.ATTRIBUTES/VARIABLE_VALUE",
+    ]

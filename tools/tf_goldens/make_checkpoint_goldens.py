@@ -64,12 +64,39 @@ def _keys(path):
     return [[k, list(s)] for k, s in tf.train.list_variables(path)]
 
 
-def _save_keys(name, **objects):
+def _graph(reader):
+    """TF's object graph as `{node path: {"children": [...], "full_names": [...]}}`: the
+    children (in TF's order) that Keras objects' `_checkpoint_children()` must give."""
+    from tensorflow.core.protobuf import trackable_object_graph_pb2
+
+    proto = trackable_object_graph_pb2.TrackableObjectGraph()
+    proto.ParseFromString(reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"))
+    paths = {0: "(root)"}
+    queue = [0]
+    while queue:
+        i = queue.pop(0)
+        for child in proto.nodes[i].children:
+            if child.node_id not in paths:
+                paths[child.node_id] = paths[i] + "." + child.local_name
+                queue.append(child.node_id)
+    return {
+        paths[i]: {
+            "children": [c.local_name for c in node.children],
+            "full_names": [a.full_name for a in node.attributes],
+        }
+        for i, node in enumerate(proto.nodes)
+    }
+
+
+def _save_keys(name, graph=False, **objects):
     ckpt = tf.train.Checkpoint(**objects)
     path = ckpt.save(os.path.join(name, "ckpt"))
     reader = tf.train.load_checkpoint(path)
     dtypes = {k: v.name for k, v in reader.get_variable_to_dtype_map().items()}
-    return {"keys": _keys(path), "dtypes": dtypes}
+    out = {"keys": _keys(path), "dtypes": dtypes}
+    if graph:
+        out["graph"] = _graph(reader)
+    return out
 
 
 # ---------------------------------------------------------------------------- tf.Module trees
@@ -134,13 +161,13 @@ def keras_keys():
     out = {}
     d = keras.layers.Dense(4)
     d.build((None, 3))
-    out["dense"] = _save_keys("k_dense", layer=d)
+    out["dense"] = _save_keys("k_dense", graph=True, layer=d)
     out["dense_root"] = {"keys": _keys(tf.train.Checkpoint(d).save("k_dense_root/ckpt"))}
     seq = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(2)])
-    out["sequential"] = _save_keys("k_seq", net=seq)
+    out["sequential"] = _save_keys("k_seq", graph=True, net=seq)
     seq2 = keras.Sequential([keras.layers.Dense(2, use_bias=False)])
     seq2(tf.ones((1, 3)))
-    out["sequential_built_by_call"] = _save_keys("k_seq2", net=seq2)
+    out["sequential_built_by_call"] = _save_keys("k_seq2", graph=True, net=seq2)
 
     class Net(keras.Model):
         def __init__(self):
@@ -157,7 +184,7 @@ def keras_keys():
 
     net = Net()
     net(tf.ones((2, 4)))
-    out["subclassed"] = _save_keys("k_sub", net=net)
+    out["subclassed"] = _save_keys("k_sub", graph=True, net=net)
     for name, opt in [
         ("adam", keras.optimizers.Adam(0.1)),
         ("sgd_momentum", keras.optimizers.SGD(0.1, momentum=0.9)),
@@ -170,7 +197,7 @@ def keras_keys():
         grads = t.gradient(loss, model.trainable_variables)
         opt.apply_gradients(zip(grads, model.trainable_variables))
         out[f"{name}_one_step"] = _save_keys(
-            f"k_{name}", step=tf.Variable(1), optimizer=opt, net=model
+            f"k_{name}", graph=True, step=tf.Variable(1), optimizer=opt, net=model
         )
         out[f"{name}_alone"] = _save_keys(f"k_{name}_alone", optimizer=opt)
     metric = keras.metrics.Mean()

@@ -70,7 +70,7 @@ def variable_of(obj):
 
 def has_state(obj) -> bool:
     """Whether `obj` saves its own values (`_checkpoint_state()`, e.g. a dataset iterator)."""
-    if isinstance(obj, (list, tuple, dict, str, bytes, tf.Variable)):
+    if isinstance(obj, (list, tuple, dict, str, bytes, tf.Variable, type)):
         return False
     return callable(getattr(obj, "_checkpoint_state", None))
 
@@ -79,8 +79,8 @@ def is_trackable(obj) -> bool:
     """Whether a checkpoint can hold `obj` (see the module docstring)."""
     if isinstance(obj, (tf.Variable, tf.Module, list, tuple, dict)):
         return True
-    if isinstance(obj, (str, bytes, int, float, complex)) or obj is None:
-        return False
+    if isinstance(obj, (str, bytes, int, float, complex, type)) or obj is None:
+        return False  # classes too: a layer class held as an attribute is not a layer
     return (
         callable(getattr(obj, "_checkpoint_children", None))
         or variable_of(obj) is not None
