@@ -474,3 +474,22 @@ def test_untrackable_attributes_are_skipped():
         "m/v/.ATTRIBUTES/VARIABLE_VALUE",
         "save_counter/.ATTRIBUTES/VARIABLE_VALUE",
     ]
+
+
+def test_values_waiting_on_a_list_go_with_the_lists_owner(caplog):
+    src = tf.Module()
+    src.items = [tf.Variable(1.0), tf.Variable(2.0), tf.Variable(3.0)]
+    path = tf.train.Checkpoint(m=src).save("o/ckpt")
+    dst = tf.Module()
+    dst.items = [tf.Variable(0.0)]
+    items = dst.items
+    tf.train.Checkpoint(m=dst).restore(path)
+    assert float(items[0]) == 1.0
+    assert any(w.parent() is items for w in _tracking._PENDING.values())
+    with caplog.at_level(logging.WARNING, logger="tapeflow"):
+        del dst, items  # the list's owner goes: nothing keeps the list or the restore
+    assert not any(isinstance(w.parent(), list) for w in _tracking._PENDING.values())
+    assert [r.getMessage() for r in caplog.records][1:] == [
+        "Value in checkpoint could not be found in the restored object: (root).m.items.1",
+        "Value in checkpoint could not be found in the restored object: (root).m.items.2",
+    ]

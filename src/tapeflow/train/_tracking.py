@@ -265,18 +265,43 @@ def _ref(obj):
         return lambda: obj
 
 
+def weakrefable(obj) -> bool:
+    try:
+        weakref.ref(obj)
+    except TypeError:
+        return False
+    return True
+
+
 class _Waiting:
-    """The restores waiting for children of one parent: {name: [(restore, node_id), ...]}."""
+    """The restores waiting for children of one parent: {name: [(restore, node_id), ...]}.
 
-    __slots__ = ("parent", "names", "__weakref__")
+    The parent is held weakly; a list or dict (which cannot be) is held strongly, but only
+    for as long as its `anchor` (the nearest ancestor that can be held weakly: the module or
+    layer owning the list) lives, so nothing outlives the objects it waits on.
+    """
 
-    def __init__(self, parent):
+    __slots__ = ("parent", "names", "anchor", "__weakref__")
+
+    def __init__(self, parent, anchor):
         self.names: dict = {}
-        key = id(parent)
-        try:
-            self.parent = weakref.ref(parent, lambda _, key=key, me=self: _forget(key, me))
-        except TypeError:
+        key, me = id(parent), weakref.ref(self)  # no cycle through the callback
+
+        def forget(_):
+            if me() is not None:
+                _forget(key, me())
+
+        self.anchor = None
+        if weakrefable(parent):
+            self.parent = weakref.ref(parent, forget)
+        else:
             self.parent = lambda: parent
+            if anchor is not None:
+                self.anchor = weakref.ref(anchor, forget)
+
+    def anchor_object(self):
+        """What new children of the parent are anchored to (see the class docstring)."""
+        return self.parent() if self.anchor is None else self.anchor()
 
 
 _PENDING: dict = {}  # id(parent) -> _Waiting
@@ -287,11 +312,12 @@ def _forget(key, waiting) -> None:
         del _PENDING[key]
 
 
-def defer(parent, name: str, restore, node_id: int) -> None:
-    """Records that checkpoint node `node_id` waits for `parent` to gain child `name`."""
+def defer(parent, name: str, restore, node_id: int, anchor=None) -> None:
+    """Records that checkpoint node `node_id` waits for `parent` to gain child `name`
+    (`anchor`: the nearest weakly referable ancestor, for parents that are lists/dicts)."""
     waiting = _PENDING.get(id(parent))
     if waiting is None or waiting.parent() is not parent:
-        waiting = _PENDING[id(parent)] = _Waiting(parent)
+        waiting = _PENDING[id(parent)] = _Waiting(parent, anchor)
     entries = waiting.names.setdefault(name, [])
     entries[:] = [(r, n) for r, n in entries if r is not restore] + [(restore, node_id)]
 
@@ -308,8 +334,9 @@ def note_new_child(parent, name: str, child) -> None:
     if not waiting.names:
         _forget(id(parent), waiting)
     if entries and is_trackable(child):
+        anchor = waiting.anchor_object()
         for restore, node_id in entries:  # oldest first: the latest restore wins
-            restore.match(node_id, child)
+            restore.match(node_id, child, anchor)
 
 
 def resolve_pending() -> None:

@@ -142,20 +142,23 @@ class _Restore:
             )
         return value
 
-    def match(self, node_id: int, obj) -> None:
+    def match(self, node_id: int, obj, anchor=None) -> None:
         """Binds checkpoint node `node_id` (and its subtree) to `obj`; assigns the values.
 
+        `anchor` is the nearest weakly referable ancestor of `obj` (see `_tracking._Waiting`).
         Everything is checked before anything is assigned: a dtype or shape error leaves
         every variable as it was.
         """
-        queue = collections.deque([(node_id, obj)])
+        queue = collections.deque([(node_id, obj, anchor)])
         seen = set()
         bound, assigns, states, waits = [], [], [], []
         while queue:
-            nid, current = queue.popleft()
+            nid, current, anchor = queue.popleft()
             if nid in seen or self.bound(nid) is current:
                 continue
             seen.add(nid)
+            if _tracking.weakrefable(current):
+                anchor = current
             node = self.nodes[nid]
             if node.get("attributes"):
                 if variable_of(current) is not None:
@@ -171,9 +174,9 @@ class _Restore:
             owner = getattr(current, "_checkpoint_owner", None)
             for name, child in node["children"]:
                 if name in present:
-                    queue.append((child, present[name]))
+                    queue.append((child, present[name], anchor))
                 else:
-                    waits.append((owner(name) if owner else current, name, child))
+                    waits.append((owner(name) if owner else current, name, child, anchor))
         # As in TF, a value that fails its checks still counts as found (no warning for it).
         self.unrestored.matched.update(nid for nid, _ in bound)
         values = [(target, self._value(key, target)) for target, key in assigns]
@@ -183,8 +186,8 @@ class _Restore:
         ]
         for nid, current in bound:
             self._bound[nid] = _tracking._ref(current)
-        for parent, name, child in waits:
-            _tracking.defer(parent, name, self, child)
+        for parent, name, child, anchor in waits:
+            _tracking.defer(parent, name, self, child, anchor)
         for target, value in values:
             target.assign(value)
         for target, state in saved_states:
