@@ -391,6 +391,13 @@ def _api(capture):
     capture.clear()
     out["latest_files_gone"] = tf.train.latest_checkpoint("gone")
     out["latest_files_gone_log"] = list(capture)
+    tf.train.Checkpoint(v=tf.Variable(1.0)).write("wo/w")  # no save_counter in the file
+    st = tf.train.Checkpoint(v=tf.Variable(0.0)).restore("wo/w")
+    out["restore_written_existing"] = _error(st.assert_existing_objects_matched)
+    out["restore_written_nontrivial"] = _error(st.assert_nontrivial_match)
+    out["read_written_consumed"] = _error(
+        tf.train.Checkpoint(v=tf.Variable(0.0)).read("wo/w").assert_consumed
+    )
     out["options_repr"] = type(tf.train.CheckpointOptions()).__name__
     out["save_with_options"] = ckpt.save("opts/ckpt", options=tf.train.CheckpointOptions())
     return out
