@@ -32,6 +32,15 @@ What is trackable, and its children (an ordered `{name: child}` mapping):
 Anything else is not trackable: an attribute holding it is not saved, and passing it to
 `tf.train.Checkpoint(...)` raises TensorFlow's ValueError.
 
+For Keras implementers: `tests/data/tf_checkpoint_goldens.json` ("keras") holds TF 2.21's
+keys and object graph (each node's children, in order) for Dense, Sequential, a subclassed
+Model and optimizers after one step. Its warts: a `Sequential`'s layers sit under
+`_functional/_operations/<i>` (index 0 the InputLayer); an optimizer's children are
+`_variables`, `_trainable_variables`, ..., `_iterations`, `_learning_rate` (so its own
+variables keep their direct names and slots appear as `_variables/<i>`); a subclassed
+Model's list attributes of layers are not saved at all; Keras metrics are not trackable
+(`Checkpoint(metric=...)` raises the ValueError).
+
 **Deferred restore.** Restoring matches checkpoint nodes to Python objects by name. A value
 whose object does not exist yet (a Dense not built, an attribute not assigned) waits, keyed
 by `id(parent)` (the parent held weakly when it can be), and is assigned when the object
@@ -40,7 +49,11 @@ appears: a container that gains a child calls `note_new_child(parent, name, chil
 which importing this module installs; Keras containers call it when they track a new
 attribute or build a weight). Containers that cannot announce additions (a plain list that
 is appended to) are polled: `resolve_pending()` looks at every waiting parent again, and
-runs when a load status is asked to match (`assert_consumed`, ...).
+runs when a load status is asked to match (`assert_consumed`, ...). So a value for a list
+element appended after the restore arrives at that assertion, not at the append as in TF
+(whose lists are `ListWrapper`s): a known difference; containers should call
+`note_new_child`. Keras code should call it only when `tapeflow.train._tracking` is already
+in `sys.modules` (nothing can wait otherwise), so that Keras does not load `tf.train`.
 """
 
 from __future__ import annotations
