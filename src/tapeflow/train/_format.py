@@ -3,7 +3,8 @@
 A checkpoint `prefix` is two files, named as TensorFlow names them:
 
 * `prefix.index`: JSON (UTF-8) with `format`, `version`, `tensors` (per key: `dtype` (a tf
-  dtype name), `shape`, `entry` (its array's name in the data file)) and `object_graph`
+  dtype name), `shape`, and where it is: `entry` (an array of the data file holding every
+  value of one NumPy dtype, flattened end to end), `offset`, `size`) and `object_graph`
   (the nodes: children `[local_name, node_id]` and, for variables, `attributes` with
   `name`, `full_name`, `checkpoint_key`);
 * `prefix.data-00000-of-00001`: the values, the bytes `np.savez` writes.
@@ -46,16 +47,30 @@ def _atomic_write(path: str, data: bytes) -> None:
 
 
 def write(prefix: str, values: dict, dtypes: dict, graph: list) -> None:
-    """Writes `{key: ndarray}` values (with their tf dtype names) and the object graph."""
+    """Writes `{key: ndarray}` values (with their tf dtype names) and the object graph.
+
+    Values of one NumPy dtype are stored end to end in one array of the `.npz` (entry,
+    offset and size in the index): a model's thousands of small variables cost a few zip
+    members, not thousands.
+    """
     directory = os.path.dirname(prefix)
     if directory:
         os.makedirs(directory, exist_ok=True)
     tensors = {OBJECT_GRAPH_KEY: {"dtype": "string", "shape": []}}
-    arrays = {}
-    for i, (key, array) in enumerate(values.items()):
-        entry = f"t{i}"
-        arrays[entry] = array
-        tensors[key] = {"dtype": dtypes[key], "shape": list(array.shape), "entry": entry}
+    groups: dict = {}  # NumPy dtype -> (entry name, [flat arrays], running size)
+    for key, array in values.items():
+        array = np.asarray(array)
+        entry, parts, size = groups.get(array.dtype.str) or (f"d{len(groups)}", [], 0)
+        parts.append(array.reshape(-1))
+        groups[array.dtype.str] = (entry, parts, size + array.size)
+        tensors[key] = {
+            "dtype": dtypes[key],
+            "shape": list(array.shape),
+            "entry": entry,
+            "offset": size,
+            "size": int(array.size),
+        }
+    arrays = {entry: np.concatenate(parts) for entry, parts, _ in groups.values()}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     index = {"format": FORMAT, "version": VERSION, "tensors": tensors, "object_graph": graph}
@@ -131,6 +146,8 @@ class CheckpointReader:
                 ) from None  # fmt: skip
             with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
                 self._arrays = {name: npz[name] for name in npz.files}
+            for array in self._arrays.values():
+                array.flags.writeable = False
         return self._arrays
 
     def has_tensor(self, key: str) -> bool:
@@ -142,8 +159,14 @@ class CheckpointReader:
             raise tf.errors.NotFoundError(None, None, f"Key {key} not found in checkpoint")
         if key == OBJECT_GRAPH_KEY:
             return json.dumps(self.object_graph).encode("utf-8")
-        array = self._data()[self._tensors[key]["entry"]]
+        array = self.view(key)
         return array[()] if array.ndim == 0 else array.copy()
+
+    def view(self, key: str):
+        """The saved value as a read-only view into the loaded data (restores copy it)."""
+        t = self._tensors[key]
+        flat = self._data()[t["entry"]]
+        return flat[t["offset"] : t["offset"] + t["size"]].reshape(t["shape"])
 
     def dtype_name(self, key: str) -> str:
         return self._tensors[key]["dtype"]

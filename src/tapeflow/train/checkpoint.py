@@ -133,7 +133,7 @@ class _Restore:
                 f"{_format.tf_dtype_string(dtype)} does not equal original dtype "
                 f"{_format.tf_dtype_string(saved)} [Op:RestoreV2]",
             )
-        value = self.reader.get_tensor(key)
+        value = self.reader.view(key)  # assign copies it
         shape = tuple(variable.shape.as_list())
         if tuple(getattr(value, "shape", ())) != shape:
             raise ValueError(
