@@ -226,7 +226,9 @@ def test_root_and_keyword_conflict_is_tfs_error():
 
 def test_files_that_are_not_tapeflow_checkpoints_are_refused():
     pathlib.Path("x.index").write_bytes(b"\x00\x01not json")
-    with pytest.raises(tf.errors.DataLossError, match="not a tapeflow checkpoint index"):
+    with pytest.raises(
+        tf.errors.DataLossError, match="not a tapeflow or TensorFlow checkpoint index"
+    ):
         tf.train.load_checkpoint("x")
     os.makedirs("emptydir")
     with pytest.raises(ValueError, match="Couldn't find 'checkpoint' file or checkpoints"):

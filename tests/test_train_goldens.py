@@ -10,6 +10,7 @@ import os
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 import tapeflow as tf
@@ -438,3 +439,60 @@ def test_the_api_sequence_matches_tf(in_tmp):
             assert _split_list(got[key]["message"]) == _split_list(expected[key]["message"])
             continue
         assert got[key] == expected[key], key
+
+
+WRITTEN = pathlib.Path(__file__).parent / "data" / "tf_written_checkpoints"
+
+
+def test_checkpoints_tensorflow_wrote_are_listed_read_and_restored():
+    expected = GOLDENS["tf_written"]["module"]
+    path = str(WRITTEN / "module" / "ckpt-1")
+    assert tf.train.latest_checkpoint(str(WRITTEN / "module")) == path
+    assert _keys(path) == expected["keys"]
+    reader = tf.train.load_checkpoint(path)
+    assert {k: d.name for k, d in reader.get_variable_to_dtype_map().items()} == expected["dtypes"]
+    for key, value in expected["values"].items():
+        got = reader.get_tensor(key)
+        assert np.asarray(got).tolist() == value, key
+        assert np.asarray(got).dtype.name == expected["dtypes"][key], key
+    complex_key = "net/items/1/z/.ATTRIBUTES/VARIABLE_VALUE"
+    assert reader.get_tensor(complex_key).tolist() == [[1 + 2j]]
+    assert isinstance(reader.get_tensor("_CHECKPOINTABLE_OBJECT_GRAPH"), bytes)
+
+    m = tf.Module()
+    m.w = tf.Variable(np.zeros((2, 3), np.float32))
+    m.b = tf.Variable(np.zeros(2))
+    m.flag = tf.Variable(False)
+    m.count = tf.Variable(np.int64(0))
+    m.small = tf.Variable(np.zeros(3, np.int8))
+    m.half = tf.Variable(np.zeros(2, np.float16))
+    m.items = [tf.Variable([0, 0, 0]), {"z": tf.Variable(np.zeros((1, 1), np.complex64))}]
+    step = tf.Variable(0)
+    ckpt = tf.train.Checkpoint(step=step, net=m)
+    ckpt.restore(path).assert_consumed()
+    assert int(step) == 3 and int(ckpt.save_counter) == 1
+    assert m.w.numpy().tolist() == expected["values"]["net/w/.ATTRIBUTES/VARIABLE_VALUE"]
+    assert m.half.numpy().tolist() == [0.5, 1.25] and bool(m.flag.numpy()) is True
+    assert m.items[1]["z"].numpy().tolist() == [[1 + 2j]]
+
+
+def test_a_keras_checkpoint_tensorflow_wrote_is_readable():
+    expected = GOLDENS["tf_written"]["keras"]
+    path = str(WRITTEN / "keras" / "ckpt-1")
+    assert _keys(path) == expected["keys"]
+    for key, value in expected["values"].items():
+        assert np.asarray(tf.train.load_variable(path, key)).tolist() == value, key
+
+
+def test_a_damaged_tensorflow_checkpoint_is_a_data_loss_error(in_tmp):
+    import shutil
+
+    shutil.copytree(WRITTEN / "module", "copy")
+    index = pathlib.Path("copy/ckpt-1.index").read_bytes()
+    pathlib.Path("copy/bad.index").write_bytes(b"\x07" * 100 + index[-48:])
+    with pytest.raises(tf.errors.DataLossError, match="unreadable TensorFlow checkpoint"):
+        tf.train.load_checkpoint("copy/bad")
+    data = pathlib.Path("copy/ckpt-1.data-00000-of-00001")
+    data.write_bytes(data.read_bytes()[:100])
+    with pytest.raises(tf.errors.DataLossError, match="shorter than its index says"):
+        tf.train.load_checkpoint("copy/ckpt-1").get_tensor("net/w/.ATTRIBUTES/VARIABLE_VALUE")

@@ -442,6 +442,59 @@ def api():
     return out
 
 
+WRITTEN = OUT.parent / "tf_written_checkpoints"
+
+
+def tf_written():
+    """Checkpoints real TF writes (TensorBundle files, committed under tests/data/): tapeflow
+    must list, read and restore them. Returns their keys, dtypes and values."""
+    import shutil
+
+    import numpy as np
+
+    shutil.rmtree(WRITTEN, ignore_errors=True)
+    out = {}
+    m = tf.Module()
+    m.w = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3))
+    m.b = tf.Variable(np.array([1.5, -2.5]))
+    m.flag = tf.Variable(True)
+    m.count = tf.Variable(np.int64(7))
+    m.small = tf.Variable(np.array([1, 2, 3], dtype=np.int8))
+    m.half = tf.Variable(np.array([0.5, 1.25], dtype=np.float16))
+    m.items = [tf.Variable([1, 2, 3]), {"z": tf.Variable(np.array([[1 + 2j]], np.complex64))}]
+    ckpt = tf.train.Checkpoint(step=tf.Variable(3), net=m)
+    path = ckpt.save(str(WRITTEN / "module" / "ckpt"))
+    reader = tf.train.load_checkpoint(path)
+    out["module"] = {
+        "keys": _keys(path),
+        "dtypes": {k: v.name for k, v in reader.get_variable_to_dtype_map().items()},
+        "values": {
+            k: np.asarray(reader.get_tensor(k)).tolist()
+            for k, _ in tf.train.list_variables(path)
+            if k != "_CHECKPOINTABLE_OBJECT_GRAPH" and "items/1" not in k
+        },
+        "complex": [[1.0, 2.0]],
+    }
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.layers[0].kernel.assign(np.arange(6, dtype=np.float32).reshape(3, 2) / 10)
+    opt = keras.optimizers.Adam(0.1)
+    with tf.GradientTape() as t:
+        loss = tf.reduce_sum(model(tf.ones((2, 3))))
+    opt.apply_gradients(zip(t.gradient(loss, model.trainable_variables), model.trainable_variables))
+    path = tf.train.Checkpoint(optimizer=opt, net=model).save(str(WRITTEN / "keras" / "ckpt"))
+    reader = tf.train.load_checkpoint(path)
+    out["keras"] = {
+        "keys": _keys(path),
+        "values": {
+            k: np.asarray(reader.get_tensor(k)).tolist()
+            for k, _ in tf.train.list_variables(path)
+            if k != "_CHECKPOINTABLE_OBJECT_GRAPH"
+        },
+    }
+    return out
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)
@@ -454,6 +507,7 @@ def main():
             "modules": module_keys(),
             "keras": keras_keys(),
             "api": api(),
+            "tf_written": tf_written(),
         }
     OUT.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
     print("wrote", OUT)

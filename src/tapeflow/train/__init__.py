@@ -1,9 +1,9 @@
 """`tf.train`: object-based checkpoints (`Checkpoint`, `CheckpointManager`) and readers.
 
 Files are named as TensorFlow names them (`ckpt-3.index`, `ckpt-3.data-00000-of-00001`, the
-`checkpoint` text file) but hold tapeflow's own NumPy payload, not TF's TensorBundle, so they
-cannot be exchanged with TensorFlow. The tracking protocol that Keras objects implement is in
-`tapeflow.train._tracking`.
+`checkpoint` text file) but hold tapeflow's own NumPy payload, not TF's TensorBundle:
+TensorFlow cannot read them. tapeflow reads both its own and TensorFlow's checkpoints. The
+tracking protocol that Keras objects implement is in `tapeflow.train._tracking`.
 """
 
 from ._format import CheckpointReader

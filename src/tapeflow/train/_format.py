@@ -9,10 +9,10 @@ A checkpoint `prefix` is two files, named as TensorFlow names them:
   `name`, `full_name`, `checkpoint_key`);
 * `prefix.data-00000-of-00001`: the values, the bytes `np.savez` writes.
 
-The files are NOT interchangeable with TensorFlow's (TF writes a TensorBundle: an SSTable
-index and raw tensor bytes): TensorFlow cannot read tapeflow's checkpoints, nor tapeflow
-TensorFlow's. The object graph is listed under TF's key `_CHECKPOINTABLE_OBJECT_GRAPH` (a
-scalar string tensor, here the JSON bytes of the graph).
+These files are NOT TensorFlow's format (TF writes a TensorBundle: an SSTable index and raw
+tensor bytes): TensorFlow cannot read tapeflow's checkpoints. The reader here reads both
+(TensorFlow's through `_tf_bundle`). The object graph is listed under TF's key
+`_CHECKPOINTABLE_OBJECT_GRAPH` (a scalar string tensor, here the JSON bytes of the graph).
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import struct
 
 import numpy as np
 
 import tapeflow as tf
 
+from . import _tf_bundle
 from ._tracking import OBJECT_GRAPH_KEY
 
 FORMAT = "tapeflow.train checkpoint"
@@ -90,10 +92,12 @@ def _not_found(path: str):
 class CheckpointReader:
     """Reads a checkpoint's values by key (what `tf.train.load_checkpoint` returns).
 
+    Reads tapeflow's checkpoints and TensorFlow's own (TensorBundle, see `_tf_bundle`), so
+    a checkpoint written by real TensorFlow can be listed, read and restored.
+
     Raises:
       NotFoundError: if there is no checkpoint at `prefix`.
-      DataLossError: if the files are not a tapeflow checkpoint (TensorFlow's own files
-        included: the formats differ).
+      DataLossError: if the files are neither.
     """
 
     def __init__(self, prefix: str):
@@ -111,28 +115,57 @@ class CheckpointReader:
                 raw = f.read()
         except FileNotFoundError:
             raise _not_found(prefix) from None
+        self._prefix = prefix
+        self._arrays = None
+        self._bundle = None
+        if _tf_bundle.is_bundle(raw):
+            self._open_bundle(raw)
+            return
         try:
             index = json.loads(raw.decode("utf-8"))
             if index.get("format") != FORMAT:
                 raise ValueError
         except (ValueError, AttributeError):
-            raise tf.errors.DataLossError(
-                None,
-                None,
-                f"Unable to open table file {prefix}.index: DATA_LOSS: not a tapeflow checkpoint "
-                "index (tapeflow writes its own format, not TensorFlow's TensorBundle): perhaps "
-                "your file is in a different file format and you need to use a different "
-                "restore operator?",
-            ) from None
+            raise self._corrupt("not a tapeflow or TensorFlow checkpoint index") from None
         if index.get("version", 0) > VERSION:
             raise tf.errors.DataLossError(
                 None, None, f"{prefix}.index: checkpoint format version {index['version']} is "
                 f"newer than this tapeflow reads ({VERSION})."
             )  # fmt: skip
-        self._prefix = prefix
         self._tensors = index["tensors"]
         self.object_graph = index["object_graph"]
-        self._arrays = None
+
+    def _corrupt(self, why: str):
+        return tf.errors.DataLossError(
+            None,
+            None,
+            f"Unable to open table file {self._prefix}.index: DATA_LOSS: {why}: perhaps your "
+            "file is in a different file format and you need to use a different restore "
+            "operator?",
+        )
+
+    def _open_bundle(self, raw: bytes) -> None:
+        try:
+            bundle = _tf_bundle.open_bundle(self._prefix, raw)
+            self._tensors = {
+                key: {"dtype": bundle.dtype_name(key), "shape": bundle.shape(key)}
+                for key in sorted(bundle.keys())
+            }
+            graph = None
+            if OBJECT_GRAPH_KEY in self._tensors:
+                graph = _tf_bundle.object_graph(bundle.value(OBJECT_GRAPH_KEY)[0])
+        except (
+            ValueError,
+            TypeError,
+            OverflowError,
+            OSError,
+            IndexError,
+            struct.error,
+        ) as e:  # garbage in the table
+            raise self._corrupt(f"unreadable TensorFlow checkpoint ({e})") from None
+        self._bundle = bundle
+        # A TF1 name-based checkpoint has no object graph: nothing can match by path.
+        self.object_graph = graph if graph is not None else [{"children": []}]
 
     def _data(self):
         if self._arrays is None:
@@ -157,14 +190,21 @@ class CheckpointReader:
         """The saved value: an ndarray (a NumPy scalar for rank 0, bytes for the graph)."""
         if key not in self._tensors:
             raise tf.errors.NotFoundError(None, None, f"Key {key} not found in checkpoint")
-        if key == OBJECT_GRAPH_KEY:
+        if key == OBJECT_GRAPH_KEY and self._bundle is None:
             return json.dumps(self.object_graph).encode("utf-8")
         array = self.view(key)
+        if isinstance(array, list):  # a TF string tensor: bytes objects
+            return array[0] if not self._tensors[key]["shape"] else np.array(array, dtype=object)
         return array[()] if array.ndim == 0 else array.copy()
 
     def view(self, key: str):
         """The saved value as a read-only view into the loaded data (restores copy it)."""
         t = self._tensors[key]
+        if self._bundle is not None:
+            try:
+                return self._bundle.value(key)
+            except (ValueError, TypeError, OverflowError, OSError, IndexError, struct.error) as e:
+                raise tf.errors.DataLossError(None, None, f"{self._prefix}: {e}") from None
         flat = self._data()[t["entry"]]
         return flat[t["offset"] : t["offset"] + t["size"]].reshape(t["shape"])
 
@@ -175,25 +215,26 @@ class CheckpointReader:
         return {key: list(t["shape"]) for key, t in self._tensors.items()}
 
     def get_variable_to_dtype_map(self) -> dict:
-        return {
-            key: _STRING if t["dtype"] == "string" else tf.as_dtype(t["dtype"])
-            for key, t in self._tensors.items()
-        }
+        out = {}
+        for key, t in self._tensors.items():
+            try:
+                out[key] = tf.as_dtype(t["dtype"])
+            except (TypeError, ValueError, KeyError, AttributeError):
+                out[key] = _NamedDType(t["dtype"])  # string, variant, bfloat16
+        return out
 
 
-class _StringDType:
-    """TF's `tf.string` (tapeflow has no string tensors): the graph entry's dtype."""
+class _NamedDType:
+    """A TF dtype tapeflow has no tensors for (`tf.string`, `tf.variant`, ...): its name."""
 
-    name = "string"
+    def __init__(self, name: str):
+        self.name = name
 
     def __repr__(self) -> str:
-        return "tf.string"
+        return f"tf.{self.name}"
 
     def __eq__(self, other) -> bool:
-        return getattr(other, "name", other) == "string"
+        return getattr(other, "name", other) == self.name
 
     def __hash__(self) -> int:
-        return hash("string")
-
-
-_STRING = _StringDType()
+        return hash(self.name)

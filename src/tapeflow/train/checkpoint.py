@@ -1,8 +1,9 @@
 """`tf.train.Checkpoint`: object-based saving and restoring, as TensorFlow 2.21 does it.
 
 Names, numbering, the `checkpoint` state file, status objects and messages are TF's; the
-file payload is tapeflow's own (see `_format`): checkpoints are not interchangeable with
-TensorFlow's in either direction. What is tracked is defined in `_tracking`.
+file payload tapeflow writes is its own (see `_format`), which TensorFlow cannot read;
+tapeflow reads TensorFlow's checkpoints too (`_tf_bundle`). What is tracked is defined in
+`_tracking`.
 """
 
 from __future__ import annotations
@@ -313,7 +314,8 @@ class Checkpoint:
     directory's `checkpoint` file; `write(prefix)` writes `prefix` only. `restore(path)`
     assigns saved values by attribute path, including into objects created afterwards
     (deferred restore). Files are named as TF names them but hold tapeflow's own format
-    (not TF's TensorBundle): they cannot be exchanged with TensorFlow.
+    (not TF's TensorBundle), which TensorFlow cannot read; `restore` also reads checkpoints
+    that TensorFlow wrote.
 
     Raises:
       ValueError: if `root` or a keyword argument is not trackable (TF's text).
