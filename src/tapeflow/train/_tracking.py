@@ -358,7 +358,10 @@ def resolve_pending() -> None:
         parent = waiting.parent()
         if parent is None:
             continue
-        present = children(parent)
+        try:
+            present = children(parent)
+        except ValueError:  # a dict that cannot be saved: it cannot be restored into either
+            continue
         for name in [n for n in waiting.names if n in present]:
             note_new_child(parent, name, present[name])
 
