@@ -37,6 +37,11 @@ class Module:
     """
 
     _TF_MODULE_IGNORED_PROPERTIES = frozenset(("_scope_name", "_name_scope"))
+    # Installed by tapeflow.train (a function of (module, name, value)): a checkpoint restore
+    # may wait for an attribute that does not exist yet, and TF assigns the saved value the
+    # moment the attribute is set (deferred restore). The core cannot import train, so train
+    # registers itself here.
+    _tapeflow_on_setattr = None
 
     def __init__(self, name: str | None = None):
         if name is None:
@@ -48,6 +53,12 @@ class Module:
             )
         self._name = name
         self._scope_name = name + "/"  # TF's module scopes end with "/"
+
+    def __setattr__(self, name: str, value) -> None:
+        object.__setattr__(self, name, value)
+        hook = Module._tapeflow_on_setattr
+        if hook is not None:
+            hook(self, name, value)
 
     @property
     def name(self) -> str:
