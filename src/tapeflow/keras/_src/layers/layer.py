@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import threading
 import warnings
 
@@ -831,12 +832,18 @@ class Layer(Operation):
 
     # -- checkpoints ---------------------------------------------------------------------------
     def _checkpoint_children(self) -> dict:
-        """The tracked attributes by name, in assignment order (tf.train.Checkpoint's keys)."""
+        """tf.train.Checkpoint's children: the attributes holding a variable or a layer, in
+        assignment order (Dense: `_kernel`, `bias`). As in TF 2.21, lists and dicts of
+        layers are not saved, and metrics are not trackable."""
         children = {}
         for name, value in self.__dict__.items():
             if name in _UNTRACKED or name.startswith("__"):
                 continue
-            if _is_trackable(value):
+            if isinstance(value, (Variable, Layer)) or (
+                hasattr(value, "_checkpoint_children")
+                and not _is_metric(value)
+                and not isinstance(value, (list, tuple, dict))
+            ):
                 children[name] = value
         return children
 
@@ -852,24 +859,12 @@ _UNTRACKED = frozenset(
 )  # fmt: skip
 
 
-def _is_trackable(value) -> bool:
-    if isinstance(value, (Variable, Layer)) or _is_metric(value) or _is_seed_generator(value):
-        return True
-    if isinstance(value, (list, tuple)):
-        return any(_is_trackable(v) for v in value)
-    if isinstance(value, dict):
-        return any(_is_trackable(v) for v in value.values())
-    return hasattr(value, "_checkpoint_children")
-
-
 def _note_new_child(parent, name, value):
-    """Tells tf.train about a new attribute (a checkpoint restored before it existed)."""
-    import sys
-
+    """Tells tf.train about a new attribute (a checkpoint restored before it existed). Only
+    when tf.train is loaded: nothing can be waiting otherwise."""
     tracking = sys.modules.get("tapeflow.train._tracking")
-    hook = getattr(tracking, "note_new_child", None)
-    if hook is not None and _is_trackable(value):
-        hook(parent, name, value)
+    if tracking is not None and isinstance(value, (Variable, Layer)):
+        tracking.note_new_child(parent, name, value)
 
 
 def _get(module: str, identifier):

@@ -173,6 +173,10 @@ class Functional(Model):
             "`Model.layers` attribute is reserved and should not be used. Please use another name."
         )
 
+    def _checkpoint_children(self) -> dict:
+        """As TF 2.21: the graph's operations in order (`_operations/<i>/...`)."""
+        return {"_operations": list(self._operations)}
+
     @property
     def operations(self) -> list:
         return list(self._operations)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 from ..layers.core.input_layer import InputLayer
-from ..layers.layer import Layer
+from ..layers.layer import Layer, _note_new_child
 from ..variable import standardize_shape
 from .functional import Functional
 from .model import Model
@@ -136,6 +136,7 @@ class Sequential(Model):
         functional._is_sequential = True
         object.__setattr__(self, "_functional", functional)
         self.built = True
+        _note_new_child(self, "_functional", functional)
 
     def call(self, inputs, training=None, mask=None, **kwargs):
         if self._functional is not None:
@@ -225,6 +226,13 @@ class Sequential(Model):
     @property
     def output(self):
         return self._defined("output")
+
+    def _checkpoint_children(self) -> dict:
+        """As TF 2.21: the layers are saved through the internal Functional model
+        (`_functional/_operations/<i>/...`, index 0 the InputLayer)."""
+        if self._functional is None:
+            return {}
+        return {"_functional": self._functional}
 
     def get_config(self):
         from ..serialization import serialize
