@@ -1,4 +1,4 @@
-"""Random ops with TensorFlow's seed semantics, drawn from NumPy's Philox generator.
+"""Random ops with TensorFlow's seed semantics and TensorFlow's own bits.
 
 TF combines a global seed (`tf.random.set_seed`) with an op seed (`seed=`):
 
@@ -11,9 +11,15 @@ TF combines a global seed (`tf.random.set_seed`) with an op seed (`seed=`):
   so repeated identical calls give different values A1, A2, ... and the
   sequence restarts when `set_seed` clears the kernels.
 
-Here a stream is a Philox key made of the two seeds, and the n-th call of a
-cached stream reads Philox block row n, so each call's values depend only on
-its seeds, its op type and dtype, its position in the sequence and its shape.
+The values are TF's: the stateful ops' kernels draw from TF's Philox4x32-10
+(`tapeflow.ops.philox`) with key `global_seed` and counter `op_seed << 64`, and a
+cached kernel skips 256 blocks per output element each call, as TF's
+`GuardedPhiloxRandom.ReserveRandomOutputs(n, 256)` does; the stateless ops key
+Philox by TF's `StatelessRandomGetKeyCounter` scramble of their seed. Uniform
+floats and integers equal TF's bit for bit; normal and truncated-normal values
+(Box-Muller through Eigen's float32 log/sin/cos in TF) agree to ~1 ulp.
+`categorical`, `shuffle` and `tf.random.Generator` follow TF's seed rules but
+draw NumPy's bits, not TF's.
 
 The ops are not differentiable; `normal`, `uniform` (floats) and
 `truncated_normal` are composites `mean + stddev * sample`, so, as in TF,
@@ -22,6 +28,8 @@ gradients reach `mean`/`stddev` and `minval`/`maxval`.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from .._core import dtypes as _dt
@@ -29,7 +37,9 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
+from . import philox
 from ._util import as_int_tuple, int_arg, no_kernel, not_allowed
+from .math_ops import cast, greater_equal, where_v2
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -110,20 +120,48 @@ def _philox(seeds: tuple, row: int = 0) -> np.random.Generator:
 
 
 def op_generator(op_type: str, seed=None, dtype=None) -> np.random.Generator:
-    """The NumPy generator a random op of `op_type` and `dtype` draws from, per TF's seeds.
-
-    For other op families with random behaviour (dropout uses
-    `op_generator("RandomUniform", seed, dtype)`, as TF's dropout calls random_uniform).
-    """
+    """A NumPy generator for a random op of `op_type` and `dtype` that follows TF's seed
+    rules but not TF's bits (categorical and shuffle draw from it)."""
     seeds = get_seed(seed)
     if seeds is None:
         return _state.nondeterministic
     if seed is None:
         return _philox(seeds)
-    key = (op_type, dtype, seeds)
+    key = ("numpy", op_type, dtype, seeds)
     row = _state.calls.get(key, 0)
     _state.calls[key] = row + 1
     return _philox(seeds, row)
+
+
+def op_stream(op_type: str, seed, dtype, size: int) -> tuple:
+    """The Philox (key, counter) TF's stateful kernel `op_type` draws `size` outputs from.
+
+    TF's kernel is `PhiloxRandom(seed, seed2)` (key `seed`, counter `seed2 << 64`) for its
+    seeds from `get_seed`; eager TF caches one kernel per (op type, dtype, seeds), and each
+    call reserves `256 * size` blocks of its stream, so an op-seeded call's values depend on
+    the sizes drawn before it by the same kernel. Without seeds TF picks two random 64-bit
+    seeds.
+    """
+    seeds = get_seed(seed)
+    if seeds is None:
+        rng = _state.nondeterministic
+        seed1, seed2 = (int(v) for v in rng.integers(0, 2**63, 2, dtype=np.int64))
+        return philox.stateful_start(seed1, seed2)
+    key, counter = philox.stateful_start(*seeds)
+    if seed is None:  # a fresh op seed: a fresh kernel
+        return key, counter
+    cache_key = (op_type, dtype, seeds)
+    skipped = _state.calls.get(cache_key, 0)
+    _state.calls[cache_key] = skipped + 256 * size
+    return key, counter + skipped
+
+
+def _draw(sampler, op_type: str, seed, shape: tuple, dtype, *bounds) -> np.ndarray:
+    """`sampler(key, counter, n, np_dtype, *bounds)` of TF's stateful kernel, in `shape`."""
+    out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
+    key, counter = op_stream(op_type, seed, dtype, out.size)
+    out.reshape(-1)[:] = sampler(key, counter, out.size, dtype._np, *bounds)
+    return out
 
 
 # -- samplers (ndarrays, shared by the ops and tf.random.Generator) -----------------------------
@@ -156,12 +194,17 @@ _FLOAT_DTYPES = frozenset((_dt.float16, _dt.float32, _dt.float64))
 _UNIFORM_DTYPES = _FLOAT_DTYPES | {_dt.int32, _dt.int64}
 
 
-def _check_dtype(dtype, allowed) -> _dt.DType:
+# TF's accepted-dtype lists, as its messages print them (tapeflow has no bfloat16).
+_UNIFORM_NAMES = "tf.float16, tf.bfloat16, tf.float32, tf.float64, tf.int32, tf.int64"
+_STATELESS_UNIFORM_DTYPES = _UNIFORM_DTYPES | {_dt.uint32, _dt.uint64}
+
+
+def _check_dtype(dtype, allowed, names=None) -> _dt.DType:
     dtype = _dt.as_dtype(dtype)
     if dtype not in allowed:
-        names = ", ".join(f"tf.{d.name}" for d in _dt.ALL if d in allowed)
+        names = names or ", ".join(f"tf.{d.name}" for d in _dt.ALL if d in allowed)
         raise ValueError(
-            f"Argument `dtype` got invalid value {dtype!r}. Accepted dtypes are ({names})."
+            f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are ({names})."
         )
     return dtype
 
@@ -173,25 +216,24 @@ _NO_GRAD = "random sample: not differentiable"
 
 @op("RandomStandardNormal", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_standard_normal(*, shape, dtype, seed=None):
-    return standard_normal(op_generator("RandomStandardNormal", seed, dtype), shape, dtype)
+    return _draw(philox.normal, "RandomStandardNormal", seed, shape, dtype)
 
 
 @op("RandomUniform", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform(*, shape, dtype, seed=None):
-    return uniform01(op_generator("RandomUniform", seed, dtype), shape, dtype)
+    return _draw(philox.uniform, "RandomUniform", seed, shape, dtype)
 
 
 @op("RandomUniformInt", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform_int(*, shape, minval, maxval, dtype, seed=None):
     if minval >= maxval:
         raise invalid_argument(f"Need minval < maxval, got {minval} >= {maxval}")
-    rng = op_generator("RandomUniformInt", seed, dtype)
-    return rng.integers(minval, maxval, shape, dtype._np)
+    return _draw(philox.uniform_int, "RandomUniformInt", seed, shape, dtype, minval, maxval)
 
 
 @op("TruncatedNormal", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _truncated_normal(*, shape, dtype, seed=None):
-    return truncated(op_generator("TruncatedNormal", seed, dtype), shape, dtype)
+    return _draw(philox.truncated_normal, "TruncatedNormal", seed, shape, dtype)
 
 
 def _shape(shape, op_type: str, attr: str = "T") -> tuple:
@@ -239,7 +281,7 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
       ValueError: for an unsupported dtype, or an integer dtype without `maxval`.
       InvalidArgumentError: for integer ranges with minval >= maxval.
     """
-    dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
+    dtype = _check_dtype(dtype, _UNIFORM_DTYPES, _UNIFORM_NAMES)
     shape = _shape(shape, "RandomUniformInt" if dtype.is_integer else "RandomUniform")
     if dtype.is_integer:
         if maxval is None:
@@ -456,47 +498,152 @@ def set_global_generator(generator: Generator) -> None:
 # -- stateless ops: the values are a function of `seed` (shape [2]) alone -----------------------
 
 
-def _stateless_rng(seed, op_type: str) -> np.random.Generator:
+def _stateless_start(seed) -> tuple:
+    """TF's Philox (key, counter) for a stateless op's seed (StatelessRandomGetKeyCounter)."""
     seed = convert_to_tensor(seed)
     if not seed.dtype.is_integer:
         raise not_allowed(seed.dtype, "Tseed", "StatelessRandomGetKeyCounter")
     pair = np.asarray(seed).reshape(-1)
-    if pair.shape != (2,):
-        raise invalid_argument(f"seed must have shape [2], not {list(pair.shape)}", op_type)
-    return _philox((int(pair[0]), int(pair[1])))
+    if np.ndim(seed) != 1 or pair.shape != (2,):
+        raise invalid_argument(
+            f"seed must have shape [2], not {list(np.shape(seed))}", "StatelessRandomGetKeyCounter"
+        )
+    return philox.stateless_start((int(pair[0]), int(pair[1])))
+
+
+def _stateless(sampler, shape, seed, op_type: str, dtype, *bounds):
+    shape = _shape(shape, op_type, "Tshape")
+    key, counter = _stateless_start(seed)
+    out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
+    out.reshape(-1)[:] = sampler(key, counter, out.size, dtype._np, *bounds)
+    return make(out, dtype)
+
+
+def _float_dtype(dtype, op_type: str) -> _dt.DType:
+    dtype = _dt.as_dtype(dtype)
+    if dtype not in _FLOAT_DTYPES:
+        raise not_allowed(dtype, "dtype", op_type, "half, bfloat16, float, double")
+    return dtype
 
 
 def stateless_normal(
     shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"
 ):
+    """Normal samples that depend only on `seed` (TF's values to ~1 ulp: Box-Muller over
+    TF's Philox bits; TF's float32 log/sin/cos are Eigen's).
+
+    >>> tf.random.stateless_normal([2], seed=[1, 2]).shape
+    TensorShape([2])
+    """
     dtype = _dt.as_dtype(dtype)
-    rng = _stateless_rng(seed, "StatelessRandomNormalV2")
-    shape = _shape(shape, "StatelessRandomNormalV2", "Tshape")
-    sample = make(standard_normal(rng, shape, dtype), dtype)
-    return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+    mean = convert_to_tensor(mean, dtype=dtype)
+    stddev = convert_to_tensor(stddev, dtype=dtype)
+    op_type = "StatelessRandomNormalV2"
+    sample = _stateless(philox.normal, shape, seed, op_type, _float_dtype(dtype, op_type))
+    return _scale(sample, mean, stddev, dtype)
 
 
 def stateless_truncated_normal(
     shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"
 ):
+    """Normal samples within two standard deviations that depend only on `seed` (TF's
+    values to ~1 ulp, from TF's rejection order)."""
     dtype = _dt.as_dtype(dtype)
-    rng = _stateless_rng(seed, "StatelessTruncatedNormalV2")
-    sample = make(
-        truncated(rng, _shape(shape, "StatelessTruncatedNormalV2", "Tshape"), dtype), dtype
-    )
-    return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+    mean = convert_to_tensor(mean, dtype=dtype)
+    stddev = convert_to_tensor(stddev, dtype=dtype)
+    op_type = "StatelessTruncatedNormalV2"
+    sample = _stateless(philox.truncated_normal, shape, seed, op_type, _float_dtype(dtype, op_type))
+    return _scale(sample, mean, stddev, dtype)
 
 
 def stateless_uniform(
     shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None, alg="auto_select"
 ):
-    dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
-    rng = _stateless_rng(seed, "StatelessRandomUniformV2")
-    shape = _shape(shape, "StatelessRandomUniformV2", "Tshape")
+    """Uniform samples in [minval, maxval) that depend only on `seed`: TF's values bit for bit.
+
+    Integer dtypes need both bounds (slightly biased unless the range is a power of two, as
+    in TF), or `minval=None, maxval=None` for the full range (uint32/uint64 allowed then).
+    Float values are differentiable in `minval` and `maxval`.
+
+    >>> tf.random.stateless_uniform([2], seed=[7, 0]).numpy()
+    array([0.7470788, 0.6721802], dtype=float32)
+    """
+    dtype = _check_dtype(
+        dtype, _STATELESS_UNIFORM_DTYPES, _UNIFORM_NAMES + ", tf.uint32, tf.uint64"
+    )
     if dtype.is_integer:
-        if maxval is None:
-            raise ValueError(f"Must specify maxval for integer dtype tf.{dtype.name}")
-        return make(rng.integers(int(minval), int(maxval), shape, dtype._np), dtype)
+        if (minval is None) != (maxval is None):
+            raise ValueError(
+                f"For integer `dtype` argument {dtype}, argument `minval` and `maxval` must "
+                f"be both None or not None. Got `minval`={minval} and `maxval`={maxval}."
+            )
+        if minval is not None and dtype in (_dt.uint32, _dt.uint64):
+            raise ValueError(
+                f"Argument `dtype` got invalid value {dtype} when argument `minval` is not "
+                "None. Please don't use unsigned integers in this case."
+            )
+    elif maxval is None:
+        maxval = 1
+    if dtype.is_integer and minval is None:
+        return _stateless(philox.uniform_int, shape, seed, "StatelessRandomUniformFullIntV2", dtype)
     minval = convert_to_tensor(minval, dtype=dtype)
-    maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
-    return make(uniform01(rng, shape, dtype), dtype) * (maxval - minval) + minval
+    maxval = convert_to_tensor(maxval, dtype=dtype)
+    if dtype.is_integer:
+        op_type = "StatelessRandomUniformIntV2"
+        low, high = int(minval), int(maxval)
+        shape = _shape(shape, op_type, "Tshape")
+        _stateless_start(seed)  # TF checks the seed before the bounds
+        if low >= high:
+            raise invalid_argument(f"Need minval < maxval, got {low} >= {high}", op_type)
+        return _stateless(philox.uniform_int, shape, seed, op_type, dtype, low, high)
+    sample = _stateless(philox.uniform, shape, seed, "StatelessRandomUniformV2", dtype)
+    return sample * (maxval - minval) + minval
+
+
+def stateless_dropout(x, rate, seed, rng_alg=None, noise_shape=None, name=None):
+    """Zeroes elements of `x` where `stateless_uniform(noise_shape, seed) < rate` and scales
+    the rest by `1 / (1 - rate)`: TF's masks bit for bit (Keras' Dropout uses it).
+
+    >>> tf.nn.experimental.stateless_dropout(tf.ones([4]), 0.5, seed=[1, 0]).numpy()
+    array([2., 0., 2., 0.], dtype=float32)
+
+    Raises:
+      ValueError: for a non-floating `x`, or a number `rate` outside [0, 1).
+    """
+    is_number = isinstance(rate, (int, float, np.floating, np.integer)) and not isinstance(
+        rate, bool
+    )
+    if is_number and not 0 <= rate < 1:
+        raise ValueError(
+            f"`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate={rate}"
+        )
+    x = convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise ValueError(
+            "`x.dtype` must be a floating point tensor as `x` will be scaled. Received: "
+            f"x_dtype={x.dtype}"
+        )
+    if is_number and rate == 0:
+        return x
+    if is_number:
+        # TF scales by the Python double 1 / (1 - rate), converted to x's dtype.
+        scaled = x * convert_to_tensor(1 / (1 - rate), dtype=x.dtype)
+    else:
+        rate = convert_to_tensor(rate)
+        if rate.shape.rank != 0:
+            raise ValueError(f"Shape {rate.shape} must have rank 0")
+        rate = rate if rate.dtype == x.dtype else cast(rate, x.dtype)
+        scaled = x / (convert_to_tensor(1, dtype=x.dtype) - rate)
+    shape = tuple(x.shape.as_list())
+    if noise_shape is None:
+        noise_shape = shape
+    else:
+        noise_shape = [int(d) if d is not None else d for d in list(noise_shape)]
+        if len(noise_shape) == len(shape):
+            noise_shape = [s if d is None else d for s, d in zip(shape, noise_shape)]
+    noise = stateless_uniform(noise_shape, seed, dtype=x.dtype)
+    return where_v2(greater_equal(noise, rate), scaled, convert_to_tensor(0, dtype=x.dtype))
+
+
+# tf.nn.experimental: TF's namespace of newer nn functions (only stateless_dropout so far).
+nn_experimental = SimpleNamespace(stateless_dropout=stateless_dropout)
