@@ -5,5 +5,13 @@ are their own class (not `tf.Variable`s), layers are not `tf.Module`s, variable 
 `:0`. The implementation lives in `tapeflow.keras._src`; these modules only export names.
 """
 
-from . import backend  # noqa: F401
+from . import (  # noqa: F401
+    activations,
+    backend,  # noqa: F401
+    constraints,
+    initializers,
+    random,
+    regularizers,
+    utils,
+)
 from ._src.variable import Variable  # noqa: F401
