@@ -37,7 +37,6 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
-from . import philox
 from ._util import as_int_tuple, int_arg, no_kernel, not_allowed
 from .math_ops import cast, greater_equal, where_v2
 
@@ -142,6 +141,8 @@ def op_stream(op_type: str, seed, dtype, size: int) -> tuple:
     the sizes drawn before it by the same kernel. Without seeds TF picks two random 64-bit
     seeds.
     """
+    from . import philox  # on first draw: its import is not part of `import tapeflow`
+
     seeds = get_seed(seed)
     if seeds is None:
         rng = _state.nondeterministic
@@ -156,11 +157,14 @@ def op_stream(op_type: str, seed, dtype, size: int) -> tuple:
     return key, counter + skipped
 
 
-def _draw(sampler, op_type: str, seed, shape: tuple, dtype, *bounds) -> np.ndarray:
-    """`sampler(key, counter, n, np_dtype, *bounds)` of TF's stateful kernel, in `shape`."""
+def _draw(sampler: str, op_type: str, seed, shape: tuple, dtype, *bounds) -> np.ndarray:
+    """`philox.<sampler>(key, counter, n, np_dtype, *bounds)` of TF's stateful kernel, in
+    `shape`."""
+    from . import philox
+
     out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
     key, counter = op_stream(op_type, seed, dtype, out.size)
-    out.reshape(-1)[:] = sampler(key, counter, out.size, dtype._np, *bounds)
+    out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
     return out
 
 
@@ -216,24 +220,24 @@ _NO_GRAD = "random sample: not differentiable"
 
 @op("RandomStandardNormal", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_standard_normal(*, shape, dtype, seed=None):
-    return _draw(philox.normal, "RandomStandardNormal", seed, shape, dtype)
+    return _draw("normal", "RandomStandardNormal", seed, shape, dtype)
 
 
 @op("RandomUniform", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform(*, shape, dtype, seed=None):
-    return _draw(philox.uniform, "RandomUniform", seed, shape, dtype)
+    return _draw("uniform", "RandomUniform", seed, shape, dtype)
 
 
 @op("RandomUniformInt", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform_int(*, shape, minval, maxval, dtype, seed=None):
     if minval >= maxval:
         raise invalid_argument(f"Need minval < maxval, got {minval} >= {maxval}")
-    return _draw(philox.uniform_int, "RandomUniformInt", seed, shape, dtype, minval, maxval)
+    return _draw("uniform_int", "RandomUniformInt", seed, shape, dtype, minval, maxval)
 
 
 @op("TruncatedNormal", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _truncated_normal(*, shape, dtype, seed=None):
-    return _draw(philox.truncated_normal, "TruncatedNormal", seed, shape, dtype)
+    return _draw("truncated_normal", "TruncatedNormal", seed, shape, dtype)
 
 
 def _shape(shape, op_type: str, attr: str = "T") -> tuple:
@@ -500,6 +504,8 @@ def set_global_generator(generator: Generator) -> None:
 
 def _stateless_start(seed) -> tuple:
     """TF's Philox (key, counter) for a stateless op's seed (StatelessRandomGetKeyCounter)."""
+    from . import philox
+
     seed = convert_to_tensor(seed)
     if not seed.dtype.is_integer:
         raise not_allowed(seed.dtype, "Tseed", "StatelessRandomGetKeyCounter")
@@ -511,11 +517,13 @@ def _stateless_start(seed) -> tuple:
     return philox.stateless_start((int(pair[0]), int(pair[1])))
 
 
-def _stateless(sampler, shape, seed, op_type: str, dtype, *bounds):
+def _stateless(sampler: str, shape, seed, op_type: str, dtype, *bounds):
+    from . import philox
+
     shape = _shape(shape, op_type, "Tshape")
     key, counter = _stateless_start(seed)
     out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
-    out.reshape(-1)[:] = sampler(key, counter, out.size, dtype._np, *bounds)
+    out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
     return make(out, dtype)
 
 
@@ -539,7 +547,7 @@ def stateless_normal(
     mean = convert_to_tensor(mean, dtype=dtype)
     stddev = convert_to_tensor(stddev, dtype=dtype)
     op_type = "StatelessRandomNormalV2"
-    sample = _stateless(philox.normal, shape, seed, op_type, _float_dtype(dtype, op_type))
+    sample = _stateless("normal", shape, seed, op_type, _float_dtype(dtype, op_type))
     return _scale(sample, mean, stddev, dtype)
 
 
@@ -552,7 +560,7 @@ def stateless_truncated_normal(
     mean = convert_to_tensor(mean, dtype=dtype)
     stddev = convert_to_tensor(stddev, dtype=dtype)
     op_type = "StatelessTruncatedNormalV2"
-    sample = _stateless(philox.truncated_normal, shape, seed, op_type, _float_dtype(dtype, op_type))
+    sample = _stateless("truncated_normal", shape, seed, op_type, _float_dtype(dtype, op_type))
     return _scale(sample, mean, stddev, dtype)
 
 
@@ -585,7 +593,7 @@ def stateless_uniform(
     elif maxval is None:
         maxval = 1
     if dtype.is_integer and minval is None:
-        return _stateless(philox.uniform_int, shape, seed, "StatelessRandomUniformFullIntV2", dtype)
+        return _stateless("uniform_int", shape, seed, "StatelessRandomUniformFullIntV2", dtype)
     minval = convert_to_tensor(minval, dtype=dtype)
     maxval = convert_to_tensor(maxval, dtype=dtype)
     if dtype.is_integer:
@@ -595,8 +603,8 @@ def stateless_uniform(
         _stateless_start(seed)  # TF checks the seed before the bounds
         if low >= high:
             raise invalid_argument(f"Need minval < maxval, got {low} >= {high}", op_type)
-        return _stateless(philox.uniform_int, shape, seed, op_type, dtype, low, high)
-    sample = _stateless(philox.uniform, shape, seed, "StatelessRandomUniformV2", dtype)
+        return _stateless("uniform_int", shape, seed, op_type, dtype, low, high)
+    sample = _stateless("uniform", shape, seed, "StatelessRandomUniformV2", dtype)
     return sample * (maxval - minval) + minval
 
 
