@@ -318,3 +318,47 @@ def test_stateless_uniform_is_differentiable_in_its_bounds():
         y = tf.reduce_sum(tf.random.stateless_uniform([50], [3, 4], low, high))
     g_low, g_high = tape.gradient(y, [low, high])
     np.testing.assert_allclose(g_low.numpy() + g_high.numpy(), 50, rtol=1e-5)
+
+
+def test_generator_is_tfs():
+    assert tf.random.Generator.from_seed(1).state.numpy().tolist() == [1, 0, 0]
+    assert tf.random.Generator.from_seed(2**70 + 5).state.numpy().tolist() == [5, 64, 0]
+    assert tf.random.Generator.from_seed(-3).state.numpy().tolist() == [-3, -1, -1]
+    g = tf.random.Generator.from_seed(1)
+    assert repr(g.state) == (
+        "<tf.Variable 'StateVar:0' shape=(3,) dtype=int64, numpy=array([1, 0, 0])>"
+    )
+    _close(g.normal([3]), [0.4384227395057678, -0.5343984365463257, -0.07710261642932892])
+    # Each draw of n values moves the counter 256 * n blocks on.
+    assert g.state.numpy().tolist() == [769, 0, 0]
+    g = tf.random.Generator.from_seed(1)
+    g.normal([5])
+    assert g.uniform([3]).numpy().tolist() == [
+        0.8704671859741211, 0.242792010307312, 0.6118762493133545]  # fmt: skip
+    assert g.uniform([3], 2, 9, dtype=tf.int32).numpy().tolist() == [8, 4, 5]
+    assert g.uniform_full_int([3]).numpy().tolist() == [
+        15770334326065476290, 160281101306929992, 8128894898443397519]  # fmt: skip
+    assert g.uniform_full_int([3], tf.int64).numpy().tolist() == [
+        -6994029665891088295, 3228980973018664199, 6175147624886818513]  # fmt: skip
+    _close(g.truncated_normal([5], dtype=tf.float64)[:3],
+           [-0.26188515855533645, 0.4658061974129997, -0.2809132709372129], "float64")  # fmt: skip
+    assert g.make_seeds(2).numpy().tolist() == [
+        [-7069724497467692598, 3851369607790226634], [0, 0]]  # fmt: skip
+    assert g.state.numpy().tolist() == [6145, 0, 0]
+    g.skip(10)
+    assert g.state.numpy().tolist() == [8705, 0, 0]
+    children = g.split(2)
+    assert [c.state.numpy().tolist() for c in children] == [
+        [0, 0, 1085458528367877911], [0, 0, -2575722606539661504]]  # fmt: skip
+    got = tf.random.Generator.from_key_counter(key=5, counter=[7, 9], alg="philox")
+    assert got.state.numpy().tolist() == [7, 9, 5] and int(got.key) == 5
+    g.reset_from_seed(3)
+    assert g.state.numpy().tolist() == [3, 0, 0]
+    g = tf.random.Generator.from_seed(1)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Need minval < maxval"):
+        g.uniform([2], 3, 1, dtype=tf.int32)
+    assert g.state.numpy().tolist() == [513, 0, 0]  # TF advances before the kernel fails
+    with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'dtype' of int16"):
+        g.uniform_full_int([2], dtype=tf.int16)
+    copy = tf.random.Generator(copy_from=g)
+    assert np.array_equal(copy.normal([2]), g.normal([2]))

@@ -351,135 +351,178 @@ def shuffle(value, seed=None, name=None):
 # -- tf.random.Generator ---------------------------------------------------------------------
 
 
+def _int64_words(seed, size: int) -> list:
+    """TF's `_make_1d_state`: a Python int chopped into `size` 64-bit words, low first (as
+    int64 values); a shorter sequence is padded with zeros on the left."""
+    if isinstance(seed, (int, np.integer)):
+        seed = int(seed)
+        words = []
+        for _ in range(size):
+            words.append(seed & _MASK64)
+            seed >>= 64
+    else:
+        words = [int(w) & _MASK64 for w in np.asarray(convert_to_tensor(seed)).reshape(-1)]
+        words = [0] * (size - len(words)) + words[:size]
+    return [w - (1 << 64) if w >= 1 << 63 else w for w in words]
+
+
+def _int_kernel_dtype(dtype, op_type: str) -> None:
+    if dtype not in (_dt.int32, _dt.int64, _dt.uint32, _dt.uint64):
+        raise not_allowed(dtype, "dtype", op_type, "int32, int64, uint32, uint64")
+
+
 class Generator:
-    """A stateful random generator (TF's Philox algorithm; values differ from TF's bits).
+    """A stateful random generator with TF's values: TF's Philox state `[counter_lo,
+    counter_hi, key]` (an int64 `tf.Variable`); each draw of n values runs the stateless
+    kernels at that key and counter, then advances the counter by 256 * n, as TF does.
 
     >>> g = tf.random.Generator.from_seed(1)
-    >>> g.normal([2]).shape
-    TensorShape([2])
+    >>> g.uniform([2]).numpy()
+    array([0.78749514, 0.3906511 ], dtype=float32)
     """
 
     PHILOX = 1
 
     def __init__(self, copy_from=None, state=None, alg=None):
+        from .._core.variables import Variable
+
         if copy_from is not None:
-            self._bits = np.random.Philox()
-            self._bits.state = copy_from._bits.state
+            words = copy_from.state.numpy().tolist()
+        elif state is None:
+            raise ValueError("A tf.random.Generator needs `copy_from`, or `state` and `alg`.")
         else:
-            self._bits = np.random.Philox()
-        self._rng = np.random.Generator(self._bits)
+            words = _int64_words(state, 3)
+        self._state_var = Variable(
+            np.array(words, np.int64), trainable=False, name="StateVar", dtype=_dt.int64
+        )
 
     @classmethod
     def from_seed(cls, seed, alg=None) -> Generator:
-        """A generator whose whole sequence is determined by `seed`."""
-        g = cls()
-        g.reset_from_seed(seed)
-        return g
+        """A generator whose state is `seed` chopped into 64-bit words (TF's rule: a Python
+        int seed fills the counter, the key starts at 0)."""
+        return cls(state=_int64_words(seed, 3), alg=alg)
 
     @classmethod
     def from_non_deterministic_state(cls, alg=None) -> Generator:
-        return cls()
+        words = _state.nondeterministic.integers(-(2**63), 2**63, 3, dtype=np.int64)
+        return cls(state=words.tolist(), alg=alg)
 
     @classmethod
-    def from_key_counter(cls, key, counter, alg=None) -> Generator:
-        g = cls()
-        g._set(
-            int(np.asarray(key).reshape(-1)[0]), [int(c) for c in np.asarray(counter).reshape(-1)]
-        )
-        return g
+    def from_key_counter(cls, key, counter, alg) -> Generator:
+        """A generator at Philox `key` (a scalar) and `counter` (two words)."""
+        counter = _int64_words(counter, 2) if not isinstance(counter, int) else [counter, 0]
+        key = int(np.asarray(convert_to_tensor(key)).reshape(-1)[0])
+        return cls(state=[*counter, key], alg=alg)
 
-    def _set(self, key: int, counter: list) -> None:
-        counter = (list(counter) + [0, 0, 0, 0])[:4]
-        self._bits = np.random.Philox(
-            key=[key & _MASK64, 0], counter=[c & _MASK64 for c in counter]
-        )
-        self._rng = np.random.Generator(self._bits)
+    def reset(self, state) -> None:
+        self._state_var.assign(np.array(_int64_words(state, 3), np.int64))
 
     def reset_from_seed(self, seed) -> None:
-        seed = int(convert_to_tensor(seed)._value) if not isinstance(seed, int) else seed
-        self._set(seed, [0])
+        if not isinstance(seed, (int, np.integer)):
+            seed = int(convert_to_tensor(seed)._value)
+        self.reset(_int64_words(seed, 3))
+
+    def reset_from_key_counter(self, key, counter) -> None:
+        other = Generator.from_key_counter(key, counter, self.PHILOX)
+        self.reset(other.state.numpy().tolist())
 
     @property
     def algorithm(self) -> int:
         return self.PHILOX
 
     @property
-    def key(self):
-        return make(np.uint64(self._bits.state["state"]["key"][0]), _dt.uint64)
+    def state(self):
+        """The int64 `tf.Variable` `[counter_lo, counter_hi, key]`."""
+        return self._state_var
 
     @property
-    def state(self):
-        """[counter_low, counter_high, key] as int64, the layout of TF's Philox state."""
-        s = self._bits.state["state"]
-        values = [s["counter"][0], s["counter"][1], s["key"][0]]
-        return make(np.array(values, np.uint64).view(np.int64), _dt.int64)
+    def key(self):
+        return make(np.int64(self._state_var.numpy()[-1]), _dt.int64)
+
+    def skip(self, delta):
+        """Advances the counter by 256 * `delta` blocks (TF's RngReadAndSkip); returns the
+        state before."""
+        _tape.side_effect("it draws from a tf.random.Generator")
+        before = self._state_var.numpy()
+        words = [int(w) & _MASK64 for w in before]
+        counter = words[0] | (words[1] << 64)
+        counter = (counter + 256 * int(delta)) & ((1 << 128) - 1)
+        after = _int64_words(counter | (words[2] << 128), 3)
+        self._state_var.assign(np.array(after, np.int64))
+        return make(before, _dt.int64)
+
+    def _start(self, size: int) -> tuple:
+        words = [int(w) & _MASK64 for w in self.skip(size)._value]
+        return (words[2] & 0xFFFFFFFF, words[2] >> 32), words[0] | (words[1] << 64)
+
+    def _sample(self, sampler: str, shape, dtype, *bounds):
+        from . import philox
+
+        out = np.empty(as_int_tuple(shape), dtype._np)
+        key, counter = self._start(out.size)
+        out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
+        return make(out, dtype)
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
-        _tape.side_effect("it draws from a tf.random.Generator")
+        """Normal samples (TF's values to ~1 ulp); differentiable in `mean` and `stddev`."""
         dtype = _dt.as_dtype(dtype)
-        sample = make(standard_normal(self._rng, as_int_tuple(shape), dtype), dtype)
-        return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+        mean = convert_to_tensor(mean, dtype=dtype)
+        stddev = convert_to_tensor(stddev, dtype=dtype)
+        sample = self._sample("normal", shape, _float_dtype(dtype, "StatelessRandomNormalV2"))
+        return _scale(sample, mean, stddev, dtype)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
-        _tape.side_effect("it draws from a tf.random.Generator")
         dtype = _dt.as_dtype(dtype)
-        sample = make(truncated(self._rng, as_int_tuple(shape), dtype), dtype)
-        return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+        mean = convert_to_tensor(mean, dtype=dtype)
+        stddev = convert_to_tensor(stddev, dtype=dtype)
+        op_type = "StatelessTruncatedNormalV2"
+        sample = self._sample("truncated_normal", shape, _float_dtype(dtype, op_type))
+        return _scale(sample, mean, stddev, dtype)
 
     def uniform(self, shape, minval=0, maxval=None, dtype=_dt.float32, name=None):
-        """Uniform samples in [minval, maxval); integer dtypes need both bounds (or neither,
-        for the full range)."""
-        _tape.side_effect("it draws from a tf.random.Generator")
-        dtype = _check_dtype(dtype, _UNIFORM_DTYPES | _dt.INTEGER)
-        shape = as_int_tuple(shape)
+        """Uniform samples in [minval, maxval) (TF's bits); integer dtypes need both bounds
+        (or neither, for the full range)."""
+        dtype = _dt.as_dtype(dtype)
         if dtype.is_integer:
-            if maxval is None:
-                if minval not in (0, None):
-                    raise ValueError(
-                        f"For integer dtype {dtype!r}, minval and maxval must be both `None` "
-                        f"or both non-`None`; got minval={minval} and maxval={maxval}"
-                    )
-                return self.uniform_full_int(shape, dtype)
-            low = int(convert_to_tensor(minval, dtype=dtype)._value)
-            high = int(convert_to_tensor(maxval, dtype=dtype)._value)
-            if low >= high:
-                raise invalid_argument(
-                    f"Need minval < maxval, got {low} >= {high}", "StatefulUniformInt"
+            if (minval is None) != (maxval is None):
+                raise ValueError(
+                    f"For integer dtype {dtype}, minval and maxval must be both `None` or "
+                    f"both non-`None`; got minval={minval} and maxval={maxval}"
                 )
-            return make(self._rng.integers(low, high, shape, dtype._np), dtype)
+        elif maxval is None:
+            maxval = 1
+        if dtype.is_integer and minval is None:
+            return self.uniform_full_int(shape, dtype)
         minval = convert_to_tensor(minval, dtype=dtype)
-        maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
-        sample = make(uniform01(self._rng, shape, dtype), dtype)
-        return sample * (maxval - minval) + minval
+        maxval = convert_to_tensor(maxval, dtype=dtype)
+        if dtype.is_integer:
+            _int_kernel_dtype(dtype, "StatelessRandomUniformIntV2")
+            low, high = int(minval), int(maxval)
+            if low >= high:
+                # TF advances the state before its kernel rejects the bounds.
+                self.skip(int(np.prod(as_int_tuple(shape), dtype=np.int64)))
+                raise invalid_argument(
+                    f"Need minval < maxval, got {low} >= {high}", "StatelessRandomUniformIntV2"
+                )
+            return self._sample("uniform_int", shape, dtype, low, high)
+        dtype = _check_dtype(dtype, _FLOAT_DTYPES)
+        return self._sample("uniform", shape, dtype) * (maxval - minval) + minval
 
     def uniform_full_int(self, shape, dtype=_dt.uint64, name=None):
-        _tape.side_effect("it draws from a tf.random.Generator")
+        """Integers over the whole range of `dtype` (int32, int64, uint32, uint64)."""
         dtype = _dt.as_dtype(dtype)
-        info = np.iinfo(dtype._np)
-        values = self._rng.integers(
-            info.min, info.max, as_int_tuple(shape), dtype._np, endpoint=True
-        )
-        return make(values, dtype)
+        _int_kernel_dtype(dtype, "StatelessRandomUniformFullIntV2")
+        return self._sample("uniform_int", shape, dtype)
 
     def make_seeds(self, count=1):
         """A [2, count] int64 tensor of seeds for stateless ops (second row zeros, as TF)."""
-        _tape.side_effect("it draws from a tf.random.Generator")
-        keys = self._rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, count, np.int64)
+        keys = self.uniform_full_int([count], _dt.int64)._value
         return make(np.stack([keys, np.zeros_like(keys)]), _dt.int64)
 
     def split(self, count=1) -> list:
-        """`count` new generators seeded from this one (which advances)."""
-        _tape.side_effect("it draws from a tf.random.Generator")
-        keys = self._rng.integers(0, _MASK64, count, np.uint64, endpoint=True)
-        children = []
-        for key in keys:
-            child = Generator()
-            child._set(int(key), [0])
-            children.append(child)
-        return children
-
-    def skip(self, delta) -> None:
-        self._bits.advance(int(delta))
+        """`count` new generators keyed by fresh int64 keys (counters zero), as TF's."""
+        keys = self.uniform_full_int([count], _dt.int64)._value
+        return [Generator(state=[0, 0, int(key)], alg=self.PHILOX) for key in keys]
 
 
 _global_generator = None
