@@ -362,3 +362,40 @@ def test_generator_is_tfs():
         g.uniform_full_int([2], dtype=tf.int16)
     copy = tf.random.Generator(copy_from=g)
     assert np.array_equal(copy.normal([2]), g.normal([2]))
+
+
+def test_shuffle_is_tfs():
+    # TF's Fisher-Yates over Philox words, one kernel (and stream) per dtype and seeds.
+    tf.random.set_seed(1)
+    assert tf.random.shuffle(tf.range(10), seed=3).numpy().tolist() == [
+        7,
+        5,
+        9,
+        8,
+        0,
+        3,
+        1,
+        4,
+        6,
+        2,
+    ]
+    assert tf.random.shuffle(tf.range(10), seed=3).numpy().tolist() == [
+        1,
+        2,
+        6,
+        7,
+        0,
+        8,
+        3,
+        4,
+        9,
+        5,
+    ]
+    tf.random.set_seed(2)
+    got = tf.random.shuffle(tf.reshape(tf.range(12), (6, 2)), seed=5).numpy().tolist()
+    assert got == [[2, 3], [8, 9], [10, 11], [4, 5], [6, 7], [0, 1]]
+    tf.random.set_seed(4)
+    assert tf.random.shuffle(tf.range(5)).numpy().tolist() == [2, 3, 0, 4, 1]
+    got = tf.random.shuffle(tf.range(1000)).numpy()[:8].tolist()
+    assert got == [803, 199, 511, 97, 846, 787, 425, 194]
+    assert tf.random.shuffle(tf.zeros([3, 0])).shape == (3, 0)

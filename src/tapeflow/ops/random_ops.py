@@ -18,8 +18,8 @@ cached kernel skips 256 blocks per output element each call, as TF's
 Philox by TF's `StatelessRandomGetKeyCounter` scramble of their seed. Uniform
 floats and integers equal TF's bit for bit; normal and truncated-normal values
 (Box-Muller through Eigen's float32 log/sin/cos in TF) agree to ~1 ulp.
-`categorical`, `shuffle` and `tf.random.Generator` follow TF's seed rules but
-draw NumPy's bits, not TF's.
+`shuffle` and `tf.random.Generator` are TF's too; `categorical` follows TF's
+seed rules but draws NumPy's bits, not TF's.
 
 The ops are not differentiable; `normal`, `uniform` (floats) and
 `truncated_normal` are composites `mean + stddev * sample`, so, as in TF,
@@ -132,7 +132,7 @@ def op_generator(op_type: str, seed=None, dtype=None) -> np.random.Generator:
     return _philox(seeds, row)
 
 
-def op_stream(op_type: str, seed, dtype, size: int) -> tuple:
+def op_stream(op_type: str, seed, dtype, size: int, blocks: int | None = None) -> tuple:
     """The Philox (key, counter) TF's stateful kernel `op_type` draws `size` outputs from.
 
     TF's kernel is `PhiloxRandom(seed, seed2)` (key `seed`, counter `seed2 << 64`) for its
@@ -153,7 +153,7 @@ def op_stream(op_type: str, seed, dtype, size: int) -> tuple:
         return key, counter
     cache_key = (op_type, dtype, seeds)
     skipped = _state.calls.get(cache_key, 0)
-    _state.calls[cache_key] = skipped + 256 * size
+    _state.calls[cache_key] = skipped + (256 * size if blocks is None else blocks)
     return key, counter + skipped
 
 
@@ -337,10 +337,23 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     no_sample="TF registers no gradient",
 )
 def _random_shuffle(value, *, seed=None):
-    if np.ndim(value) == 0:
+    from . import philox
+
+    n = np.shape(value)[0] if np.ndim(value) else 0
+    if np.size(value) <= 1 or n <= 1:
+        op_stream("RandomShuffle", seed, value.dtype, 0, blocks=0)
         return value
-    rng = op_generator("RandomShuffle", seed, None)
-    return value[rng.permutation(np.shape(value)[0])]
+    # TF's kernel: Fisher-Yates over n - 1 words (`word % (n - i)`), reserving
+    # ceil((n - 1) / 4) blocks. Each swap depends on the last, so this one loop is Python's.
+    key, counter = op_stream("RandomShuffle", seed, value.dtype, 0, blocks=-(-(n - 1) // 4))
+    words = philox.stream(key, counter, -(-(n - 1) // 4)).ravel()[: n - 1]
+    picks = (
+        np.arange(n - 1, dtype=np.int64) + words % np.arange(n, 1, -1, dtype=np.uint32)
+    ).tolist()
+    perm = list(range(n))
+    for i, j in enumerate(picks):
+        perm[i], perm[j] = perm[j], perm[i]
+    return value[np.asarray(perm)]
 
 
 def shuffle(value, seed=None, name=None):
