@@ -1,4 +1,4 @@
-"""tf.random: TF's seed semantics (the repetition structure, not TF's bits), dtypes, errors,
+"""tf.random: TF's seed semantics and TF's values (observed on TF 2.21), dtypes, errors,
 gradients of the composites, and distribution sanity checks with fixed seeds."""
 
 from __future__ import annotations
@@ -189,3 +189,213 @@ def test_op_generator_follows_the_seed_rules():
     b = random_ops.op_generator("RandomUniform", 3, tf.float32).random()
     tf.random.set_seed(9)
     assert random_ops.op_generator("RandomUniform", 3, tf.float32).random() == a != b
+
+
+# -- TF's values (observed on TF 2.21) -------------------------------------------------------
+
+_ULP = {"float16": 1e-3, "float32": 3e-7, "float64": 3e-16}
+
+
+def _close(got, want, dtype="float32"):
+    # Box-Muller goes through Eigen's float log/sin/cos in TF: ~1 ulp apart.
+    np.testing.assert_allclose(got.numpy(), want, rtol=_ULP[dtype], atol=_ULP[dtype])
+
+
+def test_stateless_uniform_is_tfs_bit_for_bit():
+    got = tf.random.stateless_uniform([5], [7, 0], dtype=tf.float16).numpy().tolist()
+    assert got == [0.0693359375, 0.5, 0.330078125, 0.39453125, 0.9677734375]
+    got = tf.random.stateless_uniform([2, 3], [123456789, 42], minval=-2.0, maxval=3.0)
+    assert got.numpy().tolist() == [
+        [2.55548095703125, -1.4675326347351074, -0.29892098903656006],
+        [1.8236446380615234, -1.5393401384353638, 2.3443684577941895],
+    ]
+    got = tf.random.stateless_uniform([5], [7, 0], dtype=tf.float64).numpy().tolist()
+    assert got == [0.976630262419917, 0.46223689921985045, 0.5624688838946723,
+                   0.6515732403764198, 0.5818687801751101]  # fmt: skip
+
+
+def test_stateless_uniform_integers_are_tfs():
+    def draw(shape, low, high, dtype):
+        return tf.random.stateless_uniform(shape, [7, 0], low, high, dtype).numpy().tolist()
+
+    assert draw([6], -3, 100, tf.int32) == [41, 72, 28, 48, 79, 65]
+    assert draw([5], -(2**40), 2**62 + 3, tf.int64) == [
+        996994267347918919, 347466103892960588, 2257856031818842076, 1145559138487135448,
+        2546401787406536527]  # fmt: skip
+    assert draw([4], None, None, tf.int32) == [-60841913, 232131072, -1643682478, -2066582124]
+    got = draw([3], None, None, tf.uint64)
+    assert got == [996995366859546695, 9570841439282619730, 6869544249269485535]
+
+
+def test_stateless_normal_and_truncated_normal_are_tfs_to_an_ulp():
+    _close(tf.random.stateless_normal([6], [7, 0]), [
+        -0.6741727590560913, -0.35869255661964417, -1.8795816898345947, -1.4728931188583374,
+        -2.006253719329834, -1.133432388305664])  # fmt: skip
+    got = tf.random.stateless_normal([3], [7, 0], dtype=tf.float64)
+    _close(got, [0.05111744622105001, -0.21137948648118993, -0.8740810151041886], "float64")
+    got = tf.random.stateless_normal([4], [7, 0], dtype=tf.float16)
+    _close(got, [-0.67431640625, -0.358642578125, -1.8798828125, -1.47265625], "float16")
+    _close(tf.random.stateless_truncated_normal([6], [1, 2], mean=1.0, stddev=0.5), [
+        1.2720550298690796, 1.1036901473999023, 1.036782145500183, 1.0232173204421997,
+        1.084102988243103, 0.15748333930969238])  # fmt: skip
+    got = tf.random.stateless_truncated_normal([3], [1, 2], dtype=tf.float64)
+    _close(got, [-0.1423118100189212, 0.7406072461585091, -0.552387756244845], "float64")
+
+
+def test_stateless_errors_are_tfs():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Need minval < maxval, got 3 >= 1"):
+        tf.random.stateless_uniform([2], [1, 2], minval=3, maxval=1, dtype=tf.int32)
+    with pytest.raises(ValueError) as info:
+        tf.random.stateless_uniform([2], [1, 2], dtype=tf.int32)
+    assert str(info.value) == (
+        "For integer `dtype` argument <dtype: 'int32'>, argument `minval` and `maxval` must "
+        "be both None or not None. Got `minval`=0 and `maxval`=None."
+    )
+    with pytest.raises(ValueError, match="Please don't use unsigned integers in this case."):
+        tf.random.stateless_uniform([2], [1, 2], minval=1, maxval=4, dtype=tf.uint32)
+    with pytest.raises(ValueError) as info:
+        tf.random.stateless_uniform([2], [1, 2], dtype=tf.bool)
+    assert str(info.value) == (
+        "Argument `dtype` got invalid value <dtype: 'bool'>. Accepted dtypes are (tf.float16, "
+        "tf.bfloat16, tf.float32, tf.float64, tf.int32, tf.int64, tf.uint32, tf.uint64)."
+    )
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"seed must have shape \[2\], not"):
+        tf.random.stateless_uniform([2], [1, 2, 3])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'Tseed' of float"):
+        tf.random.stateless_uniform([2], [1.0, 2.0])
+    assert tf.random.stateless_uniform([0], [1, 2]).shape == (0,)
+
+
+def test_stateful_ops_are_tfs_with_seeds():
+    tf.random.set_seed(1)
+    # One kernel per (op, dtype, seeds): each call skips 256 blocks per element drawn.
+    assert tf.random.uniform([3], seed=3).numpy().tolist() == [
+        0.7787855863571167, 0.8011977672576904, 0.7243746519088745]  # fmt: skip
+    assert tf.random.uniform([2], seed=3).numpy().tolist() == [
+        0.19176089763641357, 0.8534259796142578]  # fmt: skip
+    assert tf.random.uniform([2]).numpy().tolist() == [0.1651308536529541, 0.9014812707901001]
+    _close(tf.random.normal([3], seed=3), [-0.6708612442016602, 0.22357144951820374,
+                                          0.7972730398178101])  # fmt: skip
+    _close(tf.random.truncated_normal([3], seed=3), [-0.6708612442016602, 0.22357144951820374,
+                                                    0.7972730398178101])  # fmt: skip
+    got = tf.random.uniform([4], -5, 5, dtype=tf.int64, seed=3)
+    assert got.numpy().tolist() == [4, -2, -4, 1]
+    got = tf.random.uniform([2], dtype=tf.float64, seed=3)
+    assert got.numpy().tolist() == [0.23028551377579154, 0.7949972231516509]
+    tf.random.set_seed(None)
+    got = tf.random.uniform([2], seed=5)  # the op seed with TF's default global seed
+    assert got.numpy().tolist() == [0.3883112668991089, 0.6636828184127808]
+    tf.random.set_seed(4)
+    got = tf.nn.dropout(tf.ones([8]), 0.5, seed=1).numpy().tolist()
+    assert got == [2.0, 0.0, 2.0, 2.0, 0.0, 0.0, 2.0, 2.0]
+
+
+def test_stateless_dropout_is_tfs():
+    got = tf.nn.experimental.stateless_dropout(tf.ones([3, 5]), rate=0.5, seed=[1, 0])
+    assert got.numpy().tolist() == [
+        [2.0, 0.0, 2.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0, 2.0], [0.0, 0.0, 0.0, 0.0, 2.0]
+    ]  # fmt: skip
+    x = tf.fill([2, 3], 3.0)
+    got = tf.nn.experimental.stateless_dropout(x, rate=0.3, seed=[5, 6], noise_shape=[None, 1])
+    assert got.numpy().tolist() == [[4.285714149475098] * 3] * 2
+    got = tf.nn.experimental.stateless_dropout(tf.fill([4], 3.0), tf.constant(0.3), seed=[5, 6])
+    assert got.numpy().tolist() == [4.285714149475098, 4.285714149475098, 0.0, 0.0]
+    x = tf.ones([2])
+    assert tf.nn.experimental.stateless_dropout(x, 0.0, seed=[1, 2]) is x
+    with pytest.raises(ValueError, match=r"range \[0, 1\). Received: rate=1.0"):
+        tf.nn.experimental.stateless_dropout(x, 1.0, seed=[1, 2])
+    with pytest.raises(ValueError, match="x_dtype=<dtype: 'int32'>"):
+        tf.nn.experimental.stateless_dropout(tf.ones([2], tf.int32), 0.5, seed=[1, 2])
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.nn.experimental.stateless_dropout(v, 0.5, seed=[1, 0]))
+    assert tape.gradient(y, v).numpy().tolist() == [2.0, 0.0, 2.0, 0.0]
+
+
+def test_stateless_uniform_is_differentiable_in_its_bounds():
+    low, high = tf.Variable(-1.0), tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.random.stateless_uniform([50], [3, 4], low, high))
+    g_low, g_high = tape.gradient(y, [low, high])
+    np.testing.assert_allclose(g_low.numpy() + g_high.numpy(), 50, rtol=1e-5)
+
+
+def test_generator_is_tfs():
+    assert tf.random.Generator.from_seed(1).state.numpy().tolist() == [1, 0, 0]
+    assert tf.random.Generator.from_seed(2**70 + 5).state.numpy().tolist() == [5, 64, 0]
+    assert tf.random.Generator.from_seed(-3).state.numpy().tolist() == [-3, -1, -1]
+    g = tf.random.Generator.from_seed(1)
+    assert repr(g.state) == (
+        "<tf.Variable 'StateVar:0' shape=(3,) dtype=int64, numpy=array([1, 0, 0])>"
+    )
+    _close(g.normal([3]), [0.4384227395057678, -0.5343984365463257, -0.07710261642932892])
+    # Each draw of n values moves the counter 256 * n blocks on.
+    assert g.state.numpy().tolist() == [769, 0, 0]
+    g = tf.random.Generator.from_seed(1)
+    g.normal([5])
+    assert g.uniform([3]).numpy().tolist() == [
+        0.8704671859741211, 0.242792010307312, 0.6118762493133545]  # fmt: skip
+    assert g.uniform([3], 2, 9, dtype=tf.int32).numpy().tolist() == [8, 4, 5]
+    assert g.uniform_full_int([3]).numpy().tolist() == [
+        15770334326065476290, 160281101306929992, 8128894898443397519]  # fmt: skip
+    assert g.uniform_full_int([3], tf.int64).numpy().tolist() == [
+        -6994029665891088295, 3228980973018664199, 6175147624886818513]  # fmt: skip
+    _close(g.truncated_normal([5], dtype=tf.float64)[:3],
+           [-0.26188515855533645, 0.4658061974129997, -0.2809132709372129], "float64")  # fmt: skip
+    assert g.make_seeds(2).numpy().tolist() == [
+        [-7069724497467692598, 3851369607790226634], [0, 0]]  # fmt: skip
+    assert g.state.numpy().tolist() == [6145, 0, 0]
+    g.skip(10)
+    assert g.state.numpy().tolist() == [8705, 0, 0]
+    children = g.split(2)
+    assert [c.state.numpy().tolist() for c in children] == [
+        [0, 0, 1085458528367877911], [0, 0, -2575722606539661504]]  # fmt: skip
+    got = tf.random.Generator.from_key_counter(key=5, counter=[7, 9], alg="philox")
+    assert got.state.numpy().tolist() == [7, 9, 5] and int(got.key) == 5
+    g.reset_from_seed(3)
+    assert g.state.numpy().tolist() == [3, 0, 0]
+    g = tf.random.Generator.from_seed(1)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Need minval < maxval"):
+        g.uniform([2], 3, 1, dtype=tf.int32)
+    assert g.state.numpy().tolist() == [513, 0, 0]  # TF advances before the kernel fails
+    with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'dtype' of int16"):
+        g.uniform_full_int([2], dtype=tf.int16)
+    copy = tf.random.Generator(copy_from=g)
+    assert np.array_equal(copy.normal([2]), g.normal([2]))
+
+
+def test_shuffle_is_tfs():
+    # TF's Fisher-Yates over Philox words, one kernel (and stream) per dtype and seeds.
+    tf.random.set_seed(1)
+    assert tf.random.shuffle(tf.range(10), seed=3).numpy().tolist() == [
+        7,
+        5,
+        9,
+        8,
+        0,
+        3,
+        1,
+        4,
+        6,
+        2,
+    ]
+    assert tf.random.shuffle(tf.range(10), seed=3).numpy().tolist() == [
+        1,
+        2,
+        6,
+        7,
+        0,
+        8,
+        3,
+        4,
+        9,
+        5,
+    ]
+    tf.random.set_seed(2)
+    got = tf.random.shuffle(tf.reshape(tf.range(12), (6, 2)), seed=5).numpy().tolist()
+    assert got == [[2, 3], [8, 9], [10, 11], [4, 5], [6, 7], [0, 1]]
+    tf.random.set_seed(4)
+    assert tf.random.shuffle(tf.range(5)).numpy().tolist() == [2, 3, 0, 4, 1]
+    got = tf.random.shuffle(tf.range(1000)).numpy()[:8].tolist()
+    assert got == [803, 199, 511, 97, 846, 787, 425, 194]
+    assert tf.random.shuffle(tf.zeros([3, 0])).shape == (3, 0)

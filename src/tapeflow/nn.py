@@ -32,6 +32,7 @@ from .ops.pool_ops import (  # noqa: F401
     max_pool1d,
     max_pool2d,
 )
+from .ops.random_ops import nn_experimental as experimental  # noqa: F401
 from .ops.sort_ops import top_k  # noqa: F401
 from .ops.special_ops import sigmoid, softplus, softsign  # noqa: F401
 from .ops.trig_ops import tanh  # noqa: F401

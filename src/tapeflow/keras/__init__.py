@@ -5,7 +5,20 @@ are their own class (not `tf.Variable`s), layers are not `tf.Module`s, variable 
 `:0`. The implementation lives in `tapeflow.keras._src`; these modules only export names.
 """
 
-from . import backend, callbacks, config, layers, models, ops  # noqa: F401
+from . import (  # noqa: F401
+    activations,
+    backend,
+    callbacks,
+    config,
+    constraints,
+    initializers,
+    layers,
+    models,
+    ops,
+    random,
+    regularizers,
+    utils,
+)
 from ._src.layers.core.input_layer import Input  # noqa: F401
 from ._src.layers.input_spec import InputSpec  # noqa: F401
 from ._src.layers.layer import DTypePolicy, Layer  # noqa: F401

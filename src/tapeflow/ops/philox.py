@@ -81,6 +81,159 @@ def uniform_float32(words: np.ndarray) -> np.ndarray:
     return ((words & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)).view(np.float32) - np.float32(1)
 
 
+def uniform_float16(words: np.ndarray) -> np.ndarray:
+    """TF's half in [0, 1) (Uint16ToHalf): the word's low 10 bits under exponent 0, minus 1."""
+    bits = ((words & np.uint32(0x3FF)) | np.uint32(15 << 10)).astype(np.uint16)
+    return bits.view(np.float16) - np.float16(1)
+
+
+def uniform_float64(high: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """TF's double in [0, 1) (Uint64ToDouble) from two words: 20 mantissa bits of `high`,
+    all 32 of `low`."""
+    mantissa = ((high & np.uint32(0xFFFFF)).astype(np.uint64) << _32) | low.astype(np.uint64)
+    return (mantissa | np.uint64(1023 << 52)).view(np.float64) - 1.0
+
+
+# -- TF's distributions over a Philox stream ---------------------------------------------------
+#
+# A TF random kernel fills its output group by group; a group is one Philox block (4 words),
+# so a float32 uniform makes 4 values per block, a float64 (2 words each) makes 2. The
+# truncated normal reads a variable number of words per group, so TF gives group g its own
+# stream starting `g * 256 * group / 4` blocks in (kReservedSamplesPerOutput = 256).
+
+_TWO_PI = 2.0 * np.pi
+_BLOCKS_PER_OUTPUT = 256  # TF's kReservedSamplesPerOutput, also its stateful ops' skip
+
+
+def stream(key, counter: int, n_blocks: int) -> np.ndarray:
+    """`n_blocks` Philox blocks of the stream at 128-bit `counter` under `key`: (n, 4) words."""
+    if n_blocks == 0:
+        return np.empty((0, 4), np.uint32)
+    return blocks(_counters(counter, n_blocks), key)
+
+
+def _box_muller_float32(x0: np.ndarray, x1: np.ndarray):
+    """TF's BoxMullerFloat: two float32 normals from two words (Eigen's float32 log and
+    sin/cos differ from NumPy's by up to an ulp, so these are TF's values to ~1 ulp)."""
+    u1 = np.maximum(uniform_float32(x0), np.float32(1.0e-7))
+    v1 = (_TWO_PI * uniform_float32(x1).astype(np.float64)).astype(np.float32)
+    radius = np.sqrt(np.float32(-2.0) * np.log(u1))
+    return np.sin(v1) * radius, np.cos(v1) * radius
+
+
+def _box_muller_float64(x0, x1, x2, x3):
+    """TF's BoxMullerDouble: two doubles from four words."""
+    u1 = np.maximum(uniform_float64(x0, x1), 1.0e-34)
+    v1 = _TWO_PI * uniform_float64(x2, x3)
+    radius = np.sqrt(-2.0 * np.log(u1))
+    return np.sin(v1) * radius, np.cos(v1) * radius
+
+
+def _per_block(dtype) -> int:
+    return 2 if np.dtype(dtype).itemsize == 8 else 4
+
+
+def uniform(key, counter: int, n: int, dtype) -> np.ndarray:
+    """TF's UniformDistribution for floats: `n` values in [0, 1) of `dtype` (a NumPy float)."""
+    dtype = np.dtype(dtype)
+    words = stream(key, counter, -(-n // _per_block(dtype)))
+    if dtype == np.float64:
+        pairs = words.reshape(-1, 2)[:n]
+        return uniform_float64(pairs[:, 0], pairs[:, 1])
+    words = words.ravel()[:n]
+    return uniform_float16(words) if dtype == np.float16 else uniform_float32(words)
+
+
+def uniform_int(key, counter: int, n: int, dtype, low=None, high=None) -> np.ndarray:
+    """TF's integer UniformDistribution: `low + bits % (high - low)` of 32 (int32) or 64
+    (int64: low word first) random bits; with no bounds, the full range
+    (UniformFullIntDistribution). As in TF, the values are slightly biased unless the range
+    is a power of two."""
+    dtype = np.dtype(dtype)
+    words = stream(key, counter, -(-n // _per_block(dtype)))
+    if dtype.itemsize == 8:
+        pairs = words.reshape(-1, 2)[:n].astype(np.uint64)
+        bits = pairs[:, 0] | (pairs[:, 1] << _32)
+        unsigned = np.uint64
+    else:
+        bits = words.ravel()[:n]
+        unsigned = np.uint32
+    if low is None:
+        return bits.view(dtype)
+    span = unsigned((int(high) - int(low)) & ((1 << (8 * dtype.itemsize)) - 1))
+    # lo + (bits % range) wraps in the unsigned type, as TF's C++ does.
+    return (unsigned(int(low) & ((1 << (8 * dtype.itemsize)) - 1)) + bits % span).view(dtype)
+
+
+def normal(key, counter: int, n: int, dtype) -> np.ndarray:
+    """TF's NormalDistribution (Box-Muller; half is computed in float32 and rounded)."""
+    dtype = np.dtype(dtype)
+    words = stream(key, counter, -(-n // _per_block(dtype)))
+    if dtype == np.float64:
+        first, second = _box_muller_float64(*(words[:, i] for i in range(4)))
+    else:
+        pairs = words.reshape(-1, 2)
+        first, second = _box_muller_float32(pairs[:, 0], pairs[:, 1])
+    return np.stack([first, second], axis=1).ravel()[:n].astype(dtype)
+
+
+def truncated_normal(key, counter: int, n: int, dtype) -> np.ndarray:
+    """TF's TruncatedNormalDistribution: per output group, Box-Muller normals read in order,
+    the first `group` with |z| < 2 kept (group 4, or 2 for float64)."""
+    dtype = np.dtype(dtype)
+    wide = dtype == np.float64
+    group = 2 if wide else 4
+    n_groups = -(-n // group)
+    skip = group * _BLOCKS_PER_OUTPUT // 4
+    out = np.empty((n_groups, group), np.float64 if wide else np.float32)
+    todo = np.arange(n_groups, dtype=np.uint64)
+    depth = 2  # blocks read per group: enough for almost every group at once
+    while todo.size:
+        words = _group_words(key, counter, todo, skip, depth).reshape(todo.size, depth, 4)
+        if wide:
+            first, second = _box_muller_float64(*(words[..., i] for i in range(4)))
+        else:
+            first, second = _box_muller_float32(words[..., 0::2], words[..., 1::2])
+            first, second = first.reshape(todo.size, -1), second.reshape(todo.size, -1)
+        candidates = np.stack([first, second], axis=-1).reshape(todo.size, -1)
+        accepted = np.abs(candidates) < 2.0
+        done = accepted.sum(axis=1) >= group
+        rank = np.cumsum(accepted, axis=1)
+        rows, cols = np.nonzero(accepted[done] & (rank[done] <= group))
+        out[todo[done]] = candidates[done][rows, cols].reshape(-1, group)
+        todo = todo[~done]
+        depth *= 4
+    return out.ravel()[:n].astype(dtype)
+
+
+def _group_words(key, counter: int, groups: np.ndarray, skip: int, depth: int) -> np.ndarray:
+    """The first `depth` blocks of each group's stream, (len(groups) * depth, 4) words."""
+    offsets = (groups[:, None] * np.uint64(skip) + np.arange(depth, dtype=np.uint64)).ravel()
+    base = _counters(counter, 1)[0]
+    lo = np.uint64(int(base[0]) | (int(base[1]) << 32))
+    hi = np.uint64(int(base[2]) | (int(base[3]) << 32))
+    low = lo + offsets.astype(np.uint64)
+    high = hi + (low < lo).astype(np.uint64)
+    counters = np.empty((offsets.size, 4), np.uint32)
+    counters[:, 0] = (low & _LO).astype(np.uint32)
+    counters[:, 1] = (low >> _32).astype(np.uint32)
+    counters[:, 2] = (high & _LO).astype(np.uint32)
+    counters[:, 3] = (high >> _32).astype(np.uint32)
+    return blocks(counters, key)
+
+
+def stateless_start(seed) -> tuple:
+    """(key, counter as one int) of a stateless op's seed pair."""
+    key, counter = stateless_key_counter(seed)
+    return key, _as_int(counter)
+
+
+def stateful_start(seed: int, seed2: int) -> tuple:
+    """(key, counter as one int) of TF's stateful kernels' `PhiloxRandom(seed, seed2)`."""
+    seed &= (1 << 64) - 1
+    return (seed & _M32, seed >> 32), (seed2 & ((1 << 64) - 1)) << 64
+
+
 class PhiloxRandom:
     """TF's `PhiloxRandom(seed_lo, seed_hi)` stream, read one uint32 at a time (as TF's
     `SingleSampleAdapter`): the key is `seed_lo`'s two words, the counter starts at

@@ -1,4 +1,4 @@
-"""Random ops with TensorFlow's seed semantics, drawn from NumPy's Philox generator.
+"""Random ops with TensorFlow's seed semantics and TensorFlow's own bits.
 
 TF combines a global seed (`tf.random.set_seed`) with an op seed (`seed=`):
 
@@ -11,9 +11,15 @@ TF combines a global seed (`tf.random.set_seed`) with an op seed (`seed=`):
   so repeated identical calls give different values A1, A2, ... and the
   sequence restarts when `set_seed` clears the kernels.
 
-Here a stream is a Philox key made of the two seeds, and the n-th call of a
-cached stream reads Philox block row n, so each call's values depend only on
-its seeds, its op type and dtype, its position in the sequence and its shape.
+The values are TF's: the stateful ops' kernels draw from TF's Philox4x32-10
+(`tapeflow.ops.philox`) with key `global_seed` and counter `op_seed << 64`, and a
+cached kernel skips 256 blocks per output element each call, as TF's
+`GuardedPhiloxRandom.ReserveRandomOutputs(n, 256)` does; the stateless ops key
+Philox by TF's `StatelessRandomGetKeyCounter` scramble of their seed. Uniform
+floats and integers equal TF's bit for bit; normal and truncated-normal values
+(Box-Muller through Eigen's float32 log/sin/cos in TF) agree to ~1 ulp.
+`shuffle` and `tf.random.Generator` are TF's too; `categorical` follows TF's
+seed rules but draws NumPy's bits, not TF's.
 
 The ops are not differentiable; `normal`, `uniform` (floats) and
 `truncated_normal` are composites `mean + stddev * sample`, so, as in TF,
@@ -21,6 +27,8 @@ gradients reach `mean`/`stddev` and `minval`/`maxval`.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -30,6 +38,7 @@ from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
 from ._util import as_int_tuple, int_arg, no_kernel, not_allowed
+from .math_ops import cast, greater_equal, where_v2
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -110,20 +119,53 @@ def _philox(seeds: tuple, row: int = 0) -> np.random.Generator:
 
 
 def op_generator(op_type: str, seed=None, dtype=None) -> np.random.Generator:
-    """The NumPy generator a random op of `op_type` and `dtype` draws from, per TF's seeds.
-
-    For other op families with random behaviour (dropout uses
-    `op_generator("RandomUniform", seed, dtype)`, as TF's dropout calls random_uniform).
-    """
+    """A NumPy generator for a random op of `op_type` and `dtype` that follows TF's seed
+    rules but not TF's bits (categorical and shuffle draw from it)."""
     seeds = get_seed(seed)
     if seeds is None:
         return _state.nondeterministic
     if seed is None:
         return _philox(seeds)
-    key = (op_type, dtype, seeds)
+    key = ("numpy", op_type, dtype, seeds)
     row = _state.calls.get(key, 0)
     _state.calls[key] = row + 1
     return _philox(seeds, row)
+
+
+def op_stream(op_type: str, seed, dtype, size: int, blocks: int | None = None) -> tuple:
+    """The Philox (key, counter) TF's stateful kernel `op_type` draws `size` outputs from.
+
+    TF's kernel is `PhiloxRandom(seed, seed2)` (key `seed`, counter `seed2 << 64`) for its
+    seeds from `get_seed`; eager TF caches one kernel per (op type, dtype, seeds), and each
+    call reserves `256 * size` blocks of its stream, so an op-seeded call's values depend on
+    the sizes drawn before it by the same kernel. Without seeds TF picks two random 64-bit
+    seeds.
+    """
+    from . import philox  # on first draw: its import is not part of `import tapeflow`
+
+    seeds = get_seed(seed)
+    if seeds is None:
+        rng = _state.nondeterministic
+        seed1, seed2 = (int(v) for v in rng.integers(0, 2**63, 2, dtype=np.int64))
+        return philox.stateful_start(seed1, seed2)
+    key, counter = philox.stateful_start(*seeds)
+    if seed is None:  # a fresh op seed: a fresh kernel
+        return key, counter
+    cache_key = (op_type, dtype, seeds)
+    skipped = _state.calls.get(cache_key, 0)
+    _state.calls[cache_key] = skipped + (256 * size if blocks is None else blocks)
+    return key, counter + skipped
+
+
+def _draw(sampler: str, op_type: str, seed, shape: tuple, dtype, *bounds) -> np.ndarray:
+    """`philox.<sampler>(key, counter, n, np_dtype, *bounds)` of TF's stateful kernel, in
+    `shape`."""
+    from . import philox
+
+    out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
+    key, counter = op_stream(op_type, seed, dtype, out.size)
+    out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
+    return out
 
 
 # -- samplers (ndarrays, shared by the ops and tf.random.Generator) -----------------------------
@@ -156,12 +198,17 @@ _FLOAT_DTYPES = frozenset((_dt.float16, _dt.float32, _dt.float64))
 _UNIFORM_DTYPES = _FLOAT_DTYPES | {_dt.int32, _dt.int64}
 
 
-def _check_dtype(dtype, allowed) -> _dt.DType:
+# TF's accepted-dtype lists, as its messages print them (tapeflow has no bfloat16).
+_UNIFORM_NAMES = "tf.float16, tf.bfloat16, tf.float32, tf.float64, tf.int32, tf.int64"
+_STATELESS_UNIFORM_DTYPES = _UNIFORM_DTYPES | {_dt.uint32, _dt.uint64}
+
+
+def _check_dtype(dtype, allowed, names=None) -> _dt.DType:
     dtype = _dt.as_dtype(dtype)
     if dtype not in allowed:
-        names = ", ".join(f"tf.{d.name}" for d in _dt.ALL if d in allowed)
+        names = names or ", ".join(f"tf.{d.name}" for d in _dt.ALL if d in allowed)
         raise ValueError(
-            f"Argument `dtype` got invalid value {dtype!r}. Accepted dtypes are ({names})."
+            f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are ({names})."
         )
     return dtype
 
@@ -173,25 +220,24 @@ _NO_GRAD = "random sample: not differentiable"
 
 @op("RandomStandardNormal", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_standard_normal(*, shape, dtype, seed=None):
-    return standard_normal(op_generator("RandomStandardNormal", seed, dtype), shape, dtype)
+    return _draw("normal", "RandomStandardNormal", seed, shape, dtype)
 
 
 @op("RandomUniform", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform(*, shape, dtype, seed=None):
-    return uniform01(op_generator("RandomUniform", seed, dtype), shape, dtype)
+    return _draw("uniform", "RandomUniform", seed, shape, dtype)
 
 
 @op("RandomUniformInt", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _random_uniform_int(*, shape, minval, maxval, dtype, seed=None):
     if minval >= maxval:
         raise invalid_argument(f"Need minval < maxval, got {minval} >= {maxval}")
-    rng = op_generator("RandomUniformInt", seed, dtype)
-    return rng.integers(minval, maxval, shape, dtype._np)
+    return _draw("uniform_int", "RandomUniformInt", seed, shape, dtype, minval, maxval)
 
 
 @op("TruncatedNormal", stateful=True, differentiable=False, no_sample=_NO_GRAD)
 def _truncated_normal(*, shape, dtype, seed=None):
-    return truncated(op_generator("TruncatedNormal", seed, dtype), shape, dtype)
+    return _draw("truncated_normal", "TruncatedNormal", seed, shape, dtype)
 
 
 def _shape(shape, op_type: str, attr: str = "T") -> tuple:
@@ -239,7 +285,7 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
       ValueError: for an unsupported dtype, or an integer dtype without `maxval`.
       InvalidArgumentError: for integer ranges with minval >= maxval.
     """
-    dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
+    dtype = _check_dtype(dtype, _UNIFORM_DTYPES, _UNIFORM_NAMES)
     shape = _shape(shape, "RandomUniformInt" if dtype.is_integer else "RandomUniform")
     if dtype.is_integer:
         if maxval is None:
@@ -291,10 +337,23 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     no_sample="TF registers no gradient",
 )
 def _random_shuffle(value, *, seed=None):
-    if np.ndim(value) == 0:
+    from . import philox
+
+    n = np.shape(value)[0] if np.ndim(value) else 0
+    if np.size(value) <= 1 or n <= 1:
+        op_stream("RandomShuffle", seed, value.dtype, 0, blocks=0)
         return value
-    rng = op_generator("RandomShuffle", seed, None)
-    return value[rng.permutation(np.shape(value)[0])]
+    # TF's kernel: Fisher-Yates over n - 1 words (`word % (n - i)`), reserving
+    # ceil((n - 1) / 4) blocks. Each swap depends on the last, so this one loop is Python's.
+    key, counter = op_stream("RandomShuffle", seed, value.dtype, 0, blocks=-(-(n - 1) // 4))
+    words = philox.stream(key, counter, -(-(n - 1) // 4)).ravel()[: n - 1]
+    picks = (
+        np.arange(n - 1, dtype=np.int64) + words % np.arange(n, 1, -1, dtype=np.uint32)
+    ).tolist()
+    perm = list(range(n))
+    for i, j in enumerate(picks):
+        perm[i], perm[j] = perm[j], perm[i]
+    return value[np.asarray(perm)]
 
 
 def shuffle(value, seed=None, name=None):
@@ -305,135 +364,178 @@ def shuffle(value, seed=None, name=None):
 # -- tf.random.Generator ---------------------------------------------------------------------
 
 
+def _int64_words(seed, size: int) -> list:
+    """TF's `_make_1d_state`: a Python int chopped into `size` 64-bit words, low first (as
+    int64 values); a shorter sequence is padded with zeros on the left."""
+    if isinstance(seed, (int, np.integer)):
+        seed = int(seed)
+        words = []
+        for _ in range(size):
+            words.append(seed & _MASK64)
+            seed >>= 64
+    else:
+        words = [int(w) & _MASK64 for w in np.asarray(convert_to_tensor(seed)).reshape(-1)]
+        words = [0] * (size - len(words)) + words[:size]
+    return [w - (1 << 64) if w >= 1 << 63 else w for w in words]
+
+
+def _int_kernel_dtype(dtype, op_type: str) -> None:
+    if dtype not in (_dt.int32, _dt.int64, _dt.uint32, _dt.uint64):
+        raise not_allowed(dtype, "dtype", op_type, "int32, int64, uint32, uint64")
+
+
 class Generator:
-    """A stateful random generator (TF's Philox algorithm; values differ from TF's bits).
+    """A stateful random generator with TF's values: TF's Philox state `[counter_lo,
+    counter_hi, key]` (an int64 `tf.Variable`); each draw of n values runs the stateless
+    kernels at that key and counter, then advances the counter by 256 * n, as TF does.
 
     >>> g = tf.random.Generator.from_seed(1)
-    >>> g.normal([2]).shape
-    TensorShape([2])
+    >>> g.uniform([2]).numpy()
+    array([0.78749514, 0.3906511 ], dtype=float32)
     """
 
     PHILOX = 1
 
     def __init__(self, copy_from=None, state=None, alg=None):
+        from .._core.variables import Variable
+
         if copy_from is not None:
-            self._bits = np.random.Philox()
-            self._bits.state = copy_from._bits.state
+            words = copy_from.state.numpy().tolist()
+        elif state is None:
+            raise ValueError("A tf.random.Generator needs `copy_from`, or `state` and `alg`.")
         else:
-            self._bits = np.random.Philox()
-        self._rng = np.random.Generator(self._bits)
+            words = _int64_words(state, 3)
+        self._state_var = Variable(
+            np.array(words, np.int64), trainable=False, name="StateVar", dtype=_dt.int64
+        )
 
     @classmethod
     def from_seed(cls, seed, alg=None) -> Generator:
-        """A generator whose whole sequence is determined by `seed`."""
-        g = cls()
-        g.reset_from_seed(seed)
-        return g
+        """A generator whose state is `seed` chopped into 64-bit words (TF's rule: a Python
+        int seed fills the counter, the key starts at 0)."""
+        return cls(state=_int64_words(seed, 3), alg=alg)
 
     @classmethod
     def from_non_deterministic_state(cls, alg=None) -> Generator:
-        return cls()
+        words = _state.nondeterministic.integers(-(2**63), 2**63, 3, dtype=np.int64)
+        return cls(state=words.tolist(), alg=alg)
 
     @classmethod
-    def from_key_counter(cls, key, counter, alg=None) -> Generator:
-        g = cls()
-        g._set(
-            int(np.asarray(key).reshape(-1)[0]), [int(c) for c in np.asarray(counter).reshape(-1)]
-        )
-        return g
+    def from_key_counter(cls, key, counter, alg) -> Generator:
+        """A generator at Philox `key` (a scalar) and `counter` (two words)."""
+        counter = _int64_words(counter, 2) if not isinstance(counter, int) else [counter, 0]
+        key = int(np.asarray(convert_to_tensor(key)).reshape(-1)[0])
+        return cls(state=[*counter, key], alg=alg)
 
-    def _set(self, key: int, counter: list) -> None:
-        counter = (list(counter) + [0, 0, 0, 0])[:4]
-        self._bits = np.random.Philox(
-            key=[key & _MASK64, 0], counter=[c & _MASK64 for c in counter]
-        )
-        self._rng = np.random.Generator(self._bits)
+    def reset(self, state) -> None:
+        self._state_var.assign(np.array(_int64_words(state, 3), np.int64))
 
     def reset_from_seed(self, seed) -> None:
-        seed = int(convert_to_tensor(seed)._value) if not isinstance(seed, int) else seed
-        self._set(seed, [0])
+        if not isinstance(seed, (int, np.integer)):
+            seed = int(convert_to_tensor(seed)._value)
+        self.reset(_int64_words(seed, 3))
+
+    def reset_from_key_counter(self, key, counter) -> None:
+        other = Generator.from_key_counter(key, counter, self.PHILOX)
+        self.reset(other.state.numpy().tolist())
 
     @property
     def algorithm(self) -> int:
         return self.PHILOX
 
     @property
-    def key(self):
-        return make(np.uint64(self._bits.state["state"]["key"][0]), _dt.uint64)
+    def state(self):
+        """The int64 `tf.Variable` `[counter_lo, counter_hi, key]`."""
+        return self._state_var
 
     @property
-    def state(self):
-        """[counter_low, counter_high, key] as int64, the layout of TF's Philox state."""
-        s = self._bits.state["state"]
-        values = [s["counter"][0], s["counter"][1], s["key"][0]]
-        return make(np.array(values, np.uint64).view(np.int64), _dt.int64)
+    def key(self):
+        return make(np.int64(self._state_var.numpy()[-1]), _dt.int64)
+
+    def skip(self, delta):
+        """Advances the counter by 256 * `delta` blocks (TF's RngReadAndSkip); returns the
+        state before."""
+        _tape.side_effect("it draws from a tf.random.Generator")
+        before = self._state_var.numpy()
+        words = [int(w) & _MASK64 for w in before]
+        counter = words[0] | (words[1] << 64)
+        counter = (counter + 256 * int(delta)) & ((1 << 128) - 1)
+        after = _int64_words(counter | (words[2] << 128), 3)
+        self._state_var.assign(np.array(after, np.int64))
+        return make(before, _dt.int64)
+
+    def _start(self, size: int) -> tuple:
+        words = [int(w) & _MASK64 for w in self.skip(size)._value]
+        return (words[2] & 0xFFFFFFFF, words[2] >> 32), words[0] | (words[1] << 64)
+
+    def _sample(self, sampler: str, shape, dtype, *bounds):
+        from . import philox
+
+        out = np.empty(as_int_tuple(shape), dtype._np)
+        key, counter = self._start(out.size)
+        out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
+        return make(out, dtype)
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
-        _tape.side_effect("it draws from a tf.random.Generator")
+        """Normal samples (TF's values to ~1 ulp); differentiable in `mean` and `stddev`."""
         dtype = _dt.as_dtype(dtype)
-        sample = make(standard_normal(self._rng, as_int_tuple(shape), dtype), dtype)
-        return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+        mean = convert_to_tensor(mean, dtype=dtype)
+        stddev = convert_to_tensor(stddev, dtype=dtype)
+        sample = self._sample("normal", shape, _float_dtype(dtype, "StatelessRandomNormalV2"))
+        return _scale(sample, mean, stddev, dtype)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
-        _tape.side_effect("it draws from a tf.random.Generator")
         dtype = _dt.as_dtype(dtype)
-        sample = make(truncated(self._rng, as_int_tuple(shape), dtype), dtype)
-        return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+        mean = convert_to_tensor(mean, dtype=dtype)
+        stddev = convert_to_tensor(stddev, dtype=dtype)
+        op_type = "StatelessTruncatedNormalV2"
+        sample = self._sample("truncated_normal", shape, _float_dtype(dtype, op_type))
+        return _scale(sample, mean, stddev, dtype)
 
     def uniform(self, shape, minval=0, maxval=None, dtype=_dt.float32, name=None):
-        """Uniform samples in [minval, maxval); integer dtypes need both bounds (or neither,
-        for the full range)."""
-        _tape.side_effect("it draws from a tf.random.Generator")
-        dtype = _check_dtype(dtype, _UNIFORM_DTYPES | _dt.INTEGER)
-        shape = as_int_tuple(shape)
+        """Uniform samples in [minval, maxval) (TF's bits); integer dtypes need both bounds
+        (or neither, for the full range)."""
+        dtype = _dt.as_dtype(dtype)
         if dtype.is_integer:
-            if maxval is None:
-                if minval not in (0, None):
-                    raise ValueError(
-                        f"For integer dtype {dtype!r}, minval and maxval must be both `None` "
-                        f"or both non-`None`; got minval={minval} and maxval={maxval}"
-                    )
-                return self.uniform_full_int(shape, dtype)
-            low = int(convert_to_tensor(minval, dtype=dtype)._value)
-            high = int(convert_to_tensor(maxval, dtype=dtype)._value)
-            if low >= high:
-                raise invalid_argument(
-                    f"Need minval < maxval, got {low} >= {high}", "StatefulUniformInt"
+            if (minval is None) != (maxval is None):
+                raise ValueError(
+                    f"For integer dtype {dtype}, minval and maxval must be both `None` or "
+                    f"both non-`None`; got minval={minval} and maxval={maxval}"
                 )
-            return make(self._rng.integers(low, high, shape, dtype._np), dtype)
+        elif maxval is None:
+            maxval = 1
+        if dtype.is_integer and minval is None:
+            return self.uniform_full_int(shape, dtype)
         minval = convert_to_tensor(minval, dtype=dtype)
-        maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
-        sample = make(uniform01(self._rng, shape, dtype), dtype)
-        return sample * (maxval - minval) + minval
+        maxval = convert_to_tensor(maxval, dtype=dtype)
+        if dtype.is_integer:
+            _int_kernel_dtype(dtype, "StatelessRandomUniformIntV2")
+            low, high = int(minval), int(maxval)
+            if low >= high:
+                # TF advances the state before its kernel rejects the bounds.
+                self.skip(int(np.prod(as_int_tuple(shape), dtype=np.int64)))
+                raise invalid_argument(
+                    f"Need minval < maxval, got {low} >= {high}", "StatelessRandomUniformIntV2"
+                )
+            return self._sample("uniform_int", shape, dtype, low, high)
+        dtype = _check_dtype(dtype, _FLOAT_DTYPES)
+        return self._sample("uniform", shape, dtype) * (maxval - minval) + minval
 
     def uniform_full_int(self, shape, dtype=_dt.uint64, name=None):
-        _tape.side_effect("it draws from a tf.random.Generator")
+        """Integers over the whole range of `dtype` (int32, int64, uint32, uint64)."""
         dtype = _dt.as_dtype(dtype)
-        info = np.iinfo(dtype._np)
-        values = self._rng.integers(
-            info.min, info.max, as_int_tuple(shape), dtype._np, endpoint=True
-        )
-        return make(values, dtype)
+        _int_kernel_dtype(dtype, "StatelessRandomUniformFullIntV2")
+        return self._sample("uniform_int", shape, dtype)
 
     def make_seeds(self, count=1):
         """A [2, count] int64 tensor of seeds for stateless ops (second row zeros, as TF)."""
-        _tape.side_effect("it draws from a tf.random.Generator")
-        keys = self._rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, count, np.int64)
+        keys = self.uniform_full_int([count], _dt.int64)._value
         return make(np.stack([keys, np.zeros_like(keys)]), _dt.int64)
 
     def split(self, count=1) -> list:
-        """`count` new generators seeded from this one (which advances)."""
-        _tape.side_effect("it draws from a tf.random.Generator")
-        keys = self._rng.integers(0, _MASK64, count, np.uint64, endpoint=True)
-        children = []
-        for key in keys:
-            child = Generator()
-            child._set(int(key), [0])
-            children.append(child)
-        return children
-
-    def skip(self, delta) -> None:
-        self._bits.advance(int(delta))
+        """`count` new generators keyed by fresh int64 keys (counters zero), as TF's."""
+        keys = self.uniform_full_int([count], _dt.int64)._value
+        return [Generator(state=[0, 0, int(key)], alg=self.PHILOX) for key in keys]
 
 
 _global_generator = None
@@ -456,47 +558,156 @@ def set_global_generator(generator: Generator) -> None:
 # -- stateless ops: the values are a function of `seed` (shape [2]) alone -----------------------
 
 
-def _stateless_rng(seed, op_type: str) -> np.random.Generator:
+def _stateless_start(seed) -> tuple:
+    """TF's Philox (key, counter) for a stateless op's seed (StatelessRandomGetKeyCounter)."""
+    from . import philox
+
     seed = convert_to_tensor(seed)
     if not seed.dtype.is_integer:
         raise not_allowed(seed.dtype, "Tseed", "StatelessRandomGetKeyCounter")
     pair = np.asarray(seed).reshape(-1)
-    if pair.shape != (2,):
-        raise invalid_argument(f"seed must have shape [2], not {list(pair.shape)}", op_type)
-    return _philox((int(pair[0]), int(pair[1])))
+    if np.ndim(seed) != 1 or pair.shape != (2,):
+        raise invalid_argument(
+            f"seed must have shape [2], not {list(np.shape(seed))}", "StatelessRandomGetKeyCounter"
+        )
+    return philox.stateless_start((int(pair[0]), int(pair[1])))
+
+
+def _stateless(sampler: str, shape, seed, op_type: str, dtype, *bounds):
+    from . import philox
+
+    shape = _shape(shape, op_type, "Tshape")
+    key, counter = _stateless_start(seed)
+    out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
+    out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
+    return make(out, dtype)
+
+
+def _float_dtype(dtype, op_type: str) -> _dt.DType:
+    dtype = _dt.as_dtype(dtype)
+    if dtype not in _FLOAT_DTYPES:
+        raise not_allowed(dtype, "dtype", op_type, "half, bfloat16, float, double")
+    return dtype
 
 
 def stateless_normal(
     shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"
 ):
+    """Normal samples that depend only on `seed` (TF's values to ~1 ulp: Box-Muller over
+    TF's Philox bits; TF's float32 log/sin/cos are Eigen's).
+
+    >>> tf.random.stateless_normal([2], seed=[1, 2]).shape
+    TensorShape([2])
+    """
     dtype = _dt.as_dtype(dtype)
-    rng = _stateless_rng(seed, "StatelessRandomNormalV2")
-    shape = _shape(shape, "StatelessRandomNormalV2", "Tshape")
-    sample = make(standard_normal(rng, shape, dtype), dtype)
-    return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+    mean = convert_to_tensor(mean, dtype=dtype)
+    stddev = convert_to_tensor(stddev, dtype=dtype)
+    op_type = "StatelessRandomNormalV2"
+    sample = _stateless("normal", shape, seed, op_type, _float_dtype(dtype, op_type))
+    return _scale(sample, mean, stddev, dtype)
 
 
 def stateless_truncated_normal(
     shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"
 ):
+    """Normal samples within two standard deviations that depend only on `seed` (TF's
+    values to ~1 ulp, from TF's rejection order)."""
     dtype = _dt.as_dtype(dtype)
-    rng = _stateless_rng(seed, "StatelessTruncatedNormalV2")
-    sample = make(
-        truncated(rng, _shape(shape, "StatelessTruncatedNormalV2", "Tshape"), dtype), dtype
-    )
-    return _scale(sample, convert_to_tensor(mean, dtype=dtype), stddev, dtype)
+    mean = convert_to_tensor(mean, dtype=dtype)
+    stddev = convert_to_tensor(stddev, dtype=dtype)
+    op_type = "StatelessTruncatedNormalV2"
+    sample = _stateless("truncated_normal", shape, seed, op_type, _float_dtype(dtype, op_type))
+    return _scale(sample, mean, stddev, dtype)
 
 
 def stateless_uniform(
     shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None, alg="auto_select"
 ):
-    dtype = _check_dtype(dtype, _UNIFORM_DTYPES)
-    rng = _stateless_rng(seed, "StatelessRandomUniformV2")
-    shape = _shape(shape, "StatelessRandomUniformV2", "Tshape")
+    """Uniform samples in [minval, maxval) that depend only on `seed`: TF's values bit for bit.
+
+    Integer dtypes need both bounds (slightly biased unless the range is a power of two, as
+    in TF), or `minval=None, maxval=None` for the full range (uint32/uint64 allowed then).
+    Float values are differentiable in `minval` and `maxval`.
+
+    >>> tf.random.stateless_uniform([2], seed=[7, 0]).numpy()
+    array([0.7470788, 0.6721802], dtype=float32)
+    """
+    dtype = _check_dtype(
+        dtype, _STATELESS_UNIFORM_DTYPES, _UNIFORM_NAMES + ", tf.uint32, tf.uint64"
+    )
     if dtype.is_integer:
-        if maxval is None:
-            raise ValueError(f"Must specify maxval for integer dtype tf.{dtype.name}")
-        return make(rng.integers(int(minval), int(maxval), shape, dtype._np), dtype)
+        if (minval is None) != (maxval is None):
+            raise ValueError(
+                f"For integer `dtype` argument {dtype}, argument `minval` and `maxval` must "
+                f"be both None or not None. Got `minval`={minval} and `maxval`={maxval}."
+            )
+        if minval is not None and dtype in (_dt.uint32, _dt.uint64):
+            raise ValueError(
+                f"Argument `dtype` got invalid value {dtype} when argument `minval` is not "
+                "None. Please don't use unsigned integers in this case."
+            )
+    elif maxval is None:
+        maxval = 1
+    if dtype.is_integer and minval is None:
+        return _stateless("uniform_int", shape, seed, "StatelessRandomUniformFullIntV2", dtype)
     minval = convert_to_tensor(minval, dtype=dtype)
-    maxval = convert_to_tensor(1 if maxval is None else maxval, dtype=dtype)
-    return make(uniform01(rng, shape, dtype), dtype) * (maxval - minval) + minval
+    maxval = convert_to_tensor(maxval, dtype=dtype)
+    if dtype.is_integer:
+        op_type = "StatelessRandomUniformIntV2"
+        low, high = int(minval), int(maxval)
+        shape = _shape(shape, op_type, "Tshape")
+        _stateless_start(seed)  # TF checks the seed before the bounds
+        if low >= high:
+            raise invalid_argument(f"Need minval < maxval, got {low} >= {high}", op_type)
+        return _stateless("uniform_int", shape, seed, op_type, dtype, low, high)
+    sample = _stateless("uniform", shape, seed, "StatelessRandomUniformV2", dtype)
+    return sample * (maxval - minval) + minval
+
+
+def stateless_dropout(x, rate, seed, rng_alg=None, noise_shape=None, name=None):
+    """Zeroes elements of `x` where `stateless_uniform(noise_shape, seed) < rate` and scales
+    the rest by `1 / (1 - rate)`: TF's masks bit for bit (Keras' Dropout uses it).
+
+    >>> tf.nn.experimental.stateless_dropout(tf.ones([4]), 0.5, seed=[1, 0]).numpy()
+    array([2., 0., 2., 0.], dtype=float32)
+
+    Raises:
+      ValueError: for a non-floating `x`, or a number `rate` outside [0, 1).
+    """
+    is_number = isinstance(rate, (int, float, np.floating, np.integer)) and not isinstance(
+        rate, bool
+    )
+    if is_number and not 0 <= rate < 1:
+        raise ValueError(
+            f"`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate={rate}"
+        )
+    x = convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise ValueError(
+            "`x.dtype` must be a floating point tensor as `x` will be scaled. Received: "
+            f"x_dtype={x.dtype}"
+        )
+    if is_number and rate == 0:
+        return x
+    if is_number:
+        # TF scales by the Python double 1 / (1 - rate), converted to x's dtype.
+        scaled = x * convert_to_tensor(1 / (1 - rate), dtype=x.dtype)
+    else:
+        rate = convert_to_tensor(rate)
+        if rate.shape.rank != 0:
+            raise ValueError(f"Shape {rate.shape} must have rank 0")
+        rate = rate if rate.dtype == x.dtype else cast(rate, x.dtype)
+        scaled = x / (convert_to_tensor(1, dtype=x.dtype) - rate)
+    shape = tuple(x.shape.as_list())
+    if noise_shape is None:
+        noise_shape = shape
+    else:
+        noise_shape = [int(d) if d is not None else d for d in list(noise_shape)]
+        if len(noise_shape) == len(shape):
+            noise_shape = [s if d is None else d for s, d in zip(shape, noise_shape)]
+    noise = stateless_uniform(noise_shape, seed, dtype=x.dtype)
+    return where_v2(greater_equal(noise, rate), scaled, convert_to_tensor(0, dtype=x.dtype))
+
+
+# tf.nn.experimental: TF's namespace of newer nn functions (only stateless_dropout so far).
+nn_experimental = SimpleNamespace(stateless_dropout=stateless_dropout)

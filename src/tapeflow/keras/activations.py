@@ -1,0 +1,25 @@
+"""`tf.keras.activations`."""
+
+from ._src.activations import (  # noqa: F401
+    deserialize,
+    elu,
+    exponential,
+    gelu,
+    get,
+    hard_sigmoid,
+    leaky_relu,
+    linear,
+    log_softmax,
+    mish,
+    relu,
+    relu6,
+    selu,
+    serialize,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    swish,
+    tanh,
+)
