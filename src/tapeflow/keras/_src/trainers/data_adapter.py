@@ -29,8 +29,10 @@ def unpack_x_y_sample_weight(data):
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """`(x,)`, `(x, y)` or `(x, y, sample_weight)`, the Nones left out (Keras' rule: a lone
+    tuple or list `x` is wrapped so that it is not unpacked as (x, y))."""
     if y is None:
-        return (x,) if not isinstance(x, (list, tuple)) else (x,)
+        return (x,) if isinstance(x, (tuple, list)) else x
     if sample_weight is None:
         return x, y
     return x, y, sample_weight

@@ -14,7 +14,7 @@ import numpy as np
 
 import tapeflow as tf
 
-from . import backend
+from .. import backend
 
 # Hooks run by set_random_seed (keras.random registers the global SeedGenerator's reset).
 _seed_hooks: list = []
