@@ -9,74 +9,25 @@ import tapeflow as tf
 
 
 def _losses():
-    from ... import losses
+    from .. import losses
 
     return losses
 
 
 def _metrics():
-    from ... import metrics
+    from .. import metrics
 
     return metrics
 
 
-def _is_binary_or_sparse(y_true, y_pred):
-    t_rank, p_rank = len(y_true.shape), len(y_pred.shape)
-    t_last, p_last = y_true.shape[-1] if t_rank else None, y_pred.shape[-1] if p_rank else None
-    is_binary = p_last == 1
-    is_sparse = t_rank < p_rank or (t_last == 1 and p_last is not None and p_last > 1)
-    return is_binary, is_sparse
-
-
-def _object_name(obj) -> str:
-    if hasattr(obj, "name") and isinstance(obj.name, str):
-        return obj.name
-    if hasattr(obj, "__name__"):
-        from ..naming import to_snake_case
-
-        return to_snake_case(obj.__name__)
-    return type(obj).__name__
-
-
 def get_metric(identifier, y_true, y_pred):
-    metrics = _metrics()
-    if identifier is None:
-        raise ValueError("Expected metric, received `None`")
-    if str(identifier).lower() in ("accuracy", "acc"):
-        is_binary, is_sparse = _is_binary_or_sparse(y_true, y_pred)
-        if is_binary:
-            metric = metrics.BinaryAccuracy(name=str(identifier))
-        elif is_sparse:
-            metric = metrics.SparseCategoricalAccuracy(name=str(identifier))
-        else:
-            metric = metrics.CategoricalAccuracy(name=str(identifier))
-    else:
-        metric = metrics.get(identifier)
-    name = identifier if isinstance(identifier, str) else _object_name(metric)
-    if not isinstance(metric, metrics.Metric):
-        metric = metrics.MeanMetricWrapper(metric)
-    metric.name = name
-    return metric
+    """One `compile(metrics=...)` entry as a Metric ("accuracy" picked by the shapes)."""
+    return _metrics().get_metric_for_compile(identifier, y_true, y_pred)
 
 
 def get_loss(identifier, y_true, y_pred):
-    losses = _losses()
-    if identifier is None:
-        return None
-    if str(identifier).lower() in ("crossentropy", "ce"):
-        is_binary, is_sparse = _is_binary_or_sparse(y_true, y_pred)
-        if is_binary:
-            fn = losses.binary_crossentropy
-        elif is_sparse:
-            fn = losses.sparse_categorical_crossentropy
-        else:
-            fn = losses.categorical_crossentropy
-    else:
-        fn = losses.get(identifier)
-    if not isinstance(fn, losses.Loss):
-        name = identifier if isinstance(identifier, str) else _object_name(fn)
-        fn = losses.LossFunctionWrapper(fn, name=name)
-    return fn
+    """One `compile(loss=...)` entry as a Loss ("crossentropy" picked by the shapes)."""
+    return _losses().get_loss_for_compile(identifier, y_true, y_pred)
 
 
 def _flat_outputs(value, output_names):
