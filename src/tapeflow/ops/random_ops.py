@@ -18,8 +18,7 @@ cached kernel skips 256 blocks per output element each call, as TF's
 Philox by TF's `StatelessRandomGetKeyCounter` scramble of their seed. Uniform
 floats and integers equal TF's bit for bit; normal and truncated-normal values
 (Box-Muller through Eigen's float32 log/sin/cos in TF) agree to ~1 ulp.
-`shuffle` and `tf.random.Generator` are TF's too; `categorical` follows TF's
-seed rules but draws NumPy's bits, not TF's.
+`shuffle`, `categorical` and `tf.random.Generator` are TF's too.
 
 The ops are not differentiable; `normal`, `uniform` (floats) and
 `truncated_normal` are composites `mean + stddev * sample`, so, as in TF,
@@ -113,25 +112,6 @@ def get_seed(op_seed):
     return (0, _MAXINT32) if seeds == (0, 0) else seeds
 
 
-def _philox(seeds: tuple, row: int = 0) -> np.random.Generator:
-    key = [seeds[0] & _MASK64, seeds[1] & _MASK64]
-    return np.random.Generator(np.random.Philox(key=key, counter=[0, row, 0, 0]))
-
-
-def op_generator(op_type: str, seed=None, dtype=None) -> np.random.Generator:
-    """A NumPy generator for a random op of `op_type` and `dtype` that follows TF's seed
-    rules but not TF's bits (categorical and shuffle draw from it)."""
-    seeds = get_seed(seed)
-    if seeds is None:
-        return _state.nondeterministic
-    if seed is None:
-        return _philox(seeds)
-    key = ("numpy", op_type, dtype, seeds)
-    row = _state.calls.get(key, 0)
-    _state.calls[key] = row + 1
-    return _philox(seeds, row)
-
-
 def op_stream(op_type: str, seed, dtype, size: int, blocks: int | None = None) -> tuple:
     """The Philox (key, counter) TF's stateful kernel `op_type` draws `size` outputs from.
 
@@ -166,32 +146,6 @@ def _draw(sampler: str, op_type: str, seed, shape: tuple, dtype, *bounds) -> np.
     key, counter = op_stream(op_type, seed, dtype, out.size)
     out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
     return out
-
-
-# -- samplers (ndarrays, shared by the ops and tf.random.Generator) -----------------------------
-
-
-def _np_float(dtype):
-    """NumPy samples float32/float64 natively; float16 is drawn in float32 and rounded."""
-    return np.float64 if dtype is _dt.float64 else np.float32
-
-
-def standard_normal(rng, shape: tuple, dtype) -> np.ndarray:
-    return rng.standard_normal(shape, _np_float(dtype)).astype(dtype._np, copy=False)
-
-
-def uniform01(rng, shape: tuple, dtype) -> np.ndarray:
-    return rng.random(shape, _np_float(dtype)).astype(dtype._np, copy=False)
-
-
-def truncated(rng, shape: tuple, dtype) -> np.ndarray:
-    """Standard normal values, redrawn until within two standard deviations."""
-    values = rng.standard_normal(shape)
-    outside = np.abs(values) > 2.0
-    while outside.any():
-        values[outside] = rng.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2.0
-    return values.astype(dtype._np)
 
 
 _FLOAT_DTYPES = frozenset((_dt.float16, _dt.float32, _dt.float64))
@@ -310,13 +264,81 @@ def _multinomial(logits, *, num_samples, output_dtype=_dt.int64, seed=None):
     if np.ndim(logits) != 2:
         shape = ",".join(map(str, np.shape(logits)))
         raise invalid_argument(f"logits should be a matrix, got shape [{shape}]")
-    rng = op_generator("Multinomial", seed, output_dtype)
-    # Gumbel-max: argmax(logits + Gumbel noise) samples softmax(logits).
     batch, classes = np.shape(logits)
-    gumbel = -np.log(-np.log(rng.random((batch, num_samples, classes))))
-    with np.errstate(invalid="ignore"):
-        scores = logits[:, None, :].astype(np.float64) + gumbel
-    return np.argmax(scores, -1).astype(output_dtype._np)
+    # TF reserves 256 blocks per 2 * ceil4(num_samples) words of each row.
+    blocks = 256 * batch * ((num_samples + 3) // 4 * 4) * 2
+    dtypes = (_dt.as_dtype(logits.dtype), output_dtype)
+    key, counter = op_stream("Multinomial", seed, dtypes, 0, blocks=blocks)
+    return _multinomial_rows(logits, num_samples, key, counter).astype(output_dtype._np)
+
+
+def _cpu_threads() -> int:
+    """The threads TF's CPU kernels shard over (intra-op parallelism: the CPUs available)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _parallel_for_block(n: int, cost: float, threads: int) -> int:
+    """The block size Eigen's ThreadPoolDevice::parallelFor splits `n` units of `cost`
+    cycles into (TF's Shard), so a sharded kernel's per-shard streams are TF's."""
+    if n <= 1 or threads == 1 or min(threads, max(1, int((n * cost - 1e5) / 1e5 + 0.9))) == 1:
+        return n
+    block = int(min(n, max(-(-n // (4 * threads)), 40000 / cost)))
+    largest = min(n, 2 * block)
+    count = -(-n // block)
+    best = count / (-(-count // threads) * threads)
+    previous = count
+    while best < 1.0 and previous > 1:
+        coarser = -(-n // (previous - 1))
+        if coarser > largest:
+            break
+        coarser_count = -(-n // coarser)
+        previous = coarser_count
+        efficiency = coarser_count / (-(-coarser_count // threads) * threads)
+        if efficiency + 0.01 >= best:
+            block, count = coarser, coarser_count
+            best = max(best, efficiency)
+    return block
+
+
+def _multinomial_rows(logits, num_samples: int, key, counter: int) -> np.ndarray:
+    """TF's CPU Multinomial: per row, the unnormalised CDF of exp(logit - max) over the
+    finite logits, searched (upper bound) at RandDouble * total; rows are sharded as TF's
+    thread pool shards them, shard s starting `start * (num_samples + 3) // 4` blocks in and
+    reading 2 words per sample in order. So large batches match TF run with as many CPUs."""
+    from . import philox
+
+    batch, classes = np.shape(logits)
+    out = np.empty((batch, num_samples), np.int64)
+    if batch == 0 or num_samples == 0:
+        return out
+    finite = np.isfinite(logits)
+    lowest = np.finfo(logits.dtype).min
+    top = np.where(finite, logits, lowest).max(axis=1).astype(np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        weights = np.exp(logits.astype(np.float64) - top[:, None])
+    cdf = np.cumsum(np.where(finite, weights, 0.0), axis=1)
+    cost = int(50 * (num_samples * np.log(classes) / np.log(2) + classes))
+    block = _parallel_for_block(batch, cost, _cpu_threads())
+    for start in range(0, batch, block):
+        rows = slice(start, min(batch, start + block))
+        n = (rows.stop - start) * num_samples
+        words = philox.stream(key, counter + (start * (num_samples + 3)) // 4, -(-2 * n // 4))
+        words = words.ravel()[: 2 * n]
+        u = philox.uniform_float64(words[0::2], words[1::2]).reshape(-1, num_samples)
+        targets = u * cdf[rows, -1:]
+        # upper_bound: the number of CDF entries <= the target (in chunks of rows, to bound
+        # the comparison's memory).
+        step = max(1, 2**22 // max(1, num_samples * classes))
+        for r in range(0, rows.stop - start, step):
+            part = slice(start + r, min(rows.stop, start + r + step))
+            found = cdf[part, None, :] <= targets[r : r + step, :, None]
+            out[part] = found.sum(axis=-1)
+    return out
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
