@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from tapeflow.ops import random_ops
+from tapeflow.ops import philox, random_ops
 
 
 @pytest.fixture(autouse=True)
@@ -415,7 +415,7 @@ def test_categorical_is_tfs(monkeypatch):
     assert tf.random.categorical(odd, 4, seed=1).numpy().tolist() == [
         [2, 2, 2, 2], [1, 1, 2, 2], [3, 3, 3, 3]]  # fmt: skip
     # A large batch is sharded over TF's CPU threads (2 where these values were printed).
-    monkeypatch.setattr(random_ops, "_cpu_threads", lambda: 2)
+    monkeypatch.setattr(philox, "cpu_threads", lambda: 2)
     tf.random.set_seed(1)
     logits = np.log(np.random.default_rng(64).dirichlet(np.ones(1000), 64)).astype(np.float32)
     got = tf.random.categorical(logits, 1, seed=9).numpy()[:, 0].tolist()
