@@ -14,6 +14,61 @@ X = [-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 7.0]
 
 # Each activation of X (float32), printed by TF 2.21.
 EXPECTED = {
+    "celu": [
+        -0.9502129554748535,
+        -0.6321205496788025,
+        -0.39346933364868164,
+        0.0,
+        0.5,
+        1.0,
+        2.5,
+        7.0,
+    ],
+    "hard_shrink": [-3.0, -1.0, 0.0, 0.0, 0.0, 1.0, 2.5, 7.0],
+    "hard_silu": [
+        -0.0,
+        -0.3333333432674408,
+        -0.2083333283662796,
+        0.0,
+        0.2916666567325592,
+        0.6666666865348816,
+        2.2916667461395264,
+        7.0,
+    ],
+    "hard_tanh": [-1.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.0, 1.0],
+    "log_sigmoid": [
+        -3.0485870838165283,
+        -1.31326162815094,
+        -0.9740769267082214,
+        -0.6931471824645996,
+        -0.4740769863128662,
+        -0.3132616877555847,
+        -0.07888974249362946,
+        -0.0009114663698710501,
+    ],
+    "soft_shrink": [-2.5, -0.5, 0.0, 0.0, 0.0, 0.5, 2.0, 6.5],
+    "sparse_plus": [0.0, 0.0, 0.0625, 0.25, 0.5625, 1.0, 2.5, 7.0],
+    "sparse_sigmoid": [0.0, 0.0, 0.25, 0.5, 0.75, 1.0, 1.0, 1.0],
+    "squareplus": [
+        0.30277562141418457,
+        0.6180340051651001,
+        0.7807763814926147,
+        1.0,
+        1.2807763814926147,
+        1.6180340051651,
+        2.850780963897705,
+        7.140054702758789,
+    ],
+    "tanh_shrink": [
+        -2.0049452781677246,
+        -0.23840582370758057,
+        -0.037882864475250244,
+        0.0,
+        0.037882864475250244,
+        0.23840582370758057,
+        1.5133856534957886,
+        6.000001907348633,
+    ],
     "relu": [0.0, 0.0, 0.0, 0.0, 0.5, 1.0, 2.5, 7.0],
     "sigmoid": [
         0.04742586612701416,
@@ -222,6 +277,22 @@ def test_other_options_and_inputs():
     assert A.relu([-1.0, 2.0]).numpy().tolist() == [0.0, 2.0]
 
 
+def test_the_shaped_activations():
+    grid = tf.reshape(tf.constant(X), [2, 4])
+    assert A.sparsemax(grid).numpy().tolist() == [[0.0, 0.0, 0.25, 0.75], [0.0, 0.0, 0.0, 1.0]]
+    got = A.glu(tf.reshape(tf.constant(X), [4, 2])).numpy()
+    want = [[-0.8068243265151978], [-0.25], [0.36552929878234863], [2.4977223873138428]]
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    got = A.threshold(tf.constant(X), 0.4, -2.0).numpy().tolist()
+    assert got == [-2.0, -2.0, -2.0, -2.0, 0.5, 1.0, 2.5, 7.0]
+    with pytest.raises(ValueError) as info:
+        A.glu(tf.constant([1.0, 2.0, 3.0]))
+    assert str(info.value) == (
+        "axis size must be divisible by 2. Received: x.shape=(3,) with axis=-1"
+    )
+    assert A.get("hard_swish") is A.hard_silu and A.serialize(A.hard_swish) == "hard_silu"
+
+
 def test_get_serialize_and_errors():
     assert A.get(None) is A.linear and A.get("swish") is A.silu is A.swish
     assert A.get(A.tanh) is A.tanh
@@ -252,6 +323,10 @@ CASES.update({
     "elu(alpha=0.5)": lambda x: A.elu(x, alpha=0.5),
     "gelu(approximate)": lambda x: A.gelu(x, approximate=True),
     "softmax(axis=0)": lambda x: A.softmax(tf.reshape(x, [2, 4]), axis=0),
+    "glu": lambda x: A.glu(tf.reshape(x, [4, 2])),
+    "sparsemax": lambda x: A.sparsemax(tf.reshape(x, [2, 4]) / 4.0),
+    "threshold": lambda x: A.threshold(x, 0.0, -2.0),
+    "celu(alpha=0.5)": lambda x: A.celu(x, alpha=0.5),
     "log_softmax(axis=None)": lambda x: A.log_softmax(tf.reshape(x, [2, 4]), axis=None),
 })  # fmt: skip
 

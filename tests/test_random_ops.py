@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from tapeflow.ops import random_ops
+from tapeflow.ops import philox, random_ops
 
 
 @pytest.fixture(autouse=True)
@@ -183,12 +183,14 @@ def test_stateless_ops_depend_only_on_the_seed():
     assert tf.random.stateless_normal([2, 2], seed=[0, 0]).shape == (2, 2)
 
 
-def test_op_generator_follows_the_seed_rules():
+def test_op_stream_follows_the_seed_rules():
     tf.random.set_seed(9)
-    a = random_ops.op_generator("RandomUniform", 3, tf.float32).random()
-    b = random_ops.op_generator("RandomUniform", 3, tf.float32).random()
+    first = random_ops.op_stream("RandomUniform", 3, tf.float32, 5)
+    second = random_ops.op_stream("RandomUniform", 3, tf.float32, 5)
+    assert second == (first[0], first[1] + 256 * 5)  # a cached kernel skips 256 per value
     tf.random.set_seed(9)
-    assert random_ops.op_generator("RandomUniform", 3, tf.float32).random() == a != b
+    assert random_ops.op_stream("RandomUniform", 3, tf.float32, 5) == first
+    assert random_ops.op_stream("RandomUniform", 3, tf.float64, 5) == first  # its own kernel
 
 
 # -- TF's values (observed on TF 2.21) -------------------------------------------------------
@@ -399,3 +401,23 @@ def test_shuffle_is_tfs():
     got = tf.random.shuffle(tf.range(1000)).numpy()[:8].tolist()
     assert got == [803, 199, 511, 97, 846, 787, 425, 194]
     assert tf.random.shuffle(tf.zeros([3, 0])).shape == (3, 0)
+
+
+def test_categorical_is_tfs(monkeypatch):
+    tf.random.set_seed(1)
+    logits = tf.math.log([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]])
+    assert tf.random.categorical(logits, 6, seed=7).numpy().tolist() == [
+        [1, 1, 2, 0, 1, 1], [1, 0, 1, 0, 0, 0], [2, 2, 0, 0, 2, 2]]  # fmt: skip
+    assert tf.random.categorical(logits, 6, seed=7).numpy().tolist() == [
+        [0, 1, 0, 0, 0, 2], [1, 0, 1, 1, 2, 0], [2, 2, 2, 2, 2, 2]]  # fmt: skip
+    tf.random.set_seed(2)
+    odd = [[0.0, -np.inf, 1.0], [np.nan, 0.0, 0.0], [-np.inf, -np.inf, -np.inf]]
+    assert tf.random.categorical(odd, 4, seed=1).numpy().tolist() == [
+        [2, 2, 2, 2], [1, 1, 2, 2], [3, 3, 3, 3]]  # fmt: skip
+    # A large batch is sharded over TF's CPU threads (2 where these values were printed).
+    monkeypatch.setattr(philox, "cpu_threads", lambda: 2)
+    tf.random.set_seed(1)
+    logits = np.log(np.random.default_rng(64).dirichlet(np.ones(1000), 64)).astype(np.float32)
+    got = tf.random.categorical(logits, 1, seed=9).numpy()[:, 0].tolist()
+    assert got[:12] == [449, 499, 846, 560, 427, 170, 560, 171, 940, 156, 525, 681]
+    assert got[-5:] == [978, 327, 103, 671, 291]

@@ -222,6 +222,76 @@ def _group_words(key, counter: int, groups: np.ndarray, skip: int, depth: int) -
     return blocks(counters, key)
 
 
+# -- TF's CPU Multinomial kernel (tf.random.categorical, stateless_categorical) ------------
+
+
+def cpu_threads() -> int:
+    """The threads TF's CPU kernels shard over (intra-op parallelism: the CPUs available)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _parallel_for_block(n: int, cost: float, threads: int) -> int:
+    """The block size Eigen's ThreadPoolDevice::parallelFor splits `n` units of `cost`
+    cycles into (TF's Shard), so a sharded kernel's per-shard streams are TF's."""
+    if n <= 1 or threads == 1 or min(threads, max(1, int((n * cost - 1e5) / 1e5 + 0.9))) == 1:
+        return n
+    block = int(min(n, max(-(-n // (4 * threads)), 40000 / cost)))
+    largest = min(n, 2 * block)
+    count = -(-n // block)
+    best = count / (-(-count // threads) * threads)
+    previous = count
+    while best < 1.0 and previous > 1:
+        coarser = -(-n // (previous - 1))
+        if coarser > largest:
+            break
+        coarser_count = -(-n // coarser)
+        previous = coarser_count
+        efficiency = coarser_count / (-(-coarser_count // threads) * threads)
+        if efficiency + 0.01 >= best:
+            block, count = coarser, coarser_count
+            best = max(best, efficiency)
+    return block
+
+
+def multinomial(logits, num_samples: int, key, counter: int) -> np.ndarray:
+    """TF's CPU Multinomial: per row, the unnormalised CDF of exp(logit - max) over the
+    finite logits, searched (upper bound) at RandDouble * total; rows are sharded as TF's
+    thread pool shards them, shard s starting `start * (num_samples + 3) // 4` blocks in and
+    reading 2 words per sample in order. So large batches match TF run with as many CPUs."""
+    batch, classes = np.shape(logits)
+    out = np.empty((batch, num_samples), np.int64)
+    if batch == 0 or num_samples == 0:
+        return out
+    finite = np.isfinite(logits)
+    lowest = np.finfo(logits.dtype).min
+    top = np.where(finite, logits, lowest).max(axis=1).astype(np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        weights = np.exp(logits.astype(np.float64) - top[:, None])
+    cdf = np.cumsum(np.where(finite, weights, 0.0), axis=1)
+    cost = int(50 * (num_samples * np.log(classes) / np.log(2) + classes))
+    block = _parallel_for_block(batch, cost, cpu_threads())
+    for start in range(0, batch, block):
+        rows = slice(start, min(batch, start + block))
+        n = (rows.stop - start) * num_samples
+        words = stream(key, counter + (start * (num_samples + 3)) // 4, -(-2 * n // 4))
+        words = words.ravel()[: 2 * n]
+        u = uniform_float64(words[0::2], words[1::2]).reshape(-1, num_samples)
+        targets = u * cdf[rows, -1:]
+        # upper_bound: the number of CDF entries <= the target (in chunks of rows, to bound
+        # the comparison's memory).
+        step = max(1, 2**22 // max(1, num_samples * classes))
+        for r in range(0, rows.stop - start, step):
+            part = slice(start + r, min(rows.stop, start + r + step))
+            found = cdf[part, None, :] <= targets[r : r + step, :, None]
+            out[part] = found.sum(axis=-1)
+    return out
+
+
 def stateless_start(seed) -> tuple:
     """(key, counter as one int) of a stateless op's seed pair."""
     key, counter = stateless_key_counter(seed)

@@ -18,8 +18,7 @@ cached kernel skips 256 blocks per output element each call, as TF's
 Philox by TF's `StatelessRandomGetKeyCounter` scramble of their seed. Uniform
 floats and integers equal TF's bit for bit; normal and truncated-normal values
 (Box-Muller through Eigen's float32 log/sin/cos in TF) agree to ~1 ulp.
-`shuffle` and `tf.random.Generator` are TF's too; `categorical` follows TF's
-seed rules but draws NumPy's bits, not TF's.
+`shuffle`, `categorical` and `tf.random.Generator` are TF's too.
 
 The ops are not differentiable; `normal`, `uniform` (floats) and
 `truncated_normal` are composites `mean + stddev * sample`, so, as in TF,
@@ -113,25 +112,6 @@ def get_seed(op_seed):
     return (0, _MAXINT32) if seeds == (0, 0) else seeds
 
 
-def _philox(seeds: tuple, row: int = 0) -> np.random.Generator:
-    key = [seeds[0] & _MASK64, seeds[1] & _MASK64]
-    return np.random.Generator(np.random.Philox(key=key, counter=[0, row, 0, 0]))
-
-
-def op_generator(op_type: str, seed=None, dtype=None) -> np.random.Generator:
-    """A NumPy generator for a random op of `op_type` and `dtype` that follows TF's seed
-    rules but not TF's bits (categorical and shuffle draw from it)."""
-    seeds = get_seed(seed)
-    if seeds is None:
-        return _state.nondeterministic
-    if seed is None:
-        return _philox(seeds)
-    key = ("numpy", op_type, dtype, seeds)
-    row = _state.calls.get(key, 0)
-    _state.calls[key] = row + 1
-    return _philox(seeds, row)
-
-
 def op_stream(op_type: str, seed, dtype, size: int, blocks: int | None = None) -> tuple:
     """The Philox (key, counter) TF's stateful kernel `op_type` draws `size` outputs from.
 
@@ -166,32 +146,6 @@ def _draw(sampler: str, op_type: str, seed, shape: tuple, dtype, *bounds) -> np.
     key, counter = op_stream(op_type, seed, dtype, out.size)
     out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
     return out
-
-
-# -- samplers (ndarrays, shared by the ops and tf.random.Generator) -----------------------------
-
-
-def _np_float(dtype):
-    """NumPy samples float32/float64 natively; float16 is drawn in float32 and rounded."""
-    return np.float64 if dtype is _dt.float64 else np.float32
-
-
-def standard_normal(rng, shape: tuple, dtype) -> np.ndarray:
-    return rng.standard_normal(shape, _np_float(dtype)).astype(dtype._np, copy=False)
-
-
-def uniform01(rng, shape: tuple, dtype) -> np.ndarray:
-    return rng.random(shape, _np_float(dtype)).astype(dtype._np, copy=False)
-
-
-def truncated(rng, shape: tuple, dtype) -> np.ndarray:
-    """Standard normal values, redrawn until within two standard deviations."""
-    values = rng.standard_normal(shape)
-    outside = np.abs(values) > 2.0
-    while outside.any():
-        values[outside] = rng.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2.0
-    return values.astype(dtype._np)
 
 
 _FLOAT_DTYPES = frozenset((_dt.float16, _dt.float32, _dt.float64))
@@ -310,13 +264,14 @@ def _multinomial(logits, *, num_samples, output_dtype=_dt.int64, seed=None):
     if np.ndim(logits) != 2:
         shape = ",".join(map(str, np.shape(logits)))
         raise invalid_argument(f"logits should be a matrix, got shape [{shape}]")
-    rng = op_generator("Multinomial", seed, output_dtype)
-    # Gumbel-max: argmax(logits + Gumbel noise) samples softmax(logits).
     batch, classes = np.shape(logits)
-    gumbel = -np.log(-np.log(rng.random((batch, num_samples, classes))))
-    with np.errstate(invalid="ignore"):
-        scores = logits[:, None, :].astype(np.float64) + gumbel
-    return np.argmax(scores, -1).astype(output_dtype._np)
+    # TF reserves 256 blocks per 2 * ceil4(num_samples) words of each row.
+    blocks = 256 * batch * ((num_samples + 3) // 4 * 4) * 2
+    dtypes = (_dt.as_dtype(logits.dtype), output_dtype)
+    key, counter = op_stream("Multinomial", seed, dtypes, 0, blocks=blocks)
+    from . import philox
+
+    return philox.multinomial(logits, num_samples, key, counter).astype(output_dtype._np)
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):

@@ -141,12 +141,120 @@ def mish(x):
     return x * tf.math.tanh(tf.math.softplus(x))
 
 
+def celu(x, alpha=1.0):
+    """max(x, 0) + alpha * expm1(min(x, 0) / alpha)."""
+    x = _tensor(x)
+    zero = tf.zeros([], x.dtype)
+    return tf.maximum(x, zero) + alpha * tf.math.expm1(tf.minimum(x, zero) / alpha)
+
+
+def glu(x, axis=-1):
+    """a * sigmoid(b) for the two halves a, b of `x` along `axis`.
+
+    Raises:
+      ValueError: if that axis has odd size.
+    """
+    x = _tensor(x)
+    if x.shape[axis] % 2 != 0:
+        raise ValueError(
+            "axis size must be divisible by 2. "
+            f"Received: x.shape={tuple(x.shape.as_list())} with axis={axis}"
+        )
+    a, b = tf.split(x, num_or_size_splits=2, axis=axis)
+    return a * tf.math.sigmoid(b)
+
+
+def hard_shrink(x, threshold=0.5):
+    """x where |x| > threshold, else 0."""
+    x = _tensor(x)
+    return tf.where(tf.abs(x) > threshold, x, tf.zeros_like(x))
+
+
+def hard_silu(x):
+    """x * hard_sigmoid(x) (also `hard_swish`)."""
+    x = _tensor(x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def hard_tanh(x):
+    """x clipped to [-1, 1]."""
+    x = _tensor(x)
+    return tf.clip_by_value(x, tf.constant(-1.0, x.dtype), tf.constant(1.0, x.dtype))
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x)."""
+    return -tf.math.softplus(-_tensor(x))
+
+
+def soft_shrink(x, threshold=0.5):
+    """x - threshold above threshold, x + threshold below -threshold, else 0."""
+    x = _tensor(x)
+    inner = tf.where(x < -threshold, x + threshold, tf.zeros_like(x))
+    return tf.where(x > threshold, x - threshold, inner)
+
+
+def sparse_plus(x):
+    """0 for x <= -1, (x + 1)**2 / 4 for -1 < x < 1, x above."""
+    x = _tensor(x)
+    inner = tf.where(x < 1, (1 / 4) * tf.pow(x + 1, 2), x)
+    return tf.where(x <= -1, tf.zeros_like(x), inner)
+
+
+def sparse_sigmoid(x):
+    """0 for x <= -1, 1 for x >= 1, (x + 1) / 2 between."""
+    x = _tensor(x)
+    inner = tf.where(x >= 1, tf.ones_like(x), 0.5 * (x + 1))
+    return tf.where(x <= -1, tf.zeros_like(x), inner)
+
+
+def sparsemax(x, axis=-1):
+    """Sparsemax (Martins et al., 2016), as Keras' TensorFlow backend computes it."""
+    logits = _tensor(x)
+    ordered = tf.sort(logits, direction="DESCENDING", axis=axis)
+    cumsum = tf.cumsum(ordered, axis=axis)
+    r = tf.range(1, logits.shape[axis] + 1, dtype=logits.dtype)
+    r_shape = [1] * logits.shape.rank
+    r_shape[axis] = -1
+    r = tf.reshape(r, r_shape)
+    support = ordered - (cumsum - 1) / r > 0
+    cumsum_safe = tf.where(support, cumsum, tf.zeros_like(cumsum))
+    k = tf.reduce_sum(tf.cast(support, logits.dtype), axis=axis, keepdims=True)
+    tau = (tf.reduce_sum(cumsum_safe, axis=axis, keepdims=True) - 1) / k
+    return tf.maximum(logits - tau, tf.zeros([], logits.dtype))
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x**2 + b)) / 2."""
+    x = _tensor(x)
+    b = tf.convert_to_tensor(b, dtype=x.dtype)
+    return (x + tf.sqrt(tf.square(x) + b)) / 2
+
+
+def tanh_shrink(x):
+    """x - tanh(x)."""
+    x = _tensor(x)
+    return x - tf.math.tanh(x)
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else `default_value`."""
+    x = _tensor(x)
+    return tf.where(x > threshold, x, tf.cast(default_value, x.dtype))
+
+
 _FUNCTIONS = [
     relu, leaky_relu, relu6, softmax, elu, selu, softplus, softsign, silu, gelu, tanh,
-    sigmoid, exponential, hard_sigmoid, linear, mish, log_softmax,
+    sigmoid, exponential, hard_sigmoid, linear, mish, log_softmax, celu, glu, hard_shrink,
+    hard_silu, hard_tanh, log_sigmoid, soft_shrink, sparse_plus, sparse_sigmoid, sparsemax,
+    squareplus, tanh_shrink, threshold,
 ]  # fmt: skip
 ALL_OBJECTS = {fn.__name__: fn for fn in _FUNCTIONS}
 ALL_OBJECTS["swish"] = silu
+ALL_OBJECTS["hard_swish"] = hard_silu
 
 
 def serialize(activation):

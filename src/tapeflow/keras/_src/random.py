@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 import tapeflow as tf
+import tapeflow.ops.philox as philox
 
 from . import backend, naming, utils
 from .variable import Variable, standardize_dtype
@@ -168,20 +169,17 @@ def shuffle(x, axis=0, seed=None):
 
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
-    """`num_samples` class indices per row of `logits`: Gumbel-max over stateless uniform
-    noise, so reproducible per seed but not TF's values (tapeflow has no
-    `tf.random.stateless_categorical`; TF's kernel samples differently)."""
-    seed = _stateless_seed(seed)
+    """`num_samples` class indices per row of `logits` (2-D), as Keras draws them through
+    `tf.random.stateless_categorical`: TF's values (not differentiable, as in TF)."""
     logits = tf.convert_to_tensor(logits)
     if logits.shape.rank != 2:
         raise ValueError(
             "`logits` should be a 2-D tensor with shape [batch_size, num_classes]. "
             f"Received: logits={np.asarray(logits)}"
         )
-    batch, classes = logits.shape.as_list()
-    u = tf.random.stateless_uniform(
-        [batch, num_samples, classes], seed, minval=np.finfo(np.float32).tiny, dtype=tf.float32
-    )
-    gumbel = -tf.math.log(-tf.math.log(u))
-    scores = tf.cast(logits, tf.float32)[:, None, :] + gumbel
-    return tf.cast(tf.argmax(scores, axis=-1), dtype)
+    seed = _stateless_seed(seed)
+    # TF's StatelessMultinomial kernel, from tapeflow.ops.philox (tf.random has no
+    # stateless_categorical yet).
+    key, counter = philox.stateless_start(tuple(int(v) for v in np.asarray(seed)))
+    values = philox.multinomial(np.asarray(logits), int(num_samples), key, counter)
+    return tf.cast(tf.constant(values), dtype)
