@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import types
 
-import tapeflow as tf
+import numpy as np
 
 
 class SeedGeneratorDouble:
@@ -16,12 +16,22 @@ class SeedGeneratorDouble:
     _keras_seed_generator = True
 
     def __init__(self, seed=None, name=None):
-        self._seed = 1337 if seed is None else int(seed)
-        self._count = 0
+        from tapeflow.keras._src import naming
+        from tapeflow.keras._src.variable import Variable
+
+        seed = 1337 if seed is None else int(seed)
+        with naming.name_scope(name or naming.auto_name("SeedGenerator")):
+            self.state = Variable(
+                initializer=np.array([seed, 0], dtype=np.int64),
+                dtype="int64",
+                trainable=False,
+                name="seed_generator_state",
+            )
 
     def next(self, ordered=True):
-        self._count += 1
-        return tf.constant([self._seed, self._count], dtype=tf.int64)
+        value = self.state.value * 1
+        self.state.assign(value + np.array([0, 1], dtype=np.int64))
+        return value
 
 
 def ensure_seed_generator() -> bool:

@@ -21,7 +21,7 @@ with open(os.path.join(HERE, "data", "tf_keras_layer_goldens.json")) as f:
     GOLDENS = json.load(f)
 
 # Layers still being written on this branch (removed as they land).
-NOT_YET = {"SimpleRNN", "LSTM", "GRU", "MultiHeadAttention"}
+NOT_YET = {"MultiHeadAttention"}
 CASES = [c for c in GOLDENS["cases"] if c["cls"] not in NOT_YET]
 ERRORS = [c for c in GOLDENS["errors"] if c["cls"] not in NOT_YET]
 MULTI = {"Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot"}
@@ -133,6 +133,9 @@ def test_layer_matches_keras(case):
 def test_layer_error_matches_keras(case):
     tf.keras.backend.clear_session()
     cls = getattr(tf.keras.layers, case["cls"])
+    if case["inputs"] is not None:
+        _make(case)  # skips while a shim lacks a name the constructor needs
+        tf.keras.backend.clear_session()
     with pytest.raises(Exception) as info:
         layer = cls(**_tuples(case["kwargs"]))
         if case["inputs"] is not None:

@@ -57,6 +57,15 @@ from .._src.layers.reshaping.reshaping import (  # noqa: F401
     UpSampling2D,
     ZeroPadding2D,
 )
+from .._src.layers.rnn.rnn import (  # noqa: F401
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+)
 from .._src.serialization import deserialize, serialize  # noqa: F401
 
 # Keras' aliases.
