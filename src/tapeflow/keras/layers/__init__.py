@@ -8,9 +8,11 @@ from .._src.layers.activations.activations import (  # noqa: F401
     ReLU,
     Softmax,
 )
+from .._src.layers.attention.multi_head_attention import MultiHeadAttention  # noqa: F401
 from .._src.layers.convolutional.base_conv import Conv1D, Conv2D  # noqa: F401
 from .._src.layers.convolutional.conv_transpose import Conv2DTranspose  # noqa: F401
 from .._src.layers.core.dense import Dense  # noqa: F401
+from .._src.layers.core.einsum_dense import EinsumDense  # noqa: F401
 from .._src.layers.core.embedding import Embedding  # noqa: F401
 from .._src.layers.core.identity import Identity  # noqa: F401
 from .._src.layers.core.input_layer import Input, InputLayer  # noqa: F401

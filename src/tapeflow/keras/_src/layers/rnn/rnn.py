@@ -493,6 +493,14 @@ class RNN(Layer):
             return (output, *states)
         return output
 
+    def compute_output_spec(self, sequences, initial_state=None, mask=None, training=False):
+        from ...keras_tensor import KerasTensor
+
+        shapes = self.compute_output_shape(tuple(sequences.shape))
+        if self.return_state:
+            return tuple(KerasTensor(s, dtype=self.compute_dtype) for s in shapes)
+        return KerasTensor(shapes, dtype=self.compute_dtype)
+
     def build(self, sequences_shape, initial_state_shape=None):
         step_shape = (sequences_shape[0], *sequences_shape[2:])
         if isinstance(self.cell, Layer) and not self.cell.built:
