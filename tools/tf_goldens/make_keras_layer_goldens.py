@@ -504,12 +504,66 @@ ERRORS = [
 ]
 
 
+# Layers whose statistics come from tf.nn.moments, which stops the gradient through the
+# mean inside the variance (TF's wart): their second derivatives are TF's, not the true ones,
+# so tests compare them with TF's instead of finite differences.
+SECOND_ORDER = [
+    C("batchnorm_training", "BatchNormalization", [[5, 3]], call_kwargs={"training": True}),
+    C(
+        "batchnorm_axis1_training",
+        "BatchNormalization",
+        [[3, 2, 4]],
+        kwargs={"axis": 1},
+        call_kwargs={"training": True},
+    ),
+    C("layernorm", "LayerNormalization", [[2, 3, 4]]),
+    C(
+        "layernorm_axes",
+        "LayerNormalization",
+        [[2, 3, 4]],
+        kwargs={"axis": (1, 2), "center": False},
+    ),
+]
+
+
+def run_second_order(case):
+    keras.backend.clear_session()
+    layer = getattr(keras.layers, case["cls"])(dtype="float64", **case.get("kwargs", {}))
+    x = values(case["inputs"][0], 0, "float64")
+    layer(x)
+    weights = [weight_value(v, i).astype("float64") for i, v in enumerate(layer.weights)]
+    layer.set_weights(weights)
+    xs = tf.constant(x)
+    out_shape = layer(xs).shape
+    u = tf.constant(values(tuple(out_shape), 5, "float64"))
+    sources = [xs] + [v.value for v in layer.trainable_variables]
+    w = [tf.constant(values(tuple(s.shape), 7 + i, "float64")) for i, s in enumerate(sources)]
+    with tf.GradientTape() as outer:
+        outer.watch(xs)
+        with tf.GradientTape() as inner:
+            inner.watch(xs)
+            out = layer(xs, **case.get("call_kwargs", {}))
+        first = inner.gradient(out, sources, output_gradients=u)
+    second = outer.gradient(
+        first, sources, output_gradients=w, unconnected_gradients=tf.UnconnectedGradients.ZERO
+    )
+    return {
+        "id": case["id"], "cls": case["cls"], "kwargs": case.get("kwargs", {}),
+        "call_kwargs": case.get("call_kwargs", {}), "input": x.tolist(),
+        "weights": [v.tolist() for v in weights], "u": u.numpy().tolist(),
+        "w": [t.numpy().tolist() for t in w],
+        "first": [g.numpy().tolist() for g in first],
+        "second": [g.numpy().tolist() for g in second],
+    }  # fmt: skip
+
+
 def main():
     out = {
         "header": {"tensorflow": tf.__version__, "keras": keras.__version__,
                    "numpy": np.__version__, "python": sys.version.split()[0]},
         "cases": [run_case(c) for c in CASES],
         "errors": [],
+        "second_order": [run_second_order(c) for c in SECOND_ORDER],
     }  # fmt: skip
     for c in ERRORS:
         try:
