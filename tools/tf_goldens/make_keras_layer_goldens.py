@@ -57,7 +57,30 @@ def inputs_for(case):
     return [values(s, i, dtype) for i, s in enumerate(shapes)]
 
 
+def A(value, dtype="float32"):  # noqa: N802
+    """An array-valued call argument (a mask, an initial state), as JSON can carry it."""
+    return {"__array__": np.asarray(value).tolist(), "dtype": dtype}
+
+
+def arrays(x):
+    """Call kwargs with their `A(...)` entries as NumPy arrays."""
+    if isinstance(x, dict) and "__array__" in x:
+        return np.asarray(x["__array__"], dtype=x["dtype"])
+    if isinstance(x, dict):
+        return {k: arrays(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [arrays(v) for v in x]
+    return x
+
+
+def symbolic_kwargs(kwargs):
+    """The scalar call kwargs (a symbolic call gets no arrays and no `training`)."""
+    return {k: v for k, v in kwargs.items()
+            if k != "training" and not isinstance(v, (dict, list))}  # fmt: skip
+
+
 def call(layer, xs, kwargs):
+    kwargs = arrays(kwargs)
     arg = xs if layer.__class__.__name__ in MULTI else xs[0]
     if layer.__class__.__name__ == "MultiHeadAttention":
         return layer(*xs, **kwargs)
@@ -100,7 +123,7 @@ def run_case(case):
     call_kwargs = case.get("call_kwargs", {})
     keras.backend.clear_session()
     layer = cls(**kwargs)
-    call(layer, xs, {k: v for k, v in call_kwargs.items() if k != "training"})
+    call(layer, xs, symbolic_kwargs(call_kwargs))
     weights = [weight_value(v, i) for i, v in enumerate(layer.weights)]
     layer.set_weights(weights)
     out = call(layer, xs, call_kwargs)
@@ -130,7 +153,7 @@ def run_case(case):
     fresh = cls(**kwargs)
     sym = [keras.Input(batch_shape=(None,) + tuple(s[1:]), dtype=record["input_dtype"])
            for s in case["inputs"]]  # fmt: skip
-    sym_out = call(fresh, sym, {k: v for k, v in call_kwargs.items() if k != "training"})
+    sym_out = call(fresh, sym, symbolic_kwargs(call_kwargs))
     record["symbolic_shape"] = shape_of(sym_out)
     return record
 
@@ -140,12 +163,16 @@ def run_error(case):
     cls = getattr(keras.layers, case["cls"])
     try:
         layer = cls(**case.get("kwargs", {}))
-        if case.get("inputs") is not None:
+        if case.get("inputs") is not None and case.get("symbolic"):
+            sym = [keras.Input(batch_shape=tuple(s)) for s in case["inputs"]]
+            call(layer, sym, {})
+        elif case.get("inputs") is not None:
             xs = inputs_for(case)
             call(layer, xs, case.get("call_kwargs", {}))
     except Exception as e:  # noqa: BLE001 - the error is the record
         return {"id": case["id"], "cls": case["cls"], "kwargs": case.get("kwargs", {}),
                 "inputs": case.get("inputs"), "input_dtype": case.get("input_dtype", "float32"),
+                "symbolic": case.get("symbolic", False),
                 "error": type(e).__name__, "message": str(e)}  # fmt: skip
     raise AssertionError(f"{case['id']} raised nothing")
 
@@ -444,6 +471,102 @@ CASES = [
             "go_backwards": True,
         },
     ),
+    C(
+        "gavgpool1d_mask",
+        "GlobalAveragePooling1D",
+        [[2, 4, 3]],
+        call_kwargs={"mask": A([[1, 1, 0, 1], [0, 1, 1, 0]], "bool")},
+    ),
+    C(
+        "softmax_mask",
+        "Softmax",
+        [[2, 4]],
+        call_kwargs={"mask": A([[1, 1, 0, 1], [0, 1, 1, 0]], "bool")},
+    ),
+    C(
+        "lstm_mask",
+        "LSTM",
+        [[2, 4, 3]],
+        kwargs={"units": 2, "return_sequences": True, "recurrent_initializer": "zeros"},
+        call_kwargs={"mask": A([[1, 1, 0, 1], [0, 1, 1, 1]], "bool")},
+    ),
+    C(
+        "gru_initial_state",
+        "GRU",
+        [[2, 3, 2]],
+        kwargs={"units": 2, "return_state": True, "recurrent_initializer": "zeros"},
+        call_kwargs={"initial_state": [A([[0.5, -0.5], [0.1, 0.2]])]},
+    ),
+    C(
+        "batchnorm_mask",
+        "BatchNormalization",
+        [[2, 3, 2]],
+        call_kwargs={"training": True, "mask": A([[1, 1, 0], [0, 1, 1]], "bool")},
+        after=[2, 3],
+    ),
+    C(
+        "einsum_dense",
+        "EinsumDense",
+        [[2, 3, 4]],
+        kwargs={"equation": "abc,cd->abd", "output_shape": (None, 5), "bias_axes": "d"},
+    ),
+    C(
+        "einsum_dense_ellipsis",
+        "EinsumDense",
+        [[2, 3, 4]],
+        kwargs={"equation": "...b,bc->...c", "output_shape": 2, "activation": "relu"},
+    ),
+    C(
+        "einsum_dense_heads",
+        "EinsumDense",
+        [[2, 4]],
+        kwargs={"equation": "ab,bcd->acd", "output_shape": (3, 2), "bias_axes": "cd"},
+    ),
+    C("add_ranks", "Add", [[2, 3], [2, 2, 3]]),
+    C("dot_2d_3d", "Dot", [[2, 4], [2, 3, 4]], kwargs={"axes": (1, 2)}),
+    C(
+        "conv1d_channels_first",
+        "Conv1D",
+        [[2, 3, 6]],
+        kwargs={"filters": 2, "kernel_size": 2, "data_format": "channels_first"},
+    ),
+    C(
+        "conv2d_transpose_output_padding",
+        "Conv2DTranspose",
+        [[1, 3, 3, 2]],
+        kwargs={"filters": 2, "kernel_size": 3, "strides": 2, "output_padding": 1},
+    ),
+    C(
+        "conv2d_transpose_channels_first",
+        "Conv2DTranspose",
+        [[1, 2, 3, 3]],
+        kwargs={"filters": 3, "kernel_size": 2, "strides": 2, "data_format": "channels_first"},
+    ),
+    C(
+        "maxpool2d_channels_first",
+        "MaxPooling2D",
+        [[1, 2, 4, 5]],
+        kwargs={"data_format": "channels_first"},
+    ),
+    C(
+        "upsampling2d_channels_first",
+        "UpSampling2D",
+        [[1, 2, 2, 3]],
+        kwargs={"size": 2, "data_format": "channels_first"},
+    ),
+    C(
+        "flatten_channels_first",
+        "Flatten",
+        [[2, 3, 2, 2]],
+        kwargs={"data_format": "channels_first"},
+    ),
+    C("zeropadding2d_int", "ZeroPadding2D", [[1, 2, 2, 1]], kwargs={"padding": 2}),
+    C(
+        "cropping2d_cf",
+        "Cropping2D",
+        [[1, 2, 5, 4]],
+        kwargs={"cropping": 1, "data_format": "channels_first"},
+    ),
     # attention
     C("mha", "MultiHeadAttention", [[2, 3, 4], [2, 5, 4]], kwargs={"num_heads": 2, "key_dim": 3}),
     C(
@@ -487,7 +610,41 @@ ERRORS = [
     ),
     C("conv2d_rank3", "Conv2D", [[2, 5, 3]], kwargs={"filters": 2, "kernel_size": 2}),
     C("conv2d_too_small", "Conv2D", [[1, 2, 2, 1]], kwargs={"filters": 2, "kernel_size": 3}),
-    C("maxpool2d_padding", "MaxPooling2D", None, kwargs={"padding": "causal"}),
+    C(
+        "maxpool2d_padding_symbolic",
+        "MaxPooling2D",
+        [[1, 4, 4, 1]],
+        symbolic=True,
+        kwargs={"padding": "causal"},
+    ),
+    C(
+        "maxpool2d_upper_symbolic",
+        "MaxPooling2D",
+        [[1, 4, 4, 1]],
+        symbolic=True,
+        kwargs={"padding": "SAME"},
+    ),
+    C("dot_mismatch", "Dot", [[2, 3], [2, 4]], kwargs={"axes": 1}),
+    C(
+        "mha_key_value",
+        "MultiHeadAttention",
+        [[2, 3, 4], [2, 5, 4], [2, 4, 4]],
+        kwargs={"num_heads": 2, "key_dim": 2},
+    ),
+    C("embedding_output_dim", "Embedding", None, kwargs={"input_dim": 3, "output_dim": 1.5}),
+    C("permute_bad", "Permute", None, kwargs={"dims": (1, 3)}),
+    C("repeat_vector_float", "RepeatVector", None, kwargs={"n": 2.0}),
+    C("zeropadding_bad", "ZeroPadding2D", None, kwargs={"padding": (1, 2, 3)}),
+    C("cropping_too_much", "Cropping2D", [[1, 3, 3, 1]], kwargs={"cropping": 2}),
+    C(
+        "conv2d_transpose_output_padding",
+        "Conv2DTranspose",
+        None,
+        kwargs={"filters": 2, "kernel_size": 3, "strides": 2, "output_padding": 2},
+    ),
+    C("layernorm_axis_type", "LayerNormalization", None, kwargs={"axis": "a"}),
+    C("dropout_noise_shape", "Dropout", None, kwargs={"rate": 0.5, "noise_shape": (2, 0)}),
+    C("reshape_two_unknown", "Reshape", None, kwargs={"target_shape": (-1, -1)}),
     C("maxpool2d_rank3", "MaxPooling2D", [[2, 5, 3]]),
     C("dropout_rate", "Dropout", None, kwargs={"rate": 1.5}),
     C("reshape_bad", "Reshape", [[2, 3, 4]], kwargs={"target_shape": (5, 3)}),

@@ -125,6 +125,10 @@ def conv_transpose_output_shape(
 def pooling_output_shape(input_shape, pool_size, strides, padding, data_format) -> tuple:
     """Keras' `compute_pooling_output_shape` (its errors included)."""
     input_shape = tuple(input_shape)
+    if padding not in ("valid", "same"):
+        raise ValueError(
+            f"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}"
+        )
     spatial = _spatial(input_shape, data_format)
     out = []
     for size, p, s in zip(spatial, pool_size, strides):

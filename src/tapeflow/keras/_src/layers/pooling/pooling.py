@@ -13,7 +13,8 @@ class BasePooling(Layer):
     """Keras' `BasePooling(pool_size, strides, pool_dimensions, pool_mode='max',
     padding='valid', data_format=None, name=None)`; `strides=None` means `pool_size`.
 
-    As in Keras, `padding` is kept as given (not lower-cased) and checked when called.
+    As in Keras, `padding` is kept as given (not lower-cased) and checked by the pooling
+    op when called.
     """
 
     def __init__(
@@ -40,11 +41,8 @@ class BasePooling(Layer):
         self._build_at_init()
 
     def call(self, inputs):
+        # Any other padding reaches the op, whose InvalidArgumentError TF raises too.
         padding = self.padding.lower()
-        if padding not in ("valid", "same"):
-            raise ValueError(
-                f"Argument `padding` must be either 'valid' or 'same'. Received: padding={padding}"
-            )
         x = _utils.to_channels_last(inputs, self.data_format)
         pool = {
             ("max", 1): tf.nn.max_pool1d,
