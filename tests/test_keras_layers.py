@@ -181,18 +181,15 @@ def _sorted_sets(message: str) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_config_round_trip(case):
+    if not _leaf_modules_present():
+        pytest.skip("configs name initializers the temporary shims cannot rebuild")
     layer = _make(case)
     xs = _inputs(case)
     kwargs = _symbolic_kwargs(case["call_kwargs"])
     _call(layer, xs, kwargs)
     config = layer.get_config()
-    if not _leaf_modules_present():
-        # The shims serialize initializers (etc.) to None: leave those to the defaults.
-        config = {k: v for k, v in config.items()
-                  if not (v is None and _serialized_object(case["config"].get(k)))}  # fmt: skip
     clone = type(layer).from_config(config)
-    want = {k: v for k, v in _jsonable(layer.get_config()).items() if k in config}
-    assert {k: v for k, v in _jsonable(clone.get_config()).items() if k in config} == want
+    assert _jsonable(clone.get_config()) == _jsonable(config)
     again = tf.keras.layers.deserialize(tf.keras.layers.serialize(layer))
     assert type(again) is type(layer)
     assert again.name == layer.name
