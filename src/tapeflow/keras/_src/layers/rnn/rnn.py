@@ -6,8 +6,10 @@ Keras' order (LSTM i, f, c, o; GRU z, r, h) and `go_backwards` returns the seque
 order it was processed (reversed), as Keras does. Each cell owns a
 `keras.random.SeedGenerator` (as Keras); with `training=True`, `dropout` and
 `recurrent_dropout` draw one mask for the inputs and one for the state per call (Keras'
-`implementation=2` form), kept for every step. A `mask` (batch, timesteps) keeps the
-previous output and states at masked steps (zeros as output with `zero_output_for_mask`).
+`implementation=2` form; with `recurrent_dropout`, LSTM and GRU switch to Keras'
+`implementation=1`, one mask per gate), kept for every step and drawn in Keras' order.
+A `mask` (batch, timesteps) keeps the previous output and states at masked steps (zeros as
+output with `zero_output_for_mask`).
 `unroll` computes the same loop. A list of cells (StackedRNNCells) is not supported.
 """
 
@@ -41,17 +43,22 @@ class _DropoutRNNCell(Layer):
         self._dropout_mask = None
         self._recurrent_dropout_mask = None
 
+    def _create_dropout_mask(self, step_input, rate):
+        ones = tf.ones_like(step_input)
+        count = getattr(self, "dropout_mask_count", None)
+        if count is None:
+            return _dropout_mask(ones, rate, self.seed_generator)
+        return [_dropout_mask(ones, rate, self.seed_generator) for _ in range(count)]
+
     def get_dropout_mask(self, step_input):
         if self._dropout_mask is None and self.dropout > 0:
-            self._dropout_mask = _dropout_mask(
-                tf.ones_like(step_input), self.dropout, self.seed_generator
-            )
+            self._dropout_mask = self._create_dropout_mask(step_input, self.dropout)
         return self._dropout_mask
 
     def get_recurrent_dropout_mask(self, step_input):
         if self._recurrent_dropout_mask is None and self.recurrent_dropout > 0:
-            self._recurrent_dropout_mask = _dropout_mask(
-                tf.ones_like(step_input), self.recurrent_dropout, self.seed_generator
+            self._recurrent_dropout_mask = self._create_dropout_mask(
+                step_input, self.recurrent_dropout
             )
         return self._recurrent_dropout_mask
 
@@ -269,6 +276,10 @@ class LSTMCell(_CellWeights, _DropoutRNNCell):
         )  # fmt: skip
         self.recurrent_activation = activations.get(recurrent_activation)
         self._init_dropout(dropout, recurrent_dropout, seed)
+        if self.recurrent_dropout != 0.0:
+            self.implementation = 1
+        if self.implementation == 1:
+            self.dropout_mask_count = 4
         self.unit_forget_bias = unit_forget_bias
         self.state_size = [units, units]
         self.output_size = units
@@ -297,16 +308,28 @@ class LSTMCell(_CellWeights, _DropoutRNNCell):
 
     def call(self, inputs, states, training=False):
         h_tm1, c_tm1 = states[0], states[1]
-        dp_mask = self.get_dropout_mask(inputs)
-        rec_dp_mask = self.get_recurrent_dropout_mask(h_tm1)
-        if training and dp_mask is not None:
-            inputs = inputs * dp_mask
-        if training and rec_dp_mask is not None:
-            h_tm1 = h_tm1 * rec_dp_mask
-        z = tf.matmul(inputs, self.kernel.value) + tf.matmul(h_tm1, self.recurrent_kernel.value)
-        if self.bias is not None:
-            z = z + self.bias.value
-        z0, z1, z2, z3 = tf.split(z, 4, axis=-1)
+        dropping = training and 0.0 < self.dropout < 1.0
+        if self.implementation == 1:
+            # Keras' per-gate form: each gate has its own input and state masks.
+            xs = [inputs] * 4
+            if dropping:
+                xs = [inputs * m for m in self.get_dropout_mask(inputs)]
+            hs = [h_tm1] * 4
+            if training and 0.0 < self.recurrent_dropout < 1.0:
+                hs = [h_tm1 * m for m in self.get_recurrent_dropout_mask(h_tm1)]
+            kernels = tf.split(self.kernel.value, 4, axis=1)
+            recurrent = tf.split(self.recurrent_kernel.value, 4, axis=1)
+            xz = [tf.matmul(x, k) for x, k in zip(xs, kernels)]
+            if self.bias is not None:
+                xz = [x + b for x, b in zip(xz, tf.split(self.bias.value, 4, axis=0))]
+            z0, z1, z2, z3 = [x + tf.matmul(h, r) for x, h, r in zip(xz, hs, recurrent)]
+        else:
+            if dropping:
+                inputs = inputs * self.get_dropout_mask(inputs)
+            z = tf.matmul(inputs, self.kernel.value) + tf.matmul(h_tm1, self.recurrent_kernel.value)
+            if self.bias is not None:
+                z = z + self.bias.value
+            z0, z1, z2, z3 = tf.split(z, 4, axis=-1)
         i = self.recurrent_activation(z0)
         f = self.recurrent_activation(z1)
         c = f * c_tm1 + i * self.activation(z2)
@@ -363,6 +386,10 @@ class GRUCell(_CellWeights, _DropoutRNNCell):
         )  # fmt: skip
         self.recurrent_activation = activations.get(recurrent_activation)
         self._init_dropout(dropout, recurrent_dropout, seed)
+        if self.recurrent_dropout != 0.0:
+            self.implementation = 1
+        if self.implementation == 1:
+            self.dropout_mask_count = 3
         self.reset_after = reset_after
         self.state_size = units
         self.output_size = units
@@ -379,8 +406,6 @@ class GRUCell(_CellWeights, _DropoutRNNCell):
     def call(self, inputs, states, training=False):
         nested = isinstance(states, (list, tuple))
         h_tm1 = states[0] if nested else states
-        dp_mask = self.get_dropout_mask(inputs)
-        rec_dp_mask = self.get_recurrent_dropout_mask(h_tm1)
         units = self.units
         input_bias = recurrent_bias = None
         if self.bias is not None:
@@ -388,9 +413,12 @@ class GRUCell(_CellWeights, _DropoutRNNCell):
                 input_bias, recurrent_bias = self.bias.value[0], self.bias.value[1]
             else:
                 input_bias = self.bias.value
-        if training and dp_mask is not None:
-            inputs = inputs * dp_mask
-        h_in = h_tm1 * rec_dp_mask if training and rec_dp_mask is not None else h_tm1
+        if self.implementation == 1:
+            h = self._call_per_gate(inputs, h_tm1, input_bias, recurrent_bias, training)
+            return h, ([h] if nested else h)
+        if training and 0.0 < self.dropout < 1.0:
+            inputs = inputs * self.get_dropout_mask(inputs)
+        h_in = h_tm1
         recurrent_kernel = self.recurrent_kernel.value
         matrix_x = tf.matmul(inputs, self.kernel.value)
         if input_bias is not None:
@@ -411,6 +439,38 @@ class GRUCell(_CellWeights, _DropoutRNNCell):
         hh = self.activation(x_h + recurrent_h)
         h = z * h_tm1 + (1 - z) * hh
         return h, ([h] if nested else h)
+
+    def _call_per_gate(self, inputs, h_tm1, input_bias, recurrent_bias, training):
+        """Keras' `implementation=1`: per-gate products, each with its own dropout masks."""
+        xs = [inputs] * 3
+        if training and 0.0 < self.dropout < 1.0:
+            xs = [inputs * m for m in self.get_dropout_mask(inputs)]
+        hs = [h_tm1] * 3
+        if training and 0.0 < self.recurrent_dropout < 1.0:
+            hs = [h_tm1 * m for m in self.get_recurrent_dropout_mask(h_tm1)]
+        kernels = tf.split(self.kernel.value, 3, axis=1)
+        recurrent = tf.split(self.recurrent_kernel.value, 3, axis=1)
+        x_z, x_r, x_h = [tf.matmul(x, k) for x, k in zip(xs, kernels)]
+        if input_bias is not None:
+            b_z, b_r, b_h = tf.split(input_bias, 3, axis=0)
+            x_z, x_r, x_h = x_z + b_z, x_r + b_r, x_h + b_h
+        rec_z = tf.matmul(hs[0], recurrent[0])
+        rec_r = tf.matmul(hs[1], recurrent[1])
+        rb_h = None
+        if self.reset_after and recurrent_bias is not None:
+            rb_z, rb_r, rb_h = tf.split(recurrent_bias, 3, axis=0)
+            rec_z, rec_r = rec_z + rb_z, rec_r + rb_r
+        z = self.recurrent_activation(x_z + rec_z)
+        r = self.recurrent_activation(x_r + rec_r)
+        if self.reset_after:
+            rec_h = tf.matmul(hs[2], recurrent[2])
+            if rb_h is not None:
+                rec_h = rec_h + rb_h
+            rec_h = r * rec_h
+        else:
+            rec_h = tf.matmul(r * hs[2], recurrent[2])
+        hh = self.activation(x_h + rec_h)
+        return z * h_tm1 + (1 - z) * hh
 
     def get_config(self):
         return {
