@@ -281,3 +281,58 @@ Model: "sequential_2"
  Trainable params: 37 (148.00 B)
  Non-trainable params: 8 (32.00 B)
 """
+
+
+# -- recurrent state -----------------------------------------------------------------------------
+def _lstm(**kwargs):
+    return layers.LSTM(3, activation=tf.math.tanh, recurrent_activation=tf.math.sigmoid,
+                       recurrent_initializer="zeros", **kwargs)  # fmt: skip
+
+
+def test_stateful_rnn_carries_its_states_between_calls():
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal((2, 2, 4, 2)).astype("float32")
+    stateful = _lstm(stateful=True, return_state=True)
+    stateless = _lstm(return_state=True)
+    stateful(a)
+    stateless(a)
+    stateless.set_weights(stateful.get_weights())
+    stateful.reset_state()
+    _, h, c = stateful(a)
+    np.testing.assert_allclose([v.numpy() for v in stateful.states], [h.numpy(), c.numpy()])
+    second = stateful(b)[0]
+    expected = stateless(b, initial_state=[h, c])[0]
+    np.testing.assert_allclose(second.numpy(), expected.numpy(), rtol=1e-6)
+    # states are not weights, as Keras
+    assert [id(v) for v in stateful.weights] == [id(v) for v in stateful.cell.weights]
+    stateful.reset_state()
+    np.testing.assert_array_equal(stateful.states[0].numpy(), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="the batch size of the input sequences must be"):
+        stateful(np.ones((3, 4, 2), dtype="float32"))
+
+
+def test_rnn_mask_keeps_the_previous_output_or_zeros():
+    x = np.random.default_rng(4).standard_normal((1, 3, 2)).astype("float32")
+    mask = np.array([[True, False, True]])
+    cell = layers.SimpleRNNCell(2, activation=tf.math.tanh, recurrent_initializer="zeros")
+    rnn = layers.RNN(cell, return_sequences=True)
+    out = rnn(x, mask=mask).numpy()
+    np.testing.assert_array_equal(out[0, 1], out[0, 0])  # masked step repeats the output
+    zero = layers.RNN(cell, return_sequences=True, zero_output_for_mask=True)
+    np.testing.assert_array_equal(zero(x, mask=mask).numpy()[0, 1], [0.0, 0.0])
+    # the step after the masked one continues from the state before it
+    direct = layers.RNN(cell, return_sequences=True)(x[:, [0, 2]])
+    np.testing.assert_allclose(out[0, 2], direct.numpy()[0, 1], rtol=1e-6)
+
+
+def test_lstm_exposes_its_cell_arguments_and_weight_paths():
+    lstm = _lstm()
+    lstm(np.ones((1, 2, 4), dtype="float32"))
+    assert lstm.units == 3
+    assert [v.path for v in lstm.weights] == [
+        "lstm/lstm_cell/kernel",
+        "lstm/lstm_cell/recurrent_kernel",
+        "lstm/lstm_cell/bias",
+    ]
+    # unit_forget_bias: the forget gate's bias starts at one
+    np.testing.assert_array_equal(lstm.cell.bias.numpy(), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
