@@ -336,3 +336,19 @@ def test_lstm_exposes_its_cell_arguments_and_weight_paths():
     ]
     # unit_forget_bias: the forget gate's bias starts at one
     np.testing.assert_array_equal(lstm.cell.bias.numpy(), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+
+
+def _double(x):
+    return x * 2
+
+
+def test_lambda_config_of_a_named_function():
+    # observed on TF 2.21: every plain function is recorded under the module 'builtins'
+    config = layers.Lambda(_double).get_config()
+    assert config["function"] == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "_double",
+        "registered_name": "function",
+    }
+    assert config["arguments"] == {}

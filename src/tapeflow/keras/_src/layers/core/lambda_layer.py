@@ -23,10 +23,10 @@ def _dump_function(fn) -> dict:
             "class_name": "__lambda__",
             "config": {"code": code, "defaults": fn.__defaults__, "closure": closure},
         }
-    # Keras names a function defined in a script's __main__ by the module 'builtins'.
-    module = "builtins" if fn.__module__ == "__main__" else fn.__module__
+    # Keras 3.15 records every plain function under the module 'builtins' (a wart kept):
+    # loading looks the name up in __main__.
     return {
-        "module": module,
+        "module": "builtins",
         "class_name": "function",
         "config": fn.__name__,
         "registered_name": "function",
@@ -46,6 +46,8 @@ def _load_function(config):
     if module in (None, "builtins"):
         import __main__
 
+        if not hasattr(__main__, config["config"]):
+            raise ValueError(f"Could not find function '{config['config']}' to load a Lambda.")
         return getattr(__main__, config["config"])
     return getattr(importlib.import_module(module), config["config"])
 
