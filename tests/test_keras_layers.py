@@ -60,11 +60,22 @@ def _tuples(x):
     return x
 
 
+def _layer_kwargs(kwargs):
+    """Constructor kwargs, with the generator's `{"__layer__": cls, ...}` entries as layers."""
+
+    def build(v):
+        if isinstance(v, dict) and "__layer__" in v:
+            return getattr(tf.keras.layers, v["__layer__"])(**v["kwargs"])
+        return v
+
+    return {k: build(v) for k, v in kwargs.items()}
+
+
 def _make(case):
     tf.keras.backend.clear_session()
     cls = getattr(tf.keras.layers, case["cls"])
     try:
-        return cls(**_tuples(case["kwargs"]))
+        return cls(**_layer_kwargs(_tuples(case["kwargs"])))
     except KeyError as e:
         if not _leaf_modules_present():
             pytest.skip(f"the temporary initializers/activations shim lacks {e}")

@@ -101,6 +101,8 @@ CASES = [
     _spec("dot_axes", lambda: L.Dot(axes=(1, 1), **F64), [(2, 3, 2), (2, 3, 4)]),
     _spec("einsum_dense", lambda: L.EinsumDense("abc,cd->abd", (None, 3), bias_axes="d",
                                                 **F64), [(2, 4, 2)]),
+    _spec("time_distributed", lambda: L.TimeDistributed(L.Conv1D(2, 2, **F64), **F64),
+          [(2, 3, 4, 2)]),
     _spec("lambda", lambda: L.Lambda(lambda x: tf.sin(x) * x, **F64), [(2, 3)]),
     _spec("simple_rnn", lambda: L.SimpleRNN(3, activation=tf.math.tanh,
                                             recurrent_initializer="zeros", **F64), [(2, 4, 2)]),

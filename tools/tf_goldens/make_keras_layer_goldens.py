@@ -116,13 +116,20 @@ def shape_of(out):
     return list(out.shape)
 
 
+def layer_kwargs(kwargs):
+    """Constructor kwargs, with `{"__layer__": cls, "kwargs": ...}` entries as layers."""
+    return {k: getattr(keras.layers, v["__layer__"])(**v["kwargs"])
+            if isinstance(v, dict) and "__layer__" in v else v
+            for k, v in kwargs.items()}  # fmt: skip
+
+
 def run_case(case):
     cls = getattr(keras.layers, case["cls"])
     kwargs = case.get("kwargs", {})
     xs = inputs_for(case)
     call_kwargs = case.get("call_kwargs", {})
     keras.backend.clear_session()
-    layer = cls(**kwargs)
+    layer = cls(**layer_kwargs(kwargs))
     call(layer, xs, symbolic_kwargs(call_kwargs))
     weights = [weight_value(v, i) for i, v in enumerate(layer.weights)]
     layer.set_weights(weights)
@@ -151,7 +158,7 @@ def run_case(case):
         record["after"] = [np.asarray(layer.weights[i]).tolist() for i in case["after"]]
         record["after_index"] = case["after"]
     keras.backend.clear_session()
-    fresh = cls(**kwargs)
+    fresh = cls(**layer_kwargs(kwargs))
     sym = [keras.Input(batch_shape=(None,) + tuple(s[1:]), dtype=record["input_dtype"])
            for s in case["inputs"]]  # fmt: skip
     sym_out = call(fresh, sym, symbolic_kwargs(call_kwargs))
@@ -567,6 +574,18 @@ CASES = [
         "Cropping2D",
         [[1, 2, 5, 4]],
         kwargs={"cropping": 1, "data_format": "channels_first"},
+    ),
+    C(
+        "time_distributed_dense",
+        "TimeDistributed",
+        [[2, 4, 5]],
+        kwargs={"layer": {"__layer__": "Dense", "kwargs": {"units": 3, "activation": "relu"}}},
+    ),
+    C(
+        "time_distributed_conv",
+        "TimeDistributed",
+        [[2, 3, 5, 5, 1]],
+        kwargs={"layer": {"__layer__": "Conv2D", "kwargs": {"filters": 2, "kernel_size": 3}}},
     ),
     # random: values equal TF's only with keras.random.SeedGenerator (tests skip them
     # while the test double stands in for it)

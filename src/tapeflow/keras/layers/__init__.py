@@ -17,6 +17,7 @@ from .._src.layers.core.embedding import Embedding  # noqa: F401
 from .._src.layers.core.identity import Identity  # noqa: F401
 from .._src.layers.core.input_layer import Input, InputLayer  # noqa: F401
 from .._src.layers.core.lambda_layer import Lambda  # noqa: F401
+from .._src.layers.core.wrapper import TimeDistributed, Wrapper  # noqa: F401
 from .._src.layers.input_spec import InputSpec  # noqa: F401
 from .._src.layers.layer import Layer  # noqa: F401
 from .._src.layers.merging.merging import (  # noqa: F401
