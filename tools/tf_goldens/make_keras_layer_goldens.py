@@ -137,6 +137,7 @@ def run_case(case):
     record = {
         "id": case["id"],
         "random": case.get("random", False),
+        "needs_leaf_modules": case.get("needs_leaf_modules", False),
         "cls": case["cls"],
         "kwargs": kwargs,
         "call_kwargs": call_kwargs,
@@ -586,6 +587,44 @@ CASES = [
         "TimeDistributed",
         [[2, 3, 5, 5, 1]],
         kwargs={"layer": {"__layer__": "Conv2D", "kwargs": {"filters": 2, "kernel_size": 3}}},
+    ),
+    C(
+        "bidirectional_lstm",
+        "Bidirectional",
+        [[2, 3, 4]],
+        needs_leaf_modules=True,
+        kwargs={
+            "layer": {
+                "__layer__": "LSTM",
+                "kwargs": {"units": 2, "return_sequences": True, "recurrent_initializer": "zeros"},
+            }
+        },
+    ),
+    C(
+        "bidirectional_gru_state_sum",
+        "Bidirectional",
+        [[2, 3, 4]],
+        needs_leaf_modules=True,
+        kwargs={
+            "merge_mode": "sum",
+            "layer": {
+                "__layer__": "GRU",
+                "kwargs": {"units": 2, "return_state": True, "recurrent_initializer": "zeros"},
+            },
+        },
+    ),
+    C(
+        "bidirectional_rnn_none",
+        "Bidirectional",
+        [[2, 3, 4]],
+        needs_leaf_modules=True,
+        kwargs={
+            "merge_mode": None,
+            "layer": {
+                "__layer__": "SimpleRNN",
+                "kwargs": {"units": 3, "recurrent_initializer": "zeros"},
+            },
+        },
     ),
     # random: values equal TF's only with keras.random.SeedGenerator (tests skip them
     # while the test double stands in for it)

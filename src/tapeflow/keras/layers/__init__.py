@@ -60,6 +60,7 @@ from .._src.layers.reshaping.reshaping import (  # noqa: F401
     UpSampling2D,
     ZeroPadding2D,
 )
+from .._src.layers.rnn.bidirectional import Bidirectional  # noqa: F401
 from .._src.layers.rnn.rnn import (  # noqa: F401
     GRU,
     LSTM,
