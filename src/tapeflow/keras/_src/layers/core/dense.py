@@ -12,7 +12,7 @@ class Dense(Layer):
     """`Dense(units, activation=None, use_bias=True, kernel_initializer='glorot_uniform',
     bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None,
     activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-    lora_rank=None, lora_alpha=None)`.
+    lora_rank=None, lora_alpha=None, quantization_config=None)`.
 
     The kernel is stored as `_kernel` (Keras' attribute, hence checkpoint keys
     `.../_kernel/...`) and read through the `kernel` property. Inputs of rank > 2 are
@@ -33,6 +33,7 @@ class Dense(Layer):
         bias_constraint=None,
         lora_rank=None,
         lora_alpha=None,
+        quantization_config=None,
         **kwargs,
     ):
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
@@ -42,6 +43,10 @@ class Dense(Layer):
             )
         if lora_rank is not None:
             raise ValueError("tapeflow's Dense does not support LoRA: pass lora_rank=None.")
+        if quantization_config is not None:
+            raise ValueError(
+                "tapeflow's Dense does not support quantization: pass quantization_config=None."
+            )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         from ... import activations, constraints, initializers, regularizers
 
@@ -122,5 +127,6 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
         }
         return {**base, **config}
