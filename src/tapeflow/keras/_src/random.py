@@ -31,6 +31,8 @@ class SeedGenerator:
     [42, 0]
     """
 
+    _keras_seed_generator = True  # layers track it (its state is a non-trainable variable)
+
     def __init__(self, seed=None, name=None, **kwargs):
         if name is None:
             name = naming.auto_name(type(self).__name__)
