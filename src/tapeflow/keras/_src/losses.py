@@ -53,9 +53,14 @@ def _is_float(t) -> bool:
 
 
 def keras_mean(x, axis=None, keepdims=False):
-    """`ops.mean`: integers and booleans are averaged in float32."""
+    """`ops.mean`: integers and booleans average to float32; float16 is averaged in float32
+    and cast back (TF's reduce_mean overflows in low precision)."""
+    name = x.dtype.name
     if not _is_float(x):
-        x = tf.cast(x, "float32")
+        return tf.reduce_mean(tf.cast(x, "float32"), axis=axis, keepdims=keepdims)
+    if name in ("float16", "bfloat16"):
+        mean = tf.reduce_mean(tf.cast(x, "float32"), axis=axis, keepdims=keepdims)
+        return tf.cast(mean, name)
     return tf.reduce_mean(x, axis=axis, keepdims=keepdims)
 
 
@@ -212,10 +217,9 @@ class Loss:
         return get_keras_mask(losses)
 
     def call(self, y_true, y_pred):
-        """The per-sample losses; subclasses implement it."""
-        raise NotImplementedError(
-            f"Loss subclass {type(self).__name__} must implement `call(y_true, y_pred)`."
-        )
+        """The per-sample losses; subclasses implement it (the base raises a bare
+        NotImplementedError, as Keras')."""
+        raise NotImplementedError
 
     def get_config(self) -> dict:
         return {"name": self.name, "reduction": self.reduction}
@@ -1134,7 +1138,12 @@ LOSS_FUNCTIONS = (
     categorical_generalized_cross_entropy,
 )
 ALL_OBJECTS = LOSS_CLASSES + LOSS_FUNCTIONS
-ALL_OBJECTS_DICT = {obj.__name__: obj for obj in ALL_OBJECTS}
+# Keras' table lacks the generalized cross-entropy, so `get`/`deserialize` do not know it.
+ALL_OBJECTS_DICT = {
+    obj.__name__: obj
+    for obj in ALL_OBJECTS
+    if obj not in (CategoricalGeneralizedCrossEntropy, categorical_generalized_cross_entropy)
+}
 ALL_OBJECTS_DICT.update(
     bce=binary_crossentropy,
     BCE=binary_crossentropy,
@@ -1168,7 +1177,7 @@ def _public_module(obj) -> str:
 
 def serialize_keras_object(obj):
     """Keras' `serialize_keras_object` for what losses and metrics hold: plain values,
-    lists/dicts of them, functions, and objects with `get_config`."""
+    lists/dicts of them, arrays, functions, and objects with `get_config`."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, np.generic):
@@ -1184,17 +1193,24 @@ def serialize_keras_object(obj):
             "config": {"value": array.tolist(), "dtype": array.dtype.name},
         }
     if inspect.isfunction(obj):
+        if _public_module(obj).startswith("keras."):
+            return {
+                "module": "builtins",
+                "class_name": "function",
+                "config": obj.__name__,
+                "registered_name": "function",
+            }
         return {
-            "module": "builtins",
+            "module": obj.__module__,
             "class_name": "function",
             "config": obj.__name__,
-            "registered_name": "function",
+            "registered_name": obj.__name__,
         }
     if hasattr(obj, "get_config"):
         cls = type(obj)
         builtin = _public_module(cls).startswith("keras.")
         return {
-            "module": _public_module(cls),
+            "module": _public_module(cls) if builtin else None,
             "class_name": cls.__name__,
             "config": obj.get_config(),
             "registered_name": None if builtin else cls.__name__,
@@ -1202,43 +1218,89 @@ def serialize_keras_object(obj):
     raise TypeError(f"Cannot serialize object {obj} of type {type(obj)}.")
 
 
-def deserialize_keras_object(config, module_objects, custom_objects=None, kind="loss"):
-    """Rebuilds what `serialize_keras_object` wrote (classes from `module_objects` or
-    `custom_objects`); a string names a function or class there."""
+_CUSTOM_HINT = (
+    "Make sure custom classes and functions are decorated with "
+    "`@keras.saving.register_keras_serializable()`. If they are already decorated, make sure "
+    "they are all imported so that the decorator is run before trying to load them."
+)
+
+
+def _from_config(cls, inner, full):
+    try:
+        return cls.from_config(inner)
+    except TypeError as e:
+        raise TypeError(
+            f"{cls} could not be deserialized properly. Please ensure that components that "
+            "are Python object instances (layers, models, etc.) returned by `get_config()` "
+            "are explicitly deserialized in the model's `from_config()` method."
+            f"\n\nconfig={full}.\n\nException encountered: {e}"
+        ) from None
+
+
+def deserialize_keras_object(config, module_objects, custom_objects=None):
+    """Keras' `deserialize_keras_object(config, module_objects=...)`, warts included: a
+    name (or a class name in a config) that `module_objects` lacks comes back as the string
+    itself, and an alias name of a function (`"mse"`) fails, while its own name works."""
     custom_objects = custom_objects or {}
     if config is None:
         return None
-    if isinstance(config, str):
-        obj = custom_objects.get(config, module_objects.get(config))
-        if obj is None:
-            raise ValueError(
-                f"Could not interpret {kind} identifier: {config}"
-                if kind
-                else f"Unknown object: '{config}'"
+    if isinstance(config, str) and custom_objects.get(config) is not None:
+        return custom_objects[config]
+    if isinstance(config, (list, tuple)):
+        return [deserialize_keras_object(v, module_objects, custom_objects) for v in config]
+    inner, fn_module, key = None, None, config
+    if isinstance(config, dict):
+        inner = config.get("config")
+        if "class_name" not in config:
+            raise ValueError(f"Unknown `config` as a `dict`, config={config}")
+        class_name = config["class_name"]
+        if (
+            class_name in custom_objects
+            or config.get("registered_name") in custom_objects
+            or (isinstance(inner, str) and inner in custom_objects)
+        ):
+            name = config.get("registered_name") or class_name
+            if class_name == "function":
+                return custom_objects.get(inner, custom_objects.get(name))
+            cls = custom_objects.get(name, custom_objects.get(class_name))
+            return _from_config(cls, inner if inner is not None else {}, config)
+        if class_name == "function":
+            fn_module = config.get("module")
+            key = inner if fn_module == "builtins" else config.get("registered_name")
+        else:
+            if config.get("module", "_") is None:
+                raise TypeError(
+                    f"Cannot deserialize object of type `{class_name}`. If `{class_name}` is a "
+                    "custom class, please register it using the "
+                    "`@keras.saving.register_keras_serializable()` decorator."
+                )
+            key = class_name
+    if not isinstance(key, str) or key not in module_objects:
+        return key
+    obj = module_objects[key]
+    if inspect.isfunction(obj):
+        if key == obj.__name__:
+            return obj
+        if fn_module == "builtins":
+            full = {"module": "builtins", "class_name": "function", "config": key,
+                    "registered_name": key}  # fmt: skip
+            raise TypeError(
+                f"Could not locate function '{key}'. {_CUSTOM_HINT} Full object config: {full}"
             )
-        return obj
-    if not isinstance(config, dict):
-        return config
-    if "class_name" not in config or "config" not in config:
-        return {
-            k: deserialize_keras_object(v, module_objects, custom_objects, kind)
-            for k, v in config.items()
-        }
-    class_name, inner = config["class_name"], config["config"]
-    if class_name == "function":
-        name = inner if isinstance(inner, str) else inner.get("name")
-        return deserialize_keras_object(name, module_objects, custom_objects, kind)
-    if class_name in ("__numpy__", "__tensor__"):
-        value = np.asarray(inner["value"], dtype=inner["dtype"])
-        return value if class_name == "__numpy__" else tf.constant(value)
-    name = config.get("registered_name") or class_name
-    cls = custom_objects.get(name, custom_objects.get(class_name, module_objects.get(class_name)))
-    if cls is None:
-        raise TypeError(
-            f"Could not locate class '{class_name}'. Make sure custom classes are decorated "
-            f"with `@keras.saving.register_keras_serializable()`. Full object config: {config}"
+        raise ValueError(
+            f"Could not deserialize '{fn_module or 'keras.metrics'}.{key}' because it is not a "
+            "KerasSaveable subclass"
         )
-    return cls.from_config(inner)
+    full = {"module": _public_module(obj), "class_name": obj.__name__, "config": inner,
+            "registered_name": None}  # fmt: skip
+    if inner is None:
+        inner = {}
+    if not isinstance(inner, dict):
+        raise TypeError(
+            f"Expected 'config' to be a dict for {obj.__name__},\n"
+            f"instead got {type(inner)}\nFull config: {full}"
+        )
+    return _from_config(obj, inner, full)
 
 
 def serialize(loss):
@@ -1248,7 +1310,7 @@ def serialize(loss):
 
 def deserialize(name, custom_objects=None):
     """A `Loss` or loss function from `serialize`'s dict (or a name)."""
-    return deserialize_keras_object(name, ALL_OBJECTS_DICT, custom_objects, kind="loss")
+    return deserialize_keras_object(name, ALL_OBJECTS_DICT, custom_objects)
 
 
 def get(identifier):
@@ -1278,17 +1340,37 @@ def is_binary_or_sparse_categorical(y_true, y_pred):
     return is_binary, is_sparse_categorical
 
 
+def _object_name(obj) -> str:
+    """Keras' `get_object_name`: `.name`, else the snake_case function or class name."""
+    if hasattr(obj, "name"):
+        return obj.name
+    if hasattr(obj, "__name__"):
+        return naming.to_snake_case(obj.__name__)
+    return naming.to_snake_case(type(obj).__name__)
+
+
 def get_loss_for_compile(identifier, y_true, y_pred):
-    """`compile(loss=...)`'s lookup (for the trainer): `"crossentropy"`/`"ce"` pick the
-    binary, sparse or categorical cross-entropy function from the shapes of the target
-    `y_true` and output `y_pred`; anything else goes through `get`."""
+    """`compile(loss=...)`'s lookup (for the trainer), as a `Loss`.
+
+    `"crossentropy"`/`"ce"` (any case) pick the binary cross-entropy when the output's last
+    axis is 1, the sparse one when the target has a lower rank (or a last axis of 1 against
+    several outputs), else the categorical one; anything else goes through `get`. A function
+    is wrapped in `LossFunctionWrapper`, named by the string given or by the function.
+    Returns None for None (an output without a loss).
+    """
     if identifier is None:
         return None
     if str(identifier).lower() not in ("crossentropy", "ce"):
-        return get(identifier)
-    is_binary, is_sparse = is_binary_or_sparse_categorical(y_true, y_pred)
-    if is_binary:
-        return binary_crossentropy
-    if is_sparse:
-        return sparse_categorical_crossentropy
-    return categorical_crossentropy
+        loss = get(identifier)
+    else:
+        is_binary, is_sparse = is_binary_or_sparse_categorical(y_true, y_pred)
+        if is_binary:
+            loss = binary_crossentropy
+        elif is_sparse:
+            loss = sparse_categorical_crossentropy
+        else:
+            loss = categorical_crossentropy
+    if not isinstance(loss, Loss):
+        name = identifier if isinstance(identifier, str) else _object_name(loss)
+        loss = LossFunctionWrapper(loss, name=name)
+    return loss

@@ -132,14 +132,13 @@ class Metric:
             v.assign(tf.zeros(v.shape, dtype=v.dtype))
 
     def update_state(self, *args, **kwargs):
-        raise NotImplementedError(
-            f"Metric subclass {type(self).__name__} must implement `update_state()`."
-        )
+        """Accumulates statistics; subclasses implement it (the base raises a bare
+        NotImplementedError, as Keras')."""
+        raise NotImplementedError
 
     def result(self):
-        raise NotImplementedError(
-            f"Metric subclass {type(self).__name__} must implement `result()`."
-        )
+        """The metric's value from its state; subclasses implement it."""
+        raise NotImplementedError
 
     def __call__(self, *args, **kwargs):
         """Updates the state with the arguments, then returns `result()`."""
@@ -275,8 +274,9 @@ class MeanMetricWrapper(Mean):
     @classmethod
     def from_config(cls, config):
         if "fn" in config:
+            # Keras rebuilds the function by its name from the public API.
             config = dict(config)
-            config["fn"] = deserialize(config["fn"])
+            config["fn"] = losses_mod.deserialize_keras_object(config["fn"], _FUNCTIONS)
         return cls(**config)
 
 
@@ -1334,9 +1334,7 @@ _METRIC_FUNCTIONS = (
     mean_squared_logarithmic_error,
     poisson,
 )
-_DESERIALIZABLE = dict(ALL_OBJECTS_DICT)
-for _fn in _METRIC_FUNCTIONS:
-    _DESERIALIZABLE.setdefault(_fn.__name__, _fn)
+_FUNCTIONS = {fn.__name__: fn for fn in _METRIC_FUNCTIONS}
 
 # tf.keras' Keras-2 aliases of the functions.
 MSE = mse = mean_squared_error
@@ -1354,9 +1352,7 @@ def serialize(metric):
 
 def deserialize(config, custom_objects=None):
     """A `Metric` or metric function from `serialize`'s dict (or a name)."""
-    return losses_mod.deserialize_keras_object(
-        config, _DESERIALIZABLE, custom_objects, kind="metric"
-    )
+    return losses_mod.deserialize_keras_object(config, ALL_OBJECTS_DICT, custom_objects)
 
 
 def get(identifier):
@@ -1379,14 +1375,6 @@ def get(identifier):
             obj = obj()
         return obj
     raise ValueError(f"Could not interpret metric identifier: {identifier}")
-
-
-def _object_name(obj) -> str:
-    if hasattr(obj, "name"):
-        return obj.name
-    if hasattr(obj, "__name__"):
-        return naming.to_snake_case(obj.__name__)
-    return naming.to_snake_case(type(obj).__name__)
 
 
 def get_metric_for_compile(identifier, y_true, y_pred):
@@ -1415,7 +1403,7 @@ def get_metric_for_compile(identifier, y_true, y_pred):
             metric = SparseCategoricalAccuracy(name=str(identifier))
         else:
             metric = CategoricalAccuracy(name=str(identifier))
-    name = identifier if isinstance(identifier, str) else _object_name(metric)
+    name = identifier if isinstance(identifier, str) else losses_mod._object_name(metric)
     if not isinstance(metric, Metric):
         metric = MeanMetricWrapper(metric)
     metric.name = name
