@@ -37,6 +37,7 @@ NOT_IMPLEMENTED = {"CTC", "ctc"}
 MESSAGE_DIFFERS = {
     # the module's own name is in Python's message ('keras._tf_keras.keras.losses' in TF)
     "loss_spec/no_long_name": "AttributeError",
+    "metric_spec/no_long_name": "AttributeError",
     # tf.reduce_mean(scalar, axis=-1): tapeflow's core names the error differently
     "loss_spec/mse_scalar": "InvalidArgumentError",
 }

@@ -574,6 +574,13 @@ def _metric_cases(case):
         "\nm.update_state(yb, lb)\nout = [m.result(), m.get_config()]",
         "scce_metric_ignore": f"m = {M}.SparseCategoricalCrossentropy(ignore_class=1)\n"
         "m.update_state(ys, pc)\nout = [m.result(), m.count]",
+        "scce_metric_ignore_sw": f"m = {M}.SparseCategoricalCrossentropy(ignore_class=1)\n"
+                                 "m.update_state(ys, pc, sample_weight=[1.0, 2.0, 3.0])\n"
+                                 "out = [m.result(), m.count, m.total]",
+        "scce_metric_ignore_3d": f"m = {M}.SparseCategoricalCrossentropy(from_logits=True, "
+                                 "ignore_class=2)\nm.update_state(tf.constant([[0, 1], [2, 2]]), "
+                                 "tf.reshape(tf.range(12, dtype='float32') / 5.0, (2, 2, 3)), "
+                                 "sample_weight=[1.0, 0.5])\nout = [m.result(), m.count]",
         "cce_metric_smoothing": f"m = {M}.CategoricalCrossentropy(label_smoothing=0.2)\n"
         "m.update_state(yc, pc)\nout = m.result()",
         "get_accuracy": f"out = [repr({M}.get('accuracy')), repr({M}.get('Accuracy'))]",
@@ -740,6 +747,7 @@ def run(tf, keras, code: str, extra: dict) -> dict:
     import warnings
 
     namespace = {"tf": tf, "np": np, "keras": keras, **extra}
+    keras.backend.clear_session()  # each case starts from fresh auto-names
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -272,7 +272,7 @@ def _function_mask(fn, kwargs, y_true, y_pred, losses):
         axis = kwargs.get("axis", -1)
         if len(y_true.shape) == len(y_pred.shape) and y_true.shape[axis] == 1:
             y_true = tf.squeeze(y_true, axis)
-        valid = tf.not_equal(y_true, tf.cast(kwargs["ignore_class"], y_pred.dtype))
+        valid = tf.not_equal(y_true, tf.cast(kwargs["ignore_class"], y_true.dtype))
         return tf.reshape(valid, tf.shape(losses))
     if fn is circle:
         return losses > 0

@@ -167,10 +167,12 @@ def _zeros(shape, dtype=None):
 
 
 # -- reduction metrics ------------------------------------------------------------------------
-def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
-    """One value per sample (values reduced to the weights' rank, weighted), and weights."""
+def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype, mask=None):
+    """One value per sample (values reduced to the weights' rank, weighted), and weights.
+
+    `mask` (the values' Keras mask) counts only when there are sample weights, as in Keras.
+    """
     dtype = dtype or backend.floatx()
-    mask = losses_mod.get_keras_mask(values)
     values = tf.cast(to_tensor(values), dtype)
     if sample_weight is not None:
         sample_weight = to_tensor(sample_weight, dtype)
@@ -199,7 +201,11 @@ class Sum(Metric):
 
     def update_state(self, values, sample_weight=None):
         values, _ = reduce_to_samplewise_values(
-            values, sample_weight, reduce_fn=tf.reduce_sum, dtype=self.dtype
+            values,
+            sample_weight,
+            reduce_fn=tf.reduce_sum,
+            dtype=self.dtype,
+            mask=losses_mod.get_keras_mask(values),
         )
         self.total.assign_add(tf.reduce_sum(values))
 
@@ -219,8 +225,11 @@ class Mean(Metric):
         self.count = self.add_variable(shape=(), initializer=_zeros, dtype=self.dtype, name="count")
 
     def update_state(self, values, sample_weight=None):
+        return self._update(values, sample_weight, losses_mod.get_keras_mask(values))
+
+    def _update(self, values, sample_weight, mask):
         values, sample_weight = reduce_to_samplewise_values(
-            values, sample_weight, reduce_fn=tf.reduce_mean, dtype=self.dtype
+            values, sample_weight, reduce_fn=tf.reduce_mean, dtype=self.dtype, mask=mask
         )
         self.total.assign_add(tf.reduce_sum(values))
         if sample_weight is not None:
@@ -254,16 +263,13 @@ class MeanMetricWrapper(Mean):
     def update_state(self, y_true, y_pred, sample_weight=None):
         mask = losses_mod.get_keras_mask(y_pred)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
-        if (
-            self._fn is sparse_categorical_crossentropy
-            and self._fn_kwargs.get("ignore_class") is not None
-        ):
-            # Keras' function attaches this mask to its output.
-            yt, yp = to_tensor(y_true), to_tensor(y_pred)
-            out = losses_mod._function_mask(self._fn, self._fn_kwargs, yt, yp, values)
-            mask = out if mask is None else tf.logical_and(tf.cast(mask, "bool"), out)
+        # The mask Keras' function attaches to its output (sparse cross-entropy's
+        # ignore_class): Mean applies it only together with sample weights, a Keras wart.
+        values_mask = losses_mod._function_mask(
+            self._fn, self._fn_kwargs, to_tensor(y_true), to_tensor(y_pred), values
+        )
         sample_weight = losses_mod.apply_mask(sample_weight, mask, self.dtype, "sum")
-        return super().update_state(values, sample_weight=sample_weight)
+        return self._update(values, sample_weight, values_mask)
 
     def get_config(self):
         config = {"name": self.name, "dtype": self.dtype}
@@ -1243,9 +1249,7 @@ class AUC(Metric):
                 v.assign(tf.zeros(shape))
 
     def get_config(self):
-        label_weights = self.label_weights
-        if label_weights is not None:
-            label_weights = np.asarray(label_weights).tolist()
+        label_weights = self.label_weights  # a tensor in Keras' config too
         config = {
             "num_thresholds": self.num_thresholds,
             "curve": self.curve.value,
