@@ -12,14 +12,6 @@ from test_keras_losses import GOLDEN, goldens, replay
 import tapeflow as tf
 from tapeflow.keras._src import metrics as metrics_src
 
-# tf.keras.metrics names tapeflow does not implement yet (listed in the report).
-NOT_IMPLEMENTED = {
-    "BinaryIoU", "ConcordanceCorrelation", "F1Score", "FBetaScore", "IoU", "MeanIoU",
-    "OneHotIoU", "OneHotMeanIoU", "PearsonCorrelation", "PrecisionAtRecall", "R2Score",
-    "RecallAtPrecision", "SensitivityAtSpecificity", "SpecificityAtSensitivity",
-    "concordance_correlation", "pearson_correlation",
-}  # fmt: skip
-
 METRIC_CASES = sorted(n for n in goldens.CASES if n.startswith(("metric", "compile_metric")))
 
 
@@ -29,19 +21,13 @@ def test_metric_golden(name):
 
 
 def test_tf_keras_metrics_names_are_tfs():
-    want = [n for n in GOLDEN["names"]["tf.keras.metrics"] if n not in NOT_IMPLEMENTED]
-    assert goldens.public_names(tf.keras.metrics) == want
+    assert goldens.public_names(tf.keras.metrics) == GOLDEN["names"]["tf.keras.metrics"]
 
 
 def test_keras3_metrics_names_are_keras():
     from tapeflow.keras._keras3 import metrics
 
-    want = [n for n in GOLDEN["names"]["keras.metrics"] if n not in NOT_IMPLEMENTED]
-    assert goldens.public_names(metrics) == want
-
-
-def test_not_implemented_names_are_in_tfs_lists():
-    assert NOT_IMPLEMENTED <= set(GOLDEN["names"]["tf.keras.metrics"])
+    assert goldens.public_names(metrics) == GOLDEN["names"]["keras.metrics"]
 
 
 def test_two_means_share_the_name_and_clear_session_resets_auto_names():

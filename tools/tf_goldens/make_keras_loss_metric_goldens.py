@@ -436,6 +436,11 @@ def _metric_cases(case):
         "FalsePositives": ("yb", "pb", "[1.0, 0.5]"),
         "TrueNegatives": ("yb", "pb", "[1.0, 0.5]"),
         "FalseNegatives": ("yb", "pb", "[1.0, 0.5]"),
+        "PearsonCorrelation": ("yr", "pr", "[1.0, 0.5]"),
+        "ConcordanceCorrelation": ("yr", "pr", "[1.0, 0.5]"),
+        "F1Score": ("yc", "pc", "sw"),
+        "FBetaScore": ("yc", "pc", "sw"),
+        "R2Score": ("yr", "pr", "[1.0, 0.5]"),
     }
     for cls, (yt, yp, w) in inputs.items():
         case(
@@ -568,6 +573,69 @@ def _metric_cases(case):
         "auc_pred_zero_one": f"m = {M}.AUC(num_thresholds=5)\nm.update_state([0, 1, 1, 0], "
         "[0.0, 1.0, 0.5, 0.25])\nout = [m.result(), m.true_positives, "
         "m.false_positives, m.true_negatives, m.false_negatives]",
+        "sens_at_spec": f"m = {M}.SensitivityAtSpecificity(0.5)\nm.update_state([0, 0, 1, 1, 1,"
+                        " 0], [0.1, 0.4, 0.35, 0.8, 0.7, 0.2], sample_weight=[1, 2, 1, 1, 0.5, 1])"
+                        "\nout = [m.result(), m.get_config(), m.name, len(m.thresholds)]",
+        "spec_at_sens": f"m = {M}.SpecificityAtSensitivity(0.8, num_thresholds=20)\n"
+                        "m.update_state([0, 0, 1, 1, 1, 0], [0.1, 0.4, 0.35, 0.8, 0.7, 0.2])\n"
+                        "out = [m.result(), m.get_config()]",
+        "prec_at_recall": f"m = {M}.PrecisionAtRecall(0.6, num_thresholds=1)\n"
+                          "m.update_state([0, 0, 1, 1, 1, 0], [0.1, 0.4, 0.35, 0.8, 0.7, 0.2])\n"
+                          "out = [m.result(), m.thresholds]",
+        "recall_at_prec": f"m = {M}.RecallAtPrecision(0.9, class_id=1)\n"
+                          "m.update_state(yc, pc)\nout = [m.result(), m.get_config()]",
+        "recall_at_prec_pred_01": f"m = {M}.RecallAtPrecision(0.5, num_thresholds=3)\n"
+                                  "m.update_state([0, 1, 1, 0], [0.0, 1.0, 0.5, 0.25])\n"
+                                  "out = [m.result(), m.true_positives, m.false_positives]",
+        "sens_bad": f"out = {M}.SensitivityAtSpecificity(1.5)",
+        "sens_bad_num": f"out = {M}.SensitivityAtSpecificity(0.5, num_thresholds=0)",
+        "f1_averages": f"out = []\nfor a in [None, 'micro', 'macro', 'weighted']:\n"
+                       f"    m = {M}.F1Score(average=a, threshold=0.4)\n"
+                       "    m.update_state(yc, pc, sample_weight=sw)\n"
+                       "    out.append([m.result(), m.get_config(), [v.shape for v in m.variables]])",
+        "fbeta_beta2": f"m = {M}.FBetaScore(beta=2.0, average='macro')\nm.update_state(yb, pb)\n"
+                       "out = [m.result(), m.get_config()]",
+        "fbeta_bad_beta": f"out = {M}.FBetaScore(beta=2)",
+        "fbeta_bad_average": f"out = {M}.FBetaScore(average='mean')",
+        "fbeta_bad_threshold": f"out = {M}.F1Score(threshold=1.5)",
+        "fbeta_1d": f"m = {M}.F1Score()\nout = m.update_state([1.0, 0.0], [0.3, 0.9])",
+        "r2_aggregations": f"out = []\nfor a in [None, 'uniform_average', 'variance_weighted_average']:"
+                           f"\n    m = {M}.R2Score(class_aggregation=a)\n"
+                           "    m.update_state(yc, pc, sample_weight=sw)\n"
+                           "    out.append([m.result(), m.get_config()])",
+        "r2_adjusted": f"m = {M}.R2Score(num_regressors=2)\nm.update_state(tf.reshape(tf.range(12, "
+                       "dtype='float32'), (6, 2)), tf.reshape(tf.range(12, dtype='float32'), "
+                       "(6, 2)) * 0.9 + 0.3)\nout = [m.result(), m.num_samples]",
+        "r2_adjusted_fallback": f"m = {M}.R2Score(num_regressors=5)\nm.update_state(yr, pr)\n"
+                                "out = m.result()",
+        "r2_bad": f"out = {M}.R2Score(class_aggregation='mean')",
+        "r2_1d": f"m = {M}.R2Score()\nout = m.update_state([1.0, 2.0, 3.0], [1.0, 2.5, 2.0])",
+        "pearson_fn": f"out = [{M}.pearson_correlation(yr, pr), "
+                      f"{M}.concordance_correlation(yr, pr), "
+                      f"{M}.pearson_correlation(yr, pr, axis=0)]",
+        "mean_iou": f"m = {M}.MeanIoU(3)\nm.update_state([0, 1, 2, 1], [0, 2, 2, 1])\n"
+                    "out = [m.result(), m.dtype, [(v.path, v.dtype) for v in m.variables], "
+                    "m.get_config(), m.total_cm, m.name]",
+        "mean_iou_sw": f"m = {M}.MeanIoU(3, ignore_class=0)\nm.update_state([[0, 1], [2, 1]], "
+                       "[[0, 2], [2, 1]], sample_weight=[[1, 2], [3, 4]])\n"
+                       "out = [m.result(), m.total_cm]",
+        "mean_iou_float_sw": f"m = {M}.MeanIoU(3)\nm.update_state([0, 1, 2, 1], [0, 2, 2, 1], "
+                             "sample_weight=tf.constant([1.0, 2.5, 1.0, 1.0]))\n"
+                             "out = [m.result(), m.total_cm]",
+        "mean_iou_float_dtype": f"m = {M}.MeanIoU(3, dtype='float32')\nm.update_state([0, 1, 2, 9]"
+                                ", [0, 2, 2, 1], sample_weight=[1.0, 2.5, 1.0, 1.0])\n"
+                                "out = [m.result(), m.total_cm]",
+        "iou_targets": f"m = {M}.IoU(3, target_class_ids=[0, 2])\nm.update_state([0, 1, 2, 1], "
+                       "[0, 2, 2, 1])\nout = [m.result(), m.get_config()]",
+        "iou_bad_target": f"out = {M}.IoU(3, target_class_ids=[3])",
+        "binary_iou": f"m = {M}.BinaryIoU(threshold=0.3)\nm.update_state(yb, pb)\n"
+                      "out = [m.result(), m.get_config(), m.name]",
+        "one_hot_iou": f"m = {M}.OneHotIoU(3, target_class_ids=[1])\nm.update_state(yc, pc)\n"
+                       "out = [m.result(), m.get_config()]",
+        "one_hot_mean_iou": f"m = {M}.OneHotMeanIoU(3)\nm.update_state(yc, pc)\n"
+                            "out = [m.result(), m.get_config(), m.name]",
+        "mean_iou_dense": f"m = {M}.MeanIoU(3, sparse_y_pred=False)\nm.update_state(ys, pc)\n"
+                          "m.reset_state()\nm.update_state(ys, pc)\nout = m.result()",
         "rmse": f"m = {M}.RootMeanSquaredError()\nm.update_state([2.0, 4.0], [1.0, 1.0])\n"
         "out = m.result()",
         "bce_metric_logits": f"m = {M}.BinaryCrossentropy(from_logits=True, label_smoothing=0.1)"

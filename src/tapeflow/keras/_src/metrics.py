@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import warnings
 
 import numpy as np
 
@@ -1264,6 +1265,594 @@ class AUC(Metric):
         return {**super().get_config(), **config}
 
 
+class SensitivitySpecificityBase(Metric):
+    """Confusion counts at `num_thresholds` evenly spaced thresholds in [0, 1], from which
+    the subclasses read one rate at the best threshold meeting a constraint on another."""
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self._direction = "up"
+        if num_thresholds <= 0:
+            raise ValueError(
+                "Argument `num_thresholds` must be an integer > 0. "
+                f"Received: num_thresholds={num_thresholds}"
+            )
+        self.value = value
+        self.class_id = class_id
+        if num_thresholds == 1:
+            self.thresholds = [0.5]
+            self._thresholds_distributed_evenly = False
+        else:
+            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            self.thresholds = [0.0] + inner + [1.0]
+            self._thresholds_distributed_evenly = True
+        n = len(self.thresholds)
+        for attr in ("true_positives", "false_positives", "true_negatives", "false_negatives"):
+            setattr(self, attr, self.add_variable(shape=(n,), initializer=_zeros, name=attr))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        update_confusion_matrix_variables(
+            {
+                ConfusionMatrix.TRUE_POSITIVES: self.true_positives,
+                ConfusionMatrix.TRUE_NEGATIVES: self.true_negatives,
+                ConfusionMatrix.FALSE_POSITIVES: self.false_positives,
+                ConfusionMatrix.FALSE_NEGATIVES: self.false_negatives,
+            },
+            y_true,
+            y_pred,
+            thresholds=self.thresholds,
+            thresholds_distributed_evenly=self._thresholds_distributed_evenly,
+            class_id=self.class_id,
+            sample_weight=sample_weight,
+        )
+
+    def reset_state(self):
+        n = len(self.thresholds)
+        for v in (self.true_positives, self.false_positives, self.true_negatives,
+                  self.false_negatives):  # fmt: skip
+            v.assign(tf.zeros((n,)))
+
+    def get_config(self):
+        return {**super().get_config(), "class_id": self.class_id}
+
+    def _rates(self):
+        tp, fp, tn, fn = (
+            tf.convert_to_tensor(v)
+            for v in (
+                self.true_positives,
+                self.false_positives,
+                self.true_negatives,
+                self.false_negatives,
+            )  # fmt: skip
+        )
+        return {
+            "sensitivity": tf.math.divide_no_nan(tp, tp + fn),
+            "specificity": tf.math.divide_no_nan(tn, tn + fp),
+            "precision": tf.math.divide_no_nan(tp, tp + fp),
+        }
+
+    def _find_max_under_constraint(self, constrained, dependent):
+        feasible = constrained >= self.value
+        best = tf.reduce_max(tf.where(feasible, dependent, tf.zeros_like(dependent)))
+        return tf.maximum(best, tf.zeros((), best.dtype))
+
+
+def _check_rate(name, value):
+    if value < 0 or value > 1:
+        raise ValueError(f"Argument `{name}` must be in the range [0, 1]. Received: {name}={value}")
+
+
+class SensitivityAtSpecificity(SensitivitySpecificityBase):
+    """The best sensitivity (recall) at a threshold whose specificity is >= `specificity`."""
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        _check_rate("specificity", specificity)
+        self.specificity = specificity
+        self.num_thresholds = num_thresholds
+        super().__init__(specificity, num_thresholds=num_thresholds, class_id=class_id,
+                         name=name, dtype=dtype)  # fmt: skip
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates["specificity"], rates["sensitivity"])
+
+    def get_config(self):
+        config = {"num_thresholds": self.num_thresholds, "specificity": self.specificity}
+        return {**super().get_config(), **config}
+
+
+class SpecificityAtSensitivity(SensitivitySpecificityBase):
+    """The best specificity at a threshold whose sensitivity is >= `sensitivity`."""
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        _check_rate("sensitivity", sensitivity)
+        self.sensitivity = sensitivity
+        self.num_thresholds = num_thresholds
+        super().__init__(sensitivity, num_thresholds=num_thresholds, class_id=class_id,
+                         name=name, dtype=dtype)  # fmt: skip
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates["sensitivity"], rates["specificity"])
+
+    def get_config(self):
+        config = {"num_thresholds": self.num_thresholds, "sensitivity": self.sensitivity}
+        return {**super().get_config(), **config}
+
+
+class PrecisionAtRecall(SensitivitySpecificityBase):
+    """The best precision at a threshold whose recall is >= `recall`."""
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        _check_rate("recall", recall)
+        self.recall = recall
+        self.num_thresholds = num_thresholds
+        super().__init__(value=recall, num_thresholds=num_thresholds, class_id=class_id,
+                         name=name, dtype=dtype)  # fmt: skip
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates["sensitivity"], rates["precision"])
+
+    def get_config(self):
+        config = {"num_thresholds": self.num_thresholds, "recall": self.recall}
+        return {**super().get_config(), **config}
+
+
+class RecallAtPrecision(SensitivitySpecificityBase):
+    """The best recall at a threshold whose precision is >= `precision`."""
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        _check_rate("precision", precision)
+        self.precision = precision
+        self.num_thresholds = num_thresholds
+        super().__init__(value=precision, num_thresholds=num_thresholds, class_id=class_id,
+                         name=name, dtype=dtype)  # fmt: skip
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates["precision"], rates["sensitivity"])
+
+    def get_config(self):
+        config = {"num_thresholds": self.num_thresholds, "precision": self.precision}
+        return {**super().get_config(), **config}
+
+
+# -- F-scores, R2, correlations ---------------------------------------------------------------
+class FBetaScore(Metric):
+    """The F-beta score per class (`average=None`), or its micro/macro/weighted average.
+
+    Without `threshold`, each sample's highest score is its predicted class.
+    """
+
+    def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self._direction = "up"
+        if average not in (None, "micro", "macro", "weighted"):
+            raise ValueError(
+                "Invalid `average` argument value. Expected one of: "
+                "{None, 'micro', 'macro', 'weighted'}. "
+                f"Received: average={average}"
+            )
+        if not isinstance(beta, float):
+            raise ValueError(
+                "Invalid `beta` argument value. It should be a Python float. "
+                f"Received: beta={beta} of type '{type(beta)}'"
+            )
+        if beta <= 0.0:
+            raise ValueError(
+                f"Invalid `beta` argument value. It should be > 0. Received: beta={beta}"
+            )
+        if threshold is not None:
+            if not isinstance(threshold, float):
+                raise ValueError(
+                    "Invalid `threshold` argument value. It should be a Python float. "
+                    f"Received: threshold={threshold} of type '{type(threshold)}'"
+                )
+            if threshold > 1.0 or threshold <= 0.0:
+                raise ValueError(
+                    "Invalid `threshold` argument value. It should verify 0 < threshold <= 1. "
+                    f"Received: threshold={threshold}"
+                )
+        self.average = average
+        self.beta = beta
+        self.threshold = threshold
+        self.axis = None if average == "micro" else 0
+        self._built = False
+
+    def _build(self, y_true_shape, y_pred_shape):
+        if len(y_pred_shape) != 2 or len(y_true_shape) != 2:
+            raise ValueError(
+                "FBetaScore expects 2D inputs with shape (batch_size, output_dim). Received "
+                f"input shapes: y_pred.shape={y_pred_shape} and y_true.shape={y_true_shape}."
+            )
+        shape = () if self.average == "micro" else (y_pred_shape[-1],)
+        for attr in ("true_positives", "false_positives", "false_negatives",
+                     "intermediate_weights"):  # fmt: skip
+            setattr(self, attr, self.add_variable(name=attr, shape=shape, initializer=_zeros,
+                                                  dtype=self.dtype))  # fmt: skip
+        self._built = True
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = to_tensor(y_true, self.dtype)
+        y_pred = to_tensor(y_pred, self.dtype)
+        if not self._built:
+            self._build(y_true.shape, y_pred.shape)
+        if self.threshold is None:
+            top = tf.reduce_max(y_pred, axis=-1, keepdims=True)
+            y_pred = tf.logical_and(y_pred >= top, tf.abs(y_pred) > 1e-9)
+        else:
+            y_pred = y_pred > self.threshold
+        y_pred = tf.cast(y_pred, self.dtype)
+        if sample_weight is not None:
+            sample_weight = to_tensor(sample_weight, self.dtype)
+
+        def weighted_sum(value):
+            if sample_weight is not None:
+                value = value * tf.expand_dims(sample_weight, 1)
+            return tf.reduce_sum(value, axis=self.axis)
+
+        self.true_positives.assign(self.true_positives + weighted_sum(y_pred * y_true))
+        self.false_positives.assign(self.false_positives + weighted_sum(y_pred * (1 - y_true)))
+        self.false_negatives.assign(self.false_negatives + weighted_sum((1 - y_pred) * y_true))
+        self.intermediate_weights.assign(self.intermediate_weights + weighted_sum(y_true))
+
+    def result(self):
+        eps = backend.epsilon()
+        tp = tf.convert_to_tensor(self.true_positives)
+        precision = tp / (tp + self.false_positives + eps)
+        recall = tp / (tp + self.false_negatives + eps)
+        b2 = self.beta**2
+        f_score = precision * recall / (b2 * precision + recall + eps) * (1 + b2)
+        if self.average == "weighted":
+            w = tf.convert_to_tensor(self.intermediate_weights)
+            return tf.reduce_sum(f_score * (w / (tf.reduce_sum(w) + eps)))
+        if self.average is not None:
+            return tf.reduce_mean(f_score)
+        return f_score
+
+    def get_config(self):
+        config = {"name": self.name, "dtype": self.dtype, "average": self.average,
+                  "beta": self.beta, "threshold": self.threshold}  # fmt: skip
+        return {**super().get_config(), **config}
+
+    def reset_state(self):
+        for v in self.variables:
+            v.assign(tf.zeros(v.shape, dtype=v.dtype))
+
+
+class F1Score(FBetaScore):
+    """The F1 score (FBetaScore with beta=1)."""
+
+    def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
+        super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["beta"]
+        return config
+
+
+class R2Score(Metric):
+    """The coefficient of determination per output, averaged (`class_aggregation`) and
+    optionally adjusted for `num_regressors`."""
+
+    def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score",
+                 dtype=None):  # fmt: skip
+        super().__init__(name=name, dtype=dtype)
+        self._direction = "up"
+        valid = (None, "uniform_average", "variance_weighted_average")
+        if class_aggregation not in valid:
+            raise ValueError(
+                "Invalid value for argument `class_aggregation`. Expected one of "
+                f"{valid}. Received: class_aggregation={class_aggregation}"
+            )
+        if num_regressors < 0:
+            raise ValueError(
+                "Invalid value for argument `num_regressors`. Expected a value >= 0. "
+                f"Received: num_regressors={num_regressors}"
+            )
+        self.class_aggregation = class_aggregation
+        self.num_regressors = num_regressors
+        self.num_samples = self.add_variable(shape=(), initializer=_zeros, name="num_samples")
+        self._built = False
+
+    def _build(self, y_true_shape, y_pred_shape):
+        if len(y_pred_shape) != 2 or len(y_true_shape) != 2:
+            raise ValueError(
+                "R2Score expects 2D inputs with shape (batch_size, output_dim). Received input "
+                f"shapes: y_pred.shape={y_pred_shape} and y_true.shape={y_true_shape}."
+            )
+        n = [y_pred_shape[-1]]
+        self.squared_sum = self.add_variable(name="squared_sum", shape=n, initializer=_zeros)
+        self.sum = self.add_variable(name="sum", shape=n, initializer=_zeros)
+        self.total_mse = self.add_variable(name="residual", shape=n, initializer=_zeros)
+        self.count = self.add_variable(name="count", shape=n, initializer=_zeros)
+        self._built = True
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = to_tensor(y_true, self._dtype)
+        y_pred = to_tensor(y_pred, self._dtype)
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        if not self._built:
+            self._build(y_true.shape, y_pred.shape)
+        if sample_weight is None:
+            sample_weight = 1
+        sample_weight = to_tensor(sample_weight, self.dtype)
+        if len(sample_weight.shape) == 1:
+            sample_weight = tf.expand_dims(sample_weight, 1)
+        sample_weight = tf.broadcast_to(sample_weight, tf.shape(y_true))
+        weighted = y_true * sample_weight
+        self.sum.assign(self.sum + tf.reduce_sum(weighted, axis=0))
+        self.squared_sum.assign(self.squared_sum + tf.reduce_sum(y_true * weighted, axis=0))
+        self.total_mse.assign(
+            self.total_mse + tf.reduce_sum((y_true - y_pred) ** 2 * sample_weight, axis=0)
+        )
+        self.count.assign(self.count + tf.reduce_sum(sample_weight, axis=0))
+        self.num_samples.assign(self.num_samples + float(np.prod(y_true.shape.as_list())))
+
+    def result(self):
+        total_sum = tf.convert_to_tensor(self.sum)
+        mean = total_sum / self.count
+        total = self.squared_sum - total_sum * mean
+        raw = 1 - self.total_mse / total
+        raw = tf.where(tf.math.is_inf(raw), tf.zeros_like(raw), raw)
+        if self.class_aggregation == "uniform_average":
+            r2 = tf.reduce_mean(raw)
+        elif self.class_aggregation == "variance_weighted_average":
+            r2 = tf.reduce_sum(total * raw) / tf.reduce_sum(total)
+        else:
+            r2 = raw
+        if self.num_regressors != 0:
+            n = float(self.num_samples.numpy())
+            if self.num_regressors > n - 1:
+                warnings.warn(
+                    "More independent predictors than datapoints in adjusted R2 score. "
+                    "Falling back to standard R2 score.",
+                    stacklevel=2,
+                )
+            elif self.num_regressors == n - 1:
+                warnings.warn(
+                    "Division by zero in Adjusted R2 score. Falling back to standard R2 score.",
+                    stacklevel=2,
+                )
+            else:
+                p = float(self.num_regressors)
+                r2 = 1.0 - (1.0 - r2) * (n - 1.0) / (n - p - 1.0)
+        return r2
+
+    def reset_state(self):
+        for v in self.variables:
+            v.assign(tf.zeros(v.shape, dtype=v.dtype))
+
+    def get_config(self):
+        config = {"name": self.name, "dtype": self.dtype,
+                  "class_aggregation": self.class_aggregation,
+                  "num_regressors": self.num_regressors}  # fmt: skip
+        return {**super().get_config(), **config}
+
+
+def pearson_correlation(y_true, y_pred, axis=-1):
+    """The Pearson correlation of `y_true` and `y_pred` along `axis`."""
+    y_true, y_pred = losses_mod._pair(y_true, y_pred)
+    t = y_true - tf.reduce_mean(y_true, axis=axis, keepdims=True)
+    p = y_pred - tf.reduce_mean(y_pred, axis=axis, keepdims=True)
+    t = t / tf.math.reduce_std(t, axis=axis, keepdims=True)
+    p = p / tf.math.reduce_std(p, axis=axis, keepdims=True)
+    return tf.reduce_mean(t * p, axis=axis)
+
+
+def concordance_correlation(y_true, y_pred, axis=-1):
+    """Lin's concordance correlation of `y_true` and `y_pred` along `axis`.
+
+    Keras' formula (kept): the covariance term centres `y_true` on `y_pred`'s mean.
+    """
+    y_true, y_pred = losses_mod._pair(y_true, y_pred)
+    t_mean = tf.reduce_mean(y_true, axis=axis, keepdims=True)
+    p_mean = tf.reduce_mean(y_pred, axis=axis, keepdims=True)
+    t_var = tf.math.reduce_variance(y_true - t_mean, axis=axis, keepdims=True)
+    p_var = tf.math.reduce_variance(y_pred - p_mean, axis=axis, keepdims=True)
+    covar = (y_true - p_mean) * (y_pred - p_mean)
+    norm = t_var + p_var + tf.square(t_mean - p_mean)
+    return tf.reduce_mean(2 * covar / (norm + backend.epsilon()), axis=axis)
+
+
+class PearsonCorrelation(MeanMetricWrapper):
+    """The mean Pearson correlation along `axis`."""
+
+    def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
+        super().__init__(fn=pearson_correlation, name=name, dtype=dtype, axis=axis)
+        self.axis = axis
+        self._direction = "up"
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
+
+
+class ConcordanceCorrelation(MeanMetricWrapper):
+    """The mean concordance correlation along `axis`."""
+
+    def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
+        super().__init__(fn=concordance_correlation, name=name, dtype=dtype, axis=axis)
+        self.axis = axis
+        self._direction = "up"
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
+
+
+# -- IoU --------------------------------------------------------------------------------------
+def confusion_matrix(labels, predictions, num_classes, weights=None, dtype="int32"):
+    """The `(num_classes, num_classes)` matrix of (weighted) counts, rows = labels."""
+    labels = tf.cast(to_tensor(labels), dtype)
+    predictions = tf.cast(to_tensor(predictions), dtype)
+    labels, predictions = squeeze_or_expand_to_same_rank(labels, predictions)
+    index = tf.cast(tf.stack([labels, predictions], axis=1), "int64")
+    values = tf.ones_like(predictions) if weights is None else tf.cast(weights, dtype)
+    zeros = tf.zeros((int(num_classes), int(num_classes)), dtype)
+    return tf.tensor_scatter_nd_add(zeros, index, values)
+
+
+class _IoUBase(Metric):
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
+                 sparse_y_true=True, sparse_y_pred=True, axis=-1):  # fmt: skip
+        super().__init__(name=name, dtype=dtype or "int")
+        self._direction = "up"
+        self.num_classes = num_classes
+        self.ignore_class = ignore_class
+        self.sparse_y_true = sparse_y_true
+        self.sparse_y_pred = sparse_y_pred
+        self.axis = axis
+        self.total_cm = self.add_variable(
+            name="total_confusion_matrix", shape=(num_classes, num_classes), initializer=_zeros,
+            dtype=self.dtype,
+        )  # fmt: skip
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if not self.sparse_y_true:
+            y_true = tf.argmax(to_tensor(y_true), axis=self.axis)
+        if not self.sparse_y_pred:
+            y_pred = tf.argmax(to_tensor(y_pred), axis=self.axis)
+        y_true = to_tensor(y_true, self.dtype)
+        y_pred = to_tensor(y_pred, self.dtype)
+        if len(y_pred.shape) > 1:
+            y_pred = tf.reshape(y_pred, [-1])
+        if len(y_true.shape) > 1:
+            y_true = tf.reshape(y_true, [-1])
+        if sample_weight is None:
+            sample_weight = 1
+        elif (hasattr(sample_weight, "dtype") and "float" in str(sample_weight.dtype)
+              and "int" in str(self.dtype)):  # fmt: skip
+            warnings.warn(
+                "You are passing weight as `float`, but dtype is `int`. This may result in an "
+                "incorrect weight due to type casting Consider using integer weights.",
+                stacklevel=1,  # Keras' (the warning names this module)
+            )
+        sample_weight = to_tensor(sample_weight, self.dtype)
+        if len(sample_weight.shape) > 1:
+            sample_weight = tf.reshape(sample_weight, [-1])
+        sample_weight = tf.broadcast_to(sample_weight, tf.shape(y_true))
+        num_classes = tf.cast(self.num_classes, y_true.dtype)
+        in_bounds = tf.logical_and(
+            tf.logical_and(y_true >= 0, y_true < num_classes),
+            tf.logical_and(y_pred >= 0, y_pred < num_classes),
+        )
+        if self.ignore_class is not None:
+            ignore = tf.cast(self.ignore_class, y_true.dtype)
+            in_bounds = tf.logical_and(in_bounds, tf.not_equal(y_true, ignore))
+        zero = tf.zeros((), y_true.dtype)
+        y_true = tf.where(in_bounds, y_true, zero)
+        y_pred = tf.where(in_bounds, y_pred, zero)
+        sample_weight = tf.where(in_bounds, sample_weight, tf.zeros((), sample_weight.dtype))
+        current = confusion_matrix(y_true, y_pred, self.num_classes, weights=sample_weight,
+                                   dtype=self.dtype)  # fmt: skip
+        return self.total_cm.assign(self.total_cm + current)
+
+    def reset_state(self):
+        self.total_cm.assign(tf.zeros(self.total_cm.shape, dtype=self.total_cm.dtype))
+
+
+class IoU(_IoUBase):
+    """Intersection over union `tp / (tp + fp + fn)` averaged over `target_class_ids`
+    (integer labels and predictions, or one-hot/scores with `sparse_y_*=False`)."""
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
+                 sparse_y_true=True, sparse_y_pred=True, axis=-1):  # fmt: skip
+        super().__init__(name=name, num_classes=num_classes, ignore_class=ignore_class,
+                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis,
+                         dtype=dtype)  # fmt: skip
+        if max(target_class_ids) >= num_classes:
+            raise ValueError(
+                f"Target class id {max(target_class_ids)} is out of range, which is "
+                f"[{0}, {num_classes})."
+            )
+        self.target_class_ids = list(target_class_ids)
+
+    def result(self):
+        cm = tf.convert_to_tensor(self.total_cm)
+        sum_over_row = tf.cast(tf.reduce_sum(cm, axis=0), self.dtype)
+        sum_over_col = tf.cast(tf.reduce_sum(cm, axis=1), self.dtype)
+        tp = tf.cast(tf.linalg.diag_part(cm), self.dtype)
+        denominator = sum_over_row + sum_over_col - tp
+        ids = tf.constant(self.target_class_ids, dtype="int32")
+        tp = tf.cast(tf.gather(tp, ids), "float32")
+        denominator = tf.cast(tf.gather(denominator, ids), "float32")
+        valid = tf.cast(denominator > 1e-9, "float32")
+        iou = tp / (denominator + backend.epsilon())
+        iou = tf.where(tf.cast(valid, "bool"), iou, tf.zeros_like(iou))
+        return tf.reduce_sum(iou, axis=self.axis) / (tf.reduce_sum(valid) + backend.epsilon())
+
+    def get_config(self):
+        config = {"num_classes": self.num_classes, "target_class_ids": self.target_class_ids,
+                  "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
+                  "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}  # fmt: skip
+        return {**super().get_config(), **config}
+
+
+class BinaryIoU(IoU):
+    """IoU of binary labels against `y_pred >= threshold`."""
+
+    def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
+        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name,
+                         dtype=dtype)  # fmt: skip
+        self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = to_tensor(y_true, self.dtype)
+        y_pred = tf.cast(to_tensor(y_pred, "float32") >= self.threshold, self.dtype)
+        return super().update_state(y_true, y_pred, sample_weight)
+
+    def get_config(self):
+        return {"target_class_ids": self.target_class_ids, "threshold": self.threshold,
+                "name": self.name, "dtype": self._dtype}  # fmt: skip
+
+
+class MeanIoU(IoU):
+    """IoU averaged over all `num_classes` classes."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
+                 sparse_y_true=True, sparse_y_pred=True, axis=-1):  # fmt: skip
+        super().__init__(name=name, num_classes=num_classes,
+                         target_class_ids=list(range(num_classes)), axis=axis, dtype=dtype,
+                         ignore_class=ignore_class, sparse_y_true=sparse_y_true,
+                         sparse_y_pred=sparse_y_pred)  # fmt: skip
+
+    def get_config(self):
+        return {"num_classes": self.num_classes, "name": self.name, "dtype": self._dtype,
+                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
+                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}  # fmt: skip
+
+
+class OneHotIoU(IoU):
+    """IoU of one-hot labels against score vectors (arg-max), over `target_class_ids`."""
+
+    def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
+                 sparse_y_pred=False, axis=-1):  # fmt: skip
+        super().__init__(num_classes=num_classes, target_class_ids=target_class_ids, name=name,
+                         dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,
+                         sparse_y_pred=sparse_y_pred, axis=axis)  # fmt: skip
+
+    def get_config(self):
+        return {"num_classes": self.num_classes, "target_class_ids": self.target_class_ids,
+                "name": self.name, "dtype": self._dtype, "ignore_class": self.ignore_class,
+                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}  # fmt: skip
+
+
+class OneHotMeanIoU(MeanIoU):
+    """MeanIoU of one-hot labels against score vectors (arg-max)."""
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
+                 sparse_y_pred=False, axis=-1):  # fmt: skip
+        super().__init__(num_classes=num_classes, axis=axis, name=name, dtype=dtype,
+                         ignore_class=ignore_class, sparse_y_true=False,
+                         sparse_y_pred=sparse_y_pred)  # fmt: skip
+
+    def get_config(self):
+        return {"num_classes": self.num_classes, "name": self.name, "dtype": self._dtype,
+                "ignore_class": self.ignore_class, "sparse_y_pred": self.sparse_y_pred,
+                "axis": self.axis}  # fmt: skip
+
+
 # -- lookup -----------------------------------------------------------------------------------
 METRIC_CLASSES = (
     Metric,
@@ -1298,6 +1887,20 @@ METRIC_CLASSES = (
     SparseCategoricalAccuracy,
     TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    R2Score,
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    F1Score,
+    FBetaScore,
+    IoU,
+    BinaryIoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
 )
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in METRIC_CLASSES}
 ALL_OBJECTS_DICT.update({naming.to_snake_case(cls.__name__): cls for cls in METRIC_CLASSES})
@@ -1314,6 +1917,8 @@ ALL_OBJECTS_DICT.update(
     MSLE=MeanSquaredLogarithmicError,
 )
 _METRIC_FUNCTIONS = (
+    pearson_correlation,
+    concordance_correlation,
     accuracy,
     binary_accuracy,
     categorical_accuracy,
