@@ -5,5 +5,5 @@ are their own class (not `tf.Variable`s), layers are not `tf.Module`s, variable 
 `:0`. The implementation lives in `tapeflow.keras._src`; these modules only export names.
 """
 
-from . import backend  # noqa: F401
+from . import backend, optimizers  # noqa: F401
 from ._src.variable import Variable  # noqa: F401
