@@ -56,16 +56,21 @@ class Adadelta(Optimizer):
         )
 
     def _coefficients(self, learning_rate, dtype):
-        return tf.cast(learning_rate, dtype)
+        num = self._num
+        return (
+            tf.cast(_tf_variable(learning_rate), dtype),
+            num(self.rho, dtype),
+            num(1 - self.rho, dtype),
+            num(self.epsilon, dtype),
+        )
 
-    def _update(self, gradient, variable, i, lr):
+    def _update(self, gradient, variable, i, c):
+        lr, rho, one_minus_rho, epsilon = c
         gradient = _ops.cast(gradient, variable.dtype)
-        rho = self.rho
         accumulated_grad = self._accumulated_grads[i]._value
         accumulated_delta_var = self._accumulated_delta_vars[i]._value
-        epsilon = self.epsilon
         accumulated_grad.assign(
-            _ops.add(rho * accumulated_grad, _ops.multiply(1 - rho, _ops.square(gradient)))
+            _ops.add(rho * accumulated_grad, _ops.multiply(one_minus_rho, _ops.square(gradient)))
         )
         delta_var = _ops.negative(
             _ops.divide(
@@ -74,7 +79,9 @@ class Adadelta(Optimizer):
             )
         )
         accumulated_delta_var.assign(
-            _ops.add(accumulated_delta_var * rho, _ops.multiply(1 - rho, _ops.square(delta_var)))
+            _ops.add(
+                accumulated_delta_var * rho, _ops.multiply(one_minus_rho, _ops.square(delta_var))
+            )
         )
         _ops.assign_add(variable, _ops.multiply(lr, delta_var))
 

@@ -59,15 +59,16 @@ class Adagrad(Optimizer):
         )
 
     def _coefficients(self, learning_rate, dtype):
-        return tf.cast(learning_rate, dtype)
+        return tf.cast(_tf_variable(learning_rate), dtype), self._num(self.epsilon, dtype)
 
-    def _update(self, gradient, variable, i, lr):
+    def _update(self, gradient, variable, i, c):
+        lr, epsilon = c
         gradient = _ops.cast(gradient, variable.dtype)
         accumulator = self._accumulators[i]._value
         _ops.assign_add(accumulator, _ops.square(gradient))
         _ops.assign_sub(
             variable,
-            _ops.divide(_ops.multiply(lr, gradient), tf.sqrt(accumulator + self.epsilon)),
+            _ops.divide(_ops.multiply(lr, gradient), tf.sqrt(accumulator + epsilon)),
         )
 
     def update_step(self, gradient, variable, learning_rate):

@@ -63,12 +63,18 @@ class Adam(Optimizer):
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def _coefficients(self, learning_rate, dtype):
-        lr = tf.cast(learning_rate, dtype)
-        local_step = tf.cast(self.iterations + 1, dtype)
-        beta_1_power = _ops.power(tf.cast(self.beta_1, dtype), local_step)
-        beta_2_power = _ops.power(tf.cast(self.beta_2, dtype), local_step)
-        alpha = lr * tf.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-        return alpha, 1 - self.beta_1, 1 - self.beta_2, self.epsilon
+        lr = tf.cast(_tf_variable(learning_rate), dtype)
+        local_step = self._local_step(1)
+        beta_1_power = self._power(self.beta_1, local_step, dtype)
+        beta_2_power = self._power(self.beta_2, local_step, dtype)
+        one = self._num(1, dtype)
+        alpha = lr * tf.sqrt(one - beta_2_power) / (one - beta_1_power)
+        return (
+            alpha,
+            self._num(1 - self.beta_1, dtype),
+            self._num(1 - self.beta_2, dtype),
+            self._num(self.epsilon, dtype),
+        )
 
     def _update(self, gradient, variable, i, c):
         alpha, one_minus_b1, one_minus_b2, epsilon = c

@@ -56,19 +56,25 @@ class Adamax(Optimizer):
         self._m, self._u = self.add_optimizer_variables(var_list, ["momentum", "norm"])
 
     def _coefficients(self, learning_rate, dtype):
-        lr = tf.cast(learning_rate, dtype)
-        local_step = tf.cast(self.iterations + 1, dtype)
-        beta_1_power = _ops.power(tf.cast(self.beta_1, dtype), local_step)
-        return lr, 1 - beta_1_power
+        lr = tf.cast(_tf_variable(learning_rate), dtype)
+        beta_1_power = self._power(self.beta_1, self._local_step(1), dtype)
+        num = self._num
+        return (
+            lr,
+            num(1, dtype) - beta_1_power,
+            num(1 - self.beta_1, dtype),
+            num(self.beta_2, dtype),
+            num(self.epsilon, dtype),
+        )
 
     def _update(self, gradient, variable, i, c):
-        lr, one_minus_b1_power = c
+        lr, one_minus_b1_power, one_minus_b1, beta_2, epsilon = c
         gradient = _ops.cast(gradient, variable.dtype)
         m = self._m[i]._value
         u = self._u[i]._value
-        m.assign_add(_ops.multiply(_ops.subtract(gradient, m), 1 - self.beta_1))
-        u.assign(_ops.maximum(u * self.beta_2, _ops.abs(gradient)))
-        variable.assign_sub((lr * m) / (one_minus_b1_power * (u + self.epsilon)))
+        m.assign_add(_ops.multiply(_ops.subtract(gradient, m), one_minus_b1))
+        u.assign(_ops.maximum(u * beta_2, _ops.abs(gradient)))
+        variable.assign_sub((lr * m) / (one_minus_b1_power * (u + epsilon)))
 
     def update_step(self, gradient, variable, learning_rate):
         """Updates `variable` (and its slots) from `gradient`."""

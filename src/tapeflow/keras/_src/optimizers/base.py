@@ -125,6 +125,7 @@ class BaseOptimizer:
         self._trainable_variables = []
         self._trainable_variables_indices = {}
         self._tracked_ids = set()
+        self._consts = {}  # (value, dtype) -> tensor: hyperparameters as per-dtype constants
         with self._name_scope():
             iterations = Variable(
                 0,
@@ -161,6 +162,47 @@ class BaseOptimizer:
         self._fast = getattr(cls, "_update", None) is not None and cls.update_step is getattr(
             cls, "_builtin_update_step", None
         )
+
+    # -- per-step constants ---------------------------------------------------------------------
+    def _const(self, value, dtype):
+        """`tf.cast(value, dtype)` (Keras' `ops.cast` of a hyperparameter), cached for numbers,
+        so a step does not convert the same Python floats again."""
+        try:
+            key = (value, type(value), dtype)
+            out = self._consts.get(key)
+        except TypeError:  # a tensor hyperparameter: unhashable
+            return tf.cast(value, dtype)
+        if out is None:
+            out = self._consts[key] = tf.cast(value, dtype)
+        return out
+
+    def _num(self, value, dtype):
+        """A Python number as the operand of an op in `dtype` (how `x * 0.1` converts it)."""
+        try:
+            key = ("num", value, type(value), dtype)
+            out = self._consts.get(key)
+        except TypeError:
+            return value
+        if out is None:
+            out = self._consts[key] = tf.constant(value, dtype)
+        return out
+
+    def _local_step(self, offset=1):
+        """`iterations + offset` as float64 (Keras casts to the variable's dtype: the same
+        whole numbers below 2**24)."""
+        one = self._num(offset, tf.int64)
+        return tf.cast(_tf_variable(self.iterations) + one, tf.float64)
+
+    def _power(self, value, step64, dtype, converted=False):
+        """`ops.power(ops.cast(value, dtype), step)` (`converted`: `ops.power(value, step)`,
+        which converts a Python number straight to `dtype`), rounded once from float64 (see
+        `_ops.power`)."""
+        base = self._num(value, dtype) if converted else self._const(value, dtype)
+        if dtype != tf.float64:
+            out = tf.cast(tf.pow(tf.cast(base, tf.float64), step64), dtype)
+        else:
+            out = tf.pow(base, step64)
+        return out
 
     # -- attribute tracking ---------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -380,7 +422,7 @@ class BaseOptimizer:
                     constraint = variable.constraint
                     if constraint is not None:
                         variable.assign(constraint(variable))
-        self._iterations._value.assign_add(1)
+        self._iterations._value.assign_add(self._num(1, tf.int64))
 
     def _filter_empty_gradients(self, grads, variables):
         for g in grads:
@@ -535,12 +577,15 @@ class BaseOptimizer:
     def _apply_weight_decay(self, variables):
         if self.weight_decay is None:
             return
+        learning_rate = None
         for variable in variables:
             # The TF backend decays the tf.Variable, whose name (`w:0`) the patterns search.
             variable = _tf_variable(variable)
             if self._use_weight_decay(variable):
-                lr = tf.cast(self.learning_rate, variable.dtype)
-                wd = tf.cast(self.weight_decay, variable.dtype)
+                if learning_rate is None:  # one read of the rate (a schedule) per step
+                    learning_rate = _tf_variable(self.learning_rate)
+                lr = tf.cast(learning_rate, variable.dtype)
+                wd = self._const(self.weight_decay, variable.dtype)
                 variable.assign_sub(variable * wd * lr)
 
     # -- EMA -------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ class Ftrl(Optimizer):
         )
 
     def _coefficients(self, learning_rate, dtype):
-        return tf.cast(learning_rate, dtype)
+        return tf.cast(_tf_variable(learning_rate), dtype)
 
     def _update(self, gradient, variable, i, lr):
         gradient = _ops.cast(gradient, variable.dtype)

@@ -59,9 +59,16 @@ class Lion(Optimizer):
         self._momentums = self.add_optimizer_variables(var_list, "momentum")
 
     def _coefficients(self, learning_rate, dtype):
-        beta_1 = tf.cast(self.beta_1, dtype)
-        beta_2 = tf.cast(self.beta_2, dtype)
-        return tf.cast(learning_rate, dtype), beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2
+        beta_1 = self._const(self.beta_1, dtype)
+        beta_2 = self._const(self.beta_2, dtype)
+        one = self._num(1.0, dtype)
+        return (
+            tf.cast(_tf_variable(learning_rate), dtype),
+            beta_1,
+            one - beta_1,
+            beta_2,
+            one - beta_2,
+        )
 
     def _update(self, gradient, variable, i, c):
         lr, beta_1, one_minus_b1, beta_2, one_minus_b2 = c

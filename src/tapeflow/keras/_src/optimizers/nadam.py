@@ -67,25 +67,21 @@ class Nadam(Optimizer):
         u_product.assign(
             u_product
             * self.beta_1
-            * (
-                1.0
-                - 0.5 * _ops.power(tf.constant(0.96, dtype), tf.cast(self.iterations + 1, dtype))
-            )
+            * (1.0 - 0.5 * self._power(0.96, self._local_step(1), dtype, converted=True))
         )
         super()._backend_update_step(grads, trainable_variables, learning_rate)
 
     def _coefficients(self, learning_rate, dtype):
-        lr = tf.cast(learning_rate, dtype)
-        local_step = tf.cast(self.iterations + 1, dtype)
-        next_step = tf.cast(self.iterations + 2, dtype)
-        decay = tf.cast(0.96, dtype)
-        beta_1 = tf.cast(self.beta_1, dtype)
-        beta_2 = tf.cast(self.beta_2, dtype)
-        u_t = beta_1 * (1.0 - 0.5 * _ops.power(decay, local_step))
-        u_t_1 = beta_1 * (1.0 - 0.5 * _ops.power(decay, next_step))
+        lr = tf.cast(_tf_variable(learning_rate), dtype)
+        local_step = self._local_step(1)
+        next_step = self._local_step(2)
+        beta_1 = self._const(self.beta_1, dtype)
+        beta_2 = self._const(self.beta_2, dtype)
+        u_t = beta_1 * (1.0 - 0.5 * self._power(0.96, local_step, dtype))
+        u_t_1 = beta_1 * (1.0 - 0.5 * self._power(0.96, next_step, dtype))
         u_product_t = tf.cast(self._u_product._value, dtype)
         u_product_t_1 = u_product_t * u_t_1
-        beta_2_power = _ops.power(beta_2, local_step)
+        beta_2_power = self._power(self.beta_2, local_step, dtype)
         return (
             lr,
             1 - beta_1,

@@ -65,23 +65,34 @@ class RMSprop(Optimizer):
             self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient")
 
     def _coefficients(self, learning_rate, dtype):
-        return tf.cast(learning_rate, dtype)
+        num = self._num
+        return (
+            tf.cast(_tf_variable(learning_rate), dtype),
+            num(self.rho, dtype),
+            num(1 - self.rho, dtype),
+            num(self.epsilon, dtype),
+            num(self.momentum, dtype),
+        )
 
-    def _update(self, gradient, variable, i, lr):
+    def _update(self, gradient, variable, i, c):
+        lr, rho, one_minus_rho, epsilon, momentum_rate = c
         gradient = _ops.cast(gradient, variable.dtype)
         velocity = self._velocities[i]._value
-        rho = self.rho
-        velocity.assign(_ops.add(velocity * rho, _ops.multiply(1 - rho, _ops.square(gradient))))
+        velocity.assign(
+            _ops.add(velocity * rho, _ops.multiply(one_minus_rho, _ops.square(gradient)))
+        )
         if self.centered:
             average_grad = self._average_gradients[i]._value
-            average_grad.assign(_ops.add(average_grad * rho, _ops.multiply(1 - rho, gradient)))
-            denominator = velocity - tf.square(average_grad) + self.epsilon
+            average_grad.assign(
+                _ops.add(average_grad * rho, _ops.multiply(one_minus_rho, gradient))
+            )
+            denominator = velocity - tf.square(average_grad) + epsilon
         else:
-            denominator = velocity + self.epsilon
+            denominator = velocity + epsilon
         increment = _ops.divide(_ops.multiply(lr, gradient), tf.sqrt(denominator))
         if self.momentum > 0:
             momentum = self._momentums[i]._value
-            momentum.assign(_ops.add(momentum * self.momentum, increment))
+            momentum.assign(_ops.add(momentum * momentum_rate, increment))
             variable.assign_sub(momentum)
         else:
             _ops.assign_sub(variable, increment)

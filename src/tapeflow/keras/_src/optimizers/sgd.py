@@ -59,7 +59,7 @@ class SGD(Optimizer):
             self.momentums = self.add_optimizer_variables(variables, "momentum")
 
     def _coefficients(self, learning_rate, dtype):
-        return tf.cast(learning_rate, dtype), tf.cast(self.momentum, dtype)
+        return tf.cast(_tf_variable(learning_rate), dtype), self._const(self.momentum, dtype)
 
     def _update(self, gradient, variable, i, c):
         lr, momentum = c
