@@ -675,6 +675,17 @@ store = {}
 o.save_own_variables(store)
 out = {k: np.asarray(x).tolist() for k, x in store.items()}
 """,
+    "legacy_names": """
+L = keras.optimizers.legacy
+out = [n for n in dir(L) if not n.startswith("_")] + [L.Adam is L.SGD]
+""",
+    "err_legacy_adam": "keras.optimizers.legacy.Adam(0.1)",
+    "apply_gradients_zip": """
+o = keras.optimizers.SGD(0.1)
+v = keras.Variable([1.0])
+out = [repr(o.apply_gradients(zip([tf.constant([1.0])], [v]))), v.numpy().tolist()]
+""",
+    "err_apply_gradients_empty": "keras.optimizers.SGD().apply_gradients([])",
     "load_own_variables_mismatch": """
 o = keras.optimizers.SGD()
 o.load_own_variables({"0": 1})

@@ -16,4 +16,4 @@ from .._src.optimizers import (  # noqa: F401
     get,
     serialize,
 )
-from . import schedules  # noqa: F401
+from . import legacy, schedules  # noqa: F401

@@ -64,3 +64,17 @@ def get(identifier):
     if isinstance(obj, Optimizer):
         return obj
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+
+
+class LegacyOptimizerWarning:
+    """What `tf.keras.optimizers.legacy.<Name>` is in Keras 3: every name is this class,
+    which raises Keras' ImportError (Keras 2 optimizers live in the `tf_keras` package)."""
+
+    def __init__(self, *args, **kwargs):
+        raise ImportError(
+            "`keras.optimizers.legacy` is not supported in Keras 3. When using `tf.keras`, "
+            "to continue using a `tf.keras.optimizers.legacy` optimizer, you can install the "
+            "`tf_keras` package (Keras 2) and set the environment variable "
+            "`TF_USE_LEGACY_KERAS=True` to configure TensorFlow to use `tf_keras` when "
+            "accessing `tf.keras`."
+        )

@@ -149,6 +149,8 @@ def clip(x, low, high):
 def cast(x, dtype):
     if type(x) is IndexedSlices:
         return _slices(tf.cast(x.values, dtype), x)
+    if getattr(x, "dtype", None) == dtype:
+        return x
     return tf.cast(x, dtype)
 
 
@@ -161,7 +163,7 @@ def assign(variable, value):
     if type(value) is IndexedSlices:
         variable.assign(tf.tensor_scatter_nd_update(variable, _rows(value), value.values))
     else:
-        variable.assign(value)
+        variable.assign(value, read_value=False)
 
 
 def assign_add(variable, value):
@@ -169,7 +171,7 @@ def assign_add(variable, value):
     if type(value) is IndexedSlices:
         variable.assign(tf.tensor_scatter_nd_add(variable, _rows(value), value.values))
     else:
-        variable.assign_add(value)
+        variable.assign_add(value, read_value=False)
 
 
 def assign_sub(variable, value):
@@ -177,7 +179,7 @@ def assign_sub(variable, value):
     if type(value) is IndexedSlices:
         variable.assign(tf.tensor_scatter_nd_add(variable, _rows(value), -value.values))
     else:
-        variable.assign_sub(value)
+        variable.assign_sub(value, read_value=False)
 
 
 def power(x1, x2):

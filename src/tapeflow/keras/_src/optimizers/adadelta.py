@@ -69,20 +69,20 @@ class Adadelta(Optimizer):
         gradient = _ops.cast(gradient, variable.dtype)
         accumulated_grad = self._accumulated_grads[i]._value
         accumulated_delta_var = self._accumulated_delta_vars[i]._value
-        accumulated_grad.assign(
-            _ops.add(rho * accumulated_grad, _ops.multiply(one_minus_rho, _ops.square(gradient)))
+        ag_t = _ops.add(
+            rho * accumulated_grad.read_value(),
+            _ops.multiply(one_minus_rho, _ops.square(gradient)),
         )
+        accumulated_grad.assign(ag_t, read_value=False)
+        ad_t = accumulated_delta_var.read_value()
         delta_var = _ops.negative(
             _ops.divide(
-                _ops.multiply(tf.sqrt(accumulated_delta_var + epsilon), gradient),
-                tf.sqrt(accumulated_grad + epsilon),
+                _ops.multiply(tf.sqrt(ad_t + epsilon), gradient),
+                tf.sqrt(ag_t + epsilon),
             )
         )
-        accumulated_delta_var.assign(
-            _ops.add(
-                accumulated_delta_var * rho, _ops.multiply(one_minus_rho, _ops.square(delta_var))
-            )
-        )
+        ad_t = _ops.add(ad_t * rho, _ops.multiply(one_minus_rho, _ops.square(delta_var)))
+        accumulated_delta_var.assign(ad_t, read_value=False)
         _ops.assign_add(variable, _ops.multiply(lr, delta_var))
 
     def update_step(self, gradient, variable, learning_rate):

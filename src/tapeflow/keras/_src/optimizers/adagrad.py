@@ -65,10 +65,15 @@ class Adagrad(Optimizer):
         lr, epsilon = c
         gradient = _ops.cast(gradient, variable.dtype)
         accumulator = self._accumulators[i]._value
-        _ops.assign_add(accumulator, _ops.square(gradient))
+        squares = _ops.square(gradient)
+        if type(squares) is _ops.IndexedSlices:  # scatter-added, repeated rows one by one
+            _ops.assign_add(accumulator, squares)
+            acc_t = accumulator.read_value()
+        else:
+            acc_t = accumulator.read_value() + squares
+            accumulator.assign(acc_t, read_value=False)
         _ops.assign_sub(
-            variable,
-            _ops.divide(_ops.multiply(lr, gradient), tf.sqrt(accumulator + epsilon)),
+            variable, _ops.divide(_ops.multiply(lr, gradient), tf.sqrt(acc_t + epsilon))
         )
 
     def update_step(self, gradient, variable, learning_rate):

@@ -77,17 +77,23 @@ class Adam(Optimizer):
         )
 
     def _update(self, gradient, variable, i, c):
+        # Keras' `assign_add(m, x)` is `m + x`: computed here on the values read once, and
+        # stored, so the variable update reads no variable again.
         alpha, one_minus_b1, one_minus_b2, epsilon = c
         gradient = _ops.cast(gradient, variable.dtype)
         m = self._momentums[i]._value
         v = self._velocities[i]._value
-        m.assign_add(_ops.multiply(_ops.subtract(gradient, m), one_minus_b1))
-        v.assign_add(_ops.multiply(_ops.subtract(_ops.square(gradient), v), one_minus_b2))
+        m_t = m.read_value()
+        v_t = v.read_value()
+        m_t = m_t + _ops.multiply(_ops.subtract(gradient, m_t), one_minus_b1)
+        v_t = v_t + _ops.multiply(_ops.subtract(_ops.square(gradient), v_t), one_minus_b2)
+        m.assign(m_t, read_value=False)
+        v.assign(v_t, read_value=False)
         if self.amsgrad:
             v_hat = self._velocity_hats[i]._value
-            v_hat.assign(tf.maximum(v_hat, v))
-            v = v_hat
-        variable.assign_sub((m * alpha) / (tf.sqrt(v) + epsilon))
+            v_t = tf.maximum(v_hat.read_value(), v_t)
+            v_hat.assign(v_t, read_value=False)
+        variable.assign_sub((m_t * alpha) / (tf.sqrt(v_t) + epsilon), read_value=False)
 
     def update_step(self, gradient, variable, learning_rate):
         """Updates `variable` (and its slots) from `gradient`."""

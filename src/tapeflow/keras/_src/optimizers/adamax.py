@@ -72,9 +72,12 @@ class Adamax(Optimizer):
         gradient = _ops.cast(gradient, variable.dtype)
         m = self._m[i]._value
         u = self._u[i]._value
-        m.assign_add(_ops.multiply(_ops.subtract(gradient, m), one_minus_b1))
-        u.assign(_ops.maximum(u * beta_2, _ops.abs(gradient)))
-        variable.assign_sub((lr * m) / (one_minus_b1_power * (u + epsilon)))
+        m_t = m.read_value()
+        m_t = m_t + _ops.multiply(_ops.subtract(gradient, m_t), one_minus_b1)
+        m.assign(m_t, read_value=False)
+        u_t = _ops.maximum(u.read_value() * beta_2, _ops.abs(gradient))
+        u.assign(u_t, read_value=False)
+        variable.assign_sub((lr * m_t) / (one_minus_b1_power * (u_t + epsilon)), read_value=False)
 
     def update_step(self, gradient, variable, learning_rate):
         """Updates `variable` (and its slots) from `gradient`."""

@@ -197,12 +197,18 @@ class BaseOptimizer:
         """`ops.power(ops.cast(value, dtype), step)` (`converted`: `ops.power(value, step)`,
         which converts a Python number straight to `dtype`), rounded once from float64 (see
         `_ops.power`)."""
-        base = self._num(value, dtype) if converted else self._const(value, dtype)
-        if dtype != tf.float64:
-            out = tf.cast(tf.pow(tf.cast(base, tf.float64), step64), dtype)
-        else:
-            out = tf.pow(base, step64)
-        return out
+        try:
+            key = ("pow", value, type(value), dtype, converted)
+            base = self._consts.get(key)
+        except TypeError:
+            key, base = None, None
+        if base is None:
+            base = self._num(value, dtype) if converted else self._const(value, dtype)
+            base = tf.cast(base, tf.float64)
+            if key is not None:
+                self._consts[key] = base
+        out = tf.pow(base, step64)
+        return out if dtype == tf.float64 else tf.cast(out, dtype)
 
     # -- attribute tracking ---------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -586,7 +592,7 @@ class BaseOptimizer:
                     learning_rate = _tf_variable(self.learning_rate)
                 lr = tf.cast(learning_rate, variable.dtype)
                 wd = self._const(self.weight_decay, variable.dtype)
-                variable.assign_sub(variable * wd * lr)
+                variable.assign_sub(variable.read_value() * wd * lr, read_value=False)
 
     # -- EMA -------------------------------------------------------------------------------------
     def _update_model_variables_moving_average(self, trainable_variables):

@@ -74,9 +74,10 @@ class Lion(Optimizer):
         lr, beta_1, one_minus_b1, beta_2, one_minus_b2 = c
         gradient = _ops.cast(gradient, variable.dtype)
         m = self._momentums[i]._value
-        step = _ops.add(m * beta_1, _ops.multiply(gradient, one_minus_b1))
-        variable.assign_sub(lr * tf.sign(step))
-        m.assign(_ops.add(m * beta_2, _ops.multiply(gradient, one_minus_b2)))
+        m_t = m.read_value()
+        step = _ops.add(m_t * beta_1, _ops.multiply(gradient, one_minus_b1))
+        variable.assign_sub(lr * tf.sign(step), read_value=False)
+        m.assign(_ops.add(m_t * beta_2, _ops.multiply(gradient, one_minus_b2)), read_value=False)
 
     def update_step(self, gradient, variable, learning_rate):
         """Updates `variable` (and its slots) from `gradient`."""

@@ -98,13 +98,19 @@ class Nadam(Optimizer):
         gradient = _ops.cast(gradient, variable.dtype)
         m = self._momentums[i]._value
         v = self._velocities[i]._value
-        m.assign_add(_ops.multiply(_ops.subtract(gradient, m), one_minus_b1))
-        v.assign_add(_ops.multiply(_ops.subtract(_ops.square(gradient), v), one_minus_b2))
+        m_t = m.read_value()
+        v_t = v.read_value()
+        m_t = m_t + _ops.multiply(_ops.subtract(gradient, m_t), one_minus_b1)
+        v_t = v_t + _ops.multiply(_ops.subtract(_ops.square(gradient), v_t), one_minus_b2)
+        m.assign(m_t, read_value=False)
+        v.assign(v_t, read_value=False)
         m_hat = _ops.add(
-            (u_t_1 * m) / den_1, _ops.divide(_ops.multiply(one_minus_u_t, gradient), den_0)
+            (u_t_1 * m_t) / den_1, _ops.divide(_ops.multiply(one_minus_u_t, gradient), den_0)
         )
-        v_hat = v / bias_2
-        variable.assign_sub(_ops.multiply(m_hat, lr) / (tf.sqrt(v_hat) + self.epsilon))
+        v_hat = v_t / bias_2
+        variable.assign_sub(
+            _ops.multiply(m_hat, lr) / (tf.sqrt(v_hat) + self.epsilon), read_value=False
+        )
 
     def update_step(self, gradient, variable, learning_rate):
         """Updates `variable` (and its slots) from `gradient`."""

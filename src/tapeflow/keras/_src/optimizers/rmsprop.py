@@ -78,22 +78,23 @@ class RMSprop(Optimizer):
         lr, rho, one_minus_rho, epsilon, momentum_rate = c
         gradient = _ops.cast(gradient, variable.dtype)
         velocity = self._velocities[i]._value
-        velocity.assign(
-            _ops.add(velocity * rho, _ops.multiply(one_minus_rho, _ops.square(gradient)))
+        v_t = _ops.add(
+            velocity.read_value() * rho, _ops.multiply(one_minus_rho, _ops.square(gradient))
         )
+        velocity.assign(v_t, read_value=False)
         if self.centered:
             average_grad = self._average_gradients[i]._value
-            average_grad.assign(
-                _ops.add(average_grad * rho, _ops.multiply(one_minus_rho, gradient))
-            )
-            denominator = velocity - tf.square(average_grad) + epsilon
+            a_t = _ops.add(average_grad.read_value() * rho, _ops.multiply(one_minus_rho, gradient))
+            average_grad.assign(a_t, read_value=False)
+            denominator = v_t - tf.square(a_t) + epsilon
         else:
-            denominator = velocity + epsilon
+            denominator = v_t + epsilon
         increment = _ops.divide(_ops.multiply(lr, gradient), tf.sqrt(denominator))
         if self.momentum > 0:
             momentum = self._momentums[i]._value
-            momentum.assign(_ops.add(momentum * momentum_rate, increment))
-            variable.assign_sub(momentum)
+            mom_t = _ops.add(momentum.read_value() * momentum_rate, increment)
+            momentum.assign(mom_t, read_value=False)
+            variable.assign_sub(mom_t, read_value=False)
         else:
             _ops.assign_sub(variable, increment)
 

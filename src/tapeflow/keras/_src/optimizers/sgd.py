@@ -64,13 +64,15 @@ class SGD(Optimizer):
     def _update(self, gradient, variable, i, c):
         lr, momentum = c
         gradient = _ops.cast(gradient, variable.dtype)
-        m = self.momentums[i]._value if self.momentum != 0 else None
-        if m is not None:
-            m.assign(_ops.subtract(m * momentum, _ops.multiply(gradient, lr)))
+        if self.momentum != 0:
+            m = self.momentums[i]._value
+            m_new = _ops.subtract(m.read_value() * momentum, _ops.multiply(gradient, lr))
+            m.assign(m_new, read_value=False)
             if self.nesterov:
-                _ops.assign_add(variable, _ops.subtract(m * momentum, _ops.multiply(gradient, lr)))
+                step = _ops.subtract(m_new * momentum, _ops.multiply(gradient, lr))
+                variable.assign_add(step, read_value=False)
             else:
-                variable.assign_add(m)
+                variable.assign_add(m_new, read_value=False)
         else:
             _ops.assign_sub(variable, _ops.multiply(gradient, lr))
 
