@@ -147,6 +147,12 @@ def _trajectory_cases():
             ("SGD", {**lr, "clipnorm": 1.0}),
             ("Adagrad", {**lr, "clipvalue": 0.5}),
             ("Adam", {**lr, "global_clipnorm": 1.0}),
+            ("Adagrad", {**lr, "global_clipnorm": 1.0}),
+            ("SGD", {**lr, "global_clipnorm": 1.0}),
+            ("SGD", {**lr, "clipvalue": 0.5}),
+            ("Adagrad", {**lr, "clipnorm": 0.5}),
+            ("Adadelta", {"learning_rate": 1.0, "clipnorm": 0.5}),
+            ("RMSprop", {**lr, "weight_decay": 0.1}),
         ]
     ):
         rng = np.random.RandomState(200 + i)
@@ -684,6 +690,12 @@ out = [n for n in dir(L) if not n.startswith("_")] + [L.Adam is L.SGD]
 o = keras.optimizers.SGD(0.1)
 v = keras.Variable([1.0])
 out = [repr(o.apply_gradients(zip([tf.constant([1.0])], [v]))), v.numpy().tolist()]
+""",
+    "err_loss_scale_sparse": """
+v = keras.Variable(np.ones((3, 2), "float32"))
+o = keras.optimizers.SGD(0.1, loss_scale_factor=2.0)
+g = tf.IndexedSlices(tf.ones((2, 2)), tf.constant([0, 2]), tf.constant([3, 2]))
+o.apply([g], [v])
 """,
     "err_apply_gradients_empty": "keras.optimizers.SGD().apply_gradients([])",
     "load_own_variables_mismatch": """

@@ -422,7 +422,8 @@ class BaseOptimizer:
             if len(grads) > 0:
                 scale = self.loss_scale_factor
                 if scale is not None:
-                    grads = [g if g is None else _ops.divide(g, scale) for g in grads]
+                    # Python's `/`, as Keras: slices cannot be divided (a TypeError, as in TF).
+                    grads = [g if g is None else g / scale for g in grads]
                 self._backend_apply_gradients(grads, trainable_variables)
                 for variable in trainable_variables:
                     constraint = variable.constraint
