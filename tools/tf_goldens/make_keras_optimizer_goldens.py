@@ -697,6 +697,16 @@ o = keras.optimizers.SGD(0.1, loss_scale_factor=2.0)
 g = tf.IndexedSlices(tf.ones((2, 2)), tf.constant([0, 2]), tf.constant([3, 2]))
 o.apply([g], [v])
 """,
+    "numpy_and_list_gradients": """
+out = []
+for c in ["SGD", "Adam", "RMSprop", "Adagrad"]:
+    o = getattr(keras.optimizers, c)(0.1)
+    v = keras.Variable([1.0, 2.0])
+    o.apply([np.array([0.5, -0.5], "float32")], [v])
+    o.apply([np.array([0.25, 1.0])], [v])
+    o.apply([[1.0, 1.0]], [v])
+    out.append(v.numpy().tolist())
+""",
     "err_apply_gradients_empty": "keras.optimizers.SGD().apply_gradients([])",
     "load_own_variables_mismatch": """
 o = keras.optimizers.SGD()

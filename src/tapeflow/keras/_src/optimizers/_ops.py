@@ -149,9 +149,9 @@ def clip(x, low, high):
 def cast(x, dtype):
     if type(x) is IndexedSlices:
         return _slices(tf.cast(x.values, dtype), x)
-    if getattr(x, "dtype", None) == dtype:
+    if isinstance(x, tf.Tensor) and x.dtype == dtype:
         return x
-    return tf.cast(x, dtype)
+    return tf.cast(x, dtype)  # NumPy arrays and lists become tensors (as Keras' ops.cast)
 
 
 def _rows(x):

@@ -86,7 +86,7 @@ class BaseOptimizer:
         self._lock = False
         if kwargs.pop("decay", None) is not None:
             warnings.warn(
-                "Argument `decay` is no longer supported and will be ignored.", stacklevel=2
+                "Argument `decay` is no longer supported and will be ignored.", stacklevel=1
             )
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
@@ -458,7 +458,7 @@ class BaseOptimizer:
             f"Gradients do not exist for variables {list(reversed(missing))} when minimizing "
             "the loss. If using `model.compile()`, did you forget to provide a `loss` "
             "argument?",
-            stacklevel=3,
+            stacklevel=1,  # Keras' warning points at the optimizer's own line
         )
         return filtered_grads, filtered_vars
 
