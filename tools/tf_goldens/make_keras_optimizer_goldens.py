@@ -526,6 +526,20 @@ o.exclude_from_weight_decay(var_names=["a"])
 o.apply([tf.constant([0.0])], [a])
 out = a.numpy().tolist()
 """,
+    "exclude_by_scope_name": """
+with name_scope("dense"):
+    k = keras.Variable([1.0], name="kernel")
+b = keras.Variable([1.0], name="bias")
+t = tf.Variable([1.0], name="dense_tf")
+o = keras.optimizers.AdamW(0.1, weight_decay=0.5)
+o.exclude_from_weight_decay(var_names=["dense"])
+o.apply([tf.constant([0.0])] * 3, [k, b, t])
+o2 = keras.optimizers.AdamW(0.1, weight_decay=0.5)
+o2.exclude_from_weight_decay(var_names=[":0$"])
+k2 = keras.Variable([1.0], name="my_kernel")
+o2.apply([tf.constant([0.0])], [k2])
+out = [k.numpy().tolist(), b.numpy().tolist(), t.numpy().tolist(), k2.numpy().tolist()]
+""",
     "scale_loss": """
 o = keras.optimizers.SGD(loss_scale_factor=8.0)
 out = [repr(o.scale_loss(tf.constant(2.0))), keras.optimizers.SGD().scale_loss(3.0)]

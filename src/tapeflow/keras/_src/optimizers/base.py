@@ -582,7 +582,7 @@ class BaseOptimizer:
             cache[variable_id] = False
             return False
         pattern = getattr(self, "_exclude_from_weight_decay_pattern", None)
-        if pattern is not None and re.search(pattern, variable.name) is not None:
+        if pattern is not None and re.search(pattern, _decay_name(variable)) is not None:
             cache[variable_id] = False
             return False
         cache[variable_id] = True
@@ -592,10 +592,9 @@ class BaseOptimizer:
         if self.weight_decay is None:
             return
         learning_rate = None
-        for variable in variables:
-            # The TF backend decays the tf.Variable, whose name (`w:0`) the patterns search.
-            variable = _tf_variable(variable)
-            if self._use_weight_decay(variable):
+        for keras_variable in variables:
+            variable = _tf_variable(keras_variable)
+            if self._use_weight_decay(keras_variable):
                 if learning_rate is None:  # one read of the rate (a schedule) per step
                     learning_rate = _tf_variable(self.learning_rate)
                 lr = tf.cast(learning_rate, variable.dtype)
@@ -752,6 +751,15 @@ class BaseOptimizer:
                 config["learning_rate"], custom_objects=custom_objects
             )
         return cls(**config)
+
+
+def _decay_name(variable) -> str:
+    """The name `exclude_from_weight_decay(var_names=...)` patterns search. The TF backend
+    searches the wrapped tf.Variable's name, which TF gives the Keras path (`dense/kernel:0`
+    for `dense/kernel`); a tf.Variable's own name otherwise."""
+    if isinstance(variable, Variable):
+        return f"{variable.path}:0"
+    return variable.name
 
 
 class _OwnScope:
