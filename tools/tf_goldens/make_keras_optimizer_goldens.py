@@ -721,6 +721,12 @@ for c in ["SGD", "Adam", "RMSprop", "Adagrad"]:
     o.apply([[1.0, 1.0]], [v])
     out.append(v.numpy().tolist())
 """,
+    "err_stateless_apply": """
+o = keras.optimizers.SGD()
+v = keras.Variable([1.0])
+o.build([v])
+o.stateless_apply([x.value for x in o.variables], [tf.constant([1.0])], [v.value])
+""",
     "err_apply_gradients_empty": "keras.optimizers.SGD().apply_gradients([])",
     "load_own_variables_mismatch": """
 o = keras.optimizers.SGD()

@@ -438,6 +438,13 @@ class BaseOptimizer:
                         variable.assign(constraint(variable))
         self._iterations._value.assign_add(self._num(1, tf.int64))
 
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        """Not available with the TensorFlow backend, which tf.keras is: Keras' ValueError."""
+        raise ValueError(
+            "stateless_apply is not supported with the TensorFlow backend (as it is "
+            "incompatible with tf.distribute)."
+        )
+
     def _filter_empty_gradients(self, grads, variables):
         for g in grads:
             if g is None:
