@@ -199,3 +199,24 @@ def test_failed_apply_changes_nothing_but_build():
     with pytest.raises(ValueError, match="No gradients provided"):
         opt.apply([None], [v])
     assert v.numpy().tolist() == [1.0] and int(opt.iterations.numpy()) == 0
+
+
+def test_jit_then_eager_steps_continue_one_trajectory():
+    """Constants cached while tracing serve later eager steps; state carries across."""
+
+    def run(jit_first):
+        keras.backend.clear_session()
+        v = keras.Variable(np.array([1.0, -2.0], "float32"))
+        opt = keras.optimizers.Nadam(0.1)
+        opt.build([v])
+        jitted = tf.function(lambda g: opt.apply([g], [v]), jit_compile=True)
+        for i in range(6):
+            g = tf.constant([0.5 * i, 1.0 - i], tf.float32)
+            if jit_first and i < 3:
+                jitted(g)
+            else:
+                opt.apply([g], [v])
+        return [v.numpy()] + [x.numpy() for x in opt.variables]
+
+    for eager, mixed in zip(run(False), run(True)):
+        np.testing.assert_array_equal(eager, mixed)
