@@ -7,7 +7,8 @@ Usage (TensorFlow and Keras live in their own venv)::
 Outputs, in tests/data/ (small: models of a few Dense layers):
 
 - `keras_seq.weights.h5`, `keras_func.weights.h5`, `keras_compiled.weights.h5` (the last with
-  Adam's state after one step), `keras_seq.keras`, `keras_func.keras`: files Keras wrote;
+  Adam's state after one step), `keras_seq.keras`, `keras_func.keras`, and the legacy HDF5
+  model files `keras_seq.h5`, `keras_func.h5`, `keras_compiled.h5`: files Keras wrote;
 - `keras_saving_goldens.json`: for each model its HDF5 layout (every group and dataset with
   shape, dtype and attributes, in `visititems` order), its weights, its prediction on a fixed
   input, the `.keras` archive's member list and config.json, and Keras' error texts.
@@ -116,6 +117,7 @@ def main() -> None:
     cases = {}
     committed_weights = {"seq", "func", "compiled"}
     committed_keras = {"seq", "func"}
+    committed_legacy = {"seq", "func", "compiled"}
     for key, model in build_models(keras).items():
         path = os.path.join(tmp, f"{key}.weights.h5")
         model.save_weights(path)
@@ -124,6 +126,15 @@ def main() -> None:
             "weights": [w.tolist() for w in model.get_weights()],
             "prediction": np.asarray(model(X)).tolist() if key != "func2out" else None,
         }
+        if key in committed_legacy:
+            legacy_path = os.path.join(tmp, f"{key}.h5")
+            model.save(legacy_path)
+            case["legacy_layout"] = layout(h5py, legacy_path)
+            with h5py.File(legacy_path, "r") as f:
+                case["legacy_attrs"] = {
+                    k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in f.attrs.items()
+                }
+            shutil.copy(legacy_path, DATA / f"keras_{key}.h5")
         if key in committed_weights:
             shutil.copy(path, DATA / f"keras_{key}.weights.h5")
         if key in committed_keras:

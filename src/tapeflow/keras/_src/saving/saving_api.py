@@ -9,10 +9,11 @@ is what `tf.train.Checkpoint` writes.
 
 from __future__ import annotations
 
+import logging
 import os
 import zipfile
 
-from . import keras_archive, saving_lib
+from . import keras_archive, legacy_h5, saving_lib
 
 _HINT = {"enabled": False}
 
@@ -81,6 +82,9 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
             )
         saving_lib.load_weights_only(model, filepath_str, skip_mismatch=skip_mismatch)
         return
+    if filepath_str.endswith((".h5", ".hdf5")):
+        legacy_h5.load_weights(model, filepath_str, skip_mismatch=skip_mismatch, by_name=by_name)
+        return
     raise ValueError(
         _with_hint(
             f"File format not supported: filepath={filepath_str}. Keras 3 only supports V3 "
@@ -93,8 +97,9 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     """Writes `model` to a `.keras` file (a zip of config.json, metadata.json and
-    model.weights.h5); the legacy `.h5` format and unzipped directories are not written."""
-    kwargs.pop("include_optimizer", None)
+    model.weights.h5), or in the legacy HDF5 format to a `.h5` file (with Keras' warning);
+    unzipped directories (`zipped=False`) are not written."""
+    include_optimizer = kwargs.pop("include_optimizer", True)
     save_format = kwargs.pop("save_format", False)
     if save_format:
         raise ValueError(
@@ -105,6 +110,14 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     if kwargs:
         raise ValueError(f"The following argument(s) are not supported: {list(kwargs.keys())}")
     filepath_str = str(filepath)
+    if filepath_str.endswith((".h5", ".hdf5")):
+        logging.getLogger("tapeflow").warning(
+            "You are saving your model as an HDF5 file via `model.save()` or "
+            "`keras.saving.save_model(model)`. This file format is considered legacy. We "
+            "recommend using instead the native Keras format, e.g. "
+            "`model.save('my_model.keras')` or `keras.saving.save_model(model, "
+            "'my_model.keras')`. "
+        )
     if zipped is False:
         raise ValueError("tapeflow writes `.keras` zip archives only (zipped=True).")
     if os.path.exists(filepath_str) and not overwrite:
@@ -114,10 +127,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         keras_archive.save_model(model, filepath_str)
         return
     if filepath_str.endswith((".h5", ".hdf5")):
-        raise ValueError(
-            "tapeflow does not write Keras' legacy HDF5 model format (`.h5`): use a `.keras` "
-            f"file. Received: filepath={filepath_str}"
-        )
+        legacy_h5.save_model_to_hdf5(model, filepath_str, include_optimizer=include_optimizer)
+        return
     raise ValueError(
         "Invalid filepath extension for saving. Please add either a `.keras` extension for "
         "the native Keras format (recommended) or a `.h5` extension. Use "
@@ -140,9 +151,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             "accessible `.keras` zip file."
         )
     if filepath_str.endswith((".h5", ".hdf5")):
-        raise ValueError(
-            "tapeflow does not read Keras' legacy HDF5 model format (`.h5`): save the model "
-            f"as a `.keras` file. Received: filepath={filepath_str}"
+        return legacy_h5.load_model_from_hdf5(
+            filepath_str, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
         )
     raise ValueError(
         f"File format not supported: filepath={filepath_str}. Keras 3 only supports V3 "
