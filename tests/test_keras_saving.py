@@ -709,3 +709,33 @@ def test_load_keras_written_legacy_model(key):
     np.testing.assert_allclose(
         model(X).numpy(), np.array(GOLDENS["models"][key]["prediction"]), rtol=1e-6, atol=1e-6
     )
+
+
+def test_unzipped_folder(tmp_path):
+    model = build("func")
+    folder = tmp_path / "model_dir"
+    model.save(folder, zipped=False)
+    # observed on Keras 3.15.1 (an empty assets folder included)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "assets", "config.json", "metadata.json", "model.weights.h5",
+    ]  # fmt: skip
+    loaded = keras.models.load_model(folder)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError) as e:
+        model.save(tmp_path / "m.keras", zipped=False)
+    # observed on Keras 3.15.1 (saving_lib.save_model)
+    assert str(e.value) == (
+        "When using `zipped=False`, the `filepath` argument should not end in `.keras`. "
+        f"Received: filepath={tmp_path / 'm.keras'}"
+    )
+
+
+def test_save_format_argument(tmp_path, caplog):
+    model = build("seq")
+    with pytest.raises(ValueError, match="The `save_format` argument is deprecated in Keras 3"):
+        model.save(tmp_path / "m", save_format="tf")
+    with caplog.at_level("WARNING", logger="tapeflow"):
+        model.save(tmp_path / "m.keras", save_format="keras")
+    assert "We recommend removing this argument" in caplog.text
+    assert zipfile.is_zipfile(tmp_path / "m.keras")

@@ -97,19 +97,25 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     """Writes `model` to a `.keras` file (a zip of config.json, metadata.json and
-    model.weights.h5), or in the legacy HDF5 format to a `.h5` file (with Keras' warning);
-    unzipped directories (`zipped=False`) are not written."""
+    model.weights.h5), into a folder of those files (`zipped=False`), or in the legacy HDF5
+    format to a `.h5` file (with Keras' warning)."""
     include_optimizer = kwargs.pop("include_optimizer", True)
     save_format = kwargs.pop("save_format", False)
+    filepath_str = str(filepath)
     if save_format:
-        raise ValueError(
-            "The `save_format` argument is deprecated in Keras 3. Please remove this argument "
-            "and pass a file path with either `.keras` or `.h5` extension."
+        if not filepath_str.endswith((".h5", ".hdf5", ".keras")):
+            raise ValueError(
+                "The `save_format` argument is deprecated in Keras 3. Please remove this "
+                "argument and pass a file path with either `.keras` or `.h5` extension."
+                f"Received: save_format={save_format}"
+            )
+        logging.getLogger("tapeflow").warning(
+            "The `save_format` argument is deprecated in Keras 3. We recommend removing this "
+            "argument as it can be inferred from the file path. "
             f"Received: save_format={save_format}"
         )
     if kwargs:
         raise ValueError(f"The following argument(s) are not supported: {list(kwargs.keys())}")
-    filepath_str = str(filepath)
     if filepath_str.endswith((".h5", ".hdf5")):
         logging.getLogger("tapeflow").warning(
             "You are saving your model as an HDF5 file via `model.save()` or "
@@ -118,13 +124,20 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
             "`model.save('my_model.keras')` or `keras.saving.save_model(model, "
             "'my_model.keras')`. "
         )
-    if zipped is False:
-        raise ValueError("tapeflow writes `.keras` zip archives only (zipped=True).")
+    zipped = True if zipped is None else zipped
     if os.path.exists(filepath_str) and not overwrite:
         if not _ask_to_proceed_with_overwrite(filepath_str):
             return
-    if filepath_str.endswith(".keras"):
+    if zipped and filepath_str.endswith(".keras"):
         keras_archive.save_model(model, filepath_str)
+        return
+    if not zipped:
+        if filepath_str.endswith(".keras"):
+            raise ValueError(
+                "When using `zipped=False`, the `filepath` argument should not end in "
+                f"`.keras`. Received: filepath={filepath_str}"
+            )
+        keras_archive.save_model(model, filepath_str, zipped=False)
         return
     if filepath_str.endswith((".h5", ".hdf5")):
         legacy_h5.save_model_to_hdf5(model, filepath_str, include_optimizer=include_optimizer)
@@ -141,7 +154,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """The model a `.keras` file holds, with its weights (and compile state when the model
     can compile from a config)."""
     filepath_str = str(filepath)
-    if filepath_str.endswith(".keras") and zipfile.is_zipfile(filepath_str):
+    is_keras_zip = filepath_str.endswith(".keras") and zipfile.is_zipfile(filepath_str)
+    is_keras_dir = os.path.isdir(filepath_str) and os.path.exists(
+        os.path.join(filepath_str, "config.json")
+    )
+    if is_keras_zip or is_keras_dir:
         return keras_archive.load_model(
             filepath_str, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
         )
