@@ -62,6 +62,24 @@ class Sub(keras.Model):
         return self.d2(x)
 
 
+class Block(keras.layers.Layer):
+    """Sublayers as attributes, in a dict and a nested list; own weights with a
+    non-trainable one created first (the generator's twin)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = keras.layers.Dense(3)
+        self.parts = {"x": keras.layers.Dense(2), "y": [keras.layers.Dense(2)]}
+
+    def build(self, input_shape):
+        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False)
+        self.scale = self.add_weight(shape=(2,), initializer="ones")
+
+    def call(self, x):
+        h = self.inner(x)
+        return (self.parts["x"](h) + self.parts["y"][0](h)) * self.scale + self.count
+
+
 def build(key):
     """The tapeflow twin of the generator's model `key` (names start afresh)."""
     keras.backend.clear_session()
@@ -89,6 +107,8 @@ def build(key):
         inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
         inputs = keras.Input((3,))
         return keras.Model(inputs, inner(keras.layers.Dense(4)(inputs)))
+    if key == "block":
+        return keras.Sequential([keras.Input((3,)), Block()])
     if key == "compiled":
         return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     raise KeyError(key)
@@ -119,7 +139,7 @@ class FakeAdam:
 
 
 # -- the .weights.h5 layout ------------------------------------------------------------------
-@pytest.mark.parametrize("key", ["seq", "func", "func2out", "sub", "seq_lazy", "nested"])
+@pytest.mark.parametrize("key", ["seq", "func", "func2out", "sub", "seq_lazy", "nested", "block"])
 def test_written_layout_equals_keras(tmp_path, key):
     model = build(key)
     model.set_weights(golden_weights(key))
@@ -147,7 +167,7 @@ def test_written_layout_with_optimizer_state(tmp_path):
     assert layout(path) == GOLDENS["models"]["compiled"]["layout"]
 
 
-@pytest.mark.parametrize("key", ["seq", "func", "sub", "nested"])
+@pytest.mark.parametrize("key", ["seq", "func", "sub", "nested", "block"])
 def test_round_trip_weights(tmp_path, key):
     model = build(key)
     path = tmp_path / "w.weights.h5"

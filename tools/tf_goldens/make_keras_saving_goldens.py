@@ -99,6 +99,26 @@ def build_models(keras):
     inputs = keras.Input((3,))
     models["nested"] = keras.Model(inputs, inner(keras.layers.Dense(4)(inputs)))
     keras.backend.clear_session()
+
+    class Block(keras.layers.Layer):
+        """Sublayers as attributes, in a dict and a nested list; own weights with a
+        non-trainable one created first."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = keras.layers.Dense(3)
+            self.parts = {"x": keras.layers.Dense(2), "y": [keras.layers.Dense(2)]}
+
+        def build(self, input_shape):
+            self.count = self.add_weight(shape=(), initializer="zeros", trainable=False)
+            self.scale = self.add_weight(shape=(2,), initializer="ones")
+
+        def call(self, x):
+            h = self.inner(x)
+            return (self.parts["x"](h) + self.parts["y"][0](h)) * self.scale + self.count
+
+    models["block"] = keras.Sequential([keras.Input((3,)), Block()])
+    keras.backend.clear_session()
     compiled = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     compiled.compile(optimizer="adam", loss="mse")
     compiled.train_on_batch(X, np.ones((2, 2), "float32"))
