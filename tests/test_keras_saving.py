@@ -759,3 +759,37 @@ def test_save_format_argument(tmp_path, caplog):
         model.save(tmp_path / "m.keras", save_format="keras")
     assert "We recommend removing this argument" in caplog.text
     assert zipfile.is_zipfile(tmp_path / "m.keras")
+
+
+def test_npz_weights_are_opt_in(tmp_path, monkeypatch):
+    from tapeflow.keras._src.saving import enable_npz_weights
+
+    model = build("block")
+    path = tmp_path / "w.weights.npz"
+    with pytest.raises(ValueError, match="The filename must end in `.weights.h5`"):
+        model.save_weights(path)
+    with pytest.raises(ValueError, match="File format not supported"):
+        model.load_weights(path)
+    monkeypatch.setitem(sys.modules, "h5py", None)  # NumPy only
+    enable_npz_weights()
+    try:
+        model.save_weights(path)
+        with np.load(path) as f:
+            keys = sorted(f.files)
+        # the .weights.h5 datasets' paths, as keys
+        assert keys == sorted(
+            e[0] for e in GOLDENS["models"]["block"]["layout"] if e[1] == "Dataset"
+        )
+        other = build("block")
+        other.load_weights(path)
+        for a, b in zip(model.get_weights(), other.get_weights()):
+            np.testing.assert_array_equal(a, b)
+        keras.backend.clear_session()
+        wide = keras.Sequential([keras.Input((4,)), Block()])
+        before = wide.get_weights()
+        with pytest.raises(ValueError, match="A total of 1 objects could not be loaded"):
+            wide.load_weights(path)
+        for a, b in zip(before, wide.get_weights()):
+            np.testing.assert_array_equal(a, b)
+    finally:
+        enable_npz_weights(False)

@@ -11,6 +11,7 @@ from .object_registration import (  # noqa: F401
 )
 from .saving_api import (  # noqa: F401
     enable_checkpoint_hint,
+    enable_npz_weights,
     load_model,
     load_weights,
     save_model,

@@ -101,3 +101,44 @@ class H5Reader:
 
     def close(self):
         self._file.close()
+
+
+class NpzWriter:
+    """Tapeflow's NumPy-only weights file (`.weights.npz`, opt-in): one array per variable,
+    keyed `<path>/vars/<i>` as the HDF5 layout's datasets are, written by `np.savez`."""
+
+    def __init__(self, target):
+        self._target = target
+        self._arrays: dict = {}
+
+    def make(self, path: str, metadata: dict | None = None) -> NpzEntry:
+        return NpzEntry(self._arrays, f"{path}/vars" if path else "vars")
+
+    def close(self):
+        np.savez(self._target, **self._arrays)
+
+
+class NpzEntry:
+    def __init__(self, arrays: dict, prefix: str):
+        self._arrays = arrays
+        self._prefix = prefix
+
+    def __setitem__(self, key, value):
+        self._arrays[f"{self._prefix}/{key}"] = np.asarray(value)
+
+
+class NpzReader:
+    """Reads a `.weights.npz` file: `get(path)` is `{"0": array, ...}` (no pickles)."""
+
+    def __init__(self, source):
+        self._groups: dict = {}
+        with np.load(source, allow_pickle=False) as f:
+            for key in f.files:
+                group, _, index = key.rpartition("/")
+                self._groups.setdefault(group, {})[index] = f[key]
+
+    def get(self, path: str) -> dict:
+        return dict(self._groups.get(f"{path}/vars" if path else "vars", {}))
+
+    def close(self):
+        pass

@@ -1,10 +1,11 @@
 """`keras.saving.save_weights/load_weights/save_model/load_model` (and the `Model` methods
 that call them): Keras 3's file-name rules and error texts.
 
-Tapeflow extension (opt-in, off by default so the errors stay Keras' own):
+Tapeflow extensions (opt-in, off by default so the behaviour and errors stay Keras' own):
 `enable_checkpoint_hint()` makes the `.weights.h5` file-name errors also say that a
 checkpoint prefix such as `"my_checkpoint"` (the TF 2 guides' style, which Keras 3 rejects)
-is what `tf.train.Checkpoint` writes.
+is what `tf.train.Checkpoint` writes; `enable_npz_weights()` lets `save_weights` and
+`load_weights` use `.weights.npz` files, which need NumPy only (no h5py).
 """
 
 from __future__ import annotations
@@ -16,11 +17,23 @@ import zipfile
 from . import keras_archive, legacy_h5, saving_lib
 
 _HINT = {"enabled": False}
+_NPZ = {"enabled": False}
 
 
 def enable_checkpoint_hint(enabled: bool = True) -> None:
     """Tapeflow extension: name `tf.train.Checkpoint` in the `.weights.h5` errors."""
     _HINT["enabled"] = bool(enabled)
+
+
+def enable_npz_weights(enabled: bool = True) -> None:
+    """Tapeflow extension: let `save_weights`/`load_weights` also take `.weights.npz` files
+    (NumPy only, no h5py; same variable order as `.weights.h5`). Keras rejects such names,
+    and so does tapeflow until this is called."""
+    _NPZ["enabled"] = bool(enabled)
+
+
+def _npz(filepath: str) -> bool:
+    return _NPZ["enabled"] and filepath.endswith(".weights.npz")
 
 
 def _with_hint(message: str, filepath: str) -> str:
@@ -53,7 +66,7 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs)
         )
     if kwargs:
         raise ValueError(f"Invalid keyword arguments: {kwargs}")
-    if not filepath_str.endswith(".weights.h5"):
+    if not filepath_str.endswith(".weights.h5") and not _npz(filepath_str):
         raise ValueError(
             _with_hint(
                 f"The filename must end in `.weights.h5`. Received: filepath={filepath_str}",
@@ -74,7 +87,7 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     by_name = kwargs.pop("by_name", None)
     if kwargs:
         raise ValueError(f"Invalid keyword arguments: {kwargs}")
-    if filepath_str.endswith((".keras", ".weights.h5")):
+    if filepath_str.endswith((".keras", ".weights.h5")) or _npz(filepath_str):
         if by_name is not None:
             raise ValueError(
                 "`by_name` only supports loading legacy '.h5' or '.hdf5' files. "

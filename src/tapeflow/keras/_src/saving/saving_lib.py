@@ -23,7 +23,7 @@ import numpy as np
 
 from ..layers.layer import Layer
 from ..naming import to_snake_case
-from .h5_store import H5Reader, H5Writer
+from .h5_store import H5Reader, H5Writer, NpzReader, NpzWriter
 
 VARS_FILENAME_H5 = "model.weights.h5"  # inside a .keras archive
 
@@ -276,7 +276,8 @@ def save_weights_only(model, filepath):
             "You are saving a model that has not yet been built. Try building the model "
             "first by calling it on some data or by using `build()`."
         )
-    writer = H5Writer(filepath)
+    npz = os.fspath(filepath).endswith(".weights.npz")
+    writer = NpzWriter(filepath) if npz else H5Writer(filepath)
     try:
         save_state(model, writer)
     finally:
@@ -294,6 +295,8 @@ def load_weights_only(model, filepath, skip_mismatch=False):
         with zipfile.ZipFile(path, "r") as archive:
             source = io.BytesIO(archive.read(VARS_FILENAME_H5))
         reader = H5Reader(source)
+    elif path.endswith(".weights.npz"):
+        reader = NpzReader(path)
     else:
         reader = H5Reader(path)
     try:
