@@ -10,11 +10,8 @@ is what `tf.train.Checkpoint` writes; `enable_npz_weights()` lets `save_weights`
 
 from __future__ import annotations
 
-import logging
+# The file formats (and logging) load on first use: `tf.keras` must stay quick to import.
 import os
-import zipfile
-
-from . import keras_archive, legacy_h5, saving_lib
 
 _HINT = {"enabled": False}
 _NPZ = {"enabled": False}
@@ -30,6 +27,12 @@ def enable_npz_weights(enabled: bool = True) -> None:
     (NumPy only, no h5py; same variable order as `.weights.h5`). Keras rejects such names,
     and so does tapeflow until this is called."""
     _NPZ["enabled"] = bool(enabled)
+
+
+def _log_warning(message: str) -> None:
+    import logging
+
+    logging.getLogger("tapeflow").warning(message)
 
 
 def _npz(filepath: str) -> bool:
@@ -76,6 +79,8 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs)
     if os.path.exists(filepath_str) and not overwrite:
         if not _ask_to_proceed_with_overwrite(filepath_str):
             return
+    from . import saving_lib
+
     saving_lib.save_weights_only(model, filepath_str)
 
 
@@ -93,9 +98,13 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
                 "`by_name` only supports loading legacy '.h5' or '.hdf5' files. "
                 f"Received: {filepath}"
             )
+        from . import saving_lib
+
         saving_lib.load_weights_only(model, filepath_str, skip_mismatch=skip_mismatch)
         return
     if filepath_str.endswith((".h5", ".hdf5")):
+        from . import legacy_h5
+
         legacy_h5.load_weights(model, filepath_str, skip_mismatch=skip_mismatch, by_name=by_name)
         return
     raise ValueError(
@@ -122,7 +131,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
                 "argument and pass a file path with either `.keras` or `.h5` extension."
                 f"Received: save_format={save_format}"
             )
-        logging.getLogger("tapeflow").warning(
+        _log_warning(
             "The `save_format` argument is deprecated in Keras 3. We recommend removing this "
             "argument as it can be inferred from the file path. "
             f"Received: save_format={save_format}"
@@ -130,7 +139,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     if kwargs:
         raise ValueError(f"The following argument(s) are not supported: {list(kwargs.keys())}")
     if filepath_str.endswith((".h5", ".hdf5")):
-        logging.getLogger("tapeflow").warning(
+        _log_warning(
             "You are saving your model as an HDF5 file via `model.save()` or "
             "`keras.saving.save_model(model)`. This file format is considered legacy. We "
             "recommend using instead the native Keras format, e.g. "
@@ -141,6 +150,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     if os.path.exists(filepath_str) and not overwrite:
         if not _ask_to_proceed_with_overwrite(filepath_str):
             return
+    from . import keras_archive, legacy_h5
+
     if zipped and filepath_str.endswith(".keras"):
         keras_archive.save_model(model, filepath_str)
         return
@@ -166,6 +177,10 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """The model a `.keras` file holds, with its weights (and compile state when the model
     can compile from a config)."""
+    import zipfile
+
+    from . import keras_archive, legacy_h5
+
     filepath_str = str(filepath)
     is_keras_zip = filepath_str.endswith(".keras") and zipfile.is_zipfile(filepath_str)
     is_keras_dir = os.path.isdir(filepath_str) and os.path.exists(
