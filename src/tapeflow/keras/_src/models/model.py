@@ -154,5 +154,29 @@ class Model(Trainer, Layer):
             return {"name": self.name, "trainable": self.trainable}
         return Layer.get_config(self)
 
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Writes the weights to a `.weights.h5` file in Keras 3's layout (needs h5py)."""
+        from ..saving.saving_api import save_weights
+
+        return save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads a `.weights.h5` (or `.keras`) file's weights, matched by structure."""
+        from ..saving.saving_api import load_weights
+
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Writes the model to a `.keras` archive (config, metadata and weights)."""
+        from ..saving.saving_api import save_model
+
+        return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def to_json(self, **kwargs):
+        """The model's config as a JSON string (`json.dumps` keyword arguments accepted)."""
+        from ..saving.serialization_lib import to_json
+
+        return to_json(self, **kwargs)
+
     def __reduce__(self):
         raise TypeError(f"cannot pickle '{type(self).__name__}' object")

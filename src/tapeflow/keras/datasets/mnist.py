@@ -1,0 +1,3 @@
+"""`tf.keras.datasets.mnist`."""
+
+from .._src.datasets.mnist import load_data  # noqa: F401
