@@ -509,11 +509,6 @@ def test_load_keras_written_archive_through_a_dense_shim(key):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tapeflow's Dense does not yet take Keras 3.15's `quantization_config` argument "
-    "(which config.json files written by Keras carry); remove this mark when it does",
-)
 @pytest.mark.parametrize("key", ["seq", "func"])
 def test_load_keras_written_archive(key):
     model = keras.models.load_model(DATA / f"keras_{key}.keras")
@@ -745,11 +740,6 @@ def test_legacy_training_config_without_a_trainer(tmp_path):
         keras.models.load_model(tmp_path / "c.h5", compile=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tapeflow's Dense does not yet take Keras 3.15's `quantization_config` argument "
-    "(which model configs written by Keras carry); remove this mark when it does",
-)
 @pytest.mark.parametrize("key", ["seq", "func"])
 def test_load_keras_written_legacy_model(key):
     model = keras.models.load_model(DATA / f"keras_{key}.h5")
