@@ -1,0 +1,1357 @@
+"""`tf.data.Dataset`: TF's input pipelines, run eagerly on NumPy.
+
+A dataset is a recipe; iterating it (`for x in ds`, `iter(ds)`) makes a fresh iterator, so
+re-iterating restarts (and reshuffles when asked). Inside the pipeline elements are nests of
+NumPy arrays; the user sees EagerTensors (TF's dtypes: Python floats float32, ints int32,
+NumPy dtypes kept), or NumPy values from `as_numpy_iterator()`.
+
+Array pipelines are planned, not looped: a dataset over in-memory arrays
+(`from_tensor_slices`, and `shuffle`, `repeat`, `take`, `skip`, `cache`, `prefetch` on top of
+it) is an index order over the arrays; `batch` then gathers each batch with one NumPy fancy
+index per component. `map`, `filter` and the rest run element by element.
+
+Differences from TF, by design: TF traces `map`/`filter`/`flat_map`/`reduce` functions once
+into a graph (a Python `print` in them prints once, with symbolic tensors); here they run
+eagerly on every element, receiving EagerTensors (a `print` prints per element). A mapped
+dataset's `element_spec` is read from the function's result on the first element (computed
+when first asked; that call is one extra run of the function); dimensions that TF's shape
+inference leaves unknown because they depend on values show the first element's sizes.
+`num_parallel_calls` and `deterministic` are accepted and run sequentially (the order is
+always the deterministic one).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tapeflow as tf
+
+from . import _shuffle
+from . import _structure as st
+
+AUTOTUNE = -1
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
+# TF's graph seed when only an op seed is given (random_seed.DEFAULT_GRAPH_SEED).
+_DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2**31 - 1
+_INT64_MAX = 2**63 - 1
+_END = object()
+
+
+class _Peeking:
+    """While set, shuffle iterators reuse their dataset's current seeds instead of drawing
+    the next epoch's: reading a first element to learn a function's output spec must not
+    change the orders the user later sees."""
+
+    depth = 0
+
+    def __enter__(self):
+        _Peeking.depth += 1
+
+    def __exit__(self, *exc):
+        _Peeking.depth -= 1
+
+
+def _seed_pair(seed):
+    """TF's `(seed, seed2)` for a dataset op seed, or None for a nondeterministic shuffle.
+
+    TF derives them with `random_seed.get_seed(seed)`, which combines the global seed of
+    `tf.random.set_seed`. tapeflow's rule for that lives in its random ops and is not public
+    API, so here the global seed is not seen: an op seed pairs with TF's default graph seed
+    (TF's behaviour when no global seed is set), and no op seed means fresh random seeds.
+    """
+    if seed is None:
+        return None
+    return _DEFAULT_GRAPH_SEED, int(seed) % _MAXINT32
+
+
+def _invalid(message: str, op: str):
+    return tf.errors.InvalidArgumentError(None, None, f"{message} [Op:{op}]")
+
+
+def _out_of_range():
+    return tf.errors.OutOfRangeError(None, None, "End of sequence [Op:IteratorGetNext]")
+
+
+class _Plan:
+    """A dataset over in-memory arrays: the flattened arrays (a common leading dimension),
+    the element template, and `orders()`: called once per iterator, an iterator over index
+    arrays whose concatenation is the element order."""
+
+    __slots__ = ("arrays", "template", "orders")
+
+    def __init__(self, arrays, template, orders):
+        self.arrays = arrays
+        self.template = template
+        self.orders = orders
+
+    def derive(self, orders):
+        return _Plan(self.arrays, self.template, orders)
+
+
+def _count(value) -> int:
+    return int(value.numpy()) if isinstance(value, tf.Tensor) else int(value)
+
+
+def _dims_compatible(a, b):
+    if a is None or b is None:
+        return None
+    return a if a == b else None
+
+
+def _merge_spec(a, b):
+    """The most specific spec compatible with both, or None when the dtypes differ."""
+    if isinstance(a, tf.data.DatasetSpec) or isinstance(b, tf.data.DatasetSpec):
+        return a if a == b else None
+    if a.dtype != b.dtype:
+        return None
+    sa, sb = a.shape, b.shape
+    if sa.rank is None or sb.rank is None or sa.rank != sb.rank:
+        return tf.TensorSpec(None, a.dtype)
+    return tf.TensorSpec([_dims_compatible(x, y) for x, y in zip(sa, sb)], a.dtype)
+
+
+def _call(fn, element):
+    """Calls a user function as TF does: a tuple element is unpacked into arguments."""
+    args = st.to_tensors(element)
+    if type(args) is tuple:
+        return fn(*args)
+    return fn(args)
+
+
+class Dataset:
+    """A TF input pipeline (`tf.data.Dataset`).
+
+    Build one with `from_tensor_slices`, `from_tensors` or `range`, chain transformations,
+    iterate it with `for` or `iter()`. `element_spec` describes an element (a nest of
+    `tf.TensorSpec`s); iterating an array pipeline (`from_tensor_slices(...).shuffle(...)
+    .batch(n)`) gathers whole batches with NumPy, so a training loop (or Keras' `fit`) can
+    iterate it directly; `as_numpy_iterator()` yields the same batches as NumPy values.
+    """
+
+    _tf_name = "Dataset"
+
+    def __init__(self, inputs=()):
+        self._inputs = tuple(inputs)
+        self._spec = _END
+
+    # -- what subclasses define
+    def _compute_spec(self):
+        return self._inputs[0].element_spec
+
+    def _cardinality(self) -> int:
+        return self._inputs[0]._cardinality()
+
+    def _elements(self):
+        """A fresh iterator over pipeline elements (made eagerly: TF creates the iterators
+        of a pipeline, and draws their shuffle seeds, when the outer iterator is made)."""
+        raise TypeError(f"{type(self).__name__} cannot be iterated")
+
+    def _plan(self):
+        return None
+
+    # -- public API
+    @property
+    def element_spec(self):
+        """The type specification of an element: a nest of `tf.TensorSpec`s."""
+        if self._spec is _END:
+            self._spec = self._compute_spec()
+        return self._spec
+
+    def cardinality(self):
+        """The number of elements as an int64 scalar tensor; `tf.data.INFINITE_CARDINALITY`
+        (-1) or `tf.data.UNKNOWN_CARDINALITY` (-2) when not a finite known number."""
+        return tf.constant(self._cardinality(), tf.int64)
+
+    def __len__(self) -> int:
+        n = self._cardinality()
+        if n == INFINITE_CARDINALITY:
+            raise TypeError("The dataset is infinite.")
+        if n == UNKNOWN_CARDINALITY:
+            raise TypeError("The dataset length is unknown.")
+        return n
+
+    def __bool__(self) -> bool:
+        return True  # as TF: a dataset is truthy even when empty
+
+    def __iter__(self):
+        return OwnedIterator(self)
+
+    def __repr__(self) -> str:
+        return f"<{self._tf_name} element_spec={self.element_spec!r}>"
+
+    __str__ = __repr__
+
+    def as_numpy_iterator(self):
+        """An iterator over the elements as NumPy values (0-d values as NumPy scalars)."""
+        for spec in st.flatten(self.element_spec):
+            if not isinstance(spec, tf.TensorSpec):
+                raise TypeError(
+                    "`tf.data.Dataset.as_numpy_iterator()` is not supported for datasets "
+                    "that produce values of type <class 'tensorflow.python.data.ops."
+                    "dataset_ops.DatasetV2'>"
+                )
+        return NumpyIterator(OwnedIterator(self))
+
+    # -- sources
+    @staticmethod
+    def from_tensor_slices(tensors, name=None) -> Dataset:
+        """A dataset of the slices of `tensors` along their first dimension."""
+        return _TensorSliceDataset(tensors)
+
+    @staticmethod
+    def from_tensors(tensors, name=None) -> Dataset:
+        """A dataset of one element, `tensors`."""
+        return _TensorDataset(tensors)
+
+    @staticmethod
+    def range(*args, output_type=tf.int64, name=None) -> Dataset:
+        """`range(stop)`, `range(start, stop[, step])` as a dataset of `output_type` scalars."""
+        return _RangeDataset(args, output_type)
+
+    @staticmethod
+    def zip(*args, datasets=None, name=None) -> Dataset:
+        """Zips a nest of datasets: `zip((a, b))` and `zip(a, b)` are the same."""
+        if datasets is None:
+            datasets = args[0] if len(args) == 1 else args
+        return _ZipDataset(datasets)
+
+    # -- transformations
+    def batch(
+        self,
+        batch_size,
+        drop_remainder=False,
+        num_parallel_calls=None,
+        deterministic=None,
+        name=None,
+    ) -> Dataset:
+        """Stacks `batch_size` consecutive elements; the last batch may be smaller unless
+        `drop_remainder`."""
+        return _BatchDataset(self, _count(batch_size), bool(drop_remainder), num_parallel_calls)
+
+    def padded_batch(
+        self,
+        batch_size,
+        padded_shapes=None,
+        padding_values=None,
+        drop_remainder=False,
+        name=None,
+    ) -> Dataset:
+        """Batches elements of different shapes, padding each component to `padded_shapes`
+        (unknown dimensions: the largest in the batch) with `padding_values` (default 0)."""
+        return _PaddedBatchDataset(
+            self, _count(batch_size), padded_shapes, padding_values, bool(drop_remainder)
+        )
+
+    def unbatch(self, name=None) -> Dataset:
+        """Splits each element along its first dimension into elements."""
+        return _UnbatchDataset(self)
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None):
+        """Shuffles with a buffer of `buffer_size` elements, in TF's exact order for a given
+        seed (TF's kernel on TF's Philox stream). See `_seed_pair` for how the seed is read."""
+        return _ShuffleDataset(self, _count(buffer_size), seed, bool(reshuffle_each_iteration))
+
+    def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
+        """Applies `map_func` to each element (a tuple element is passed as arguments)."""
+        return _MapDataset(self, map_func, num_parallel_calls)
+
+    def filter(self, predicate, name=None) -> Dataset:
+        """Keeps the elements for which `predicate` returns a true `tf.bool` scalar."""
+        return _FilterDataset(self, predicate)
+
+    def flat_map(self, map_func, name=None) -> Dataset:
+        """Maps each element to a dataset and flattens the results in order."""
+        return _FlatMapDataset(self, map_func)
+
+    def repeat(self, count=None, name=None) -> Dataset:
+        """Repeats the dataset `count` times (forever when None or -1)."""
+        return _RepeatDataset(self, -1 if count is None else _count(count))
+
+    def take(self, count, name=None) -> Dataset:
+        """The first `count` elements (all when -1)."""
+        return _TakeDataset(self, _count(count))
+
+    def skip(self, count, name=None) -> Dataset:
+        """All but the first `count` elements (none when -1)."""
+        return _SkipDataset(self, _count(count))
+
+    def prefetch(self, buffer_size, name=None) -> Dataset:
+        """Prefetching: the same elements (tapeflow's pipelines run in the caller's thread)."""
+        return _PrefetchDataset(self)
+
+    def cache(self, filename="", name=None) -> Dataset:
+        """Caches the elements of the first complete iteration; later iterations replay them.
+
+        tapeflow keeps the cache in memory whatever `filename` is (TF writes files there).
+        """
+        return CacheDataset(self)
+
+    def enumerate(self, start=0, name=None) -> Dataset:
+        """Pairs each element with its int64 index, counting from `start`."""
+        counter = Dataset.range(_count(start), _INT64_MAX)
+        return _ZipDataset((counter, self))
+
+    def concatenate(self, dataset, name=None) -> Dataset:
+        """This dataset's elements followed by `dataset`'s."""
+        return _ConcatenateDataset(self, dataset)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """Groups elements into windows (datasets) of `size`, starting every `shift`
+        elements, taking every `stride`-th element; a tuple element gives a tuple of
+        datasets, as in TF."""
+        size = _count(size)
+        shift = size if shift is None else _count(shift)
+        return _WindowDataset(self, size, shift, _count(stride), bool(drop_remainder))
+
+    def reduce(self, initial_state, reduce_func):
+        """Folds the elements into a state: `state = reduce_func(state, element)`."""
+        state = st.to_tensors(st.normalize(initial_state))
+        expected = [leaf.dtype for leaf in st.flatten(state)]
+        it = self._elements()
+        for element in it:
+            new = st.to_tensors(st.from_user(reduce_func(state, st.to_tensors(element))))
+            got = [leaf.dtype for leaf in st.flatten(new)]
+            if got != expected:
+                raise TypeError(
+                    "The element types for the new state must match the initial state. "
+                    f"Expected {_dtypes_text(state)} but got {_dtypes_text(new)}."
+                )
+            state = new
+        return state
+
+
+def _dtypes_text(structure) -> str:
+    if isinstance(structure, (tuple, dict)):
+        return repr(st.map_structure(lambda t: _DtypeName(t.dtype), structure))
+    return f"<dtype: '{structure.dtype.name}'>"
+
+
+class _DtypeName:
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __repr__(self) -> str:
+        return f"tf.{self.dtype.name}"
+
+
+class DatasetSpec:
+    """The spec of an element that is itself a dataset (`window`'s elements)."""
+
+    def __init__(self, element_spec, dataset_shape=()):
+        self._element_spec = element_spec
+        self._dataset_shape = tf.TensorShape(dataset_shape)
+
+    @property
+    def element_spec(self):
+        return self._element_spec
+
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, DatasetSpec)
+            and repr(self._element_spec) == repr(other._element_spec)
+            and self._dataset_shape == other._dataset_shape
+        )
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def __repr__(self) -> str:
+        return f"DatasetSpec({self._element_spec!r}, {self._dataset_shape!r})"
+
+
+class OwnedIterator:
+    """An iterator over a dataset (`iter(ds)`): `next(it)` or `it.get_next()`."""
+
+    def __init__(self, dataset: Dataset):
+        self._dataset = dataset
+        self._it = dataset._elements()
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return st.to_tensors(next(self._it))
+
+    def _next_internal(self):
+        return next(self._it)
+
+    def get_next(self):
+        """The next element; `tf.errors.OutOfRangeError` at the end."""
+        try:
+            return next(self)
+        except StopIteration:
+            raise _out_of_range() from None
+
+
+class NumpyIterator:
+    """`as_numpy_iterator()`'s iterator: elements as NumPy values."""
+
+    def __init__(self, iterator: OwnedIterator):
+        self._iterator = iterator
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return st.map_structure(st.to_numpy, self._iterator._next_internal())
+
+    def __repr__(self) -> str:
+        return f"NumpyIterator(iterator={self._iterator!r})"
+
+
+def _plan_elements(plan: _Plan):
+    arrays, template = plan.arrays, plan.template
+    orders = plan.orders()
+
+    def gen():
+        for order in orders:
+            for i in order.tolist():
+                yield st.pack(template, [a[i] for a in arrays])
+
+    return gen()
+
+
+class _SourceDataset(Dataset):
+    def _elements(self):
+        plan = self._plan()
+        return _plan_elements(plan)
+
+
+class _TensorSliceDataset(_SourceDataset):
+    _tf_name = "_TensorSliceDataset"
+
+    def __init__(self, tensors):
+        super().__init__()
+        element = st.normalize(tensors)
+        leaves = st.flatten(element)
+        for leaf in leaves:
+            if st.is_dataset(leaf) or leaf.ndim == 0:
+                raise ValueError("Unbatching a tensor is only supported for rank >= 1")
+        n = leaves[0].shape[0]
+        for leaf in leaves[1:]:
+            if leaf.shape[0] != n:
+                raise ValueError(f"Dimensions {n} and {leaf.shape[0]} are not compatible")
+        self._n = int(n)
+        self._arrays = leaves
+        self._template = element
+
+    def _compute_spec(self):
+        return st.pack(
+            self._template,
+            [tf.TensorSpec(a.shape[1:], tf.as_dtype(a.dtype)) for a in self._arrays],
+        )
+
+    def _cardinality(self) -> int:
+        return self._n
+
+    def _plan(self):
+        n = self._n
+        return _Plan(self._arrays, self._template, lambda: iter([np.arange(n)]))
+
+
+class _TensorDataset(Dataset):
+    _tf_name = "_TensorDataset"
+
+    def __init__(self, tensors):
+        super().__init__()
+        self._element = st.normalize(tensors)
+
+    def _compute_spec(self):
+        return st.spec_of(self._element)
+
+    def _cardinality(self) -> int:
+        return 1
+
+    def _elements(self):
+        return iter([self._element])
+
+
+class _RangeDataset(Dataset):
+    _tf_name = "_RangeDataset"
+
+    def __init__(self, args, output_type):
+        super().__init__()
+        args = [_count(a) for a in args]
+        if len(args) == 1:
+            start, stop, step = 0, args[0], 1
+        elif len(args) == 2:
+            start, stop, step = args[0], args[1], 1
+        elif len(args) == 3:
+            start, stop, step = args
+        else:
+            raise ValueError(
+                f"Invalid `args`. The length of `args` should be between 1 and 3 "
+                f"but was {len(args)}."
+            )
+        if step == 0:
+            raise _invalid("step must be a non-zero integer.", "RangeDataset")
+        self._range = range(start, stop, step)
+        self._dtype = tf.as_dtype(output_type)
+
+    def _compute_spec(self):
+        return tf.TensorSpec([], self._dtype)
+
+    def _cardinality(self) -> int:
+        return len(self._range)
+
+    def _elements(self):
+        dtype = self._dtype.as_numpy_dtype
+        rng = self._range
+
+        def gen():
+            for v in rng:
+                yield np.array(v, dtype)
+
+        return gen()
+
+
+class _UnaryDataset(Dataset):
+    """A transformation of one input; planned when its input is and it keeps the order's
+    semantics (`_plan_orders`)."""
+
+    def __init__(self, dataset):
+        super().__init__((dataset,))
+        self._input = dataset
+
+    def _plan_orders(self, orders):
+        return None
+
+    def _plan(self):
+        inner = self._input._plan()
+        if inner is None:
+            return None
+        orders = self._plan_orders(inner.orders)
+        return None if orders is None else inner.derive(orders)
+
+    def _elements(self):
+        plan = self._plan()
+        if plan is not None:
+            return _plan_elements(plan)
+        return self._general(self._input._elements())
+
+    def _general(self, it):
+        return it
+
+
+class _PrefetchDataset(_UnaryDataset):
+    _tf_name = "_PrefetchDataset"
+
+    def _plan_orders(self, orders):
+        return orders
+
+
+class _ShuffleDataset(_UnaryDataset):
+    _tf_name = "_ShuffleDataset"
+
+    def __init__(self, dataset, buffer_size, seed, reshuffle):
+        if buffer_size <= 0 and buffer_size != UNKNOWN_CARDINALITY:
+            raise _invalid(
+                "buffer_size must be greater than zero or UNKNOWN_CARDINALITY",
+                "ShuffleDatasetV3",
+            )
+        super().__init__(dataset)
+        self._buffer_size = buffer_size
+        self._reshuffle = reshuffle
+        seeds = _seed_pair(seed)
+        if seeds is None:
+            rng = np.random.default_rng()
+            seeds = tuple(int(v) for v in rng.integers(0, 2**63 - 1, size=2))
+        self._seeds = seeds
+        self._epoch = 0  # iterators made so far (TF's seed generator's draws / 2)
+
+    def _iterator_seeds(self) -> tuple:
+        if not self._reshuffle:
+            return self._seeds
+        epoch = self._epoch
+        if not _Peeking.depth:
+            self._epoch += 1
+        return _shuffle.epoch_seeds(*self._seeds, epoch)
+
+    def _buffer(self, n: int) -> int:
+        if self._buffer_size == UNKNOWN_CARDINALITY:
+            return n
+        return self._buffer_size
+
+    def _plan_orders(self, orders):
+        finite = self._input._cardinality() >= 0
+
+        def shuffled():
+            seeds = self._iterator_seeds()
+            if finite:
+                order = np.concatenate(list(orders()) or [np.zeros(0, np.int64)])
+                n = len(order)
+                return iter([order[_shuffle.permutation(n, self._buffer(n), *seeds)]])
+            stream = (i for chunk in orders() for i in chunk.tolist())
+            return _chunked(_shuffle.shuffle_stream(stream, self._buffer_size, *seeds))
+
+        return shuffled
+
+    def _general(self, it):
+        seeds = self._iterator_seeds()
+        return _shuffle.shuffle_stream(it, self._buffer(_INT64_MAX), *seeds)
+
+
+def _chunked(items, size: int = 4096):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield np.array(chunk, np.int64)
+            chunk = []
+    if chunk:
+        yield np.array(chunk, np.int64)
+
+
+class _RepeatDataset(_UnaryDataset):
+    _tf_name = "_RepeatDataset"
+
+    def __init__(self, dataset, count):
+        super().__init__(dataset)
+        self._count = count
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        if self._count == 0 or n == 0:
+            return 0
+        if n < 0:
+            return n
+        if self._count < 0:
+            return INFINITE_CARDINALITY
+        return n * self._count
+
+    def _plan_orders(self, orders):
+        count = self._count
+
+        def repeated():
+            # The first epoch's iterator is made now; later ones when the previous ends.
+            first = orders()
+
+            def gen():
+                current = first
+                epoch = 0
+                while count < 0 or epoch < count:
+                    empty = True
+                    for order in current:
+                        empty = False
+                        yield order
+                    epoch += 1
+                    if empty and count < 0:
+                        return
+                    if count < 0 or epoch < count:
+                        current = orders()
+
+            return gen() if count != 0 else iter(())
+
+        return repeated
+
+    def _elements(self):
+        plan = self._plan()
+        if plan is not None:
+            return _plan_elements(plan)
+        count = self._count
+        if count == 0:
+            return iter(())
+        first = self._input._elements()
+
+        def gen():
+            current = first
+            epoch = 0
+            while count < 0 or epoch < count:
+                empty = True
+                for element in current:
+                    empty = False
+                    yield element
+                epoch += 1
+                if empty and count < 0:
+                    return
+                if count < 0 or epoch < count:
+                    current = self._input._elements()
+
+        return gen()
+
+
+class _TakeDataset(_UnaryDataset):
+    _tf_name = "_TakeDataset"
+
+    def __init__(self, dataset, count):
+        super().__init__(dataset)
+        self._count = count
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        if n == UNKNOWN_CARDINALITY:
+            return n
+        if self._count < 0:
+            return n
+        if n == INFINITE_CARDINALITY:
+            return self._count
+        return min(n, self._count)
+
+    def _plan_orders(self, orders):
+        count = self._count
+        if count < 0:
+            return orders
+
+        def taken():
+            it = orders()
+
+            def gen():
+                left = count
+                if left == 0:
+                    return
+                for order in it:
+                    yield order[:left]
+                    left -= len(order)
+                    if left <= 0:
+                        return
+
+            return gen()
+
+        return taken
+
+    def _general(self, it):
+        count = self._count
+        if count < 0:
+            return it
+
+        def gen():
+            for i, element in enumerate(it):
+                if i >= count:
+                    return
+                yield element
+                if i + 1 == count:
+                    return
+
+        return gen()
+
+
+class _SkipDataset(_UnaryDataset):
+    _tf_name = "_SkipDataset"
+
+    def __init__(self, dataset, count):
+        super().__init__(dataset)
+        self._count = count
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        if n < 0:
+            return n
+        if self._count < 0:
+            return 0
+        return max(0, n - self._count)
+
+    def _plan_orders(self, orders):
+        count = self._count
+
+        def skipped():
+            it = orders()
+
+            def gen():
+                if count < 0:
+                    for _ in it:
+                        pass
+                    return
+                left = count
+                for order in it:
+                    if left >= len(order):
+                        left -= len(order)
+                        continue
+                    yield order[left:]
+                    left = 0
+
+            return gen()
+
+        return skipped
+
+    def _general(self, it):
+        count = self._count
+
+        def gen():
+            if count < 0:
+                for _ in it:
+                    pass
+                return
+            for i, element in enumerate(it):
+                if i >= count:
+                    yield element
+
+        return gen()
+
+
+class CacheDataset(_UnaryDataset):
+    _tf_name = "CacheDataset"
+
+    def __init__(self, dataset):
+        super().__init__(dataset)
+        self._cache = None  # the elements (or plan orders) of the first complete iteration
+
+    def _plan_orders(self, orders):
+        def cached():
+            if self._cache is not None:
+                return iter(self._cache)
+            it = orders()
+
+            def gen():
+                seen = []
+                for order in it:
+                    seen.append(order)
+                    yield order
+                if not _Peeking.depth:
+                    self._cache = seen
+
+            return gen()
+
+        return cached
+
+    def _elements(self):
+        plan = self._plan()
+        if plan is not None:
+            return _plan_elements(plan)
+        if self._cache is not None:
+            return iter(self._cache)
+        it = self._input._elements()
+
+        def gen():
+            seen = []
+            for element in it:
+                seen.append(element)
+                yield element
+            if not _Peeking.depth:
+                self._cache = seen
+
+        return gen()
+
+
+def _stack(elements: list, template):
+    columns = list(zip(*[st.flatten(e) for e in elements]))
+    out = []
+    for index, column in enumerate(columns):
+        first = column[0]
+        for k, leaf in enumerate(column[1:], 1):
+            if leaf.shape != first.shape:
+                if leaf.size != first.size:
+                    raise _invalid(
+                        "Cannot add tensor to the batch: number of elements does not match. "
+                        f"Shapes are: [tensor]: {_shape_text(leaf.shape)}, "
+                        f"[batch]: {_shape_text(first.shape)}",
+                        "IteratorGetNext",
+                    )
+                raise _invalid(
+                    f"Cannot batch tensors with different shapes in component {index}. First "
+                    f"element had shape {_shape_text(first.shape)} and element {k} had shape "
+                    f"{_shape_text(leaf.shape)}.",
+                    "IteratorGetNext",
+                )
+        out.append(np.stack(column))
+    return st.pack(template, out)
+
+
+def _shape_text(shape) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _batched_spec(spec, size):
+    return tf.TensorSpec([size, *spec.shape], spec.dtype)
+
+
+class _BatchDataset(_UnaryDataset):
+    def __init__(self, dataset, batch_size, drop_remainder, num_parallel_calls):
+        if batch_size <= 0:
+            raise _invalid("Batch size must be greater than zero.", "BatchDatasetV2")
+        super().__init__(dataset)
+        self._batch_size = batch_size
+        self._drop = drop_remainder
+        self._tf_name = "_BatchDataset" if num_parallel_calls is None else "_ParallelBatchDataset"
+
+    def _compute_spec(self):
+        size = self._batch_size if self._drop else None
+        return st.map_structure(lambda s: _batched_spec(s, size), self._input.element_spec)
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        if n < 0:
+            return n
+        b = self._batch_size
+        return n // b if self._drop else -(-n // b)
+
+    def _plan(self):
+        return None  # batches are not slices: batch is where a plan is gathered
+
+    def _elements(self):
+        plan = self._input._plan()
+        if plan is None:
+            return self._general(self._input._elements())
+        return self._gather(plan)
+
+    def _gather(self, plan: _Plan):
+        arrays, template = plan.arrays, plan.template
+        orders = plan.orders()
+        b, drop = self._batch_size, self._drop
+
+        def gen():
+            pending = None
+            for order in orders:
+                if pending is not None:
+                    order = np.concatenate([pending, order])
+                    pending = None
+                n = len(order)
+                full = n - n % b
+                for i in range(0, full, b):
+                    block = order[i : i + b]
+                    yield st.pack(template, [a[block] for a in arrays])
+                if full < n:
+                    pending = order[full:]
+            if pending is not None and not drop:
+                yield st.pack(template, [a[pending] for a in arrays])
+
+        return gen()
+
+    def _general(self, it):
+        b, drop = self._batch_size, self._drop
+
+        def gen():
+            chunk = []
+            template = None
+            for element in it:
+                template = element
+                chunk.append(element)
+                if len(chunk) == b:
+                    yield _stack(chunk, template)
+                    chunk = []
+            if chunk and not drop:
+                yield _stack(chunk, template)
+
+        return gen()
+
+
+class _PaddedBatchDataset(_UnaryDataset):
+    _tf_name = "_PaddedBatchDataset"
+
+    def __init__(self, dataset, batch_size, padded_shapes, padding_values, drop_remainder):
+        if batch_size <= 0:
+            raise _invalid("Batch size must be greater than zero.", "PaddedBatchDatasetV2")
+        super().__init__(dataset)
+        self._batch_size = batch_size
+        self._drop = drop_remainder
+        self._padded_shapes = padded_shapes
+        self._padding_values = padding_values
+
+    def _shapes(self):
+        """The padded shape of each component (None entries: the largest in the batch)."""
+        spec = self._input.element_spec
+        if self._padded_shapes is None:
+            # Each dimension pads to the batch's largest (a known static size is every
+            # element's size, so the result is the same).
+            return [[None] * s.shape.rank for s in st.flatten(spec)]
+        flat = _flatten_shapes(self._padded_shapes, spec)
+        return [[None if d is None or d == -1 else int(d) for d in shape] for shape in flat]
+
+    def element_spec_in(self):
+        return self._input.element_spec
+
+    def _values(self):
+        specs = st.flatten(self.element_spec_in())
+        if self._padding_values is None:
+            return [np.zeros((), s.dtype.as_numpy_dtype) for s in specs]
+        values = self._padding_values
+        if not isinstance(values, (tuple, dict)):
+            return [np.asarray(st.to_leaf(values)) for _ in specs]
+        return [np.asarray(st.to_leaf(v)) for v in st.flatten(values)]
+
+    def _compute_spec(self):
+        size = self._batch_size if self._drop else None
+        specs = st.flatten(self.element_spec_in())
+        if self._padded_shapes is None:
+            shapes = [list(s.shape) for s in specs]
+        else:
+            shapes = self._shapes()
+        out = [tf.TensorSpec([size, *shape], s.dtype) for shape, s in zip(shapes, specs)]
+        return st.pack(self.element_spec_in(), out)
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        if n < 0:
+            return n
+        b = self._batch_size
+        return n // b if self._drop else -(-n // b)
+
+    def _plan(self):
+        return None
+
+    def _elements(self):
+        it = self._input._elements()
+        b, drop = self._batch_size, self._drop
+        shapes = self._shapes()
+        values = self._values()
+
+        def gen():
+            chunk = []
+            for element in it:
+                chunk.append(element)
+                if len(chunk) == b:
+                    yield self._pad(chunk, shapes, values)
+                    chunk = []
+            if chunk and not drop:
+                yield self._pad(chunk, shapes, values)
+
+        return gen()
+
+    def _pad(self, chunk, shapes, values):
+        columns = list(zip(*[st.flatten(e) for e in chunk]))
+        out = []
+        for column, shape, value in zip(columns, shapes, values):
+            target = [
+                max(leaf.shape[d] for leaf in column) if size is None else size
+                for d, size in enumerate(shape)
+            ]
+            batch = np.full([len(column), *target], value, column[0].dtype)
+            for k, leaf in enumerate(column):
+                if any(have > want for have, want in zip(leaf.shape, target)):
+                    raise tf.errors.DataLossError(
+                        None,
+                        None,
+                        "Attempted to pad to a smaller size than the input element. "
+                        "[Op:IteratorGetNext]",
+                    )
+                batch[(k, *(slice(0, d) for d in leaf.shape))] = leaf
+            out.append(batch)
+        return st.pack(chunk[0], out)
+
+
+def _flatten_shapes(shapes, spec):
+    """`padded_shapes` flattened alongside the element spec (a shape is a leaf)."""
+    if isinstance(spec, dict):
+        out = []
+        for key in sorted(spec):
+            out.extend(_flatten_shapes(shapes[key], spec[key]))
+        return out
+    if isinstance(spec, tuple):
+        out = []
+        for s, sp in zip(shapes, spec):
+            out.extend(_flatten_shapes(s, sp))
+        return out
+    return [list(tf.TensorShape(shapes))]
+
+
+class _UnbatchDataset(_UnaryDataset):
+    _tf_name = "_UnbatchDataset"
+
+    def __init__(self, dataset):
+        super().__init__(dataset)
+        for spec in st.flatten(dataset.element_spec):
+            if isinstance(spec, tf.TensorSpec) and spec.shape.rank == 0:
+                raise ValueError("Cannot unbatch an input with scalar components.")
+
+    def _compute_spec(self):
+        return st.map_structure(
+            lambda s: tf.TensorSpec(list(s.shape)[1:], s.dtype), self._input.element_spec
+        )
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        if n < 0:
+            return n
+        # Known only when every component's batch dimension is statically known and equal.
+        leads = {s.shape[0] for s in st.flatten(self._input.element_spec)}
+        if len(leads) == 1 and None not in leads:
+            return n * leads.pop()
+        return UNKNOWN_CARDINALITY
+
+    def _general(self, it):
+        def gen():
+            for element in it:
+                leaves = st.flatten(element)
+                for i in range(leaves[0].shape[0]):
+                    yield st.pack(element, [leaf[i] for leaf in leaves])
+
+        return gen()
+
+
+class _FunctionDataset(_UnaryDataset):
+    """A transformation with a user function (map, filter, flat_map)."""
+
+    def __init__(self, dataset, fn):
+        super().__init__(dataset)
+        self._fn = fn
+
+    def _first_output(self):
+        """The function's result on the first input element (zeros when the input is
+        empty), read without moving shuffle seeds on."""
+        with _Peeking():
+            element = next(self._input._elements(), _END)
+        if element is _END:
+            element = st.map_structure(_zeros_like_spec, self._input.element_spec)
+        return element, _call(self._fn, element)
+
+
+def _zeros_like_spec(spec):
+    if isinstance(spec, tf.TensorSpec):
+        shape = [0 if d is None else d for d in spec.shape]
+        return np.zeros(shape, spec.dtype.as_numpy_dtype)
+    return Dataset.range(0)
+
+
+class _MapDataset(_FunctionDataset):
+    def __init__(self, dataset, fn, num_parallel_calls):
+        super().__init__(dataset, fn)
+        self._tf_name = "_MapDataset" if num_parallel_calls is None else "_ParallelMapDataset"
+
+    def _compute_spec(self):
+        element, result = self._first_output()
+        out = st.from_user(result)
+        specs = st.spec_of(out)
+        # A batch dimension TF leaves unknown (None) stays unknown: an output whose leading
+        # size is the input's unknown leading size keeps it None.
+        in_specs = st.flatten(self._input.element_spec)
+        in_leaves = st.flatten(element)
+        unknown_lead = {
+            leaf.shape[0]
+            for leaf, spec in zip(in_leaves, in_specs)
+            if isinstance(spec, tf.TensorSpec) and spec.shape.rank and spec.shape[0] is None
+        }
+        if unknown_lead:
+
+            def relax(spec):
+                if isinstance(spec, tf.TensorSpec) and spec.shape.rank:
+                    dims = list(spec.shape)
+                    if dims[0] in unknown_lead:
+                        return tf.TensorSpec([None, *dims[1:]], spec.dtype)
+                return spec
+
+            specs = st.map_structure(relax, specs)
+        return specs
+
+    def _general(self, it):
+        fn = self._fn
+
+        def gen():
+            for element in it:
+                yield st.from_user(_call(fn, element))
+
+        return gen()
+
+
+class _FilterDataset(_FunctionDataset):
+    _tf_name = "_FilterDataset"
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        return UNKNOWN_CARDINALITY if n != 0 else 0
+
+    def _general(self, it):
+        fn = self._fn
+
+        def gen():
+            for element in it:
+                keep = _call(fn, element)
+                if not isinstance(keep, tf.Tensor):
+                    keep = tf.convert_to_tensor(keep)
+                if keep.dtype != tf.bool or keep.shape.rank != 0:
+                    raise ValueError(
+                        "Invalid `predicate`. `predicate` must return a `tf.bool` scalar "
+                        "tensor, but its return type is "
+                        f"{tf.TensorSpec(keep.shape, keep.dtype)!r}."
+                    )
+                if bool(keep):
+                    yield element
+
+        return gen()
+
+
+class _FlatMapDataset(_FunctionDataset):
+    _tf_name = "_FlatMapDataset"
+
+    def _compute_spec(self):
+        _, result = self._first_output()
+        if not st.is_dataset(result):
+            raise TypeError(
+                f"The `map_func` argument must return a `Dataset` object. Got {type(result)!r}."
+            )
+        return result.element_spec
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+    def _general(self, it):
+        fn = self._fn
+
+        def gen():
+            for element in it:
+                inner = _call(fn, element)
+                if not st.is_dataset(inner):
+                    raise TypeError(
+                        f"The `map_func` argument must return a `Dataset` "
+                        f"object. Got {type(inner)!r}."
+                    )
+                yield from inner._elements()
+
+        return gen()
+
+
+class _ZipDataset(Dataset):
+    _tf_name = "_ZipDataset"
+
+    def __init__(self, datasets):
+        if isinstance(datasets, list):
+            datasets = tuple(datasets)
+        leaves = st.flatten(datasets)
+        for leaf in leaves:
+            if not st.is_dataset(leaf):
+                raise TypeError(
+                    "Invalid input to `zip`. Inputs are expected to be (nested) structures of "
+                    f"`tf.data.Dataset` objects but encountered object of type {type(leaf)}."
+                )
+        super().__init__(leaves)
+        self._structure = datasets
+
+    def _compute_spec(self):
+        return st.map_structure(lambda d: d.element_spec, self._structure)
+
+    def _cardinality(self) -> int:
+        result = INFINITE_CARDINALITY
+        for d in self._inputs:
+            n = d._cardinality()
+            if n == UNKNOWN_CARDINALITY:
+                return n
+            if n != INFINITE_CARDINALITY and (result == INFINITE_CARDINALITY or n < result):
+                result = n
+        return result
+
+    def _elements(self):
+        its = [d._elements() for d in self._inputs]
+        structure = self._structure
+
+        def gen():
+            for parts in zip(*its):
+                yield st.pack(structure, list(parts))
+
+        return gen()
+
+
+class _ConcatenateDataset(Dataset):
+    _tf_name = "_ConcatenateDataset"
+
+    def __init__(self, first, second):
+        super().__init__((first, second))
+        a, b = first.element_spec, second.element_spec
+        merged = None
+        if st.same_structure(a, b):
+            parts = [_merge_spec(x, y) for x, y in zip(st.flatten(a), st.flatten(b))]
+            if all(p is not None for p in parts):
+                merged = st.pack(a, parts)
+        if merged is None:
+            raise TypeError(f"Incompatible dataset elements:\n  {a!r} vs.   {b!r}")
+        self._merged = merged
+
+    def _compute_spec(self):
+        return self._merged
+
+    def _cardinality(self) -> int:
+        n1, n2 = (d._cardinality() for d in self._inputs)
+        if INFINITE_CARDINALITY in (n1, n2):
+            return INFINITE_CARDINALITY
+        if UNKNOWN_CARDINALITY in (n1, n2):
+            return UNKNOWN_CARDINALITY
+        return n1 + n2
+
+    def _elements(self):
+        first = self._inputs[0]._elements()
+        second = self._inputs[1]
+
+        def gen():
+            yield from first
+            yield from second._elements()
+
+        return gen()
+
+
+class _VariantDataset(Dataset):
+    """One window of `window`: a finite dataset over elements already read."""
+
+    _tf_name = "_VariantDataset"
+
+    def __init__(self, elements: list, spec):
+        super().__init__()
+        self._items = elements
+        self._spec = spec
+
+    def _cardinality(self) -> int:
+        return len(self._items)
+
+    def _elements(self):
+        return iter(self._items)
+
+
+class _WindowDataset(_UnaryDataset):
+    _tf_name = "_WindowDataset"
+
+    def __init__(self, dataset, size, shift, stride, drop_remainder):
+        for name, value in (("size", size), ("shift", shift), ("stride", stride)):
+            if value <= 0:
+                raise _invalid(
+                    f"Window {name} must be greater than zero, but got {value}.", "WindowDataset"
+                )
+        super().__init__(dataset)
+        self._size, self._shift, self._stride, self._drop = size, shift, stride, drop_remainder
+
+    def _compute_spec(self):
+        return st.map_structure(lambda s: DatasetSpec(s), self._input.element_spec)
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        if n < 0:
+            return n
+        if self._drop:
+            span = (self._size - 1) * self._stride + 1
+            return 0 if n < span else (n - span) // self._shift + 1
+        return -(-n // self._shift)
+
+    def _plan(self):
+        return None
+
+    def _elements(self):
+        it = self._input._elements()
+        size, shift, stride, drop = self._size, self._shift, self._stride, self._drop
+        span = (size - 1) * stride + 1
+        in_spec = self._input.element_spec
+        leaf_specs = st.flatten(in_spec)
+
+        def gen():
+            buf: list = []  # elements from the current window's start on
+            exhausted = False
+            while True:
+                while not exhausted and len(buf) < span:
+                    element = next(it, _END)
+                    if element is _END:
+                        exhausted = True
+                    else:
+                        buf.append(element)
+                if not buf:
+                    return
+                window = buf[:span:stride]
+                if len(window) < size and drop:
+                    return
+                columns = list(zip(*[st.flatten(e) for e in window]))
+                parts = [
+                    _VariantDataset(list(column), spec) for column, spec in zip(columns, leaf_specs)
+                ]
+                yield st.pack(in_spec, parts)
+                if len(buf) >= shift:
+                    del buf[:shift]
+                else:
+                    # The next start lies past what was read: skip input up to it.
+                    skip = shift - len(buf)
+                    buf = []
+                    for _ in range(skip):
+                        if next(it, _END) is _END:
+                            exhausted = True
+                            break
+
+        return gen()

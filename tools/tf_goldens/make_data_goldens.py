@@ -1,0 +1,313 @@
+"""Generates tests/data/tf_data_goldens.json: `tf.data.Dataset` behaviour under real TF 2.21.
+
+Usage (TensorFlow lives in its own venv)::
+
+    /work/tfvenv/bin/python tools/tf_goldens/make_data_goldens.py
+
+Each case is code run with `tf`, `np` and `D = tf.data.Dataset` defined; its result is `out`.
+Results and errors are encoded by tests/test_data_encode.py, which tests/test_data.py replays
+the cases with under tapeflow. Every case starts from `tf.random.set_seed(None)`, so the
+global seed is whatever the case sets.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+
+import numpy as np
+from family import DATA, ROOT, import_tensorflow, write
+
+sys.path.insert(0, str(ROOT / "tests"))
+from test_data_encode import run  # noqa: E402
+
+OUTPUT = DATA / "tf_data_goldens.json"
+
+X = "x = np.arange(10, dtype='float32').reshape(5, 2); y = np.array([0, 1, 0, 1, 1])\n"
+CASES: dict[str, str] = {}
+
+
+def case(name: str, code: str) -> None:
+    assert name not in CASES, name
+    CASES[name] = code
+
+
+# -- sources, dtypes, reprs, specs, cardinalities
+case("slices_tuple", X + "out = D.from_tensor_slices((x, y))")
+case("slices_spec", X + "out = D.from_tensor_slices((x, y)).element_spec")
+case("slices_card_tensor", X + "out = D.from_tensor_slices((x, y)).cardinality()")
+case("slices_len", X + "out = len(D.from_tensor_slices((x, y)))")
+case("slices_dict", X + "out = D.from_tensor_slices({'a': x, 'b': y})")
+case("slices_dict_order", X + "out = D.from_tensor_slices({'b': y, 'a': x})")
+case("slices_nested", X + "out = D.from_tensor_slices((x, (y, {'z': y * 2})))")
+case("slices_pyfloat", "out = D.from_tensor_slices([1.0, 2.0])")
+case("slices_pyint", "out = D.from_tensor_slices([[1, 2], [3, 4]])")
+case("slices_float64", "out = D.from_tensor_slices(np.ones(3))")
+case("slices_bool", "out = D.from_tensor_slices(np.array([True, False]))")
+case("slices_tensor", "out = D.from_tensor_slices(tf.constant([[1.5], [2.5]]))")
+case("slices_mismatch", "out = D.from_tensor_slices((np.ones(3), np.ones(4)))")
+case("slices_scalar", "out = D.from_tensor_slices(3)")
+case("slices_empty", "out = D.from_tensor_slices(np.zeros((0, 2), 'float32'))")
+case("tensors", X + "out = D.from_tensors(x)")
+case("tensors_tuple", "out = D.from_tensors((1, 2.0))")
+case("range5", "out = D.range(5)")
+case("range_step", "out = D.range(1, 10, 3)")
+case("range_neg", "out = D.range(5, 0, -2)")
+case("range_empty", "out = D.range(5, 2)")
+case("range_int32", "out = D.range(3, output_type=tf.int32)")
+case("range_zero_step", "out = D.range(0, 5, 0)")
+case("numpy_iter", X + "out = list(D.from_tensor_slices((x, y)).as_numpy_iterator())")
+case("numpy_iter_dict", X + "out = list(D.from_tensor_slices({'a': x}).as_numpy_iterator())")
+case("iter_next", "it = iter(D.range(3)); out = (next(it), it.get_next(), type(it).__name__)")
+case("iter_spec", "out = iter(D.range(3)).element_spec")
+case("iter_exhausted", "it = iter(D.range(1)); next(it); out = it.get_next()")
+case("iter_exhausted_next", "it = iter(D.range(1)); next(it); out = next(it, 'done')")
+case(
+    "reiterate", "d = D.range(3); out = (list(d.as_numpy_iterator()), list(d.as_numpy_iterator()))"
+)
+# -- batch
+case("batch", X + "out = D.from_tensor_slices((x, y)).batch(2)")
+case("batch_drop", X + "out = D.from_tensor_slices((x, y)).batch(2, drop_remainder=True)")
+case("batch_parallel", "out = D.range(7).batch(3, num_parallel_calls=2, deterministic=True)")
+case("batch_autotune", "out = D.range(7).batch(3, num_parallel_calls=tf.data.AUTOTUNE)")
+case("batch_dict", X + "out = D.from_tensor_slices({'a': x, 'b': y}).batch(2)")
+case("batch_batch", "out = D.range(10).batch(2).batch(2)")
+case("batch_big", "out = D.range(3).batch(10)")
+case("batch_big_drop", "out = D.range(3).batch(10, drop_remainder=True)")
+case("batch_zero", "out = D.range(3).batch(0)")
+case("batch_ragged", "out = D.range(1, 4).map(lambda v: tf.range(v)).batch(2)")
+case("batch_infinite", "out = D.range(3).repeat().batch(2).take(4)")
+case("batch_infinite_card", "out = D.range(3).repeat().batch(2).cardinality()")
+case("batch_filter", "out = D.range(10).filter(lambda v: v > 2).batch(3)")
+# -- shuffle (seeds without a global seed; tapeflow's default graph seed path)
+case("shuffle_repr", "out = repr(D.range(5).shuffle(3))")
+case("shuffle_card", "out = D.range(5).shuffle(3).cardinality()")
+for seed in (0, 1, 3, 42, 12345):
+    for buffer in (1, 2, 4, 7, 100):
+        case(f"shuffle_s{seed}_b{buffer}", f"out = D.range(7).shuffle({buffer}, seed={seed})")
+case(
+    "shuffle_epochs",
+    "d = D.range(7).shuffle(7, seed=3); out = [list(d.as_numpy_iterator()) for _ in range(3)]",
+)
+case(
+    "shuffle_no_reshuffle",
+    "d = D.range(7).shuffle(7, seed=3, reshuffle_each_iteration=False);"
+    " out = [list(d.as_numpy_iterator()) for _ in range(3)]",
+)
+case("shuffle_then_repeat", "out = D.range(7).shuffle(7, seed=3).repeat(3)")
+case("shuffle_small_then_repeat", "out = D.range(7).shuffle(3, seed=9).repeat(2)")
+case(
+    "shuffle_repeat_shared",
+    "d = D.range(7).shuffle(7, seed=3); a = list(d.as_numpy_iterator());"
+    " out = (a, list(d.repeat(2).as_numpy_iterator()), list(d.as_numpy_iterator()))",
+)
+case(
+    "shuffle_two_iters",
+    "d = D.range(7).shuffle(7, seed=3); a = iter(d); b = iter(d);"
+    " out = ([int(v) for v in b], [int(v) for v in a])",
+)
+case(
+    "shuffle_downstream_shared",
+    "d = D.range(7).shuffle(7, seed=3); m = d.map(lambda v: v * 2);"
+    " out = (list(m.as_numpy_iterator()), list(d.as_numpy_iterator()))",
+)
+case("repeat_then_shuffle", "out = D.range(7).repeat(2).shuffle(4, seed=3)")
+case("shuffle_batch", X + "out = D.from_tensor_slices((x, y)).shuffle(5, seed=1).batch(2)")
+case("shuffle_big", "out = list(D.range(300).shuffle(50, seed=77).as_numpy_iterator())")
+case(
+    "shuffle_full_big",
+    "out = list(D.range(1000).shuffle(1000, seed=5).batch(100).as_numpy_iterator())[3]",
+)
+case("shuffle_seed_big", "out = D.range(6).shuffle(6, seed=2**40 + 7)")
+case("shuffle_buffer_zero", "out = D.range(3).shuffle(0)")
+case("shuffle_slices_dict", X + "out = D.from_tensor_slices({'a': x, 'b': y}).shuffle(5, seed=4)")
+case("shuffle_after_map", "out = D.range(6).map(lambda v: v * 10).shuffle(4, seed=8)")
+# -- shuffles that read the global seed (tf.random.set_seed)
+GS = "globalseed_"
+case(GS + "5_only", "tf.random.set_seed(5); out = D.range(5).shuffle(5)")
+case(
+    GS + "5_only_again",
+    "tf.random.set_seed(5); a = list(D.range(5).shuffle(5)"
+    ".as_numpy_iterator()); out = (a, D.range(5).shuffle(5))",
+)
+case(
+    GS + "0_seed42",
+    "tf.random.set_seed(0); d = D.range(5).shuffle(5, seed=42);"
+    " out = [list(d.as_numpy_iterator()) for _ in range(2)]",
+)
+case(
+    GS + "0_seed42_fixed",
+    "tf.random.set_seed(0); d = D.range(5).shuffle(5, seed=42, "
+    "reshuffle_each_iteration=False); out = [list(d.as_numpy_iterator()) for _ in range(2)]",
+)
+case(GS + "0_seed0", "tf.random.set_seed(0); out = D.range(7).shuffle(7, seed=0)")
+case(GS + "1_buffer3", "tf.random.set_seed(1); out = D.range(10).shuffle(3, seed=1)")
+case(GS + "7_buffer2", "tf.random.set_seed(7); out = D.range(10).shuffle(2)")
+case(
+    GS + "after_uniform",
+    "tf.random.set_seed(1); tf.random.uniform([1]); out = D.range(7).shuffle(7)",
+)
+case(
+    GS + "before_uniform",
+    "tf.random.set_seed(1); d = D.range(7).shuffle(7); out = (d, tf.random.uniform([1]))",
+)
+# -- map / filter / functions
+case("map", X + "out = D.from_tensor_slices((x, y)).map(lambda a, b: (a * 2, b))")
+case(
+    "map_parallel",
+    X + "out = D.from_tensor_slices((x, y)).map(lambda a, b: a, "
+    "num_parallel_calls=tf.data.AUTOTUNE)",
+)
+case(
+    "map_parallel_det",
+    "out = D.range(3).map(lambda v: v + 1, num_parallel_calls=2, deterministic=False)",
+)
+case("map_dict_arg", X + "out = D.from_tensor_slices({'a': x, 'b': y}).map(lambda d: d['b'])")
+case("map_to_dict", "out = D.range(3).map(lambda v: {'v': v, 'sq': v * v})")
+case("map_list_out", "out = D.range(3).map(lambda v: [v, v + 1])")
+case("map_python_const", "out = D.range(3).map(lambda v: 1.5)")
+case("map_cast", "out = D.range(3).map(lambda v: tf.cast(v, tf.float32) / 2)")
+case("map_after_batch", "out = D.range(5).batch(2).map(lambda v: v * 2)")
+case("map_after_batch_drop", "out = D.range(5).batch(2, drop_remainder=True).map(lambda v: v * 2)")
+case("map_single_tuple", "out = D.from_tensors((1,)).map(lambda a: a + 1)")
+case("map_nested_arg", X + "out = D.from_tensor_slices((x, (y, y))).map(lambda a, b: b[0] + b[1])")
+case("filter", "out = D.range(10).filter(lambda v: v % 3 == 0)")
+case("filter_tuple", X + "out = D.from_tensor_slices((x, y)).filter(lambda a, b: b > 0)")
+case("filter_nonbool", "out = D.range(3).filter(lambda v: v)")
+case("filter_card", "out = D.range(10).filter(lambda v: v > 2).cardinality()")
+case("filter_len", "out = len(D.range(10).filter(lambda v: v > 2))")
+case("flat_map", "out = D.range(4).flat_map(lambda v: D.range(v))")
+case(
+    "flat_map_tensors",
+    X + "out = D.from_tensor_slices(x).flat_map(lambda r: D.from_tensor_slices(r))",
+)
+case("reduce", "out = D.range(5).reduce(np.int64(0), lambda a, b: a + b)")
+case(
+    "reduce_tuple",
+    "out = D.range(5).reduce((np.int64(0), np.int64(1)), lambda s, v: (s[0] + v, s[1] * (v + 1)))",
+)
+case(
+    "reduce_dtype_change",
+    "out = D.range(3).reduce(np.int64(0), lambda a, b: tf.cast(a + b, tf.float32))",
+)
+case("reduce_empty", "out = D.range(0).reduce(np.float32(2.5), lambda a, b: a)")
+# -- repeat, take, skip, prefetch, cache
+case("repeat3", "out = D.range(3).repeat(3)")
+case("repeat_inf", "out = D.range(3).repeat()")
+case("repeat_inf_len", "out = len(D.range(3).repeat())")
+case("repeat_zero", "out = D.range(3).repeat(0)")
+case("repeat_empty_inf", "out = D.range(0).repeat().cardinality()")
+case("take", "out = D.range(7).take(3)")
+case("take_all", "out = D.range(7).take(-1)")
+case("take_more", "out = D.range(3).take(10)")
+case("take_inf", "out = D.range(3).repeat().take(5)")
+case("take_unknown", "out = D.range(9).filter(lambda v: v > 1).take(3).cardinality()")
+case("skip", "out = D.range(7).skip(2)")
+case("skip_all", "out = D.range(7).skip(-1)")
+case("skip_more", "out = D.range(3).skip(10)")
+case("skip_inf", "out = D.range(3).repeat().skip(2).cardinality()")
+case("prefetch", "out = D.range(4).prefetch(tf.data.AUTOTUNE)")
+case("prefetch_buffer", "out = D.range(4).prefetch(2)")
+case("cache", "out = D.range(4).cache()")
+case(
+    "cache_map_once",
+    "calls = []\n"
+    "d = D.range(3).map(lambda v: v + 1).cache()\n"
+    "out = (list(d.as_numpy_iterator()), list(d.as_numpy_iterator()))",
+)
+case(
+    "cache_shuffle",
+    "d = D.range(6).shuffle(6, seed=11).cache(); "
+    "out = (list(d.as_numpy_iterator()), list(d.as_numpy_iterator()))",
+)
+# -- zip, enumerate, concatenate
+case("zip_tuple", "r = D.range(4); out = D.zip((r, r.map(lambda v: v * 10)))")
+case("zip_varargs", "r = D.range(4); out = D.zip(r, r.skip(1))")
+case("zip_dict", "r = D.range(3); out = D.zip({'a': r, 'b': r.map(lambda v: -v)})")
+case("zip_nested", "r = D.range(3); out = D.zip(r, (r, r.take(2)))")
+case("zip_inf", "out = D.zip(D.range(3).repeat(), D.range(5)).cardinality()")
+case("zip_not_dataset", "out = D.zip((D.range(3), 4))")
+case("zip_unknown", "out = D.zip(D.range(3).filter(lambda v: v > 0), D.range(2)).cardinality()")
+case("enumerate", "out = D.range(3, 6).enumerate()")
+case("enumerate_start", "out = D.range(3).enumerate(start=10)")
+case("concatenate", "out = D.range(3).concatenate(D.range(10, 12))")
+case("concatenate_bad", "out = D.range(3).concatenate(D.from_tensor_slices([1.0]))")
+case("concatenate_shapes", "out = D.from_tensors([1, 2]).concatenate(D.from_tensors([3]))")
+case("concatenate_inf", "out = D.range(3).repeat().concatenate(D.range(2)).cardinality()")
+case(
+    "concatenate_unknown",
+    "out = D.range(3).filter(lambda v: v > 0).concatenate(D.range(2)).cardinality()",
+)
+# -- unbatch, padded_batch, window
+case("unbatch", X + "out = D.from_tensor_slices((x, y)).batch(2).unbatch()")
+case("unbatch_tensors", X + "out = D.from_tensors(x).unbatch()")
+case("unbatch_scalar", "out = D.range(3).unbatch()")
+case("unbatch_card", "out = D.range(7).batch(2).unbatch().cardinality()")
+case("padded_batch", "out = D.from_tensor_slices([[1], [2]]).padded_batch(2)")
+case("padded_batch_ragged", "out = D.range(1, 5).map(lambda v: tf.range(v)).padded_batch(2)")
+case(
+    "padded_batch_shape",
+    "out = D.range(1, 5).map(lambda v: tf.range(v)).padded_batch("
+    "2, padded_shapes=[5], padding_values=np.int64(-1))",
+)
+case(
+    "padded_batch_none",
+    "out = D.range(1, 4).map(lambda v: tf.range(v)).padded_batch("
+    "2, padded_shapes=(None,), drop_remainder=True)",
+)
+case(
+    "padded_batch_small",
+    "out = D.range(1, 5).map(lambda v: tf.range(v)).padded_batch(2, padded_shapes=[2])",
+)
+case(
+    "padded_batch_tuple",
+    "out = D.range(1, 4).map(lambda v: (tf.range(v), tf.fill([v, 2], 1.5))).padded_batch(2)",
+)
+case("padded_batch_dict", "out = D.range(1, 4).map(lambda v: {'a': tf.range(v)}).padded_batch(3)")
+case("window", "out = D.range(7).window(3)")
+case("window_spec", "out = D.range(7).window(3).element_spec")
+case("window_shift", "out = D.range(7).window(3, shift=2)")
+case("window_stride", "out = D.range(9).window(3, shift=1, stride=2)")
+case("window_drop", "out = D.range(7).window(3, shift=2, drop_remainder=True)")
+case(
+    "window_flat",
+    "out = D.range(7).window(3, shift=1, drop_remainder=True).flat_map(lambda w: w.batch(3))",
+)
+case("window_tuple", X + "out = D.from_tensor_slices((x, y)).window(2)")
+case(
+    "window_card",
+    "out = (D.range(10).window(3).cardinality(), D.range(10).window(4, 3, 2, "
+    "True).cardinality(), D.range(2).window(3, drop_remainder=True).cardinality())",
+)
+# -- constants
+case(
+    "constants",
+    "out = (tf.data.AUTOTUNE, tf.data.INFINITE_CARDINALITY, "
+    "tf.data.UNKNOWN_CARDINALITY, tf.data.experimental.AUTOTUNE, "
+    "tf.data.experimental.INFINITE_CARDINALITY, tf.data.experimental.UNKNOWN_CARDINALITY)",
+)
+case(
+    "spec_dict_nested",
+    X + "out = D.from_tensor_slices({'a': (x, y), 'b': {'c': y}}).batch(2).element_spec",
+)
+case("str", X + "out = str(D.from_tensor_slices((x, y)).prefetch(1))")
+
+
+def main() -> None:
+    tf = import_tensorflow("3")
+    results = {}
+    for name, code in CASES.items():
+        tf.random.set_seed(None)
+        results[name] = {"code": code, **run(code, tf)}
+    document = {
+        "generator": "tools/tf_goldens/make_data_goldens.py",
+        "tensorflow": tf.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "cases": results,
+    }
+    write(OUTPUT, document, len(results))
+
+
+if __name__ == "__main__":
+    main()
