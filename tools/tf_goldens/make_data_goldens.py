@@ -292,6 +292,128 @@ case(
 )
 case("str", X + "out = str(D.from_tensor_slices((x, y)).prefetch(1))")
 
+# -- argument conversion and construction errors
+case("zip_list", "out = D.zip([D.range(2), D.range(3)])")
+case("zip_nothing", "out = D.zip()")
+case("zip_method", "out = D.range(3).zip(D.range(2))")
+case("range_float", "out = D.range(0.5)")
+case("range_int32_tensor", "out = D.range(tf.constant(3))")
+case("range_int64_numpy", "out = D.range(np.int64(3))")
+case("range_float_output", "out = D.range(2, output_type=tf.float32)")
+case("take_int32_tensor", "out = D.range(3).take(tf.constant(2))")
+case("take_int64_tensor", "out = D.range(3).take(tf.constant(2, tf.int64))")
+case("batch_int32_tensor", "out = D.range(3).batch(tf.constant(2))")
+case("batch_float", "out = D.range(3).batch(2.0)")
+case("repeat_float", "out = D.range(3).repeat(2.0)")
+case("shuffle_float", "out = D.range(3).shuffle(2.5)")
+case("skip_numpy_int", "out = D.range(3).skip(np.int32(1))")
+case("batch_negative", "out = D.range(3).batch(-1)")
+case("shuffle_negative", "out = D.range(3).shuffle(-5)")
+case("shuffle_unknown_buffer", "out = D.range(5).shuffle(-2, seed=1)")
+case("window_zero", "out = D.range(5).window(0)")
+case("window_shift_zero", "out = D.range(5).window(2, 0)")
+case("window_stride_zero", "out = D.range(5).window(2, 1, 0)")
+case("repeat_negative", "out = D.range(3).repeat(-5).cardinality()")
+case("concatenate_structure", "out = D.range(3).concatenate(D.range(2).map(lambda v: (v, v)))")
+case(
+    "concatenate_dicts",
+    "out = D.from_tensor_slices({'a': [1, 2], 'b': [3., 4.]}).concatenate("
+    "D.from_tensor_slices({'a': [5], 'b': [6.]}))",
+)
+case("slices_lists_mismatch", "out = D.from_tensor_slices(([1, 2], [3, 4, 5]))")
+case("slices_dict_mismatch", "out = D.from_tensor_slices({'a': np.ones(3), 'b': np.ones(2)})")
+case("slices_list_of_tuples", "out = D.from_tensor_slices([(1, 2), (3, 4)])")
+case("slices_list_of_arrays", "out = D.from_tensor_slices([np.ones(2), np.zeros(2)])")
+case("slices_uint8", "out = D.from_tensor_slices(np.arange(6, dtype=np.uint8).reshape(3, 2))")
+case("tensors_numpy_scalar", "out = D.from_tensors(np.int64(3))")
+case(
+    "namedtuple",
+    "import collections\nP = collections.namedtuple('P', 'a b')\n"
+    "out = D.from_tensor_slices(P(np.arange(3), np.ones(3)))",
+)
+case(
+    "namedtuple_map",
+    "import collections\nP = collections.namedtuple('P', 'a b')\n"
+    "out = D.from_tensor_slices(P(np.arange(3), np.ones(3))).map(lambda p: p.a * 2)",
+)
+case(
+    "namedtuple_batch",
+    "import collections\nP = collections.namedtuple('P', 'a b')\n"
+    "out = D.from_tensor_slices(P(np.arange(3), np.ones(3))).batch(2)",
+)
+case("map_nested_list", "out = D.range(3).map(lambda v: (v, (v, [v, v])))")
+case("map_float16", "out = D.range(3).map(lambda v: tf.cast(v, tf.float16))")
+case("map_window_batch", "out = D.range(5).window(2).map(lambda w: w.batch(2))")
+case("filter_vector", "out = D.range(3).filter(lambda v: tf.constant([True]))")
+case("reduce_python_int", "out = D.range(3).reduce(0, lambda a, b: a + 1)")
+case(
+    "reduce_tuple_dtype",
+    "out = D.range(3).reduce((np.int64(0), np.int64(0)), "
+    "lambda s, v: (s[0] + v, tf.cast(s[1], tf.float32)))",
+)
+case("unbatch_uint8", "out = D.from_tensors(np.ones((2, 3), np.uint8)).unbatch()")
+case("unbatch_known_batch", "out = D.from_tensors(np.ones((4, 3))).unbatch().batch(2)")
+case("padded_batch_scalars", "out = D.range(3).padded_batch(2)")
+case(
+    "padded_batch_incompatible",
+    "out = D.from_tensor_slices(np.ones((3, 2))).padded_batch(2, padded_shapes=[5, 5])",
+)
+case(
+    "padded_batch_smaller_static",
+    "out = D.from_tensor_slices(np.ones((3, 2))).padded_batch(2, padded_shapes=[1])",
+)
+case(
+    "padded_batch_int_padding",
+    "out = D.range(3).map(lambda v: tf.range(v)).padded_batch(2, padding_values=-1)",
+)
+case(
+    "padded_batch_vector_padding",
+    "out = D.range(3).map(lambda v: tf.range(v)).padded_batch("
+    "2, padding_values=tf.constant([1], tf.int64))",
+)
+case(
+    "padded_batch_tuple_values",
+    "out = D.range(3).map(lambda v: (tf.range(v), tf.range(v)))"
+    ".padded_batch(2, padded_shapes=([4], [None]), padding_values=(np.int64(7), np.int64(8)))",
+)
+case("padded_batch_datasets", "out = D.range(3).window(2).padded_batch(2)")
+case(
+    "padded_batch_float",
+    "out = D.from_tensor_slices(np.ones((3, 2), np.float32))"
+    ".padded_batch(2, padded_shapes=[4], padding_values=0.5)",
+)
+# -- apply, shard, take_while, get_single_element
+case("apply", "out = D.range(3).apply(lambda d: d.take(1))")
+case("shard", "out = D.range(10).shard(3, 1)")
+case("shard_shuffled", "out = D.range(10).shuffle(10, seed=2).shard(4, 3)")
+case("shard_bad_index", "out = D.range(10).shard(3, 3)")
+case("shard_zero", "out = D.range(10).shard(0, 0)")
+case("shard_batch", "out = D.range(11).shard(2, 0).batch(4)")
+case("take_while", "out = D.range(8).take_while(lambda v: v < 3)")
+case("single_element", "out = D.range(1).get_single_element()")
+case("single_element_many", "out = D.range(3).get_single_element()")
+case("single_element_empty", "out = D.range(0).get_single_element()")
+case("single_element_tuple", X + "out = D.from_tensors((x, y)).get_single_element()")
+# -- planned pipelines against TF (orders across epochs and boundaries)
+case(
+    "planned_epochs",
+    X + "d = D.from_tensor_slices((x, y)).shuffle(5, seed=7).batch(2);"
+    " out = [list(d.as_numpy_iterator()) for _ in range(2)]",
+)
+case("planned_repeat_batch", "out = D.range(5).shuffle(3, seed=1).repeat(2).batch(4)")
+case(
+    "planned_cache_epochs",
+    "d = D.range(6).shuffle(6, seed=3).cache().batch(4);"
+    " out = [list(d.as_numpy_iterator()) for _ in range(2)]",
+)
+case(
+    "planned_take_epochs",
+    "d = D.range(9).shuffle(9, seed=5).take(4);"
+    " out = [list(d.as_numpy_iterator()) for _ in range(3)]",
+)
+case("planned_range_shuffle_batch", "out = D.range(20).shuffle(20, seed=6).batch(6)")
+case("planned_infinite_shuffle", "out = D.range(4).repeat().shuffle(5, seed=2).take(13)")
+
 
 def main() -> None:
     tf = import_tensorflow("3")

@@ -38,6 +38,8 @@ _DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
 _INT64_MAX = 2**63 - 1
 _END = object()
+# Ranges up to this length are materialised as arrays (array pipelines gather batches).
+_PLANNED_RANGE = 1 << 20
 
 
 class _Peeking:
@@ -91,8 +93,19 @@ class _Plan:
         return _Plan(self.arrays, self.template, orders)
 
 
-def _count(value) -> int:
-    return int(value.numpy()) if isinstance(value, tf.Tensor) else int(value)
+def _count(value, name: str) -> int:
+    """An int64 scalar argument, converted as TF converts it (a tensor must be int64 already;
+    a float is refused)."""
+    if isinstance(value, tf.Tensor):
+        if value.dtype != tf.int64:
+            raise ValueError(
+                f"{name}: Tensor conversion requested dtype int64 for Tensor with dtype "
+                f"{value.dtype.name}: {value!r}"
+            )
+        return int(value.numpy())
+    if isinstance(value, (bool, int, np.integer)):
+        return int(value)
+    raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype int64")
 
 
 def _dims_compatible(a, b):
@@ -215,6 +228,8 @@ class Dataset:
     def zip(*args, datasets=None, name=None) -> Dataset:
         """Zips a nest of datasets: `zip((a, b))` and `zip(a, b)` are the same."""
         if datasets is None:
+            if not args:
+                raise TypeError("Must pass at least one dataset to `zip`.")
             datasets = args[0] if len(args) == 1 else args
         return _ZipDataset(datasets)
 
@@ -229,7 +244,8 @@ class Dataset:
     ) -> Dataset:
         """Stacks `batch_size` consecutive elements; the last batch may be smaller unless
         `drop_remainder`."""
-        return _BatchDataset(self, _count(batch_size), bool(drop_remainder), num_parallel_calls)
+        batch_class = _BatchDataset if num_parallel_calls is None else _ParallelBatchDataset
+        return batch_class(self, _count(batch_size, "batch_size"), bool(drop_remainder))
 
     def padded_batch(
         self,
@@ -242,7 +258,11 @@ class Dataset:
         """Batches elements of different shapes, padding each component to `padded_shapes`
         (unknown dimensions: the largest in the batch) with `padding_values` (default 0)."""
         return _PaddedBatchDataset(
-            self, _count(batch_size), padded_shapes, padding_values, bool(drop_remainder)
+            self,
+            _count(batch_size, "batch_size"),
+            padded_shapes,
+            padding_values,
+            bool(drop_remainder),
         )
 
     def unbatch(self, name=None) -> Dataset:
@@ -252,11 +272,15 @@ class Dataset:
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None):
         """Shuffles with a buffer of `buffer_size` elements, in TF's exact order for a given
         seed (TF's kernel on TF's Philox stream). See `_seed_pair` for how the seed is read."""
-        return _ShuffleDataset(self, _count(buffer_size), seed, bool(reshuffle_each_iteration))
+        return _ShuffleDataset(
+            self, _count(buffer_size, "buffer_size"), seed, bool(reshuffle_each_iteration)
+        )
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
         """Applies `map_func` to each element (a tuple element is passed as arguments)."""
-        return _MapDataset(self, map_func, num_parallel_calls)
+        if num_parallel_calls is None:
+            return _MapDataset(self, map_func)
+        return _ParallelMapDataset(self, map_func)
 
     def filter(self, predicate, name=None) -> Dataset:
         """Keeps the elements for which `predicate` returns a true `tf.bool` scalar."""
@@ -268,15 +292,15 @@ class Dataset:
 
     def repeat(self, count=None, name=None) -> Dataset:
         """Repeats the dataset `count` times (forever when None or -1)."""
-        return _RepeatDataset(self, -1 if count is None else _count(count))
+        return _RepeatDataset(self, -1 if count is None else _count(count, "count"))
 
     def take(self, count, name=None) -> Dataset:
         """The first `count` elements (all when -1)."""
-        return _TakeDataset(self, _count(count))
+        return _TakeDataset(self, _count(count, "count"))
 
     def skip(self, count, name=None) -> Dataset:
         """All but the first `count` elements (none when -1)."""
-        return _SkipDataset(self, _count(count))
+        return _SkipDataset(self, _count(count, "count"))
 
     def prefetch(self, buffer_size, name=None) -> Dataset:
         """Prefetching: the same elements (tapeflow's pipelines run in the caller's thread)."""
@@ -291,7 +315,7 @@ class Dataset:
 
     def enumerate(self, start=0, name=None) -> Dataset:
         """Pairs each element with its int64 index, counting from `start`."""
-        counter = Dataset.range(_count(start), _INT64_MAX)
+        counter = Dataset.range(_count(start, "start"), _INT64_MAX)
         return _ZipDataset((counter, self))
 
     def concatenate(self, dataset, name=None) -> Dataset:
@@ -302,9 +326,39 @@ class Dataset:
         """Groups elements into windows (datasets) of `size`, starting every `shift`
         elements, taking every `stride`-th element; a tuple element gives a tuple of
         datasets, as in TF."""
-        size = _count(size)
-        shift = size if shift is None else _count(shift)
-        return _WindowDataset(self, size, shift, _count(stride), bool(drop_remainder))
+        size = _count(size, "size")
+        shift = size if shift is None else _count(shift, "shift")
+        stride = _count(stride, "stride")
+        return _WindowDataset(self, size, shift, stride, bool(drop_remainder))
+
+    def apply(self, transformation_func) -> Dataset:
+        """`transformation_func(self)`, which must return a dataset."""
+        result = transformation_func(self)
+        if not isinstance(result, Dataset):
+            raise TypeError(
+                f"`transformation_func` must return a `tf.data.Dataset` object. Got {type(result)}."
+            )
+        return result
+
+    def shard(self, num_shards, index, name=None) -> Dataset:
+        """Every `num_shards`-th element, starting at `index`."""
+        num_shards = _count(num_shards, "num_shards")
+        index = _count(index, "index")
+        return _ShardDataset(self, num_shards, index)
+
+    def take_while(self, predicate, name=None) -> Dataset:
+        """The elements up to the first for which `predicate` is false."""
+        return _TakeWhileDataset(self, predicate)
+
+    def get_single_element(self, name=None):
+        """The one element of a one-element dataset (TF's errors for none or more)."""
+        it = self._elements()
+        element = next(it, _END)
+        if element is _END:
+            raise _invalid("Dataset was empty.", "DatasetToSingleElement")
+        if next(it, _END) is not _END:
+            raise _invalid("Dataset had more than one element.", "DatasetToSingleElement")
+        return st.to_tensors(element)
 
     def reduce(self, initial_state, reduce_func):
         """Folds the elements into a state: `state = reduce_func(state, element)`."""
@@ -478,7 +532,8 @@ class _RangeDataset(Dataset):
 
     def __init__(self, args, output_type):
         super().__init__()
-        args = [_count(a) for a in args]
+        names = ["stop"] if len(args) == 1 else ["start", "stop", "step"]
+        args = [_count(a, n) for a, n in zip(args, names)]
         if len(args) == 1:
             start, stop, step = 0, args[0], 1
         elif len(args) == 2:
@@ -501,7 +556,20 @@ class _RangeDataset(Dataset):
     def _cardinality(self) -> int:
         return len(self._range)
 
+    def _plan(self):
+        # A short range is an array pipeline too (range(n).shuffle(n).batch(b) gathers).
+        if len(self._range) > _PLANNED_RANGE:
+            return None
+        r = self._range
+        values = np.arange(r.start, r.stop, r.step, dtype=np.int64)
+        values = values.astype(self._dtype.as_numpy_dtype)
+        n = len(values)
+        return _Plan([values], values, lambda: iter([np.arange(n)]))
+
     def _elements(self):
+        plan = self._plan()
+        if plan is not None:
+            return _plan_elements(plan)
         dtype = self._dtype.as_numpy_dtype
         rng = self._range
 
@@ -862,13 +930,14 @@ def _batched_spec(spec, size):
 
 
 class _BatchDataset(_UnaryDataset):
-    def __init__(self, dataset, batch_size, drop_remainder, num_parallel_calls):
+    _tf_name = "_BatchDataset"
+
+    def __init__(self, dataset, batch_size, drop_remainder):
         if batch_size <= 0:
             raise _invalid("Batch size must be greater than zero.", "BatchDatasetV2")
         super().__init__(dataset)
         self._batch_size = batch_size
         self._drop = drop_remainder
-        self._tf_name = "_BatchDataset" if num_parallel_calls is None else "_ParallelBatchDataset"
 
     def _compute_spec(self):
         size = self._batch_size if self._drop else None
@@ -931,6 +1000,12 @@ class _BatchDataset(_UnaryDataset):
         return gen()
 
 
+class _ParallelBatchDataset(_BatchDataset):
+    """`batch(num_parallel_calls=...)`: TF batches in parallel; the batches are the same."""
+
+    _tf_name = "_ParallelBatchDataset"
+
+
 class _PaddedBatchDataset(_UnaryDataset):
     _tf_name = "_PaddedBatchDataset"
 
@@ -940,40 +1015,39 @@ class _PaddedBatchDataset(_UnaryDataset):
         super().__init__(dataset)
         self._batch_size = batch_size
         self._drop = drop_remainder
-        self._padded_shapes = padded_shapes
-        self._padding_values = padding_values
-
-    def _shapes(self):
-        """The padded shape of each component (None entries: the largest in the batch)."""
-        spec = self._input.element_spec
-        if self._padded_shapes is None:
-            # Each dimension pads to the batch's largest (a known static size is every
-            # element's size, so the result is the same).
-            return [[None] * s.shape.rank for s in st.flatten(spec)]
-        flat = _flatten_shapes(self._padded_shapes, spec)
-        return [[None if d is None or d == -1 else int(d) for d in shape] for shape in flat]
-
-    def element_spec_in(self):
-        return self._input.element_spec
-
-    def _values(self):
-        specs = st.flatten(self.element_spec_in())
-        if self._padding_values is None:
-            return [np.zeros((), s.dtype.as_numpy_dtype) for s in specs]
-        values = self._padding_values
-        if not isinstance(values, (tuple, dict)):
-            return [np.asarray(st.to_leaf(values)) for _ in specs]
-        return [np.asarray(st.to_leaf(v)) for v in st.flatten(values)]
+        spec = dataset.element_spec
+        specs = st.flatten(spec)
+        for leaf in specs:
+            if isinstance(leaf, DatasetSpec):
+                raise TypeError("`padded_batch` is not supported for datasets of datasets")
+        if padded_shapes is None:
+            for i, leaf in enumerate(specs):
+                if leaf.shape.rank is None:
+                    raise ValueError(
+                        "You must provide `padded_shapes` argument because component "
+                        f"{i} has unknown rank."
+                    )
+            shapes = [list(leaf.shape) for leaf in specs]
+        else:
+            shapes = []
+            for given, leaf in zip(_flatten_shapes(padded_shapes, spec), specs):
+                if not _can_pad(given, list(leaf.shape) if leaf.shape.rank is not None else None):
+                    raise ValueError(
+                        f"The padded shape {tf.TensorShape(given)} is not compatible with the "
+                        f"shape {leaf.shape} of the corresponding input component."
+                    )
+                shapes.append(given)
+        # The spec keeps the known sizes; at run time every None pads to the batch's largest
+        # (a statically known size is every element's size anyway).
+        self._spec_shapes = shapes
+        self._padded_is_default = padded_shapes is None
+        self._values = _padding_values(padding_values, spec)
 
     def _compute_spec(self):
         size = self._batch_size if self._drop else None
-        specs = st.flatten(self.element_spec_in())
-        if self._padded_shapes is None:
-            shapes = [list(s.shape) for s in specs]
-        else:
-            shapes = self._shapes()
-        out = [tf.TensorSpec([size, *shape], s.dtype) for shape, s in zip(shapes, specs)]
-        return st.pack(self.element_spec_in(), out)
+        specs = st.flatten(self._input.element_spec)
+        out = [tf.TensorSpec([size, *shape], s.dtype) for shape, s in zip(self._spec_shapes, specs)]
+        return st.pack(self._input.element_spec, out)
 
     def _cardinality(self) -> int:
         n = self._input._cardinality()
@@ -988,8 +1062,10 @@ class _PaddedBatchDataset(_UnaryDataset):
     def _elements(self):
         it = self._input._elements()
         b, drop = self._batch_size, self._drop
-        shapes = self._shapes()
-        values = self._values()
+        shapes = [
+            [None] * len(shape) if self._padded_is_default else shape for shape in self._spec_shapes
+        ]
+        values = self._values
 
         def gen():
             chunk = []
@@ -1025,6 +1101,45 @@ class _PaddedBatchDataset(_UnaryDataset):
         return st.pack(chunk[0], out)
 
 
+def _can_pad(padded, shape) -> bool:
+    """TF's `_is_padded_shape_compatible_with`: same rank, no known size shrinking."""
+    if shape is None:
+        return True
+    if len(padded) != len(shape):
+        return False
+    return all(p is None or d is None or p >= d for p, d in zip(padded, shape))
+
+
+def _padding_values(values, spec) -> list:
+    """One scalar padding value per component (TF's defaults: zeros), checked as TF does."""
+    specs = st.flatten(spec)
+    if values is None:
+        return [np.zeros((), s.dtype.as_numpy_dtype) for s in specs]
+    if isinstance(spec, (tuple, dict)) and not isinstance(values, (tuple, dict)):
+        flat = [values] * len(specs)
+    else:
+        flat = st.flatten(values)
+    out = []
+    for value, leaf in zip(flat, specs):
+        if value is None:
+            out.append(np.zeros((), leaf.dtype.as_numpy_dtype))
+            continue
+        tensor = tf.convert_to_tensor(value)
+        if tensor.shape.rank != 0:
+            raise ValueError(
+                "Invalid `padding_values`. `padding_values` values should be scalars, but got "
+                f"{tensor.shape}."
+            )
+        if tensor.dtype != leaf.dtype:
+            raise TypeError(
+                "Invalid `padding_values`. `padding_values` values type "
+                f"<dtype: '{tensor.dtype.name}'> does not match type "
+                f"<dtype: '{leaf.dtype.name}'> of the corresponding input component."
+            )
+        out.append(tensor.numpy())
+    return out
+
+
 def _flatten_shapes(shapes, spec):
     """`padded_shapes` flattened alongside the element spec (a shape is a leaf)."""
     if isinstance(spec, dict):
@@ -1037,7 +1152,11 @@ def _flatten_shapes(shapes, spec):
         for s, sp in zip(shapes, spec):
             out.extend(_flatten_shapes(s, sp))
         return out
-    return [list(tf.TensorShape(shapes))]
+    if isinstance(shapes, tf.TensorShape):
+        return [list(shapes)]
+    if isinstance(shapes, tf.Tensor):
+        shapes = shapes.numpy().tolist()
+    return [[None if d is None or int(d) == -1 else int(d) for d in shapes]]
 
 
 class _UnbatchDataset(_UnaryDataset):
@@ -1099,9 +1218,7 @@ def _zeros_like_spec(spec):
 
 
 class _MapDataset(_FunctionDataset):
-    def __init__(self, dataset, fn, num_parallel_calls):
-        super().__init__(dataset, fn)
-        self._tf_name = "_MapDataset" if num_parallel_calls is None else "_ParallelMapDataset"
+    _tf_name = "_MapDataset"
 
     def _compute_spec(self):
         element, result = self._first_output()
@@ -1133,9 +1250,38 @@ class _MapDataset(_FunctionDataset):
 
         def gen():
             for element in it:
-                yield st.from_user(_call(fn, element))
+                yield _as_variants(st.from_user(_call(fn, element)))
 
         return gen()
+
+
+def _as_variants(element):
+    """A function's dataset results as TF shows them: an element that is a dataset crossed
+    a variant tensor, so TF hands back a `_VariantDataset` over it."""
+    if not any(st.is_dataset(leaf) for leaf in st.flatten(element)):
+        return element
+    return st.map_structure(lambda v: _Variant(v) if st.is_dataset(v) else v, element)
+
+
+class _Variant(Dataset):
+    """A dataset element as it comes out of a function: the same dataset, TF's name."""
+
+    _tf_name = "_VariantDataset"
+
+    def __init__(self, dataset):
+        super().__init__((dataset,))
+
+    def _plan(self):
+        return self._inputs[0]._plan()
+
+    def _elements(self):
+        return self._inputs[0]._elements()
+
+
+class _ParallelMapDataset(_MapDataset):
+    """`map(num_parallel_calls=...)`: TF maps in parallel; here elements map in order."""
+
+    _tf_name = "_ParallelMapDataset"
 
 
 class _FilterDataset(_FunctionDataset):
@@ -1150,17 +1296,89 @@ class _FilterDataset(_FunctionDataset):
 
         def gen():
             for element in it:
-                keep = _call(fn, element)
-                if not isinstance(keep, tf.Tensor):
-                    keep = tf.convert_to_tensor(keep)
-                if keep.dtype != tf.bool or keep.shape.rank != 0:
-                    raise ValueError(
-                        "Invalid `predicate`. `predicate` must return a `tf.bool` scalar "
-                        "tensor, but its return type is "
-                        f"{tf.TensorSpec(keep.shape, keep.dtype)!r}."
-                    )
-                if bool(keep):
+                if _check_predicate(_call(fn, element)):
                     yield element
+
+        return gen()
+
+
+class _ShardDataset(_UnaryDataset):
+    _tf_name = "_ShardDataset"
+
+    def __init__(self, dataset, num_shards, index):
+        if num_shards <= 0:
+            raise _invalid(
+                "Number of shards must be greater than zero "
+                f"(currently num_shards = {num_shards}).",
+                "ShardDataset",
+            )
+        if not 0 <= index < num_shards:
+            raise _invalid(
+                f"Index must be between 0 and {num_shards - 1} (currently index = {index}).",
+                "ShardDataset",
+            )
+        super().__init__(dataset)
+        self._n, self._index = num_shards, index
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        if n < 0:
+            return n
+        return n // self._n + (1 if n % self._n > self._index else 0)
+
+    def _plan_orders(self, orders):
+        n, index = self._n, self._index
+
+        def sharded():
+            it = orders()
+
+            def gen():
+                position = 0  # elements seen before this chunk
+                for order in it:
+                    first = (index - position) % n
+                    yield order[first::n]
+                    position += len(order)
+
+            return gen()
+
+        return sharded
+
+    def _general(self, it):
+        n, index = self._n, self._index
+
+        def gen():
+            for i, element in enumerate(it):
+                if i % n == index:
+                    yield element
+
+        return gen()
+
+
+def _check_predicate(keep):
+    if not isinstance(keep, tf.Tensor):
+        keep = tf.convert_to_tensor(keep)
+    if keep.dtype != tf.bool or keep.shape.rank != 0:
+        raise ValueError(
+            "Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its "
+            f"return type is {tf.TensorSpec(keep.shape, keep.dtype)!r}."
+        )
+    return bool(keep)
+
+
+class _TakeWhileDataset(_FunctionDataset):
+    _tf_name = "_TakeWhileDataset"
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+    def _general(self, it):
+        fn = self._fn
+
+        def gen():
+            for element in it:
+                if not _check_predicate(_call(fn, element)):
+                    return
+                yield element
 
         return gen()
 
@@ -1199,8 +1417,12 @@ class _ZipDataset(Dataset):
     _tf_name = "_ZipDataset"
 
     def __init__(self, datasets):
-        if isinstance(datasets, list):
-            datasets = tuple(datasets)
+        if _has_list(datasets):
+            raise TypeError(
+                "Invalid input to `zip`. Inputs are expected to be (nested) structures of "
+                "`tf.data.Dataset` objects. Python `list` is not supported and you should use "
+                "`tuple` instead."
+            )
         leaves = st.flatten(datasets)
         for leaf in leaves:
             if not st.is_dataset(leaf):
@@ -1233,6 +1455,16 @@ class _ZipDataset(Dataset):
                 yield st.pack(structure, list(parts))
 
         return gen()
+
+
+def _has_list(structure) -> bool:
+    if isinstance(structure, list):
+        return True
+    if isinstance(structure, dict):
+        return any(_has_list(v) for v in structure.values())
+    if isinstance(structure, tuple):
+        return any(_has_list(v) for v in structure)
+    return False
 
 
 class _ConcatenateDataset(Dataset):
@@ -1295,9 +1527,7 @@ class _WindowDataset(_UnaryDataset):
     def __init__(self, dataset, size, shift, stride, drop_remainder):
         for name, value in (("size", size), ("shift", shift), ("stride", stride)):
             if value <= 0:
-                raise _invalid(
-                    f"Window {name} must be greater than zero, but got {value}.", "WindowDataset"
-                )
+                raise _invalid(f"Window {name} must be greater than zero.", "WindowDataset")
         super().__init__(dataset)
         self._size, self._shift, self._stride, self._drop = size, shift, stride, drop_remainder
 
