@@ -53,4 +53,7 @@ def run(code: str, tf) -> dict:
         exec(code, scope)
         return {"out": encode(scope["out"], tf)}
     except Exception as e:  # the error is the result
-        return {"error": type(e).__name__, "message": str(e).strip().splitlines()[-1]}
+        message = str(e).strip()
+        if any(mark in message for mark in ("Traceback", "in user code", "[[{{node")):
+            message = message.splitlines()[0]  # the error itself, not where TF raised it
+        return {"error": type(e).__name__, "message": message}

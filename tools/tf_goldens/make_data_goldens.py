@@ -414,6 +414,76 @@ case(
 case("planned_range_shuffle_batch", "out = D.range(20).shuffle(20, seed=6).batch(6)")
 case("planned_infinite_shuffle", "out = D.range(4).repeat().shuffle(5, seed=2).take(13)")
 
+# -- from_generator
+GEN = "def g():\n    yield 1\n    yield 2\n"
+GEN2 = "def g2():\n    yield (np.ones(2), 3)\n    yield (np.zeros(2), 4)\n"
+GEN3 = "def g3():\n    yield [1, 2]\n    yield [3]\n"
+case("gen_types", GEN + "out = D.from_generator(g, output_types=tf.int32)")
+case("gen_nothing", GEN + "out = D.from_generator(g)")
+case(
+    "gen_signature",
+    GEN + "out = D.from_generator(g, output_signature=tf.TensorSpec([], tf.float32))",
+)
+case(
+    "gen_tuple",
+    GEN2 + "out = D.from_generator(g2, output_signature=(tf.TensorSpec([2], "
+    "tf.float64), tf.TensorSpec([], tf.int64)))",
+)
+case(
+    "gen_tuple_numpy",
+    GEN2 + "out = list(D.from_generator(g2, output_signature=(tf.TensorSpec("
+    "[2], tf.float64), tf.TensorSpec([], tf.int64))).as_numpy_iterator())",
+)
+case(
+    "gen_types_shapes",
+    GEN2 + "out = D.from_generator(g2, output_types=(tf.float64, tf.int64), "
+    "output_shapes=((2,), ()))",
+)
+case(
+    "gen_bad_shape",
+    GEN3 + "out = D.from_generator(g3, output_signature=tf.TensorSpec([2], tf.int32))",
+)
+case(
+    "gen_ragged",
+    GEN3 + "out = D.from_generator(g3, output_signature=tf.TensorSpec([None], tf.int32))",
+)
+case(
+    "gen_args",
+    "def g4(n):\n    for i in range(int(n)):\n        yield i\n"
+    "out = D.from_generator(g4, args=(3,), output_types=tf.int64)",
+)
+case("gen_bad_value", "out = D.from_generator(lambda: iter([1.5]), output_types=tf.int32)")
+case("gen_list_leaf", "out = D.from_generator(lambda: iter([(1, 2)]), output_types=tf.int32)")
+case(
+    "gen_bad_structure",
+    "out = D.from_generator(lambda: iter([(1, 2)]), output_signature="
+    "(tf.TensorSpec([], tf.int32),) * 3)",
+)
+case(
+    "gen_both",
+    GEN + "out = D.from_generator(g, output_types=tf.int32, output_signature="
+    "tf.TensorSpec([], tf.int32))",
+)
+case("gen_batch", GEN + "out = D.from_generator(g, output_types=tf.int32).batch(2)")
+case("gen_shape_list", GEN + "out = D.from_generator(g, output_types=tf.int32, output_shapes=[])")
+case(
+    "gen_dict",
+    "out = D.from_generator(lambda: iter([{'a': 1, 'b': 2.0}]), output_signature="
+    "{'a': tf.TensorSpec([], tf.int64), 'b': tf.TensorSpec([], tf.float32)})",
+)
+case(
+    "gen_reiterate",
+    GEN + "d = D.from_generator(g, output_types=tf.int32); "
+    "out = (list(d.as_numpy_iterator()), list(d.as_numpy_iterator()))",
+)
+# -- tf.data.experimental function forms, tf.data.Iterator
+case("exp_cardinality", "out = tf.data.experimental.cardinality(D.range(3))")
+case("exp_enumerate", "out = D.range(3).apply(tf.data.experimental.enumerate_dataset(5))")
+case("exp_take_while", "out = D.range(5).apply(tf.data.experimental.take_while(lambda v: v < 2))")
+case("exp_single", "out = tf.data.experimental.get_single_element(D.range(1))")
+case("exp_unbatch", "out = D.range(4).batch(2).apply(tf.data.experimental.unbatch())")
+case("iterator_type", "out = isinstance(iter(D.range(2)), tf.data.Iterator)")
+
 
 def main() -> None:
     tf = import_tensorflow("3")

@@ -11,5 +11,6 @@ from ._dataset import (  # noqa: F401
     UNKNOWN_CARDINALITY,
     Dataset,
     DatasetSpec,
+    Iterator,
     NumpyIterator,
 )

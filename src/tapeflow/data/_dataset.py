@@ -22,6 +22,8 @@ always the deterministic one).
 
 from __future__ import annotations
 
+import abc
+
 import numpy as np
 
 import tapeflow as tf
@@ -220,6 +222,55 @@ class Dataset:
         return _TensorDataset(tensors)
 
     @staticmethod
+    def from_generator(
+        generator,
+        output_types=None,
+        output_shapes=None,
+        args=None,
+        output_signature=None,
+        name=None,
+    ) -> Dataset:
+        """A dataset of what `generator(*args)` yields (called anew for each iterator),
+        converted to and checked against `output_signature` (or `output_types` and
+        `output_shapes`) as TF does; `args` reach the generator as NumPy values."""
+        if not callable(generator):
+            raise TypeError("`generator` must be a Python callable.")
+        if output_signature is not None:
+            if output_types is not None:
+                raise TypeError(
+                    "The `output_types` argument can not be used together with the "
+                    "`output_signature` argument."
+                )
+            if output_shapes is not None:
+                raise TypeError(
+                    "The `output_shapes` argument can not be used together with the "
+                    "`output_signature` argument."
+                )
+            for spec in st.flatten(output_signature):
+                if not isinstance(spec, tf.TensorSpec):
+                    raise TypeError(
+                        "`output_signature` must contain objects that are subclass of "
+                        f"`tf.TypeSpec` but found {type(spec)} which is not."
+                    )
+            types = st.map_structure(lambda spec: spec.dtype, output_signature)
+        else:
+            if output_types is None:
+                raise TypeError(
+                    "To specify the output signature you need to provide either the "
+                    "`output_signature` argument or the `output_types` argument."
+                )
+            types = st.map_structure(tf.as_dtype, output_types)
+            flat_types = st.flatten(types)
+            if output_shapes is None:
+                shapes = [None] * len(flat_types)
+            else:
+                shapes = _flatten_shapes(output_shapes, types)
+            output_signature = st.pack(
+                types, [tf.TensorSpec(shape, dtype) for shape, dtype in zip(shapes, flat_types)]
+            )
+        return _GeneratorDataset(generator, args, output_signature, types)
+
+    @staticmethod
     def range(*args, output_type=tf.int64, name=None) -> Dataset:
         """`range(stop)`, `range(start, stop[, step])` as a dataset of `output_type` scalars."""
         return _RangeDataset(args, output_type)
@@ -378,9 +429,14 @@ class Dataset:
 
 
 def _dtypes_text(structure) -> str:
+    """Dtypes as TF prints them: a structure of `tf.int64`s, or one `<dtype: 'int64'>`."""
+
+    def dtype_of(leaf):
+        return leaf if isinstance(leaf, tf.DType) else leaf.dtype
+
     if isinstance(structure, (tuple, dict)):
-        return repr(st.map_structure(lambda t: _DtypeName(t.dtype), structure))
-    return f"<dtype: '{structure.dtype.name}'>"
+        return repr(st.map_structure(lambda t: _DtypeName(dtype_of(t)), structure))
+    return f"<dtype: '{dtype_of(structure).name}'>"
 
 
 class _DtypeName:
@@ -416,7 +472,20 @@ class DatasetSpec:
         return f"DatasetSpec({self._element_spec!r}, {self._dataset_shape!r})"
 
 
-class OwnedIterator:
+class Iterator(abc.ABC):
+    """`tf.data.Iterator`: the abstract type of what `iter(dataset)` returns."""
+
+    @property
+    @abc.abstractmethod
+    def element_spec(self):
+        """The spec of the elements this iterator yields."""
+
+    @abc.abstractmethod
+    def get_next(self):
+        """The next element (`tf.errors.OutOfRangeError` at the end)."""
+
+
+class OwnedIterator(Iterator):
     """An iterator over a dataset (`iter(ds)`): `next(it)` or `it.get_next()`."""
 
     def __init__(self, dataset: Dataset):
@@ -525,6 +594,99 @@ class _TensorDataset(Dataset):
 
     def _elements(self):
         return iter([self._element])
+
+
+class _GeneratorDataset(Dataset):
+    """`from_generator`: TF builds it as a flat_map over a generator state, hence its name."""
+
+    _tf_name = "_FlatMapDataset"
+
+    def __init__(self, generator, args, signature, types):
+        super().__init__()
+        self._generator = generator
+        self._args = () if args is None else tuple(args)
+        self._signature = signature
+        self._types = types
+
+    def _compute_spec(self):
+        return self._signature
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+    def _elements(self):
+        args = [tf.convert_to_tensor(a).numpy() for a in self._args]
+        signature, types = self._signature, self._types
+        specs = st.flatten(signature)
+
+        def gen():
+            for value in self._generator(*args):
+                leaves = _flatten_up_to(types, value)
+                if leaves is None:
+                    _generator_error(
+                        "`generator` yielded an element that did not match the expected "
+                        f"structure. The expected structure was {_dtypes_text(types)}, but "
+                        f"the yielded element was {value!r}."
+                    )
+                out = []
+                for leaf, spec in zip(leaves, specs):
+                    try:
+                        tensor = tf.convert_to_tensor(leaf, dtype=spec.dtype)
+                    except (TypeError, ValueError):
+                        _generator_error(
+                            "`generator` yielded an element that did not match the expected "
+                            f"structure. The expected structure was {signature!r}, but the "
+                            f"yielded element was {value!r}."
+                        )
+                    if not _shape_fits(tensor.shape, spec.shape):
+                        _generator_error(
+                            f"`generator` yielded an element of shape {tensor.shape} where an "
+                            f"element of shape {spec.shape} was expected."
+                        )
+                    out.append(tensor.numpy())
+                yield st.pack(signature, out)
+
+        return gen()
+
+
+def _generator_error(message: str):
+    raise tf.errors.InvalidArgumentError(
+        None, None, f"TypeError: {message}\n\n\n\t [[{{{{node PyFunc}}}}]] [Op:IteratorGetNext]"
+    )
+
+
+def _shape_fits(shape, spec_shape) -> bool:
+    if spec_shape.rank is None:
+        return True
+    if shape.rank != spec_shape.rank:
+        return False
+    return all(want is None or have == want for have, want in zip(shape, spec_shape))
+
+
+def _flatten_up_to(structure, value):
+    """`value`'s parts matching `structure`'s leaves (a list passes for a tuple), or None
+    when the nesting differs."""
+    if isinstance(structure, dict):
+        if not isinstance(value, dict) or sorted(value) != sorted(structure):
+            return None
+        out = []
+        for key in sorted(structure):
+            part = _flatten_up_to(structure[key], value[key])
+            if part is None:
+                return None
+            out.extend(part)
+        return out
+    if isinstance(structure, tuple):
+        if not isinstance(value, (tuple, list)) or len(value) != len(structure):
+            return None
+        out = []
+        for s, v in zip(structure, value):
+            part = _flatten_up_to(s, v)
+            if part is None:
+                return None
+            out.extend(part)
+        return out
+    return [value]
 
 
 class _RangeDataset(Dataset):
@@ -926,7 +1088,15 @@ def _shape_text(shape) -> str:
 
 
 def _batched_spec(spec, size):
+    if spec.shape.rank is None:
+        return tf.TensorSpec(None, spec.dtype)
     return tf.TensorSpec([size, *spec.shape], spec.dtype)
+
+
+def _unbatched_spec(spec):
+    if spec.shape.rank is None:
+        return tf.TensorSpec(None, spec.dtype)
+    return tf.TensorSpec(list(spec.shape)[1:], spec.dtype)
 
 
 class _BatchDataset(_UnaryDataset):
@@ -1152,8 +1322,10 @@ def _flatten_shapes(shapes, spec):
         for s, sp in zip(shapes, spec):
             out.extend(_flatten_shapes(s, sp))
         return out
+    if shapes is None:
+        return [None]
     if isinstance(shapes, tf.TensorShape):
-        return [list(shapes)]
+        return [None if shapes.rank is None else list(shapes)]
     if isinstance(shapes, tf.Tensor):
         shapes = shapes.numpy().tolist()
     return [[None if d is None or int(d) == -1 else int(d) for d in shapes]]
@@ -1169,16 +1341,15 @@ class _UnbatchDataset(_UnaryDataset):
                 raise ValueError("Cannot unbatch an input with scalar components.")
 
     def _compute_spec(self):
-        return st.map_structure(
-            lambda s: tf.TensorSpec(list(s.shape)[1:], s.dtype), self._input.element_spec
-        )
+        return st.map_structure(_unbatched_spec, self._input.element_spec)
 
     def _cardinality(self) -> int:
         n = self._input._cardinality()
         if n < 0:
             return n
         # Known only when every component's batch dimension is statically known and equal.
-        leads = {s.shape[0] for s in st.flatten(self._input.element_spec)}
+        specs = st.flatten(self._input.element_spec)
+        leads = {s.shape[0] if s.shape.rank else None for s in specs}
         if len(leads) == 1 and None not in leads:
             return n * leads.pop()
         return UNKNOWN_CARDINALITY

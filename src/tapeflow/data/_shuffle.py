@@ -24,6 +24,11 @@ _WORDS_PER_DRAW = 4096
 
 def words(seed: int, seed2: int, first: int, count: int) -> list:
     """Words `first .. first + count - 1` of TF's `PhiloxRandom(seed, seed2)` stream."""
+    return word_array(seed, seed2, first, count).tolist()
+
+
+def word_array(seed: int, seed2: int, first: int, count: int) -> np.ndarray:
+    """`words` as a uint32 array."""
     seed &= _M64
     seed2 &= _M64
     first_block = first // 4
@@ -37,7 +42,7 @@ def words(seed: int, seed2: int, first: int, count: int) -> list:
     counters[:, 3] = seed2 >> 32
     out = philox.blocks(counters, (seed & _M32, seed >> 32)).ravel()
     skip = first - 4 * first_block
-    return out[skip : skip + count].tolist()
+    return out[skip : skip + count]
 
 
 def epoch_seeds(seed: int, seed2: int, epoch: int) -> tuple:
@@ -92,12 +97,14 @@ def permutation(n: int, buffer_size: int, seed: int, seed2: int) -> np.ndarray:
     size = min(buffer_size, n) if buffer_size > 0 else n
     if n == 0:
         return np.zeros(0, np.int64)
-    w = words(seed, seed2, 0, n)
     if size >= n:
-        # The whole input fits: TF's walk is a forward Fisher-Yates over the buffer.
+        # The whole input fits: TF's walk is a forward Fisher-Yates over the buffer, whose
+        # offsets (word % elements left) NumPy computes at once; only the swaps are serial.
+        left = np.arange(n, 0, -1, dtype=np.uint64)
+        jumps = (word_array(seed, seed2, 0, n).astype(np.uint64) % left).tolist()
         buf = list(range(n))
-        for k in range(n):
-            j = k + w[k] % (n - k)
+        for k, jump in enumerate(jumps):
+            j = k + jump
             buf[k], buf[j] = buf[j], buf[k]
         return np.array(buf, np.int64)
     out = np.fromiter(shuffle_stream(iter(range(n)), buffer_size, seed, seed2), np.int64, n)
