@@ -194,3 +194,33 @@ def test_iterators_and_structures():
     with pytest.raises(tf.errors.OutOfRangeError, match="End of sequence"):
         it.get_next()
     assert repr(ds.as_numpy_iterator()).startswith("NumpyIterator(iterator=<")
+
+
+@pytest.mark.parametrize(
+    "seed, seed2, first, count",
+    [(0, 0, 0, 9), (87654321, 3, 0, 14), (2**40 + 5, 2**63 + 11, 3, 10), (5, 1097127993, 7, 1)],
+)
+def test_shuffle_words_are_the_philox_stream_read_one_word_at_a_time(seed, seed2, first, count):
+    from tapeflow.data import _shuffle
+    from tapeflow.ops.philox import PhiloxRandom
+
+    stream = PhiloxRandom(seed, seed2)
+    one_by_one = [stream() for _ in range(first + count)][first:]
+    assert _shuffle.words(seed, seed2, first, count) == one_by_one
+
+
+def test_take_and_repeat_of_nothing_draw_no_shuffle_seeds():
+    # TF makes no input iterator for take(0) / repeat(0) (see the draws_* goldens), so the
+    # shuffle's next iterator still gets the first epoch's seeds.
+    d = tf.data.Dataset.range(7).shuffle(7, seed=3)
+    assert list(d.take(0)) == [] and list(d.prefetch(1).repeat(0)) == []
+    assert list(_general(d).take(0)) == []
+    first = [e["value"] for e in CASES["shuffle_epochs"]["out"]["list"][0]["list"]]
+    assert [int(v) for v in d] == first
+
+
+def test_slices_copy_the_arrays():
+    x = np.arange(4)
+    ds = tf.data.Dataset.from_tensor_slices(x)
+    x[0] = 100
+    assert [int(v) for v in ds] == [0, 1, 2, 3]

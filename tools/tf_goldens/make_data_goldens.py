@@ -484,6 +484,30 @@ case("exp_single", "out = tf.data.experimental.get_single_element(D.range(1))")
 case("exp_unbatch", "out = D.range(4).batch(2).apply(tf.data.experimental.unbatch())")
 case("iterator_type", "out = isinstance(iter(D.range(2)), tf.data.Iterator)")
 
+# -- which transformations make (and so draw shuffle seeds for) their input's iterator
+SH = "d = D.range(7).shuffle(7, seed=3)\n"
+AFTER = "; out = (r, list(d.as_numpy_iterator()))"
+case("draws_take0", SH + "r = list(d.take(0))" + AFTER)
+case("draws_skip_all", SH + "r = list(d.skip(-1))" + AFTER)
+case("draws_map_take0", SH + "r = list(d.map(lambda v: v + 1).take(0))" + AFTER)
+case("draws_map_repeat0", SH + "r = list(d.map(lambda v: v + 1).repeat(0))" + AFTER)
+case("draws_repeat_take", SH + "r = list(d.repeat(2).take(3).as_numpy_iterator())" + AFTER)
+case("draws_zip", SH + "r = list(D.zip(d, d).as_numpy_iterator())" + AFTER)
+case("draws_concat", SH + "r = list(d.take(2).concatenate(d).as_numpy_iterator())" + AFTER)
+case(
+    "draws_cache",
+    "d = D.range(7).shuffle(7, seed=3); c = d.cache(); a = list(c.as_numpy_iterator())"
+    "; b = list(c.as_numpy_iterator()); out = (a, b, list(d.as_numpy_iterator()))",
+)
+case("shuffle_repeat_zero", "out = D.range(7).shuffle(7, seed=3).repeat(0)")
+case("shuffle_repeat_negative", "out = D.range(7).shuffle(7, seed=3).repeat(-3).take(2)")
+case("shuffle_repeat_zero_card", "out = D.range(7).shuffle(7, seed=3).repeat(0).cardinality()")
+case(
+    "shuffle_fixed_repeat_zero",
+    "out = D.range(7).shuffle(7, seed=3, reshuffle_each_iteration=False).repeat(0)",
+)
+case("shuffle_prefetch_repeat_zero", "out = D.range(7).shuffle(7, seed=3).prefetch(1).repeat(0)")
+
 
 def main() -> None:
     tf = import_tensorflow("3")

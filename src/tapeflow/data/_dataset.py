@@ -860,6 +860,9 @@ class _RepeatDataset(_UnaryDataset):
         count = self._count
 
         def repeated():
+            self._check_fused()
+            if count == 0:
+                return iter(())  # TF makes no input iterator (and draws no shuffle seeds)
             # The first epoch's iterator is made now; later ones when the previous ends.
             first = orders()
 
@@ -877,15 +880,28 @@ class _RepeatDataset(_UnaryDataset):
                     if count < 0 or epoch < count:
                         current = orders()
 
-            return gen() if count != 0 else iter(())
+            return gen()
 
         return repeated
 
+    def _check_fused(self):
+        count = self._count
+        if isinstance(self._input, _ShuffleDataset) and (count == 0 or count < -1):
+            # TF's wart: its optimizer fuses shuffle().repeat(n) into ShuffleAndRepeatDataset,
+            # whose iterator refuses the counts plain repeat accepts.
+            raise tf.errors.InvalidArgumentError(
+                None,
+                None,
+                "count must be greater than zero or equal to -1.\n\t [[{{node "
+                "ShuffleAndRepeatDataset}}]] [Op:MakeIterator]",
+            )
+
     def _elements(self):
+        count = self._count
+        self._check_fused()
         plan = self._plan()
         if plan is not None:
             return _plan_elements(plan)
-        count = self._count
         if count == 0:
             return iter(())
         first = self._input._elements()
@@ -930,6 +946,8 @@ class _TakeDataset(_UnaryDataset):
             return orders
 
         def taken():
+            if count == 0:
+                return iter(())  # as TF: no input iterator at all
             it = orders()
 
             def gen():
@@ -945,6 +963,11 @@ class _TakeDataset(_UnaryDataset):
             return gen()
 
         return taken
+
+    def _elements(self):
+        if self._count == 0:
+            return iter(())  # as TF: no input iterator at all
+        return super()._elements()
 
     def _general(self, it):
         count = self._count
@@ -981,13 +1004,11 @@ class _SkipDataset(_UnaryDataset):
         count = self._count
 
         def skipped():
+            if count < 0:
+                return iter(())  # skips everything: TF makes no input iterator
             it = orders()
 
             def gen():
-                if count < 0:
-                    for _ in it:
-                        pass
-                    return
                 left = count
                 for order in it:
                     if left >= len(order):
@@ -1000,14 +1021,15 @@ class _SkipDataset(_UnaryDataset):
 
         return skipped
 
+    def _elements(self):
+        if self._count < 0:
+            return iter(())  # skips everything: TF makes no input iterator
+        return super()._elements()
+
     def _general(self, it):
         count = self._count
 
         def gen():
-            if count < 0:
-                for _ in it:
-                    pass
-                return
             for i, element in enumerate(it):
                 if i >= count:
                     yield element

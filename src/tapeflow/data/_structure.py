@@ -61,7 +61,8 @@ def to_leaf(value):
     if is_dataset(value):
         return value
     if isinstance(value, np.ndarray):
-        return value
+        return np.array(value)  # a copy, as TF's conversion to a tensor: later edits to the
+        # user's array do not reach the dataset
     return tf.convert_to_tensor(value).numpy()
 
 
