@@ -224,3 +224,17 @@ def test_slices_copy_the_arrays():
     ds = tf.data.Dataset.from_tensor_slices(x)
     x[0] = 100
     assert [int(v) for v in ds] == [0, 1, 2, 3]
+
+
+def test_a_jit_compiled_map_function_is_traced_once():
+    calls = []
+
+    def f(x, y):
+        calls.append(1)  # a Python side effect: runs when tracing only
+        return x * 2.0, y
+
+    g = tf.function(f, jit_compile=True)
+    x = np.arange(10, dtype="float32").reshape(5, 2)
+    ds = tf.data.Dataset.from_tensor_slices((x, np.arange(5))).map(g)
+    assert [a.numpy().tolist() for a, _ in ds] == (x * 2).tolist()
+    assert len(calls) == 1 and g.experimental_get_tracing_count() == 1

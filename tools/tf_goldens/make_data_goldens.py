@@ -508,6 +508,23 @@ case(
 )
 case("shuffle_prefetch_repeat_zero", "out = D.range(7).shuffle(7, seed=3).prefetch(1).repeat(0)")
 
+# -- long shuffles, pinned by an order-weighted checksum (the full orders are long)
+W = (
+    "order = np.array(list(d.as_numpy_iterator()))\n"
+    "out = int((order * np.arange(1, len(order) + 1)).sum())"
+)
+case("long_full_buffer", "d = D.range(1797).shuffle(1797, seed=1)\n" + W)
+case("long_buffer_100", "d = D.range(1797).shuffle(100, seed=1)\n" + W)
+case("long_second_epoch", "d = D.range(1797).shuffle(1797, seed=1); list(d)\n" + W)
+case("long_big_seed", "d = D.range(5000).shuffle(5000, seed=2**31 + 12345)\n" + W)
+case(
+    "long_slices_batches",
+    "x = np.arange(1797 * 2, dtype='float32').reshape(1797, 2)\n"
+    "y = np.arange(1797)\nb = list(D.from_tensor_slices((x, y)).shuffle(1797, seed=1).batch(32)"
+    ".as_numpy_iterator())\nout = (len(b), b[0][1], b[-1][1], b[-1][0].shape, "
+    "int(sum(int((t[1] * np.arange(1, len(t[1]) + 1)).sum()) for t in b)))",
+)
+
 
 def main() -> None:
     tf = import_tensorflow("3")

@@ -328,13 +328,26 @@ class Dataset:
         )
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
-        """Applies `map_func` to each element (a tuple element is passed as arguments)."""
+        """Applies `map_func` to each element (a tuple element is passed as arguments).
+
+        TF traces `map_func` once into a graph, so Python side effects (a `print`) happen
+        once, with symbolic tensors. tapeflow calls it eagerly on every element with
+        EagerTensors, so a `print` prints per element. Pass
+        `tf.function(map_func, jit_compile=True)` to have it traced once and replayed (TF's
+        side-effect behaviour, and faster for small tensors). A dataset's `element_spec`
+        comes from the result on the first element (one extra call, when first asked).
+        """
         if num_parallel_calls is None:
             return _MapDataset(self, map_func)
         return _ParallelMapDataset(self, map_func)
 
     def filter(self, predicate, name=None) -> Dataset:
-        """Keeps the elements for which `predicate` returns a true `tf.bool` scalar."""
+        """Keeps the elements for which `predicate` returns a true `tf.bool` scalar.
+
+        `predicate` runs eagerly per element (TF traces it once); a result that is not a
+        `tf.bool` scalar raises TF's ValueError when the element is reached (TF: at
+        construction).
+        """
         return _FilterDataset(self, predicate)
 
     def flat_map(self, map_func, name=None) -> Dataset:
