@@ -58,6 +58,8 @@ def is_dataset(value) -> bool:
 def to_leaf(value):
     """A user value as a pipeline leaf: a NumPy array with TF's dtype rules (Python floats
     float32, ints int32, NumPy dtypes kept), or a dataset as it is."""
+    if isinstance(value, tf.Tensor):
+        return value.numpy()
     if is_dataset(value):
         return value
     if isinstance(value, np.ndarray):
