@@ -176,6 +176,18 @@ case("map_python_const", "out = D.range(3).map(lambda v: 1.5)")
 case("map_cast", "out = D.range(3).map(lambda v: tf.cast(v, tf.float32) / 2)")
 case("map_after_batch", "out = D.range(5).batch(2).map(lambda v: v * 2)")
 case("map_after_batch_drop", "out = D.range(5).batch(2, drop_remainder=True).map(lambda v: v * 2)")
+case(
+    "map_keeps_unknown_dims",
+    "out = D.from_tensor_slices(np.ones((5, 3))).padded_batch(2, "
+    "padded_shapes=[None]).map(lambda x: x + 1)",
+)
+case("map_reduce_batch", "out = D.range(5).batch(2).map(lambda v: tf.reduce_sum(v))")
+case("map_stack_batch", "out = D.range(6).batch(3).map(lambda v: tf.stack([v, v]))")
+case(
+    "map_batch_tuple",
+    X + "out = D.from_tensor_slices((x, y)).batch(2).map(lambda a, b: "
+    "(tf.reduce_mean(a, axis=1), tf.one_hot(b, 4)))",
+)
 case("map_single_tuple", "out = D.from_tensors((1,)).map(lambda a: a + 1)")
 case("map_nested_arg", X + "out = D.from_tensor_slices((x, (y, y))).map(lambda a, b: b[0] + b[1])")
 case("filter", "out = D.range(10).filter(lambda v: v % 3 == 0)")
@@ -317,6 +329,9 @@ case("skip_numpy_int", "out = D.range(3).skip(np.int32(1))")
 case("batch_negative", "out = D.range(3).batch(-1)")
 case("shuffle_negative", "out = D.range(3).shuffle(-5)")
 case("shuffle_unknown_buffer", "out = D.range(5).shuffle(-2, seed=1)")
+case(
+    "shuffle_unknown_buffer_filter", "out = D.range(5).filter(lambda v: v > 0).shuffle(-2, seed=1)"
+)
 case("window_zero", "out = D.range(5).window(0)")
 case("window_shift_zero", "out = D.range(5).window(2, 0)")
 case("window_stride_zero", "out = D.range(5).window(2, 1, 0)")

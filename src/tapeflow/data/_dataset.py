@@ -14,8 +14,10 @@ Differences from TF, by design: TF traces `map`/`filter`/`flat_map`/`reduce` fun
 into a graph (a Python `print` in them prints once, with symbolic tensors); here they run
 eagerly on every element, receiving EagerTensors (a `print` prints per element). A mapped
 dataset's `element_spec` is read from the function's result on the first element (computed
-when first asked; that call is one extra run of the function); dimensions that TF's shape
-inference leaves unknown because they depend on values show the first element's sizes.
+when first asked; that call is one extra run of the function): an output shaped like an
+input takes that input's spec, and sizes that match an input's unknown dimension (a batch
+dimension) stay unknown, as TF's static shape inference has them; a size that depends on
+the values (`tf.range(v)`) shows the first element's size where TF shows None.
 `num_parallel_calls` and `deterministic` are accepted and run sequentially (the order is
 always the deterministic one).
 """
@@ -832,7 +834,10 @@ class _ShuffleDataset(_UnaryDataset):
                 n = len(order)
                 return iter([order[_shuffle.permutation(n, self._buffer(n), *seeds)]])
             stream = (i for chunk in orders() for i in chunk.tolist())
-            return _chunked(_shuffle.shuffle_stream(stream, self._buffer_size, *seeds))
+            # (An unknown buffer size buffers everything: on an infinite input TF never
+            # yields, and neither does this.)
+            buffered = _shuffle.shuffle_stream(stream, self._buffer(_INT64_MAX), *seeds)
+            return _chunked(buffered)
 
         return shuffled
 
@@ -1430,25 +1435,30 @@ class _MapDataset(_FunctionDataset):
         element, result = self._first_output()
         out = st.from_user(result)
         specs = st.spec_of(out)
-        # A batch dimension TF leaves unknown (None) stays unknown: an output whose leading
-        # size is the input's unknown leading size keeps it None.
+        # TF infers shapes statically; from one example, recover the dimensions it would
+        # leave unknown: an output shaped like an input (a pass-through or elementwise
+        # result) gets that input's spec shape; otherwise an output dimension whose size is
+        # the size of an input's unknown dimension (a batch dimension, say) stays unknown.
         in_specs = st.flatten(self._input.element_spec)
         in_leaves = st.flatten(element)
-        unknown_lead = {
-            leaf.shape[0]
-            for leaf, spec in zip(in_leaves, in_specs)
-            if isinstance(spec, tf.TensorSpec) and spec.shape.rank and spec.shape[0] is None
-        }
-        if unknown_lead:
+        like = {}
+        unknown_sizes = set()
+        for leaf, spec in zip(in_leaves, in_specs):
+            if isinstance(spec, tf.TensorSpec) and spec.shape.rank is not None:
+                like.setdefault(tuple(leaf.shape), spec.shape)
+                unknown_sizes.update(
+                    size for size, dim in zip(leaf.shape, spec.shape) if dim is None
+                )
 
-            def relax(spec):
-                if isinstance(spec, tf.TensorSpec) and spec.shape.rank:
-                    dims = list(spec.shape)
-                    if dims[0] in unknown_lead:
-                        return tf.TensorSpec([None, *dims[1:]], spec.dtype)
+        def relax(spec):
+            if not isinstance(spec, tf.TensorSpec) or not spec.shape.rank:
                 return spec
+            dims = tuple(spec.shape)
+            if dims in like:
+                return tf.TensorSpec(like[dims], spec.dtype)
+            return tf.TensorSpec([None if d in unknown_sizes else d for d in dims], spec.dtype)
 
-            specs = st.map_structure(relax, specs)
+        specs = st.map_structure(relax, specs)
         return specs
 
     def _general(self, it):
