@@ -434,6 +434,20 @@ case(
     " out = [list(d.as_numpy_iterator()) for _ in range(3)]",
 )
 case("planned_range_shuffle_batch", "out = D.range(20).shuffle(20, seed=6).batch(6)")
+case("planned_zip_batch", "out = D.zip((D.range(5).shuffle(5, seed=1), D.range(10, 15))).batch(2)")
+case(
+    "planned_enumerate", X + "out = D.from_tensor_slices(x).enumerate().shuffle(5, seed=2).batch(2)"
+)
+case(
+    "planned_zip_repeat", "out = D.zip(D.range(3).repeat(), D.range(7).shuffle(7, seed=4)).batch(3)"
+)
+case(
+    "planned_zip_dict_epochs",
+    X + "d = D.zip({'x': D.from_tensor_slices(x), 'y': "
+    "D.from_tensor_slices(y)}).shuffle(5, seed=6).batch(3); "
+    "out = [list(d.as_numpy_iterator()) for _ in range(2)]",
+)
+case("planned_big_range", "out = D.range(10**12).shuffle(3, seed=1).skip(5).take(4)")
 case("planned_infinite_shuffle", "out = D.range(4).repeat().shuffle(5, seed=2).take(13)")
 
 # -- from_generator

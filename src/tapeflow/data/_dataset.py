@@ -5,10 +5,12 @@ re-iterating restarts (and reshuffles when asked). Inside the pipeline elements 
 NumPy arrays; the user sees EagerTensors (TF's dtypes: Python floats float32, ints int32,
 NumPy dtypes kept), or NumPy values from `as_numpy_iterator()`.
 
-Array pipelines are planned, not looped: a dataset over in-memory arrays
-(`from_tensor_slices`, and `shuffle`, `repeat`, `take`, `skip`, `cache`, `prefetch` on top of
-it) is an index order over the arrays; `batch` then gathers each batch with one NumPy fancy
-index per component. `map`, `filter` and the rest run element by element.
+Array pipelines are planned, not looped: a dataset over in-memory arrays or ranges
+(`from_tensor_slices`, `range`, and `shuffle`, `repeat`, `take`, `skip`, `shard`, `cache`,
+`prefetch`, `zip`, `enumerate` over them) is a stream of index blocks over the arrays
+(`_Plan`); `batch` then gathers each batch with one NumPy fancy index per component, and
+the shuffle walks indices, not elements. `map`, `filter` and the rest run element by
+element.
 
 Differences from TF, by design: TF traces `map`/`filter`/`flat_map`/`reduce` functions once
 into a graph (a Python `print` in them prints once, with symbolic tensors); here they run
@@ -42,8 +44,8 @@ _DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
 _INT64_MAX = 2**63 - 1
 _END = object()
-# Ranges up to this length are materialised as arrays (array pipelines gather batches).
-_PLANNED_RANGE = 1 << 20
+# A finite planned input up to this length is shuffled as one permutation.
+_PERMUTED = 1 << 24
 
 
 class _Peeking:
@@ -82,19 +84,60 @@ def _out_of_range():
 
 
 class _Plan:
-    """A dataset over in-memory arrays: the flattened arrays (a common leading dimension),
-    the element template, and `orders()`: called once per iterator, an iterator over index
-    arrays whose concatenation is the element order."""
+    """A dataset over in-memory arrays, as index streams.
 
-    __slots__ = ("arrays", "template", "orders")
+    `arrays` are the element's flattened components (anything indexable along its first
+    axis: NumPy arrays, or a `_Counter` for ranges), `template` the element structure, and
+    `orders()`, called once per iterator, iterates over int64 index blocks of shape (n, g)
+    whose rows, concatenated, are the elements in order: component i of an element is
+    `arrays[i][row[groups[i]]]`. Sources have one group; `zip` puts its inputs' groups side
+    by side, so shuffling, taking or batching rows moves every input together.
+    """
 
-    def __init__(self, arrays, template, orders):
+    __slots__ = ("arrays", "groups", "template", "orders")
+
+    def __init__(self, arrays, groups, template, orders):
         self.arrays = arrays
+        self.groups = groups
         self.template = template
         self.orders = orders
 
     def derive(self, orders):
-        return _Plan(self.arrays, self.template, orders)
+        return _Plan(self.arrays, self.groups, self.template, orders)
+
+    def gather(self, rows):
+        """The components at the index rows `rows` ((n, g) for a batch, (g,) for one)."""
+        if rows.ndim == 1:
+            return [a[rows[g]] for a, g in zip(self.arrays, self.groups)]
+        return [a[rows[:, g]] for a, g in zip(self.arrays, self.groups)]
+
+
+class _Counter:
+    """A range's values, computed from positions (`counter[positions]`) rather than stored:
+    `range(start, 2**63 - 1)` (enumerate's counter) stays an array pipeline."""
+
+    def __init__(self, start: int, step: int, dtype):
+        self.start, self.step, self.dtype = start, step, dtype
+
+    def __getitem__(self, positions):
+        values = np.asarray(positions, np.int64) * self.step + self.start
+        return values.astype(self.dtype)
+
+
+# Positions per index block for sources too long to index in one array.
+_BLOCK = 1 << 16
+
+
+def _positions(n: int):
+    """Index blocks (shape (k, 1)) for positions 0 .. n - 1."""
+    if n <= _BLOCK:
+        return iter([np.arange(n, dtype=np.int64)[:, None]])
+
+    def gen():
+        for start in range(0, n, _BLOCK):
+            yield np.arange(start, min(n, start + _BLOCK), dtype=np.int64)[:, None]
+
+    return gen()
 
 
 def _count(value, name: str) -> int:
@@ -545,13 +588,14 @@ class NumpyIterator:
 
 
 def _plan_elements(plan: _Plan):
-    arrays, template = plan.arrays, plan.template
+    template = plan.template
+    gather = plan.gather
     orders = plan.orders()
 
     def gen():
         for order in orders:
-            for i in order.tolist():
-                yield st.pack(template, [a[i] for a in arrays])
+            for row in order:
+                yield st.pack(template, gather(row))
 
     return gen()
 
@@ -591,7 +635,8 @@ class _TensorSliceDataset(_SourceDataset):
 
     def _plan(self):
         n = self._n
-        return _Plan(self._arrays, self._template, lambda: iter([np.arange(n)]))
+        groups = [0] * len(self._arrays)
+        return _Plan(self._arrays, groups, self._template, lambda: _positions(n))
 
 
 class _TensorDataset(Dataset):
@@ -734,14 +779,12 @@ class _RangeDataset(Dataset):
         return len(self._range)
 
     def _plan(self):
-        # A short range is an array pipeline too (range(n).shuffle(n).batch(b) gathers).
-        if len(self._range) > _PLANNED_RANGE:
-            return None
+        # A range is an array pipeline too (range(n).shuffle(n).batch(b) gathers, and
+        # enumerate's counter zips with an array pipeline).
         r = self._range
-        values = np.arange(r.start, r.stop, r.step, dtype=np.int64)
-        values = values.astype(self._dtype.as_numpy_dtype)
-        n = len(values)
-        return _Plan([values], values, lambda: iter([np.arange(n)]))
+        counter = _Counter(r.start, r.step, self._dtype.as_numpy_dtype)
+        n = len(r)
+        return _Plan([counter], [0], counter, lambda: _positions(n))
 
     def _elements(self):
         plan = self._plan()
@@ -825,15 +868,18 @@ class _ShuffleDataset(_UnaryDataset):
         return self._buffer_size
 
     def _plan_orders(self, orders):
-        finite = self._input._cardinality() >= 0
+        n_in = self._input._cardinality()
 
         def shuffled():
             seeds = self._iterator_seeds()
-            if finite:
-                order = np.concatenate(list(orders()) or [np.zeros(0, np.int64)])
+            if 0 <= n_in <= _PERMUTED:
+                blocks = list(orders())
+                if not blocks:
+                    return iter(())
+                order = np.concatenate(blocks)
                 n = len(order)
                 return iter([order[_shuffle.permutation(n, self._buffer(n), *seeds)]])
-            stream = (i for chunk in orders() for i in chunk.tolist())
+            stream = (tuple(row) for chunk in orders() for row in chunk.tolist())
             # (An unknown buffer size buffers everything: on an infinite input TF never
             # yields, and neither does this.)
             buffered = _shuffle.shuffle_stream(stream, self._buffer(_INT64_MAX), *seeds)
@@ -846,10 +892,11 @@ class _ShuffleDataset(_UnaryDataset):
         return _shuffle.shuffle_stream(it, self._buffer(_INT64_MAX), *seeds)
 
 
-def _chunked(items, size: int = 4096):
+def _chunked(rows, size: int = 4096):
+    """Index rows (tuples) regrouped into (n, g) index blocks."""
     chunk = []
-    for item in items:
-        chunk.append(item)
+    for row in rows:
+        chunk.append(row)
         if len(chunk) == size:
             yield np.array(chunk, np.int64)
             chunk = []
@@ -1170,7 +1217,7 @@ class _BatchDataset(_UnaryDataset):
         return self._gather(plan)
 
     def _gather(self, plan: _Plan):
-        arrays, template = plan.arrays, plan.template
+        template, gather = plan.template, plan.gather
         orders = plan.orders()
         b, drop = self._batch_size, self._drop
 
@@ -1183,12 +1230,11 @@ class _BatchDataset(_UnaryDataset):
                 n = len(order)
                 full = n - n % b
                 for i in range(0, full, b):
-                    block = order[i : i + b]
-                    yield st.pack(template, [a[block] for a in arrays])
+                    yield st.pack(template, gather(order[i : i + b]))
                 if full < n:
                     pending = order[full:]
             if pending is not None and not drop:
-                yield st.pack(template, [a[pending] for a in arrays])
+                yield st.pack(template, gather(pending))
 
         return gen()
 
@@ -1662,7 +1708,40 @@ class _ZipDataset(Dataset):
                 result = n
         return result
 
+    def _plan(self):
+        plans = [d._plan() for d in self._inputs]
+        if any(p is None for p in plans):
+            return None
+        arrays, groups, offset = [], [], 0
+        for p in plans:
+            arrays.extend(p.arrays)
+            groups.extend(g + offset for g in p.groups)
+            offset += max(p.groups, default=-1) + 1
+        template = st.pack(self._structure, [p.template for p in plans])
+
+        def zipped():
+            its = [p.orders() for p in plans]  # all made now, as TF's zip iterator does
+
+            def gen():
+                pending = [None] * len(its)
+                while True:
+                    for k, it in enumerate(its):
+                        while pending[k] is None or len(pending[k]) == 0:
+                            pending[k] = next(it, None)
+                            if pending[k] is None:
+                                return  # the shortest input ended
+                    m = min(len(block) for block in pending)
+                    yield np.concatenate([block[:m] for block in pending], axis=1)
+                    pending = [block[m:] for block in pending]
+
+            return gen()
+
+        return _Plan(arrays, groups, template, zipped)
+
     def _elements(self):
+        plan = self._plan()
+        if plan is not None:
+            return _plan_elements(plan)
         its = [d._elements() for d in self._inputs]
         structure = self._structure
 
