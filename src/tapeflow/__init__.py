@@ -98,6 +98,19 @@ from .ops.elementwise_ops import (  # noqa: F401
     truncatemod,
     where,
 )
+from .ops.framework_ops import (  # noqa: F401
+    control_dependencies,
+    device,
+    ensure_shape,
+    get_static_value,
+    gradients,
+    group,
+    hessians,
+    identity_n,
+    init_scope,
+    no_op,
+)
+from .ops.framework_ops import tuple_v2 as tuple  # noqa: F401
 from .ops.gather_ops import (  # noqa: F401
     boolean_mask,
     gather,

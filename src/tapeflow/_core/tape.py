@@ -47,6 +47,9 @@ class _ThreadState(threading.local):
         # The op whose gradient rule the backward walk is running, or None (walk.py):
         # diagnostics name it when a rule's ops fail or produce NaN.
         self.rule = None
+        # How many `paused()` contexts are open: while any is, watching does nothing, as TF's
+        # `watch` does while recording is stopped (GradientTape.watch, Tape.read_variable).
+        self.stopped = 0
 
 
 # collections.namedtuple, not typing.NamedTuple: `typing` costs ~2.5 ms of import time.
@@ -128,7 +131,7 @@ class Tape(Recorder):
             self.variables[vid] = variable
 
     def read_variable(self, variable) -> None:
-        if self.watch_accessed_variables and variable._trainable:
+        if self.watch_accessed_variables and variable._trainable and not state.stopped:
             self.watch_variable(variable)
 
     def replace_last(self, entry: Entry, op, output_ids: set) -> None:
@@ -368,14 +371,17 @@ def side_effect(what: str) -> None:
 def paused():
     """A context in which this thread's tapes and accumulators see nothing.
 
-    Variable watchers stay active, so a custom gradient still learns which
-    variables its function read.
+    TF's `record.stop_recording()`: watching does nothing inside it either (`state.stopped`),
+    so a tape entered inside records nothing. Variable watchers stay active, so a custom
+    gradient still learns which variables its function read.
     """
     saved = (state.tapes, state.accumulators)
     _count(-(len(state.tapes) + len(state.accumulators)))
     state.tapes, state.accumulators = [], []
+    state.stopped += 1
     try:
         yield
     finally:
+        state.stopped -= 1
         state.tapes, state.accumulators = saved
         _count(len(state.tapes) + len(state.accumulators))

@@ -102,8 +102,11 @@ class GradientTape:
         """
         if self._tape is None:
             self._tape = _tape.Tape(self._watch_accessed_variables)
+        # Inside tf.init_scope (recording stopped), TF checks the argument and watches nothing.
+        stopped = _tape.state.stopped
         if type(tensor) is EagerTensor and tensor._dtype._differentiable:
-            self._tape.ids.add(tensor._id)  # the common case, without nest machinery
+            if not stopped:
+                self._tape.ids.add(tensor._id)  # the common case, without nest machinery
             return
         for t in nest.flatten(tensor):
             inner = _wrapped_variable(t)
@@ -119,6 +122,8 @@ class GradientTape:
                     "The dtype of the watched tensor must be floating (e.g. tf.float32), got %r",
                     t.dtype,
                 )
+            if stopped:
+                continue
             if _is_variable(t):
                 self._tape.watch_variable(t)
             else:
