@@ -20,3 +20,15 @@ def symbolic_scope():
         yield
     finally:
         _state.symbolic -= 1
+
+
+@contextlib.contextmanager
+def real_state():
+    """Leaves the symbolic scope for real state changes made while it is active (a
+    checkpoint value arriving into a weight built during a symbolic pass)."""
+    saved = getattr(_state, "symbolic", 0)
+    _state.symbolic = 0
+    try:
+        yield
+    finally:
+        _state.symbolic = saved

@@ -864,7 +864,10 @@ def _note_new_child(parent, name, value):
     when tf.train is loaded: nothing can be waiting otherwise."""
     tracking = sys.modules.get("tapeflow.train._tracking")
     if tracking is not None and isinstance(value, (Variable, Layer)):
-        tracking.note_new_child(parent, name, value)
+        from ..scopes import real_state
+
+        with real_state():  # weights built during a symbolic pass still get their values
+            tracking.note_new_child(parent, name, value)
 
 
 def _get(module: str, identifier):

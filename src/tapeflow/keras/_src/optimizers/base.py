@@ -769,6 +769,31 @@ def _decay_name(variable) -> str:
     return variable.name
 
 
+def _is_variable(value) -> bool:
+    return hasattr(value, "_tapeflow_variable") or isinstance(value, tf.Variable)
+
+
+def _checkpoint_children(optimizer) -> dict:
+    """tf.train.Checkpoint's children of an optimizer, in TF 2.21's order: `_variables`,
+    `_trainable_variables`, `_iterations`, `_learning_rate`, then the slot lists the
+    subclass keeps (`momentums`, ...). Breadth first, the optimizer's own variables keep their
+    direct names and slots are saved as `_variables/<i>`, as TF's keys are."""
+    state = optimizer.__dict__
+    children = {
+        "_variables": list(state.get("_variables", [])),
+        "_trainable_variables": list(state.get("_trainable_variables", [])),
+    }
+    for name in ("_iterations", "_learning_rate"):
+        if _is_variable(state.get(name)):
+            children[name] = state[name]
+    for name, value in state.items():
+        if name in children or not isinstance(value, list) or not value:
+            continue
+        if all(_is_variable(v) for v in value):
+            children[name] = list(value)
+    return children
+
+
 class _OwnScope:
     __slots__ = ("owner", "scope")
 
@@ -793,6 +818,9 @@ class _OwnScope:
 
 class Optimizer(BaseOptimizer):
     """`keras.optimizers.Optimizer`: the base class optimizers derive from."""
+
+
+BaseOptimizer._checkpoint_children = _checkpoint_children
 
 
 def _clip_by_norm(t, clip_norm, axes=None):

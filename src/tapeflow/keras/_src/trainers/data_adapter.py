@@ -173,6 +173,14 @@ class EpochIterator:
         self._batch_size = batch_size or 32
         self._shuffle = shuffle
         self.num_batches = steps_per_epoch or int(math.ceil(self._num_samples / self._batch_size))
+        self._cap_num_batches()
+
+    def _cap_num_batches(self):
+        from .. import config
+
+        cap = config.max_steps_per_epoch()
+        if cap and self.num_batches is not None:
+            self.num_batches = min(self.num_batches, cap)
 
     def _array_batches(self):
         n = self._num_samples

@@ -322,6 +322,10 @@ class Trainer:
         if config.max_epochs() and config.max_epochs() < epochs:
             warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=2)
             epochs = config.max_epochs()
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = train_validation_split(
+                (x, y, sample_weight), validation_split
+            )
         if type(x).__module__.startswith("tapeflow.data") and shuffle:
             warnings.warn(
                 "`shuffle=True` was passed, but will be ignored since the data `x` was provided "
@@ -331,10 +335,6 @@ class Trainer:
                 stacklevel=2,
             )
             shuffle = False
-        if validation_split and validation_data is None:
-            (x, y, sample_weight), validation_data = train_validation_split(
-                (x, y, sample_weight), validation_split
-            )
         if validation_data is not None:
             val_x, val_y, val_sw = unpack_x_y_sample_weight(validation_data)
         iterator = EpochIterator(
