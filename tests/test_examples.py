@@ -40,6 +40,7 @@ def test_every_example_is_tested():
         "physics_pendulum",
         "custom_gradient_clipping",
         "explain_nan",
+        "keras_digits",
     }
     assert scripts == tested
 
@@ -87,3 +88,17 @@ def test_explain_nan_names_the_culprit_ops_and_explains_none():
     assert "dy/d(unused) = None" in out
     assert "with unconnected_gradients=ZERO: dy/d(unused) = 0.0" in out
     assert "for an int32 n = None" in out
+
+
+def test_keras_digits_trains_with_fit_and_plots(tmp_path):
+    pytest.importorskip("sklearn")
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "keras_digits.py"), "--plot", str(tmp_path / "p.png")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert 'Model: "sequential"' in out and "Epoch 10/10" in out
+    assert number_after("test accuracy:", out) > 0.9
+    if "matplotlib is not installed" not in out:
+        assert (tmp_path / "p.png").stat().st_size > 1000
