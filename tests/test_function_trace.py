@@ -702,3 +702,23 @@ def test_the_cache_does_not_keep_objects_alive():
     gc.collect()
     assert all(r() is None for r in refs)  # the traces held no model
     assert not function._compiled.traces and not function._compiled.owners
+
+
+def test_variables_made_on_the_first_call_only_are_created_once_then_replayed():
+    # As TF: a tf.function may create variables on its first call (Keras optimizers build
+    # their slots so); the next call traces again and later calls replay.
+    state = {"python_runs": 0}
+
+    @tf.function(jit_compile=True)
+    def step(x):
+        state["python_runs"] += 1
+        if "v" not in state:
+            state["v"] = tf.Variable(tf.zeros_like(x))
+        state["v"].assign_add(x)
+        return state["v"] * 2.0
+
+    for i in range(4):
+        out = step(tf.constant([1.0, 2.0]))
+        assert out.numpy().tolist() == [2.0 * (i + 1), 4.0 * (i + 1)]
+    # Python ran for the creating call and the tracing call; calls 3 and 4 replayed.
+    assert state["python_runs"] == 2

@@ -244,6 +244,7 @@ class _Compiled:
 
     def __init__(self):
         self.traces: dict = {}  # signature -> _Program, or the reason it is eager
+        self._created_variables: set = set()  # signatures whose first trace made variables
         self.tracing_count = 0
         # id -> (weak or strong reference, signatures): objects keyed by identity. When
         # one dies its signatures go (as TF's weak references do); the cache keeps
@@ -301,6 +302,11 @@ class _Compiled:
             args, kwargs = _fresh(args, memo), _fresh(kwargs, memo)
             fresh = [memo[id(t)] for t in tensors]
             result, recorded = _run_eagerly(trace.trace, (fn, args, kwargs, fresh), {})
+            if recorded == _CREATES_VARIABLE and key not in self._created_variables:
+                # As TF: variables may be created on the first call (an optimizer's slots, a
+                # layer's weights); the next call traces again, with the variables existing.
+                self._created_variables.add(key)
+                return result
             self.traces[key] = _Program.build(recorded, result, fn)
             self._own(keep, key)
             return result
@@ -449,6 +455,7 @@ class _Program:
 
 
 _PYTHON_VALUES = (bool, int, float, complex, str)
+_CREATES_VARIABLE = "it creates a variable"  # the reason variables.py gives the trace
 _RETRACING_WARNING_AT = 5  # as TF, which warns after 5 tracings among recent calls
 _SETTINGS = runtime_config._settings
 _fp_quiet, _fp_restore, _FP_QUIET = registry._fp_quiet, registry._fp_restore, registry._FP_QUIET
