@@ -136,9 +136,47 @@ class Trainer:
         self.__dict__["_predict_function"] = None
 
     def get_compile_config(self) -> dict:
-        if self.compiled and hasattr(self, "_compile_config"):
-            return dict(self._compile_config)
-        return {}
+        """The compile arguments, objects serialized as Keras writes them in a `.keras` file."""
+        if not (self.compiled and "_compile_config" in self.__dict__):
+            return {}
+        from .. import losses, metrics, optimizers
+
+        def serialize(value, module):
+            if value is None or isinstance(value, (str, int, float, bool)):
+                return value
+            if isinstance(value, (list, tuple)):
+                return [serialize(v, module) for v in value]
+            if isinstance(value, dict):
+                return {k: serialize(v, module) for k, v in value.items()}
+            return module.serialize(value)
+
+        config = dict(self._compile_config)
+        config["optimizer"] = serialize(config["optimizer"], optimizers)
+        config["loss"] = serialize(config["loss"], losses)
+        config["metrics"] = serialize(config["metrics"], metrics)
+        config["weighted_metrics"] = serialize(config["weighted_metrics"], metrics)
+        return config
+
+    def compile_from_config(self, config):
+        """Compiles from `get_compile_config()`'s output (what `load_model` does)."""
+        from .. import losses, metrics, optimizers
+
+        def deserialize(value, module):
+            if isinstance(value, dict) and "class_name" in value:
+                return module.deserialize(value)
+            if isinstance(value, list):
+                return [deserialize(v, module) for v in value]
+            return value
+
+        config = dict(config)
+        config["optimizer"] = deserialize(config.get("optimizer"), optimizers)
+        config["loss"] = deserialize(config.get("loss"), losses)
+        config["metrics"] = deserialize(config.get("metrics"), metrics)
+        config["weighted_metrics"] = deserialize(config.get("weighted_metrics"), metrics)
+        self.compile(**config)
+        if self.built and hasattr(self.optimizer, "build"):
+            # As Keras: the optimizer is built, so its saved state can load into it.
+            self.optimizer.build(self.trainable_variables)
 
     @property
     def metrics(self) -> list:
