@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import sys
 import threading
 import warnings
@@ -516,7 +517,7 @@ class Layer(Operation):
                 f"You tried to call `count_params` on layer '{self.name}', but the layer isn't "
                 "built. You can build it manually via: `layer.build(input_shape)`."
             )
-        return sum(int(_size(v.shape)) for v in self.weights)
+        return sum(math.prod(tuple(v.shape)) for v in self.weights)
 
     # -- losses --------------------------------------------------------------------------------
     def add_loss(self, loss):
@@ -894,13 +895,6 @@ def _map_shapes(fn, shapes):
 
 def _has_own_build(layer) -> bool:
     return any("build" in vars(k) for k in type(layer).__mro__ if k not in (Layer, object))
-
-
-def _size(shape) -> int:
-    n = 1
-    for d in shape:
-        n *= int(d)
-    return n
 
 
 def _shape_of(x):

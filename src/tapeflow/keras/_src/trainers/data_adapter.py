@@ -238,8 +238,3 @@ class EpochIterator:
                 yield data
             if empty:
                 return
-
-    def first_batch(self):
-        for _, data in self:
-            return data
-        return None

@@ -3,9 +3,9 @@ train_on_batch, test_on_batch, predict_on_batch, train_step/test_step/predict_st
 
 As TF compiles `train_step` into a graph unless `run_eagerly=True`, tapeflow runs it under
 `tf.function(jit_compile=True)`: the first step of each batch shape runs eagerly and traces,
-later steps replay the recorded ops. The very first step of a fit runs plainly eagerly, so
-that the optimizer and the metrics create their variables outside any trace. Python side
-effects inside `train_step` (a `print`) then happen once per traced shape, as in TF.
+later steps replay the recorded ops. As in TF, the very first call may create variables (the
+optimizer's slots, the metrics' state) and is then traced again. Python side effects inside
+`train_step` (a `print`) happen only while tracing, not on replays.
 """
 
 from __future__ import annotations
@@ -36,36 +36,27 @@ def _pythonify_logs(logs) -> dict:
     return result
 
 
+# The trainer's state before `compile` (not `optimizer`: reading it raises, as in Keras).
+_STATE_DEFAULTS = {
+    "compiled": False, "_compile_loss": None, "_compile_metrics": None, "_loss_tracker": None,
+    "stop_training": False, "_run_eagerly": False, "jit_compile": False,
+    "_train_function": None, "_test_function": None, "_predict_function": None,
+    "history": None, "loss": None,
+}  # fmt: skip
+
+
 class Trainer:
     """The compile/fit/evaluate/predict half of `keras.Model` (mixed into `Model`)."""
 
     def _init_trainer(self):
-        d = self.__dict__
-        d.setdefault("compiled", False)
-        d.setdefault("_compile_loss", None)
-        d.setdefault("_compile_metrics", None)
-        d.setdefault("_loss_tracker", None)
-        d.setdefault("stop_training", False)
-        d.setdefault("_run_eagerly", False)
-        d.setdefault("jit_compile", False)
-        d.setdefault("_train_function", None)
-        d.setdefault("_test_function", None)
-        d.setdefault("_predict_function", None)
-        d.setdefault("history", None)
+        for name, value in _STATE_DEFAULTS.items():
+            self.__dict__.setdefault(name, value)
 
     def __getattr__(self, name):
-        # Attributes of the trainer's state read before compile (Keras raises for
-        # `optimizer` only; the others have defaults).
-        if name == "optimizer":
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'optimizer'")
-        defaults = {
-            "compiled": False, "_compile_loss": None, "_compile_metrics": None,
-            "_loss_tracker": None, "stop_training": False, "_run_eagerly": False,
-            "jit_compile": False, "_train_function": None, "_test_function": None,
-            "_predict_function": None, "history": None, "loss": None,
-        }  # fmt: skip
-        if name in defaults:
-            return defaults[name]
+        # The trainer's state read before compile has its defaults; Keras raises for
+        # `optimizer` only.
+        if name in _STATE_DEFAULTS:
+            return _STATE_DEFAULTS[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # -- compile -------------------------------------------------------------------------------
@@ -288,18 +279,9 @@ class Trainer:
         if fn is not None:
             return fn
         step = getattr(self, f"{kind}_step")
-        if self.run_eagerly:
-            fn = step
-        else:
-            compiled = tf.function(step, jit_compile=True)
-            state = {"warm": False}
-
-            def fn(data):
-                if not state["warm"]:  # variables (slots, metric state) are created here
-                    state["warm"] = True
-                    return step(data)
-                return compiled(data)
-
+        # tf.function lets the first call create variables (optimizer slots, metric state):
+        # the next call traces again, later calls replay.
+        fn = step if self.run_eagerly else tf.function(step, jit_compile=True)
         self.__dict__[attr] = fn
         return fn
 
