@@ -742,11 +742,7 @@ class Layer(Operation):
     def _maybe_build(self, args, kwargs):
         shapes = _shapes_dict(self._call_signature, args, kwargs)
         if _has_own_build(self):
-            params = inspect.signature(self.build).parameters
-            if len(shapes) > 1 and all(k in params for k in shapes):
-                self.build(**shapes)
-            else:
-                self.build(next(iter(shapes.values()), None))
+            self.build(**_shapes_for(self.build, shapes))
             return
         if any(not layer.built for layer in self._layers) and not any_symbolic_tensors(
             args, kwargs
@@ -777,10 +773,7 @@ class Layer(Operation):
         if type(self).compute_output_shape is Layer.compute_output_shape:
             return super().compute_output_spec(*args, **kwargs)
         shapes = _shapes_dict(self._call_signature, args, kwargs)
-        if len(shapes) == 1:
-            output_shape = self.compute_output_shape(next(iter(shapes.values())))
-        else:
-            output_shape = self.compute_output_shape(**shapes)
+        output_shape = self.compute_output_shape(**_shapes_for(self.compute_output_shape, shapes))
         if (
             isinstance(output_shape, list)
             and output_shape
@@ -906,20 +899,32 @@ def _shape_of(x):
 
 
 def _shapes_dict(signature, args, kwargs) -> dict:
-    """`{f"{name}_shape": shape}` for the call's tensor arguments (build's arguments)."""
+    """`{f"{name}_shape": shape}` for the call's tensor arguments, as Keras names them."""
     try:
         bound = signature.bind(*args, **kwargs)
     except TypeError:
         return {"input_shape": tf.nest.map_structure(_shape_of, args[0]) if args else None}
     shapes = {}
-    for i, (name, value) in enumerate(bound.arguments.items()):
+    for name, value in bound.arguments.items():
         if name in ("training", "mask"):
             continue
         leaves = tf.nest.flatten(value)
         if leaves and all(tf.is_tensor(v) or isinstance(v, KerasTensor) for v in leaves):
-            key = "input_shape" if i == 0 else f"{name}_shape"
-            shapes[key] = tf.nest.map_structure(_shape_of, value)
+            shapes[f"{name}_shape"] = tf.nest.map_structure(_shape_of, value)
     return shapes
+
+
+def _shapes_for(fn, shapes: dict) -> dict:
+    """The arguments `build`/`compute_output_shape` take from the call's shapes (Keras'
+    rule): a method of one parameter gets the first shape whatever its name; otherwise each
+    `<arg>_shape` parameter gets the shape of the call's `<arg>` when there is one."""
+    names = [
+        n for n, p in inspect.signature(fn).parameters.items()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]  # fmt: skip
+    if len(names) == 1:
+        return {names[0]: next(iter(shapes.values()), None)}
+    return {n: shapes[n] for n in names if n in shapes}
 
 
 def _auto_config(cls, args, kwargs):

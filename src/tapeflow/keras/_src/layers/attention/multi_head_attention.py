@@ -11,7 +11,7 @@ from ... import constraints, initializers, regularizers
 from ...keras_tensor import KerasTensor
 from ..activations.activations import Softmax
 from ..core.einsum_dense import EinsumDense
-from ..layer import Layer, _shapes_dict
+from ..layer import Layer
 from ..regularization.dropout import Dropout
 
 
@@ -246,12 +246,6 @@ class MultiHeadAttention(Layer):
         dense_input[-1] = self._value_dim
         self._output_dense.build(tuple(dense_input))
         self.built = True
-
-    def _maybe_build(self, args, kwargs):
-        # The base class names the first argument's shape `input_shape`; build takes
-        # Keras' (query_shape, value_shape, key_shape).
-        shapes = _shapes_dict(self._call_signature, args, kwargs)
-        self.build(shapes.get("input_shape"), shapes.get("value_shape"), shapes.get("key_shape"))
 
     query_dense = property(lambda self: self._query_dense)
     key_dense = property(lambda self: self._key_dense)
