@@ -73,3 +73,11 @@ def test_name_scopes_make_paths():
     assert naming.to_snake_case("HTTPLayer") == "http_layer"
     assert naming.to_snake_case("Conv2DTranspose") == "conv2d_transpose"
     assert naming.to_snake_case("MLP2") == "mlp2"
+
+
+def test_wrapped_tf_variable_is_named_by_the_path_and_fstrings_give_the_repr():
+    # Observed on TF 2.21: `kernel.value` is named `dense/kernel:0`; f"{v}" is the repr.
+    d = keras.layers.Dense(2, name="dense")
+    d.build((None, 3))
+    assert d.kernel.value.name == "dense/kernel:0"
+    assert f"{d.bias}" == repr(d.bias) and f"{keras.Variable(0.5):.1f}" == "0.5"

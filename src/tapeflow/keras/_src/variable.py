@@ -168,7 +168,8 @@ class Variable:
             value = tf.convert_to_tensor(initializer, dtype=dtype and standardize_dtype(dtype))
             self._dtype = value.dtype.name
             self._shape = tuple(value.shape.as_list())
-        self._value = tf.Variable(value, trainable=self._trainable, name=name)
+        # TF names the wrapped variable inside the layers' name scopes: `dense/kernel:0`.
+        self._value = tf.Variable(value, trainable=self._trainable, name=self._path)
 
     # -- the wrapped tf.Variable ---------------------------------------------------------------
     @property
@@ -350,4 +351,5 @@ class Variable:
     __rxor__ = _binary("__rxor__")
 
     def __format__(self, spec):
-        return format(self._value.numpy(), spec)
+        # `f"{v}"` is the repr, as for Keras' variables; a format spec formats the value.
+        return format(self._value.numpy(), spec) if spec else repr(self)
