@@ -83,6 +83,24 @@ case(
     "except tf.errors.InvalidArgumentError as e:\n"
     "    out = str(e).split('}} ', 1)[-1].split(' Shapes are')[0]",
 )
+# TF fuses map().batch() (MapAndBatchDataset): only element counts are checked, and equal
+# counts are reshaped silently; any other batch checks shapes.
+RESHAPE = (
+    "D.from_tensor_slices([0, 1]).map(lambda v: tf.reshape(tf.range(6), tf.stack([2 + v, 3 - v])))"
+)
+# (Which element's shape the fused batch takes varies from run to run in TF: the case keeps
+# what does not.)
+case(
+    "batch_fused_reshapes",
+    "b = list(" + RESHAPE + ".batch(2))[0]\nout = (b.shape[0], sorted(b.numpy().ravel().tolist()))",
+)
+case("batch_unfused_shapes", "out = " + RESHAPE + ".prefetch(1).batch(2)")
+case("batch_parallel_shapes", "out = " + RESHAPE + ".batch(2, num_parallel_calls=2)")
+case(
+    "batch_unfused_counts",
+    "out = D.from_tensor_slices([1, 2]).map(lambda v: tf.range(v)).prefetch(1).batch(2)",
+)
+case("batch_of_batches_counts", "out = D.range(4).batch(3).batch(2)")
 case("batch_infinite", "out = D.range(3).repeat().batch(2).take(4)")
 case("batch_infinite_card", "out = D.range(3).repeat().batch(2).cardinality()")
 case("batch_filter", "out = D.range(10).filter(lambda v: v > 2).batch(3)")
@@ -100,6 +118,22 @@ case(
     "shuffle_no_reshuffle",
     "d = D.range(7).shuffle(7, seed=3, reshuffle_each_iteration=False);"
     " out = [list(d.as_numpy_iterator()) for _ in range(3)]",
+)
+# A finite repeat makes its input's next iterator when each epoch ends, the last too.
+case(
+    "repeat_extra_iterator",
+    "d = D.zip(D.range(2), D.range(100).shuffle(7, seed=3)).repeat(2);"
+    " out = [list(d.as_numpy_iterator()) for _ in range(2)]",
+)
+case(
+    "repeat_extra_iterator_map",
+    "s = D.range(7).shuffle(7, seed=3); d = s.map(lambda v: v + 1)"
+    ".repeat(1); a = list(d.as_numpy_iterator()); out = (a, list(s.as_numpy_iterator()))",
+)
+case(
+    "repeat_extra_iterator_map2",
+    "s = D.range(7).shuffle(7, seed=3); d = s.map(lambda v: v + 1)"
+    ".repeat(2); a = list(d.as_numpy_iterator()); out = (a, list(s.as_numpy_iterator()))",
 )
 case("shuffle_then_repeat", "out = D.range(7).shuffle(7, seed=3).repeat(3)")
 case("shuffle_small_then_repeat", "out = D.range(7).shuffle(3, seed=9).repeat(2)")

@@ -930,6 +930,7 @@ class _RepeatDataset(_UnaryDataset):
                 return iter(())  # TF makes no input iterator (and draws no shuffle seeds)
             # The first epoch's iterator is made now; later ones when the previous ends.
             first = orders()
+            extra = self._makes_extra_iterator()
 
             def gen():
                 current = first
@@ -942,12 +943,18 @@ class _RepeatDataset(_UnaryDataset):
                     epoch += 1
                     if empty and count < 0:
                         return
-                    if count < 0 or epoch < count:
+                    if count < 0 or epoch < count or extra:
                         current = orders()
 
             return gen()
 
         return repeated
+
+    def _makes_extra_iterator(self) -> bool:
+        """TF's finite repeat makes its input's next iterator as soon as an epoch ends, the
+        last one too (made and dropped: a shuffle upstream draws that epoch's seeds). The
+        fused shuffle-and-repeat does not, nor `repeat(1)`, which TF's optimizer removes."""
+        return self._count > 1 and not isinstance(self._input, _ShuffleDataset)
 
     def _check_fused(self):
         count = self._count
@@ -970,6 +977,7 @@ class _RepeatDataset(_UnaryDataset):
         if count == 0:
             return iter(())
         first = self._input._elements()
+        extra = self._makes_extra_iterator()
 
         def gen():
             current = first
@@ -982,7 +990,7 @@ class _RepeatDataset(_UnaryDataset):
                 epoch += 1
                 if empty and count < 0:
                     return
-                if count < 0 or epoch < count:
+                if count < 0 or epoch < count or extra:
                     current = self._input._elements()
 
         return gen()
@@ -1146,13 +1154,21 @@ class CacheDataset(_UnaryDataset):
         return gen()
 
 
-def _stack(elements: list, template):
+def _stack(elements: list, template, fused: bool = False):
     columns = list(zip(*[st.flatten(e) for e in elements]))
     out = []
     for index, column in enumerate(columns):
         first = column[0]
+        same = [first]
         for k, leaf in enumerate(column[1:], 1):
             if leaf.shape != first.shape:
+                if not fused:
+                    raise _invalid(
+                        f"Cannot batch tensors with different shapes in component {index}. "
+                        f"First element had shape {_shape_text(first.shape)} and element {k} "
+                        f"had shape {_shape_text(leaf.shape)}.",
+                        "IteratorGetNext",
+                    )
                 if leaf.size != first.size:
                     raise _invalid(
                         "Cannot add tensor to the batch: number of elements does not match. "
@@ -1160,13 +1176,9 @@ def _stack(elements: list, template):
                         f"[batch]: {_shape_text(first.shape)}",
                         "IteratorGetNext",
                     )
-                raise _invalid(
-                    f"Cannot batch tensors with different shapes in component {index}. First "
-                    f"element had shape {_shape_text(first.shape)} and element {k} had shape "
-                    f"{_shape_text(leaf.shape)}.",
-                    "IteratorGetNext",
-                )
-        out.append(np.stack(column))
+                leaf = leaf.reshape(first.shape)
+            same.append(leaf)
+        out.append(np.stack(same))
     return st.pack(template, out)
 
 
@@ -1240,6 +1252,10 @@ class _BatchDataset(_UnaryDataset):
 
     def _general(self, it):
         b, drop = self._batch_size, self._drop
+        # TF's optimizer fuses map().batch() into MapAndBatchDataset, which checks only each
+        # element's number of values against the first's (and reshapes silently when they
+        # agree); a plain batch checks shapes.
+        fused = isinstance(self._input, _MapDataset) and type(self) is _BatchDataset
 
         def gen():
             chunk = []
@@ -1248,10 +1264,10 @@ class _BatchDataset(_UnaryDataset):
                 template = element
                 chunk.append(element)
                 if len(chunk) == b:
-                    yield _stack(chunk, template)
+                    yield _stack(chunk, template, fused)
                     chunk = []
             if chunk and not drop:
-                yield _stack(chunk, template)
+                yield _stack(chunk, template, fused)
 
         return gen()
 
