@@ -240,6 +240,19 @@ def _loss_cases(case):
         "circle_none": "keras.losses.Circle(gamma=10.0, reduction=None)(tf.constant([0, 1, 0, 2]),"
         " tf.math.l2_normalize(tf.constant([[1.0, 0.2], [0.1, 1.0], [0.9, 0.3], "
         "[-0.2, 1.0]]), axis=-1))",
+        "ctc": "[keras.losses.ctc(tf.constant([[1, 2, 0], [2, 2, 1]]), tf.reshape(tf.sin("
+               "tf.range(40, dtype='float32')), (2, 5, 4))), keras.losses.CTC()(tf.constant([[1, 2, "
+               "0], [2, 2, 1]]), tf.reshape(tf.sin(tf.range(40, dtype='float32')), (2, 5, 4))), "
+               "keras.losses.CTC().get_config()]",
+        "ctc_float64": "keras.losses.ctc(np.array([[3, 1]]), np.cos(np.arange(24.0)).reshape(1, 6, 4))",
+        "ctc_empty_label": "keras.losses.ctc(tf.constant([[0, 0]]), tf.reshape(tf.cos(tf.range(12, "
+                           "dtype='float32')), (1, 3, 4)))",
+        "ctc_grad": "None\np = tf.reshape(tf.sin(tf.range(40, dtype='float32')), (2, 5, 4))\n"
+                    "with tf.GradientTape() as t:\n    t.watch(p)\n"
+                    "    l = keras.losses.CTC()(tf.constant([[1, 2, 0], [2, 2, 1]]), p)\n"
+                    "out = t.gradient(l, p)",
+        "ctc_bad_rank": "keras.losses.ctc(tf.constant([1, 2]), tf.zeros((2, 3, 4)))",
+        "ctc_bad_rank_pred": "keras.losses.ctc(tf.constant([[1, 2]]), tf.zeros((2, 3)))",
         "cgce_bad_q": "keras.losses.CategoricalGeneralizedCrossEntropy(q=1.5)",
         "reduction_auto": "keras.losses.MeanSquaredError(reduction='auto')",
         "reduction_bad": "keras.losses.Loss(reduction='batch')",

@@ -4,6 +4,7 @@ function names, as in TF 2.21, where `tf.keras.losses.mean_squared_error` is an
 AttributeError)."""
 
 from ._src.losses import (  # noqa: F401
+    CTC,
     KLD,
     MAE,
     MAPE,
@@ -40,6 +41,7 @@ from ._src.losses import (  # noqa: F401
     categorical_hinge,
     circle,
     cosine_similarity,
+    ctc,
     deserialize,
     dice,
     get,

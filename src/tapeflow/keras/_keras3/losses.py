@@ -1,6 +1,7 @@
 """`keras.losses` (Keras 3's list: the long function names, no `mse`/`MSE`/`Reduction`)."""
 
 from .._src.losses import (  # noqa: F401
+    CTC,
     BinaryCrossentropy,
     BinaryFocalCrossentropy,
     CategoricalCrossentropy,
@@ -31,6 +32,7 @@ from .._src.losses import (  # noqa: F401
     categorical_hinge,
     circle,
     cosine_similarity,
+    ctc,
     deserialize,
     dice,
     get,

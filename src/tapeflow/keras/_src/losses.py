@@ -648,6 +648,78 @@ def circle(
     return tf.math.softplus(p_loss + n_loss)
 
 
+_NEG = -1e30  # a finite log(0): unreachable CTC states keep finite (zero) gradients
+
+
+def ctc_negative_log_likelihood(labels, logits, label_length, blank=0):
+    """`-log p(labels | logits)` of CTC (Graves et al., 2006), batch-major.
+
+    `labels` (B, L) int, `logits` (B, T, C), `label_length` (B,): the forward recursion in
+    log space over the T steps, vectorised over the batch and the 2L+1 extended states (so it
+    differentiates, to any order, through tapeflow ops). An alignment that cannot fit in T
+    steps gives `inf`, as TF's kernel does.
+    """
+    batch, steps = logits.shape[0], logits.shape[1]
+    max_len = labels.shape[1]
+    log_probs = tf.nn.log_softmax(logits, axis=-1)
+    states = 2 * max_len + 1
+    # the extended label sequence: blank, l1, blank, l2, ..., blank
+    ext = tf.reshape(
+        tf.stack([tf.fill([batch, max_len], blank), labels], axis=2), [batch, 2 * max_len]
+    )
+    ext = tf.concat([ext, tf.fill([batch, 1], blank)], axis=1)
+    emit = tf.gather(log_probs, ext, axis=2, batch_dims=1)  # (B, T, S)
+    neg = tf.constant(_NEG, logits.dtype)
+    # a skip from s-2 is allowed onto a label that differs from the label two states back
+    shifted = tf.concat([tf.fill([batch, 2], blank), ext[:, :-2]], axis=1)
+    can_skip = tf.logical_and(tf.not_equal(ext, blank), tf.not_equal(ext, shifted))
+    first = tf.concat([tf.ones([batch, 2], "bool"), tf.zeros([batch, states - 2], "bool")], 1)
+    alpha = tf.where(first, emit[:, 0], neg)
+    pad1 = tf.fill([batch, 1], neg)
+    pad2 = tf.fill([batch, 2], neg)
+    for t in range(1, steps):
+        stay = alpha
+        step = tf.concat([pad1, alpha[:, :-1]], axis=1)
+        skip = tf.where(can_skip, tf.concat([pad2, alpha[:, :-2]], axis=1), neg)
+        alpha = tf.reduce_logsumexp(tf.stack([stay, step, skip]), axis=0) + emit[:, t]
+    end = tf.cast(2 * label_length, "int32")
+    last = tf.gather(alpha, tf.expand_dims(end, 1), batch_dims=1)[:, 0]
+    before = tf.gather(alpha, tf.expand_dims(tf.maximum(end - 1, 0), 1), batch_dims=1)[:, 0]
+    before = tf.where(end > 0, before, neg)
+    log_likelihood = tf.reduce_logsumexp(tf.stack([last, before]), axis=0)
+    inf = tf.constant(np.inf, logits.dtype)
+    return tf.where(log_likelihood < _NEG / 2, inf, -log_likelihood)
+
+
+def ctc(y_true, y_pred):
+    """CTC loss of integer label sequences `y_true` (batch, max_length), 0-padded (0 is the
+    blank), against logits `y_pred` (batch, steps, classes). float64 logits are computed in
+    float32, as Keras does on TF (whose kernel rejects float64)."""
+    y_true, y_pred = to_tensor(y_true), to_tensor(y_pred)
+    if len(y_true.shape) != 2:
+        raise ValueError(
+            "Targets `y_true` are expected to be a tensor of shape `(batch_size, max_length)` "
+            f"in integer format. Received: y_true.shape={tuple(y_true.shape.as_list())}"
+        )
+    if len(y_pred.shape) != 3:
+        raise ValueError(
+            "Logits `y_pred` are expected to be a tensor of shape "
+            f"`(batch_size, max_length, num_classes)`. "
+            f"Received: y_pred.shape={tuple(y_pred.shape.as_list())}"
+        )
+    labels = tf.cast(y_true, "int32")
+    label_length = tf.reduce_sum(tf.cast(tf.not_equal(labels, 0), "int32"), axis=-1)
+    result_dtype = (
+        "float64"
+        if y_pred.dtype.name == "float64"
+        else (y_pred.dtype.name if _is_float(y_pred) else "float32")
+    )
+    logits = (
+        tf.cast(y_pred, "float32") if result_dtype == "float64" else tf.cast(y_pred, result_dtype)
+    )
+    return tf.cast(ctc_negative_log_likelihood(labels, logits, label_length), result_dtype)
+
+
 # -- the loss classes -------------------------------------------------------------------------
 class MeanSquaredError(LossFunctionWrapper):
     """The mean of squared errors (per sample, then reduced)."""
@@ -1070,6 +1142,16 @@ class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
         return config
 
 
+class CTC(LossFunctionWrapper):
+    """The CTC loss (label sequences 0-padded, 0 being the blank; logits batch-major)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="ctc", dtype=None):
+        super().__init__(ctc, name=name, reduction=reduction, dtype=dtype)
+
+    def get_config(self):
+        return Loss.get_config(self)
+
+
 class Reduction:
     """tf.keras' legacy `Reduction` constants (Keras 2's names; `keras.losses` lacks it)."""
 
@@ -1112,6 +1194,7 @@ LOSS_CLASSES = (
     Dice,
     Tversky,
     Circle,
+    CTC,
     CategoricalGeneralizedCrossEntropy,
 )
 LOSS_FUNCTIONS = (
@@ -1135,6 +1218,7 @@ LOSS_FUNCTIONS = (
     dice,
     tversky,
     circle,
+    ctc,
     categorical_generalized_cross_entropy,
 )
 ALL_OBJECTS = LOSS_CLASSES + LOSS_FUNCTIONS
