@@ -50,3 +50,24 @@ def test_constant_factor_and_intermediate_sums_are_not_kept():
     expected = np.cos(0.9) * 0.9 + 1.0
     expected *= 1 - np.tanh(np.sin(0.9) + 1.0) ** 2
     np.testing.assert_allclose(g.numpy(), np.full(100_000, expected, np.float32), rtol=1e-5)
+
+
+def test_a_long_tape_raises_the_gc_threshold_until_recording_ends():
+    before = gc.get_threshold()
+    x = tf.constant(1.0)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = x
+            for _ in range(tape_module.LONG_TAPE - 1):
+                y = y * 1.0
+            assert gc.get_threshold() == before  # short tapes leave the collector alone
+            y = y * 1.0
+            assert gc.get_threshold()[0] == max(before[0], tape_module.RECORDING_GC_THRESHOLD)
+            assert gc.get_threshold()[1:] == before[1:]
+        assert gc.get_threshold() != before or before[0] >= tape_module.RECORDING_GC_THRESHOLD
+        g = t.gradient(y, x)  # the outer tape still records: the threshold stays raised
+    assert gc.get_threshold() == before  # restored when the last recorder popped
+    assert float(g) == 1.0
+    assert outer.gradient(g, x) is None  # g does not depend on x (a constant 1.0)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import gc
 import threading
 
 import numpy as np
@@ -198,6 +199,8 @@ def pop(recorder: Recorder) -> bool:
         state.trace = None
         tracing.pop()
         active.pop()
+        if _saved_gc_threshold:
+            _restore_gc_threshold()
         return True
     stack = state.tapes if kind == "tapes" else getattr(state, kind)
     for i in range(len(stack) - 1, -1, -1):
@@ -205,6 +208,8 @@ def pop(recorder: Recorder) -> bool:
             del stack[i]
             if recorder.sees_ops:
                 active.pop()
+            if _saved_gc_threshold:
+                _restore_gc_threshold()
             return True
     return False
 
@@ -254,7 +259,10 @@ def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> En
                 entry = (op, *saved_for_backward(op.keeps, inputs, outputs), attrs)
             else:
                 entry = (op, inputs, outputs, attrs)
-        tape.entries.append(entry)
+        entries = tape.entries
+        entries.append(entry)
+        if len(entries) == LONG_TAPE:
+            _long_tape()
         if type(outputs) is tuple:
             for o in outputs:
                 ids.add(o._id)
@@ -267,6 +275,32 @@ def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> En
 
 # Arrays smaller than this are kept as they are: a stand-in would save nothing.
 PRUNE_MIN_SIZE = 1024
+
+# A tape this long raises gen-0's garbage-collector threshold until nothing records any more
+# (the old thresholds come back when the last recorder pops). Entries and tensors are
+# GC-tracked but never cyclic garbage; at the default threshold (700) every collection rescans
+# the growing tape and every young object in the process, which cost W7 (a 100k-op chain)
+# 1.1x in a bare process and 1.4x with torch imported (../shared/PERF-STUDY.md section 4).
+# The only effect is that cyclic garbage made while a long tape records is collected later,
+# after at most RECORDING_GC_THRESHOLD allocations. Process-wide, so saved under a lock.
+LONG_TAPE = 4096
+RECORDING_GC_THRESHOLD = 100_000
+_saved_gc_threshold: list = []
+_gc_lock = threading.Lock()
+
+
+def _long_tape() -> None:
+    with _gc_lock:
+        if not _saved_gc_threshold:
+            t = gc.get_threshold()
+            _saved_gc_threshold.append(t)
+            gc.set_threshold(max(t[0], RECORDING_GC_THRESHOLD), t[1], t[2])
+
+
+def _restore_gc_threshold() -> None:
+    with _gc_lock:
+        if not active and _saved_gc_threshold:
+            gc.set_threshold(*_saved_gc_threshold.pop())
 
 
 _ndarray = np.ndarray
