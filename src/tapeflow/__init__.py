@@ -174,6 +174,8 @@ from .ops.reduction_ops import (  # noqa: F401
     reduce_prod,
     reduce_sum,
 )
+from .ops.script_ops import eager_py_func as py_function  # noqa: F401
+from .ops.script_ops import numpy_function  # noqa: F401
 from .ops.sort_ops import argmax, argmin, argsort, sort, unique  # noqa: F401
 from .ops.special_ops import sigmoid  # noqa: F401
 from .ops.trig_ops import (  # noqa: F401

@@ -689,6 +689,8 @@ SKIPPED = {
     "foldl": "takes a callable (misuse pinned in tf_control_flow_goldens)",
     "foldr": "takes a callable (misuse pinned in tf_control_flow_goldens)",
     "map_fn": "takes a callable (misuse pinned in tf_control_flow_goldens)",
+    "numpy_function": "takes a callable (misuse pinned in tf_script_ops_goldens)",
+    "py_function": "takes a callable (misuse pinned in tf_script_ops_goldens)",
     "scan": "takes a callable (misuse pinned in tf_control_flow_goldens)",
     "switch_case": "takes callables (misuse pinned in tf_control_flow_goldens)",
     "while_loop": "takes callables (misuse pinned in tf_control_flow_goldens)",
