@@ -639,6 +639,37 @@ fn(
     grad=False,
     runs_op=False,
 )
+fn("debugging.assert_integer", base="I", grad=False, runs_op=False)
+fn(
+    "debugging.assert_proper_iterable",
+    "tf.debugging.assert_proper_iterable([{x}])",
+    grad=False,
+    runs_op=False,
+)
+fn(
+    "debugging.assert_rank_at_least",
+    "tf.debugging.assert_rank_at_least({x}, 1)",
+    grad=False,
+    runs_op=False,
+    extras={"rank_float": "tf.debugging.assert_rank_at_least({x}, 1.5)"},
+)
+fn(
+    "debugging.assert_rank_in",
+    "tf.debugging.assert_rank_in({x}, [1, 2])",
+    grad=False,
+    runs_op=False,
+    extras={"rank_float": "tf.debugging.assert_rank_in({x}, [1.5])"},
+)
+fn(
+    "debugging.assert_same_float_dtype",
+    "tf.debugging.assert_same_float_dtype([{x}, {x}])",
+    grad=False,
+    runs_op=False,
+)
+fn("debugging.assert_scalar", base="FS", grad=False, runs_op=False)
+fn("debugging.is_numeric_tensor", grad=False, runs_op=False)
+fn("math.is_non_decreasing", base="FV", grad=False)
+fn("math.is_strictly_increasing", base="FV", grad=False)
 
 # framework names that take tensors
 fn(

@@ -183,12 +183,12 @@ CASES = {
         "out = kernel_error(lambda: tf.py_function(lambda a: 'text', [1.0], tf.float32))"
     ),
     "py_tout_mismatch_in_tuple": (
-        "out = kernel_error(\n"
-        "    lambda: tf.py_function(lambda a: [a, a + 1], [tf.constant([1, 2])], (tf.int32, tf.int64))\n"
-        ")"
+        "f = lambda a: [a, a + 1]\n"
+        "out = kernel_error(lambda: tf.py_function(f, [tf.constant([1, 2])], (tf.int32, tf.int64)))"
     ),
     "py_tout_spec_mismatch": (
-        "out = kernel_error(lambda: tf.py_function(lambda a: a, [3.0], tf.TensorSpec([], tf.float64)))"
+        "spec = tf.TensorSpec([], tf.float64)\n"
+        "out = kernel_error(lambda: tf.py_function(lambda a: a, [3.0], spec))"
     ),
     "py_result_wrong_dtype_tensor": (
         "out = kernel_error(lambda: tf.py_function(lambda a: tf.constant(1), [1.0], tf.float32))"
@@ -295,7 +295,8 @@ CASES = {
         "x = tf.constant(3.0)\n"
         "with tf.GradientTape() as t:\n"
         "    t.watch(x)\n"
-        "    a, k = tf.py_function(lambda p: (p * p, tf.constant(4)), [x], [tf.float32, tf.int32])\n"
+        "    f = lambda p: (p * p, tf.constant(4))\n"
+        "    a, k = tf.py_function(f, [x], [tf.float32, tf.int32])\n"
         "out = t.gradient(a, x)"
     ),
     "py_gradient_output_gradients": (
