@@ -99,6 +99,7 @@ from .ops.elementwise_ops import (  # noqa: F401
     where,
 )
 from .ops.framework_ops import (  # noqa: F401
+    RegisterGradient,
     control_dependencies,
     device,
     ensure_shape,
@@ -108,6 +109,7 @@ from .ops.framework_ops import (  # noqa: F401
     hessians,
     identity_n,
     init_scope,
+    no_gradient,
     no_op,
 )
 from .ops.framework_ops import tuple_v2 as tuple  # noqa: F401
