@@ -16,6 +16,7 @@ Tout forms, TF's zip of results with Tout, the error texts and classes, exceptio
 the function (the class TF maps each to, the message's first and last lines: the traceback
 between names TF's own frames), gradients (inp only, captured variables, second order, a
 call's gradient taken twice), forward mode, nested structures and numpy_function's warts.
+A dict as `inp` is left out: TF iterates its keys into string tensors, which tapeflow lacks.
 """
 
 from __future__ import annotations
@@ -124,6 +125,17 @@ CASES = {
     ),
     "py_nested_list_input_becomes_a_tensor": (
         "out = tf.py_function(lambda a: a * 2, [[[1.0, 2.0], [3.0, 4.0]]], tf.float32)"
+    ),
+    "py_inp_tuple_of_tensors_in_a_list": (
+        "out = tf.py_function(lambda a: a * 2, [(tf.constant(1.0), tf.constant(2.0))], tf.float32)"
+    ),
+    "py_inp_tuple": "out = tf.py_function(lambda a, b: a - b, (5.0, 2.0), tf.float32)",
+    "py_inp_generator": (
+        "out = tf.py_function(lambda a, b: a * b, (x for x in [2.0, 3.0]), tf.float32)"
+    ),
+    "py_inp_ragged_list": "out = tf.py_function(lambda a: a, [[[1.0], [2.0, 3.0]]], tf.float32)",
+    "py_nested_result_converted": (
+        "out = tf.py_function(lambda a: [a, [a, a * 2]], [1.0], [tf.float32, tf.float32])"
     ),
     "py_tensor_inp_is_iterated": (
         "out = tf.py_function(lambda a, b: a + b, tf.constant([1.0, 2.0]), tf.float32)"
@@ -419,6 +431,13 @@ CASES = {
     "np_dict_result": (
         "out = tf.numpy_function(lambda a: {'b': a * 2, 'a': a}, [1.0], [tf.float32] * 2)"
     ),
+    "np_nested_results_flattened": (
+        "out = tf.numpy_function(lambda a: ((a, a + 1), [a * 2]), [1.0], [tf.float32] * 3)"
+    ),
+    "np_nested_dict_results": (
+        "out = tf.numpy_function(lambda a: {'z': (a,), 'a': {'m': a + 1}}, [2.0], [tf.float32] * 2)"
+    ),
+    "np_tuple_inp": "out = tf.numpy_function(lambda a, b: a + b, (1.0, 2.0), tf.float32)",
     "np_inputs_are_arrays": (
         "seen = []\n"
         "def f(a, b):\n"
