@@ -11,9 +11,18 @@ as in TF 2.21 (observed):
   captures (the entry's inputs are `inp` only);
 * a second-order gradient is None: the gradient op's inputs are the upstream gradients;
 * a call's gradient can be taken once: its tape is popped from the cache, and a second
-  `gradient` call (of a persistent tape) raises UnknownError "KeyError: b'pyfunc_N'";
+  `gradient` call (of a persistent tape, or jacobian's second row) raises UnknownError
+  "KeyError: b'pyfunc_N'";
 * an integer input makes the gradient raise InvalidArgumentError (the gradient of an input
-  func does not use is the value 0.0 converted to the input's dtype).
+  func does not use is the value 0.0 converted to the input's dtype). TF returns that
+  scalar 0.0 whatever the input's shape; tapeflow's walk needs the input's shape, so it is
+  zeros of that shape (a known difference, tests/test_script_ops.py).
+
+TF's cache is a process-wide dict that keeps the tape of every recorded call whose gradient
+is never taken; here the entry's rule holds it, so it goes with the tape that recorded it.
+
+Inside `tf.function(jit_compile=True)` both declare a side effect: a replay could not re-run
+`func`, so the trace gives up and the body runs eagerly on every call (func too).
 
 numpy_function runs `func` on NumPy copies and converts what it returns without looking at
 `Tout`, as TF's eager code does: the result is never connected to any tape (gradients are
