@@ -338,6 +338,23 @@ CASES = {
         "    y = tf.py_function(lambda a: a * a * a, [x], tf.float32)\n"
         "out = acc.jvp(y)"
     ),
+    "py_accumulator_inside_tape_uses_up_the_call": (
+        "x = tf.constant([1.0, 2.0])\n"
+        "with tf.GradientTape() as t:\n"
+        "    t.watch(x)\n"
+        "    with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 10.0])) as acc:\n"
+        "        y = tf.py_function(lambda a: a * a * a, [x], tf.float32)\n"
+        "    jvp = acc.jvp(y)\n"
+        "out = [jvp, kernel_error(lambda: t.gradient(y, x))]"
+    ),
+    "py_tape_inside_accumulator_uses_up_the_call": (
+        "x = tf.constant([1.0, 2.0])\n"
+        "with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 0.0])) as acc:\n"
+        "    with tf.GradientTape() as t:\n"
+        "        t.watch(x)\n"
+        "        y = tf.py_function(lambda a: a * a * a, [x], tf.float32)\n"
+        "    out = [acc.jvp(y), kernel_error(lambda: t.gradient(y, x))]"
+    ),
     "py_nested_py_function_gradient": (
         "x = tf.constant(2.0)\n"
         "def outer(a):\n"
