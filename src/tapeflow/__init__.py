@@ -99,6 +99,7 @@ from .ops.elementwise_ops import (  # noqa: F401
     where,
 )
 from .ops.framework_ops import (  # noqa: F401
+    RegisterGradient,
     control_dependencies,
     device,
     ensure_shape,
@@ -108,6 +109,7 @@ from .ops.framework_ops import (  # noqa: F401
     hessians,
     identity_n,
     init_scope,
+    no_gradient,
     no_op,
 )
 from .ops.framework_ops import tuple_v2 as tuple  # noqa: F401
@@ -174,6 +176,8 @@ from .ops.reduction_ops import (  # noqa: F401
     reduce_prod,
     reduce_sum,
 )
+from .ops.script_ops import eager_py_func as py_function  # noqa: F401
+from .ops.script_ops import numpy_function  # noqa: F401
 from .ops.sort_ops import argmax, argmin, argsort, sort, unique  # noqa: F401
 from .ops.special_ops import sigmoid  # noqa: F401
 from .ops.trig_ops import (  # noqa: F401

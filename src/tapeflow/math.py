@@ -1,5 +1,6 @@
 """`tf.math`: the public math namespace (explicit re-exports, no logic)."""
 
+from .ops.debug_ops import is_non_decreasing, is_strictly_increasing  # noqa: F401
 from .ops.elementwise_ops import (  # noqa: F401
     add_n,
     angle,

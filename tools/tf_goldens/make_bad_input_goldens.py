@@ -639,6 +639,37 @@ fn(
     grad=False,
     runs_op=False,
 )
+fn("debugging.assert_integer", base="I", grad=False, runs_op=False)
+fn(
+    "debugging.assert_proper_iterable",
+    "tf.debugging.assert_proper_iterable([{x}])",
+    grad=False,
+    runs_op=False,
+)
+fn(
+    "debugging.assert_rank_at_least",
+    "tf.debugging.assert_rank_at_least({x}, 1)",
+    grad=False,
+    runs_op=False,
+    extras={"rank_float": "tf.debugging.assert_rank_at_least({x}, 1.5)"},
+)
+fn(
+    "debugging.assert_rank_in",
+    "tf.debugging.assert_rank_in({x}, [1, 2])",
+    grad=False,
+    runs_op=False,
+    extras={"rank_float": "tf.debugging.assert_rank_in({x}, [1.5])"},
+)
+fn(
+    "debugging.assert_same_float_dtype",
+    "tf.debugging.assert_same_float_dtype([{x}, {x}])",
+    grad=False,
+    runs_op=False,
+)
+fn("debugging.assert_scalar", base="FS", grad=False, runs_op=False)
+fn("debugging.is_numeric_tensor", grad=False, runs_op=False)
+fn("math.is_non_decreasing", base="FV", grad=False)
+fn("math.is_strictly_increasing", base="FV", grad=False)
 
 # framework names that take tensors
 fn(
@@ -666,6 +697,8 @@ SKIPPED = {
     "group": "returns None eagerly for every input",
     "hessians": "raises the same RuntimeError eagerly for every input",
     "init_scope": "a context manager; no argument",
+    "no_gradient": "takes an op type name and registers it for the whole process (misuse "
+    "pinned in tf_register_gradient_goldens)",
     "no_op": "takes no argument",
     "tuple": "returns its argument unchanged eagerly, for every input",
     "alias": "tapeflow's own (no TF counterpart): maps `import tensorflow/keras` to tapeflow",
@@ -689,6 +722,8 @@ SKIPPED = {
     "foldl": "takes a callable (misuse pinned in tf_control_flow_goldens)",
     "foldr": "takes a callable (misuse pinned in tf_control_flow_goldens)",
     "map_fn": "takes a callable (misuse pinned in tf_control_flow_goldens)",
+    "numpy_function": "takes a callable (misuse pinned in tf_script_ops_goldens)",
+    "py_function": "takes a callable (misuse pinned in tf_script_ops_goldens)",
     "scan": "takes a callable (misuse pinned in tf_control_flow_goldens)",
     "switch_case": "takes callables (misuse pinned in tf_control_flow_goldens)",
     "while_loop": "takes callables (misuse pinned in tf_control_flow_goldens)",

@@ -124,6 +124,20 @@ def remove_output_check(check) -> None:
         _finish = _tape.record
 
 
+def install_gradient(op_type: str, vjp_rule, jvp_rule) -> None:
+    """Gives the registered op `op_type`, declared not differentiable, rules from outside its
+    block: `tf.RegisterGradient` for an op TF registers no gradient for (framework_ops).
+
+    The op is recorded from then on (`differentiable` is read per call, so the hot path is
+    unchanged). The rules are user code: they take no batched cotangents, and the walk
+    never sums into what they return.
+    """
+    op = REGISTRY[op_type]
+    op.vjp_rule, op.jvp_rule = vjp_rule, jvp_rule
+    op.batch_polymorphic = op.fresh_gradients = False
+    op.differentiable = True
+
+
 def _parameters(fn) -> tuple:
     """(inputs, variadic, attr defaults, required attrs) of a forward function.
 

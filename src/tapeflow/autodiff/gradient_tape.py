@@ -102,8 +102,10 @@ class GradientTape:
         """
         if self._tape is None:
             self._tape = _tape.Tape(self._watch_accessed_variables)
-        # Inside tf.init_scope (recording stopped), TF checks the argument and watches nothing.
-        stopped = _tape.state.stopped
+        # Inside tf.init_scope (recording stopped), TF checks the argument and watches nothing;
+        # so it does when no tape of this thread records (TF's `CouldBackprop`), as inside
+        # this tape's own `stop_recording()` with no outer tape (observed on TF 2.21).
+        stopped = _tape.state.stopped or not _tape.state.tapes
         if type(tensor) is EagerTensor and tensor._dtype._differentiable:
             if not stopped:
                 self._tape.ids.add(tensor._id)  # the common case, without nest machinery

@@ -16,6 +16,8 @@ from .._core.errors import InvalidArgumentError, invalid_argument
 from .._core.registry import op
 from .._core.tensor import Tensor, convert_to_tensor
 from . import math_ops as _math
+from .array_ops import reshape
+from .reduction_ops import reduce_all
 from .samples import cases
 
 # -- check_numerics --------------------------------------------------------------------------
@@ -381,3 +383,159 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
                     f"{prefix}{source}.  Tensor {described} dimension {i} must have size "
                     f"{size}.  Received size {got}, shape {x.shape}"
                 )
+
+
+# -- static checks: dtype, rank and iterability (eagerly they return None or raise) -----------
+
+
+def _prefix(message) -> str:
+    """TF's `_message_prefix`: "<message>.  " before the default text, if any."""
+    return f"{message}.  " if message else ""
+
+
+def assert_integer(x, message=None, name=None):
+    """Raises TypeError unless `x` (converted to a tensor) has an integer dtype.
+
+    >>> tf.debugging.assert_integer(tf.constant([1, 2]))
+    """
+    x = _tensor(x)
+    if not x.dtype.is_integer:
+        raise TypeError(
+            f'{_prefix(message)}Expected "x" to be integer type.  Found: tensor of dtype {x.dtype}'
+        )
+
+
+def assert_scalar(tensor, message=None, name=None):
+    """Raises ValueError unless `tensor` (converted to a tensor) has rank 0.
+
+    >>> tf.debugging.assert_scalar(tf.constant(3.0))
+    """
+    tensor = _tensor(tensor)
+    if tensor.shape.rank != 0:
+        raise ValueError(f"{_prefix(message)}Expected scalar shape, saw shape: {tensor.shape}.")
+
+
+def assert_proper_iterable(values):
+    """Raises TypeError unless `values` is an iterable other than a tensor, array or string.
+
+    >>> tf.debugging.assert_proper_iterable([1, 2])
+    """
+    if isinstance(values, (Tensor, np.ndarray, bytes, str)):
+        raise TypeError(
+            f'Expected argument "values" to be a "proper" iterable.  Found: {type(values)}'
+        )
+    if not hasattr(values, "__iter__"):
+        raise TypeError(f'Expected argument "values" to be iterable.  Found: {type(values)}')
+
+
+def _static_rank(rank) -> int:
+    """A rank argument's value: TF requires an int32 scalar (TypeError, then ValueError)."""
+    rank = convert_to_tensor(rank)
+    assert_type(rank, _dt.int32)
+    if rank.shape.rank != 0:
+        raise ValueError("Rank must be a scalar.")
+    _tape.value_read(rank, _ASSERTS)
+    return int(rank._value)
+
+
+def assert_rank_at_least(x, rank, message=None, name=None):
+    """Raises ValueError unless `x` has rank `rank` (an int32 scalar) or more.
+
+    >>> tf.debugging.assert_rank_at_least(tf.ones([2, 3]), 1)
+    """
+    x = _tensor(x)
+    wanted = _static_rank(rank)
+    if x.ndim < wanted:
+        raise ValueError(
+            f"{_prefix(message)}Tensor  must have rank at least {wanted}.  Received rank "
+            f"{x.ndim}, shape {x.shape}"
+        )
+
+
+def assert_rank_in(x, ranks, message=None, name=None):
+    """Raises ValueError unless the rank of `x` is one of `ranks` (int32 scalars).
+
+    >>> tf.debugging.assert_rank_in(tf.ones([2, 3]), (1, 2))
+    """
+    x = _tensor(x)
+    ranks = [convert_to_tensor(r) for r in ranks]
+    for r in ranks:  # TF checks every dtype before any shape
+        assert_type(r, _dt.int32)
+    wanted = tuple(_static_rank(r) for r in ranks)
+    if x.ndim not in wanted:
+        raise ValueError(
+            f"{_prefix(message)}Tensor  must have rank in {wanted}.  Received rank {x.ndim}, "
+            f"shape {x.shape}"
+        )
+
+
+def assert_same_float_dtype(tensors=None, dtype=None):
+    """Returns the floating dtype shared by `tensors` (Nones skipped) and `dtype`.
+
+    Returns float32 when neither is given.
+
+    Raises:
+      ValueError: if the dtypes differ, or the common one is not floating-point.
+
+    >>> tf.debugging.assert_same_float_dtype([tf.ones([2]), tf.zeros([1])])
+    tf.float32
+    """
+    if tensors:
+        expected, first = dtype, None
+        for item in tensors:
+            if item is None:
+                continue
+            item_type = item.dtype.base_dtype
+            if not expected:
+                expected, first = item_type, getattr(item, "name", None) or str(item)
+            elif expected != item_type:
+                described = getattr(item, "name", None) or str(item)
+                origin = f" as {first}" if first else ""
+                raise ValueError(
+                    f"{described}, type={item_type}, must be of the same type ({expected}){origin}."
+                )
+        dtype = expected
+    if not dtype:
+        return _dt.float32
+    if not dtype.is_floating:
+        raise ValueError(f"Expected floating point type, got {dtype}.")
+    return dtype
+
+
+def is_numeric_tensor(tensor) -> bool:
+    """Whether `tensor` is a tf.Tensor (not a variable, array or number) of numeric dtype.
+
+    >>> tf.debugging.is_numeric_tensor(tf.constant(1.0))
+    True
+    """
+    return (
+        isinstance(tensor, Tensor) and tensor.dtype in _dt.NUMERIC
+    )  # TF's NUMERIC_TYPES, less quantized
+
+
+def _monotonic(x, compare):
+    """reduce_all(compare(x[1:], x[:-1])) over x flattened in row-major order."""
+    x = reshape(_tensor(x), [-1])
+    if not is_numeric_tensor(x):
+        raise TypeError(f"Expected x to be numeric, instead found: {x!s}")
+    if x.shape[0] < 2:  # nothing to compare: reduce_all([]) is True
+        return reduce_all(convert_to_tensor([], dtype=_dt.bool))
+    return reduce_all(compare(x[1:], x[:-1]))
+
+
+def is_non_decreasing(x, name=None):
+    """True (a bool scalar tensor) iff `x[i] <= x[i+1]` for every adjacent pair, row-major.
+
+    >>> tf.math.is_non_decreasing(tf.constant([1.0, 1.0, 3.0]))
+    <tf.Tensor: shape=(), dtype=bool, numpy=True>
+    """
+    return _monotonic(x, _math.greater_equal)
+
+
+def is_strictly_increasing(x, name=None):
+    """True (a bool scalar tensor) iff `x[i] < x[i+1]` for every adjacent pair, row-major.
+
+    >>> tf.math.is_strictly_increasing(tf.constant([1.0, 2.0, 3.0]))
+    <tf.Tensor: shape=(), dtype=bool, numpy=True>
+    """
+    return _monotonic(x, _math.greater)

@@ -1,6 +1,7 @@
 """TF's graph-building names as they behave eagerly: `ensure_shape`, `identity_n`,
 `get_static_value`, `no_op`, `group`, `tuple`, `control_dependencies`, `device`,
-`init_scope`, `gradients` and `hessians`.
+`init_scope`, `gradients` and `hessians`; and `RegisterGradient` / `no_gradient`, TF's
+registry of gradient functions by op type.
 
 Eagerly most of these do little: TF runs every op at once on the CPU, so grouping and
 control dependencies have nothing to order. What they do do (validate their arguments,
@@ -16,11 +17,14 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core import tape as _tape
-from .._core.errors import invalid_argument
-from .._core.registry import op
+from .._core.errors import InternalError, invalid_argument, op_error
+from .._core.registry import REGISTRY, install_gradient, op
 from .._core.tensor import Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_shape import TensorShape
+from ..autodiff.gradient_tape import GradientTape
 from ._util import tangent_batch
+from .math_ops import multiply
+from .reduction_ops import reduce_sum
 from .samples import cases
 
 # -- ensure_shape ------------------------------------------------------------------------------
@@ -338,3 +342,172 @@ def gradients(
 def hessians(ys, xs, gate_gradients=False, aggregation_method=None, name="hessians"):
     """TF's symbolic Hessians, built on tf.gradients: eagerly the same RuntimeError."""
     raise RuntimeError(_GRADIENTS_EAGERLY)
+
+
+# -- gradients registered by op type -------------------------------------------------------------
+
+# Op types TF 2.21 registers no gradient function for (not even "not differentiable") among
+# those tapeflow runs as ops: the only ones whose gradient a user can register and see used
+# eagerly (tests/test_register_gradient.py checks the set against TF's registry).
+_TF_UNREGISTERED = frozenset(
+    ("All", "Any", "IsFinite", "IsInf", "IsNan", "RandomUniformInt", "TruncateMod", "Where")
+)
+# tapeflow's own op types, unknown to TF: to TF a registration under one of these names is a
+# new name (so is any name tapeflow has no op of), which no eager op ever looks up.
+_TAPEFLOW_ONLY = frozenset(("GatherGrad", "GatherLastAxis", "ReduceLogSumExp", "ScatterLastAxis"))
+# Names registered through RegisterGradient / no_gradient: op type -> function, or None.
+_USER_GRADIENTS: dict = {}
+
+
+def _taken(op_type: str) -> bool:
+    """Whether TF's gradient registry already holds `op_type` (built in or by the user)."""
+    if op_type in _USER_GRADIENTS:
+        return True
+    return op_type in REGISTRY and op_type not in _TF_UNREGISTERED | _TAPEFLOW_ONLY
+
+
+def _register(op_type, function) -> None:
+    """TF's `Registry.register` for its gradient registry: TypeError, KeyError, or stored."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    if _taken(op_type):
+        # TF names the place of its own registry code, the same for every name (a TF wart:
+        # it means to name the earlier registration's caller): here, this function.
+        code = _register.__code__
+        raise KeyError(
+            f"Registering two gradient with name '{op_type}'! (Previous registration was in "
+            f"register {code.co_filename}:{code.co_firstlineno})"
+        )
+    _USER_GRADIENTS[op_type] = function
+    if function is not None and op_type in REGISTRY and op_type not in _TAPEFLOW_ONLY:
+        install_gradient(op_type, _user_vjp(op_type, function), _user_jvp(op_type, function))
+
+
+class RegisterGradient:
+    """Decorator registering `fn(op, *grads)` as the gradient of ops of type `op_type`.
+
+    As in TF 2.21 eager mode, a type TF already has a gradient for (nearly every op, and
+    any name registered before) raises KeyError: eagerly TF offers no way to override a
+    gradient (`Graph.gradient_override_map` does not reach GradientTape). The function is
+    used for the few op types TF registers none for (`tf.math.truncatemod`, say); other new
+    names are stored and never looked up. `op` is TF's eager stand-in: `op.inputs`,
+    `op.outputs`, `op.type`, `op.attrs`, `op.get_attr(name)` and `op.skip_input_indices`
+    (the inputs no gradient is needed for, or None); TF's has no `name` or `node_def`
+    either. `fn` returns one gradient (or None) per input.
+
+    Raises:
+      TypeError: if `op_type` is not a string ("op_type must be a string").
+      KeyError: "Registering two gradient with name '<op_type>'! ..." if it is taken.
+
+    >>> @tf.RegisterGradient("TruncateMod")
+    ... def _truncate_mod_grad(op, grad):
+    ...     return grad, None
+    """
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, f):
+        """Registers `f` and returns it unchanged."""
+        _register(self._op_type, f)
+        return f
+
+
+def no_gradient(op_type: str) -> None:
+    """Declares ops of type `op_type` not differentiable: their gradients are None.
+
+    Raises TypeError for a non-string and KeyError ("Registering two gradient with name
+    ...") for a type TF's registry already holds, as `RegisterGradient` does.
+
+    >>> tf.no_gradient("MyCustomOp")
+    """
+    _register(op_type, None)
+
+
+_NO_CONTROL_FLOW = (
+    "tf.GradientTape.gradients() does not support graph control flow operations like "
+    "tf.cond or tf.while at this time. Use tf.gradients() instead. If you need this "
+    "feature, please file a feature request at "
+    "https://github.com/tensorflow/tensorflow/issues/new"
+)
+
+
+class _MockOp:
+    """TF's eager stand-in for a tf.Operation, given to registered gradient functions.
+
+    Named as TF names it, so a missing attribute reads as TF's AttributeError.
+    """
+
+    def __init__(self, attrs: tuple, inputs: tuple, outputs: list, typ: str, skip):
+        self.attrs = attrs
+        self.inputs = inputs
+        self.outputs = outputs
+        self.type = typ
+        self.skip_input_indices = skip
+
+    def get_attr(self, attr):
+        """The attribute's value (`"T"`: the dtype of the first input)."""
+        for i in range(0, len(self.attrs), 2):
+            if self.attrs[i] == attr:
+                value = self.attrs[i + 1]
+                return _dt.as_dtype(value) if attr == "T" else value
+        raise invalid_argument(f"Attribute '{attr}' does not exist for this operation")
+
+    def _get_control_flow_context(self):
+        raise NotImplementedError(_NO_CONTROL_FLOW)
+
+
+def _mock_op(op_type: str, inputs: tuple, outs, attrs: dict, needs) -> _MockOp:
+    # TF's attr tuple alternates names and values, the dtype attr "T" as its enum.
+    flat: list = ["T", inputs[0]._dtype.as_datatype_enum] if inputs else []
+    for key, value in attrs.items():
+        flat += [key, value]
+    skip = tuple(i for i, need in enumerate(needs) if not need) or None
+    outputs = list(outs) if type(outs) is tuple else [outs]
+    return _MockOp(tuple(flat), inputs, outputs, op_type, skip)  # as TF: a tuple, a list
+
+
+def _user_vjp(op_type: str, function):
+    def vjp(g, outs, *inputs, needs, **attrs):
+        grads = g if type(outs) is tuple else (g,)
+        result = function(_mock_op(op_type, inputs, outs, attrs, needs), *grads)
+        result = tuple(result) if isinstance(result, (list, tuple)) else (result,)
+        if len(result) != len(inputs):  # "too few" either way, as TF 2.21 words it
+            raise op_error(
+                InternalError,
+                f"Recorded operation '{op_type}' returned too few gradients. Expected "
+                f"{len(inputs)} but received {len(result)}",
+            )
+        return tuple(None if r is None else convert_to_tensor(r) for r in result)
+
+    return vjp
+
+
+def _user_jvp(op_type: str, function):
+    vjp = _user_vjp(op_type, function)
+
+    def jvp(tangents, outs, *inputs, **attrs):
+        # J t = d<J^T u, t>/du: the registered VJP transposed with a tape (linear in u).
+        several = type(outs) is tuple
+        outputs = list(outs) if several else [outs]
+        needs = tuple(t is not None for t in tangents)
+        with GradientTape() as tape:
+            u = [make(np.zeros_like(o._value), o._dtype) for o in outputs]
+            tape.watch(u)
+            cotangents = vjp(tuple(u) if several else u[0], outs, *inputs, needs=needs, **attrs)
+            terms = [
+                reduce_sum(multiply(c, t))
+                for c, t in zip(cotangents, tangents)
+                if c is not None and t is not None
+            ]
+            total = terms[0] if terms else None
+            for term in terms[1:]:
+                total = total + term
+        if total is None:
+            return (None,) * len(outputs) if several else None
+        result = tape.gradient(total, u)
+        return tuple(result) if several else result[0]
+
+    return jvp
