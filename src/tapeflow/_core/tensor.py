@@ -52,7 +52,8 @@ class Tensor:
 class EagerTensor(Tensor):
     """A concrete, immutable eager tensor. Create tensors with `tf.constant`."""
 
-    __slots__ = ("_value", "_dtype", "_id", "__weakref__")
+    # `_slice_of`: (variable, key) on `v[key]`, read by `assign`; unset on other tensors.
+    __slots__ = ("_value", "_dtype", "_id", "_slice_of", "__weakref__")
 
     def __init__(self, value, dtype=None):
         t = convert_to_tensor(value, dtype)
@@ -79,6 +80,23 @@ class EagerTensor(Tensor):
     @property
     def dtype(self) -> DType:
         return self._dtype
+
+    @property
+    def assign(self):
+        """`v[key].assign(value, name=None)`: writes `value` into that slice of variable `v`.
+
+        As in TF, only a slice read from a variable has `assign` (TF's strided_slice
+        attaches the closure); other tensors, and slices of slices, raise AttributeError.
+        """
+        try:
+            variable, key = self._slice_of
+        except AttributeError:
+            raise AttributeError("'EagerTensor' object has no attribute 'assign'") from None
+
+        def assign(val, name=None):
+            return variable._strided_slice_assign(key, val, name)
+
+        return assign
 
     @property
     def ndim(self) -> int:
