@@ -119,12 +119,17 @@ class Variable:
             initial_value = initial_value.read_value()
         value = convert_to_tensor(initial_value, dtype=dtype)
         if shape is not None and not TensorShape(shape).is_compatible_with(value.shape):
+            # TF formats the argument as given: [3] for a list, (3,) for a tuple or shape.
             raise ValueError(
-                f"The initial value's shape ({value.shape}) is not compatible with the explicitly "
-                f"supplied `shape` argument ({TensorShape(shape)})."
+                "In this `tf.Variable` creation, the initial value's shape "
+                f"({value.shape}) is not compatible with the explicitly supplied `shape` "
+                f"argument ({shape})."
             )
         self._id = _next_id()
         self._dtype = value._dtype
+        # The static shape: what `shape` reports. A partly known one (tf.TensorShape(None),
+        # [None, 2]) stays as given while assignments of compatible shapes change the
+        # value's. `validate_shape` has no effect eagerly (observed on TF 2.21).
         self._shape = TensorShape(shape) if shape is not None else value.shape
         self._trainable = True if trainable is None else bool(trainable)
         self._name = _scoped("Variable" if name is None else name) + ":0"
@@ -213,9 +218,9 @@ class Variable:
         """Sets the variable to `value` (same dtype, compatible shape); returns the variable."""
         t = self._new_value(value, "assign")  # a NumPy array is copied by the conversion
         with self._lock:
-            if not self._shape.is_fully_defined():
-                _tape.side_effect("it assigns a variable of unknown shape")
-                self._shape = t.shape
+            if t._value.shape != self._tensor._value.shape:
+                # Replays assume each slot's shape: a reshaping assignment runs eagerly.
+                _tape.side_effect("it assigns a variable a value of another shape")
             self._update(t._value, "assign", t)
         return _UnreadVariable(self) if read_value else None
 
@@ -451,7 +456,9 @@ class Variable:
 
     @property
     def shape(self) -> TensorShape:
-        return self._tensor.shape
+        """The static shape given at creation (or the initial value's): for
+        `shape=tf.TensorShape(None)` it stays `<unknown>` whatever is assigned."""
+        return self._shape
 
     def get_shape(self) -> TensorShape:
         return self.shape
