@@ -100,3 +100,15 @@ def test_tf_function_assigning_new_shapes_matches_eager():
 
     assert float(f(tf.ones([3]))) == 3.0 and str(x.shape) == "<unknown>"
     assert float(f(tf.ones([2, 2]))) == 4.0 and x.numpy().shape == (2, 2)
+
+
+def test_a_variable_has_no_len_or_ndim_as_tf():
+    # Observed on TF 2.21: ResourceVariable defines neither (a read tensor has both).
+    v = tf.Variable([1.0, 2.0])
+    with pytest.raises(TypeError) as info:
+        len(v)
+    assert str(info.value) == "object of type 'ResourceVariable' has no len()"
+    with pytest.raises(AttributeError) as info:
+        v.ndim  # noqa: B018
+    assert str(info.value) == "'ResourceVariable' object has no attribute 'ndim'"
+    assert len(v.read_value()) == 2 and v.read_value().ndim == 1

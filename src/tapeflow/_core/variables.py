@@ -464,10 +464,6 @@ class Variable:
         return self.shape
 
     @property
-    def ndim(self) -> int:
-        return self._tensor.ndim
-
-    @property
     def trainable(self) -> bool:
         return self._trainable
 
@@ -524,9 +520,6 @@ class Variable:
     def __index__(self) -> int:
         _tape.side_effect(_READ_IN_PYTHON)
         return self._tensor.__index__()
-
-    def __len__(self) -> int:
-        return len(self._tensor)
 
     def __iter__(self):
         return iter(self._convert())
