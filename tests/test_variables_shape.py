@@ -112,3 +112,9 @@ def test_a_variable_has_no_len_or_ndim_as_tf():
         v.ndim  # noqa: B018
     assert str(info.value) == "'ResourceVariable' object has no attribute 'ndim'"
     assert len(v.read_value()) == 2 and v.read_value().ndim == 1
+
+
+def test_initial_value_is_not_supported_eagerly_as_tf():
+    with pytest.raises(RuntimeError) as info:
+        tf.Variable([1.0]).initial_value  # noqa: B018
+    assert str(info.value) == "This property is not supported when eager execution is enabled."

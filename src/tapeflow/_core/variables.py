@@ -134,7 +134,6 @@ class Variable:
         self._trainable = True if trainable is None else bool(trainable)
         self._name = _scoped("Variable" if name is None else name) + ":0"
         self._constraint = constraint
-        self._initial = value
         # Serialises updates: assign_add's read-add-store must not interleave with another's.
         self._lock = threading.Lock()
         # No copy: conversion copied a NumPy array, and tensors are never written in place.
@@ -468,8 +467,9 @@ class Variable:
         return self._trainable
 
     @property
-    def initial_value(self) -> EagerTensor:
-        return self._initial
+    def initial_value(self):
+        """Not available eagerly: TF raises RuntimeError (observed on TF 2.21)."""
+        raise RuntimeError("This property is not supported when eager execution is enabled.")
 
     @property
     def constraint(self):
@@ -566,7 +566,6 @@ class _UnreadVariable(ResourceVariable):
     _shape = _shared("_shape")
     _trainable = _shared("_trainable")
     _constraint = _shared("_constraint")
-    _initial = _shared("_initial")
     _lock = _shared("_lock")
 
     @property
