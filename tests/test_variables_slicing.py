@@ -157,3 +157,22 @@ def test_sliced_assign_inside_tf_function_matches_eager(jit_compile):
     assert float(step(tf.constant([5.0, 6.0]))) == 12.0
     assert float(step(tf.constant([7.0, 8.0]))) == 16.0
     np.testing.assert_array_equal(v.numpy(), [1, 7, 8])
+
+
+def test_strided_slice_with_var_assigns_to_that_variable():
+    # Observed on TF 2.21, including its wart: without a name (on the call or the
+    # assign) the assign builds `None + "_assign"` and raises TypeError.
+    v = _v()
+    s = tf.strided_slice(v, [0, 1], [2, 3], var=v)
+    np.testing.assert_array_equal(s.numpy(), [[2, 3], [5, 6]])
+    with pytest.raises(TypeError) as info:
+        s.assign([[0.0, 0.0], [9.0, 9.0]])
+    assert str(info.value) == "unsupported operand type(s) for +: 'NoneType' and 'str'"
+    s.assign([[0.0, 0.0], [9.0, 9.0]], name="q")
+    tf.strided_slice(v, [1], [2], shrink_axis_mask=1, var=v, name="s").assign(7.0)
+    np.testing.assert_array_equal(v.numpy(), [[1, 0, 0], [7, 7, 7]])
+    w = tf.Variable(tf.zeros([2, 3]))
+    tf.strided_slice(v, [1], [2], shrink_axis_mask=1, var=w, name="s").assign(7.0)
+    np.testing.assert_array_equal(w.numpy(), [[0, 0, 0], [7, 7, 7]])
+    with pytest.raises(AttributeError):
+        tf.strided_slice(v, [1], [2]).assign(7.0)

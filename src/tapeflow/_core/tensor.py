@@ -52,7 +52,7 @@ class Tensor:
 class EagerTensor(Tensor):
     """A concrete, immutable eager tensor. Create tensors with `tf.constant`."""
 
-    # `_slice_of`: (variable, key) on `v[key]`, read by `assign`; unset on other tensors.
+    # `_slice_of`: (variable, key, name) on `v[key]`, read by `assign`; unset on others.
     __slots__ = ("_value", "_dtype", "_id", "_slice_of", "__weakref__")
 
     def __init__(self, value, dtype=None):
@@ -89,11 +89,15 @@ class EagerTensor(Tensor):
         attaches the closure); other tensors, and slices of slices, raise AttributeError.
         """
         try:
-            variable, key = self._slice_of
+            variable, key, parent_name = self._slice_of
         except AttributeError:
             raise AttributeError("'EagerTensor' object has no attribute 'assign'") from None
 
         def assign(val, name=None):
+            if name is None and parent_name is None:
+                # TF's wart: tf.strided_slice(..., var=v) without a name names the assign
+                # `None + "_assign"` (observed on TF 2.21).
+                raise TypeError("unsupported operand type(s) for +: 'NoneType' and 'str'")
             return variable._strided_slice_assign(key, val, name)
 
         return assign

@@ -158,7 +158,7 @@ def getitem(tensor, key):
     key = array_ops.normalize_index(key, np.shape(tensor._value))
     out = array_ops._strided_slice(tensor, key=key)
     if isinstance(source, Variable):  # TF: a variable's slice has `.assign` (tensor.py)
-        out._slice_of = (source, key)
+        out._slice_of = (source, key, "strided_slice")
     return out
 
 
