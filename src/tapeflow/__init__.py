@@ -8,6 +8,7 @@ This module only assembles the TF-shaped public namespace.
 from . import (  # noqa: F401
     autodiff,
     bitwise,
+    compat,
     config,
     debugging,
     dtypes,
@@ -121,6 +122,9 @@ from .ops.gather_ops import (  # noqa: F401
     scatter_nd,
     sequence_mask,
     tensor_scatter_nd_add,
+    tensor_scatter_nd_max,
+    tensor_scatter_nd_min,
+    tensor_scatter_nd_sub,
     tensor_scatter_nd_update,
 )
 from .ops.linalg.norms import norm  # noqa: F401

@@ -453,6 +453,21 @@ fn(
     extras={"indices_float": "tf.tensor_scatter_nd_add({x}, [[0.5]], [[7.0, 7.0, 7.0]])"},
 )
 fn(
+    "tensor_scatter_nd_max",
+    "tf.tensor_scatter_nd_max({x}, [[0]], [[7.0, 7.0, 7.0]])",
+    extras={"indices_float": "tf.tensor_scatter_nd_max({x}, [[0.5]], [[7.0, 7.0, 7.0]])"},
+)
+fn(
+    "tensor_scatter_nd_min",
+    "tf.tensor_scatter_nd_min({x}, [[0]], [[7.0, 7.0, 7.0]])",
+    extras={"indices_float": "tf.tensor_scatter_nd_min({x}, [[0.5]], [[7.0, 7.0, 7.0]])"},
+)
+fn(
+    "tensor_scatter_nd_sub",
+    "tf.tensor_scatter_nd_sub({x}, [[0]], [[7.0, 7.0, 7.0]])",
+    extras={"indices_float": "tf.tensor_scatter_nd_sub({x}, [[0.5]], [[7.0, 7.0, 7.0]])"},
+)
+fn(
     "pad",
     "tf.pad({x}, [[1, 0], [0, 1]])",
     extras={

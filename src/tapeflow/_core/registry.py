@@ -343,14 +343,16 @@ class Op(Rule):
 
     def _checked(self, inputs: tuple) -> tuple:
         """Dtype checks for inputs that are already tensors (the fast path)."""
+        # TF checks the attr (the first input's dtype) before the inputs' agreement:
+        # tf.subtract(bool_tensor, int_tensor) is the attr error (observed on TF 2.21).
+        if self.dtypes is not None and inputs and inputs[0]._dtype not in self.dtypes:
+            raise self.dtype_error(inputs[0]._dtype)
         same = self.same_dtype
         if same:
             first = inputs[same[0]]._dtype
             for i in same[1:]:
                 if inputs[i]._dtype is not first:
                     raise dtype_mismatch(first, inputs[i]._dtype, self.type, i)
-        if self.dtypes is not None and inputs and inputs[0]._dtype not in self.dtypes:
-            raise self.dtype_error(inputs[0]._dtype)
         return inputs
 
     def convert_inputs(self, args) -> tuple:
@@ -372,7 +374,12 @@ class Op(Rule):
             elif hint is not None and i in same:
                 inputs.append(convert_like(a, hint, self.type))
             else:
-                inputs.append(convert_to_tensor(a))
+                t = convert_to_tensor(a)
+                inputs.append(t)
+                if i in same:
+                    # TF's args_to_matching_eager: with no tensor among them, the first
+                    # value's dtype binds the rest (tf.subtract(1, 2.5) is a TypeError).
+                    hint = t._dtype
         return self._checked(tuple(inputs))
 
     def run(self, inputs: tuple, attrs: dict):
@@ -512,6 +519,8 @@ class BinaryOp(Op):
             y = y._convert()
         if type(x) is EagerTensor:
             dtype = x._dtype
+            if dtype not in self._allowed and (hinted or type(y) is EagerTensor):
+                raise self.dtype_error(dtype)  # TF checks the attr first (see _checked)
             if type(y) is EagerTensor:
                 if y._dtype is not dtype:
                     raise dtype_mismatch(dtype, y._dtype, self.type, 1)

@@ -52,7 +52,8 @@ class Tensor:
 class EagerTensor(Tensor):
     """A concrete, immutable eager tensor. Create tensors with `tf.constant`."""
 
-    __slots__ = ("_value", "_dtype", "_id", "__weakref__")
+    # `_slice_of`: (variable, key, name) on `v[key]`, read by `assign`; unset on others.
+    __slots__ = ("_value", "_dtype", "_id", "_slice_of", "__weakref__")
 
     def __init__(self, value, dtype=None):
         t = convert_to_tensor(value, dtype)
@@ -79,6 +80,27 @@ class EagerTensor(Tensor):
     @property
     def dtype(self) -> DType:
         return self._dtype
+
+    @property
+    def assign(self):
+        """`v[key].assign(value, name=None)`: writes `value` into that slice of variable `v`.
+
+        As in TF, only a slice read from a variable has `assign` (TF's strided_slice
+        attaches the closure); other tensors, and slices of slices, raise AttributeError.
+        """
+        try:
+            variable, key, parent_name = self._slice_of
+        except AttributeError:
+            raise AttributeError("'EagerTensor' object has no attribute 'assign'") from None
+
+        def assign(val, name=None):
+            if name is None and parent_name is None:
+                # TF's wart: tf.strided_slice(..., var=v) without a name names the assign
+                # `None + "_assign"` (observed on TF 2.21).
+                raise TypeError("unsupported operand type(s) for +: 'NoneType' and 'str'")
+            return variable._strided_slice_assign(key, val, name)
+
+        return assign
 
     @property
     def ndim(self) -> int:

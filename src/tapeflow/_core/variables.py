@@ -119,17 +119,21 @@ class Variable:
             initial_value = initial_value.read_value()
         value = convert_to_tensor(initial_value, dtype=dtype)
         if shape is not None and not TensorShape(shape).is_compatible_with(value.shape):
+            # TF formats the argument as given: [3] for a list, (3,) for a tuple or shape.
             raise ValueError(
-                f"The initial value's shape ({value.shape}) is not compatible with the explicitly "
-                f"supplied `shape` argument ({TensorShape(shape)})."
+                "In this `tf.Variable` creation, the initial value's shape "
+                f"({value.shape}) is not compatible with the explicitly supplied `shape` "
+                f"argument ({shape})."
             )
         self._id = _next_id()
         self._dtype = value._dtype
+        # The static shape: what `shape` reports. A partly known one (tf.TensorShape(None),
+        # [None, 2]) stays as given while assignments of compatible shapes change the
+        # value's. `validate_shape` has no effect eagerly (observed on TF 2.21).
         self._shape = TensorShape(shape) if shape is not None else value.shape
         self._trainable = True if trainable is None else bool(trainable)
         self._name = _scoped("Variable" if name is None else name) + ":0"
         self._constraint = constraint
-        self._initial = value
         # Serialises updates: assign_add's read-add-store must not interleave with another's.
         self._lock = threading.Lock()
         # No copy: conversion copied a NumPy array, and tensors are never written in place.
@@ -213,9 +217,9 @@ class Variable:
         """Sets the variable to `value` (same dtype, compatible shape); returns the variable."""
         t = self._new_value(value, "assign")  # a NumPy array is copied by the conversion
         with self._lock:
-            if not self._shape.is_fully_defined():
-                _tape.side_effect("it assigns a variable of unknown shape")
-                self._shape = t.shape
+            if t._value.shape != self._tensor._value.shape:
+                # Replays assume each slot's shape: a reshaping assignment runs eagerly.
+                _tape.side_effect("it assigns a variable a value of another shape")
             self._update(t._value, "assign", t)
         return _UnreadVariable(self) if read_value else None
 
@@ -234,6 +238,199 @@ class Variable:
             self._check_same_shape(t, "AssignSubVariableOp")
             self._update(self._tensor._value - t._value, "sub", t)
         return _UnreadVariable(self) if read_value else None
+
+    def _strided_slice_assign(self, key: tuple, value, name=None):
+        """`v[key].assign(value)` (TF's ResourceStridedSliceAssign); `key` is normalised
+        (ints, slices and None for every dimension, see array_ops.normalize_index).
+
+        `value` broadcasts to the slice's shape; an empty slice takes any value and
+        changes nothing (observed on TF 2.21). Not differentiable, as in TF.
+        """
+        source = value._convert() if isinstance(value, Variable) else value
+        t = convert_to_tensor(source, self._dtype)
+        with self._lock:
+            old = self._tensor._value
+            region = np.shape(np.asarray(old)[key])
+            if 0 in region:
+                return _UnreadVariable(self)
+            shape = np.shape(t._value)
+            if len(shape) > len(region) or any(
+                a != 1 and a != b for a, b in zip(shape[::-1], region[::-1])
+            ):
+                from .errors import invalid_argument
+
+                raise invalid_argument(
+                    f"Cannot broadcast input shape [{','.join(map(str, shape))}] into final "
+                    f"shape [{','.join(map(str, region))}]",
+                    "ResourceStridedSliceAssign",
+                )
+            new = np.array(old, copy=True)
+            new[key] = t._value
+            return self._store(new, "it assigns to a slice of a variable")
+
+    # -- scatter updates (TF's ResourceScatter* and ResourceScatterNd* kernels) ----------
+    # Not differentiable, as in TF; a traced tf.function runs them eagerly (not replayed).
+
+    def scatter_nd_update(self, indices, updates, name=None):
+        """Writes `updates` at the index vectors `indices` (the last axis indexes the
+        variable); returns the variable.
+
+        >>> v = tf.Variable([1., 2., 3., 4.])
+        >>> v.scatter_nd_update([[1], [3]], [10., 30.]).numpy()
+        array([ 1., 10.,  3., 30.], dtype=float32)
+        """
+        return self._scatter_nd(indices, updates, _SET, "ResourceScatterNdUpdate")
+
+    def scatter_nd_add(self, indices, updates, name=None):
+        """Adds `updates` at the index vectors `indices` (duplicates sum)."""
+        return self._scatter_nd(indices, updates, np.add.at, "ResourceScatterNdAdd")
+
+    def scatter_nd_sub(self, indices, updates, name=None):
+        """Subtracts `updates` at the index vectors `indices` (duplicates sum)."""
+        return self._scatter_nd(indices, updates, np.subtract.at, "ResourceScatterNdSub")
+
+    def scatter_nd_max(self, indices, updates, name=None):
+        """The elementwise maximum of the variable and `updates` at `indices`."""
+        return self._scatter_nd(indices, updates, np.maximum.at, "ResourceScatterNdMax")
+
+    def scatter_nd_min(self, indices, updates, name=None):
+        """The elementwise minimum of the variable and `updates` at `indices`."""
+        return self._scatter_nd(indices, updates, np.minimum.at, "ResourceScatterNdMin")
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """Writes the `tf.IndexedSlices` `sparse_delta` into rows of the variable.
+
+        >>> v = tf.Variable([1., 2., 3., 4.])
+        >>> v.scatter_update(tf.IndexedSlices(tf.constant([10., 20.]), [0, 2])).numpy()
+        array([10.,  2., 20.,  4.], dtype=float32)
+        """
+        return self._scatter(sparse_delta, _SET, "ResourceScatterUpdate")
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None):
+        """Adds the `tf.IndexedSlices` `sparse_delta` to rows of the variable."""
+        return self._scatter(sparse_delta, np.add.at, "ResourceScatterAdd")
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None):
+        """Subtracts the `tf.IndexedSlices` `sparse_delta` from rows of the variable."""
+        return self._scatter(sparse_delta, np.subtract.at, "ResourceScatterSub")
+
+    def scatter_mul(self, sparse_delta, use_locking=False, name=None):
+        """Multiplies rows of the variable by the `tf.IndexedSlices` `sparse_delta`."""
+        return self._scatter(sparse_delta, np.multiply.at, "ResourceScatterMul")
+
+    def scatter_div(self, sparse_delta, use_locking=False, name=None):
+        """Divides rows of the variable by `sparse_delta` (integers truncate toward zero,
+        and, as in TF, no update may be 0, even for floats)."""
+        return self._scatter(sparse_delta, _divide_at, "ResourceScatterDiv")
+
+    def scatter_max(self, sparse_delta, use_locking=False, name=None):
+        """The elementwise maximum of rows of the variable and `sparse_delta`."""
+        return self._scatter(sparse_delta, np.maximum.at, "ResourceScatterMax")
+
+    def scatter_min(self, sparse_delta, use_locking=False, name=None):
+        """The elementwise minimum of rows of the variable and `sparse_delta`."""
+        return self._scatter(sparse_delta, np.minimum.at, "ResourceScatterMin")
+
+    def batch_scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """`scatter_update` per batch: `sparse_delta.indices` has shape `batch + [n]` and
+        indexes axis `len(batch)` of the variable (TF's batch_scatter_update)."""
+        _check_sparse_delta(sparse_delta)
+        indices = np.asarray(_indices(sparse_delta.indices, "ResourceScatterNdUpdate"))
+        if indices.ndim <= 1:
+            return self.scatter_update(sparse_delta)
+        grid = np.indices(indices.shape, dtype=indices.dtype)[:-1]
+        nd = np.stack([*grid, indices], axis=-1)
+        return self.scatter_nd_update(make(nd, _dtypes.as_dtype(nd.dtype)), sparse_delta.values)
+
+    def _updates(self, updates):
+        source = updates._convert() if isinstance(updates, Variable) else updates
+        return np.asarray(convert_to_tensor(source, self._dtype)._value)
+
+    def _store(self, new, what: str = "it scatters into a variable") -> _UnreadVariable:
+        """Stores the updated array `new` (caller holds the lock). A traced tf.function
+        does not replay sliced or scattered writes: it runs eagerly instead."""
+        _tape.side_effect(what)
+        self._update(new if new.ndim else new[()], "assign", make(new, self._dtype))
+        return _UnreadVariable(self)
+
+    def _scatter_nd(self, indices, updates, combine, op_type: str):
+        from .errors import invalid_argument
+
+        idx = np.asarray(_indices(indices, op_type))
+        u = self._updates(updates)
+        with self._lock:
+            old = np.asarray(self._tensor._value)
+            ps, us = old.shape, u.shape
+            if old.ndim == 0:
+                raise invalid_argument("Output must be at least 1-D, got shape: []", op_type)
+            slice_dim = idx.shape[-1] if idx.ndim > 1 else 1
+            batch_dim = idx.ndim - 1 if idx.ndim > 1 else 1
+            ib, ub = idx.shape[:batch_dim], us[:batch_dim]
+            # TF's order of checks; where TF reads dimensions a lower-rank tensor lacks
+            # (scalar indices or updates) it prints garbage sizes, tapeflow prints 1.
+            batch_error = invalid_argument(
+                f"Dimensions [0,{batch_dim}) of indices[shape={_dims(idx.shape)}] = "
+                f"{int(np.prod(ib))} must match dimensions [0,{batch_dim}) of "
+                f"updates[shape={_dims(us)}] = {int(np.prod(ub))}",
+                op_type,
+            )
+            if idx.ndim == 0 or u.ndim < batch_dim:
+                raise batch_error
+            if us[batch_dim:] != ps[slice_dim:] or len(us) - batch_dim != old.ndim - slice_dim:
+                raise invalid_argument(
+                    f"Dimensions [{slice_dim},{old.ndim}) of input[shape={_dims(ps)}] must "
+                    f"match dimensions [{slice_dim},{len(us)}) of updates[shape={_dims(us)}]",
+                    op_type,
+                )
+            if ib != ub:
+                raise batch_error
+            flat = idx.reshape(-1, slice_dim)
+            bad = np.any((flat < 0) | (flat >= np.asarray(ps[:slice_dim])), axis=-1)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                vector = ", ".join(str(int(k)) for k in flat[i])
+                raise invalid_argument(
+                    f"indices[{i}] = [{vector}] does not index into shape {_dims(ps)}", op_type
+                )
+            new = old.copy()
+            combine(new, tuple(flat.T), u.reshape((-1,) + ps[slice_dim:]))
+            return self._store(new)
+
+    def _scatter(self, sparse_delta, combine, op_type: str):
+        from .errors import invalid_argument
+
+        _check_sparse_delta(sparse_delta)
+        idx = np.asarray(_indices(sparse_delta.indices, op_type))
+        u = self._updates(sparse_delta.values)
+        if combine is not _SET and self._dtype._kind not in "iufc":
+            raise invalid_argument(
+                f"Value for attr 'dtype' of {self._dtype.c_name} is not in the list of allowed "
+                f"values: {_SCATTER_DTYPES}",
+                op_type,
+            )
+        with self._lock:
+            old = np.asarray(self._tensor._value)
+            ps, us = old.shape, u.shape
+            if us and us != idx.shape + ps[1:]:
+                # TF's kernel checks only the rank here (and then writes past the row);
+                # tapeflow raises TF's message for every mismatch.
+                raise invalid_argument(
+                    "Must have updates.shape = indices.shape + params.shape[1:] or "
+                    f"updates.shape = [], got updates.shape {_dims(us)}, indices.shape "
+                    f"{_dims(idx.shape)}, params.shape {_dims(ps)}",
+                    op_type,
+                )
+            flat = idx.reshape(-1)
+            n = ps[0] if ps else 0
+            bad = (flat < 0) | (flat >= n)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise invalid_argument(f"indices[{i}] = {flat[i]} is not in [0, {n})", op_type)
+            if combine is _divide_at and np.any(u == 0):
+                raise invalid_argument("updates must not contain 0", op_type)
+            new = old.copy()
+            combine(new, flat, u if not us else u.reshape((-1,) + ps[1:]))
+            return self._store(new)
 
     def _check_same_shape(self, t, op_type: str) -> None:
         if t._value.shape != self._tensor._value.shape:  # ndarrays and NumPy scalars
@@ -258,22 +455,21 @@ class Variable:
 
     @property
     def shape(self) -> TensorShape:
-        return self._tensor.shape
+        """The static shape given at creation (or the initial value's): for
+        `shape=tf.TensorShape(None)` it stays `<unknown>` whatever is assigned."""
+        return self._shape
 
     def get_shape(self) -> TensorShape:
         return self.shape
-
-    @property
-    def ndim(self) -> int:
-        return self._tensor.ndim
 
     @property
     def trainable(self) -> bool:
         return self._trainable
 
     @property
-    def initial_value(self) -> EagerTensor:
-        return self._initial
+    def initial_value(self):
+        """Not available eagerly: TF raises RuntimeError (observed on TF 2.21)."""
+        raise RuntimeError("This property is not supported when eager execution is enabled.")
 
     @property
     def constraint(self):
@@ -325,9 +521,6 @@ class Variable:
         _tape.side_effect(_READ_IN_PYTHON)
         return self._tensor.__index__()
 
-    def __len__(self) -> int:
-        return len(self._tensor)
-
     def __iter__(self):
         return iter(self._convert())
 
@@ -373,7 +566,6 @@ class _UnreadVariable(ResourceVariable):
     _shape = _shared("_shape")
     _trainable = _shared("_trainable")
     _constraint = _shared("_constraint")
-    _initial = _shared("_initial")
     _lock = _shared("_lock")
 
     @property
@@ -383,3 +575,53 @@ class _UnreadVariable(ResourceVariable):
     @property
     def _name(self) -> str:
         return "UnreadVariable"
+
+
+_SCATTER_DTYPES = (
+    "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, "
+    "bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64"
+)
+
+
+def _set_at(array, index, values) -> None:
+    array[index] = values  # duplicates: the last write wins, as in TF's CPU kernel
+
+
+_SET = _set_at
+
+
+def _divide_at(array, index, values) -> None:
+    if array.dtype.kind in "iu":  # TF's integer division truncates toward zero
+        divisor = np.ones_like(array)
+        np.multiply.at(divisor, index, values)
+        rows = np.unique(index)
+        a, b = array[rows], divisor[rows]
+        array[rows] = (a - np.fmod(a, b)) // b
+    else:
+        np.divide.at(array, index, values)
+
+
+def _dims(shape) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _indices(indices, op_type: str):
+    t = convert_to_tensor(indices)
+    if t._dtype not in (_dtypes.int32, _dtypes.int64):
+        from .errors import invalid_argument
+
+        raise invalid_argument(
+            f"Value for attr 'Tindices' of {t._dtype.c_name} is not in the list of allowed "
+            "values: int32, int64",
+            op_type,
+        )
+    return t._value
+
+
+def _check_sparse_delta(sparse_delta) -> None:
+    from .indexed_slices import IndexedSlices
+
+    if not isinstance(sparse_delta, IndexedSlices):
+        raise TypeError(
+            f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received arg: {sparse_delta}"
+        )

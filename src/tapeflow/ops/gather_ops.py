@@ -20,12 +20,15 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.indexed_slices import IndexedSlices
 from .._core.registry import op
-from .._core.tensor import EagerTensor, constant, convert_to_tensor, make
-from ._util import as_int_tuple, batch_ndim, int_arg, not_allowed, tangent_batch
+from .._core.tensor import EagerTensor, constant, convert_to_tensor, dtype_mismatch, make
+from ._util import as_int_tuple, batch_ndim, int_arg, no_kernel, not_allowed, tangent_batch
 from .array_ops import _reshape, _transpose, reshape, zeros_tangent
+from .math_ops import cast, equal
 from .samples import Fixed, cases
 
 _INDEX_DTYPES = (_dt.int16, _dt.int32, _dt.int64)
+_SCATTER_INDEX_DTYPES = (_dt.int32, _dt.int64)  # TensorScatterAdd/Sub/Max/Min
+_UPDATE_INDEX_DTYPES = (*_INDEX_DTYPES, _dt.uint16)  # TensorScatterUpdate
 
 _INDICES = "indices are read in Python (tf.gather_nd batch_dims, scatter gradients)"
 
@@ -159,12 +162,13 @@ def _gather_grad_jvp(t, out, g, indices, *, axis, batch_dims, size):
     return _to_front(dense, b)
 
 
-def _index_tensor(indices, op_type: str, attr: str = "Tindices"):
+def _index_tensor(indices, op_type: str, attr: str = "Tindices", allowed=_INDEX_DTYPES):
     indices = convert_to_tensor(indices)
-    if indices._dtype not in _INDEX_DTYPES:
+    if indices._dtype not in allowed:
+        names = ", ".join(d.c_name for d in allowed)
         raise invalid_argument(
-            f"Value for attr '{attr}' of {indices._dtype.name} is not in the list of allowed "
-            "values: int16, int32, int64",
+            f"Value for attr '{attr}' of {indices._dtype.c_name} is not in the list of allowed "
+            f"values: {names}",
             op_type,
         )
     return indices
@@ -395,14 +399,76 @@ def _tensor_scatter_update_jvp(t, out, tensor, indices, updates):
     return _to_front(moved, b)
 
 
+def _dims(shape) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _tensor_scatter_args(tensor, indices, updates, op_type: str):
+    """tensor_scatter_nd_*'s conversions and TF's shape checks (TensorScatterOp, then
+    ScatterNd's update-shape check), in TF's order; static shapes only."""
+    tensor = convert_to_tensor(tensor)
+    allowed = _UPDATE_INDEX_DTYPES if op_type == "TensorScatterUpdate" else _SCATTER_INDEX_DTYPES
+    indices = _index_tensor(indices, op_type, allowed=allowed)
+    if isinstance(updates, EagerTensor) and updates._dtype is not tensor._dtype:
+        raise dtype_mismatch(tensor._dtype, updates._dtype, op_type, 2)
+    updates = convert_to_tensor(updates, dtype=tensor._dtype)
+    shape, ishape, ushape = (np.shape(t._value) for t in (tensor, indices, updates))
+    if not ishape:
+        raise invalid_argument(
+            f"Indices shape must have rank at least one. Found:{_dims(ishape)}", op_type
+        )
+    if not ushape:
+        raise invalid_argument(
+            f"Updates shape must have rank at least one. Found:{_dims(ushape)}", op_type
+        )
+    outer = len(ishape) - 1
+    if ishape[:outer] != ushape[:outer]:
+        raise invalid_argument(
+            "Outer dimensions of indices and update must match. Indices shape: "
+            f"{_dims(ishape)}, updates shape:{_dims(ushape)}",
+            op_type,
+        )
+    ix = ishape[outer]
+    if len(ushape) - outer != len(shape) - ix:
+        raise invalid_argument(
+            "Inner dimensions of output shape must match inner dimensions of updates shape. "
+            f"Output: {_dims(shape)} updates: {_dims(ushape)}",
+            op_type,
+        )
+    if ushape[outer:] != shape[ix:]:
+        raise invalid_argument(
+            f"The inner {len(shape) - ix} dimensions of output.shape={_dims(shape)} must match "
+            f"the inner {len(ushape) - outer} dimensions of updates.shape={_dims(ushape)}",
+            op_type,
+        )
+    batch = builtins.max(outer, 1)  # ScatterNd reads 1-D indices as one index per row
+    if ishape[:batch] != ushape[:batch]:
+        raise invalid_argument(
+            f"Dimensions [0,{batch}) of indices[shape={_dims(ishape)}] = "
+            f"{int(np.prod(ishape[:batch]))} must match dimensions [0,{batch}) of "
+            f"updates[shape={_dims(ushape)}] = {int(np.prod(ushape[:batch]))}",
+            op_type,
+        )
+    return tensor, indices, updates
+
+
+def _check_bounds(indices, shape: tuple, op_type: str) -> None:
+    _tape.value_read(indices, _INDICES)  # checked here, outside the ops a replay runs
+    _check_nd_indices(
+        indices._value,
+        shape,
+        lambda i, v: f"indices[{i}] = [{v}] does not index into shape {_dims(shape)}",
+        op_type,
+    )
+
+
 def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     """A copy of `tensor` with `updates` written at `indices`.
 
     >>> tf.tensor_scatter_nd_update([1, 2, 3], [[0]], [9]).numpy()
     array([9, 2, 3], dtype=int32)
     """
-    tensor = convert_to_tensor(tensor)
-    indices = _index_tensor(indices, "TensorScatterUpdate")
+    tensor, indices, updates = _tensor_scatter_args(tensor, indices, updates, "TensorScatterUpdate")
     return _tensor_scatter_update(tensor, indices, updates)
 
 
@@ -412,20 +478,114 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     >>> tf.tensor_scatter_nd_add([1, 2, 3], [[0], [0]], [1, 1]).numpy()
     array([3, 2, 3], dtype=int32)
     """
-    tensor = convert_to_tensor(tensor)
-    indices = _index_tensor(indices, "TensorScatterAdd")
-    updates = convert_to_tensor(updates, dtype=tensor._dtype)
+    tensor, indices, updates = _tensor_scatter_args(tensor, indices, updates, "TensorScatterAdd")
     shape = np.shape(tensor._value)
-    _tape.value_read(indices, _INDICES)  # checked here, outside the ops a replay runs
-    _check_nd_indices(
-        indices._value,
-        shape,
-        lambda i, v: (
-            f"indices[{i}] = [{v}] does not index into shape [{','.join(str(d) for d in shape)}]"
-        ),
-        "TensorScatterAdd",
-    )
+    _check_bounds(indices, shape, "TensorScatterAdd")
     return tensor + _scatter_nd(indices, updates, shape=shape)
+
+
+def tensor_scatter_nd_sub(tensor, indices, updates, name=None):
+    """`tensor` minus `updates` subtracted at `indices` (duplicates sum).
+
+    >>> tf.tensor_scatter_nd_sub([1, 2, 3], [[0], [0]], [1, 1]).numpy()
+    array([-1,  2,  3], dtype=int32)
+    """
+    tensor, indices, updates = _tensor_scatter_args(tensor, indices, updates, "TensorScatterSub")
+    shape = np.shape(tensor._value)
+    _check_bounds(indices, shape, "TensorScatterSub")
+    return tensor - _scatter_nd(indices, updates, shape=shape)
+
+
+_MIN_MAX_DTYPES = frozenset(
+    {_dt.float16, _dt.float32, _dt.float64, _dt.int8, _dt.int16, _dt.int32, _dt.int64}
+    | {_dt.uint8, _dt.uint16, _dt.uint32, _dt.uint64}
+)
+
+
+def _min_max_op(op_type: str, combine):
+    def forward(tensor, indices, updates):
+        shape = tensor.shape
+        _check_nd_indices(
+            indices,
+            shape,
+            lambda i, v: f"indices[{i}] = [{v}] does not index into shape {_dims(shape)}",
+        )
+        out = tensor.copy()
+        combine.at(out, tuple(np.moveaxis(indices, -1, 0)), updates)
+        return out
+
+    forward.__name__ = f"_tensor_scatter_{op_type[13:].lower()}"
+    return op(
+        op_type,
+        dtypes=_MIN_MAX_DTYPES,
+        same_dtype=(0, 2),
+        sample=cases(
+            ([(3, 2), Fixed([[2], [0]]), (2, 2)], {}),
+            ([(3, 2), Fixed([[1, 1], [0, 1]]), (2,)], {}),
+        ),
+    )(forward)
+
+
+def _winners(tensor, indices, updates, out):
+    """TF's tie rule for TensorScatterMax/Min gradients: the input and the updates that
+    equal the output share its gradient equally (indicators and their count)."""
+    x_won = cast(equal(tensor, out), out._dtype)
+    y_won = cast(equal(updates, _gather_nd(out, indices)), out._dtype)
+    count = x_won + _scatter_nd(indices, y_won, shape=np.shape(out._value))
+    return x_won, y_won, count
+
+
+def _min_max_vjp(g, out, tensor, indices, updates, *, needs):
+    # d/dtensor = g where the input won; d/dupdates = g gathered where an update won.
+    b = batch_ndim(g, out)
+    x_won, y_won, count = _winners(tensor, indices, updates, out)
+    share = g / count
+    return share * x_won, None, _to_front(_gather_nd(_to_back(share, b), indices), b) * y_won
+
+
+def _min_max_jvp(t, out, tensor, indices, updates):
+    batch = tangent_batch(t, (tensor, indices, updates))
+    b = len(batch)
+    x_won, y_won, count = _winners(tensor, indices, updates, out)
+    d_tensor = zeros_tangent(tensor, batch) if t[0] is None else t[0]
+    d_updates = zeros_tangent(updates, batch) if t[2] is None else t[2]
+    shape = np.shape(out._value) + batch
+    moved = _scatter_nd(indices, _to_back(d_updates * y_won, b), shape=shape)
+    return (d_tensor * x_won + _to_front(moved, b)) / count
+
+
+_tensor_scatter_max = _min_max_op("TensorScatterMax", np.maximum)
+_tensor_scatter_max.vjp(_min_max_vjp)
+_tensor_scatter_max.jvp(_min_max_jvp)
+_tensor_scatter_min = _min_max_op("TensorScatterMin", np.minimum)
+_tensor_scatter_min.vjp(_min_max_vjp)
+_tensor_scatter_min.jvp(_min_max_jvp)
+
+
+def _min_max(op_, op_type, tensor, indices, updates):
+    tensor, indices, updates = _tensor_scatter_args(tensor, indices, updates, op_type)
+    if tensor._dtype not in _MIN_MAX_DTYPES:
+        attrs = f', Tindices=DT_{indices._dtype.c_name.upper()}, bad_indices_policy=""'
+        raise no_kernel(op_type, tensor._dtype, attrs)
+    return op_(tensor, indices, updates)
+
+
+def tensor_scatter_nd_max(tensor, indices, updates, name=None):
+    """`tensor` with each indexed element the maximum of itself and its `updates`.
+
+    >>> tf.tensor_scatter_nd_max([1, 5, 3], [[0], [1]], [4, 4]).numpy()
+    array([4, 5, 3], dtype=int32)
+    """
+    return _min_max(_tensor_scatter_max, "TensorScatterMax", tensor, indices, updates)
+
+
+def tensor_scatter_nd_min(tensor, indices, updates, name=None):
+    """`tensor` with each indexed element the minimum of itself and its `updates`.
+
+    >>> tf.tensor_scatter_nd_min([1, 5, 3], [[0], [1]], [4, 4]).numpy()
+    array([1, 4, 3], dtype=int32)
+    """
+    return _min_max(_tensor_scatter_min, "TensorScatterMin", tensor, indices, updates)
 
 
 # -- masks -----------------------------------------------------------------------------------

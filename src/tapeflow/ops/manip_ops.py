@@ -15,6 +15,7 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
+from .._core.variables import Variable
 from ._util import as_int_tuple, batch_ndim, int_tensor, linear, normalize_axis, tangent_batch
 from .array_ops import _reshape, _strided_slice, broadcast_to, normalize_index, reshape
 from .samples import cases
@@ -375,7 +376,8 @@ def strided_slice(
 
     Bit i of `begin_mask`/`end_mask` ignores `begin[i]`/`end[i]`; of `ellipsis_mask`
     makes spec i an ellipsis; of `new_axis_mask` a new axis; of `shrink_axis_mask`
-    the single index `begin[i]`. It is the same op as `tensor[...]`.
+    the single index `begin[i]`. It is the same op as `tensor[...]`. With `var` (the
+    variable `input_` was read from) the result's `.assign(value)` writes that slice of it.
 
     Raises:
       InvalidArgumentError: for begin/end/strides of different lengths, a zero stride,
@@ -409,7 +411,11 @@ def strided_slice(
             key.append(
                 builtins.slice(None if begin_mask & bit else b, None if end_mask & bit else e, s)
             )
-    return _strided_slice(input_, key=normalize_index(tuple(key), np.shape(input_._value)))
+    key = normalize_index(tuple(key), np.shape(input_._value))
+    out = _strided_slice(input_, key=key)
+    if isinstance(var, Variable):  # TF: `var` given, the result's `.assign` writes to it
+        out._slice_of = (var, key, name)
+    return out
 
 
 # -- repeat and meshgrid ---------------------------------------------------------------------

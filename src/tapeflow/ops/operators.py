@@ -150,14 +150,16 @@ def getitem(tensor, key):
       TypeError: for other index types (floats, integer arrays), as TF does.
       InvalidArgumentError: for an out-of-range integer index.
     """
-    tensor = convert_to_tensor(tensor)
+    source, tensor = tensor, convert_to_tensor(tensor)
     if type(key) is list:
         key = tuple(key)
     elif array_ops._is_bool_mask(key):
         return boolean_mask(tensor, key)
-    return array_ops._strided_slice(
-        tensor, key=array_ops.normalize_index(key, np.shape(tensor._value))
-    )
+    key = array_ops.normalize_index(key, np.shape(tensor._value))
+    out = array_ops._strided_slice(tensor, key=key)
+    if isinstance(source, Variable):  # TF: a variable's slice has `.assign` (tensor.py)
+        out._slice_of = (source, key, "strided_slice")
+    return out
 
 
 def _iter(self):
