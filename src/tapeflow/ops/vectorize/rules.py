@@ -384,3 +384,37 @@ NO_RULE = {
     "TensorScatterUpdate": "indices address leading axes",
     "Where": "its output shape depends on the values",
 }
+
+
+# -- matmul: one large product where the batch allows it ---------------------------------------
+
+
+def _matmul(op, xs, batched, attrs, size):
+    """Matrix products of a batch. A batched left matrix times a shared right one folds
+    the batch into the rows (one large product, not `size` small ones); two batched
+    factors with an inner dimension of 1 (the per-example weight gradient x^T g) are
+    outer products, one broadcasting multiply. Anything else is a batched matmul."""
+    a, b = xs
+    transpose_a, transpose_b = attrs["transpose_a"], attrs["transpose_b"]
+    if _rank(a, batched[0]) != 2 or _rank(b, batched[1]) != 2:
+        return broadcasting(op, xs, batched, attrs, size)
+    if batched[0] and not batched[1]:
+        if transpose_a:
+            a = _transpose_op.run((a,), {"perm": (0, 2, 1)})
+        _, m, k = _shape(a)
+        out = op.run((_reshape(a, (size * m, k)), b), {**attrs, "transpose_a": False})
+        return _reshape(out, (size, m, _shape(out)[-1]))
+    if batched[0] and batched[1]:
+        sa, sb = _shape(a), _shape(b)
+        k = sa[1] if transpose_a else sa[2]
+        if k == 1:  # a column times a row: each transpose is a reshape here
+            m = sa[2] if transpose_a else sa[1]
+            n = sb[1] if transpose_b else sb[2]
+            column, row = _reshape(a, (size, m, 1)), _reshape(b, (size, 1, n))
+            return _mul_op.run((column, row), {})
+    return broadcasting(op, xs, batched, attrs, size)
+
+
+_transpose_op = REGISTRY["Transpose"]
+_mul_op = REGISTRY["Mul"]
+_register(_matmul, "MatMul")
