@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._core.registry import REGISTRY
+from ..._core.tensor import make
 
 
 class ConversionNotImplementedError(Exception):
@@ -367,12 +368,12 @@ PARTIAL = {
     "PadV2": (1,),  # per-example constant_values
 }
 
-# Ops TF's pfor cannot convert either (no rule; they loop with TF's warning) and ops whose
-# output shape depends on values (Where), which no rule can batch.
+# Ops without a rule: they loop, with TF's warning. TF's pfor cannot convert most of these
+# either, so the same functions warn; TF does convert Conv2DBackpropFilter, TensorScatterUpdate
+# and Where, where tapeflow still loops (and warns where TF would not).
 NO_RULE = {
     "Conv2DBackpropFilter": "per-example filter gradients: one convolution per example",
     "EuclideanNorm": "TF's pfor has no converter",
-    "GatherNd": "indices address leading axes; TF's converter gathers per example too",
     "MatrixDeterminant": "TF's pfor has no converter",
     "MatrixSolveLs": "TF's pfor has no converter",
     "MirrorPad": "TF's pfor has no converter",
@@ -418,3 +419,25 @@ def _matmul(op, xs, batched, attrs, size):
 _transpose_op = REGISTRY["Transpose"]
 _mul_op = REGISTRY["Mul"]
 _register(_matmul, "MatMul")
+
+
+def _gather_nd(op, xs, batched, attrs, size):
+    """Shared params: batched indices gather as they are. Batched params: each index gets
+    its example's number in front, so it addresses the batch axis too."""
+    params, indices = xs
+    if not batched[0]:
+        return op.run(xs, attrs)
+    indices = _batch(indices, batched[1], size)
+    shape = _shape(indices)
+    rows = np.broadcast_to(
+        np.arange(size, dtype=indices._dtype._np).reshape((size,) + (1,) * (len(shape) - 1)),
+        shape[:-1] + (1,),
+    )
+    indices = _concat_op.run(
+        (make(np.ascontiguousarray(rows), indices._dtype), indices), {"axis": -1}
+    )
+    return op.run((params, indices), attrs)
+
+
+_concat_op = REGISTRY["ConcatV2"]
+_register(_gather_nd, "GatherNd")

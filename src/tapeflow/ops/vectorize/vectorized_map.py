@@ -114,8 +114,9 @@ def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
     the trace replayed with each op's batching rule. Ops without a rule run
     once per example (TF's while_loop fallback), with TF's warning "Using a
     while_loop for converting <OpType> cause there is no registered converter
-    for this op."; tapeflow gives a rule to every op TF's pfor converts and
-    to none that it does not, so the same functions warn.
+    for this op."; ops TF's pfor cannot convert have no rule either, so the same
+    functions warn (but Conv2DBackpropFilter, TensorScatterUpdate and Where,
+    which TF converts, loop here: rules.NO_RULE).
 
     As in TF, `fn` should not depend on the examples' order, and the shapes and
     dtypes inside it should not depend on their values. A function that computes
