@@ -369,8 +369,8 @@ PARTIAL = {
 }
 
 # Ops without a rule: they loop, with TF's warning. TF's pfor cannot convert most of these
-# either, so the same functions warn; TF does convert Conv2DBackpropFilter, TensorScatterUpdate
-# and Where, where tapeflow still loops (and warns where TF would not).
+# either, so the same functions warn; TF does convert Conv2DBackpropFilter and
+# Where, where tapeflow still loops (and warns where TF would not).
 NO_RULE = {
     "Conv2DBackpropFilter": "per-example filter gradients: one convolution per example",
     "EuclideanNorm": "TF's pfor has no converter",
@@ -382,7 +382,6 @@ NO_RULE = {
     "RandomShuffle": "TF's pfor has no converter",
     "ScatterNd": "TF's pfor has no converter",
     "Svd": "TF's pfor has no converter",
-    "TensorScatterUpdate": "indices address leading axes",
     "Where": "its output shape depends on the values",
 }
 
@@ -421,23 +420,36 @@ _mul_op = REGISTRY["Mul"]
 _register(_matmul, "MatMul")
 
 
-def _gather_nd(op, xs, batched, attrs, size):
-    """Shared params: batched indices gather as they are. Batched params: each index gets
-    its example's number in front, so it addresses the batch axis too."""
-    params, indices = xs
-    if not batched[0]:
-        return op.run(xs, attrs)
-    indices = _batch(indices, batched[1], size)
+def _numbered(indices, batched: bool, size: int):
+    """Batched N-d indices with each example's number in front of its indices, so they
+    address the batch axis too."""
+    indices = _batch(indices, batched, size)
     shape = _shape(indices)
     rows = np.broadcast_to(
         np.arange(size, dtype=indices._dtype._np).reshape((size,) + (1,) * (len(shape) - 1)),
         shape[:-1] + (1,),
     )
-    indices = _concat_op.run(
-        (make(np.ascontiguousarray(rows), indices._dtype), indices), {"axis": -1}
+    rows = make(np.ascontiguousarray(rows), indices._dtype)
+    return _concat_op.run((rows, indices), {"axis": -1})
+
+
+def _gather_nd(op, xs, batched, attrs, size):
+    """Shared params: batched indices gather as they are; batched params: numbered indices."""
+    params, indices = xs
+    if not batched[0]:
+        return op.run(xs, attrs)
+    return op.run((params, _numbered(indices, batched[1], size)), attrs)
+
+
+def _tensor_scatter_update(op, xs, batched, attrs, size):
+    """Every example updates its own slice of the batched tensor: numbered indices."""
+    tensor, indices, updates = xs
+    indices = _numbered(indices, batched[1], size)
+    return op.run(
+        (_batch(tensor, batched[0], size), indices, _batch(updates, batched[2], size)), attrs
     )
-    return op.run((params, indices), attrs)
 
 
 _concat_op = REGISTRY["ConcatV2"]
 _register(_gather_nd, "GatherNd")
+_register(_tensor_scatter_update, "TensorScatterUpdate")

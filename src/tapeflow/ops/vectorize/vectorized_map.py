@@ -115,8 +115,8 @@ def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
     once per example (TF's while_loop fallback), with TF's warning "Using a
     while_loop for converting <OpType> cause there is no registered converter
     for this op."; ops TF's pfor cannot convert have no rule either, so the same
-    functions warn (but Conv2DBackpropFilter, TensorScatterUpdate and Where,
-    which TF converts, loop here: rules.NO_RULE).
+    functions warn (but Conv2DBackpropFilter and Where, which TF converts,
+    loop here: rules.NO_RULE).
 
     As in TF, `fn` should not depend on the examples' order, and the shapes and
     dtypes inside it should not depend on their values. A function that computes
