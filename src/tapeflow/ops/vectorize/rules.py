@@ -393,7 +393,7 @@ def _matmul(op, xs, batched, attrs, size):
     """Matrix products of a batch. A batched left matrix times a shared right one folds
     the batch into the rows (one large product, not `size` small ones); two batched
     factors with an inner dimension of 1 (the per-example weight gradient x^T g) are
-    outer products, one broadcasting multiply. Anything else is a batched matmul."""
+    outer products, one einsum. Anything else is a batched matmul."""
     a, b = xs
     transpose_a, transpose_b = attrs["transpose_a"], attrs["transpose_b"]
     if _rank(a, batched[0]) != 2 or _rank(b, batched[1]) != 2:
@@ -410,13 +410,15 @@ def _matmul(op, xs, batched, attrs, size):
         if k == 1:  # a column times a row: each transpose is a reshape here
             m = sa[2] if transpose_a else sa[1]
             n = sb[1] if transpose_b else sb[2]
-            column, row = _reshape(a, (size, m, 1)), _reshape(b, (size, 1, n))
-            return _mul_op.run((column, row), {})
+            column, row = _reshape(a, (size, m)), _reshape(b, (size, n))
+            # np.einsum writes outer products faster than a broadcasting multiply (0.55 against
+            # 0.65 ms for 256 x 64 x 128, 0.15 against 0.26 ms for 256 x 128 x 10, one run)
+            return _einsum_op.run((column, row), {"equation": "bi,bj->bij"})
     return broadcasting(op, xs, batched, attrs, size)
 
 
 _transpose_op = REGISTRY["Transpose"]
-_mul_op = REGISTRY["Mul"]
+_einsum_op = REGISTRY["Einsum"]
 _register(_matmul, "MatMul")
 
 
