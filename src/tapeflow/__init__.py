@@ -199,6 +199,7 @@ from .ops.trig_ops import (  # noqa: F401
     tan,
     tanh,
 )
+from .ops.vectorize import vectorized_map  # noqa: F401
 
 __version__ = "0.1.0"
 

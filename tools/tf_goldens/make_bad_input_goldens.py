@@ -741,6 +741,7 @@ SKIPPED = {
     "py_function": "takes a callable (misuse pinned in tf_script_ops_goldens)",
     "scan": "takes a callable (misuse pinned in tf_control_flow_goldens)",
     "switch_case": "takes callables (misuse pinned in tf_control_flow_goldens)",
+    "vectorized_map": "takes a callable (misuse pinned in tf_vectorized_map_goldens)",
     "while_loop": "takes callables (misuse pinned in tf_control_flow_goldens)",
 }
 

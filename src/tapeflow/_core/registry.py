@@ -179,6 +179,8 @@ class Rule:
     fresh_gradients = True
     vjp_rule = None
     jvp_rule = None
+    # The batching rule tf.vectorized_map runs the op with (ops/vectorize/), or None.
+    batch_rule = None
 
 
 class Op(Rule):
@@ -188,6 +190,7 @@ class Op(Rule):
       type: the TF op-type name, e.g. "MatMul" (the registry key).
       forward: the NumPy implementation.
       vjp_rule / jvp_rule: the reverse- and forward-mode rules, or None.
+      batch_rule: how tf.vectorized_map batches the op (`batching`), or None.
       broadcasting: the walk undoes broadcasting of the inputs.
       dtypes: allowed dtypes of the first input (TF's attr "T"), or None.
       same_dtype: input positions that must share the first one's dtype.
@@ -280,6 +283,16 @@ class Op(Rule):
         tangent (a tuple for several outputs), None if no term is present.
         """
         self.jvp_rule = rule
+        return rule
+
+    def batching(self, rule):
+        """Decorator: sets the batching rule `rule(op, inputs, batched, attrs, size)`.
+
+        `batched[i]` tells whether input i carries a leading batch axis of length
+        `size` (the others are shared by every example); the rule returns the op's
+        outputs, each with the batch axis first (ops/vectorize/ holds the rules).
+        """
+        self.batch_rule = rule
         return rule
 
     # -- calling ----------------------------------------------------------------------
