@@ -148,3 +148,44 @@ def test_mask_keeps_the_last_progress_update_and_hides_timings():
     assert mask("Time taken: 0.17s\n2/2 - 0s - 51ms/step - a: 1") == (
         "Time taken: Ts\n2/2 - Ts - T/step - a: 1"
     )
+
+
+def test_layer_output_is_its_first_calls_keras_tensor_and_an_error_before_any_call():
+    from tapeflow import keras
+
+    layer = keras.layers.Dense(3, name="dense")
+    with pytest.raises(AttributeError) as e:
+        _ = layer.output
+    # observed on TF 2.21
+    assert str(e.value) == "The layer dense has never been called and thus has no defined output."
+    x = keras.Input((4,))
+    y = layer(x)
+    layer(keras.Input((4,)))
+    assert layer.output is y and layer.input is x  # the first call's, as in Keras
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    assert model.layers[0].output.shape == (None, 2)  # observed on TF 2.21
+
+
+def test_model_from_config_uses_custom_objects_and_falls_back_to_init():
+    from tapeflow import keras
+
+    class Custom(keras.layers.Layer):
+        def call(self, x):
+            return x * 2.0
+
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, Custom(name="c")(inputs))
+    revived = keras.Model.from_config(model.get_config(), custom_objects={"Custom": Custom})
+    assert isinstance(revived.get_layer("c"), Custom)
+
+    class Sub(keras.Model):
+        def __init__(self, units):
+            super().__init__()
+            self.units = units
+
+        def get_config(self):
+            return {"units": self.units}
+
+    assert Sub.from_config({"units": 4}).units == 4
+    with pytest.raises(TypeError, match="^Unable to revive model from config. When overriding"):
+        Sub.from_config({"u": 4})  # observed on TF 2.21: TypeError with this text
