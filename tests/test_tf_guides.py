@@ -471,9 +471,9 @@ def test_advanced_guide_jacobian_with_respect_to_scalar_has_target_shape():
 
 
 def test_advanced_guide_jacobian_with_respect_to_kernel_concatenates_shapes(capsys):
-    # tf.random.normal and tf.keras.layers.Dense(10, relu) rewritten (fixed data, tf.Module).
-    x = tf.constant(_data(7, 5))
-    layer = Dense(5, 10, activation=tf.nn.relu)
+    tf.keras.utils.set_random_seed(1)  # the guide's x and Dense are unseeded
+    x = tf.random.normal([7, 5])
+    layer = tf.keras.layers.Dense(10, activation=tf.nn.relu)
     with tf.GradientTape(persistent=True) as tape:
         y = layer(x)
     j = tape.jacobian(y, layer.kernel)
@@ -488,10 +488,10 @@ def test_advanced_guide_jacobian_with_respect_to_kernel_concatenates_shapes(caps
 
 
 def test_advanced_guide_hessian_from_jacobian_of_gradient_and_newton_step(capsys):
-    # tf.random.normal and two tf.keras.layers.Dense(relu) layers rewritten (fixed data, Modules).
-    x = tf.constant(_data(7, 5))
-    layer1 = Dense(5, 8, activation=tf.nn.relu, phase=0.3)
-    layer2 = Dense(8, 6, activation=tf.nn.relu, phase=1.1)
+    tf.keras.utils.set_random_seed(1)  # the guide's x and Dense layers are unseeded
+    x = tf.random.normal([7, 5])
+    layer1 = tf.keras.layers.Dense(8, activation=tf.nn.relu)
+    layer2 = tf.keras.layers.Dense(6, activation=tf.nn.relu)
     with tf.GradientTape() as t2:
         with tf.GradientTape() as t1:
             x = layer1(x)
@@ -508,17 +508,19 @@ def test_advanced_guide_hessian_from_jacobian_of_gradient_and_newton_step(capsys
     assert capsys.readouterr().out == ("layer.kernel.shape: (5, 8)\nh.shape: (5, 8, 5, 8)\n")
     np.testing.assert_allclose(h_mat.numpy(), tf.transpose(h_mat).numpy(), atol=1e-6)
     lim = tf.reduce_max(abs(h_mat))  # the guide's imshow_zero_center colour limit
-    np.testing.assert_allclose(lim.numpy(), 0.064373605, rtol=1e-5)  # observed with TF 2.21
+    np.testing.assert_allclose(lim.numpy(), 0.16707738, rtol=1e-6)  # observed with TF 2.21
     eps = 1e-3
     eye_eps = tf.eye(h_mat.shape[0]) * eps
     update = tf.linalg.solve(h_mat + eye_eps, g_vec)
     before = layer1.kernel.numpy()
     _ = layer1.kernel.assign_sub(tf.reshape(update, layer1.kernel.shape))
     assert update.shape == (40, 1)
-    np.testing.assert_allclose(  # observed with TF 2.21
+    # observed with TF 2.21. The regularised Hessian is ill-conditioned (eps = 1e-3), so the
+    # solve amplifies float32 rounding: agreement to 1e-5 absolute.
+    np.testing.assert_allclose(
         update.numpy()[:5, 0],
-        [-0.17369977, -0.057442013, 0.060328744, 0.029354412, -0.04153377],
-        rtol=1e-4,
+        [0.023687333, 0.35177845, 0.40193513, -0.14629427, -0.09695382],
+        atol=1e-5,
     )
     np.testing.assert_allclose(
         layer1.kernel.numpy() - before, -update.numpy().reshape(5, 8), rtol=1e-5, atol=1e-6
@@ -534,21 +536,20 @@ def test_advanced_guide_parameter_count_is_reduce_prod_of_kernel_shape():
 
 
 def _batch_model_output(tape, x, batch_norm=False):
-    # The guide's layers are tf.keras.layers.Dense(8, elu), [BatchNormalization()],
-    # Dense(6, elu); rewritten as tf.Modules and BatchNormalization(training=True) as
-    # normalisation over the batch axis with Keras' defaults (gamma=1, beta=0, epsilon=1e-3).
-    layer1 = Dense(5, 8, activation=tf.nn.elu, phase=0.3)
-    layer2 = Dense(8, 6, activation=tf.nn.elu, phase=1.1)
+    # The guide's layers: Dense(8, elu), [BatchNormalization() called with training=True],
+    # Dense(6, elu).
+    layer1 = tf.keras.layers.Dense(8, activation=tf.nn.elu)
+    layer2 = tf.keras.layers.Dense(6, activation=tf.nn.elu)
     tape.watch(x)
     y = layer1(x)
     if batch_norm:
-        mean, variance = tf.nn.moments(y, axes=[0])
-        y = tf.nn.batch_normalization(y, mean, variance, 0.0, 1.0, 1e-3)
+        y = tf.keras.layers.BatchNormalization()(y, training=True)
     return layer2(y)
 
 
 def test_advanced_guide_full_jacobian_of_batch_has_diagonal_batch_slices():
-    x = tf.constant(_data(7, 5))  # the guide uses tf.random.normal([7, 5])
+    tf.keras.utils.set_random_seed(1)
+    x = tf.random.normal([7, 5])
     with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
         y = _batch_model_output(tape, x)
     assert y.shape == (7, 6)
@@ -575,7 +576,8 @@ def test_advanced_guide_full_jacobian_of_batch_has_diagonal_batch_slices():
 
 
 def test_advanced_guide_batch_jacobian_still_runs_when_batch_items_interact(capsys):
-    x = tf.constant(_data(7, 5))  # the guide uses tf.random.normal([7, 5])
+    tf.keras.utils.set_random_seed(1)
+    x = tf.random.normal([7, 5])
     with tf.GradientTape(persistent=True, watch_accessed_variables=False) as tape:
         y = _batch_model_output(tape, x, batch_norm=True)
     j = tape.jacobian(y, x)
