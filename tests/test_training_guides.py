@@ -16,11 +16,14 @@ activations to 76033.921875, NumPy to 76033.9453125.
 
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -59,12 +62,23 @@ def mask(text: str) -> str:
     return "\n".join(keep)
 
 
-def run_guide(name: str, tmp_path) -> subprocess.CompletedProcess:
-    env = {"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    return subprocess.run(
-        [sys.executable, "-m", "tapeflow", "run", str(GUIDES / f"{name}.py")],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
-    )  # fmt: skip
+@functools.cache
+def _run_once(name: str) -> subprocess.CompletedProcess:
+    # Each guide runs once per session (the GAN's convolutions take seconds); in its own
+    # directory, since the scripts write files.
+    cwd = tempfile.mkdtemp(prefix=f"guide-{name}-")
+    env = {"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "HOME": cwd}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "tapeflow", "run", str(GUIDES / f"{name}.py")],
+            capture_output=True, text=True, cwd=cwd, env=env, timeout=300,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(cwd, ignore_errors=True)
+
+
+def run_guide(name: str, tmp_path=None) -> subprocess.CompletedProcess:
+    return _run_once(name)
 
 
 def assert_same_output(got: str, want: str) -> None:
