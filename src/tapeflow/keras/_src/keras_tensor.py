@@ -242,6 +242,30 @@ class Operation:
     def call(self, *args, **kwargs):
         raise TypeError(f"Operation {type(self).__name__} has no `call` method.")
 
+    @property
+    def input(self):
+        """The input KerasTensor(s) of the operation's first symbolic call."""
+        return self._node_attribute(0, "input_tensors", "input")
+
+    @property
+    def output(self):
+        """The output KerasTensor(s) of the operation's first symbolic call (how a Sequential
+        model built on an Input gives each layer's activations for a feature extractor)."""
+        return self._node_attribute(0, "outputs", "output")
+
+    def _node_attribute(self, node_index, attr, attr_name):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined {attr_name}."
+            )
+        if not len(self._inbound_nodes) > node_index:
+            raise ValueError(
+                f"Asked to get {attr_name} at node {node_index}, but the operation has only "
+                f"{len(self._inbound_nodes)} inbound nodes."
+            )
+        values = getattr(self._inbound_nodes[node_index], attr)
+        return values[0] if isinstance(values, list) and len(values) == 1 else values
+
 
 class _FunctionOperation(Operation):
     """A keras.ops function (or an operator) applied to KerasTensors."""

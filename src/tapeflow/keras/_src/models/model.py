@@ -154,6 +154,36 @@ class Model(Trainer, Layer):
             return {"name": self.name, "trainable": self.trainable}
         return Layer.get_config(self)
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Revives a Functional model from its config (layers looked up in `custom_objects`,
+        the registry and the active scope); other models get `cls(**config)`, as in Keras."""
+        from ..saving.object_registration import lookup_table
+        from ..saving.serialization_lib import functional_from_config
+
+        (functional,) = _FUNCTIONAL
+        keys = ("name", "layers", "input_layers", "output_layers")
+        init = inspect.getfullargspec(cls.__init__)
+        revivable = (
+            cls in (functional, Model)
+            or init.args[1:] == inspect.getfullargspec(functional.__init__).args[1:]
+            or (init.varargs == "args" and init.varkw == "kwargs")
+        )
+        if all(k in config for k in keys) and revivable:
+            return functional_from_config(cls, config, lookup_table(custom_objects))
+        try:
+            return cls(**config)
+        except TypeError as e:
+            raise TypeError(
+                "Unable to revive model from config. When overriding the `get_config()` "
+                "method, make sure that the returned config contains all items used as "
+                f"arguments in the  constructor to {cls}, which is the default behavior. "
+                "You can override this default behavior by defining a `from_config(cls, "
+                "config)` class method to specify how to create an instance of "
+                f"{cls.__name__} from its config.\n\nReceived config={config}\n\nError "
+                f"encountered during deserialization: {e}"
+            ) from None
+
     def save_weights(self, filepath, overwrite=True, max_shard_size=None):
         """Writes the weights to a `.weights.h5` file in Keras 3's layout (needs h5py)."""
         from ..saving.saving_api import save_weights

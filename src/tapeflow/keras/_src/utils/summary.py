@@ -4,7 +4,8 @@ Keras renders the table with `rich`; its column widths have a closed form (check
 rich for every line length 30..200 in both layouts): each column asks for
 `int(p_i * L) - int(p_{i-1} * L)` characters, and rich shrinks the table's `3 * columns + 1`
 characters of borders and padding out of them equally, rounding as Python's `round` does.
-Cells are left-aligned (Param # right-aligned) and wrap greedily at spaces. Without a
+Cells are left-aligned (Param # right-aligned) and wrap greedily at spaces; a word too long
+for its column is cut with an ellipsis. Without a
 terminal (and without `COLUMNS`) the line length is `min(default, 80 - 4)`.
 """
 
@@ -58,22 +59,24 @@ def segments(line_length: int, positions) -> list:
 
 
 def _wrap(text: str, width: int) -> list:
-    """Greedy word wrap at spaces; words longer than the width are split."""
+    """Greedy word wrap at spaces; a word longer than the width gets a line of its own, cut to
+    `width - 1` characters and an ellipsis (rich's default `overflow="ellipsis"`)."""
     lines, line = [], ""
     for word in text.split(" "):
-        while len(word) > width:
+        if len(word) > width:
             if line:
                 lines.append(line)
-                line = ""
-            lines.append(word[:width])
-            word = word[width:]
+            lines.append(word[: width - 1] + "…")
+            line = ""
+            continue
         candidate = f"{line} {word}" if line else word
         if len(candidate) <= width:
             line = candidate
         else:
             lines.append(line)
             line = word
-    lines.append(line)
+    if line or not lines:
+        lines.append(line)
     return lines
 
 
