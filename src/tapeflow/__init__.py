@@ -8,6 +8,7 @@ This module only assembles the TF-shaped public namespace.
 from . import (  # noqa: F401
     autodiff,
     bitwise,
+    compat,
     config,
     debugging,
     dtypes,

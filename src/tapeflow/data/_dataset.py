@@ -40,8 +40,6 @@ INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 # TF's graph seed when only an op seed is given (random_seed.DEFAULT_GRAPH_SEED).
-_DEFAULT_GRAPH_SEED = 87654321
-_MAXINT32 = 2**31 - 1
 _INT64_MAX = 2**63 - 1
 _END = object()
 # A finite planned input up to this length is shuffled as one permutation.
@@ -65,14 +63,11 @@ class _Peeking:
 def _seed_pair(seed):
     """TF's `(seed, seed2)` for a dataset op seed, or None for a nondeterministic shuffle.
 
-    TF derives them with `random_seed.get_seed(seed)`, which combines the global seed of
-    `tf.random.set_seed`. tapeflow's rule for that lives in its random ops and is not public
-    API, so here the global seed is not seen: an op seed pairs with TF's default graph seed
-    (TF's behaviour when no global seed is set), and no op seed means fresh random seeds.
+    TF derives them with `tf.compat.v1.random.get_seed(seed)`: after `tf.random.set_seed`
+    an unseeded dataset draws the next op seed of the global sequence.
     """
-    if seed is None:
-        return None
-    return _DEFAULT_GRAPH_SEED, int(seed) % _MAXINT32
+    seeds = tf.compat.v1.random.get_seed(seed)
+    return None if seeds[0] is None else seeds
 
 
 def _invalid(message: str, op: str):
