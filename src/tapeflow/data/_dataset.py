@@ -40,8 +40,6 @@ INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 # TF's graph seed when only an op seed is given (random_seed.DEFAULT_GRAPH_SEED).
-_DEFAULT_GRAPH_SEED = 87654321
-_MAXINT32 = 2**31 - 1
 _INT64_MAX = 2**63 - 1
 _END = object()
 # A finite planned input up to this length is shuffled as one permutation.
@@ -65,14 +63,11 @@ class _Peeking:
 def _seed_pair(seed):
     """TF's `(seed, seed2)` for a dataset op seed, or None for a nondeterministic shuffle.
 
-    TF derives them with `random_seed.get_seed(seed)`, which combines the global seed of
-    `tf.random.set_seed`. tapeflow's rule for that lives in its random ops and is not public
-    API, so here the global seed is not seen: an op seed pairs with TF's default graph seed
-    (TF's behaviour when no global seed is set), and no op seed means fresh random seeds.
+    TF derives them with `tf.compat.v1.random.get_seed(seed)`: after `tf.random.set_seed`
+    an unseeded dataset draws the next op seed of the global sequence.
     """
-    if seed is None:
-        return None
-    return _DEFAULT_GRAPH_SEED, int(seed) % _MAXINT32
+    seeds = tf.compat.v1.random.get_seed(seed)
+    return None if seeds[0] is None else seeds
 
 
 def _invalid(message: str, op: str):
@@ -398,6 +393,34 @@ class Dataset:
     def flat_map(self, map_func, name=None) -> Dataset:
         """Maps each element to a dataset and flattens the results in order."""
         return _FlatMapDataset(self, map_func)
+
+    def interleave(
+        self,
+        map_func,
+        cycle_length=None,
+        block_length=None,
+        num_parallel_calls=None,
+        deterministic=None,
+        name=None,
+    ) -> Dataset:
+        """Maps each element to a dataset and interleaves `cycle_length` of them at a time,
+        `block_length` consecutive elements from each (TF's round-robin order).
+
+        `cycle_length=None` (AUTOTUNE) is the number of schedulable CPU cores, as TF's
+        kernel takes it. With `num_parallel_calls` the inner datasets still run one after
+        another here, so the order is always the deterministic one (a valid order for
+        `deterministic=False` too).
+        """
+        cycle = AUTOTUNE if cycle_length is None else _count(cycle_length, "cycle_length")
+        block = 1 if block_length is None else _count(block_length, "block_length")
+        if cycle == AUTOTUNE:
+            cycle = _cpu_count()
+        if cycle <= 0:
+            raise _invalid("cycle_length must be greater than zero.", "InterleaveDataset")
+        if block <= 0:
+            raise _invalid("block_length must be greater than zero.", "InterleaveDataset")
+        parallel = num_parallel_calls is not None
+        return _InterleaveDataset(self, map_func, cycle, block, parallel)
 
     def repeat(self, count=None, name=None) -> Dataset:
         """Repeats the dataset `count` times (forever when None or -1)."""
@@ -1687,6 +1710,68 @@ class _FlatMapDataset(_FunctionDataset):
                         f"object. Got {type(inner)!r}."
                     )
                 yield from inner._elements()
+
+        return gen()
+
+
+def _cpu_count() -> int:
+    """TF's `port::MaxParallelism()`: the CPUs this process may run on."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+class _InterleaveDataset(_FlatMapDataset):
+    def __init__(self, dataset, fn, cycle_length: int, block_length: int, parallel: bool):
+        super().__init__(dataset, fn)
+        self._cycle_length = cycle_length
+        self._block_length = block_length
+        self._tf_name = "_ParallelInterleaveDataset" if parallel else "_InterleaveDataset"
+
+    def _general(self, it):
+        fn, cycle, block = self._fn, self._cycle_length, self._block_length
+
+        def open_next():
+            element = next(it, _END)
+            if element is _END:
+                return None
+            inner = _call(fn, element)
+            if not st.is_dataset(inner):
+                raise TypeError(
+                    f"The `map_func` argument must return a `Dataset` object. Got {type(inner)!r}."
+                )
+            return inner._elements()
+
+        def gen():
+            # TF's InterleaveDatasetOp loop: an empty slot is refilled in place from the input;
+            # an exhausted inner iterator empties its slot and the cycle moves on.
+            slots = [None] * cycle
+            index = taken = num_open = 0
+            input_done = False
+            while not input_done or num_open > 0:
+                current = slots[index]
+                if current is not None:
+                    value = next(current, _END)
+                    if value is _END:
+                        slots[index] = None
+                        num_open -= 1
+                    else:
+                        taken += 1
+                        if taken == block:
+                            index, taken = (index + 1) % cycle, 0
+                        yield value
+                        continue
+                elif not input_done:
+                    slots[index] = open_next()
+                    if slots[index] is None:
+                        input_done = True
+                    else:
+                        num_open += 1
+                    continue
+                index, taken = (index + 1) % cycle, 0
 
         return gen()
 

@@ -100,15 +100,23 @@ def set_seed(seed):
 
 
 def get_seed(op_seed):
-    """TF's `(global_seed, op_seed)` pair for an op, or None when nondeterministic."""
+    """The `(seed, seed2)` pair an op uses for `op_seed`, as `tf.compat.v1.random.get_seed`.
+
+    Both seeds are taken `% (2**31 - 1)`; with a global seed an unseeded op draws the next
+    op seed of the sequence `tf.random.set_seed` started. TF returns `(None, None)` when
+    neither seed is set.
+
+    >>> tf.random.set_seed(5); tf.compat.v1.random.get_seed(7)
+    (5, 7)
+    """
     if _state.global_seed is not None:
         if op_seed is None:
             op_seed = _state.op_seeds.randint(0, _MAXINT32)
-        seeds = (_state.global_seed, int(op_seed))
+        seeds = (_state.global_seed % _MAXINT32, int(op_seed) % _MAXINT32)
     elif op_seed is not None:
-        seeds = (DEFAULT_GRAPH_SEED, int(op_seed))
+        seeds = (DEFAULT_GRAPH_SEED, int(op_seed) % _MAXINT32)
     else:
-        return None
+        return None, None
     return (0, _MAXINT32) if seeds == (0, 0) else seeds
 
 
@@ -124,7 +132,7 @@ def op_stream(op_type: str, seed, dtype, size: int, blocks: int | None = None) -
     from . import philox  # on first draw: its import is not part of `import tapeflow`
 
     seeds = get_seed(seed)
-    if seeds is None:
+    if seeds[0] is None:
         rng = _state.nondeterministic
         seed1, seed2 = (int(v) for v in rng.integers(0, 2**63, 2, dtype=np.int64))
         return philox.stateful_start(seed1, seed2)
