@@ -455,3 +455,5 @@ def _tensor_scatter_update(op, xs, batched, attrs, size):
 _concat_op = REGISTRY["ConcatV2"]
 _register(_gather_nd, "GatherNd")
 _register(_tensor_scatter_update, "TensorScatterUpdate")
+_register(_tensor_scatter_update, "TensorScatterMax")
+_register(_tensor_scatter_update, "TensorScatterMin")
