@@ -10,21 +10,72 @@ imports either: the ``tf`` module is an argument.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tf_golden_util import encode_array
+from tf_golden_util import (
+    compare_results,
+    encode_array,
+    run_case,
+    run_case_isolated,
+    same_numpy_release,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
+GENERATORS = DATA.parents[1] / "tools" / "tf_goldens"
 
 
 def load_goldens(family: str) -> dict:
     """The parsed tests/data/tf_<family>_goldens.json."""
     return json.loads((DATA / f"tf_{family}_goldens.json").read_text())
+
+
+def load_generator(name: str):
+    """The module tools/tf_goldens/<name>.py, its sibling modules importable while it loads."""
+    sys.path.insert(0, str(GENERATORS))
+    try:
+        spec = importlib.util.spec_from_file_location(name, GENERATORS / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(GENERATORS))
+    return module
+
+
+def check_case(goldens: dict, name: str, tf_module: Any, *, isolated: bool = False) -> None:
+    """Runs golden case `name` of a `run_case`-style golden file and asserts it matches.
+
+    `isolated` runs it in a fresh interpreter (importing `tf_module` by name), as cases that
+    change process-wide state were recorded. Printed text is compared only under the NumPy
+    release the goldens were recorded with (`same_numpy_release`).
+    """
+    golden = goldens["cases"][name]
+    if isolated:
+        actual = run_case_isolated(golden["code"], tf_module.__name__)
+    else:
+        actual = run_case(golden["code"], tf_module)
+    same_numpy = same_numpy_release(goldens["header"]["numpy_version"])
+    errors = compare_results(golden, actual, compare_text=same_numpy)
+    assert not errors, f"case {name}\ncode:\n{golden['code']}\n" + "\n".join(errors)
+
+
+def assert_goldens_current(goldens: dict, generator: str, *fields: str) -> None:
+    """The golden file holds exactly `generator`'s `all_cases()` (regenerate it if not).
+
+    `all_cases()` maps names to the case's `fields` (one field: the value, else a tuple).
+    """
+    recorded = {
+        n: c[fields[0]] if len(fields) == 1 else tuple(c[f] for f in fields)
+        for n, c in goldens["cases"].items()
+    }
+    assert load_generator(generator).all_cases() == recorded, f"stale goldens: run {generator}.py"
 
 
 # -- recording (generators and tests alike) ---------------------------------------------------

@@ -7,13 +7,13 @@ file replays with `import tapeflow as tf`.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pathlib
 import warnings
 
 import numpy as np
 import pytest
+from family_goldens import load_generator
 from gradcheck import check_first_order, check_second_order
 
 import tapeflow as tf
@@ -22,12 +22,7 @@ from tapeflow.keras._src import losses as losses_src
 from tapeflow.keras._src import metrics as metrics_src
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "make_keras_loss_metric_goldens",
-    ROOT / "tools" / "tf_goldens" / "make_keras_loss_metric_goldens.py",
-)
-goldens = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(goldens)
+goldens = load_generator("make_keras_loss_metric_goldens")
 GOLDEN = json.loads((ROOT / "tests" / "data" / "tf_keras_loss_metric_goldens.json").read_text())
 
 # Cases where tapeflow matches TF's error class but not its message, with the reason.

@@ -10,25 +10,20 @@ warnings. Values compare at float32 precision (relative 1e-6), everything else e
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from family_goldens import load_generator
 
 import tapeflow as tf
 from tapeflow.keras._src import naming
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = json.loads((ROOT / "tests" / "data" / "tf_keras_optimizer_goldens.json").read_text())
-_spec = importlib.util.spec_from_file_location(
-    "make_keras_optimizer_goldens",
-    ROOT / "tools" / "tf_goldens" / "make_keras_optimizer_goldens.py",
-)
-cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cases)
+cases = load_generator("make_keras_optimizer_goldens")
 
 keras = tf.keras
 RTOL = 1e-6

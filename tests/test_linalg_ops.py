@@ -3,12 +3,11 @@ gradients the registry cannot check on its own (ops that need structured inputs)
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
-from family_goldens import Tolerance, close, load_goldens
+from family_goldens import Tolerance, close, load_generator, load_goldens
 from gradcheck import check_first_order, check_second_order
 from registry_cases import check_batch_polymorphic, check_jvp_matches_vjp
 
@@ -392,11 +391,7 @@ def test_svd_of_repeated_singular_values_has_finite_gradient():
 _ROOT = Path(__file__).resolve().parents[1]
 _GOLDENS = load_goldens("linalg")["cases"]
 _TOLERANCE = Tolerance({}, default=1e-6, atol=1e-10)
-_spec = importlib.util.spec_from_file_location(
-    "make_linalg_goldens", _ROOT / "tools" / "tf_goldens" / "make_linalg_goldens.py"
-)
-_golden_cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_golden_cases)
+_golden_cases = load_generator("make_linalg_goldens")
 
 
 def _decode(entry) -> np.ndarray:

@@ -8,20 +8,14 @@ user gradient reaches in tapeflow are checked.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
-from family_goldens import DATA, load_goldens
-from tf_golden_util import compare_results, run_case_isolated, same_numpy_release
+from family_goldens import assert_goldens_current, check_case, load_goldens
 
 import tapeflow as tf
 from tapeflow._core.registry import REGISTRY
 from tapeflow.ops import framework_ops
 
 GOLDENS = load_goldens("register_gradient")
-SAME_NUMPY_FORMATTING = same_numpy_release(GOLDENS["header"]["numpy_version"])
-GENERATOR = DATA.parents[1] / "tools" / "tf_goldens" / "make_register_gradient_goldens.py"
 
 KNOWN_DIFFERENCES = {
     "override_map_does_not_reach_tapes": (
@@ -41,24 +35,12 @@ KNOWN_DIFFERENCES = {
     ],
 )
 def test_register_gradient_golden(name: str) -> None:
-    golden = GOLDENS["cases"][name]
-    actual = run_case_isolated(golden["code"], "tapeflow")
-    errors = compare_results(golden, actual, compare_text=SAME_NUMPY_FORMATTING)
-    assert not errors, f"case {name}\ncode:\n{golden['code']}\n" + "\n".join(errors)
+    check_case(GOLDENS, name, tf, isolated=True)
 
 
 def test_goldens_are_current() -> None:
     """The golden file holds exactly the generator's cases (regenerate it if not)."""
-    sys.path.insert(0, str(GENERATOR.parent))
-    try:
-        spec = importlib.util.spec_from_file_location("make_register_gradient_goldens", GENERATOR)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(GENERATOR.parent))
-    recorded = {n: c["code"] for n, c in GOLDENS["cases"].items()}
-    assert module.all_cases() == recorded, "stale goldens: run make_register_gradient_goldens.py"
+    assert_goldens_current(GOLDENS, "make_register_gradient_goldens", "code")
 
 
 def test_reachable_op_types_are_those_tf_registers_nothing_for():

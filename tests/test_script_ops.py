@@ -11,20 +11,15 @@ bad input, and printing inside a tf.function.
 from __future__ import annotations
 
 import gc
-import importlib.util
-import sys
 import weakref
 
 import numpy as np
 import pytest
-from family_goldens import DATA, load_goldens
-from tf_golden_util import compare_results, run_case, same_numpy_release
+from family_goldens import assert_goldens_current, check_case, load_goldens
 
 import tapeflow
 
 GOLDENS = load_goldens("script_ops")
-SAME_NUMPY_FORMATTING = same_numpy_release(GOLDENS["header"]["numpy_version"])
-GENERATOR = DATA.parents[1] / "tools" / "tf_goldens" / "make_script_ops_goldens.py"
 tf = tapeflow
 
 # Cases tapeflow knowingly answers differently, with the reason (strict: fixing one fails).
@@ -47,24 +42,12 @@ KNOWN_DIFFERENCES = {
     ],
 )
 def test_script_ops_golden(name: str) -> None:
-    golden = GOLDENS["cases"][name]
-    actual = run_case(golden["code"], tapeflow)
-    errors = compare_results(golden, actual, compare_text=SAME_NUMPY_FORMATTING)
-    assert not errors, f"case {name}\ncode:\n{golden['code']}\n" + "\n".join(errors)
+    check_case(GOLDENS, name, tapeflow)
 
 
 def test_goldens_are_current() -> None:
     """The golden file holds exactly the generator's cases (regenerate it if not)."""
-    sys.path.insert(0, str(GENERATOR.parent))
-    try:
-        spec = importlib.util.spec_from_file_location("make_script_ops_goldens", GENERATOR)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(GENERATOR.parent))
-    recorded = {n: c["code"] for n, c in GOLDENS["cases"].items()}
-    assert module.all_cases() == recorded, "stale goldens: run make_script_ops_goldens.py"
+    assert_goldens_current(GOLDENS, "make_script_ops_goldens", "code")
 
 
 def test_unused_input_gradient_is_zeros_of_its_shape():

@@ -37,6 +37,7 @@ elif importlib.util.find_spec("tapeflow") is None and (ROOT / "src").is_dir():
     sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from family_goldens import load_generator  # noqa: E402
 from tf_golden_util import (  # noqa: E402
     compare_results,
     run_case,
@@ -102,13 +103,7 @@ def test_golden(name: str, tf_module: Any) -> None:
 
 def test_goldens_are_current() -> None:
     """The golden file holds exactly the cases of tools/tf_goldens/cases.py (regenerate if not)."""
-    spec = importlib.util.spec_from_file_location(
-        "tf_golden_cases", ROOT / "tools" / "tf_goldens" / "cases.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    cases = module.CASES
+    cases = load_generator("cases").CASES
     current = {c["name"]: (c["code"], bool(c.get("isolated"))) for c in cases}
     recorded = {n: (r["code"], r["isolated"]) for n, r in GOLDENS["cases"].items()}
     assert current == recorded, "tests/data/tf_goldens.json is stale: run make_goldens.py"
