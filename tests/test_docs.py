@@ -41,7 +41,7 @@ def test_index_has_the_readme_commands():
     with open(os.path.join(ROOT, "docs", "index.md")) as f:
         out = HOOKS.expand(f.read())
     assert "pip install . && python -m tapeflow tutorial" in out
-    assert "pip install -e '.[test]' && python -m pytest" in out
+    assert "pip install -e '.[test,docs]' && python -m pytest" in out
 
 
 def test_op_coverage_page_is_current():
