@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import gc
 import importlib
+import json
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +56,9 @@ class Workload:
     na: dict = field(default_factory=dict)  # column -> why the peer cannot run this
     timed: bool = True
     memory: bool = False  # also measure peak memory of one step in a fresh process
+    # Time each column in its own fresh process: a long chain's speed depends on what else
+    # the process imported (with torch and TF loaded, tapeflow's W7 runs ~1.4x slower).
+    isolated: bool = False
 
 
 _modules: dict = {}
@@ -193,6 +199,49 @@ def bench_workload(wl, columns, rounds, sample_s, slow_s, log=print):
     for col in names:
         cells[col]["median"] = statistics.median(cells[col]["samples"])
     return cells
+
+
+def bench_isolated(wl, columns, script, rounds, sample_s, slow_s, log=print, timeout=1800):
+    """Like bench_workload, but every column is checked and timed in a fresh process.
+
+    The child (`script --time-child WL COLUMN ...`) imports only NumPy and that column's
+    library, runs bench_workload on [column] and prints one CELL line. Rounds are not
+    interleaved across libraries here (each process times its own column), so drift between
+    processes is not spread; the isolation is worth more for these rows.
+    """
+    cells = {}
+    for col in columns:
+        if col in wl.na:
+            cells[col] = {"status": "n/a", "message": wl.na[col]}
+            continue
+        cmd = [sys.executable, script, "--time-child", wl.id, col,
+               str(rounds), repr(sample_s), repr(slow_s)]
+        try:
+            out = subprocess.run(cmd, check=False, capture_output=True, text=True,
+                                 timeout=timeout)
+        except subprocess.TimeoutExpired:
+            cells[col] = {"status": "error", "message": f"timing process timed out after "
+                                                        f"{timeout}s"}
+            continue
+        lines = [ln for ln in out.stdout.splitlines() if ln.startswith("CELL ")]
+        if lines:
+            cells[col] = json.loads(lines[-1][5:])
+            cells[col]["isolated"] = True
+        else:
+            tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
+            cells[col] = {"status": "error", "message": f"timing process crashed: {tail[:150]}"}
+        log(f"  {wl.id} {col}: {cells[col].get('median', cells[col].get('message'))} "
+            f"(own process)")
+    return cells
+
+
+def time_child_main(wl_id, column, rounds, sample_s, slow_s):
+    """Child side of bench_isolated: time one column and print its cell as JSON."""
+    from workloads import BY_ID
+
+    cell = bench_workload(BY_ID[wl_id], [column], int(rounds), float(sample_s), float(slow_s),
+                          log=lambda m: None)[column]
+    print("CELL " + json.dumps(cell))
 
 
 def calibrate(step, sample_s):

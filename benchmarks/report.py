@@ -154,7 +154,8 @@ def _time_table(results, tcols):
         for col in tcols:
             def fmt(c, np_t=np_t):
                 r = f" ({c['median'] / np_t:.3g}x)" if np_t else ""
-                return fmt_t(c["median"]) + r + (" ¹" if c.get("note") else "")
+                marks = ("¹" if c.get("note") else "") + ("²" if c.get("isolated") else "")
+                return fmt_t(c["median"]) + r + (" " + marks if marks else "")
             row.append(cell_text(cells.get(col), fmt))
         bt, bcol = best_peer(cells)
         tf_t = _value(results, wl, "time", "tapeflow")
@@ -162,6 +163,9 @@ def _time_table(results, tcols):
         row.append(f"{tf_t / bt:.3g}x" if bt and tf_t else "-")
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "¹ one call only: the checked call was slower than the repeat limit."]
+    if any(c.get("isolated") for cells in results["time"].values() for c in cells.values()):
+        lines += ["", "² timed in its own fresh process (NumPy and this library only): a long "
+                  "chain's speed depends on what else the process imported."]
     return lines
 
 

@@ -64,6 +64,7 @@ def parse_args(argv):
     p.add_argument("--rounds", type=int, help="timing rounds (default 11, quick 3)")
     p.add_argument("--out", default=None, help="output base name under results/")
     p.add_argument("--probe", nargs=2, metavar=("WL", "LIB"), help=argparse.SUPPRESS)
+    p.add_argument("--time-child", nargs=5, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -78,6 +79,8 @@ def main(argv=None):
     args = parse_args(argv)
     if args.probe:
         return probes.child_main(*args.probe)
+    if args.time_child:
+        return harness.time_child_main(*args.time_child)
     from workloads import BY_ID, w8_import, w9_tape_memory
 
     columns = args.libs.split(",") if args.libs else list(harness.LIBS)
@@ -89,6 +92,7 @@ def main(argv=None):
     rounds = args.rounds or (3 if args.quick else 11)
     sample_s, slow_s = (0.02, 3.0) if args.quick else (0.1, 10.0)
     ids = selected(args.only, [*BY_ID, "W8"])
+    script = os.path.abspath(__file__)
     results = {
         "meta": {
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
@@ -103,7 +107,6 @@ def main(argv=None):
         },
         "titles": {}, "time": {}, "memory": {}, "import": {},
     }
-    script = os.path.abspath(__file__)
     for wl_id in ids:
         if wl_id == "W8":
             print("W8: imports", flush=True)
@@ -112,7 +115,11 @@ def main(argv=None):
         wl = BY_ID[wl_id]
         results["titles"][wl.id] = wl.title
         print(f"{wl.id}: {wl.title}", flush=True)
-        if wl.timed:
+        if wl.timed and wl.isolated:
+            results["time"][wl.id] = harness.bench_isolated(
+                wl, columns, script, rounds, sample_s, slow_s,
+                log=lambda m: print(m, flush=True))
+        elif wl.timed:
             results["time"][wl.id] = harness.bench_workload(
                 wl, columns, rounds, sample_s, slow_s,
                 log=lambda m: print(m, flush=True))

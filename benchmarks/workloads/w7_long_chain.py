@@ -110,7 +110,7 @@ COMPILED_NA = "compiling a %s-op unrolled program is impractical; no tape to mea
 
 WORKLOADS = [
     Workload("W7", "100k-op chain on 16 f32 + grad", make_data, BUILDERS,
-             rtol=1e-4, atol=1e-6, memory=True,
+             rtol=1e-4, atol=1e-6, memory=True, isolated=True,
              na={"tf.function": COMPILED_NA % "100,000", "jax.jit": COMPILED_NA % "100,000"}),
 ]
 
