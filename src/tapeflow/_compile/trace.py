@@ -26,9 +26,9 @@ import operator
 
 import numpy as np
 
-from .._core import registry
+from .._core import nest, registry
 from .._core import tape as _tape
-from .._core.tensor import EagerTensor
+from .._core.tensor import EagerTensor, _is_variable, convert_to_tensor, make
 
 Step = collections.namedtuple("Step", ["forward", "inputs", "attrs", "outputs", "op_type"])
 Step.__doc__ = """One step of a traced program: `forward(*values[inputs], **attrs)` -> outputs.
@@ -140,6 +140,10 @@ class Trace(_tape.Recorder):
         else:
             out = self._output(outputs)
         self.steps.append((op.forward, tuple(ins), attrs or None, out, op.type))
+
+    def branch(self, index: EagerTensor, fns: list, chosen: int, select):
+        """A control-flow step (`branch_step`): the library's hook for tf.cond and friends."""
+        return branch_step(self, index, fns, chosen, select)
 
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
@@ -358,3 +362,168 @@ def trace(fn, args: tuple, kwargs: dict, tensors: list):
     except UntraceableError as e:
         return result, str(e)
     return result, current
+
+
+# -- control flow: replay steps whose branches are sub-traces ----------------------------------
+
+
+class _Chain(set):
+    """The traced ids of a sub-trace: its own, or any enclosing trace's (a branch that
+    reads an enclosing call-dependent value in Python must taint the whole trace)."""
+
+    __slots__ = ("parent",)
+
+    def __contains__(self, tid) -> bool:
+        return set.__contains__(self, tid) or tid in self.parent
+
+
+class SubTrace(Trace):
+    """The program of one branch of a control-flow step, traced inside `parent`.
+
+    Its arguments are the tensors of the enclosing traces it captures (found as the
+    branch uses them: `captures` holds their slots in `parent`). Variable reads and
+    assignments are steps of its own, so the branch reads and writes them afresh.
+    """
+
+    def __init__(self, parent: Trace):
+        super().__init__()
+        self.parent = parent
+        self.traced = _Chain()
+        self.traced.parent = parent.traced
+        # Shared with the enclosing trace: the check and the program's undo see them all.
+        self.touched, self.current = parent.touched, parent.current
+        self.assigned_variables = parent.assigned_variables
+        self.captures: list = []  # slots in `parent`, one per argument
+        self.assigned: set = set()  # ids of the variables this branch (or one inside) assigns
+
+    def taint(self, what: str) -> None:
+        self.parent.taint(what)
+
+    def _input(self, t: EagerTensor) -> int:
+        tid = t._id
+        if tid not in self.slot_of and tid in self.parent.traced:
+            captured = self.parent._input(t)  # the parent checks for stale variable reads
+            slot = self.slot_of[tid] = self._new_slot(t._value)
+            set.add(self.traced, tid)
+            self.arg_slots.append(slot)
+            self.captures.append(captured)
+            return slot
+        return super()._input(t)
+
+    def assign_variable(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
+        super().assign_variable(variable, how, t, before)
+        self.assigned.add(variable._id)
+
+
+def _branch_leaves(result) -> list | None:
+    """A branch result's tensor leaves, or None if some leaf is not a tensor."""
+    leaves = nest.flatten(result)
+    for leaf in leaves:
+        if type(leaf) is not EagerTensor:
+            return None
+    return leaves
+
+
+def _run_branch(parent: Trace, fn, taken: bool):
+    """Runs `fn()` with a sub-trace of `parent` current; returns (sub-trace, result).
+
+    A branch not taken runs too (as TF traces every branch of a graph `cond`), but what it
+    assigns is undone; an exception it raises is returned as its result.
+    """
+    sub = SubTrace(parent)
+    state = _tape.state
+    saved, state.trace = state.trace, sub
+    journal = None
+    if not taken:
+        journal = _tape.Journal()
+        _tape.push(journal)
+    try:
+        # A variable a branch returns (`v.assign_add(x)`) is its value, as in a TF graph.
+        result = nest.map_structure(lambda x: convert_to_tensor(x) if _is_variable(x) else x, fn())
+    except Exception as e:  # noqa: BLE001 - a branch not taken: the trace gives up below
+        if taken:
+            raise
+        result = e
+    finally:
+        state.trace = saved
+        if journal is not None:
+            _tape.pop(journal)
+            journal.undo_assignments()
+    return sub, result
+
+
+def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, select):
+    """Runs branch `chosen` of `fns` and records a step that runs the branch `select`
+    picks from `index`'s value on replay; returns the chosen branch's result.
+
+    Every branch is traced now, as TF traces every branch of a graph `cond`: their results
+    must have one structure of tensors with one dtype per leaf, or the trace gives up
+    (TF raises; the function then runs eagerly, with TF's eager cond semantics).
+    """
+    subs, results, leaves, out_slots = [], [], [], []
+    for k, fn in enumerate(fns):
+        sub, result = _run_branch(parent, fn, k == chosen)
+        ls = None if isinstance(result, Exception) else _branch_leaves(result)
+        subs.append(sub)
+        results.append(result)
+        leaves.append(ls)
+        # Now, before another branch assigns the variables this one returned.
+        out_slots.append(None if ls is None else [sub._input(t) for t in ls])
+    taken = results[chosen]
+    for result in results:
+        if isinstance(result, Exception):
+            parent.taint(f"a branch its predicate did not pick raises {type(result).__name__}")
+            return taken
+    if any(ls is None for ls in leaves):
+        parent.taint("a control-flow branch returns something other than tensors")
+        return taken
+    for result, ls in zip(results, leaves):
+        try:
+            nest.assert_same_structure(taken, result)
+        except (TypeError, ValueError):
+            ls = None
+        if ls is None or [t._dtype for t in ls] != [t._dtype for t in leaves[chosen]]:
+            parent.taint("the branches of a control-flow step return different structures")
+            return taken
+    captures: list = []  # parent slots: the union of every branch's captures
+    programs = []
+    for sub, outs in zip(subs, out_slots):
+        picks = []
+        for slot in sub.captures:
+            if slot not in captures:
+                captures.append(slot)
+            picks.append(captures.index(slot))
+        programs.append((sub.compile(outs), tuple(picks)))
+        parent.draws_random = parent.draws_random or sub.draws_random
+    empty = not leaves[chosen]
+
+    def run(i, *values):
+        replay, picks = programs[select(i)]
+        result = replay(*[values[p] for p in picks])
+        return np.True_ if empty else result
+
+    fresh = [_copy(t) for t in leaves[chosen]]  # new ids: never an enclosing tensor's
+    if empty:
+        outputs = parent._new_slot(np.True_)
+    else:
+        outputs = tuple(parent._output(t) for t in fresh)
+    ins = (parent._input(index), *captures)
+    parent.steps.append((run, ins, None, outputs, "Case"))
+    _reread(parent, set().union(*(sub.assigned for sub in subs)))
+    return nest.pack_sequence_as(taken, fresh)
+
+
+def _copy(t: EagerTensor) -> EagerTensor:
+    return make(t._value, t._dtype)
+
+
+def _reread(parent: Trace, assigned: set) -> None:
+    """After a step whose branches may assign these variables, the enclosing program
+    reads them again; a value read before the step must not pass for the new one."""
+    for vid in sorted(assigned):
+        variable = parent.assigned_variables[vid]
+        variable._put(variable._tensor._value)  # a new object: older reads are told apart
+        parent._read_step(variable, variable._tensor._value)
+        parent.current[vid] = variable._tensor
+    if isinstance(parent, SubTrace):
+        parent.assigned |= assigned

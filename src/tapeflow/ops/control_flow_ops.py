@@ -289,6 +289,25 @@ def _inside_function() -> bool:
 # -- tf.cond, tf.case, tf.switch_case ----------------------------------------------------------
 
 
+def _replaying_trace(value):
+    """The tf.function trace recording this thread, if `value` (a predicate or branch index)
+    is call-dependent in it and nothing else records: the construct is then a replay step
+    whose branches are sub-traces (_compile/trace.py). Tapes and accumulators inside the
+    function record the chosen branch's ops, which a replay could not repeat for another
+    branch: under them the construct runs as eagerly (and the trace gives up)."""
+    state = _tape.state
+    trace = state.trace
+    if trace is None or state.tapes or state.accumulators or state.watchers:
+        return None
+    if not isinstance(value, EagerTensor) or value._id not in trace.traced:
+        return None
+    return trace
+
+
+def _cond_select(value) -> int:
+    return 0 if value else 1
+
+
 def _unpack_if_singleton(result):
     if isinstance(result, (list, tuple)) and len(result) == 1:
         return result[0]
@@ -305,8 +324,13 @@ def _cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
         raise TypeError("'true_fn' must be callable.")
     if not callable(false_fn):
         raise TypeError("'false_fn' must be callable.")
+    trace = _replaying_trace(pred)
+    if trace is not None:  # a call-dependent predicate under tf.function(jit_compile=True)
+        pred = convert_to_tensor(pred)
+        chosen = 0 if pred._value else 1  # raises NumPy's error for a non-scalar, as below
+        result = trace.branch(pred, [true_fn, false_fn], chosen, _cond_select)
     # TF reads the predicate's value (NumPy's truth value: a non-scalar raises NumPy's error).
-    if convert_to_tensor(pred).numpy():
+    elif convert_to_tensor(pred).numpy():
         result = true_fn()
     else:
         result = false_fn()
@@ -479,10 +503,16 @@ def _switch_case(branch_index, branch_fns, default):
         # TF selects with tf.where(out_of_range, len - 1, branch_index): the v1 Select op,
         # which refuses a scalar `then` beside a non-scalar condition.
         raise invalid_argument("'then' must be at least a vector, but saw shape: []", "Select")
-    index = int(branch_index.numpy())
-    if index < 0 or index >= len(branch_fns):
-        index = len(branch_fns) - 1
-    return branch_fns[index]()
+    n = len(branch_fns)
+
+    def select(value) -> int:
+        index = int(value)
+        return index if 0 <= index < n else n - 1
+
+    trace = _replaying_trace(branch_index)
+    if trace is not None:  # a call-dependent index under tf.function(jit_compile=True)
+        return trace.branch(branch_index, branch_fns, select(branch_index._value), select)
+    return branch_fns[select(branch_index.numpy())]()
 
 
 def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
