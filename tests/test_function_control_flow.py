@@ -142,3 +142,71 @@ def test_python_predicates_and_constant_predicates_stay_python():
     assert f(tf.constant(1.0)).numpy() == 6.0
     assert f(tf.constant(2.0)).numpy() == 9.0
     assert _replayed(f)
+
+
+# -- tf.while_loop -----------------------------------------------------------------------------
+
+
+def newton_sqrt(a):
+    """50 Newton steps toward sqrt(a), each with a cond in the body."""
+
+    def body(i, x):
+        x = x - (x * x - a) / (2.0 * x)
+        return i + 1, tf.cond(x < 0, lambda: -x, lambda: x)
+
+    return tf.while_loop(lambda i, x: i < 50, body, (tf.constant(0), a))[1]
+
+
+def converge(a, tol):
+    """A value-dependent number of iterations, counted."""
+    return tf.while_loop(
+        lambda x, n: tf.abs(x * x - a) > tol,
+        lambda x, n: (x - (x * x - a) / (2.0 * x), n + 1),
+        (a, tf.constant(0)),
+    )
+
+
+def test_while_loops_replay_like_eager():
+    for body, calls in [
+        (newton_sqrt, [(v,) for v in (2.0, 9.0, -4.0, 0.5, 100.0)]),
+        (converge, [(v, 1e-6) for v in (2.0, 9.0, 0.5, 100.0, 1.0)]),
+    ]:
+        f = tf.function(body, jit_compile=True)
+        for args in calls:
+            args = tuple(tf.constant(a) for a in args)
+            _assert_same(f(*args), body(*args))
+        assert _replayed(f) and f.experimental_get_tracing_count() == 1, body.__name__
+
+
+def test_a_loop_traced_with_no_iterations_runs_its_body_on_replay():
+    v = tf.Variable(0.0)
+
+    def body(n, x):
+        def step(i, y):
+            v.assign_add(1.0)
+            return i + 1, y * 2.0
+
+        return tf.while_loop(lambda i, y: i < n, step, (tf.constant(0), x))
+
+    f = tf.function(body, jit_compile=True)
+    x = tf.constant([1.0, -2.0])
+    for n in (0, 3, 1, 0, 5):
+        v.assign(0.0)
+        got, got_v = f(tf.constant(n), x), v.numpy()
+        v.assign(0.0)
+        _assert_same(got, body(tf.constant(n), x))
+        assert got_v == v.numpy() == n
+    assert _replayed(f)
+
+
+def test_loop_variables_that_change_shape_run_eagerly():
+    def grow(x):
+        return tf.while_loop(
+            lambda y: tf.reduce_sum(y) < 10.0, lambda y: (tf.concat([y, y], 0),), (x,)
+        )
+
+    f = tf.function(grow, jit_compile=True)
+    for value in ([1.0], [3.0], [20.0]):
+        x = tf.constant(value)
+        _assert_same(f(x), grow(x))
+    assert not _replayed(f)

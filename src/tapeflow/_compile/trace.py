@@ -145,6 +145,10 @@ class Trace(_tape.Recorder):
         """A control-flow step (`branch_step`): the library's hook for tf.cond and friends."""
         return branch_step(self, index, fns, chosen, select)
 
+    def loop(self, cond, body, loop_vars, check_structure):
+        """A while-loop step (`loop_step`): the library's hook for tf.while_loop."""
+        return loop_step(self, cond, body, loop_vars, check_structure)
+
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
         self.traced.add(t._id)
@@ -527,3 +531,121 @@ def _reread(parent: Trace, assigned: set) -> None:
         parent.current[vid] = variable._tensor
     if isinstance(parent, SubTrace):
         parent.assigned |= assigned
+
+
+def _signature_of(leaves: list) -> list:
+    return [(np.shape(t._value), t._dtype) for t in leaves]
+
+
+def _run_sub(parent: Trace, fn, structure, undo: bool):
+    """Runs `fn(*structure)` with a sub-trace of `parent` current whose arguments are the
+    tensors of `structure`; returns (sub-trace, result). With `undo` its assignments are
+    undone afterwards."""
+    sub = SubTrace(parent)
+    # New objects: a loop variable that is also captured (`x = a` and `a` in the body) must
+    # stay two values in the sub-trace.
+    args = [_copy(t) for t in nest.flatten(structure)]
+    for t in args:
+        sub.arg_slots.append(sub.argument(t))
+    state = _tape.state
+    saved, state.trace = state.trace, sub
+    journal = _tape.Journal() if undo else None
+    if journal is not None:
+        _tape.push(journal)
+    try:
+        return sub, fn(*nest.pack_sequence_as(structure, args))
+    finally:
+        state.trace = saved
+        if journal is not None:
+            _tape.pop(journal)
+            journal.undo_assignments()
+
+
+def loop_step(parent: Trace, cond, body, loop_vars, check_structure):
+    """Runs `while cond(*loop_vars): loop_vars = body(*loop_vars)` and records one step
+    that repeats it on replay: the cond and body sub-traces run until cond is false.
+
+    `loop_vars` is a structure of tensors; `check_structure(result)` raises TF's error for
+    a body result of another structure. Loop variables must keep their shapes and dtypes
+    (TF's graph while_loop without shape_invariants) and stay tensors, else the trace gives
+    up. A body that never runs is traced too (its assignments undone), as TF traces it.
+    """
+    structure = loop_vars
+    first = nest.flatten(loop_vars)
+    signature = _signature_of(first)
+    programs: dict = {}  # "cond"/"body" -> (sub-trace, its output slots)
+
+    def traced(kind, fn, args, undo=False):
+        sub, result = _run_sub(parent, fn, args, undo)
+        if kind == "cond":
+            if type(result) is not EagerTensor:
+                parent.taint("a tf.while_loop cond returns something other than a tensor")
+            outs = None if type(result) is not EagerTensor else [sub._input(result)]
+        else:
+            result = nest.map_structure(
+                lambda x: convert_to_tensor(x) if _is_variable(x) else x, result
+            )
+            check_structure(result)
+            new = nest.flatten(result)
+            same = [type(t) is EagerTensor for t in new] == [True] * len(new)
+            if not same or _signature_of(new) != signature:
+                parent.taint("tf.while_loop's loop variables change shape, dtype or kind")
+                outs = None
+            else:
+                outs = [sub._input(t) for t in new]
+        if kind not in programs and outs is not None:
+            programs[kind] = (sub, outs)
+        return result
+
+    def finish(current, test):
+        """The rest of the loop, as eagerly (the trace has given up)."""
+        while test:
+            current = body(*current)
+            check_structure(current)
+            test = cond(*current)
+        return current
+
+    while True:
+        test = traced("cond", cond, structure)
+        if parent.reason is not None:
+            return finish(structure, test)
+        if not test._value:
+            break
+        structure = traced("body", body, structure)
+        if parent.reason is not None:
+            return finish(structure, cond(*structure))
+    leaves = nest.flatten(structure)
+    if "body" not in programs:  # traced now, on the values it would have had
+        traced("body", body, structure, undo=True)
+        if parent.reason is not None:
+            return structure
+    if nest.map_structure(lambda _: 0, structure) != nest.map_structure(lambda _: 0, loop_vars):
+        parent.taint("tf.while_loop's body returns another kind of sequence")
+        return structure
+    captures: list = []
+    compiled = {}
+    for kind, (sub, outs) in programs.items():
+        picks = []
+        for slot in sub.captures:
+            if slot not in captures:
+                captures.append(slot)
+            picks.append(captures.index(slot))
+        compiled[kind] = (sub.compile(outs), tuple(picks))
+        parent.draws_random = parent.draws_random or sub.draws_random
+    (check, test_picks), (step, step_picks) = compiled["cond"], compiled["body"]
+    n = len(leaves)
+
+    def run(*values):
+        current, captured = values[:n], values[n:]
+        test_args = [captured[p] for p in test_picks]
+        step_args = [captured[p] for p in step_picks]
+        while check(*current, *test_args)[0]:
+            current = step(*current, *step_args)
+        return current
+
+    fresh = [_copy(t) for t in leaves]
+    ins = (*[parent._input(t) for t in first], *captures)
+    outputs = tuple(parent._output(t) for t in fresh)
+    parent.steps.append((run, ins, None, outputs, "While"))
+    _reread(parent, programs["cond"][0].assigned | programs["body"][0].assigned)
+    return nest.pack_sequence_as(structure, fresh)

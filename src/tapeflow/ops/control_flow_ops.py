@@ -304,6 +304,19 @@ def _replaying_trace(value):
     return trace
 
 
+def _loop_trace(loop_vars):
+    """The trace that records a tf.while_loop over `loop_vars` as one replay step: as
+    `_replaying_trace`, when every loop variable is a tensor and one is call-dependent."""
+    leaves = nest.flatten(loop_vars)
+    if not all(type(t) is EagerTensor for t in leaves):
+        return None
+    for t in leaves:
+        trace = _replaying_trace(t)
+        if trace is not None:
+            return trace
+    return None
+
+
 def _cond_select(value) -> int:
     return 0 if value else 1
 
@@ -591,6 +604,12 @@ def _while_loop(
         try_to_pack = False
     packed = False  # whether the body result was packed into a 1-item tuple
     loop_var_structure = nest.map_structure(_type_spec, list(loop_vars))
+    trace = _loop_trace(loop_vars) if maximum_iterations is None and not try_to_pack else None
+    if trace is not None:  # call-dependent loop variables under tf.function(jit_compile=True)
+        loop_vars = trace.loop(
+            cond, body, loop_vars, lambda r: _assert_same_structure(loop_var_structure, list(r))
+        )
+        return nest.map_structure(_convert_result, loop_vars)
     while cond(*loop_vars):
         loop_vars = body(*loop_vars)
         if try_to_pack and not isinstance(loop_vars, (list, tuple)):
