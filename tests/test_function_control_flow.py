@@ -4,6 +4,7 @@ branches are sub-traces, checked bit for bit against running the body eagerly.""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import tapeflow as tf
 from tapeflow._compile.function import _Program
@@ -210,3 +211,56 @@ def test_loop_variables_that_change_shape_run_eagerly():
         x = tf.constant(value)
         _assert_same(f(x), grow(x))
     assert not _replayed(f)
+
+
+# -- tf.map_fn ---------------------------------------------------------------------------------
+
+A = tf.constant(np.arange(6.0).reshape(2, 3))
+
+
+def mapped(x, y):
+    def row(r):
+        sign = tf.cond(
+            tf.reduce_sum(r) > 0, lambda: tf.constant(1.0, tf.float64), lambda: -tf.exp(r[0])
+        )
+        return tf.reduce_sum(r * A[0]) * sign
+
+    a = tf.map_fn(row, x)
+    b = tf.map_fn(lambda t: (t[0] * 2.0, tf.sin(t[1])), (x, y))
+    c = tf.map_fn(lambda r: tf.cast(tf.reduce_max(r), tf.int32), x, fn_output_signature=tf.int32)
+    return a, b, c
+
+
+def test_map_fn_replays_its_function_per_element_like_eager():
+    f = tf.function(mapped, jit_compile=True)
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        x, y = tf.constant(rng.standard_normal((4, 3))), tf.constant(rng.standard_normal(4))
+        _assert_same(f(x, y), mapped(x, y))
+    assert _replayed(f) and f.experimental_get_tracing_count() == 1
+
+
+def test_map_fn_assigning_a_variable_per_element_replays_the_assignments():
+    v = tf.Variable(0.0)
+
+    def body(x):
+        return tf.map_fn(lambda e: v.assign_add(e) * 1.0, x), v * 1.0
+
+    f = tf.function(body, jit_compile=True)
+    for values in ([1.0, 2.0], [3.0, -1.0], [0.5, 0.25]):
+        x = tf.constant(values)
+        v.assign(1.0)
+        got, got_v = f(x), v.numpy()
+        v.assign(1.0)
+        _assert_same(got, body(x))
+        assert got_v == v.numpy()
+    assert _replayed(f)
+
+
+def test_map_fn_errors_are_the_eager_errors():
+    @tf.function(jit_compile=True)
+    def f(x):
+        return tf.map_fn(lambda e: tf.cast(e, tf.int32), x)  # not elems' dtype: TF's error
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="TensorArray dtype is float32"):
+        f(tf.constant([1.0, 2.0]))

@@ -149,6 +149,10 @@ class Trace(_tape.Recorder):
         """A while-loop step (`loop_step`): the library's hook for tf.while_loop."""
         return loop_step(self, cond, body, loop_vars, check_structure)
 
+    def map(self, fn, elems: list, finish):
+        """A map step (`map_step`): the library's hook for tf.map_fn."""
+        return map_step(self, fn, elems, finish)
+
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
         self.traced.add(t._id)
@@ -649,3 +653,57 @@ def loop_step(parent: Trace, cond, body, loop_vars, check_structure):
     parent.steps.append((run, ins, None, outputs, "While"))
     _reread(parent, programs["cond"][0].assigned | programs["body"][0].assigned)
     return nest.pack_sequence_as(structure, fresh)
+
+
+def map_step(parent: Trace, fn, elems: list, finish):
+    """Runs `fn(*slices)` on the slices of `elems` along axis 0 and records one step that
+    runs fn's sub-trace per slice on replay and stacks the results (tf.map_fn).
+
+    `fn` returns a flat list of tensors; `finish(results)` turns the per-slice lists into
+    the stacked tensors as the eager construct does (TensorArray writes, its errors, and
+    Pack), with no trace listening. Results whose structure, dtypes or shapes vary give up.
+    """
+    n = len(elems[0]._value)
+    slices_of = [[make(v, e._dtype) for v in tuple(e._value)] for e in elems]
+    results, program, signature = [], None, None
+    for i in range(n):
+        slices = [s[i] for s in slices_of]
+        if parent.reason is not None:  # given up: the rest runs as eagerly
+            results.append(fn(*slices))
+            continue
+        sub, result = _run_sub(parent, fn, slices, False)
+        results.append(result)
+        if not all(type(t) is EagerTensor for t in result):
+            parent.taint("a tf.map_fn function returns something other than tensors")
+        elif program is None:
+            program = (sub, [sub._input(t) for t in result])
+            signature = _signature_of(result)
+        elif _signature_of(result) != signature:
+            parent.taint("a tf.map_fn function returns results of varying shapes")
+    state = _tape.state
+    saved, state.trace = state.trace, None
+    try:
+        stacked = finish(results)
+    finally:
+        state.trace = saved
+    if parent.reason is not None or program is None:
+        if program is None:
+            parent.taint("tf.map_fn runs its function on no elements")
+        return stacked
+    sub, outs = program
+    replay = sub.compile(outs)
+    captures = sub.captures
+    k, m = len(elems), len(outs)
+    parent.draws_random = parent.draws_random or sub.draws_random
+
+    def run(*values):
+        columns = [tuple(v) for v in values[:k]]  # Unpack's slices
+        captured = values[k:]
+        per = [replay(*[c[i] for c in columns], *captured) for i in range(n)]
+        return tuple(np.stack([p[j] for p in per], 0) for j in range(m))  # Pack's
+
+    ins = (*[parent._input(e) for e in elems], *captures)
+    outputs = tuple(parent._output(t) for t in stacked)
+    parent.steps.append((run, ins, None, outputs, "MapFn"))
+    _reread(parent, sub.assigned)
+    return stacked

@@ -687,6 +687,17 @@ def _check_same_size(dims: list) -> None:
             raise ValueError(f"Dimensions {dims[0]} and {d} are not compatible")
 
 
+def _result_ta(spec, n, infer_shape):
+    """map_fn's TensorArray for one result: `n` elements of `spec`."""
+    return TensorArray(
+        dtype=spec.dtype,
+        size=n,
+        dynamic_size=False,
+        infer_shape=infer_shape,
+        element_shape=spec.shape,
+    )
+
+
 def _map_fn(fn, elems, parallel_iterations, infer_shape, fn_output_signature):
     if not callable(fn):
         raise TypeError(f"The provided function {fn.__name__} is not callable.fn must be callable.")
@@ -723,20 +734,27 @@ def _map_fn(fn, elems, parallel_iterations, infer_shape, fn_output_signature):
         _leading_dim(t, dims)
     _check_same_size(dims)
     n = dims[0]
+    trace = _loop_trace(elems_flat) if n else None
+    if trace is not None:  # call-dependent elems under tf.function(jit_compile=True)
+
+        def apply(*slices):
+            result_value = fn(elems_unflatten(list(slices)))
+            _assert_same_structure(fn_output_signature or elems, result_value)
+            return nest.flatten(result_value)
+
+        def finish(results):
+            tas = [_result_ta(spec, n, infer_shape) for spec in result_flat_signature]
+            for i, flat in enumerate(results):
+                for ta, value in zip(tas, flat):
+                    ta.write(i, value)
+            return [ta.stack() for ta in tas]
+
+        return result_unflatten(trace.map(apply, elems_flat, finish))
     elems_ta = [
         TensorArray(dtype=t.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(t)
         for t in elems_flat
     ]
-    results_ta = [
-        TensorArray(
-            dtype=spec.dtype,
-            size=n,
-            dynamic_size=False,
-            infer_shape=infer_shape,
-            element_shape=spec.shape,
-        )
-        for spec in result_flat_signature
-    ]
+    results_ta = [_result_ta(spec, n, infer_shape) for spec in result_flat_signature]
 
     def compute(i, tas):
         elems_value = elems_unflatten([ta.read(i) for ta in elems_ta])
