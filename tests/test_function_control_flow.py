@@ -264,3 +264,34 @@ def test_map_fn_errors_are_the_eager_errors():
 
     with pytest.raises(tf.errors.InvalidArgumentError, match="TensorArray dtype is float32"):
         f(tf.constant([1.0, 2.0]))
+
+
+# -- tf.scan -----------------------------------------------------------------------------------
+
+
+def scanned(x, y):
+    zero, one = tf.constant(0.0, tf.float64), tf.constant(1.0, tf.float64)
+    return (
+        tf.scan(lambda a, e: a + e, x),
+        tf.scan(lambda a, e: a * 0.5 + e, x, reverse=True),
+        tf.scan(lambda a, e: (a[0] + e, a[1] * e), y, initializer=(zero, one)),
+        tf.scan(lambda a, e: a + e[0] * e[1], (x, x), initializer=x[0] * 0.0, reverse=True),
+    )
+
+
+def test_scan_replays_its_function_per_element_like_eager():
+    f = tf.function(scanned, jit_compile=True)
+    rng = np.random.default_rng(1)
+    for _ in range(4):
+        x, y = tf.constant(rng.standard_normal((4, 3))), tf.constant(rng.standard_normal(4))
+        _assert_same(f(x, y), scanned(x, y))
+    assert _replayed(f) and f.experimental_get_tracing_count() == 1
+
+
+def test_scan_errors_are_the_eager_errors():
+    @tf.function(jit_compile=True)
+    def f(x):
+        return tf.scan(lambda a, e: tf.concat([a, e], 0), x)  # the accumulator grows
+
+    with pytest.raises(ValueError, match="Incompatible shape"):
+        f(tf.constant([[1.0], [2.0]]))

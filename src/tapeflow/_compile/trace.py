@@ -153,6 +153,10 @@ class Trace(_tape.Recorder):
         """A map step (`map_step`): the library's hook for tf.map_fn."""
         return map_step(self, fn, elems, finish)
 
+    def scan(self, fn, elems: list, init: list, order: list, finish):
+        """A scan step (`scan_step`): the library's hook for tf.scan."""
+        return scan_step(self, fn, elems, init, order, finish)
+
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
         self.traced.add(t._id)
@@ -705,5 +709,63 @@ def map_step(parent: Trace, fn, elems: list, finish):
     ins = (*[parent._input(e) for e in elems], *captures)
     outputs = tuple(parent._output(t) for t in stacked)
     parent.steps.append((run, ins, None, outputs, "MapFn"))
+    _reread(parent, sub.assigned)
+    return stacked
+
+
+def scan_step(parent: Trace, fn, elems: list, init: list, order: list, finish):
+    """Runs `acc = fn(*acc, *slices[i])` for i in `order` from `init` and records one step
+    that does the same with fn's sub-trace on replay (tf.scan).
+
+    `fn` returns the new accumulator as a flat list of tensors; `finish(results)` (index ->
+    accumulator) gives the stacked tensors as the eager construct does, with no trace
+    listening; on replay, indices not in `order` hold `init` (scan without initializer).
+    Accumulators must keep their shapes and dtypes, else the trace gives up.
+    """
+    n = len(elems[0]._value)
+    slices_of = [[make(v, e._dtype) for v in tuple(e._value)] for e in elems]
+    signature = _signature_of(init)
+    results: dict = {}
+    program = None
+    acc = list(init)
+    for i in order:
+        slices = [s[i] for s in slices_of]
+        if parent.reason is not None:  # given up: the rest runs as eagerly
+            acc = results[i] = fn(*acc, *slices)
+            continue
+        sub, result = _run_sub(parent, fn, [*acc, *slices], False)
+        acc = results[i] = result
+        if not all(type(t) is EagerTensor for t in result) or _signature_of(result) != signature:
+            parent.taint("a tf.scan function changes its accumulator's shape, dtype or kind")
+        elif program is None:
+            program = (sub, [sub._input(t) for t in result])
+    state = _tape.state
+    saved, state.trace = state.trace, None
+    try:
+        stacked = finish(results)
+    finally:
+        state.trace = saved
+    if parent.reason is not None or program is None:
+        if program is None and parent.reason is None:
+            parent.taint("tf.scan runs its function on no elements")
+        return stacked
+    sub, outs = program
+    replay = sub.compile(outs)
+    k, m = len(elems), len(init)
+    parent.draws_random = parent.draws_random or sub.draws_random
+    order = tuple(order)
+
+    def run(*values):
+        columns = [tuple(v) for v in values[:k]]  # Unpack's slices
+        acc = values[k : k + m]
+        captured = values[k + m :]
+        per = [acc] * n
+        for i in order:
+            acc = per[i] = replay(*acc, *[c[i] for c in columns], *captured)
+        return tuple(np.stack([p[j] for p in per], 0) for j in range(m))  # Pack's
+
+    ins = (*[parent._input(e) for e in elems], *[parent._input(a) for a in init], *sub.captures)
+    outputs = tuple(parent._output(t) for t in stacked)
+    parent.steps.append((run, ins, None, outputs, "Scan"))
     _reread(parent, sub.assigned)
     return stacked

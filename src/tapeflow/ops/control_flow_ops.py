@@ -837,6 +837,11 @@ def _scan(fn, elems, initializer, parallel_iterations, infer_shape, reverse):
 
     elems_flat = [convert_to_tensor(elem) for elem in input_flatten(elems)]
     n = elems_flat[0].shape[0]  # a scalar's shape has no [0]: TF's IndexError
+    if n:
+        init_flat = [] if initializer is None else output_flatten(initializer)
+        trace = _loop_trace(elems_flat + [convert_to_tensor(x) for x in init_flat])
+        if trace is not None:  # call-dependent values under tf.function(jit_compile=True)
+            return _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse)
     elems_ta = [
         TensorArray(
             dtype=elem.dtype,
@@ -899,6 +904,60 @@ def _scan(fn, elems, initializer, parallel_iterations, infer_shape, reverse):
         _leading_dim(elem, dims)
     _check_same_size(dims)
     return output_pack(results_flat)
+
+
+def _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse):
+    """`_scan` as one replay step of `trace` (_compile/trace.py): the same values, checks
+    and errors, fn's sub-trace run per element on replay."""
+    n = elems_flat[0].shape[0]
+    input_is_sequence = nest.is_nested(elems)
+    start = n - 1 if reverse else 0
+    if initializer is None:
+        structure, output_is_sequence = elems, input_is_sequence
+        a_flat = [_unstack(elem)[start] for elem in elems_flat]
+        order = list(range(n - 2, -1, -1) if reverse else range(1, n))
+    else:
+        structure, output_is_sequence = initializer, nest.is_nested(initializer)
+        flat = nest.flatten(initializer) if output_is_sequence else [initializer]
+        a_flat = [convert_to_tensor(init) for init in flat]
+        order = list(range(n - 1, -1, -1) if reverse else range(n))
+
+    def pack(x, like, is_sequence):
+        return nest.pack_sequence_as(like, x) if is_sequence else x[0]
+
+    m = len(a_flat)
+
+    def apply(*args):
+        a_out = fn(
+            pack(list(args[:m]), structure, output_is_sequence),
+            pack(list(args[m:]), elems, input_is_sequence),
+        )
+        _assert_same_structure(structure, a_out)
+        return nest.flatten(a_out) if output_is_sequence else [a_out]
+
+    def finish(results):
+        tas = [
+            TensorArray(
+                dtype=init.dtype,
+                size=n,
+                element_shape=init.shape if infer_shape else None,
+                dynamic_size=False,
+                infer_shape=infer_shape,
+            )
+            for init in a_flat
+        ]
+        if initializer is None:
+            tas = [ta.write(start, a) for ta, a in zip(tas, a_flat)]
+        for i, flat in results.items():
+            tas = [ta.write(i, value) for ta, value in zip(tas, flat)]
+        return [ta.stack() for ta in tas]
+
+    results_flat = trace.scan(apply, elems_flat, a_flat, order, finish)
+    dims: list = [n]
+    for elem in elems_flat[1:]:
+        _leading_dim(elem, dims)
+    _check_same_size(dims)
+    return pack(results_flat, structure, output_is_sequence)
 
 
 def scan(
