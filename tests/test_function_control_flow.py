@@ -295,3 +295,15 @@ def test_scan_errors_are_the_eager_errors():
 
     with pytest.raises(ValueError, match="Incompatible shape"):
         f(tf.constant([[1.0], [2.0]]))
+
+
+def test_case_with_a_default_replays_through_its_conds():
+    def body(x):
+        pairs = [(x < 0, lambda: -x), (x > 2, lambda: x * 10.0)]
+        return tf.case(pairs, default=lambda: x + 0.5)
+
+    f = tf.function(body, jit_compile=True)
+    for value in VALUES:
+        x = tf.constant(value)
+        _assert_same(f(x), body(x))
+    assert _replayed(f)
