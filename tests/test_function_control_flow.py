@@ -307,3 +307,34 @@ def test_case_with_a_default_replays_through_its_conds():
         x = tf.constant(value)
         _assert_same(f(x), body(x))
     assert _replayed(f)
+
+
+def folded(x, y):
+    return (
+        tf.foldl(lambda a, e: a + e, y),
+        tf.foldr(lambda a, e: a * 10.0 + e, y),
+        tf.foldl(lambda a, e: (a[0] + e[0], a[1] * e[1]), (y, y)),
+        tf.foldr(lambda a, e: a * 0.5 + e, x, initializer=x[0] * 0.0),
+        tf.foldl(lambda a, e: a - e, x, initializer=x[1]),
+    )
+
+
+def test_foldl_and_foldr_replay_like_eager():
+    f = tf.function(folded, jit_compile=True)
+    rng = np.random.default_rng(2)
+    for _ in range(4):
+        x, y = tf.constant(rng.standard_normal((4, 3))), tf.constant(rng.standard_normal(4))
+        _assert_same(f(x, y), folded(x, y))
+    assert _replayed(f) and f.experimental_get_tracing_count() == 1
+
+
+def test_fold_structure_errors_are_the_eager_errors():
+    def body(y):
+        return tf.foldl(lambda a, e: (a, e), y)
+
+    y = tf.constant([1.0, 2.0])
+    with pytest.raises(ValueError) as eager:
+        body(y)
+    with pytest.raises(ValueError) as traced:
+        tf.function(body, jit_compile=True)(y)
+    assert str(traced.value) == str(eager.value)

@@ -153,9 +153,9 @@ class Trace(_tape.Recorder):
         """A map step (`map_step`): the library's hook for tf.map_fn."""
         return map_step(self, fn, elems, finish)
 
-    def scan(self, fn, elems: list, init: list, order: list, finish):
-        """A scan step (`scan_step`): the library's hook for tf.scan."""
-        return scan_step(self, fn, elems, init, order, finish)
+    def scan(self, fn, elems: list, init: list, order: list, finish, final=False):
+        """A scan step (`scan_step`): the library's hook for tf.scan, foldl and foldr."""
+        return scan_step(self, fn, elems, init, order, finish, final)
 
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
@@ -713,13 +713,14 @@ def map_step(parent: Trace, fn, elems: list, finish):
     return stacked
 
 
-def scan_step(parent: Trace, fn, elems: list, init: list, order: list, finish):
+def scan_step(parent: Trace, fn, elems: list, init: list, order: list, finish, final=False):
     """Runs `acc = fn(*acc, *slices[i])` for i in `order` from `init` and records one step
     that does the same with fn's sub-trace on replay (tf.scan).
 
     `fn` returns the new accumulator as a flat list of tensors; `finish(results)` (index ->
     accumulator) gives the stacked tensors as the eager construct does, with no trace
     listening; on replay, indices not in `order` hold `init` (scan without initializer).
+    With `final` the step gives the last accumulator instead (tf.foldl, tf.foldr).
     Accumulators must keep their shapes and dtypes, else the trace gives up.
     """
     n = len(elems[0]._value)
@@ -762,6 +763,8 @@ def scan_step(parent: Trace, fn, elems: list, init: list, order: list, finish):
         per = [acc] * n
         for i in order:
             acc = per[i] = replay(*acc, *[c[i] for c in columns], *captured)
+        if final:
+            return acc
         return tuple(np.stack([p[j] for p in per], 0) for j in range(m))  # Pack's
 
     ins = (*[parent._input(e) for e in elems], *[parent._input(a) for a in init], *sub.captures)

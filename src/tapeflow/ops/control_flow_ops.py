@@ -995,6 +995,11 @@ def _fold(fn, elems, initializer, parallel_iterations, from_right: bool):
         raise TypeError(f"{fn.__name__} is not callable. Please provide a callable function.")
     elems_flat = [convert_to_tensor(elem) for elem in nest.flatten(elems)]
     n = elems_flat[0].shape[0]  # a scalar's shape has no [0]: TF's IndexError
+    init_flat = [] if initializer is None else nest.flatten(initializer)
+    if n and all(type(x) is EagerTensor for x in init_flat):
+        trace = _loop_trace(elems_flat + init_flat)
+        if trace is not None:  # call-dependent values under tf.function(jit_compile=True)
+            return _traced_fold(trace, fn, elems, elems_flat, initializer, from_right)
 
     def create_ta(elem):
         return TensorArray(dtype=elem.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(
@@ -1037,6 +1042,45 @@ def _fold(fn, elems, initializer, parallel_iterations, from_right: bool):
         condition, compute, [i, a], parallel_iterations=parallel_iterations, maximum_iterations=n
     )
     return r_a
+
+
+def _traced_fold(trace, fn, elems, elems_flat, initializer, from_right: bool):
+    """`_fold` as one replay step of `trace` (_compile/trace.py): the same values, checks
+    and errors, fn's sub-trace run per element on replay."""
+    n = elems_flat[0].shape[0]
+    if initializer is None:
+        start = n - 1 if from_right else 0
+        structure = elems
+        a_flat = [_unstack(elem)[start] for elem in elems_flat]
+        order = list(range(n - 2, -1, -1) if from_right else range(1, n))
+    else:
+        structure = initializer
+        a_flat = nest.flatten(initializer)
+        order = list(range(n - 1, -1, -1) if from_right else range(n))
+    # What eager folds check each body result against: [iterations, [counter, accumulator]]
+    # (the while loop they run, bounded by maximum_iterations).
+    counter = (n - 1 if initializer is None else n) if from_right else constant(0)
+    loop_var_structure = nest.map_structure(
+        _type_spec, [0, [counter, nest.pack_sequence_as(structure, a_flat)]]
+    )
+    m = len(a_flat)
+    indices = iter(enumerate(order))
+
+    def apply(*args):
+        iteration, index = next(indices)
+        a_out = fn(
+            nest.pack_sequence_as(structure, list(args[:m])),
+            nest.pack_sequence_as(elems, list(args[m:])),
+        )
+        i = index if from_right else constant(index + 1)  # the counter eager folds carry
+        _assert_same_structure(loop_var_structure, [iteration + 1, [i, a_out]])
+        return [_convert_result(x) for x in nest.flatten(a_out)]
+
+    def finish(results):
+        return results[order[-1]] if order else a_flat
+
+    final = trace.scan(apply, elems_flat, a_flat, order, finish, final=True)
+    return nest.pack_sequence_as(structure, final)
 
 
 def foldl(
