@@ -17,6 +17,15 @@ read by the body are read afresh on every replay, and its `assign`,
 `assign_add` and `assign_sub` are steps of the program. After tracing, the program
 is replayed once on the traced inputs and must reproduce every recorded value
 exactly, which guards the recording itself.
+
+Functional control flow with a call-dependent predicate or loop variables
+(`tf.cond`, `tf.switch_case`, `tf.case`, `tf.while_loop`, `tf.map_fn`, `tf.scan`,
+`tf.foldl`, `tf.foldr`) is one step whose branches and bodies are sub-traces
+(`SubTrace`, traced when the construct is first reached, every branch as TF traces
+them): the step evaluates the predicate and runs the chosen sub-trace, loops until
+the cond sub-trace is false, or runs the body sub-trace per element. While a tape or
+accumulator records inside the function, the constructs run as eagerly and the
+trace gives up (their gradient ops would belong to one path only).
 """
 
 from __future__ import annotations

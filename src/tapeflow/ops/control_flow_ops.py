@@ -17,6 +17,11 @@ messages; `_assert_same_structure` gives the messages of TF's nest checks. In ea
 TF checks neither branch structures (cond) nor loop-variable shapes (while_loop without
 shape invariants): only structures, as here.
 
+Under `tf.function(jit_compile=True)` a construct whose predicate, index, loop variables
+or elements are call-dependent is recorded as one replay step whose branches and bodies
+are sub-traces (`_replaying_trace`, _compile/trace.py); the values, structures and
+errors are those of the eager code here.
+
 One deliberate addition: a construct that raises changes nothing (TF eager would keep
 what the iterations before the failure did). The tapes of this thread lose the entries
 recorded since the construct started and the variables it assigned get their values back,
