@@ -338,3 +338,26 @@ def test_fold_structure_errors_are_the_eager_errors():
     with pytest.raises(ValueError) as traced:
         tf.function(body, jit_compile=True)(y)
     assert str(traced.value) == str(eager.value)
+
+
+def test_tapes_outside_a_replayable_function_get_eager_gradients():
+    f = tf.function(newton_sqrt, jit_compile=True)
+    a = tf.constant(2.0)
+    f(a)
+    assert _replayed(f)  # calls under a tape run the body eagerly, so the tape sees its ops
+    with tf.GradientTape() as outer:
+        outer.watch(a)
+        with tf.GradientTape() as inner:
+            inner.watch(a)
+            y = f(a)
+        jac = inner.jacobian(y, a)
+    second = outer.jacobian(jac, a)
+    with tf.GradientTape() as outer:
+        outer.watch(a)
+        with tf.GradientTape() as inner:
+            inner.watch(a)
+            want_y = newton_sqrt(a)
+        want_jac = inner.jacobian(want_y, a)
+    want_second = outer.jacobian(want_jac, a)
+    _assert_same((y, jac, second), (want_y, want_jac, want_second))
+    np.testing.assert_allclose(jac.numpy(), 0.5 / np.sqrt(2.0), rtol=1e-6)
