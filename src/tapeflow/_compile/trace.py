@@ -17,6 +17,15 @@ read by the body are read afresh on every replay, and its `assign`,
 `assign_add` and `assign_sub` are steps of the program. After tracing, the program
 is replayed once on the traced inputs and must reproduce every recorded value
 exactly, which guards the recording itself.
+
+Functional control flow with a call-dependent predicate or loop variables
+(`tf.cond`, `tf.switch_case`, `tf.case`, `tf.while_loop`, `tf.map_fn`, `tf.scan`,
+`tf.foldl`, `tf.foldr`) is one step whose branches and bodies are sub-traces
+(`SubTrace`, traced when the construct is first reached, every branch as TF traces
+them): the step evaluates the predicate and runs the chosen sub-trace, loops until
+the cond sub-trace is false, or runs the body sub-trace per element. While a tape or
+accumulator records inside the function, the constructs run as eagerly and the
+trace gives up (their gradient ops would belong to one path only).
 """
 
 from __future__ import annotations
@@ -26,9 +35,9 @@ import operator
 
 import numpy as np
 
-from .._core import registry
+from .._core import nest, registry
 from .._core import tape as _tape
-from .._core.tensor import EagerTensor
+from .._core.tensor import EagerTensor, _is_variable, convert_to_tensor, make
 
 Step = collections.namedtuple("Step", ["forward", "inputs", "attrs", "outputs", "op_type"])
 Step.__doc__ = """One step of a traced program: `forward(*values[inputs], **attrs)` -> outputs.
@@ -140,6 +149,22 @@ class Trace(_tape.Recorder):
         else:
             out = self._output(outputs)
         self.steps.append((op.forward, tuple(ins), attrs or None, out, op.type))
+
+    def branch(self, index: EagerTensor, fns: list, chosen: int, select):
+        """A control-flow step (`branch_step`): the library's hook for tf.cond and friends."""
+        return branch_step(self, index, fns, chosen, select)
+
+    def loop(self, cond, body, loop_vars, check_structure):
+        """A while-loop step (`loop_step`): the library's hook for tf.while_loop."""
+        return loop_step(self, cond, body, loop_vars, check_structure)
+
+    def map(self, fn, elems: list, finish):
+        """A map step (`map_step`): the library's hook for tf.map_fn."""
+        return map_step(self, fn, elems, finish)
+
+    def scan(self, fn, elems: list, init: list, order: list, finish, final=False):
+        """A scan step (`scan_step`): the library's hook for tf.scan, foldl and foldr."""
+        return scan_step(self, fn, elems, init, order, finish, final)
 
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
@@ -358,3 +383,401 @@ def trace(fn, args: tuple, kwargs: dict, tensors: list):
     except UntraceableError as e:
         return result, str(e)
     return result, current
+
+
+# -- control flow: replay steps whose branches are sub-traces ----------------------------------
+
+
+class _Chain(set):
+    """The traced ids of a sub-trace: its own, or any enclosing trace's (a branch that
+    reads an enclosing call-dependent value in Python must taint the whole trace)."""
+
+    __slots__ = ("parent",)
+
+    def __contains__(self, tid) -> bool:
+        return set.__contains__(self, tid) or tid in self.parent
+
+
+class SubTrace(Trace):
+    """The program of one branch of a control-flow step, traced inside `parent`.
+
+    Its arguments are the tensors of the enclosing traces it captures (found as the
+    branch uses them: `captures` holds their slots in `parent`). Variable reads and
+    assignments are steps of its own, so the branch reads and writes them afresh.
+    """
+
+    def __init__(self, parent: Trace):
+        super().__init__()
+        self.parent = parent
+        self.traced = _Chain()
+        self.traced.parent = parent.traced
+        # Shared with the enclosing trace: the check and the program's undo see them all.
+        self.touched, self.current = parent.touched, parent.current
+        self.assigned_variables = parent.assigned_variables
+        self.captures: list = []  # slots in `parent`, one per argument
+        self.assigned: set = set()  # ids of the variables this branch (or one inside) assigns
+
+    def taint(self, what: str) -> None:
+        self.parent.taint(what)
+
+    def _input(self, t: EagerTensor) -> int:
+        tid = t._id
+        if tid not in self.slot_of and tid in self.parent.traced:
+            captured = self.parent._input(t)  # the parent checks for stale variable reads
+            slot = self.slot_of[tid] = self._new_slot(t._value)
+            set.add(self.traced, tid)
+            self.arg_slots.append(slot)
+            self.captures.append(captured)
+            return slot
+        return super()._input(t)
+
+    def assign_variable(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
+        super().assign_variable(variable, how, t, before)
+        self.assigned.add(variable._id)
+
+
+def _branch_leaves(result) -> list | None:
+    """A branch result's tensor leaves, or None if some leaf is not a tensor."""
+    leaves = nest.flatten(result)
+    for leaf in leaves:
+        if type(leaf) is not EagerTensor:
+            return None
+    return leaves
+
+
+def _run_branch(parent: Trace, fn, taken: bool):
+    """Runs `fn()` with a sub-trace of `parent` current; returns (sub-trace, result).
+
+    A branch not taken runs too (as TF traces every branch of a graph `cond`), but what it
+    assigns is undone; an exception it raises is returned as its result.
+    """
+    sub = SubTrace(parent)
+    state = _tape.state
+    saved, state.trace = state.trace, sub
+    journal = None
+    if not taken:
+        journal = _tape.Journal()
+        _tape.push(journal)
+    try:
+        # A variable a branch returns (`v.assign_add(x)`) is its value, as in a TF graph.
+        result = nest.map_structure(lambda x: convert_to_tensor(x) if _is_variable(x) else x, fn())
+    except Exception as e:  # noqa: BLE001 - a branch not taken: the trace gives up below
+        if taken:
+            raise
+        result = e
+    finally:
+        state.trace = saved
+        if journal is not None:
+            _tape.pop(journal)
+            journal.undo_assignments()
+    return sub, result
+
+
+def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, select):
+    """Runs branch `chosen` of `fns` and records a step that runs the branch `select`
+    picks from `index`'s value on replay; returns the chosen branch's result.
+
+    Every branch is traced now, as TF traces every branch of a graph `cond`: their results
+    must have one structure of tensors with one dtype per leaf, or the trace gives up
+    (TF raises; the function then runs eagerly, with TF's eager cond semantics).
+    """
+    subs, results, leaves, out_slots = [], [], [], []
+    for k, fn in enumerate(fns):
+        sub, result = _run_branch(parent, fn, k == chosen)
+        ls = None if isinstance(result, Exception) else _branch_leaves(result)
+        subs.append(sub)
+        results.append(result)
+        leaves.append(ls)
+        # Now, before another branch assigns the variables this one returned.
+        out_slots.append(None if ls is None else [sub._input(t) for t in ls])
+    taken = results[chosen]
+    for result in results:
+        if isinstance(result, Exception):
+            parent.taint(f"a branch its predicate did not pick raises {type(result).__name__}")
+            return taken
+    if any(ls is None for ls in leaves):
+        parent.taint("a control-flow branch returns something other than tensors")
+        return taken
+    for result, ls in zip(results, leaves):
+        try:
+            nest.assert_same_structure(taken, result)
+        except (TypeError, ValueError):
+            ls = None
+        if ls is None or [t._dtype for t in ls] != [t._dtype for t in leaves[chosen]]:
+            parent.taint("the branches of a control-flow step return different structures")
+            return taken
+    captures: list = []  # parent slots: the union of every branch's captures
+    programs = []
+    for sub, outs in zip(subs, out_slots):
+        picks = []
+        for slot in sub.captures:
+            if slot not in captures:
+                captures.append(slot)
+            picks.append(captures.index(slot))
+        programs.append((sub.compile(outs), tuple(picks)))
+        parent.draws_random = parent.draws_random or sub.draws_random
+    empty = not leaves[chosen]
+
+    def run(i, *values):
+        replay, picks = programs[select(i)]
+        result = replay(*[values[p] for p in picks])
+        return np.True_ if empty else result
+
+    fresh = [_copy(t) for t in leaves[chosen]]  # new ids: never an enclosing tensor's
+    if empty:
+        outputs = parent._new_slot(np.True_)
+    else:
+        outputs = tuple(parent._output(t) for t in fresh)
+    ins = (parent._input(index), *captures)
+    parent.steps.append((run, ins, None, outputs, "Case"))
+    _reread(parent, set().union(*(sub.assigned for sub in subs)))
+    return nest.pack_sequence_as(taken, fresh)
+
+
+def _copy(t: EagerTensor) -> EagerTensor:
+    return make(t._value, t._dtype)
+
+
+def _reread(parent: Trace, assigned: set) -> None:
+    """After a step whose branches may assign these variables, the enclosing program
+    reads them again; a value read before the step must not pass for the new one."""
+    for vid in sorted(assigned):
+        variable = parent.assigned_variables[vid]
+        variable._put(variable._tensor._value)  # a new object: older reads are told apart
+        parent._read_step(variable, variable._tensor._value)
+        parent.current[vid] = variable._tensor
+    if isinstance(parent, SubTrace):
+        parent.assigned |= assigned
+
+
+def _signature_of(leaves: list) -> list:
+    return [(np.shape(t._value), t._dtype) for t in leaves]
+
+
+def _run_sub(parent: Trace, fn, structure, undo: bool):
+    """Runs `fn(*structure)` with a sub-trace of `parent` current whose arguments are the
+    tensors of `structure`; returns (sub-trace, result). With `undo` its assignments are
+    undone afterwards."""
+    sub = SubTrace(parent)
+    # New objects: a loop variable that is also captured (`x = a` and `a` in the body) must
+    # stay two values in the sub-trace.
+    args = [_copy(t) for t in nest.flatten(structure)]
+    for t in args:
+        sub.arg_slots.append(sub.argument(t))
+    state = _tape.state
+    saved, state.trace = state.trace, sub
+    journal = _tape.Journal() if undo else None
+    if journal is not None:
+        _tape.push(journal)
+    try:
+        return sub, fn(*nest.pack_sequence_as(structure, args))
+    finally:
+        state.trace = saved
+        if journal is not None:
+            _tape.pop(journal)
+            journal.undo_assignments()
+
+
+def loop_step(parent: Trace, cond, body, loop_vars, check_structure):
+    """Runs `while cond(*loop_vars): loop_vars = body(*loop_vars)` and records one step
+    that repeats it on replay: the cond and body sub-traces run until cond is false.
+
+    `loop_vars` is a structure of tensors; `check_structure(result)` raises TF's error for
+    a body result of another structure. Loop variables must keep their shapes and dtypes
+    (TF's graph while_loop without shape_invariants) and stay tensors, else the trace gives
+    up. A body that never runs is traced too (its assignments undone), as TF traces it.
+    """
+    structure = loop_vars
+    first = nest.flatten(loop_vars)
+    signature = _signature_of(first)
+    programs: dict = {}  # "cond"/"body" -> (sub-trace, its output slots)
+
+    def traced(kind, fn, args, undo=False):
+        sub, result = _run_sub(parent, fn, args, undo)
+        if kind == "cond":
+            if type(result) is not EagerTensor:
+                parent.taint("a tf.while_loop cond returns something other than a tensor")
+            outs = None if type(result) is not EagerTensor else [sub._input(result)]
+        else:
+            result = nest.map_structure(
+                lambda x: convert_to_tensor(x) if _is_variable(x) else x, result
+            )
+            check_structure(result)
+            new = nest.flatten(result)
+            same = [type(t) is EagerTensor for t in new] == [True] * len(new)
+            if not same or _signature_of(new) != signature:
+                parent.taint("tf.while_loop's loop variables change shape, dtype or kind")
+                outs = None
+            else:
+                outs = [sub._input(t) for t in new]
+        if kind not in programs and outs is not None:
+            programs[kind] = (sub, outs)
+        return result
+
+    def finish(current, test):
+        """The rest of the loop, as eagerly (the trace has given up)."""
+        while test:
+            current = body(*current)
+            check_structure(current)
+            test = cond(*current)
+        return current
+
+    while True:
+        test = traced("cond", cond, structure)
+        if parent.reason is not None:
+            return finish(structure, test)
+        if not test._value:
+            break
+        structure = traced("body", body, structure)
+        if parent.reason is not None:
+            return finish(structure, cond(*structure))
+    leaves = nest.flatten(structure)
+    if "body" not in programs:  # traced now, on the values it would have had
+        traced("body", body, structure, undo=True)
+        if parent.reason is not None:
+            return structure
+    if nest.map_structure(lambda _: 0, structure) != nest.map_structure(lambda _: 0, loop_vars):
+        parent.taint("tf.while_loop's body returns another kind of sequence")
+        return structure
+    captures: list = []
+    compiled = {}
+    for kind, (sub, outs) in programs.items():
+        picks = []
+        for slot in sub.captures:
+            if slot not in captures:
+                captures.append(slot)
+            picks.append(captures.index(slot))
+        compiled[kind] = (sub.compile(outs), tuple(picks))
+        parent.draws_random = parent.draws_random or sub.draws_random
+    (check, test_picks), (step, step_picks) = compiled["cond"], compiled["body"]
+    n = len(leaves)
+
+    def run(*values):
+        current, captured = values[:n], values[n:]
+        test_args = [captured[p] for p in test_picks]
+        step_args = [captured[p] for p in step_picks]
+        while check(*current, *test_args)[0]:
+            current = step(*current, *step_args)
+        return current
+
+    fresh = [_copy(t) for t in leaves]
+    ins = (*[parent._input(t) for t in first], *captures)
+    outputs = tuple(parent._output(t) for t in fresh)
+    parent.steps.append((run, ins, None, outputs, "While"))
+    _reread(parent, programs["cond"][0].assigned | programs["body"][0].assigned)
+    return nest.pack_sequence_as(structure, fresh)
+
+
+def map_step(parent: Trace, fn, elems: list, finish):
+    """Runs `fn(*slices)` on the slices of `elems` along axis 0 and records one step that
+    runs fn's sub-trace per slice on replay and stacks the results (tf.map_fn).
+
+    `fn` returns a flat list of tensors; `finish(results)` turns the per-slice lists into
+    the stacked tensors as the eager construct does (TensorArray writes, its errors, and
+    Pack), with no trace listening. Results whose structure, dtypes or shapes vary give up.
+    """
+    n = len(elems[0]._value)
+    slices_of = [[make(v, e._dtype) for v in tuple(e._value)] for e in elems]
+    results, program, signature = [], None, None
+    for i in range(n):
+        slices = [s[i] for s in slices_of]
+        if parent.reason is not None:  # given up: the rest runs as eagerly
+            results.append(fn(*slices))
+            continue
+        sub, result = _run_sub(parent, fn, slices, False)
+        results.append(result)
+        if not all(type(t) is EagerTensor for t in result):
+            parent.taint("a tf.map_fn function returns something other than tensors")
+        elif program is None:
+            program = (sub, [sub._input(t) for t in result])
+            signature = _signature_of(result)
+        elif _signature_of(result) != signature:
+            parent.taint("a tf.map_fn function returns results of varying shapes")
+    state = _tape.state
+    saved, state.trace = state.trace, None
+    try:
+        stacked = finish(results)
+    finally:
+        state.trace = saved
+    if parent.reason is not None or program is None:
+        if program is None:
+            parent.taint("tf.map_fn runs its function on no elements")
+        return stacked
+    sub, outs = program
+    replay = sub.compile(outs)
+    captures = sub.captures
+    k, m = len(elems), len(outs)
+    parent.draws_random = parent.draws_random or sub.draws_random
+
+    def run(*values):
+        columns = [tuple(v) for v in values[:k]]  # Unpack's slices
+        captured = values[k:]
+        per = [replay(*[c[i] for c in columns], *captured) for i in range(n)]
+        return tuple(np.stack([p[j] for p in per], 0) for j in range(m))  # Pack's
+
+    ins = (*[parent._input(e) for e in elems], *captures)
+    outputs = tuple(parent._output(t) for t in stacked)
+    parent.steps.append((run, ins, None, outputs, "MapFn"))
+    _reread(parent, sub.assigned)
+    return stacked
+
+
+def scan_step(parent: Trace, fn, elems: list, init: list, order: list, finish, final=False):
+    """Runs `acc = fn(*acc, *slices[i])` for i in `order` from `init` and records one step
+    that does the same with fn's sub-trace on replay (tf.scan).
+
+    `fn` returns the new accumulator as a flat list of tensors; `finish(results)` (index ->
+    accumulator) gives the stacked tensors as the eager construct does, with no trace
+    listening; on replay, indices not in `order` hold `init` (scan without initializer).
+    With `final` the step gives the last accumulator instead (tf.foldl, tf.foldr).
+    Accumulators must keep their shapes and dtypes, else the trace gives up.
+    """
+    n = len(elems[0]._value)
+    slices_of = [[make(v, e._dtype) for v in tuple(e._value)] for e in elems]
+    signature = _signature_of(init)
+    results: dict = {}
+    program = None
+    acc = list(init)
+    for i in order:
+        slices = [s[i] for s in slices_of]
+        if parent.reason is not None:  # given up: the rest runs as eagerly
+            acc = results[i] = fn(*acc, *slices)
+            continue
+        sub, result = _run_sub(parent, fn, [*acc, *slices], False)
+        acc = results[i] = result
+        if not all(type(t) is EagerTensor for t in result) or _signature_of(result) != signature:
+            parent.taint("a tf.scan function changes its accumulator's shape, dtype or kind")
+        elif program is None:
+            program = (sub, [sub._input(t) for t in result])
+    state = _tape.state
+    saved, state.trace = state.trace, None
+    try:
+        stacked = finish(results)
+    finally:
+        state.trace = saved
+    if parent.reason is not None or program is None:
+        if program is None and parent.reason is None:
+            parent.taint("tf.scan runs its function on no elements")
+        return stacked
+    sub, outs = program
+    replay = sub.compile(outs)
+    k, m = len(elems), len(init)
+    parent.draws_random = parent.draws_random or sub.draws_random
+    order = tuple(order)
+
+    def run(*values):
+        columns = [tuple(v) for v in values[:k]]  # Unpack's slices
+        acc = values[k : k + m]
+        captured = values[k + m :]
+        per = [acc] * n
+        for i in order:
+            acc = per[i] = replay(*acc, *[c[i] for c in columns], *captured)
+        if final:
+            return acc
+        return tuple(np.stack([p[j] for p in per], 0) for j in range(m))  # Pack's
+
+    ins = (*[parent._input(e) for e in elems], *[parent._input(a) for a in init], *sub.captures)
+    outputs = tuple(parent._output(t) for t in stacked)
+    parent.steps.append((run, ins, None, outputs, "Scan"))
+    _reread(parent, sub.assigned)
+    return stacked

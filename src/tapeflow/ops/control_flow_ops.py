@@ -17,6 +17,11 @@ messages; `_assert_same_structure` gives the messages of TF's nest checks. In ea
 TF checks neither branch structures (cond) nor loop-variable shapes (while_loop without
 shape invariants): only structures, as here.
 
+Under `tf.function(jit_compile=True)` a construct whose predicate, index, loop variables
+or elements are call-dependent is recorded as one replay step whose branches and bodies
+are sub-traces (`_replaying_trace`, _compile/trace.py); the values, structures and
+errors are those of the eager code here.
+
 One deliberate addition: a construct that raises changes nothing (TF eager would keep
 what the iterations before the failure did). The tapes of this thread lose the entries
 recorded since the construct started and the variables it assigned get their values back,
@@ -289,6 +294,38 @@ def _inside_function() -> bool:
 # -- tf.cond, tf.case, tf.switch_case ----------------------------------------------------------
 
 
+def _replaying_trace(value):
+    """The tf.function trace recording this thread, if `value` (a predicate or branch index)
+    is call-dependent in it and nothing else records: the construct is then a replay step
+    whose branches are sub-traces (_compile/trace.py). Tapes and accumulators inside the
+    function record the chosen branch's ops, which a replay could not repeat for another
+    branch: under them the construct runs as eagerly (and the trace gives up)."""
+    state = _tape.state
+    trace = state.trace
+    if trace is None or state.tapes or state.accumulators or state.watchers:
+        return None
+    if not isinstance(value, EagerTensor) or value._id not in trace.traced:
+        return None
+    return trace
+
+
+def _loop_trace(loop_vars):
+    """The trace that records a tf.while_loop over `loop_vars` as one replay step: as
+    `_replaying_trace`, when every loop variable is a tensor and one is call-dependent."""
+    leaves = nest.flatten(loop_vars)
+    if not all(type(t) is EagerTensor for t in leaves):
+        return None
+    for t in leaves:
+        trace = _replaying_trace(t)
+        if trace is not None:
+            return trace
+    return None
+
+
+def _cond_select(value) -> int:
+    return 0 if value else 1
+
+
 def _unpack_if_singleton(result):
     if isinstance(result, (list, tuple)) and len(result) == 1:
         return result[0]
@@ -305,8 +342,13 @@ def _cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
         raise TypeError("'true_fn' must be callable.")
     if not callable(false_fn):
         raise TypeError("'false_fn' must be callable.")
+    trace = _replaying_trace(pred)
+    if trace is not None:  # a call-dependent predicate under tf.function(jit_compile=True)
+        pred = convert_to_tensor(pred)
+        chosen = 0 if pred._value else 1  # raises NumPy's error for a non-scalar, as below
+        result = trace.branch(pred, [true_fn, false_fn], chosen, _cond_select)
     # TF reads the predicate's value (NumPy's truth value: a non-scalar raises NumPy's error).
-    if convert_to_tensor(pred).numpy():
+    elif convert_to_tensor(pred).numpy():
         result = true_fn()
     else:
         result = false_fn()
@@ -479,10 +521,16 @@ def _switch_case(branch_index, branch_fns, default):
         # TF selects with tf.where(out_of_range, len - 1, branch_index): the v1 Select op,
         # which refuses a scalar `then` beside a non-scalar condition.
         raise invalid_argument("'then' must be at least a vector, but saw shape: []", "Select")
-    index = int(branch_index.numpy())
-    if index < 0 or index >= len(branch_fns):
-        index = len(branch_fns) - 1
-    return branch_fns[index]()
+    n = len(branch_fns)
+
+    def select(value) -> int:
+        index = int(value)
+        return index if 0 <= index < n else n - 1
+
+    trace = _replaying_trace(branch_index)
+    if trace is not None:  # a call-dependent index under tf.function(jit_compile=True)
+        return trace.branch(branch_index, branch_fns, select(branch_index._value), select)
+    return branch_fns[select(branch_index.numpy())]()
 
 
 def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
@@ -561,6 +609,12 @@ def _while_loop(
         try_to_pack = False
     packed = False  # whether the body result was packed into a 1-item tuple
     loop_var_structure = nest.map_structure(_type_spec, list(loop_vars))
+    trace = _loop_trace(loop_vars) if maximum_iterations is None and not try_to_pack else None
+    if trace is not None:  # call-dependent loop variables under tf.function(jit_compile=True)
+        loop_vars = trace.loop(
+            cond, body, loop_vars, lambda r: _assert_same_structure(loop_var_structure, list(r))
+        )
+        return nest.map_structure(_convert_result, loop_vars)
     while cond(*loop_vars):
         loop_vars = body(*loop_vars)
         if try_to_pack and not isinstance(loop_vars, (list, tuple)):
@@ -638,6 +692,17 @@ def _check_same_size(dims: list) -> None:
             raise ValueError(f"Dimensions {dims[0]} and {d} are not compatible")
 
 
+def _result_ta(spec, n, infer_shape):
+    """map_fn's TensorArray for one result: `n` elements of `spec`."""
+    return TensorArray(
+        dtype=spec.dtype,
+        size=n,
+        dynamic_size=False,
+        infer_shape=infer_shape,
+        element_shape=spec.shape,
+    )
+
+
 def _map_fn(fn, elems, parallel_iterations, infer_shape, fn_output_signature):
     if not callable(fn):
         raise TypeError(f"The provided function {fn.__name__} is not callable.fn must be callable.")
@@ -674,20 +739,27 @@ def _map_fn(fn, elems, parallel_iterations, infer_shape, fn_output_signature):
         _leading_dim(t, dims)
     _check_same_size(dims)
     n = dims[0]
+    trace = _loop_trace(elems_flat) if n else None
+    if trace is not None:  # call-dependent elems under tf.function(jit_compile=True)
+
+        def apply(*slices):
+            result_value = fn(elems_unflatten(list(slices)))
+            _assert_same_structure(fn_output_signature or elems, result_value)
+            return nest.flatten(result_value)
+
+        def finish(results):
+            tas = [_result_ta(spec, n, infer_shape) for spec in result_flat_signature]
+            for i, flat in enumerate(results):
+                for ta, value in zip(tas, flat):
+                    ta.write(i, value)
+            return [ta.stack() for ta in tas]
+
+        return result_unflatten(trace.map(apply, elems_flat, finish))
     elems_ta = [
         TensorArray(dtype=t.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(t)
         for t in elems_flat
     ]
-    results_ta = [
-        TensorArray(
-            dtype=spec.dtype,
-            size=n,
-            dynamic_size=False,
-            infer_shape=infer_shape,
-            element_shape=spec.shape,
-        )
-        for spec in result_flat_signature
-    ]
+    results_ta = [_result_ta(spec, n, infer_shape) for spec in result_flat_signature]
 
     def compute(i, tas):
         elems_value = elems_unflatten([ta.read(i) for ta in elems_ta])
@@ -770,6 +842,11 @@ def _scan(fn, elems, initializer, parallel_iterations, infer_shape, reverse):
 
     elems_flat = [convert_to_tensor(elem) for elem in input_flatten(elems)]
     n = elems_flat[0].shape[0]  # a scalar's shape has no [0]: TF's IndexError
+    if n:
+        init_flat = [] if initializer is None else output_flatten(initializer)
+        trace = _loop_trace(elems_flat + [convert_to_tensor(x) for x in init_flat])
+        if trace is not None:  # call-dependent values under tf.function(jit_compile=True)
+            return _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse)
     elems_ta = [
         TensorArray(
             dtype=elem.dtype,
@@ -834,6 +911,60 @@ def _scan(fn, elems, initializer, parallel_iterations, infer_shape, reverse):
     return output_pack(results_flat)
 
 
+def _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse):
+    """`_scan` as one replay step of `trace` (_compile/trace.py): the same values, checks
+    and errors, fn's sub-trace run per element on replay."""
+    n = elems_flat[0].shape[0]
+    input_is_sequence = nest.is_nested(elems)
+    start = n - 1 if reverse else 0
+    if initializer is None:
+        structure, output_is_sequence = elems, input_is_sequence
+        a_flat = [_unstack(elem)[start] for elem in elems_flat]
+        order = list(range(n - 2, -1, -1) if reverse else range(1, n))
+    else:
+        structure, output_is_sequence = initializer, nest.is_nested(initializer)
+        flat = nest.flatten(initializer) if output_is_sequence else [initializer]
+        a_flat = [convert_to_tensor(init) for init in flat]
+        order = list(range(n - 1, -1, -1) if reverse else range(n))
+
+    def pack(x, like, is_sequence):
+        return nest.pack_sequence_as(like, x) if is_sequence else x[0]
+
+    m = len(a_flat)
+
+    def apply(*args):
+        a_out = fn(
+            pack(list(args[:m]), structure, output_is_sequence),
+            pack(list(args[m:]), elems, input_is_sequence),
+        )
+        _assert_same_structure(structure, a_out)
+        return nest.flatten(a_out) if output_is_sequence else [a_out]
+
+    def finish(results):
+        tas = [
+            TensorArray(
+                dtype=init.dtype,
+                size=n,
+                element_shape=init.shape if infer_shape else None,
+                dynamic_size=False,
+                infer_shape=infer_shape,
+            )
+            for init in a_flat
+        ]
+        if initializer is None:
+            tas = [ta.write(start, a) for ta, a in zip(tas, a_flat)]
+        for i, flat in results.items():
+            tas = [ta.write(i, value) for ta, value in zip(tas, flat)]
+        return [ta.stack() for ta in tas]
+
+    results_flat = trace.scan(apply, elems_flat, a_flat, order, finish)
+    dims: list = [n]
+    for elem in elems_flat[1:]:
+        _leading_dim(elem, dims)
+    _check_same_size(dims)
+    return pack(results_flat, structure, output_is_sequence)
+
+
 def scan(
     fn,
     elems,
@@ -869,6 +1000,11 @@ def _fold(fn, elems, initializer, parallel_iterations, from_right: bool):
         raise TypeError(f"{fn.__name__} is not callable. Please provide a callable function.")
     elems_flat = [convert_to_tensor(elem) for elem in nest.flatten(elems)]
     n = elems_flat[0].shape[0]  # a scalar's shape has no [0]: TF's IndexError
+    init_flat = [] if initializer is None else nest.flatten(initializer)
+    if n and all(type(x) is EagerTensor for x in init_flat):
+        trace = _loop_trace(elems_flat + init_flat)
+        if trace is not None:  # call-dependent values under tf.function(jit_compile=True)
+            return _traced_fold(trace, fn, elems, elems_flat, initializer, from_right)
 
     def create_ta(elem):
         return TensorArray(dtype=elem.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(
@@ -911,6 +1047,45 @@ def _fold(fn, elems, initializer, parallel_iterations, from_right: bool):
         condition, compute, [i, a], parallel_iterations=parallel_iterations, maximum_iterations=n
     )
     return r_a
+
+
+def _traced_fold(trace, fn, elems, elems_flat, initializer, from_right: bool):
+    """`_fold` as one replay step of `trace` (_compile/trace.py): the same values, checks
+    and errors, fn's sub-trace run per element on replay."""
+    n = elems_flat[0].shape[0]
+    if initializer is None:
+        start = n - 1 if from_right else 0
+        structure = elems
+        a_flat = [_unstack(elem)[start] for elem in elems_flat]
+        order = list(range(n - 2, -1, -1) if from_right else range(1, n))
+    else:
+        structure = initializer
+        a_flat = nest.flatten(initializer)
+        order = list(range(n - 1, -1, -1) if from_right else range(n))
+    # What eager folds check each body result against: [iterations, [counter, accumulator]]
+    # (the while loop they run, bounded by maximum_iterations).
+    counter = (n - 1 if initializer is None else n) if from_right else constant(0)
+    loop_var_structure = nest.map_structure(
+        _type_spec, [0, [counter, nest.pack_sequence_as(structure, a_flat)]]
+    )
+    m = len(a_flat)
+    indices = iter(enumerate(order))
+
+    def apply(*args):
+        iteration, index = next(indices)
+        a_out = fn(
+            nest.pack_sequence_as(structure, list(args[:m])),
+            nest.pack_sequence_as(elems, list(args[m:])),
+        )
+        i = index if from_right else constant(index + 1)  # the counter eager folds carry
+        _assert_same_structure(loop_var_structure, [iteration + 1, [i, a_out]])
+        return [_convert_result(x) for x in nest.flatten(a_out)]
+
+    def finish(results):
+        return results[order[-1]] if order else a_flat
+
+    final = trace.scan(apply, elems_flat, a_flat, order, finish, final=True)
+    return nest.pack_sequence_as(structure, final)
 
 
 def foldl(
