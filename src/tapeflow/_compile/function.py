@@ -322,12 +322,18 @@ def _run_eagerly(fn, args: tuple, kwargs: dict):
     a call with bad input while tracing, before any op runs: nothing changes)."""
     journal = _tape.Journal()
     _tape.push(journal)
+    # The body runs as a function's (tf.executing_eagerly() is False in it), unless
+    # run_functions_eagerly(True) asks for eager execution, as TF's flag does.
+    state = _tape.state
+    step = 0 if _SETTINGS["run_functions_eagerly"] else 1
+    state.functions += step
     try:
         return fn(*args, **kwargs)
     except BaseException:
         journal.undo_assignments()
         raise
     finally:
+        state.functions -= step
         _tape.pop(journal)
 
 
