@@ -205,8 +205,11 @@ __version__ = "0.1.0"
 
 
 def executing_eagerly() -> bool:
-    """Always True: tapeflow is eager-only."""
-    return True
+    """Whether ops run eagerly here: False inside a `tf.function` body (run or traced), True
+    outside one, inside `tf.init_scope()` and inside a `tf.py_function`'s func, as on TF."""
+    from ._core import tape
+
+    return tape.state.functions == 0
 
 
 # The training stack loads on first use, so `import tapeflow` costs what the core costs.

@@ -21,7 +21,7 @@ import numpy as np
 from .._core import nest, registry
 from .._core import settings as runtime_config
 from .._core import tape as _tape
-from .._core.logging import warn_first_n
+from .._core.logging import warn, warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_spec import TensorSpec
 from ..ops import random_ops as _random
@@ -246,6 +246,7 @@ class _Compiled:
         self.traces: dict = {}  # signature -> _Program, or the reason it is eager
         self._created_variables: set = set()  # signatures whose first trace made variables
         self.tracing_count = 0
+        self.detector = None  # the function's _FrequentTracingDetector, once it traced
         # id -> (weak or strong reference, signatures): objects keyed by identity. When
         # one dies its signatures go (as TF's weak references do); the cache keeps
         # alive only objects that cannot be weakly referenced.
@@ -279,6 +280,8 @@ class _Compiled:
         key, tensors, keep = _key(args, kwargs)
         program = self.traces.get(key)
         if type(program) is _Program:
+            if self.detector is not None:
+                self.detector.called_without_tracing()
             try:
                 return program.call(tensors)
             except _REPLAY_ERRORS:
@@ -288,14 +291,8 @@ class _Compiled:
                 return _run_eagerly(fn, args, kwargs)
         if program is None:
             self.tracing_count += 1
-            if self.tracing_count == _RETRACING_WARNING_AT:
-                warn_first_n(
-                    1,
-                    f"{_name(fn)} was traced {_RETRACING_WARNING_AT} times by tf.function("
-                    "jit_compile=True). Tracing costs a few eager calls; each new tensor shape "
-                    "or dtype and each new Python argument value traces again. Pass tensors "
-                    "instead of Python numbers that change, or keep shapes fixed.",
-                )
+            self.detector = _tracing_detector(fn)
+            self.detector.called_with_tracing(fn)
             # The body sees new tensors (same values): a tensor passed in that the body
             # also captures must not tie the capture to the argument (TF: placeholders).
             memo: dict = {}
@@ -322,12 +319,18 @@ def _run_eagerly(fn, args: tuple, kwargs: dict):
     a call with bad input while tracing, before any op runs: nothing changes)."""
     journal = _tape.Journal()
     _tape.push(journal)
+    # The body runs as a function's (tf.executing_eagerly() is False in it), unless
+    # run_functions_eagerly(True) asks for eager execution, as TF's flag does.
+    state = _tape.state
+    step = 0 if _SETTINGS["run_functions_eagerly"] else 1
+    state.functions += step
     try:
         return fn(*args, **kwargs)
     except BaseException:
         journal.undo_assignments()
         raise
     finally:
+        state.functions -= step
         _tape.pop(journal)
 
 
@@ -456,9 +459,63 @@ class _Program:
 
 _PYTHON_VALUES = (bool, int, float, complex, str)
 _CREATES_VARIABLE = "it creates a variable"  # the reason variables.py gives the trace
-_RETRACING_WARNING_AT = 5  # as TF, which warns after 5 tracings among recent calls
 _SETTINGS = runtime_config._settings
 _fp_quiet, _fp_restore, _FP_QUIET = registry._fp_quiet, registry._fp_restore, registry._FP_QUIET
+
+
+class _FrequentTracingDetector:
+    """TF's count of recent calls that traced: warns (twice at most) when 5 of the last
+    calls (a window of about 10) traced, with TF's text."""
+
+    __slots__ = ("calls_per_tracing", "call_count", "warnings")
+
+    def __init__(self):
+        self.calls_per_tracing: list = []  # per trace: it and the calls that replayed after it
+        self.call_count = 0
+        self.warnings = 0
+
+    def called_with_tracing(self, fn) -> None:
+        self.call_count += 1
+        self.calls_per_tracing.append(1)
+        while self.call_count - self.calls_per_tracing[0] > _TRACING_HISTORY:
+            self.call_count -= self.calls_per_tracing.pop(0)
+        if self.warnings >= _TRACING_WARNINGS or len(self.calls_per_tracing) < _TRACING_WARN_AT:
+            return
+        self.warnings += 1
+        warn(
+            f"{len(self.calls_per_tracing)} out of the last {self.call_count} calls to {fn!r} "
+            "triggered tf.function retracing. Tracing is expensive and the excessive number of "
+            "tracings could be due to (1) creating @tf.function repeatedly in a loop, (2) "
+            "passing tensors with different shapes, (3) passing Python objects instead of "
+            "tensors. For (1), please define your @tf.function outside of the loop. For (2), "
+            "@tf.function has reduce_retracing=True option that can avoid unnecessary "
+            "retracing. For (3), please refer to "
+            "https://www.tensorflow.org/guide/function#controlling_retracing and "
+            "https://www.tensorflow.org/api_docs/python/tf/function for  more details."
+        )
+
+    def called_without_tracing(self) -> None:
+        self.calls_per_tracing[-1] += 1
+        self.call_count += 1
+
+
+# TF's FREQUENT_TRACING_WARNING_THRESHOLD, _MAX_CALL_HISTORY and _MAX_WARNING_PER_DETECTOR.
+_TRACING_WARN_AT, _TRACING_HISTORY, _TRACING_WARNINGS = 5, 10, 2
+# One detector per Python function, as TF keys them: tf.function made anew in a loop around
+# the same function shares it (the case TF's warning names first).
+_detectors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_strong_detectors: dict = {}  # for callables that cannot be weakly referenced
+
+
+def _tracing_detector(fn) -> _FrequentTracingDetector:
+    key = getattr(fn, "__func__", fn)  # a bound method counts as its function
+    try:
+        detector = _detectors.get(key)
+        if detector is None:
+            detector = _detectors[key] = _FrequentTracingDetector()
+    except TypeError:
+        detector = _strong_detectors.setdefault(id(key), _FrequentTracingDetector())
+    return detector
 
 
 def _name(fn) -> str:

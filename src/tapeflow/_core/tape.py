@@ -51,6 +51,9 @@ class _ThreadState(threading.local):
         # How many `paused()` contexts are open: while any is, watching does nothing, as TF's
         # `watch` does while recording is stopped (GradientTape.watch, Tape.read_variable).
         self.stopped = 0
+        # How many tf.function bodies run or trace in this thread outside an init_scope or a
+        # py_function's func: `tf.executing_eagerly()` is False while any does (TF's graph).
+        self.functions = 0
 
 
 # collections.namedtuple, not typing.NamedTuple: `typing` costs ~2.5 ms of import time.
@@ -399,6 +402,17 @@ def side_effect(what: str) -> None:
     """Declares Python-level state or output a replayed trace would not repeat."""
     if state.trace is not None:
         state.trace.taint(what)
+
+
+@contextlib.contextmanager
+def eager_scope():
+    """A context in which `tf.executing_eagerly()` is True again (init_scope, py_function)."""
+    s = state
+    saved, s.functions = s.functions, 0
+    try:
+        yield
+    finally:
+        s.functions = saved
 
 
 @contextlib.contextmanager

@@ -310,9 +310,9 @@ def init_scope():
     tapeflow is eager, so the one effect is TF's eager one: recording stops. Inside it no
     tape or forward accumulator of this thread records, `GradientTape.watch` does nothing
     and variables read are not watched, so gradients through code in it are None, even for
-    a tape entered inside it (observed on TF 2.21).
+    a tape entered inside it (observed on TF 2.21). `tf.executing_eagerly()` is True in it.
     """
-    with _tape.paused():
+    with _tape.paused(), _tape.eager_scope():
         yield
 
 

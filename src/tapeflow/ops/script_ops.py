@@ -233,7 +233,8 @@ def _py_func(func, inp, Tout, is_grad_func: bool = False, like=None):  # noqa: N
 def _call(func, args: list, dtypes: list, is_grad_func: bool, like):
     """TF's EagerFunc._call: func's results converted to Tout, zipped (so truncated) when
     func returns a list or tuple."""
-    ret = func(*args)
+    with _tape.eager_scope():  # TF runs func eagerly, inside a tf.function too
+        ret = func(*args)
     if isinstance(ret, (tuple, list)):
         likes = like if like is not None else [None] * len(dtypes)
         return [_convert(x, d, is_grad_func, w) for x, d, w in zip(ret, dtypes, likes)]
