@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import warnings
 
 import numpy as np
 import pytest
@@ -130,3 +131,46 @@ def test_normalize():
     assert got.dtype == tf.float32
     np.testing.assert_allclose(got, [[0.6, 0.8], [0.0, 0.0]], rtol=1e-6)
     np.testing.assert_allclose(keras.utils.normalize([[3.0, 4.0]]), [[0.6, 0.8]], rtol=1e-6)
+
+
+def _dropout_fit_history(run_eagerly: bool) -> dict:
+    tf.keras.utils.set_random_seed(3)
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((4,)),
+            tf.keras.layers.Dense(8),
+            tf.keras.layers.Dropout(0.5, seed=1),
+            tf.keras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=run_eagerly)
+    x = np.arange(32 * 4, dtype=np.float32).reshape(32, 4) / 100
+    y = np.ones((32, 1), np.float32)
+    return model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False).history
+
+
+def test_dropout_fit_replays_stateless_draws_as_eager_does():
+    # The seed is a tensor input of StatelessRandomGetKeyCounter, so the traced train_step
+    # replays each step's new SeedGenerator seed instead of falling back to eager.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        traced = _dropout_fit_history(run_eagerly=False)
+    assert traced == _dropout_fit_history(run_eagerly=True)
+    assert len(set(traced["loss"])) == 3
+
+
+def test_stateless_uniform_with_a_tensor_seed_is_replayed_not_run_eagerly():
+    runs = []
+
+    @tf.function(jit_compile=True)
+    def draw(seed):
+        runs.append(1)
+        return tf.random.stateless_uniform([3], seed=seed)
+
+    seeds = [[1, 2], [7, 0], [1, 3]]
+    drawn = [draw(tf.constant(s)).numpy() for s in seeds]
+    assert len(runs) == 1  # traced once; later calls replay the recorded ops
+    for s, values in zip(seeds, drawn):
+        np.testing.assert_array_equal(values, tf.random.stateless_uniform([3], seed=s).numpy())
+    # observed on TF 2.21: tf.random.stateless_uniform([3], [1, 2])
+    np.testing.assert_array_equal(drawn[0], np.float32([0.8440604, 0.19204533, 0.9962232]))

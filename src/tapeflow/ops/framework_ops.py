@@ -350,7 +350,17 @@ def hessians(ys, xs, gate_gradients=False, aggregation_method=None, name="hessia
 # those tapeflow runs as ops: the only ones whose gradient a user can register and see used
 # eagerly (tests/test_register_gradient.py checks the set against TF's registry).
 _TF_UNREGISTERED = frozenset(
-    ("All", "Any", "IsFinite", "IsInf", "IsNan", "RandomUniformInt", "TruncateMod", "Where")
+    (
+        "All",
+        "Any",
+        "IsFinite",
+        "IsInf",
+        "IsNan",
+        "RandomUniformInt",
+        "StatelessRandomGetKeyCounter",
+        "TruncateMod",
+        "Where",
+    )
 )
 # tapeflow's own op types, unknown to TF: to TF a registration under one of these names is a
 # new name (so is any name tapeflow has no op of), which no eager op ever looks up.

@@ -536,6 +536,50 @@ def _stateless_start(seed) -> tuple:
     return philox.stateless_start((int(pair[0]), int(pair[1])))
 
 
+def _checked_seed(seed):
+    """`seed` as a tensor, with StatelessRandomGetKeyCounter's dtype and shape errors (read
+    from its dtype and static shape only, so a traced seed stays a tensor input)."""
+    seed = convert_to_tensor(seed)
+    if not seed.dtype.is_integer:
+        raise not_allowed(seed.dtype, "Tseed", "StatelessRandomGetKeyCounter")
+    if seed.shape.rank != 1 or seed.shape.as_list() != [2]:
+        raise invalid_argument(
+            f"seed must have shape [2], not {seed.shape.as_list()}", "StatelessRandomGetKeyCounter"
+        )
+    return seed
+
+
+@op(
+    "StatelessRandomGetKeyCounter",
+    dtypes=_dt.INTEGER,
+    n_outputs=2,
+    differentiable=False,
+    no_sample=_NO_GRAD,
+)
+def _get_key_counter(seed):
+    """TF's scramble of a seed pair: key (uint64 [1]) and counter (uint64 [2])."""
+    from . import philox
+
+    (k0, k1), (c0, c1, c2, c3) = philox.stateless_key_counter(np.reshape(seed, -1).tolist())
+    key = np.array([k0 | (k1 << 32)], np.uint64)
+    return key, np.array([c0 | (c1 << 32), c2 | (c3 << 32)], np.uint64)
+
+
+def _key_counter(key, counter) -> tuple:
+    """A Philox (key pair, counter int) from StatelessRandomGetKeyCounter's arrays."""
+    k = int(key[0])
+    return (k & 0xFFFFFFFF, k >> 32), int(counter[0]) | (int(counter[1]) << 64)
+
+
+@op("StatelessRandomUniformV2", differentiable=False, no_sample=_NO_GRAD)
+def _stateless_uniform_v2(key, counter, *, shape, dtype):
+    from . import philox
+
+    out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
+    out.reshape(-1)[:] = philox.uniform(*_key_counter(key, counter), out.size, dtype._np)
+    return out
+
+
 def _stateless(sampler: str, shape, seed, op_type: str, dtype, *bounds):
     from . import philox
 
@@ -623,7 +667,9 @@ def stateless_uniform(
         if low >= high:
             raise invalid_argument(f"Need minval < maxval, got {low} >= {high}", op_type)
         return _stateless("uniform_int", shape, seed, op_type, dtype, low, high)
-    sample = _stateless("uniform", shape, seed, "StatelessRandomUniformV2", dtype)
+    shape = _shape(shape, "StatelessRandomUniformV2", "Tshape")
+    key, counter = _get_key_counter(_checked_seed(seed))
+    sample = _stateless_uniform_v2(key, counter, shape=shape, dtype=dtype)
     return sample * (maxval - minval) + minval
 
 

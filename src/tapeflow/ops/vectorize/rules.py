@@ -381,6 +381,8 @@ NO_RULE = {
     "Qr": "TF's pfor has no converter",
     "RandomShuffle": "TF's pfor has no converter",
     "ScatterNd": "TF's pfor has no converter",
+    "StatelessRandomGetKeyCounter": "a per-example seed: one key and counter per example",
+    "StatelessRandomUniformV2": "a per-example key and counter: one draw per example",
     "Svd": "TF's pfor has no converter",
     "Where": "its output shape depends on the values",
 }
