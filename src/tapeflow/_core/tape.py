@@ -396,6 +396,13 @@ def value_read(t, what: str) -> None:
     trace = state.trace
     if trace is not None and t._id in trace.traced:
         trace.taint(what)
+    if value_hooks:  # diagnostics (tapeflow.experimental.warn_on_numpy); empty by default
+        for hook in value_hooks:
+            hook(t, what)
+
+
+# Callables `hook(t, what)` told of every `value_read` while non-empty (diagnostics).
+value_hooks: list = []
 
 
 def side_effect(what: str) -> None:
