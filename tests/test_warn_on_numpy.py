@@ -78,3 +78,33 @@ def test_toggle_and_context_restore():
 
 if __name__ == "__main__":
     pytest.main([__file__])
+
+
+def test_numpy_of_a_watched_variable_warns():
+    x = tf.Variable(3.0)
+
+    def program():
+        with warn_on_numpy(), tf.GradientTape():
+            np.square(x.numpy())  # a trainable variable read in Python
+
+    caught = _caught(program)
+    assert len(caught) == 1
+    assert "np.square(x.numpy())" in str(caught[0].message)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [lambda v: v.numpy(), np.asarray, float, bool, int],
+    ids=["numpy", "asarray", "float", "bool", "int"],
+)
+def test_python_reads_of_a_variable_are_watched_as_on_tf(read):
+    # Observed on TF 2.21: each of these inside a tape makes the tape watch a trainable
+    # variable (len(tape.watched_variables()) == 1), and never a non-trainable one.
+    v = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        read(v)
+    assert [w.name for w in tape.watched_variables()] == ["Variable:0"]
+    frozen = tf.Variable(3.0, trainable=False)
+    with tf.GradientTape() as tape:
+        read(frozen)
+    assert tape.watched_variables() == ()

@@ -175,15 +175,26 @@ class Variable:
         """The current value as a tensor."""
         return self._convert()
 
+    def _read_in_python(self) -> None:
+        # As TF (observed on 2.21): `v.numpy()`, `np.asarray(v)`, `float(v)`, `bool(v)`...
+        # are reads, so a recording tape watches a trainable variable; the value then
+        # leaves the tape (warn_on_numpy's hooks hear of it) and a trace cannot replay it.
+        if _tape.active:
+            _tape.read_variable(self)
+        _tape.side_effect(_READ_IN_PYTHON)
+        if _tape.value_hooks:
+            for hook in _tape.value_hooks:
+                hook(self, _READ_IN_PYTHON)
+
     def numpy(self):
         """A copy of the current value (a NumPy scalar for rank 0), as TF's."""
-        _tape.side_effect(_READ_IN_PYTHON)
+        self._read_in_python()
         value = self._tensor._value
         return value.copy() if type(value) is np.ndarray else value
 
     def __array__(self, dtype=None, copy=None):
         # TF converts `v.numpy()`, so NumPy gets a writable copy (unlike a tensor's view).
-        _tape.side_effect(_READ_IN_PYTHON)
+        self._read_in_python()
         if copy is False:
             raise ValueError(NO_COPY_MESSAGE)
         return np.array(self._tensor._value, dtype=dtype)
@@ -506,19 +517,19 @@ class Variable:
         )
 
     def __bool__(self) -> bool:
-        _tape.side_effect(_READ_IN_PYTHON)
+        self._read_in_python()
         return bool(self._tensor)
 
     def __float__(self) -> float:
-        _tape.side_effect(_READ_IN_PYTHON)
+        self._read_in_python()
         return float(self._tensor)
 
     def __int__(self) -> int:
-        _tape.side_effect(_READ_IN_PYTHON)
+        self._read_in_python()
         return int(self._tensor)
 
     def __index__(self) -> int:
-        _tape.side_effect(_READ_IN_PYTHON)
+        self._read_in_python()
         return self._tensor.__index__()
 
     def __iter__(self):
