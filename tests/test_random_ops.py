@@ -421,3 +421,38 @@ def test_categorical_is_tfs(monkeypatch):
     got = tf.random.categorical(logits, 1, seed=9).numpy()[:, 0].tolist()
     assert got[:12] == [449, 499, 846, 560, 427, 170, 560, 171, 940, 156, 525, 681]
     assert got[-5:] == [978, 327, 103, 671, 291]
+
+
+@pytest.mark.parametrize(
+    ("sample", "observed"),
+    [
+        # observed on TF 2.21 with seed=[3, 4]
+        (lambda s: tf.random.stateless_uniform([4], s, 0, 10, tf.int32), [3, 7, 2, 9]),
+        (
+            lambda s: tf.random.stateless_uniform([3], s, None, None, tf.int64),
+            [-2882898006462487541, 4520458231610095266, -3428664559879909945],
+        ),
+        (
+            lambda s: tf.random.stateless_truncated_normal([3], s, dtype=tf.float64),
+            [-0.33108455971554474, 0.027812399664981575, -0.3426617871510759],
+        ),
+        (lambda s: tf.random.stateless_normal([3], s, dtype=tf.float64), None),
+    ],
+    ids=["uniform_int", "uniform_full_int", "truncated_normal", "normal"],
+)
+def test_stateless_samplers_with_a_tensor_seed_replay_under_jit(sample, observed):
+    # The seed reaches the sampler as a tensor input (StatelessRandomGetKeyCounter), so a
+    # replayed function draws from each call's seed; the body runs once.
+    runs = []
+
+    @tf.function(jit_compile=True)
+    def draw(seed):
+        runs.append(1)
+        return sample(seed)
+
+    seeds = [[3, 4], [7, 0], [1, 3]]
+    got = [draw(tf.constant(s)).numpy().tolist() for s in seeds]
+    assert got == [sample(s).numpy().tolist() for s in seeds]
+    assert len(runs) == 1
+    if observed is not None:
+        assert got[0] == observed

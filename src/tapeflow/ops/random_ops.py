@@ -521,21 +521,6 @@ def set_global_generator(generator: Generator) -> None:
 # -- stateless ops: the values are a function of `seed` (shape [2]) alone -----------------------
 
 
-def _stateless_start(seed) -> tuple:
-    """TF's Philox (key, counter) for a stateless op's seed (StatelessRandomGetKeyCounter)."""
-    from . import philox
-
-    seed = convert_to_tensor(seed)
-    if not seed.dtype.is_integer:
-        raise not_allowed(seed.dtype, "Tseed", "StatelessRandomGetKeyCounter")
-    pair = np.asarray(seed).reshape(-1)
-    if np.ndim(seed) != 1 or pair.shape != (2,):
-        raise invalid_argument(
-            f"seed must have shape [2], not {list(np.shape(seed))}", "StatelessRandomGetKeyCounter"
-        )
-    return philox.stateless_start((int(pair[0]), int(pair[1])))
-
-
 def _checked_seed(seed):
     """`seed` as a tensor, with StatelessRandomGetKeyCounter's dtype and shape errors (read
     from its dtype and static shape only, so a traced seed stays a tensor input)."""
@@ -571,23 +556,40 @@ def _key_counter(key, counter) -> tuple:
     return (k & 0xFFFFFFFF, k >> 32), int(counter[0]) | (int(counter[1]) << 64)
 
 
-@op("StatelessRandomUniformV2", differentiable=False, no_sample=_NO_GRAD)
-def _stateless_uniform_v2(key, counter, *, shape, dtype):
-    from . import philox
+def _v2_sampler(op_type: str, sampler: str):
+    """A registry op `op_type(key, counter; shape, dtype, bounds)` drawing with philox's
+    `sampler`: the seed reaches it as a tensor (through StatelessRandomGetKeyCounter), so a
+    replayed tf.function draws from each call's seed instead of one frozen at trace time."""
 
-    out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
-    out.reshape(-1)[:] = philox.uniform(*_key_counter(key, counter), out.size, dtype._np)
-    return out
+    def forward(key, counter, *, shape, dtype, bounds=()):
+        from . import philox
+
+        out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
+        out.reshape(-1)[:] = getattr(philox, sampler)(
+            *_key_counter(key, counter), out.size, dtype._np, *bounds
+        )
+        return out
+
+    forward.__name__ = forward.__qualname__ = f"_{sampler}_v2"
+    return op(op_type, differentiable=False, no_sample=_NO_GRAD)(forward)
+
+
+_stateless_uniform_v2 = _v2_sampler("StatelessRandomUniformV2", "uniform")
+_V2_SAMPLERS = {
+    "StatelessRandomUniformV2": _stateless_uniform_v2,
+    "StatelessRandomNormalV2": _v2_sampler("StatelessRandomNormalV2", "normal"),
+    "StatelessTruncatedNormalV2": _v2_sampler("StatelessTruncatedNormalV2", "truncated_normal"),
+    "StatelessRandomUniformIntV2": _v2_sampler("StatelessRandomUniformIntV2", "uniform_int"),
+    "StatelessRandomUniformFullIntV2": _v2_sampler(
+        "StatelessRandomUniformFullIntV2", "uniform_int"
+    ),
+}
 
 
 def _stateless(sampler: str, shape, seed, op_type: str, dtype, *bounds):
-    from . import philox
-
     shape = _shape(shape, op_type, "Tshape")
-    key, counter = _stateless_start(seed)
-    out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
-    out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
-    return make(out, dtype)
+    key, counter = _get_key_counter(_checked_seed(seed))
+    return _V2_SAMPLERS[op_type](key, counter, shape=shape, dtype=dtype, bounds=bounds)
 
 
 def _float_dtype(dtype, op_type: str) -> _dt.DType:
@@ -663,7 +665,7 @@ def stateless_uniform(
         op_type = "StatelessRandomUniformIntV2"
         low, high = int(minval), int(maxval)
         shape = _shape(shape, op_type, "Tshape")
-        _stateless_start(seed)  # TF checks the seed before the bounds
+        _checked_seed(seed)  # TF checks the seed before the bounds
         if low >= high:
             raise invalid_argument(f"Need minval < maxval, got {low} >= {high}", op_type)
         return _stateless("uniform_int", shape, seed, op_type, dtype, low, high)

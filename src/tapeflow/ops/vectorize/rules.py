@@ -383,6 +383,10 @@ NO_RULE = {
     "ScatterNd": "TF's pfor has no converter",
     "StatelessRandomGetKeyCounter": "a per-example seed: one key and counter per example",
     "StatelessRandomUniformV2": "a per-example key and counter: one draw per example",
+    "StatelessRandomNormalV2": "a per-example key and counter: one draw per example",
+    "StatelessTruncatedNormalV2": "a per-example key and counter: one draw per example",
+    "StatelessRandomUniformIntV2": "a per-example key and counter: one draw per example",
+    "StatelessRandomUniformFullIntV2": "a per-example key and counter: one draw per example",
     "Svd": "TF's pfor has no converter",
     "Where": "its output shape depends on the values",
 }
