@@ -174,3 +174,29 @@ def test_stateless_uniform_with_a_tensor_seed_is_replayed_not_run_eagerly():
         np.testing.assert_array_equal(values, tf.random.stateless_uniform([3], seed=s).numpy())
     # observed on TF 2.21: tf.random.stateless_uniform([3], [1, 2])
     np.testing.assert_array_equal(drawn[0], np.float32([0.8440604, 0.19204533, 0.9962232]))
+
+
+def test_dropout_fit_traces_train_step_once_not_per_batch():
+    # With jit_compile=True (a plain tf.function still runs eagerly in tapeflow) a replayed
+    # train_step runs the layers' Python only while tracing; an eager fallback (the seed
+    # read in Python) would run it on each of the 12 batches.
+    calls = []
+
+    class CountingDropout(tf.keras.layers.Dropout):
+        def call(self, inputs, training=False):
+            calls.append(training)
+            return super().call(inputs, training=training)
+
+    tf.keras.utils.set_random_seed(3)
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((4,)),
+            tf.keras.layers.Dense(8),
+            CountingDropout(0.5, seed=1),
+            tf.keras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    x = np.arange(32 * 4, dtype=np.float32).reshape(32, 4) / 100
+    model.fit(x, np.ones((32, 1), np.float32), batch_size=8, epochs=3, verbose=0)
+    assert 1 <= calls.count(True) <= 2
