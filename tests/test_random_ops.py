@@ -456,3 +456,25 @@ def test_stateless_samplers_with_a_tensor_seed_replay_under_jit(sample, observed
     assert len(runs) == 1
     if observed is not None:
         assert got[0] == observed
+
+
+def test_stateless_categorical_values_errors_and_replay():
+    logits = tf.math.log([[0.5, 0.5], [0.1, 0.9]])
+    # observed on TF 2.21
+    got = tf.random.stateless_categorical(logits, 5, seed=[7, 17])
+    assert got.dtype == tf.int64
+    assert got.numpy().tolist() == [[1, 0, 1, 0, 0], [1, 1, 1, 1, 0]]
+    assert tf.random.stateless_categorical(logits, 3, [7, 17], dtype=tf.int32).dtype == tf.int32
+    with pytest.raises(ValueError, match=r"got invalid value <dtype: 'float32'>\. Accepted"):
+        tf.random.stateless_categorical(logits, 2, seed=[1, 2], dtype=tf.float32)
+    runs = []
+
+    @tf.function(jit_compile=True)
+    def draw(seed):
+        runs.append(1)
+        return tf.random.stateless_categorical(logits, 5, seed=seed)
+
+    assert draw(tf.constant([7, 17])).numpy().tolist() == got.numpy().tolist()
+    again = tf.random.stateless_categorical(logits, 5, seed=[1, 2]).numpy().tolist()
+    assert draw(tf.constant([1, 2])).numpy().tolist() == again
+    assert len(runs) == 1

@@ -8,6 +8,7 @@ from .ops.random_ops import (  # noqa: F401
     set_global_generator,
     set_seed,
     shuffle,
+    stateless_categorical,
     stateless_normal,
     stateless_truncated_normal,
     stateless_uniform,

@@ -383,6 +383,16 @@ for _name in ("stateless_normal", "stateless_uniform", "stateless_truncated_norm
         extras={"float_seed": f"tf.random.{_name}([2, 3], seed=[1.5, 2.0])"},
     )
 fn(
+    "random.stateless_categorical",
+    "tf.random.stateless_categorical({x}, 2, seed=[1, 2])",
+    extras={
+        "num_negative": "tf.random.stateless_categorical({x}, -1, seed=[1, 2])",
+        "seed_float": "tf.random.stateless_categorical({x}, 2, seed=[1.0, 2.0])",
+        "seed_long": "tf.random.stateless_categorical({x}, 2, seed=[1, 2, 3])",
+    },
+    grad=False,
+)
+fn(
     "random.categorical",
     "tf.random.categorical({x}, 2)",
     extras={"num_float": "tf.random.categorical({x}, 1.5)"},

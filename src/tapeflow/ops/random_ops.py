@@ -293,6 +293,50 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
 
 
 @op(
+    "StatelessMultinomial",
+    dtypes=_dt.REAL,
+    same_dtype=False,
+    differentiable=False,
+    no_sample="integer output",
+)
+def _stateless_multinomial(logits, seed, *, num_samples, output_dtype=_dt.int64):
+    if logits.dtype.kind in "iu":  # TF's op allows integers, but has no CPU kernel for them
+        attrs = f", output_dtype=DT_{output_dtype.c_name.upper()}"
+        raise no_kernel("StatelessMultinomial", logits.dtype, attrs)
+    if np.ndim(logits) != 2:
+        shape = ",".join(map(str, np.shape(logits)))
+        raise invalid_argument(f"logits should be a matrix, got shape [{shape}]")
+    if np.shape(seed) != (2,):
+        raise invalid_argument(f"seed must have shape [2], not {list(np.shape(seed))}")
+    if num_samples < 0:
+        raise invalid_argument(f"num_samples should be non-negative, got {num_samples}")
+    from . import philox
+
+    key, counter = philox.stateless_start(np.reshape(seed, -1).tolist())
+    return philox.multinomial(logits, num_samples, key, counter).astype(output_dtype._np)
+
+
+def stateless_categorical(logits, num_samples, seed, dtype=_dt.int64, name=None):
+    """Draws `num_samples` class indices per row of `logits` that depend only on `seed`
+    (TF's StatelessMultinomial values). The seed is a tensor input, so a replayed
+    tf.function draws from each call's seed.
+
+    >>> tf.random.stateless_categorical(tf.math.log([[0.5, 0.5]]), 5, seed=[7, 17]).shape
+    TensorShape([1, 5])
+    """
+    dtype = _dt.as_dtype(dtype)
+    if dtype not in (_dt.int32, _dt.int64):
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are (tf.int32, tf.int64)."
+        )
+    seed = convert_to_tensor(seed)
+    if not seed.dtype.is_integer:
+        raise not_allowed(seed.dtype, "Tseed", "StatelessMultinomial", "int32, int64")
+    num_samples = int(convert_to_tensor(int_arg(num_samples)))
+    return _stateless_multinomial(logits, seed, num_samples=num_samples, output_dtype=dtype)
+
+
+@op(
     "RandomShuffle",
     stateful=True,
     dtypes=_dt.ANY,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 import tapeflow as tf
-import tapeflow.ops.philox as philox
 
 from . import backend, naming, utils
 from .variable import Variable, standardize_dtype
@@ -180,8 +179,6 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
             f"Received: logits={np.asarray(logits)}"
         )
     seed = _stateless_seed(seed)
-    # TF's StatelessMultinomial kernel, from tapeflow.ops.philox (tf.random has no
-    # stateless_categorical yet).
-    key, counter = philox.stateless_start(tuple(int(v) for v in np.asarray(seed)))
-    values = philox.multinomial(np.asarray(logits), int(num_samples), key, counter)
-    return tf.cast(tf.constant(values), dtype)
+    # As Keras: tf.random.stateless_categorical, then a cast (the seed stays a tensor input,
+    # so a replayed train step draws from each step's seed).
+    return tf.cast(tf.random.stateless_categorical(logits, num_samples, seed=seed), dtype)

@@ -384,6 +384,7 @@ NO_RULE = {
     "StatelessRandomGetKeyCounter": "a per-example seed: one key and counter per example",
     "StatelessRandomUniformV2": "a per-example key and counter: one draw per example",
     "StatelessRandomNormalV2": "a per-example key and counter: one draw per example",
+    "StatelessMultinomial": "a per-example seed: one draw per example",
     "StatelessTruncatedNormalV2": "a per-example key and counter: one draw per example",
     "StatelessRandomUniformIntV2": "a per-example key and counter: one draw per example",
     "StatelessRandomUniformFullIntV2": "a per-example key and counter: one draw per example",
