@@ -114,9 +114,10 @@ SHUFFLE_DIFFERS = {
     "custom_training_loop": "Dataset.shuffle(buffer_size) under a global seed (tf.random.set_seed"
     " via keras.utils.set_random_seed) does not give TF's order: TF derives the op seed from the"
     " global seed and its op-seed counter",
-    "functional_api": "fit(shuffle=True) on NumPy arrays does not draw TF's batch order",
 }
-EXACT = ["basic_training_loops", "custom_training_walkthrough", "sequential_model"]
+EXACT = [
+    "basic_training_loops", "custom_training_walkthrough", "functional_api", "sequential_model",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", EXACT + sorted(SHUFFLE_DIFFERS))

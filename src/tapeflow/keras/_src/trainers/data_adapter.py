@@ -1,5 +1,5 @@
-"""Batches for fit/evaluate/predict: NumPy arrays and tensors (sliced with NumPy, shuffled
-per epoch), `tf.data.Dataset`s (iterated as given) and Python iterables of batches."""
+"""Batches for fit/evaluate/predict: NumPy arrays and tensors (sliced with NumPy, shuffled in
+TF's order), `tf.data.Dataset`s (iterated as given) and Python iterables of batches."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import math
 import numpy as np
 
 import tapeflow as tf
+
+# TF's graph seed when no global seed is set (random_seed.DEFAULT_GRAPH_SEED).
+_DEFAULT_GRAPH_SEED = 87654321
 
 
 def unpack_x_y_sample_weight(data):
@@ -109,6 +112,69 @@ def class_weight_to_sample_weights(y, class_weight):
     return weights
 
 
+def _function_graph_seeds():
+    """The `(seed, seed2)` of the first unseeded random op in a function TF traces now, or
+    None when no global seed is set (TF then seeds the kernel nondeterministically).
+
+    In a traced function (here Keras' `tf.data` map) TF pairs the global seed with the
+    function graph's own op counter, 0 for its first random op, and does not draw from the
+    eager op-seed sequence; `get_seed(0)` computes that pair without drawing either. A
+    global seed equal to TF's default graph seed (87654321) reads as unset here.
+    """
+    seeds = tf.compat.v1.random.get_seed(0)
+    return None if seeds == (_DEFAULT_GRAPH_SEED, 0) else seeds
+
+
+class _ShuffleKernel:
+    """TF's `RandomShuffle` kernel: Fisher-Yates over its Philox stream, `word % (n - i)`,
+    each call reserving `ceil((n - 1) / 4)` blocks (so calls on one kernel continue it)."""
+
+    def __init__(self, seeds):
+        import tapeflow.ops.philox as philox
+
+        self._philox = philox
+        if seeds is None:
+            seeds = tuple(int(v) for v in np.random.randint(0, 2**63 - 1, size=2, dtype=np.int64))
+        self._key, self._counter = philox.stateful_start(*seeds)
+
+    def permutation(self, n: int) -> np.ndarray:
+        if n <= 1:
+            return np.arange(n)
+        blocks = -(-(n - 1) // 4)
+        words = self._philox.stream(self._key, self._counter, blocks).ravel()[: n - 1]
+        self._counter += blocks
+        picks = (
+            np.arange(n - 1, dtype=np.int64) + words % np.arange(n, 1, -1, dtype=np.uint32)
+        ).tolist()
+        perm = list(range(n))
+        # Each swap reads the one before: TF's loop is sequential, so this one is Python's.
+        for i, j in enumerate(picks):
+            perm[i], perm[j] = perm[j], perm[i]
+        return np.asarray(perm)
+
+
+def tf_epoch_order(num_samples: int, batch_size: int, shuffle, seeds) -> np.ndarray | None:
+    """The sample order of one epoch of `fit(x, shuffle=...)` on arrays, as Keras' TF trainer
+    draws it (`ArrayDataAdapter.get_tf_dataset`), or None for the arrays' own order.
+
+    Keras shuffles the indices with `tf.random.shuffle` inside a `tf.data` map function:
+    `shuffle=True` permutes all of them, `shuffle="batch"` each batch's in turn. Each epoch
+    makes a new iterator and so a new kernel with the same seeds: under a global seed
+    every epoch, and every `fit` while the seed stays set, sees the same order (a TF wart,
+    matched; without a global seed each epoch's order is fresh). `seeds` are
+    `_function_graph_seeds()` read when Keras builds the dataset.
+    """
+    if not shuffle:
+        return None
+    kernel = _ShuffleKernel(seeds)
+    if shuffle != "batch":
+        return kernel.permutation(num_samples)
+    starts = range(0, num_samples, batch_size)
+    return np.concatenate(
+        [lo + kernel.permutation(min(batch_size, num_samples - lo)) for lo in starts]
+    )
+
+
 def _to_tensor(x):
     if x is None:
         return None
@@ -120,9 +186,10 @@ def _to_tensor(x):
 class EpochIterator:
     """One epoch of batches at a time: `for step, batch in iterator` (Keras' EpochIterator).
 
-    Arrays: `batch_size` defaults to 32, the last batch is partial, `shuffle=True` draws a
-    NumPy permutation per epoch (TF draws it in a tf.data graph, so orders differ), and
-    `class_weight` becomes per-sample weights. Datasets and iterables yield their own
+    Arrays: `batch_size` defaults to 32, the last batch is partial, `shuffle=True` (or
+    `"batch"`) orders the samples as TF does (`tf_epoch_order`: the global seed is read when
+    the iterator is made, as Keras builds its dataset then), and `class_weight` becomes
+    per-sample weights. Datasets and iterables yield their own
     batches (`batch_size` is ignored for them, as Keras does).
     """
 
@@ -172,6 +239,9 @@ class EpochIterator:
         self._num_samples = _num_samples(self._arrays)
         self._batch_size = batch_size or 32
         self._shuffle = shuffle
+        # Under a global seed every epoch's order is the same (see tf_epoch_order).
+        self._seeds = _function_graph_seeds() if shuffle else None
+        self._order = None
         self.num_batches = steps_per_epoch or int(math.ceil(self._num_samples / self._batch_size))
         self._cap_num_batches()
 
@@ -184,7 +254,11 @@ class EpochIterator:
 
     def _array_batches(self):
         n = self._num_samples
-        order = np.random.permutation(n) if self._shuffle else None
+        order = self._order
+        if order is None:
+            order = tf_epoch_order(n, self._batch_size, self._shuffle, self._seeds)
+            if self._seeds is not None:
+                self._order = order
         steps = int(math.ceil(n / self._batch_size))
         for step in range(steps):
             lo, hi = step * self._batch_size, min(n, (step + 1) * self._batch_size)
