@@ -63,29 +63,44 @@ class _CustomOp(Rule):
         return tuple(None if gr is None else _as_gradient(gr, x) for gr, x in zip(grads, inputs))
 
     def jvp_rule(self, tangents, outs, *inputs):
-        from ..ops.math_ops import multiply
-        from ..ops.reduction_ops import reduce_sum
-        from .gradient_tape import GradientTape
+        needs = tuple(t is not None for t in tangents)
 
-        outs_list = list(outs) if type(outs) is tuple else [outs]
-        with GradientTape() as tape:
-            for o in outs_list:
-                _tape.value_read(o, "a custom gradient's zeros are made from a value")
-            upstream = [make(o._value * 0, o._dtype) for o in outs_list]
-            tape.watch(upstream)
-            needs = tuple(t is not None for t in tangents)
-            cotangents = self.vjp_rule(
-                tuple(upstream) if type(outs) is tuple else upstream[0], outs, *inputs, needs=needs
-            )
-            total = None
-            for c, t in zip(cotangents, tangents):
-                if c is not None and t is not None:
-                    term = reduce_sum(multiply(c, t))
-                    total = term if total is None else total + term
-        if total is None:
-            return tuple(None for _ in outs_list) if type(outs) is tuple else None
-        result = tape.gradient(total, upstream)
-        return tuple(result) if type(outs) is tuple else result[0]
+        def zeros(o):
+            _tape.value_read(o, "a custom gradient's zeros are made from a value")
+            return make(o._value * 0, o._dtype)
+
+        def vjp(upstream):
+            u = tuple(upstream) if type(outs) is tuple else upstream[0]
+            return self.vjp_rule(u, outs, *inputs, needs=needs)
+
+        return jvp_by_transposing(outs, tangents, vjp, zeros)
+
+
+def jvp_by_transposing(outs, tangents, vjp, zeros):
+    """J t from a VJP: d<J^T u, t>/du, taken with a tape (J^T u is linear in u).
+
+    `vjp(upstream)` returns the cotangents of the inputs for a list of upstream gradients
+    (one per output); `zeros(o)` makes the zero upstream for output `o`. Returns the
+    tangents of `outs` (a tuple when `outs` is one), None where no tangent reaches them.
+    """
+    from ..ops.math_ops import multiply
+    from ..ops.reduction_ops import reduce_sum
+    from .gradient_tape import GradientTape
+
+    outs_list = list(outs) if type(outs) is tuple else [outs]
+    with GradientTape() as tape:
+        upstream = [zeros(o) for o in outs_list]
+        tape.watch(upstream)
+        cotangents = vjp(upstream)
+        total = None
+        for c, t in zip(cotangents, tangents):
+            if c is not None and t is not None:
+                term = reduce_sum(multiply(c, t))
+                total = term if total is None else total + term
+    if total is None:
+        return tuple(None for _ in outs_list) if type(outs) is tuple else None
+    result = tape.gradient(total, upstream)
+    return tuple(result) if type(outs) is tuple else result[0]
 
 
 def _as_gradient(value, like) -> EagerTensor:

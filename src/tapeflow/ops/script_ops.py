@@ -52,9 +52,8 @@ from .._core.errors import (
 from .._core.registry import Rule
 from .._core.tensor import EagerTensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_spec import TensorSpec
+from ..autodiff.custom_gradient import jvp_by_transposing
 from ..autodiff.gradient_tape import GradientTape
-from .math_ops import multiply
-from .reduction_ops import reduce_sum
 
 # TF's registry of py functions names each call "pyfunc_<n>", counting from 0 per process.
 _tokens = itertools.count()
@@ -152,22 +151,13 @@ class _EagerPyFunc(Rule):
         return tuple(grads)
 
     def jvp_rule(self, tangents, outs, *inputs):
-        # J t = d<J^T u, t>/du: the VJP transposed with a tape (J^T u is linear in u).
         tape, eager_inputs, eager_outputs = self.pop()
-        outs_list = list(outs) if type(outs) is tuple else [outs]
-        with GradientTape() as outer:
-            upstream = [make(np.zeros_like(o._value), o._dtype) for o in outs_list]
-            outer.watch(upstream)
-            cotangents = tape.gradient(eager_outputs, eager_inputs, output_gradients=upstream)
-            total = None
-            for c, t in zip(cotangents, tangents):
-                if c is not None and t is not None:
-                    term = reduce_sum(multiply(c, t))
-                    total = term if total is None else total + term
-        if total is None:
-            return tuple(None for _ in outs_list) if type(outs) is tuple else None
-        result = outer.gradient(total, upstream)
-        return tuple(result) if type(outs) is tuple else result[0]
+        return jvp_by_transposing(
+            outs,
+            tangents,
+            lambda upstream: tape.gradient(eager_outputs, eager_inputs, output_gradients=upstream),
+            lambda o: make(np.zeros_like(o._value), o._dtype),
+        )
 
 
 def _convert(value, dtype, is_grad_func: bool, like=None):
