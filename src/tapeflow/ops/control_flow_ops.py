@@ -863,18 +863,9 @@ def _scan(fn, elems, initializer, parallel_iterations, infer_shape, reverse):
     else:
         a_flat = [convert_to_tensor(init) for init in output_flatten(initializer)]
         i = 0
-    accs_ta = [
-        TensorArray(
-            dtype=init.dtype,
-            size=n,
-            element_shape=init.shape if infer_shape else None,
-            dynamic_size=False,
-            infer_shape=infer_shape,
-        )
-        for init in a_flat
-    ]
-    if initializer is None:
-        accs_ta = [acc_ta.write(n - 1 if reverse else 0, a) for acc_ta, a in zip(accs_ta, a_flat)]
+    accs_ta = _scan_accumulators(
+        a_flat, n, infer_shape, (n - 1 if reverse else 0) if initializer is None else None
+    )
 
     def compute(i, a_flat, tas):
         packed_elems = input_pack([elem_ta.read(i) for elem_ta in elems_ta])
@@ -911,6 +902,24 @@ def _scan(fn, elems, initializer, parallel_iterations, infer_shape, reverse):
     return output_pack(results_flat)
 
 
+def _scan_accumulators(a_flat, n: int, infer_shape: bool, first=None) -> list:
+    """scan's result arrays, one per accumulator; without an initializer the first element
+    (at index `first`) is the starting accumulator itself."""
+    tas = [
+        TensorArray(
+            dtype=init.dtype,
+            size=n,
+            element_shape=init.shape if infer_shape else None,
+            dynamic_size=False,
+            infer_shape=infer_shape,
+        )
+        for init in a_flat
+    ]
+    if first is not None:
+        tas = [ta.write(first, a) for ta, a in zip(tas, a_flat)]
+    return tas
+
+
 def _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse):
     """`_scan` as one replay step of `trace` (_compile/trace.py): the same values, checks
     and errors, fn's sub-trace run per element on replay."""
@@ -941,18 +950,7 @@ def _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse
         return nest.flatten(a_out) if output_is_sequence else [a_out]
 
     def finish(results):
-        tas = [
-            TensorArray(
-                dtype=init.dtype,
-                size=n,
-                element_shape=init.shape if infer_shape else None,
-                dynamic_size=False,
-                infer_shape=infer_shape,
-            )
-            for init in a_flat
-        ]
-        if initializer is None:
-            tas = [ta.write(start, a) for ta, a in zip(tas, a_flat)]
+        tas = _scan_accumulators(a_flat, n, infer_shape, start if initializer is None else None)
         for i, flat in results.items():
             tas = [ta.write(i, value) for ta, value in zip(tas, flat)]
         return [ta.stack() for ta in tas]
