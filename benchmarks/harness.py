@@ -214,25 +214,29 @@ def bench_isolated(wl, columns, script, rounds, sample_s, slow_s, log=print, tim
         if col in wl.na:
             cells[col] = {"status": "n/a", "message": wl.na[col]}
             continue
-        cmd = [sys.executable, script, "--time-child", wl.id, col,
-               str(rounds), repr(sample_s), repr(slow_s)]
-        try:
-            out = subprocess.run(cmd, check=False, capture_output=True, text=True,
-                                 timeout=timeout)
-        except subprocess.TimeoutExpired:
-            cells[col] = {"status": "error", "message": f"timing process timed out after "
-                                                        f"{timeout}s"}
-            continue
-        lines = [ln for ln in out.stdout.splitlines() if ln.startswith("CELL ")]
-        if lines:
-            cells[col] = json.loads(lines[-1][5:])
+        cells[col] = run_child(
+            [script, "--time-child", wl.id, col, str(rounds), repr(sample_s), repr(slow_s)],
+            "CELL", "timing process", timeout)
+        if cells[col]["status"] == "ok":
             cells[col]["isolated"] = True
-        else:
-            tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
-            cells[col] = {"status": "error", "message": f"timing process crashed: {tail[:150]}"}
         log(f"  {wl.id} {col}: {cells[col].get('median', cells[col].get('message'))} "
             f"(own process)")
     return cells
+
+
+def run_child(args, prefix, what, timeout):
+    """Runs `python *args` and returns the JSON of its last `prefix` line (an error cell if
+    it timed out or printed none)."""
+    try:
+        out = subprocess.run([sys.executable, *args], check=False, capture_output=True,
+                             text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"status": "error", "message": f"{what} timed out after {timeout}s"}
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith(prefix + " ")]
+    if not lines:
+        tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"status": "error", "message": f"{what} crashed: {tail[:150]}"}
+    return json.loads(lines[-1][len(prefix) + 1:])
 
 
 def time_child_main(wl_id, column, rounds, sample_s, slow_s):

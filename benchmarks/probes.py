@@ -16,11 +16,9 @@ import gc
 import json
 import re
 import resource
-import subprocess
-import sys
 import tracemalloc
 
-from harness import as_list, build, check, short
+from harness import as_list, build, check, run_child, short
 
 TRACEMALLOC_LIBS = ("numpy", "tapeflow", "autograd", "mygrad")
 
@@ -81,13 +79,4 @@ def child_main(wl_id, column):
 
 def measure(wl, column, script, timeout=600):
     """Parent side: run `script --probe WL COLUMN` and parse its last PROBE line."""
-    try:
-        out = subprocess.run([sys.executable, script, "--probe", wl.id, column],
-                             check=False, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"status": "error", "message": f"memory probe timed out after {timeout}s"}
-    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("PROBE ")]
-    if not lines:
-        tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"status": "error", "message": f"probe crashed: {tail[:150]}"}
-    return json.loads(lines[-1][6:])
+    return run_child([script, "--probe", wl.id, column], "PROBE", "memory probe", timeout)
