@@ -22,7 +22,17 @@ if str(ROOT / "tests") not in sys.path:
 
 from family_goldens import encode, run  # noqa: E402
 
-__all__ = ["DATA", "ROOT", "encode", "generate", "import_tensorflow", "registry", "run", "write"]
+__all__ = [
+    "DATA",
+    "ROOT",
+    "encode",
+    "generate",
+    "import_tensorflow",
+    "record_or_verify",
+    "registry",
+    "run",
+    "write",
+]
 
 
 def registry() -> tuple[dict[str, dict], Callable[..., None]]:
@@ -97,3 +107,51 @@ def generate(
         "cases": results,
     }
     write(output, document, len(results))
+
+
+def record_or_verify(
+    output: Path,
+    generator: str,
+    cases: dict[str, dict],
+    run_case: Callable[[Any, dict], dict],
+) -> None:
+    """Records code-string cases under TensorFlow into `output`, or with ``--verify`` replays
+    the written file under TensorFlow and reports every difference (exit status 1 if any).
+
+    The generators for the tf_golden_util-style goldens (debugging, script ops, control flow,
+    vectorized_map) share this: each gives its cases and how to run one.
+
+    Args:
+        output: The golden file.
+        generator: The generating script's ``__file__`` (recorded in the header).
+        cases: ``{name: fields}``; the fields (``code`` and whatever `run_case` reads) are stored
+            with the result, so a recorded case can be run again from the file alone.
+        run_case: ``run_case(tf, fields) -> result`` for one case.
+    """
+    import numpy as np
+
+    tf = import_tensorflow()
+    if "--verify" in sys.argv:
+        from tf_golden_util import compare_results  # tests/ is on sys.path
+
+        recorded = json.loads(output.read_text())["cases"]
+        failures = 0
+        for name, golden in sorted(recorded.items()):
+            errors = compare_results(golden, run_case(tf, golden))
+            if errors:
+                failures += 1
+                print(f"{name}:\n  " + "\n  ".join(errors), file=sys.stderr)
+        print(f"{len(recorded) - failures}/{len(recorded)} cases reproduce", file=sys.stderr)
+        sys.exit(1 if failures else 0)
+    goldens = {name: {**run_case(tf, fields), **fields} for name, fields in cases.items()}
+    document = {
+        "cases": goldens,
+        "header": {
+            "tensorflow_version": tf.__version__,
+            "numpy_version": np.__version__,
+            "python_version": sys.version.split()[0],
+            "generator": Path(generator).resolve().relative_to(ROOT).as_posix(),
+            "case_count": len(goldens),
+        },
+    }
+    write(output, document, len(goldens), ensure_ascii=False)

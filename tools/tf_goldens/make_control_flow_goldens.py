@@ -28,10 +28,7 @@ error is logged when it is dropped unused) is kept out of the cases.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from family import DATA, ROOT, import_tensorflow, write
+from family import DATA, record_or_verify
 
 OUTPUT = DATA / "tf_control_flow_goldens.json"
 
@@ -1417,40 +1414,11 @@ def _run(tf, code: str, isolated: bool) -> dict:
 
 
 def main() -> None:
-    """Runs every case under TensorFlow and writes the golden file (or, with --verify,
-    replays the written file under TensorFlow and reports every difference)."""
-    import numpy as np
-
-    tf = import_tensorflow()
-    if "--verify" in sys.argv:
-        import json
-
-        from tf_golden_util import compare_results
-
-        recorded = json.loads(OUTPUT.read_text())["cases"]
-        failures = 0
-        for name, golden in sorted(recorded.items()):
-            errors = compare_results(golden, _run(tf, golden["code"], golden["isolated"]))
-            if errors:
-                failures += 1
-                print(f"{name}:\n  " + "\n  ".join(errors), file=sys.stderr)
-        print(f"{len(recorded) - failures}/{len(recorded)} cases reproduce", file=sys.stderr)
-        sys.exit(1 if failures else 0)
-    goldens = {
-        name: {**_run(tf, code, isolated), "code": code, "isolated": isolated}
-        for name, (code, isolated) in all_cases().items()
+    """Records every case under TensorFlow (or, with --verify, replays the written file)."""
+    cases = {
+        name: {"code": code, "isolated": isolated} for name, (code, isolated) in all_cases().items()
     }
-    document = {
-        "header": {
-            "tensorflow_version": tf.__version__,
-            "numpy_version": np.__version__,
-            "python_version": sys.version.split()[0],
-            "generator": Path(__file__).resolve().relative_to(ROOT).as_posix(),
-            "case_count": len(goldens),
-        },
-        "cases": goldens,
-    }
-    write(OUTPUT, document, len(goldens), ensure_ascii=False)
+    record_or_verify(OUTPUT, __file__, cases, lambda tf, c: _run(tf, c["code"], c["isolated"]))
 
 
 if __name__ == "__main__":

@@ -19,10 +19,7 @@ holds TF's graph node, which tapeflow has not: the cases pin its class, first li
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from family import DATA, ROOT, import_tensorflow, write
+from family import DATA, record_or_verify
 
 OUTPUT = DATA / "tf_vectorized_map_goldens.json"
 
@@ -198,24 +195,11 @@ def _run(tf, code: str, isolated: bool) -> dict:
 
 
 def main() -> None:
-    import numpy as np
-
-    tf = import_tensorflow()
-    goldens = {
-        name: {**_run(tf, code, isolated), "code": code, "isolated": isolated}
-        for name, (code, isolated) in all_cases().items()
+    """Records every case under TensorFlow (or, with --verify, replays the written file)."""
+    cases = {
+        name: {"code": code, "isolated": isolated} for name, (code, isolated) in all_cases().items()
     }
-    document = {
-        "header": {
-            "tensorflow_version": tf.__version__,
-            "numpy_version": np.__version__,
-            "python_version": sys.version.split()[0],
-            "generator": Path(__file__).resolve().relative_to(ROOT).as_posix(),
-            "case_count": len(goldens),
-        },
-        "cases": goldens,
-    }
-    write(OUTPUT, document, len(goldens), ensure_ascii=False)
+    record_or_verify(OUTPUT, __file__, cases, lambda tf, c: _run(tf, c["code"], c["isolated"]))
 
 
 if __name__ == "__main__":
