@@ -15,11 +15,10 @@ import json
 import math
 import os
 import sys
-import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
+import progbar_runner
 import pytest
 
 from tapeflow.keras import callbacks, config
@@ -41,44 +40,6 @@ CALLBACK_PREFIXES = (
     "lambda_",
     "backup_and_restore",
 )
-
-
-class Out:
-    """A stdout that records text; with `ascii` set it refuses other characters."""
-
-    def __init__(self):
-        self.parts = []
-        self.ascii = False
-
-    @property
-    def encoding(self):
-        return "ascii" if self.ascii else "utf-8"
-
-    def write(self, s):
-        if self.ascii:
-            s.encode("ascii")
-        self.parts.append(s)
-        return len(s)
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
-
-
-def _ordered(x):
-    # The golden file is written with sorted keys, so a dict's order (History keys, params)
-    # is kept as a list of pairs.
-    if isinstance(x, dict):
-        return {"dict_items": [[k, _ordered(v)] for k, v in x.items()]}
-    if isinstance(x, (list, tuple)):
-        return [_ordered(v) for v in x]
-    return x
-
-
-def _jsonable(x):
-    return json.loads(json.dumps(_ordered(x), default=lambda o: repr(o)))
 
 
 def _env():
@@ -106,34 +67,13 @@ _real_clock = progbar.time
 
 def run_case(code: str) -> dict:
     """Runs a golden case's code on tapeflow as the generator ran it on Keras."""
-    env = _env()
-    out = Out()
-    g = dict(env)
-    g["OUT"] = out
-    old_stdout, old_cwd, old_mode = sys.stdout, os.getcwd(), config.get_progress()
+    old_mode = config.get_progress()
     config.set_progress("keras")
-    error = None
-    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        os.chdir(tmp)
-        sys.stdout = out
-        try:
-            exec(GOLDENS["preamble"], g)
-            exec(code, g)
-        except Exception as e:  # the exception is part of the result
-            error = [type(e).__name__, str(e)]
-        finally:
-            sys.stdout = old_stdout
-            os.chdir(old_cwd)
-            env["restore_clock"]()
-            config.set_progress(old_mode)
-            io_utils.enable_interactive_logging()
-    return {
-        "stdout": "".join(out.parts),
-        "result": _jsonable(g.get("result")),
-        "error": error,
-        "warnings": [f"{w.category.__name__}: {w.message}" for w in caught],
-    }
+    try:
+        return progbar_runner.run_case(code, _env(), GOLDENS["preamble"])
+    finally:
+        config.set_progress(old_mode)
+        io_utils.enable_interactive_logging()
 
 
 def _same(a, b):

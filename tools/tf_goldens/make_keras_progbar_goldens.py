@@ -25,14 +25,12 @@ Names a case can use: `callbacks` (the keras.callbacks namespace), `Progbar`,
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import tempfile
 import time
-import warnings
 
 from family import DATA, write
+from progbar_runner import run_case  # tests/ is on sys.path (family)
 
 OUTPUT = DATA / "tf_keras_progbar_goldens.json"
 
@@ -1010,72 +1008,6 @@ result = errors
 )
 
 
-# -- the runner (tests/test_keras_progbar.py carries the same one) -----------------------------
-class Out:
-    """A stdout that records text; with `ascii` set it refuses other characters."""
-
-    def __init__(self):
-        self.parts = []
-        self.ascii = False
-
-    @property
-    def encoding(self):
-        return "ascii" if self.ascii else "utf-8"
-
-    def write(self, s):
-        if self.ascii:
-            s.encode("ascii")
-        self.parts.append(s)
-        return len(s)
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
-
-
-def _ordered(x):
-    # The golden file is written with sorted keys, so a dict's order (History keys, params)
-    # is kept as a list of pairs.
-    if isinstance(x, dict):
-        return {"dict_items": [[k, _ordered(v)] for k, v in x.items()]}
-    if isinstance(x, (list, tuple)):
-        return [_ordered(v) for v in x]
-    return x
-
-
-def _jsonable(x):
-    return json.loads(json.dumps(_ordered(x), default=lambda o: repr(o)))
-
-
-def run_case(code: str, env: dict) -> dict:
-    out = Out()
-    g = dict(env)
-    g["OUT"] = out
-    old_stdout, old_cwd = sys.stdout, os.getcwd()
-    error = None
-    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        os.chdir(tmp)
-        sys.stdout = out
-        try:
-            exec(PREAMBLE, g)
-            exec(code, g)
-        except Exception as e:  # noqa: BLE001 (the exception is the result)
-            error = [type(e).__name__, str(e)]
-        finally:
-            sys.stdout = old_stdout
-            os.chdir(old_cwd)
-            env["restore_clock"]()
-    return {
-        "stdout": "".join(out.parts),
-        "result": _jsonable(g.get("result")),
-        "error": error,
-        "warnings": [f"{w.category.__name__}: {w.message}" for w in caught],
-    }
-
-
 def keras_env() -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
@@ -1108,7 +1040,7 @@ def main() -> None:
     env = keras_env()
     import keras
 
-    cases = {name: dict(code=code, **run_case(code, env)) for name, code in CASES.items()}
+    cases = {name: dict(code=code, **run_case(code, env, PREAMBLE)) for name, code in CASES.items()}
     document = {
         "header": {
             "keras": keras.__version__,
