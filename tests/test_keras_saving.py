@@ -13,6 +13,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import keras_saving_models
 import numpy as np
 import pytest
 
@@ -26,92 +27,17 @@ GOLDENS = json.loads((DATA / "keras_saving_goldens.json").read_text())
 X = np.array(GOLDENS["x"], dtype="float32")
 
 
-def layout(path) -> list:
-    """The generator's description of an HDF5 file (same code as the golden script)."""
-    entries = []
-    with h5py.File(path, "r") as f:
-        entries.append(["/", "Group", None, None, {k: str(v) for k, v in f.attrs.items()}])
-
-        def visit(name, obj):
-            is_dataset = isinstance(obj, h5py.Dataset)
-            entries.append(
-                [
-                    name,
-                    "Dataset" if is_dataset else "Group",
-                    list(obj.shape) if is_dataset else None,
-                    str(obj.dtype) if is_dataset else None,
-                    {k: str(v) for k, v in obj.attrs.items()},
-                ]
-            )
-
-        f.visititems(visit)
-    return entries
-
-
-class Sub(keras.Model):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.d1 = keras.layers.Dense(4)
-        self.blocks = [keras.layers.Dense(3), keras.layers.Dense(3)]
-        self.d2 = keras.layers.Dense(2)
-
-    def call(self, x):
-        x = self.d1(x)
-        for block in self.blocks:
-            x = block(x)
-        return self.d2(x)
-
-
-class Block(keras.layers.Layer):
-    """Sublayers as attributes, in a dict and a nested list; own weights with a
-    non-trainable one created first (the generator's twin)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.inner = keras.layers.Dense(3)
-        self.parts = {"x": keras.layers.Dense(2), "y": [keras.layers.Dense(2)]}
-
-    def build(self, input_shape):
-        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False)
-        self.scale = self.add_weight(shape=(2,), initializer="ones")
-
-    def call(self, x):
-        h = self.inner(x)
-        return (self.parts["x"](h) + self.parts["y"][0](h)) * self.scale + self.count
+Sub = keras_saving_models.classes(keras).Sub
+Block = keras_saving_models.classes(keras).Block
 
 
 def build(key):
     """The tapeflow twin of the generator's model `key` (names start afresh)."""
-    keras.backend.clear_session()
-    if key == "seq":
-        return keras.Sequential(
-            [keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(2)]
-        )
-    if key == "func":
-        inputs = keras.Input((3,))
-        hidden = keras.layers.Dense(4, activation="relu")(inputs)
-        return keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(hidden))
-    if key == "func2out":
-        inputs = keras.Input((3,))
-        hidden = keras.layers.Dense(4)(inputs)
-        return keras.Model(inputs, [keras.layers.Dense(2)(hidden), keras.layers.Dense(1)(hidden)])
-    if key == "sub":
-        model = Sub()
-        model(X)
-        return model
-    if key == "seq_lazy":
-        model = keras.Sequential([keras.layers.Dense(4)])
-        model(X)
-        return model
-    if key == "nested":
-        inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-        inputs = keras.Input((3,))
-        return keras.Model(inputs, inner(keras.layers.Dense(4)(inputs)))
-    if key == "block":
-        return keras.Sequential([keras.Input((3,)), Block()])
-    if key == "compiled":
-        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    raise KeyError(key)
+    return keras_saving_models.build(keras, key, X)
+
+
+def layout(path) -> list:
+    return keras_saving_models.layout(h5py, path)
 
 
 def golden_weights(key) -> list:

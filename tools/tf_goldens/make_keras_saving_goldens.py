@@ -27,102 +27,18 @@ import zipfile
 
 import numpy as np
 from family import DATA, import_tensorflow, write
+from keras_saving_models import KEYS, build, layout  # tests/ is on sys.path (family)
 
 OUTPUT = DATA / "keras_saving_goldens.json"
 X = np.linspace(-1.0, 1.0, 6, dtype="float32").reshape(2, 3)
 
 
-def layout(h5py, path) -> list:
-    """Every group and dataset of an HDF5 file (attributes included), in h5py's order."""
-    entries = []
-    with h5py.File(path, "r") as f:
-        entries.append(["/", "Group", None, None, {k: str(v) for k, v in f.attrs.items()}])
-
-        def visit(name, obj):
-            is_dataset = isinstance(obj, h5py.Dataset)
-            entries.append(
-                [
-                    name,
-                    "Dataset" if is_dataset else "Group",
-                    list(obj.shape) if is_dataset else None,
-                    str(obj.dtype) if is_dataset else None,
-                    {k: str(v) for k, v in obj.attrs.items()},
-                ]
-            )
-
-        f.visititems(visit)
-    return entries
-
-
 def build_models(keras):
-    """The models, each built after clear_session (so auto-names start afresh)."""
-    models = {}
-    keras.backend.clear_session()
-    keras.utils.set_random_seed(7)
-    models["seq"] = keras.Sequential(
-        [keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(2)]
-    )
-    keras.backend.clear_session()
-    inputs = keras.Input((3,))
-    hidden = keras.layers.Dense(4, activation="relu")(inputs)
-    models["func"] = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(hidden))
-    keras.backend.clear_session()
-    inputs = keras.Input((3,))
-    hidden = keras.layers.Dense(4)(inputs)
-    models["func2out"] = keras.Model(
-        inputs, [keras.layers.Dense(2)(hidden), keras.layers.Dense(1)(hidden)]
-    )
-    keras.backend.clear_session()
-
-    class Sub(keras.Model):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.d1 = keras.layers.Dense(4)
-            self.blocks = [keras.layers.Dense(3), keras.layers.Dense(3)]
-            self.d2 = keras.layers.Dense(2)
-
-        def call(self, x):
-            x = self.d1(x)
-            for block in self.blocks:
-                x = block(x)
-            return self.d2(x)
-
-    sub = Sub()
-    sub(X)
-    models["sub"] = sub
-    keras.backend.clear_session()
-    lazy = keras.Sequential([keras.layers.Dense(4)])
-    lazy(X)
-    models["seq_lazy"] = lazy
-    keras.backend.clear_session()
-    inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-    inputs = keras.Input((3,))
-    models["nested"] = keras.Model(inputs, inner(keras.layers.Dense(4)(inputs)))
-    keras.backend.clear_session()
-
-    class Block(keras.layers.Layer):
-        """Sublayers as attributes, in a dict and a nested list; own weights with a
-        non-trainable one created first."""
-
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.inner = keras.layers.Dense(3)
-            self.parts = {"x": keras.layers.Dense(2), "y": [keras.layers.Dense(2)]}
-
-        def build(self, input_shape):
-            self.count = self.add_weight(shape=(), initializer="zeros", trainable=False)
-            self.scale = self.add_weight(shape=(2,), initializer="ones")
-
-        def call(self, x):
-            h = self.inner(x)
-            return (self.parts["x"](h) + self.parts["y"][0](h)) * self.scale + self.count
-
-    models["block"] = keras.Sequential([keras.Input((3,)), Block()])
-    keras.backend.clear_session()
-    compiled = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    compiled.compile(optimizer="adam", loss="mse")
-    compiled.train_on_batch(X, np.ones((2, 2), "float32"))
-    models["compiled"] = compiled
+    """The models in KEYS order (the first after set_random_seed(7)); "compiled" also
+    compiled with Adam and trained one batch."""
+    models = {key: build(keras, key, X, seed=7 if key == "seq" else None) for key in KEYS}
+    models["compiled"].compile(optimizer="adam", loss="mse")
+    models["compiled"].train_on_batch(X, np.ones((2, 2), "float32"))
     return models
 
 
