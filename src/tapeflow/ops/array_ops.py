@@ -55,6 +55,11 @@ def _reshape(tensor, *, shape):
     if len(shape) >= 254:
         raise invalid_argument(f"too many dimensions: must be < 254, but received {len(shape)}")
     check_rank(len(shape))
+    if not shape or min(shape) >= 0:  # no -1: NumPy's reshape is TF's, when NumPy accepts it
+        try:
+            return np.reshape(tensor, shape)
+        except ValueError:
+            pass  # a negative or mismatched size: TF's error from the general path
     return np.reshape(tensor, _reshape_dims(np.shape(tensor), shape))
 
 
@@ -244,6 +249,8 @@ def squeeze(input, axis=None, name=None):
     ),
 )
 def _broadcast_to(input, *, shape):
+    if np.ndim(input) == 0 and math.prod(shape) <= 4096:
+        return np.full(shape, input)  # small: faster than a view; large fills stay views
     try:
         return np.broadcast_to(input, shape)
     except ValueError:

@@ -633,8 +633,12 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
 )
 def _one_hot(indices, on_value, off_value, *, depth, axis=-1):
     # Out-of-range indices (and -1) give rows of off_value, as in TF.
-    out = np.where(np.expand_dims(indices, -1) == np.arange(depth), on_value, off_value)
-    out = out.astype(np.result_type(on_value), copy=False)
+    hot = np.asarray(indices)[..., None] == np.arange(depth)
+    dtype = np.result_type(on_value)
+    if on_value == 1 and off_value == 0:  # the common case: the mask itself, cast
+        out = hot.astype(dtype)
+    else:
+        out = np.where(hot, on_value, off_value).astype(dtype, copy=False)
     return out if axis == -1 else np.moveaxis(out, -1, axis)
 
 
