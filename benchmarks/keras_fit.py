@@ -9,11 +9,13 @@ logits, timed per epoch for
 - `eager loop`: the same loop with the step run eagerly,
 
 for tapeflow (this checkout's src/), real tf.keras (`--tf-python`, an interpreter with
-TensorFlow; single-threaded as in the spec) and the same step written by hand in NumPy.
+TensorFlow; single-threaded as in the spec), PyTorch (`--torch-python`: the same MLP as an
+`nn.Sequential`, Adam(eps=1e-7), cross-entropy, an eager loop over shuffled index batches) and
+the same step written by hand in NumPy.
 Each (library, workload) runs in a fresh process; the table gives the median epoch time of
 epochs 2..N (the first epoch traces) and, in brackets, the first epoch.
 
-Run:  python benchmarks/keras_fit.py [--epochs 10] [--tf-python /path/to/python]
+Run:  python benchmarks/keras_fit.py [--epochs 10] [--tf-python PY] [--torch-python PY]
 """
 
 from __future__ import annotations
@@ -64,6 +66,24 @@ if lib == "numpy":
                 p -= alpha * m / (np.sqrt(v) + eps)
         times.append(time.perf_counter() - t0)
     print(json.dumps({"times": times, "loss": float(loss)})); sys.exit()
+if lib == "torch":
+    import torch
+    torch.set_num_threads(1); torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    for ep in range(epochs):
+        t0 = time.perf_counter(); idx = torch.randperm(len(Xt))
+        for i in range(0, len(Xt), 32):
+            j = idx[i:i + 32]
+            opt.zero_grad()
+            loss = loss_fn(net(Xt[j]), yt[j])
+            loss.backward()
+            opt.step()
+        loss = float(loss)
+        times.append(time.perf_counter() - t0)
+    print(json.dumps({"times": times, "loss": loss})); sys.exit()
 if lib == "tapeflow":
     import tapeflow as tf
     keras = tf.keras
@@ -135,6 +155,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--tf-python", default=None, help="an interpreter with TensorFlow")
+    parser.add_argument("--torch-python", default=None, help="an interpreter with PyTorch")
     args = parser.parse_args()
     results = {}
     started = time.time()
@@ -142,6 +163,8 @@ def main():
         results[("tapeflow", workload)] = run(sys.executable, "tapeflow", workload, args.epochs)
         if args.tf_python:
             results[("tf.keras", workload)] = run(args.tf_python, "tf", workload, args.epochs)
+    if args.torch_python:
+        results[("torch", "eager")] = run(args.torch_python, "torch", "eager", args.epochs)
     results[("numpy", "by hand")] = run(sys.executable, "numpy", "fit", args.epochs)
     numpy_ms = statistics.median(results[("numpy", "by hand")]["times"][1:]) * 1000
     print(f"MLP 64-128-10 on digits, batch 32 (57 steps/epoch), Adam; {args.epochs} epochs; "
@@ -158,6 +181,12 @@ def main():
             if theirs and "times" in theirs:
                 ratio = f"{ours_ms / (statistics.median(theirs['times'][1:]) * 1000):.3f}"
         print(f"| {label} | {fmt(ours)} | {fmt(theirs)} | {ratio} | {vs_numpy} |")
+    torch_result = results.get(("torch", "eager"))
+    if torch_result:
+        vs_numpy = "—"
+        if "times" in torch_result:
+            vs_numpy = f"{statistics.median(torch_result['times'][1:]) * 1000 / numpy_ms:.1f}x"
+        print(f"| PyTorch eager loop (nn.Module, Adam) | {fmt(torch_result)} | | | {vs_numpy} |")
     print(f"| NumPy by hand (fwd+bwd+Adam) | {fmt(results[('numpy', 'by hand')])} | | | 1.0x |")
     print(f"\n(took {time.time() - started:.0f} s)")
 
