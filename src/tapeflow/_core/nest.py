@@ -7,10 +7,20 @@ from __future__ import annotations
 
 import collections.abc
 
+_NESTED_TYPES = (list, tuple, collections.abc.Mapping)
+# type -> whether its instances are nested, filled on first sight. A type's subclassing is fixed
+# when it is created; only registering it with collections.abc.Mapping afterwards (rare) would
+# be missed, as it would be by any cache of isinstance on an ABC.
+_nested_by_type: dict = {list: True, tuple: True, dict: True}
+
 
 def is_nested(structure) -> bool:
     """True for lists, tuples (incl. namedtuples) and mappings; tensors are leaves."""
-    return isinstance(structure, (list, tuple, collections.abc.Mapping))
+    t = type(structure)
+    nested = _nested_by_type.get(t)
+    if nested is None:
+        nested = _nested_by_type[t] = isinstance(structure, _NESTED_TYPES)
+    return nested
 
 
 def _sorted_keys(mapping) -> list:
@@ -21,7 +31,10 @@ def _sorted_keys(mapping) -> list:
 
 
 def _children(structure) -> list:
-    if isinstance(structure, collections.abc.Mapping):
+    t = type(structure)
+    if t is list or t is tuple:
+        return list(structure)
+    if t is dict or isinstance(structure, collections.abc.Mapping):
         return [structure[k] for k in _sorted_keys(structure)]
     return list(structure)
 
@@ -36,9 +49,13 @@ def flatten(structure, expand_composites: bool = False) -> list:
         return [structure]
     out = []
     stack = [structure]
+    nested_by_type = _nested_by_type
     while stack:
         item = stack.pop()
-        if is_nested(item):
+        nested = nested_by_type.get(type(item))
+        if nested is None:
+            nested = is_nested(item)
+        if nested:
             stack.extend(reversed(_children(item)))
         else:
             out.append(item)
@@ -46,6 +63,14 @@ def flatten(structure, expand_composites: bool = False) -> list:
 
 
 def _rebuild(structure, children: list):
+    t = type(structure)
+    if t is tuple:
+        return tuple(children)
+    if t is list:
+        return children
+    if t is dict:
+        values = dict(zip(_sorted_keys(structure), children))
+        return {k: values[k] for k in structure}  # keep the caller's key order
     if isinstance(structure, collections.abc.Mapping):
         values = dict(zip(_sorted_keys(structure), children))
         result = {k: values[k] for k in structure}  # keep the caller's key order
