@@ -23,6 +23,7 @@ when it answers, so there is nothing to explain.
 
 from __future__ import annotations
 
+import ast
 import collections
 import collections.abc
 import linecache
@@ -168,7 +169,8 @@ class _Observer:
                     _variable_names[vid] = variable.name
 
     def ignored_watch(self, t) -> None:
-        self.ignored[t._id] = (_user_line(), bool(_tape.state.stopped))
+        paused = bool(self.marks) and self.marks[-1][1] == "pause"
+        self.ignored[t._id] = (_user_line(), bool(_tape.state.stopped) or paused)
 
     def roots(self, t) -> frozenset | None:
         """The tracked ids `t` was computed from, if it is this tape's or shadows it."""
@@ -181,11 +183,7 @@ class _Observer:
     def remember(self, record, targets, sources, flat_sources, grads):
         """A gradient call had a None: keeps a copy without arrays, and warns if on."""
         site = _user_line()
-        frame = sys._getframe(1)
-        while frame is not None and frame.f_globals.get("__name__", "").startswith("tapeflow"):
-            frame = frame.f_back
-        names = _local_names(frame, flat_sources)
-        del frame
+        names = _source_names(site, len(flat_sources), sources)
         for vid, variable in record.variables.items():
             _variable_names[vid] = variable.name
         call = _Call(record, len(record.entries), targets, sources, flat_sources, grads, names)
@@ -356,15 +354,55 @@ def _paths(structure, prefix: str = "sources") -> list:
     return out
 
 
-def _local_names(frame, flat_sources: list) -> list:
-    """For each source, a local name of `frame` bound to that very object, or None."""
-    if frame is None:
-        return [None] * len(flat_sources)
-    names = {}
-    for name, value in frame.f_locals.items():
-        if not name.startswith("_"):
-            names.setdefault(id(value), name)
-    return [names.get(id(s)) for s in flat_sources]
+_CALLS = frozenset(("gradient", "jacobian", "batch_jacobian"))
+
+
+def _source_names(site, n: int, sources) -> list:
+    """For each source, how the gradient call at `site` spells it (`w`, `model.b`), read
+    from the line's text (not from the frame's locals, which would keep them alive);
+    None where the line does not show it."""
+    names = [None] * n
+    if site is None:
+        return names
+    try:
+        tree = ast.parse(linecache.getline(*site).strip())
+    except SyntaxError:
+        return names
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _CALLS
+        ):
+            args = list(node.args[1:2])
+            args += [k.value for k in node.keywords if k.arg in ("sources", "source")]
+            if args:
+                spelled = []
+                _spelled(args[0], sources, spelled)
+                if len(spelled) == n:
+                    return spelled
+            return names
+    return names
+
+
+def _spelled(node, structure, out: list) -> None:
+    """Appends the text of each leaf of `structure` as `node` writes it (in tf.nest's order)."""
+    if not isinstance(structure, (list, tuple, collections.abc.Mapping)):
+        out.append(ast.unparse(node) if isinstance(node, (ast.Name, ast.Attribute)) else None)
+        return
+    if isinstance(structure, collections.abc.Mapping):
+        keys = sorted(structure)
+        children = [None] * len(keys)
+        if isinstance(node, ast.Dict):
+            for k, v in zip(node.keys, node.values):
+                if isinstance(k, ast.Constant) and k.value in structure:
+                    children[keys.index(k.value)] = v
+        for key, child in zip(keys, children):
+            _spelled(child, structure[key], out)
+        return
+    elts = node.elts if isinstance(node, (ast.List, ast.Tuple)) else None
+    for i, item in enumerate(structure):
+        _spelled(elts[i] if elts is not None and i < len(elts) else None, item, out)
 
 
 def _slim(entries) -> list:
@@ -720,9 +758,7 @@ def explain(tape) -> list:
         if not last:
             return []
         record, n, targets, sources, flat_sources, grads = last
-        frame = sys._getframe(1)
-        names = _local_names(frame, flat_sources)
-        del frame
+        names = [None] * len(flat_sources)
         call = _Call(record, n, targets, sources, flat_sources, grads, names)
         return list(call.explanations())
     return list(last.explanations())

@@ -128,8 +128,8 @@ class GradientTape:
         if type(tensor) is EagerTensor and tensor._dtype._differentiable:
             if not stopped:
                 self._tape.ids.add(tensor._id)  # the common case, without nest machinery
-            elif self._observer is not None:
-                self._observer.ignored_watch(tensor)
+            elif observe is not None or self._observer is not None:
+                self._ignored_watch(tensor)
             return
         for t in nest.flatten(tensor):
             inner = _wrapped_variable(t)
@@ -146,13 +146,19 @@ class GradientTape:
                     t.dtype,
                 )
             if stopped:
-                if self._observer is not None:
-                    self._observer.ignored_watch(t)
+                if observe is not None or self._observer is not None:
+                    self._ignored_watch(t)
                 continue
             if _is_variable(t):
                 self._tape.watch_variable(t)
             else:
                 self._tape.watch(t._id)
+
+    def _ignored_watch(self, t) -> None:
+        """Tells the explanation observer of a watch that did nothing (recording stopped)."""
+        if self._observer is None:
+            self._observer = observe(self)
+        self._observer.ignored_watch(t)
 
     @contextlib.contextmanager
     def stop_recording(self):
