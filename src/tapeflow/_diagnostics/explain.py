@@ -113,22 +113,31 @@ class Explanation:
 # -- recording (only while explanations are on) ----------------------------------------
 
 _lock = threading.Lock()
-_observers: list = []  # weak references to the live observers
+_observers: tuple = ()  # weak references to the live observers
 _enabled = False
 # Tensors made by recent ops, for what the tapes do not record (a source rebound from a
 # variable, a target computed before the tape): tensor id -> (line, op type, input ids).
 RECENT = 8192
-_recent: dict = {}
+_recent: collections.OrderedDict = collections.OrderedDict()
 # Ids of variables seen by observed tapes, with their names (a variable's tensor has its id).
 _variable_names: dict = {}
+
+
+_internal: dict = {}  # code object -> whether it is tapeflow's (a cache: frames are walked per op)
 
 
 def _user_line():
     """(filename, lineno) of the innermost frame outside the tapeflow package, or None."""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("tapeflow"):
+    while frame is not None:
+        code = frame.f_code
+        internal = _internal.get(code)
+        if internal is None:
+            internal = _internal[code] = frame.f_globals.get("__name__", "").startswith("tapeflow")
+        if not internal:
+            return code.co_filename, frame.f_lineno
         frame = frame.f_back
-    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+    return None
 
 
 class _Observer:
@@ -196,24 +205,20 @@ class _Observer:
 
 
 def _observe(gradient_tape) -> _Observer:
+    global _observers
     observer = _Observer(gradient_tape)
-    with _lock:
-        _observers[:] = [r for r in _observers if r() is not None]
-        _observers.append(weakref.ref(observer))
+    with _lock:  # a new tuple: the checks of other threads iterate the old one
+        _observers = (*(r for r in _observers if r() is not None), weakref.ref(observer))
     return observer
 
 
 def _live() -> list:
-    observers = []
-    for ref in _observers:
-        observer = ref()
-        if observer is not None:
-            observers.append(observer)
-    return observers
+    return [o for o in (r() for r in _observers) if o is not None]
 
 
 def _classify(observer, op) -> str:
-    """Why `observer`'s tape does not record `op`, which reads one of its tensors."""
+    """Why `observer`'s tape does not record `op`, which reads one of its tensors: where
+    it runs, else that it is not differentiable."""
     if threading.get_ident() != observer.thread:
         return OTHER_THREAD
     last = observer.marks[-1][1] if observer.marks else "exit"
@@ -225,10 +230,19 @@ def _classify(observer, op) -> str:
 
 
 def _check(op, inputs: tuple, outputs, attrs: dict) -> None:
-    """The output check while explanations are on: lines and tensors leaving the tapes."""
+    """The output check while explanations are on: lines and tensors leaving the tapes.
+
+    The ops of a backward walk's gradient rules are skipped: they read a tape's tensors
+    after it stopped by design (the walk names the rule it runs in `tape.state.rule`)."""
+    if _tape.state.rule is not None:
+        return
     outs = outputs if type(outputs) is tuple else (outputs,)
     line = None
-    for observer in _live():
+    recorded = False
+    for ref in _observers:
+        observer = ref()
+        if observer is None:
+            continue
         record = observer.record()
         if record is None:
             continue
@@ -241,24 +255,23 @@ def _check(op, inputs: tuple, outputs, attrs: dict) -> None:
             line = _user_line()
         if tracked and op.differentiable and record in _tape.state.tapes:
             observer.lines[outs[0]._id] = line  # recorded: the entry's line
+            recorded = True
             continue
         roots = frozenset(tracked).union(*(s[3] for s in shadowed))
-        if tracked:
-            reason = NON_DIFFERENTIABLE if not op.differentiable else _classify(observer, op)
-            if reason == NON_DIFFERENTIABLE or not shadowed:
-                cause = (reason, line, op.type, roots)
-            else:
-                cause = shadowed[0][:3] + (roots,)
-        else:
+        if tracked:  # where the path leaves this tape
+            cause = (_classify(observer, op), line, op.type, roots)
+        else:  # computed from what already left it
             cause = shadowed[0][:3] + (roots,)
         for o in outs:
             shadow[o._id] = cause
+    if recorded:
+        return
     if line is None:
         line = _user_line()
     with _lock:
         _recent[outs[0]._id] = (line, op.type, tuple(t._id for t in inputs))
         if len(_recent) > RECENT:
-            del _recent[next(iter(_recent))]
+            _recent.popitem(last=False)
 
 
 def _numpy_hook(t, what: str) -> None:
