@@ -6,6 +6,7 @@ the explanation must name ends with a `# <name>` marker, found by `line_of`.
 """
 
 import gc
+import os
 import pathlib
 import threading
 import warnings
@@ -48,7 +49,7 @@ def assert_at(e, marker: str, reason: str) -> None:
     assert e.where.filename == __file__
     assert e.where.lineno == line_of(marker)
     assert e.where.code == _LINES[line_of(marker) - 1].strip()
-    assert f"{__file__}:{line_of(marker)}" in str(e)
+    assert f"{os.path.relpath(__file__)}:{line_of(marker)} (`" in str(e)
 
 
 # -- never watched ---------------------------------------------------------------------

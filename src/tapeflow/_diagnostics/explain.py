@@ -27,6 +27,7 @@ import ast
 import collections
 import collections.abc
 import linecache
+import os
 import sys
 import threading
 import warnings
@@ -72,7 +73,18 @@ class GradientExplanationWarning(UserWarning):
 
 Where = collections.namedtuple("Where", ["filename", "lineno", "code"])
 Where.__doc__ = """A line of the user's code: file, line number and the line's text."""
-Where.__str__ = lambda self: f"{self.filename}:{self.lineno}: {self.code}"
+
+
+def _shown(filename: str) -> str:
+    """A file as messages show it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:  # another drive (Windows)
+        return filename
+    return filename if relative.startswith("..") else relative
+
+
+Where.__str__ = lambda self: f"{_shown(self.filename)}:{self.lineno}: {self.code}"
 
 Source = collections.namedtuple("Source", ["path", "name"])
 Source.__doc__ = """A source by its position in the `sources` structure (`sources[1]`,
@@ -106,7 +118,7 @@ class Explanation:
         return self._text
 
     def __repr__(self) -> str:
-        at = "" if self.where is None else f" at {self.where.filename}:{self.where.lineno}"
+        at = "" if self.where is None else f" at {_shown(self.where.filename)}:{self.where.lineno}"
         return f"<Explanation {self.source}: {self.reason}{at}>"
 
 
@@ -607,7 +619,7 @@ _ENABLE = "tapeflow.experimental.enable_gradient_explanations()"
 
 def _make(reason, source, where, op, how, detail: str = "") -> Explanation:
     """The explanation, with its one-paragraph text."""
-    at = "" if where is None else f" at {where.filename}:{where.lineno} (`{where.code}`)"
+    at = "" if where is None else f" at {_shown(where.filename)}:{where.lineno} (`{where.code}`)"
     s = str(source)
     if reason == NOT_WATCHED:
         text = {
