@@ -8,6 +8,8 @@ the explanation must name ends with a `# <name>` marker, found by `line_of`.
 import gc
 import os
 import pathlib
+import subprocess
+import sys
 import threading
 import warnings
 import weakref
@@ -528,3 +530,19 @@ def test_threads_explain_their_own_tapes(on):
     assert results["numpy"][0] is None and results["round"][0] is None
     assert_at(results["numpy"][1], "thread-numpy", ex.LEFT_THROUGH_NUMPY)
     assert_at(results["round"][1], "thread-round", ex.NON_DIFFERENTIABLE)
+
+
+def test_readme_example_prints_what_the_readme_shows(tmp_path):
+    root = pathlib.Path(__file__).resolve().parent.parent
+    section = (root / "README.md").read_text().split("## When a gradient is None\n")[1]
+    section = section.split("\n## ")[0]
+    code = section.split("```python\n")[1].split("```")[0]
+    expected = section.split("```text\n")[1].split("```")[0]
+    (tmp_path / "train.py").write_text(code)
+    env = dict(os.environ, PYTHONPATH=str(root / "src"))
+    run = subprocess.run(
+        [sys.executable, "train.py"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == expected
+    assert "GradientExplanationWarning" in run.stderr
