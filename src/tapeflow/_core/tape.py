@@ -384,6 +384,13 @@ def assign_variable(variable, how: str, value, before) -> None:
         s.trace.assign_variable(variable, how, value, before)
     for journal in s.journals:
         journal.assign_variable(variable, how, value, before)
+    if assign_hooks:  # diagnostics (tapeflow.experimental.explain); empty by default
+        for hook in assign_hooks:
+            hook(variable, how, value)
+
+
+# Callables `hook(variable, how, value)` told of every assignment while non-empty.
+assign_hooks: list = []
 
 
 def value_read(t, what: str) -> None:

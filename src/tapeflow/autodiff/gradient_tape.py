@@ -32,6 +32,12 @@ from .._core.tensor import (
 from ..ops.array_ops import _reshape, _transpose
 from .walk import backward, ones_like_value, stack_rows, zeros_like_value
 
+# While gradient explanations are on (tapeflow.experimental.enable_gradient_explanations),
+# `observe(tape)` returns the observer a tape gets when it is first entered (explain.py):
+# it hears of the tape's enters, exits and watches. None, the default, costs one test per
+# enter.
+observe = None
+
 
 class UnconnectedGradients(enum.Enum):
     """What `gradient` returns for a source the target does not depend on."""
@@ -62,6 +68,13 @@ class GradientTape:
     <tf.Tensor: shape=(), dtype=float32, numpy=6.0>
     """
 
+    # The explanation observer (see `observe`), or None; and what `tapeflow.experimental.
+    # explain` reads of the last gradient/jacobian call: None before any, () when it had no
+    # None, False when it had one but a released non-persistent record dropped the
+    # information, else the call's record (`_remember`). Class defaults: no cost when off.
+    _observer = None
+    _last_call = None
+
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
         self._tape = None
         self._persistent = persistent
@@ -87,12 +100,18 @@ class GradientTape:
             self._tape = _tape.Tape(self._watch_accessed_variables)
         _tape.push(self._tape)
         self._recording = True
+        if observe is not None or self._observer is not None:
+            if self._observer is None:
+                self._observer = observe(self)
+            self._observer.mark("enter")
 
     def _pop_tape(self) -> None:
         if not self._recording:
             raise ValueError("Tape is not recording.")
         _tape.pop(self._tape)
         self._recording = False
+        if self._observer is not None:
+            self._observer.mark("exit")
 
     def watch(self, tensor) -> None:
         """Ensures that `tensor` (a tensor, variable, or nested structure of them) is traced.
@@ -109,6 +128,8 @@ class GradientTape:
         if type(tensor) is EagerTensor and tensor._dtype._differentiable:
             if not stopped:
                 self._tape.ids.add(tensor._id)  # the common case, without nest machinery
+            elif observe is not None or self._observer is not None:
+                self._ignored_watch(tensor)
             return
         for t in nest.flatten(tensor):
             inner = _wrapped_variable(t)
@@ -125,11 +146,19 @@ class GradientTape:
                     t.dtype,
                 )
             if stopped:
+                if observe is not None or self._observer is not None:
+                    self._ignored_watch(t)
                 continue
             if _is_variable(t):
                 self._tape.watch_variable(t)
             else:
                 self._tape.watch(t._id)
+
+    def _ignored_watch(self, t) -> None:
+        """Tells the explanation observer of a watch that did nothing (recording stopped)."""
+        if self._observer is None:
+            self._observer = observe(self)
+        self._observer.ignored_watch(t)
 
     @contextlib.contextmanager
     def stop_recording(self):
@@ -141,9 +170,13 @@ class GradientTape:
         if not self._recording:
             raise RuntimeError("Trying to stop recording a tape which is not recording.")
         self._pop_tape()
+        if self._observer is not None:
+            self._observer.mark("pause")
         try:
             yield
         finally:
+            if self._observer is not None:
+                self._observer.mark("resume")
             self._push_tape()
 
     def reset(self) -> None:
@@ -154,6 +187,8 @@ class GradientTape:
         """
         self._pop_tape()
         self._tape = None
+        if type(self._last_call) is tuple and self._last_call:  # refers to the dropped record
+            self._last_call = False
         self._push_tape()
 
     def watched_variables(self) -> tuple:
@@ -213,10 +248,18 @@ class GradientTape:
         self._release()
         grads = _tracked_only(tape, flat_targets, source_tensors, grads)
         result = []
+        missing = False
         for t, g in zip(source_tensors, grads):
-            if g is None and unconnected_gradients is UnconnectedGradients.ZERO:
-                g = zeros_like_value(t)
+            if g is None:
+                if unconnected_gradients is UnconnectedGradients.ZERO:
+                    g = zeros_like_value(t)
+                else:
+                    missing = True
             result.append(g)
+        if missing:
+            self._remember(tape, flat_targets, sources, flat_sources, result)
+        else:
+            self._last_call = ()
         return nest.pack_sequence_as(sources, result)
 
     def _single_gradient(self, target, source, unconnected_gradients):
@@ -231,9 +274,25 @@ class GradientTape:
             (source._id in tape.ids or source._id == target._id) and source._dtype._differentiable
         ):
             g = None
-        if g is None and unconnected_gradients is UnconnectedGradients.ZERO:
-            g = zeros_like_value(source)
+        if g is None:
+            if unconnected_gradients is UnconnectedGradients.ZERO:
+                g = zeros_like_value(source)
+            else:
+                self._remember(tape, [target], source, [source], [None])
+                return None
+        self._last_call = ()
         return g
+
+    def _remember(self, tape, targets: list, sources, flat_sources: list, grads: list) -> None:
+        """Keeps what `tapeflow.experimental.explain` needs of a call whose result has a
+        None: the observer's copy (no arrays) while explanations observe this tape, else
+        the live record of a persistent tape; a released non-persistent one keeps nothing."""
+        if self._observer is not None:
+            self._last_call = self._observer.remember(tape, targets, sources, flat_sources, grads)
+        elif self._persistent:
+            self._last_call = (tape, len(tape.entries), targets, sources, flat_sources, grads)
+        else:
+            self._last_call = False
 
     def _take_tape(self) -> _tape.Tape:
         """TF's bookkeeping before a gradient/jacobian: returns the tape to walk.
@@ -323,14 +382,21 @@ class GradientTape:
         self._release()
         grads = _tracked_only(tape, [y], source_tensors, grads)
         result = []
+        missing = False
         for t, g in zip(source_tensors, grads):
             jshape = tshape + np.shape(t._value)
             if g is None:
                 if unconnected_gradients is UnconnectedGradients.ZERO:
                     g = make(np.zeros(jshape, t._dtype._np), t._dtype)
+                else:
+                    missing = True
             else:
                 g = _reshape(g, shape=jshape)
             result.append(g)
+        if missing:
+            self._remember(tape, [y], sources, flat_sources, result)
+        else:
+            self._last_call = ()
         return nest.pack_sequence_as(sources, result)
 
     def batch_jacobian(
@@ -393,8 +459,11 @@ class GradientTape:
         jshape = tshape + sshape[1:]
         if g is None:
             if unconnected_gradients is UnconnectedGradients.ZERO:
+                self._last_call = ()
                 return make(np.zeros(jshape, x._dtype._np), x._dtype)
+            self._remember(tape, [y], source, [source], [None])
             return None
+        self._last_call = ()
         # g is [ny, b, x...]: move the example axis first.
         perm = (1, 0) + tuple(range(2, len(sshape) + 1))
         return _reshape(_transpose(g, perm=perm), shape=jshape)
