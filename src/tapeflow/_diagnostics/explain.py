@@ -145,7 +145,9 @@ def _user_line():
         code = frame.f_code
         internal = _internal.get(code)
         if internal is None:
-            internal = _internal[code] = frame.f_globals.get("__name__", "").startswith("tapeflow")
+            module = frame.f_globals.get("__name__", "")
+            internal = module == "tapeflow" or module.startswith("tapeflow.")
+            _internal[code] = internal
         if not internal:
             return code.co_filename, frame.f_lineno
         frame = frame.f_back
@@ -735,8 +737,9 @@ def _make(reason, source, where, op, how, detail: str = "") -> Explanation:
         )
         if how == "unobserved":
             text += (
-                " It may also have left the tape through NumPy or been computed outside "
-                f"the tape's recording: call {_ENABLE} before recording to name the line."
+                " Or a non-differentiable op (round, argmax, a comparison, stop_gradient) "
+                "cut it, it left the tape through NumPy, or it was computed outside the "
+                f"tape's recording: call {_ENABLE} before recording to name the line."
             )
     return Explanation(reason, source, where, op, text)
 
