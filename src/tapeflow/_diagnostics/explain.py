@@ -468,6 +468,7 @@ class _Call:
         "missing",
         "observer",
         "_explanations",
+        "_ancestor_sets",
     )
 
     def __init__(self, record, n, targets, sources, flat_sources, grads, names):
@@ -484,10 +485,12 @@ class _Call:
                 self.missing.append((Source(paths[i], label), kind, sid, dtype, trainable))
         self.observer = None
         self._explanations = None
+        self._ancestor_sets: dict = {}
 
     def explanations(self) -> list:
         if self._explanations is None:
             self._explanations = [self._explain(*m) for m in self.missing]
+            self._ancestor_sets = {}
         return self._explanations
 
     # The reachability passes over the slim entries.
@@ -510,10 +513,16 @@ class _Call:
         return reach, reach_diff, cut_at
 
     def _ancestors(self, tid: int) -> set:
+        """The ids the target `tid` depends on through recorded entries (one pass per
+        target, shared by the sources)."""
+        cached = self._ancestor_sets.get(tid)
+        if cached is not None:
+            return cached
         ancestors = {tid}
         for _, ins, _, outs, _ in reversed(self.entries):
             if any(o in ancestors for o in outs):
                 ancestors.update(ins)
+        self._ancestor_sets[tid] = ancestors
         return ancestors
 
     def _line_of(self, tid: int):
