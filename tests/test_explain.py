@@ -398,6 +398,33 @@ def test_persistent_tape_without_explanations():
     assert e.reason == ex.FRESH_TARGET and "enable_gradient_explanations" in str(e)
 
 
+def test_a_gradient_rule_returning_none():
+    @tf.custom_gradient
+    def f(a):
+        return a * 2.0, lambda u: None
+
+    x = tf.constant(1.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = f(x) * 3.0
+    assert tape.gradient(y, x) is None
+    e = only(tape)
+    assert e.reason == ex.NON_DIFFERENTIABLE and e.where is None
+    assert "CustomGradient:f" in str(e)
+
+
+def test_a_tape_entered_before_explanations_were_on():
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        with ex.enable_gradient_explanations(), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            y = tf.round(x)
+            assert tape.gradient(y, x) is None  # no observer: no warning, nothing kept
+    with pytest.raises(ValueError, match="information was dropped"):
+        ex.explain(tape)
+
+
 def test_bad_use_is_a_clear_error():
     with pytest.raises(ValueError, match="has not computed a gradient yet"):
         ex.explain(tf.GradientTape())

@@ -145,7 +145,9 @@ def _user_line():
         code = frame.f_code
         internal = _internal.get(code)
         if internal is None:
-            internal = _internal[code] = frame.f_globals.get("__name__", "").startswith("tapeflow")
+            module = frame.f_globals.get("__name__", "")
+            internal = module == "tapeflow" or module.startswith("tapeflow.")
+            _internal[code] = internal
         if not internal:
             return code.co_filename, frame.f_lineno
         frame = frame.f_back
@@ -327,9 +329,10 @@ class enable_gradient_explanations:  # noqa: N801 (a call, and a context manager
     Tapes entered from then on keep the user's line of what they record and of where a
     value left them, so `explain(tape)` names lines, and every gradient, jacobian or
     batch_jacobian call whose result has a None warns `GradientExplanationWarning` with
-    the explanation, at the call's line. Off by default; as a context manager, the
-    previous setting comes back on exit. TF's results are unchanged (None stays None).
-    Costs time on every op while on (see docs/diagnostics.md), nothing while off.
+    the explanation, at the call's line. Process-wide, off by default; as a context
+    manager, the previous setting comes back on exit. TF's results are unchanged (None
+    stays None). Costs time on every op while on (about 1.5-2x on the small-op
+    benchmarks, docs/diagnostics.md), nothing while off.
     """
 
     _enable = True
@@ -466,6 +469,7 @@ class _Call:
         "missing",
         "observer",
         "_explanations",
+        "_ancestor_sets",
     )
 
     def __init__(self, record, n, targets, sources, flat_sources, grads, names):
@@ -482,10 +486,12 @@ class _Call:
                 self.missing.append((Source(paths[i], label), kind, sid, dtype, trainable))
         self.observer = None
         self._explanations = None
+        self._ancestor_sets: dict = {}
 
     def explanations(self) -> list:
         if self._explanations is None:
             self._explanations = [self._explain(*m) for m in self.missing]
+            self._ancestor_sets = {}
         return self._explanations
 
     # The reachability passes over the slim entries.
@@ -508,10 +514,16 @@ class _Call:
         return reach, reach_diff, cut_at
 
     def _ancestors(self, tid: int) -> set:
+        """The ids the target `tid` depends on through recorded entries (one pass per
+        target, shared by the sources)."""
+        cached = self._ancestor_sets.get(tid)
+        if cached is not None:
+            return cached
         ancestors = {tid}
         for _, ins, _, outs, _ in reversed(self.entries):
             if any(o in ancestors for o in outs):
                 ancestors.update(ins)
+        self._ancestor_sets[tid] = ancestors
         return ancestors
 
     def _line_of(self, tid: int):
@@ -735,8 +747,9 @@ def _make(reason, source, where, op, how, detail: str = "") -> Explanation:
         )
         if how == "unobserved":
             text += (
-                " It may also have left the tape through NumPy or been computed outside "
-                f"the tape's recording: call {_ENABLE} before recording to name the line."
+                " Or a non-differentiable op (round, argmax, a comparison, stop_gradient) "
+                "cut it, it left the tape through NumPy, or it was computed outside the "
+                f"tape's recording: call {_ENABLE} before recording to name the line."
             )
     return Explanation(reason, source, where, op, text)
 
