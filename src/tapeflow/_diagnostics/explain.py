@@ -35,8 +35,9 @@ import weakref
 
 from .._core import registry as _registry
 from .._core import tape as _tape
-from .._core.tensor import EagerTensor, _is_variable, _wrapped_variable, new_id
+from .._core.tensor import new_id
 from ..autodiff import gradient_tape as _gradient_tape
+from ..autodiff.gradient_tape import slim_entries, source_key
 
 # The reasons an explanation names (`Explanation.reason`).
 NOT_WATCHED = "not_watched"
@@ -209,7 +210,9 @@ class _Observer:
         names = _source_names(site, len(flat_sources), sources)
         for vid, variable in record.variables.items():
             _variable_names[vid] = variable.name
-        call = _Call(record, len(record.entries), targets, sources, flat_sources, grads, names)
+        call = _Call.of_record(
+            record, len(record.entries), targets, sources, flat_sources, grads, names
+        )
         call.observer = self
         if _enabled:
             for e in call.explanations():
@@ -357,17 +360,6 @@ class disable_gradient_explanations(enable_gradient_explanations):  # noqa: N801
 # -- explaining -------------------------------------------------------------------------
 
 
-def _source_key(s):
-    """(kind, id, dtype, name, trainable) of a source as the tape sees it."""
-    inner = _wrapped_variable(s)
-    v = s if inner is None else inner
-    if _is_variable(v):
-        return "variable", v._id, v._dtype, v.name, v._trainable
-    if isinstance(v, EagerTensor):
-        return "tensor", v._id, v._dtype, None, None
-    return "other", None, None, None, None
-
-
 def _paths(structure, prefix: str = "sources") -> list:
     """The path of every leaf of `structure`, in tf.nest's flattening order."""
     if not isinstance(structure, (list, tuple, collections.abc.Mapping)):
@@ -433,24 +425,6 @@ def _spelled(node, structure, out: list) -> None:
         _spelled(elts[i] if elts is not None and i < len(elts) else None, item, out)
 
 
-def _slim(entries) -> list:
-    """The entries as ids and dtypes: (op type, input ids, input dtypes, output ids,
-    output dtypes). Keeps no arrays."""
-    slim = []
-    for op, inputs, outputs, _ in entries:
-        outs = outputs if type(outputs) is tuple else (outputs,)
-        slim.append(
-            (
-                op.type,
-                tuple(t._id for t in inputs),
-                tuple(t._dtype for t in inputs),
-                tuple(o._id for o in outs),
-                tuple(o._dtype for o in outs),
-            )
-        )
-    return slim
-
-
 def _where(line):
     if line is None:
         return None
@@ -472,21 +446,51 @@ class _Call:
         "_ancestor_sets",
     )
 
-    def __init__(self, record, n, targets, sources, flat_sources, grads, names):
-        self.entries = _slim(record.entries[:n])
-        self.ids = frozenset(record.ids)
-        self.watch_accessed = record.watch_accessed_variables
-        self.targets = [(t._id, t._dtype) for t in targets]
-        paths = _paths(sources)
+    def __init__(self, entries, ids, watch_accessed, targets, structure, keys, names):
+        """`entries` slim (`slim_entries`), `targets` as (id, dtype), `structure` the
+        sources' nesting, `keys` per flat source its `source_key`, or None where the
+        gradient was not None, `names` how the gradient call spells each (or None)."""
+        self.entries = entries
+        self.ids = frozenset(ids)
+        self.watch_accessed = watch_accessed
+        self.targets = targets
+        paths = _paths(structure)
         self.missing = []
-        for i, (s, g) in enumerate(zip(flat_sources, grads)):
-            if g is None:
-                kind, sid, dtype, name, trainable = _source_key(s)
+        for i, key in enumerate(keys):
+            if key is not None:
+                kind, sid, dtype, name, trainable = key
                 label = name if names[i] is None else names[i]
                 self.missing.append((Source(paths[i], label), kind, sid, dtype, trainable))
         self.observer = None
         self._explanations = None
         self._ancestor_sets: dict = {}
+
+    @classmethod
+    def of_record(cls, record, n, targets, sources, flat_sources, grads, names):
+        """The call as a live tape record (its first `n` entries) shows it."""
+        keys = [None if g is not None else source_key(s) for s, g in zip(flat_sources, grads)]
+        return cls(
+            slim_entries(record.entries[:n]),
+            record.ids,
+            record.watch_accessed_variables,
+            [(t._id, t._dtype) for t in targets],
+            sources,
+            keys,
+            names,
+        )
+
+    @classmethod
+    def of_released(cls, released):
+        """The call as a released tape kept it (`gradient_tape.ReleasedCall`)."""
+        return cls(
+            released.entries,
+            released.ids,
+            released.watch_accessed_variables,
+            released.targets,
+            released.structure,
+            released.keys,
+            [None] * len(released.keys),
+        )
 
     def explanations(self) -> list:
         if self._explanations is None:
@@ -739,18 +743,21 @@ def _make(reason, source, where, op, how, detail: str = "") -> Explanation:
             f"variable afterwards does not depend on {s}. Use the assigned tensor itself "
             "in the computation instead of reading the variable back."
         )
+    elif how == "unobserved":  # FRESH_TARGET, as far as the record shows
+        text = (
+            f"The tape's record does not show the target computed from {s}: it was computed "
+            "outside the tape's recording (before the tape was entered, after its block "
+            "ended, under stop_recording(), or in another thread), from fresh constants, or "
+            "the path left the tape through NumPy or a non-differentiable op (round, argmax, "
+            f"a comparison, stop_gradient). Call {_ENABLE} before recording to name the "
+            "reason and the line."
+        )
     else:  # FRESH_TARGET
         text = (
             f"The target was not computed from {s} or from anything the tape watched"
             f"{at}: it was built from fresh constants. Compute it from the watched tensors "
             "and variables with tapeflow ops."
         )
-        if how == "unobserved":
-            text += (
-                " Or a non-differentiable op (round, argmax, a comparison, stop_gradient) "
-                "cut it, it left the tape through NumPy, or it was computed outside the "
-                f"tape's recording: call {_ENABLE} before recording to name the line."
-            )
     return Explanation(reason, source, where, op, text)
 
 
@@ -760,8 +767,9 @@ def explain(tape) -> list:
     Explains the most recent `gradient`, `jacobian` or `batch_jacobian` call: one
     `Explanation` per None in its result, in the order of `tf.nest.flatten(sources)`
     (an empty list when none was None). Lines (`where`) are known for tapes entered while
-    `enable_gradient_explanations()` is on; without it, a persistent tape is explained
-    from its record, with fewer lines and reasons.
+    `enable_gradient_explanations()` is on; without it, a tape is explained from its
+    record (a persistent tape's live one; a non-persistent tape keeps an array-free copy
+    when a call returns a None), with fewer lines and reasons.
 
     >>> x = tf.constant(3.0)
     >>> with tf.GradientTape(persistent=True) as tape:
@@ -773,9 +781,8 @@ def explain(tape) -> list:
 
     Raises:
       TypeError: if `tape` is not a `tf.GradientTape`.
-      ValueError: if the tape has computed no gradient yet, or it is a non-persistent
-        tape that released its record while explanations were off (the information
-        was dropped).
+      ValueError: if the tape has computed no gradient yet, or it is a persistent tape
+        `reset()` after that call while explanations were off (the record was dropped).
     """
     if not isinstance(tape, _gradient_tape.GradientTape):
         raise TypeError(f"explain() expects a tf.GradientTape, got {type(tape).__name__}.")
@@ -787,16 +794,17 @@ def explain(tape) -> list:
         )
     if last is False:
         raise ValueError(
-            "This GradientTape released its record when it computed the gradient (a "
-            "non-persistent tape, or a reset one), and explanations were off, so the "
-            f"information was dropped. Call {_ENABLE} before the tape records, or use "
-            "GradientTape(persistent=True), to explain it."
+            "This GradientTape was reset() after its last gradient call and explanations "
+            f"were off, so the information was dropped. Call {_ENABLE} before the tape "
+            "records to explain it."
         )
     if type(last) is tuple:
         if not last:
             return []
         record, n, targets, sources, flat_sources, grads = last
         names = [None] * len(flat_sources)
-        call = _Call(record, n, targets, sources, flat_sources, grads, names)
+        call = _Call.of_record(record, n, targets, sources, flat_sources, grads, names)
         return list(call.explanations())
+    if type(last) is _gradient_tape.ReleasedCall:
+        return list(_Call.of_released(last).explanations())
     return list(last.explanations())

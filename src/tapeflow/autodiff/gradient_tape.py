@@ -39,6 +39,52 @@ from .walk import backward, ones_like_value, stack_rows, zeros_like_value
 observe = None
 
 
+def slim_entries(entries) -> list:
+    """Tape entries as ids and dtypes: (op type, input ids, input dtypes, output ids,
+    output dtypes). Keeps no arrays."""
+    slim = []
+    for op, inputs, outputs, _ in entries:
+        outs = outputs if type(outputs) is tuple else (outputs,)
+        slim.append(
+            (
+                op.type,
+                tuple(t._id for t in inputs),
+                tuple(t._dtype for t in inputs),
+                tuple(o._id for o in outs),
+                tuple(o._dtype for o in outs),
+            )
+        )
+    return slim
+
+
+def source_key(s) -> tuple:
+    """(kind, id, dtype, name, trainable) of a gradient source as the tape sees it."""
+    inner = _wrapped_variable(s)
+    v = s if inner is None else inner
+    if _is_variable(v):
+        return "variable", v._id, v._dtype, v.name, v._trainable
+    if isinstance(v, EagerTensor):
+        return "tensor", v._id, v._dtype, None, None
+    return "other", None, None, None, None
+
+
+class ReleasedCall:
+    """A released (non-persistent) tape's last gradient call whose result had a None, as
+    `tapeflow.experimental.explain` reads it, without arrays: the recorded entries as ids and
+    dtypes, the watched ids, the targets' (id, dtype), the sources' structure (None leaves),
+    keys (`source_key`) and which came back None. TF drops the record; this keeps its shape."""
+
+    __slots__ = ("entries", "ids", "watch_accessed_variables", "targets", "structure", "keys")
+
+    def __init__(self, tape, targets: list, sources, flat_sources: list, grads: list):
+        self.entries = slim_entries(tape.entries)
+        self.ids = frozenset(tape.ids)
+        self.watch_accessed_variables = tape.watch_accessed_variables
+        self.targets = [(t._id, t._dtype) for t in targets]
+        self.structure = nest.pack_sequence_as(sources, [None] * len(flat_sources))
+        self.keys = [None if g is not None else source_key(s) for s, g in zip(flat_sources, grads)]
+
+
 class UnconnectedGradients(enum.Enum):
     """What `gradient` returns for a source the target does not depend on."""
 
@@ -286,13 +332,14 @@ class GradientTape:
     def _remember(self, tape, targets: list, sources, flat_sources: list, grads: list) -> None:
         """Keeps what `tapeflow.experimental.explain` needs of a call whose result has a
         None: the observer's copy (no arrays) while explanations observe this tape, else
-        the live record of a persistent tape; a released non-persistent one keeps nothing."""
+        the live record of a persistent tape, else (a released tape) a `ReleasedCall`: one
+        pass over the entries, paid only by calls that return a None."""
         if self._observer is not None:
             self._last_call = self._observer.remember(tape, targets, sources, flat_sources, grads)
         elif self._persistent:
             self._last_call = (tape, len(tape.entries), targets, sources, flat_sources, grads)
         else:
-            self._last_call = False
+            self._last_call = ReleasedCall(tape, targets, sources, flat_sources, grads)
 
     def _take_tape(self) -> _tape.Tape:
         """TF's bookkeeping before a gradient/jacobian: returns the tape to walk.
