@@ -93,7 +93,7 @@ def function(
         input_signature = _check_input_signature(input_signature)
 
     def decorate(python_function):
-        return Function(python_function, input_signature, jit_compile)
+        return Function(python_function, input_signature, jit_compile, reduce_retracing)
 
     return decorate if func is None else decorate(func)
 
@@ -120,14 +120,18 @@ class Function:
       input_signature: the tuple of TensorSpecs, or None.
     """
 
-    def __init__(self, python_function, input_signature=None, jit_compile=None):
+    def __init__(
+        self, python_function, input_signature=None, jit_compile=None, reduce_retracing=False
+    ):
         if not callable(python_function):
             raise TypeError(f"Expected a callable to wrap, got {python_function!r}.")
         self._python_function = python_function
         self._input_signature = input_signature
         self._jit_compile = jit_compile
+        self._reduce_retracing = bool(reduce_retracing)
         self._binders: dict = {}  # skip_self -> _Binder, built on first call
-        self._compiled = _Compiled() if jit_compile else None
+        fixed = None if input_signature is None else ("input_signature",)
+        self._compiled = _Compiled(bool(jit_compile), self._reduce_retracing, fixed)
         functools.update_wrapper(self, python_function)
 
     @property
@@ -141,16 +145,12 @@ class Function:
     def __call__(self, *args, **kwargs):
         if self._input_signature is not None:
             args, kwargs = self._binder(False).bind(args, kwargs)
-        if self._compiled is not None:
-            return self._compiled.call(self._python_function, args, kwargs)
-        return _run_eagerly(self._python_function, args, kwargs)
+        return self._compiled.call(self._python_function, args, kwargs)
 
     def _call_bound(self, instance, args, kwargs):
         if self._input_signature is not None:
             args, kwargs = self._binder(True).bind(args, kwargs)
-        if self._compiled is not None:
-            return self._compiled.call(self._python_function, (instance, *args), kwargs)
-        return _run_eagerly(self._python_function, (instance, *args), kwargs)
+        return self._compiled.call(self._python_function, (instance, *args), kwargs)
 
     def _binder(self, skip_self: bool) -> _Binder:
         binder = self._binders.get(skip_self)
@@ -175,8 +175,8 @@ class Function:
         return ConcreteFunction(self._python_function, signature, self._jit_compile)
 
     def experimental_get_tracing_count(self) -> int:
-        """How many times the body was traced (0 without `jit_compile=True`)."""
-        return 0 if self._compiled is None else self._compiled.tracing_count
+        """How many times the body was traced, as TF counts."""
+        return self._compiled.tracing_count
 
     def __repr__(self) -> str:
         name = getattr(self, "__name__", type(self._python_function).__name__)
@@ -235,22 +235,36 @@ class ConcreteFunction:
 
 
 class _Compiled:
-    """The traces of one `jit_compile=True` function, one per input signature.
+    """The traces of one `tf.function`, one per input signature.
 
-    A signature is the tensors' shapes and dtypes, the variables and other
-    objects by identity, and hashable Python values by value (TF retraces for
-    each new Python value too). A signature whose trace gave up runs eagerly.
+    A signature (the cache key) is the tensors' shapes and dtypes, the variables
+    and other objects by identity, and hashable Python values by value: by
+    Python's `==`, as TF's literal trace types compare, so a call with `2.0`
+    replays the trace made for `2` (and `1` the one for `True`), a TF wart kept.
+    A signature whose trace gave up runs eagerly.
+
+    TF counts traces by its own, coarser types (`_TraceTypes`): variables by
+    shape, dtype and trainability, one type for all calls under an
+    `input_signature`, shapes relaxed under `reduce_retracing`. A cache miss
+    whose TF type an earlier trace covers traces here without counting (TF
+    would not trace; the Python body still runs once more here).
     """
 
-    def __init__(self):
+    def __init__(self, jit_compile: bool, reduce_retracing: bool = False, fixed_type=None):
+        self.jit_compile = jit_compile
         self.traces: dict = {}  # signature -> _Program, or the reason it is eager
         self._created_variables: set = set()  # signatures whose first trace made variables
-        self.tracing_count = 0
+        self.types = _TraceTypes(reduce_retracing, fixed_type)
+        self._counted: set = set()  # signatures whose (eager or traced) call was counted
         self.detector = None  # the function's _FrequentTracingDetector, once it traced
         # id -> (weak or strong reference, signatures): objects keyed by identity. When
         # one dies its signatures go (as TF's weak references do); the cache keeps
         # alive only objects that cannot be weakly referenced.
         self.owners: dict = {}
+
+    @property
+    def tracing_count(self) -> int:
+        return self.types.count
 
     def _own(self, objects: list, key) -> None:
         for obj in objects:
@@ -264,7 +278,20 @@ class _Compiled:
                 entry = self.owners[oid] = (ref, set())
             entry[1].add(key)
 
+    def _note_trace(self, fn, key, args: tuple, kwargs: dict) -> None:
+        """Counts a cache miss as TF would: a trace unless an earlier TF type covers it."""
+        self.detector = _tracing_detector(fn)
+        if key in self._counted:
+            self.detector.called_without_tracing()
+            return
+        self._counted.add(key)
+        if self.types.add(fn, args, kwargs):
+            self.detector.called_with_tracing(fn)
+        else:
+            self.detector.called_without_tracing()
+
     def call(self, fn, args: tuple, kwargs: dict):
+        args = _numpy_as_tensors(args)
         # Recorders outside the call must see its ops (gradients through the function), an
         # outer trace records them, check_numerics inspects them: all run the body eagerly.
         if (
@@ -272,11 +299,11 @@ class _Compiled:
             or _SETTINGS["run_functions_eagerly"]
             or (_tape.active and _tape.recording_here())
         ):
+            if not _SETTINGS["run_functions_eagerly"]:  # TF traces these calls once
+                key = _key(args, kwargs)[0]
+                if key not in self._counted:
+                    self._note_trace(fn, key, args, kwargs)
             return _run_eagerly(fn, args, kwargs)
-        for a in args:
-            if type(a) is np.ndarray:  # TF passes NumPy arguments as tensors
-                args = tuple(convert_to_tensor(a) if type(a) is np.ndarray else a for a in args)
-                break
         key, tensors, keep = _key(args, kwargs)
         program = self.traces.get(key)
         if type(program) is _Program:
@@ -290,9 +317,7 @@ class _Compiled:
                 # escaping a replay is a bug, and surfaces.
                 return _run_eagerly(fn, args, kwargs)
         if program is None:
-            self.tracing_count += 1
-            self.detector = _tracing_detector(fn)
-            self.detector.called_with_tracing(fn)
+            self._note_trace(fn, key, args, kwargs)
             # The body sees new tensors (same values): a tensor passed in that the body
             # also captures must not tie the capture to the argument (TF: placeholders).
             memo: dict = {}
@@ -304,10 +329,159 @@ class _Compiled:
                 # layer's weights); the next call traces again, with the variables existing.
                 self._created_variables.add(key)
                 return result
-            self.traces[key] = _Program.build(recorded, result, fn)
+            self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
             self._own(keep, key)
             return result
+        if self.detector is not None:
+            self.detector.called_without_tracing()
         return _run_eagerly(fn, args, kwargs)  # the trace gave up: `program` says why
+
+
+def _numpy_as_tensors(args: tuple) -> tuple:
+    """TF passes NumPy arrays and scalars as tensors (not as Python values)."""
+    for a in args:
+        if isinstance(a, (np.ndarray, np.generic)):
+            return tuple(
+                convert_to_tensor(a) if isinstance(a, (np.ndarray, np.generic)) else a for a in args
+            )
+    return args
+
+
+class _TraceTypes:
+    """The types TF would have traced a function for, to count traces as TF does.
+
+    A call's type is its argument structure with tensors as (shape, dtype),
+    variables as (shape, dtype, trainable) plus which positions share one
+    variable, hashable Python values by value and other objects by identity.
+    A call traces when no traced type is a supertype of its type (a shape with
+    None dimensions, or of unknown rank, covers the shapes it allows). Under
+    `reduce_retracing` the type traced is the new type relaxed against each
+    traced one it has a common supertype with, as TF generalizes; under an
+    `input_signature` there is one type.
+    """
+
+    __slots__ = ("reduce_retracing", "fixed", "traced", "count", "signature")
+
+    def __init__(self, reduce_retracing: bool, fixed_type):
+        self.reduce_retracing = reduce_retracing
+        self.fixed = fixed_type  # the one type of an input_signature, or None
+        self.traced: list = []
+        self.count = 0
+        self.signature = None  # the Python function's, once needed (False: none)
+
+    def of(self, fn, args: tuple, kwargs: dict):
+        """The call's type, its arguments bound to `fn`'s parameters with the defaults
+        filled in (as TF binds them: `f(x)` and `f(x, n=1)` are one type)."""
+        if self.fixed is not None:
+            return self.fixed
+        arguments = self._bind(fn, args, kwargs)
+        variables: list = []
+        if arguments is None:
+            key = (_trace_type(args, variables), _trace_type(kwargs, variables))
+        else:
+            key = tuple([(name, _trace_type(v, variables)) for name, v in arguments.items()])
+        ids = [id(v) for v in variables]
+        return (key, tuple(ids.index(i) for i in ids))
+
+    def _bind(self, fn, args: tuple, kwargs: dict):
+        if self.signature is None:
+            import inspect  # on the first trace only (import cost)
+
+            try:
+                self.signature = inspect.signature(fn)
+            except (TypeError, ValueError):
+                self.signature = False
+        if self.signature is False:
+            return None
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError:
+            return None  # the body raises TF's error for the call
+        bound.apply_defaults()
+        return bound.arguments
+
+    def add(self, fn, args: tuple, kwargs: dict) -> bool:
+        """Notes a call of this type; True if TF would trace it (a new trace is counted)."""
+        return self.add_type(self.of(fn, args, kwargs))
+
+    def add_type(self, new) -> bool:
+        for old in self.traced:
+            if _is_supertype(old, new):
+                return False
+        if self.reduce_retracing:
+            for old in self.traced:
+                relaxed = _common_supertype(new, old)
+                if relaxed is not None:
+                    new = relaxed
+        self.traced.append(new)
+        self.count += 1
+        return True
+
+
+class _Shaped(tuple):
+    """A tensor's or variable's trace type: (shape or None for unknown rank, dtype, ...)."""
+
+    __slots__ = ()
+
+
+def _trace_type(obj, variables: list):
+    kind = type(obj)
+    if isinstance(obj, Tensor):
+        return _Shaped(
+            (tuple(obj.shape.as_list()) if obj.shape.rank is not None else None, obj.dtype)
+        )
+    if _is_variable(obj):
+        variables.append(obj)
+        return _Shaped((tuple(obj.shape.as_list()), obj.dtype, "var", bool(obj.trainable)))
+    if kind is tuple or kind is list or isinstance(obj, tuple):
+        return (kind, tuple([_trace_type(o, variables) for o in obj]))
+    if isinstance(obj, dict):
+        return (kind, tuple([(k, _trace_type(obj[k], variables)) for k in sorted(obj)]))
+    if kind.__hash__ is not None and kind.__hash__ is not object.__hash__:
+        try:
+            hash(obj)
+            return ("value", obj)
+        except TypeError:
+            pass
+    return ("id", id(obj))
+
+
+def _is_supertype(a, b) -> bool:
+    """Whether trace type `a` covers `b` (equal, or shapes with None where `b` has sizes)."""
+    if type(a) is _Shaped and type(b) is _Shaped:
+        return a[1:] == b[1:] and _shape_covers(a[0], b[0])
+    if type(a) is tuple and type(b) is tuple and len(a) == len(b) and type(b) is not _Shaped:
+        return all(_is_supertype(x, y) for x, y in zip(a, b))
+    return type(a) is not tuple and type(b) is not tuple and _equal(a, b)
+
+
+def _shape_covers(a, b) -> bool:
+    if a is None:
+        return True
+    if b is None or len(a) != len(b):
+        return False
+    return all(x is None or x == y for x, y in zip(a, b))
+
+
+def _common_supertype(a, b):
+    """The most specific trace type covering `a` and `b` (TF's relaxation), or None."""
+    if type(a) is _Shaped and type(b) is _Shaped:
+        if a[1:] != b[1:]:
+            return None
+        if a[0] is None or b[0] is None or len(a[0]) != len(b[0]):
+            return _Shaped((None, *a[1:]))
+        return _Shaped((tuple(x if x == y else None for x, y in zip(a[0], b[0])), *a[1:]))
+    if type(a) is tuple and type(b) is tuple and len(a) == len(b):
+        parts = [_common_supertype(x, y) for x, y in zip(a, b)]
+        return None if any(p is None for p in parts) else tuple(parts)
+    return a if _equal(a, b) else None
+
+
+def _equal(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - a value whose == does not give a bool
+        return False
 
 
 # What a replay may raise for bad input: the errors the op path translates (registry).
@@ -367,7 +541,7 @@ def _signature(obj, tensors: list, keep: list):
     if kind.__hash__ is not None and kind.__hash__ is not object.__hash__:
         try:
             hash(obj)
-            return (kind, obj)  # a value (number, string, ...): the key holds it
+            return ("value", obj)  # a value, by `==` (TF's literals): the key holds it
         except TypeError:
             pass
     keep.append(obj)  # an object by identity: watched so its id is never reused stale
@@ -412,10 +586,10 @@ class _Program:
     __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random")
 
     @staticmethod
-    def build(recorded, result, fn):
+    def build(recorded, result, fn, jit_compile: bool):
         """A `_Program`, or the reason (a str) the signature must run eagerly."""
         if type(recorded) is str:
-            return _eager(fn, recorded)
+            return _eager(fn, recorded, jit_compile)
         leaves, slots = [], []
         for leaf in nest.flatten(result):
             if type(leaf) is EagerTensor and leaf._id in recorded.slot_of:
@@ -424,7 +598,7 @@ class _Program:
             elif type(leaf) is EagerTensor or leaf is None or type(leaf) in _PYTHON_VALUES:
                 leaves.append((None, leaf))  # the same object on every call
             else:
-                return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors")
+                return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors", jit_compile)
         program = _Program()
         program.replay = recorded.compile(slots)
         program.variables = tuple(recorded.assigned_variables.values())
@@ -522,12 +696,22 @@ def _name(fn) -> str:
     return getattr(fn, "__qualname__", repr(fn))
 
 
-def _eager(fn, reason: str) -> str:
-    warn_first_n(
-        1,
-        f"tf.function(jit_compile=True) runs {_name(fn)} eagerly for this input signature, "
-        f"because {reason}: replaying a recorded trace would not repeat that.",
-    )
+def _eager(fn, reason: str, jit_compile: bool) -> str:
+    """Says why `fn` runs eagerly for a signature: a warning under jit_compile=True (XLA
+    would reject such code in TF); at debug level otherwise, where TF's AutoGraph would
+    have made graph control flow of it and the eager results are the same."""
+    if jit_compile:
+        warn_first_n(
+            1,
+            f"tf.function(jit_compile=True) runs {_name(fn)} eagerly for this input signature, "
+            f"because {reason}: replaying a recorded trace would not repeat that.",
+        )
+    else:
+        import logging
+
+        logging.getLogger("tapeflow").debug(
+            "tf.function runs %s eagerly for this input signature, because %s.", _name(fn), reason
+        )
     return reason
 
 
