@@ -14,6 +14,7 @@ those of the undecorated function.
 from __future__ import annotations
 
 import functools
+import types
 import weakref
 
 import numpy as np
@@ -166,13 +167,15 @@ class Function:
         return BoundFunction(self, instance)
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
-        """A callable for one signature: `input_signature`, or TensorSpecs/tensors given here.
+        """The function under one signature: `input_signature`, or the TensorSpecs,
+        tensors and Python values given here (bound with the defaults, as TF binds).
 
-        The result calls the Python function, checking its arguments against the
-        signature (traced on its first call under `jit_compile=True`).
+        As in TF this counts as a trace, and the body is traced now (on zeros of the
+        specs' shapes, a None dimension as 1; assignments and random draws undone,
+        since TF runs nothing when it traces); calls of the result, and of this function
+        with arguments of that signature, then count no new trace.
         """
-        signature = _concrete_signature(self._input_signature, args)
-        return ConcreteFunction(self._python_function, signature, self._jit_compile)
+        return ConcreteFunction(self, None, args, kwargs)
 
     def experimental_get_tracing_count(self) -> int:
         """How many times the body was traced, as TF counts."""
@@ -204,8 +207,7 @@ class BoundFunction:
         return self._function._input_signature
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
-        signature = _concrete_signature(self._function._input_signature, args)
-        return ConcreteFunction(self.python_function, signature, self._function._jit_compile)
+        return ConcreteFunction(self._function, self._instance, args, kwargs)
 
     def experimental_get_tracing_count(self) -> int:
         return self._function.experimental_get_tracing_count()
@@ -215,23 +217,182 @@ class BoundFunction:
 
 
 class ConcreteFunction:
-    """What `get_concrete_function` returns: calls the function under one signature."""
+    """What `get_concrete_function` returns: the function under one signature.
 
-    def __init__(self, python_function, input_signature, jit_compile=None):
-        self._python_function = python_function
-        self._input_signature = input_signature
-        self._call = Function(python_function, input_signature, jit_compile)
+    `structured_input_signature` is TF's: `((TensorSpec(..., name='x'), 2), {})`,
+    one entry per positional parameter (TensorSpecs named after their parameters,
+    Python values as bound). `structured_outputs` is the result's structure with
+    TensorSpecs where TF shows symbolic tensors (tapeflow has no graph tensors);
+    their dimensions are None wherever an input dimension is None, since sizes are
+    only known per call here.
+    """
+
+    def __init__(self, function: Function, instance, args: tuple, kwargs: dict):
+        import inspect  # get_concrete_function only (import cost)
+
+        self._function = function
+        self._instance = instance
+        fn = function._python_function
+        params = list(inspect.signature(fn).parameters.values())
+        if instance is not None:
+            params = params[1:]
+        self._signature = inspect.Signature(params)
+        if function._input_signature is not None:
+            if args or kwargs:
+                raise ValueError(
+                    "Cannot define a concrete function with input_signature and arguments."
+                )
+            positional = [
+                p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+            bound = self._signature.bind_partial(**dict(zip(positional, function._input_signature)))
+        else:
+            bound = self._signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        self._specs = {
+            name: nest.map_structure(_as_spec, value) if _has_tensor(value) else value
+            for name, value in bound.arguments.items()
+        }
+        for name, spec in self._specs.items():
+            if isinstance(spec, TensorSpec) and spec.name is None:
+                self._specs[name] = TensorSpec.from_spec(spec, name)
+        self._outputs = None
+        self._undefined = any(
+            s.shape.rank is None or None in s.shape.as_list()
+            for s in nest.flatten(list(self._specs.values()))
+            if isinstance(s, TensorSpec)
+        )
+        compiled = function._compiled
+        if compiled.types.add_type(compiled.types.of(fn, *self._full(self._specs))):
+            self._trace_now()  # TF traces now; a signature already traced it does not
+
+    def _full(self, arguments: dict) -> tuple:
+        bound = inspect_bound(self._signature, arguments)
+        args = bound.args if self._instance is None else (self._instance, *bound.args)
+        return args, bound.kwargs
+
+    def _trace_now(self) -> None:
+        """Traces the body on zeros of the signature, undoing what the run changed (its
+        outputs give `structured_outputs`)."""
+        zeros = {
+            name: nest.map_structure(_zeros, spec) if _has_spec(spec) else spec
+            for name, spec in self._specs.items()
+        }
+        journal = _tape.Journal()
+        _tape.push(journal)
+        draws = _random._state.snapshot()
+        try:
+            self._note(
+                self._function._compiled.call(self._function._python_function, *self._full(zeros))
+            )
+        except Exception:  # noqa: BLE001 - bad for zeros (a Cholesky, say): traced when called
+            pass
+        finally:
+            _tape.pop(journal)
+            journal.undo_assignments()
+            _random._state.restore(draws)
+
+    def _note(self, result):
+        if self._outputs is None:
+            undefined = self._undefined
+
+            def spec(x):
+                if not isinstance(x, Tensor):
+                    return x
+                shape = [None] * x.shape.rank if undefined else x.shape
+                return TensorSpec(shape, x.dtype)
+
+            self._outputs = nest.map_structure(spec, result)
+        return result
 
     @property
     def structured_input_signature(self) -> tuple:
-        return (self._input_signature or (), {})
+        positional = [
+            self._specs[p.name]
+            for p in self._signature.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        return (tuple(positional), {})
+
+    @property
+    def structured_outputs(self):
+        if self._outputs is None:
+            self._trace_now()
+        if self._outputs is None:
+            raise ValueError(
+                "The outputs of this concrete function are known once it is called: tracing "
+                "it on zeros raised."
+            )
+        return self._outputs
 
     @property
     def python_function(self):
-        return self._python_function
+        fn = self._function._python_function
+        return fn if self._instance is None else fn.__get__(self._instance)
 
     def __call__(self, *args, **kwargs):
-        return self._call(*args, **kwargs)
+        try:
+            arguments = self._signature.bind_partial(*args, **kwargs).arguments
+            for name, spec in self._specs.items():
+                if name not in arguments:
+                    if _has_spec(spec):
+                        raise _BindError(f"missing a required argument: {name!r}")
+                    arguments[name] = spec  # the Python value this signature was made for
+                value = arguments[name]
+                if _has_spec(spec):
+                    arguments[name] = _conform(value, spec)
+                elif value is not spec and not _equal(value, spec):
+                    raise _BindError(f"Can not cast {value!r} to Literal[{spec!r}]")
+        except (TypeError, ValueError, _BindError) as e:
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `{e}`. Received args: {args!r} "
+                f"and kwargs: {kwargs!r} for signature: {self._text()}."
+            ) from None
+        return self._note(
+            self._function._compiled.call(self._function._python_function, *self._full(arguments))
+        )
+
+    def _text(self) -> str:
+        parts = []
+        for name, spec in self._specs.items():
+            if _has_spec(spec):
+                parts.append(f"{name}: {_spec_text(spec)}")
+            else:
+                parts.append(f"{name}: Literal[{spec!r}]")
+        return "(" + ", ".join(parts) + ")"
+
+
+def inspect_bound(signature, arguments: dict):
+    """`arguments` (name -> value, every parameter) bound as a call would bind them."""
+    bound = signature.bind_partial()
+    bound.arguments.update(arguments)
+    return bound
+
+
+def _as_spec(x):
+    if isinstance(x, TensorSpec):
+        return x
+    if isinstance(x, Tensor) or _is_variable(x):
+        return TensorSpec.from_tensor(x)
+    return x
+
+
+def _has_tensor(x) -> bool:
+    return any(isinstance(v, (Tensor, TensorSpec)) or _is_variable(v) for v in nest.flatten(x))
+
+
+def _has_spec(x) -> bool:
+    return any(isinstance(v, TensorSpec) for v in nest.flatten(x))
+
+
+def _zeros(spec):
+    if not isinstance(spec, TensorSpec):
+        return spec
+    if spec.shape.rank is None:
+        shape: list = []
+    else:
+        shape = [1 if d is None else d for d in spec.shape.as_list()]
+    return make(np.zeros(shape, spec.dtype.as_numpy_dtype), spec.dtype)
 
 
 class _Compiled:
@@ -256,6 +417,10 @@ class _Compiled:
         self._created_variables: set = set()  # signatures whose first trace made variables
         self.types = _TraceTypes(reduce_retracing, fixed_type)
         self._counted: set = set()  # signatures whose (eager or traced) call was counted
+        # Shape generalization (where TF would not trace): (argument type, program) per
+        # program, and (relaxed type, program) for two programs with one recipe.
+        self._shaped: list = []
+        self._general: list = []
         self.detector = None  # the function's _FrequentTracingDetector, once it traced
         # id -> (weak or strong reference, signatures): objects keyed by identity. When
         # one dies its signatures go (as TF's weak references do); the cache keeps
@@ -317,6 +482,16 @@ class _Compiled:
                 # escaping a replay is a bug, and surfaces.
                 return _run_eagerly(fn, args, kwargs)
         if program is None:
+            if self._general:
+                program = self._generalize(fn, args, kwargs, tensors)
+                if program is not None:
+                    self.traces[key] = program
+                    self._own(keep, key)
+                    self.detector.called_without_tracing()
+                    try:
+                        return program.call(tensors)
+                    except _REPLAY_ERRORS:
+                        return _run_eagerly(fn, args, kwargs)
             self._note_trace(fn, key, args, kwargs)
             # The body sees new tensors (same values): a tensor passed in that the body
             # also captures must not tie the capture to the argument (TF: placeholders).
@@ -329,12 +504,61 @@ class _Compiled:
                 # layer's weights); the next call traces again, with the variables existing.
                 self._created_variables.add(key)
                 return result
-            self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
+            program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
             self._own(keep, key)
+            if type(program) is _Program and (self.types.fixed or self.types.reduce_retracing):
+                self._learn(args, kwargs, tensors, program)
             return result
         if self.detector is not None:
             self.detector.called_without_tracing()
         return _run_eagerly(fn, args, kwargs)  # the trace gave up: `program` says why
+
+    def _learn(self, args: tuple, kwargs: dict, tensors: list, program) -> None:
+        """Notes a new program; with another of one recipe at other sizes of the same
+        ranks, the sizes where they differ are free: later calls differing there replay."""
+        concrete = _concrete_type(args, kwargs, tensors)
+        if concrete is None:
+            return
+        for other, known in self._shaped:
+            if other != concrete and _same_recipe(known.recipe, program.recipe):
+                relaxed = _common_supertype(other, concrete)
+                if relaxed is not None and not _unknown_rank(relaxed):
+                    self._general.append((relaxed, program))
+        self._shaped.append((concrete, program))
+
+    def _generalize(self, fn, args: tuple, kwargs: dict, tensors: list):
+        """A program replayable for this call in place of a trace TF would not make."""
+        concrete = _concrete_type(args, kwargs, tensors)
+        if concrete is None or not self.types.covers(fn, args, kwargs):
+            return None
+        for relaxed, program in self._general:
+            if _is_supertype(relaxed, concrete):
+                return program
+        return None
+
+
+def _concrete_type(args: tuple, kwargs: dict, tensors: list):
+    """A call's argument type with exact shapes, or None if it holds objects by identity
+    (an id could be reused once its object dies)."""
+    key = (_trace_type(args, None), _trace_type(kwargs, None))
+    if _holds_ids(key):
+        return None
+    ids = [id(t) for t in tensors]
+    return (key, tuple(ids.index(i) for i in ids))
+
+
+def _holds_ids(t) -> bool:
+    if type(t) is tuple:
+        if len(t) == 2 and t[0] == "id":
+            return True
+        return any(_holds_ids(x) for x in t)
+    return False
+
+
+def _unknown_rank(t) -> bool:
+    if type(t) is _Shaped:
+        return t[0] is None
+    return type(t) is tuple and any(_unknown_rank(x) for x in t)
 
 
 def _numpy_as_tensors(args: tuple) -> tuple:
@@ -400,6 +624,11 @@ class _TraceTypes:
         bound.apply_defaults()
         return bound.arguments
 
+    def covers(self, fn, args: tuple, kwargs: dict) -> bool:
+        """Whether a traced type covers this call's (TF would not trace it)."""
+        new = self.of(fn, args, kwargs)
+        return any(_is_supertype(old, new) for old in self.traced)
+
     def add(self, fn, args: tuple, kwargs: dict) -> bool:
         """Notes a call of this type; True if TF would trace it (a new trace is counted)."""
         return self.add_type(self.of(fn, args, kwargs))
@@ -426,11 +655,16 @@ class _Shaped(tuple):
 
 def _trace_type(obj, variables: list):
     kind = type(obj)
+    if kind is TensorSpec:
+        rank = obj.shape.rank
+        return _Shaped((tuple(obj.shape.as_list()) if rank is not None else None, obj.dtype))
     if isinstance(obj, Tensor):
         return _Shaped(
             (tuple(obj.shape.as_list()) if obj.shape.rank is not None else None, obj.dtype)
         )
     if _is_variable(obj):
+        if variables is None:  # by identity
+            return ("id", id(obj))
         variables.append(obj)
         return _Shaped((tuple(obj.shape.as_list()), obj.dtype, "var", bool(obj.trainable)))
     if kind is tuple or kind is list or isinstance(obj, tuple):
@@ -583,7 +817,7 @@ class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
     # The trace itself is not kept: its intermediate values would stay alive with it.
-    __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random")
+    __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random", "recipe")
 
     @staticmethod
     def build(recorded, result, fn, jit_compile: bool):
@@ -607,6 +841,7 @@ class _Program:
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
         program.single = type(result) is EagerTensor and leaves[0][0] is not None
+        program.recipe = _recipe(recorded, slots, leaves, program.structure)
         return program
 
     def call(self, tensors: list):
@@ -629,6 +864,71 @@ class _Program:
             return make(values[0], self.leaves[0][1])
         out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]
         return nest.pack_sequence_as(self.structure, out)
+
+
+def _recipe(recorded, slots: list, leaves: list, structure) -> tuple:
+    """What a program computes, shapes aside: its steps, constants and result layout.
+
+    Two programs traced at different shapes with equal recipes took nothing from the
+    sizes that differ (no attribute, constant or step depends on them)."""
+    assigned = recorded._assigned()
+    constants = [(i, v) for i, v in enumerate(recorded.values) if i not in assigned]
+    return (recorded.steps, constants, tuple(recorded.arg_slots), tuple(slots), leaves, structure)
+
+
+def _same_recipe(a: tuple, b: tuple) -> bool:
+    steps_a, constants_a, *rest_a = a
+    steps_b, constants_b, *rest_b = b
+    if len(steps_a) != len(steps_b) or len(constants_a) != len(constants_b):
+        return False
+    for (fa, ia, ka, oa, ta), (fb, ib, kb, ob, tb) in zip(steps_a, steps_b):
+        if ta != tb or ia != ib or oa != ob or not _same_forward(fa, fb):
+            return False
+        if not _same_value(ka, kb):
+            return False
+    for (i, va), (j, vb) in zip(constants_a, constants_b):
+        if i != j or not _same_value(va, vb):
+            return False
+    return _same_value(rest_a, rest_b)
+
+
+def _same_forward(a, b) -> bool:
+    """The same op forward, or closures of one code over the same cells (a variable's
+    read or assignment); other closures (control flow, prints) never compare same."""
+    if a is b:
+        return True
+    code = getattr(a, "__code__", None)
+    if code is None or code is not getattr(b, "__code__", None) or a.__name__ not in _CLOSURES:
+        return False
+    cells_a, cells_b = a.__closure__ or (), b.__closure__ or ()
+    return len(cells_a) == len(cells_b) and all(
+        x.cell_contents is y.cell_contents or _same_value(x.cell_contents, y.cell_contents)
+        for x, y in zip(cells_a, cells_b)
+    )
+
+
+_CLOSURES = ("read", "assign", "update")  # trace.py's variable steps
+
+
+def _same_value(a, b) -> bool:
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (np.ndarray, np.generic)):
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    if type(a) is EagerTensor:
+        return _same_value(a._value, b._value) and a._dtype == b._dtype
+    return isinstance(a, _COMPARED) and _equal(a, b)  # other objects: by identity only
+
+
+# Values compared by == in recipes (a bound method: the same method of the same object).
+_COMPARED = (bool, int, float, complex, str, bytes, type(None), slice, range, np.dtype)
+_COMPARED += (types.MethodType,)
 
 
 _PYTHON_VALUES = (bool, int, float, complex, str)
@@ -669,6 +969,8 @@ class _FrequentTracingDetector:
         )
 
     def called_without_tracing(self) -> None:
+        if not self.calls_per_tracing:  # traced by get_concrete_function, not counted here
+            self.calls_per_tracing.append(0)
         self.calls_per_tracing[-1] += 1
         self.call_count += 1
 
@@ -713,16 +1015,6 @@ def _eager(fn, reason: str, jit_compile: bool) -> str:
             "tf.function runs %s eagerly for this input signature, because %s.", _name(fn), reason
         )
     return reason
-
-
-def _concrete_signature(input_signature, args):
-    if input_signature is not None or not args:
-        return input_signature
-    specs = nest.map_structure(
-        lambda a: TensorSpec.from_tensor(a) if isinstance(a, Tensor) or _is_variable(a) else a,
-        list(args),
-    )
-    return _check_input_signature(specs)
 
 
 class _BindError(Exception):
