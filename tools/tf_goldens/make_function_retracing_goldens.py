@@ -118,6 +118,21 @@ CASES = {
         "    counts.append(m.experimental_get_tracing_count())\n"
         "out = counts"
     ),
+    # TF traces twice on a first call that creates variables (once to create them).
+    "variables_created_on_first_call": (
+        "made = []\n"
+        "@tf.function\n"
+        "def f(x):\n"
+        "    if not made:\n"
+        "        made.append(tf.Variable(2.0))\n"
+        "    print('tracing')\n"
+        "    return x * made[0]\n"
+        "counts = []\n"
+        "for x in [tf.constant(1.0), tf.constant(2.0), tf.constant([3.0]), tf.constant(4.0)]:\n"
+        "    f(x)\n"
+        "    counts.append(f.experimental_get_tracing_count())\n"
+        "out = [counts, f(tf.constant(5.0))]"
+    ),
     "input_signature_one_trace": (
         "@tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])\n"
         "def g(x):\n"

@@ -502,7 +502,9 @@ class _Compiled:
             if recorded == _CREATES_VARIABLE and key not in self._created_variables:
                 # As TF: variables may be created on the first call (an optimizer's slots, a
                 # layer's weights); the next call traces again, with the variables existing.
+                # TF makes that second trace within the first call: it counts now.
                 self._created_variables.add(key)
+                self.types.count += 1
                 return result
             program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
             self._own(keep, key)
