@@ -1,14 +1,13 @@
-"""`tf.function`: TensorFlow's graph-compiling decorator.
+"""`tf.function`: TensorFlow's graph-compiling decorator, as trace and replay.
 
-By default a decorated function runs its Python body eagerly on every call.
-With `jit_compile=True` it is traced once per input signature and replayed
-(trace.py): the first call runs the body while recording its ops, later calls
-run the recorded NumPy forwards only, several times faster for small-tensor
-work. Either way the decorator forms (`@tf.function`, `@tf.function(...)`,
-`tf.function(f)`, on methods), the `input_signature` contract (arguments
-converted to and checked against `tf.TensorSpec`s, with TF's error messages)
-and the introspection attributes are TF's, and results and gradients are
-those of the undecorated function.
+A decorated function is traced once per input signature and replayed (trace.py):
+the first call runs the body while recording its ops, later calls run the
+recorded NumPy forwards only, several times faster for small-tensor work. The
+decorator forms (`@tf.function`, `@tf.function(...)`, `tf.function(f)`, on
+methods), the `input_signature` contract (arguments converted to and checked
+against `tf.TensorSpec`s, with TF's error messages), TF's retracing rules and
+tracing count, and the introspection attributes are TF's; results and gradients
+are those of the undecorated function.
 """
 
 from __future__ import annotations
@@ -42,31 +41,35 @@ def function(
     experimental_compile=None,
     experimental_follow_type_hints=None,
 ):
-    """Wraps a Python function as TensorFlow's `tf.function` does.
+    """Wraps a Python function as TensorFlow's `tf.function` does: traced, replayed.
 
-    Without `jit_compile=True` the Python body runs eagerly on every call. Code
-    written for TF runs unchanged and gives the same values, but Python side
-    effects differ: a Python `print` (or appending to a list) inside the body
-    runs on every call here, while TF runs it only when it traces. Python
-    control flow on tensors needs no AutoGraph, since eager tensors convert to
-    bool.
+    The first call with a new input signature runs the body eagerly and records
+    its ops, including the gradient ops of tapes inside it; later calls replay
+    the recorded ops on the new values. Python side effects (`print`, appending
+    to a list) happen when tracing only, as in TF; `tf.print` is a recorded step
+    and prints every call. The signature follows TF's rules: tensors (and NumPy
+    arguments) by shape and dtype, Python values by `==` (TF's wart: `f(x, 2.0)`
+    replays the trace of `f(x, 2)`), other objects by identity; TF's
+    frequent-retracing warning is given and `experimental_get_tracing_count`
+    counts as TF does (variables by shape, dtype and trainability, one type per
+    `input_signature`, shapes relaxed under `reduce_retracing`); where TF would
+    not trace but a replay here needs a trace (another variable of that shape, a
+    new size before two sizes showed the program size-independent), the body is
+    traced again without counting.
 
-    With `jit_compile=True` (opt-in, as TF's XLA compilation is) the body is
-    traced: the first call with a new input signature (tensor shapes and
-    dtypes, Python argument values, other objects by identity) runs it eagerly
-    and records its ops, including the gradient ops of tapes inside it; later
-    calls replay the recorded ops on the new values. Python side effects then
-    happen when tracing only, as in TF. A signature whose body reads a
-    call-dependent value in Python (`if tensor > 0:`, `.numpy()`, `int(t)`, a
-    shape or axis taken from a tensor's value), creates a variable, or calls
-    `tf.print` or a `tf.random.Generator` is not replayed but runs eagerly
-    every call, with a warning that says why (TF would need AutoGraph or would
-    reject it). Variables are read afresh and assigned (`assign`, `assign_add`,
-    `assign_sub`) on every replay, random ops draw afresh. Calls made while a
-    tape or ForwardAccumulator records, or with check_numerics enabled, run
-    eagerly so those see every op.
-    `reduce_retracing`, `autograph` and the experimental options are accepted
-    and ignored.
+    A signature whose body reads a call-dependent value in Python (`if tensor > 0:`,
+    a Python loop on a tensor, `.numpy()`, `int(t)`, a shape or axis taken from a
+    tensor's value), creates a variable after its first call, or uses a
+    `tf.random.Generator` is not replayed but runs eagerly every call: silently
+    (a debug record on the "tapeflow" logger), since TF's AutoGraph would have
+    converted such Python control flow and the eager results are the same; with
+    `jit_compile=True` with a warning that says why (XLA would reject it). A first
+    call that creates variables (a Keras optimizer's slots) makes the next call
+    trace again, as TF traces twice. Variables are read afresh and assigned
+    (`assign`, `assign_add`, `assign_sub`) on every replay, random ops draw
+    afresh. Calls made while a tape or ForwardAccumulator records, or with
+    check_numerics enabled, run eagerly so those see every op. `autograph` and
+    the experimental options are accepted and ignored.
 
     Args:
       func: the function to wrap; omitted when used as `@tf.function(...)`.
@@ -74,8 +77,9 @@ def function(
         one per positional parameter. Arguments are then converted to tensors
         of the spec's dtype (Python scalars and lists, NumPy arrays) and must
         match its shape; parameters past the signature keep their defaults.
-      jit_compile: True traces and replays (see above).
-      autograph, reduce_retracing: accepted for TF compatibility.
+      jit_compile: True also traces and replays, and warns where it cannot.
+      reduce_retracing: relax shapes after the second one traced (TF's rule).
+      autograph: accepted for TF compatibility.
 
     Returns:
       A callable `Function` (or, without `func`, a decorator making one).
@@ -114,7 +118,7 @@ def _check_input_signature(input_signature) -> tuple:
 
 
 class Function:
-    """A function wrapped by `tf.function`: runs the body eagerly, or replays its trace.
+    """A function wrapped by `tf.function`: traces its body per signature and replays it.
 
     Attributes:
       python_function: the wrapped Python function.
