@@ -1,19 +1,19 @@
-"""`tf.function`: TensorFlow's graph-compiling decorator.
+"""`tf.function`: TensorFlow's graph-compiling decorator, as trace and replay.
 
-By default a decorated function runs its Python body eagerly on every call.
-With `jit_compile=True` it is traced once per input signature and replayed
-(trace.py): the first call runs the body while recording its ops, later calls
-run the recorded NumPy forwards only, several times faster for small-tensor
-work. Either way the decorator forms (`@tf.function`, `@tf.function(...)`,
-`tf.function(f)`, on methods), the `input_signature` contract (arguments
-converted to and checked against `tf.TensorSpec`s, with TF's error messages)
-and the introspection attributes are TF's, and results and gradients are
-those of the undecorated function.
+A decorated function is traced once per input signature and replayed (trace.py):
+the first call runs the body while recording its ops, later calls run the
+recorded NumPy forwards only, several times faster for small-tensor work. The
+decorator forms (`@tf.function`, `@tf.function(...)`, `tf.function(f)`, on
+methods), the `input_signature` contract (arguments converted to and checked
+against `tf.TensorSpec`s, with TF's error messages), TF's retracing rules and
+tracing count, and the introspection attributes are TF's; results and gradients
+are those of the undecorated function.
 """
 
 from __future__ import annotations
 
 import functools
+import types
 import weakref
 
 import numpy as np
@@ -41,31 +41,35 @@ def function(
     experimental_compile=None,
     experimental_follow_type_hints=None,
 ):
-    """Wraps a Python function as TensorFlow's `tf.function` does.
+    """Wraps a Python function as TensorFlow's `tf.function` does: traced, replayed.
 
-    Without `jit_compile=True` the Python body runs eagerly on every call. Code
-    written for TF runs unchanged and gives the same values, but Python side
-    effects differ: a Python `print` (or appending to a list) inside the body
-    runs on every call here, while TF runs it only when it traces. Python
-    control flow on tensors needs no AutoGraph, since eager tensors convert to
-    bool.
+    The first call with a new input signature runs the body eagerly and records
+    its ops, including the gradient ops of tapes inside it; later calls replay
+    the recorded ops on the new values. Python side effects (`print`, appending
+    to a list) happen when tracing only, as in TF; `tf.print` is a recorded step
+    and prints every call. The signature follows TF's rules: tensors (and NumPy
+    arguments) by shape and dtype, Python values by `==` (TF's wart: `f(x, 2.0)`
+    replays the trace of `f(x, 2)`), other objects by identity; TF's
+    frequent-retracing warning is given and `experimental_get_tracing_count`
+    counts as TF does (variables by shape, dtype and trainability, one type per
+    `input_signature`, shapes relaxed under `reduce_retracing`); where TF would
+    not trace but a replay here needs a trace (another variable of that shape, a
+    new size before two sizes showed the program size-independent), the body is
+    traced again without counting.
 
-    With `jit_compile=True` (opt-in, as TF's XLA compilation is) the body is
-    traced: the first call with a new input signature (tensor shapes and
-    dtypes, Python argument values, other objects by identity) runs it eagerly
-    and records its ops, including the gradient ops of tapes inside it; later
-    calls replay the recorded ops on the new values. Python side effects then
-    happen when tracing only, as in TF. A signature whose body reads a
-    call-dependent value in Python (`if tensor > 0:`, `.numpy()`, `int(t)`, a
-    shape or axis taken from a tensor's value), creates a variable, or calls
-    `tf.print` or a `tf.random.Generator` is not replayed but runs eagerly
-    every call, with a warning that says why (TF would need AutoGraph or would
-    reject it). Variables are read afresh and assigned (`assign`, `assign_add`,
-    `assign_sub`) on every replay, random ops draw afresh. Calls made while a
-    tape or ForwardAccumulator records, or with check_numerics enabled, run
-    eagerly so those see every op.
-    `reduce_retracing`, `autograph` and the experimental options are accepted
-    and ignored.
+    A signature whose body reads a call-dependent value in Python (`if tensor > 0:`,
+    a Python loop on a tensor, `.numpy()`, `int(t)`, a shape or axis taken from a
+    tensor's value), creates a variable after its first call, or uses a
+    `tf.random.Generator` is not replayed but runs eagerly every call: silently
+    (a debug record on the "tapeflow" logger), since TF's AutoGraph would have
+    converted such Python control flow and the eager results are the same; with
+    `jit_compile=True` with a warning that says why (XLA would reject it). A first
+    call that creates variables (a Keras optimizer's slots) makes the next call
+    trace again, as TF traces twice. Variables are read afresh and assigned
+    (`assign`, `assign_add`, `assign_sub`) on every replay, random ops draw
+    afresh. Calls made while a tape or ForwardAccumulator records, or with
+    check_numerics enabled, run eagerly so those see every op. `autograph` and
+    the experimental options are accepted and ignored.
 
     Args:
       func: the function to wrap; omitted when used as `@tf.function(...)`.
@@ -73,8 +77,9 @@ def function(
         one per positional parameter. Arguments are then converted to tensors
         of the spec's dtype (Python scalars and lists, NumPy arrays) and must
         match its shape; parameters past the signature keep their defaults.
-      jit_compile: True traces and replays (see above).
-      autograph, reduce_retracing: accepted for TF compatibility.
+      jit_compile: True also traces and replays, and warns where it cannot.
+      reduce_retracing: relax shapes after the second one traced (TF's rule).
+      autograph: accepted for TF compatibility.
 
     Returns:
       A callable `Function` (or, without `func`, a decorator making one).
@@ -93,7 +98,7 @@ def function(
         input_signature = _check_input_signature(input_signature)
 
     def decorate(python_function):
-        return Function(python_function, input_signature, jit_compile)
+        return Function(python_function, input_signature, jit_compile, reduce_retracing)
 
     return decorate if func is None else decorate(func)
 
@@ -113,21 +118,25 @@ def _check_input_signature(input_signature) -> tuple:
 
 
 class Function:
-    """A function wrapped by `tf.function`: runs the body eagerly, or replays its trace.
+    """A function wrapped by `tf.function`: traces its body per signature and replays it.
 
     Attributes:
       python_function: the wrapped Python function.
       input_signature: the tuple of TensorSpecs, or None.
     """
 
-    def __init__(self, python_function, input_signature=None, jit_compile=None):
+    def __init__(
+        self, python_function, input_signature=None, jit_compile=None, reduce_retracing=False
+    ):
         if not callable(python_function):
             raise TypeError(f"Expected a callable to wrap, got {python_function!r}.")
         self._python_function = python_function
         self._input_signature = input_signature
         self._jit_compile = jit_compile
+        self._reduce_retracing = bool(reduce_retracing)
         self._binders: dict = {}  # skip_self -> _Binder, built on first call
-        self._compiled = _Compiled() if jit_compile else None
+        fixed = None if input_signature is None else ("input_signature",)
+        self._compiled = _Compiled(bool(jit_compile), self._reduce_retracing, fixed)
         functools.update_wrapper(self, python_function)
 
     @property
@@ -141,16 +150,12 @@ class Function:
     def __call__(self, *args, **kwargs):
         if self._input_signature is not None:
             args, kwargs = self._binder(False).bind(args, kwargs)
-        if self._compiled is not None:
-            return self._compiled.call(self._python_function, args, kwargs)
-        return _run_eagerly(self._python_function, args, kwargs)
+        return self._compiled.call(self._python_function, args, kwargs)
 
     def _call_bound(self, instance, args, kwargs):
         if self._input_signature is not None:
             args, kwargs = self._binder(True).bind(args, kwargs)
-        if self._compiled is not None:
-            return self._compiled.call(self._python_function, (instance, *args), kwargs)
-        return _run_eagerly(self._python_function, (instance, *args), kwargs)
+        return self._compiled.call(self._python_function, (instance, *args), kwargs)
 
     def _binder(self, skip_self: bool) -> _Binder:
         binder = self._binders.get(skip_self)
@@ -166,17 +171,19 @@ class Function:
         return BoundFunction(self, instance)
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
-        """A callable for one signature: `input_signature`, or TensorSpecs/tensors given here.
+        """The function under one signature: `input_signature`, or the TensorSpecs,
+        tensors and Python values given here (bound with the defaults, as TF binds).
 
-        The result calls the Python function, checking its arguments against the
-        signature (traced on its first call under `jit_compile=True`).
+        As in TF this counts as a trace, and the body is traced now (on zeros of the
+        specs' shapes, a None dimension as 1; assignments and random draws undone,
+        since TF runs nothing when it traces); calls of the result, and of this function
+        with arguments of that signature, then count no new trace.
         """
-        signature = _concrete_signature(self._input_signature, args)
-        return ConcreteFunction(self._python_function, signature, self._jit_compile)
+        return ConcreteFunction(self, None, args, kwargs)
 
     def experimental_get_tracing_count(self) -> int:
-        """How many times the body was traced (0 without `jit_compile=True`)."""
-        return 0 if self._compiled is None else self._compiled.tracing_count
+        """How many times the body was traced, as TF counts."""
+        return self._compiled.tracing_count
 
     def __repr__(self) -> str:
         name = getattr(self, "__name__", type(self._python_function).__name__)
@@ -204,8 +211,7 @@ class BoundFunction:
         return self._function._input_signature
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
-        signature = _concrete_signature(self._function._input_signature, args)
-        return ConcreteFunction(self.python_function, signature, self._function._jit_compile)
+        return ConcreteFunction(self._function, self._instance, args, kwargs)
 
     def experimental_get_tracing_count(self) -> int:
         return self._function.experimental_get_tracing_count()
@@ -215,42 +221,219 @@ class BoundFunction:
 
 
 class ConcreteFunction:
-    """What `get_concrete_function` returns: calls the function under one signature."""
+    """What `get_concrete_function` returns: the function under one signature.
 
-    def __init__(self, python_function, input_signature, jit_compile=None):
-        self._python_function = python_function
-        self._input_signature = input_signature
-        self._call = Function(python_function, input_signature, jit_compile)
+    `structured_input_signature` is TF's: `((TensorSpec(..., name='x'), 2), {})`,
+    one entry per positional parameter (TensorSpecs named after their parameters,
+    Python values as bound). `structured_outputs` is the result's structure with
+    TensorSpecs where TF shows symbolic tensors (tapeflow has no graph tensors);
+    their dimensions are None wherever an input dimension is None, since sizes are
+    only known per call here.
+    """
+
+    def __init__(self, function: Function, instance, args: tuple, kwargs: dict):
+        import inspect  # get_concrete_function only (import cost)
+
+        self._function = function
+        self._instance = instance
+        fn = function._python_function
+        params = list(inspect.signature(fn).parameters.values())
+        if instance is not None:
+            params = params[1:]
+        self._signature = inspect.Signature(params)
+        if function._input_signature is not None:
+            if args or kwargs:
+                raise ValueError(
+                    "Cannot define a concrete function with input_signature and arguments."
+                )
+            positional = [
+                p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+            bound = self._signature.bind_partial(**dict(zip(positional, function._input_signature)))
+        else:
+            bound = self._signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        self._specs = {
+            name: nest.map_structure(_as_spec, value) if _has_tensor(value) else value
+            for name, value in bound.arguments.items()
+        }
+        for name, spec in self._specs.items():
+            if isinstance(spec, TensorSpec) and spec.name is None:
+                self._specs[name] = TensorSpec.from_spec(spec, name)
+        self._outputs = None
+        self._undefined = any(
+            s.shape.rank is None or None in s.shape.as_list()
+            for s in nest.flatten(list(self._specs.values()))
+            if isinstance(s, TensorSpec)
+        )
+        compiled = function._compiled
+        if compiled.types.add_type(compiled.types.of(fn, *self._full(self._specs))):
+            self._trace_now()  # TF traces now; a signature already traced it does not
+
+    def _full(self, arguments: dict) -> tuple:
+        bound = inspect_bound(self._signature, arguments)
+        args = bound.args if self._instance is None else (self._instance, *bound.args)
+        return args, bound.kwargs
+
+    def _trace_now(self) -> None:
+        """Traces the body on zeros of the signature, undoing what the run changed (its
+        outputs give `structured_outputs`)."""
+        zeros = {
+            name: nest.map_structure(_zeros, spec) if _has_spec(spec) else spec
+            for name, spec in self._specs.items()
+        }
+        journal = _tape.Journal()
+        _tape.push(journal)
+        draws = _random._state.snapshot()
+        try:
+            self._note(
+                self._function._compiled.call(self._function._python_function, *self._full(zeros))
+            )
+        except Exception:  # noqa: BLE001 - bad for zeros (a Cholesky, say): traced when called
+            pass
+        finally:
+            _tape.pop(journal)
+            journal.undo_assignments()
+            _random._state.restore(draws)
+
+    def _note(self, result):
+        if self._outputs is None:
+            undefined = self._undefined
+
+            def spec(x):
+                if not isinstance(x, Tensor):
+                    return x
+                shape = [None] * x.shape.rank if undefined else x.shape
+                return TensorSpec(shape, x.dtype)
+
+            self._outputs = nest.map_structure(spec, result)
+        return result
 
     @property
     def structured_input_signature(self) -> tuple:
-        return (self._input_signature or (), {})
+        positional = [
+            self._specs[p.name]
+            for p in self._signature.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        return (tuple(positional), {})
+
+    @property
+    def structured_outputs(self):
+        if self._outputs is None:
+            self._trace_now()
+        if self._outputs is None:
+            raise ValueError(
+                "The outputs of this concrete function are known once it is called: tracing "
+                "it on zeros raised."
+            )
+        return self._outputs
 
     @property
     def python_function(self):
-        return self._python_function
+        fn = self._function._python_function
+        return fn if self._instance is None else fn.__get__(self._instance)
 
     def __call__(self, *args, **kwargs):
-        return self._call(*args, **kwargs)
+        try:
+            arguments = self._signature.bind_partial(*args, **kwargs).arguments
+            for name, spec in self._specs.items():
+                if name not in arguments:
+                    if _has_spec(spec):
+                        raise _BindError(f"missing a required argument: {name!r}")
+                    arguments[name] = spec  # the Python value this signature was made for
+                value = arguments[name]
+                if _has_spec(spec):
+                    arguments[name] = _conform(value, spec)
+                elif value is not spec and not _equal(value, spec):
+                    raise _BindError(f"Can not cast {value!r} to Literal[{spec!r}]")
+        except (TypeError, ValueError, _BindError) as e:
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `{e}`. Received args: {args!r} "
+                f"and kwargs: {kwargs!r} for signature: {self._text()}."
+            ) from None
+        return self._note(
+            self._function._compiled.call(self._function._python_function, *self._full(arguments))
+        )
+
+    def _text(self) -> str:
+        parts = []
+        for name, spec in self._specs.items():
+            if _has_spec(spec):
+                parts.append(f"{name}: {_spec_text(spec)}")
+            else:
+                parts.append(f"{name}: Literal[{spec!r}]")
+        return "(" + ", ".join(parts) + ")"
+
+
+def inspect_bound(signature, arguments: dict):
+    """`arguments` (name -> value, every parameter) bound as a call would bind them."""
+    bound = signature.bind_partial()
+    bound.arguments.update(arguments)
+    return bound
+
+
+def _as_spec(x):
+    if isinstance(x, TensorSpec):
+        return x
+    if isinstance(x, Tensor) or _is_variable(x):
+        return TensorSpec.from_tensor(x)
+    return x
+
+
+def _has_tensor(x) -> bool:
+    return any(isinstance(v, (Tensor, TensorSpec)) or _is_variable(v) for v in nest.flatten(x))
+
+
+def _has_spec(x) -> bool:
+    return any(isinstance(v, TensorSpec) for v in nest.flatten(x))
+
+
+def _zeros(spec):
+    if not isinstance(spec, TensorSpec):
+        return spec
+    if spec.shape.rank is None:
+        shape: list = []
+    else:
+        shape = [1 if d is None else d for d in spec.shape.as_list()]
+    return make(np.zeros(shape, spec.dtype.as_numpy_dtype), spec.dtype)
 
 
 class _Compiled:
-    """The traces of one `jit_compile=True` function, one per input signature.
+    """The traces of one `tf.function`, one per input signature.
 
-    A signature is the tensors' shapes and dtypes, the variables and other
-    objects by identity, and hashable Python values by value (TF retraces for
-    each new Python value too). A signature whose trace gave up runs eagerly.
+    A signature (the cache key) is the tensors' shapes and dtypes, the variables
+    and other objects by identity, and hashable Python values by value: by
+    Python's `==`, as TF's literal trace types compare, so a call with `2.0`
+    replays the trace made for `2` (and `1` the one for `True`), a TF wart kept.
+    A signature whose trace gave up runs eagerly.
+
+    TF counts traces by its own, coarser types (`_TraceTypes`): variables by
+    shape, dtype and trainability, one type for all calls under an
+    `input_signature`, shapes relaxed under `reduce_retracing`. A cache miss
+    whose TF type an earlier trace covers traces here without counting (TF
+    would not trace; the Python body still runs once more here).
     """
 
-    def __init__(self):
+    def __init__(self, jit_compile: bool, reduce_retracing: bool = False, fixed_type=None):
+        self.jit_compile = jit_compile
         self.traces: dict = {}  # signature -> _Program, or the reason it is eager
         self._created_variables: set = set()  # signatures whose first trace made variables
-        self.tracing_count = 0
+        self.types = _TraceTypes(reduce_retracing, fixed_type)
+        self._counted: set = set()  # signatures whose (eager or traced) call was counted
+        # Shape generalization (where TF would not trace): (argument type, program) per
+        # program, and (relaxed type, program) for two programs with one recipe.
+        self._shaped: list = []
+        self._general: list = []
         self.detector = None  # the function's _FrequentTracingDetector, once it traced
         # id -> (weak or strong reference, signatures): objects keyed by identity. When
         # one dies its signatures go (as TF's weak references do); the cache keeps
         # alive only objects that cannot be weakly referenced.
         self.owners: dict = {}
+
+    @property
+    def tracing_count(self) -> int:
+        return self.types.count
 
     def _own(self, objects: list, key) -> None:
         for obj in objects:
@@ -264,7 +447,20 @@ class _Compiled:
                 entry = self.owners[oid] = (ref, set())
             entry[1].add(key)
 
+    def _note_trace(self, fn, key, args: tuple, kwargs: dict) -> None:
+        """Counts a cache miss as TF would: a trace unless an earlier TF type covers it."""
+        self.detector = _tracing_detector(fn)
+        if key in self._counted:
+            self.detector.called_without_tracing()
+            return
+        self._counted.add(key)
+        if self.types.add(fn, args, kwargs):
+            self.detector.called_with_tracing(fn)
+        else:
+            self.detector.called_without_tracing()
+
     def call(self, fn, args: tuple, kwargs: dict):
+        args = _numpy_as_tensors(args)
         # Recorders outside the call must see its ops (gradients through the function), an
         # outer trace records them, check_numerics inspects them: all run the body eagerly.
         if (
@@ -272,11 +468,11 @@ class _Compiled:
             or _SETTINGS["run_functions_eagerly"]
             or (_tape.active and _tape.recording_here())
         ):
+            if not _SETTINGS["run_functions_eagerly"]:  # TF traces these calls once
+                key = _key(args, kwargs)[0]
+                if key not in self._counted:
+                    self._note_trace(fn, key, args, kwargs)
             return _run_eagerly(fn, args, kwargs)
-        for a in args:
-            if type(a) is np.ndarray:  # TF passes NumPy arguments as tensors
-                args = tuple(convert_to_tensor(a) if type(a) is np.ndarray else a for a in args)
-                break
         key, tensors, keep = _key(args, kwargs)
         program = self.traces.get(key)
         if type(program) is _Program:
@@ -290,9 +486,17 @@ class _Compiled:
                 # escaping a replay is a bug, and surfaces.
                 return _run_eagerly(fn, args, kwargs)
         if program is None:
-            self.tracing_count += 1
-            self.detector = _tracing_detector(fn)
-            self.detector.called_with_tracing(fn)
+            if self._general:
+                program = self._generalize(fn, args, kwargs, tensors)
+                if program is not None:
+                    self.traces[key] = program
+                    self._own(keep, key)
+                    self.detector.called_without_tracing()
+                    try:
+                        return program.call(tensors)
+                    except _REPLAY_ERRORS:
+                        return _run_eagerly(fn, args, kwargs)
+            self._note_trace(fn, key, args, kwargs)
             # The body sees new tensors (same values): a tensor passed in that the body
             # also captures must not tie the capture to the argument (TF: placeholders).
             memo: dict = {}
@@ -302,12 +506,222 @@ class _Compiled:
             if recorded == _CREATES_VARIABLE and key not in self._created_variables:
                 # As TF: variables may be created on the first call (an optimizer's slots, a
                 # layer's weights); the next call traces again, with the variables existing.
+                # TF makes that second trace within the first call: it counts now.
                 self._created_variables.add(key)
+                self.types.count += 1
                 return result
-            self.traces[key] = _Program.build(recorded, result, fn)
+            program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
             self._own(keep, key)
+            if type(program) is _Program and (self.types.fixed or self.types.reduce_retracing):
+                self._learn(args, kwargs, tensors, program)
             return result
+        if self.detector is not None:
+            self.detector.called_without_tracing()
         return _run_eagerly(fn, args, kwargs)  # the trace gave up: `program` says why
+
+    def _learn(self, args: tuple, kwargs: dict, tensors: list, program) -> None:
+        """Notes a new program; with another of one recipe at other sizes of the same
+        ranks, the sizes where they differ are free: later calls differing there replay."""
+        concrete = _concrete_type(args, kwargs, tensors)
+        if concrete is None:
+            return
+        for other, known in self._shaped:
+            if other != concrete and _same_recipe(known.recipe, program.recipe):
+                relaxed = _common_supertype(other, concrete)
+                if relaxed is not None and not _unknown_rank(relaxed):
+                    self._general.append((relaxed, program))
+        self._shaped.append((concrete, program))
+
+    def _generalize(self, fn, args: tuple, kwargs: dict, tensors: list):
+        """A program replayable for this call in place of a trace TF would not make."""
+        concrete = _concrete_type(args, kwargs, tensors)
+        if concrete is None or not self.types.covers(fn, args, kwargs):
+            return None
+        for relaxed, program in self._general:
+            if _is_supertype(relaxed, concrete):
+                return program
+        return None
+
+
+def _concrete_type(args: tuple, kwargs: dict, tensors: list):
+    """A call's argument type with exact shapes, or None if it holds objects by identity
+    (an id could be reused once its object dies)."""
+    key = (_trace_type(args, None), _trace_type(kwargs, None))
+    if _holds_ids(key):
+        return None
+    ids = [id(t) for t in tensors]
+    return (key, tuple(ids.index(i) for i in ids))
+
+
+def _holds_ids(t) -> bool:
+    if type(t) is tuple:
+        if len(t) == 2 and t[0] == "id":
+            return True
+        return any(_holds_ids(x) for x in t)
+    return False
+
+
+def _unknown_rank(t) -> bool:
+    if type(t) is _Shaped:
+        return t[0] is None
+    return type(t) is tuple and any(_unknown_rank(x) for x in t)
+
+
+def _numpy_as_tensors(args: tuple) -> tuple:
+    """TF passes NumPy arrays and scalars as tensors (not as Python values)."""
+    for a in args:
+        if isinstance(a, (np.ndarray, np.generic)):
+            return tuple(
+                convert_to_tensor(a) if isinstance(a, (np.ndarray, np.generic)) else a for a in args
+            )
+    return args
+
+
+class _TraceTypes:
+    """The types TF would have traced a function for, to count traces as TF does.
+
+    A call's type is its argument structure with tensors as (shape, dtype),
+    variables as (shape, dtype, trainable) plus which positions share one
+    variable, hashable Python values by value and other objects by identity.
+    A call traces when no traced type is a supertype of its type (a shape with
+    None dimensions, or of unknown rank, covers the shapes it allows). Under
+    `reduce_retracing` the type traced is the new type relaxed against each
+    traced one it has a common supertype with, as TF generalizes; under an
+    `input_signature` there is one type.
+    """
+
+    __slots__ = ("reduce_retracing", "fixed", "traced", "count", "signature")
+
+    def __init__(self, reduce_retracing: bool, fixed_type):
+        self.reduce_retracing = reduce_retracing
+        self.fixed = fixed_type  # the one type of an input_signature, or None
+        self.traced: list = []
+        self.count = 0
+        self.signature = None  # the Python function's, once needed (False: none)
+
+    def of(self, fn, args: tuple, kwargs: dict):
+        """The call's type, its arguments bound to `fn`'s parameters with the defaults
+        filled in (as TF binds them: `f(x)` and `f(x, n=1)` are one type)."""
+        if self.fixed is not None:
+            return self.fixed
+        arguments = self._bind(fn, args, kwargs)
+        variables: list = []
+        if arguments is None:
+            key = (_trace_type(args, variables), _trace_type(kwargs, variables))
+        else:
+            key = tuple([(name, _trace_type(v, variables)) for name, v in arguments.items()])
+        ids = [id(v) for v in variables]
+        return (key, tuple(ids.index(i) for i in ids))
+
+    def _bind(self, fn, args: tuple, kwargs: dict):
+        if self.signature is None:
+            import inspect  # on the first trace only (import cost)
+
+            try:
+                self.signature = inspect.signature(fn)
+            except (TypeError, ValueError):
+                self.signature = False
+        if self.signature is False:
+            return None
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError:
+            return None  # the body raises TF's error for the call
+        bound.apply_defaults()
+        return bound.arguments
+
+    def covers(self, fn, args: tuple, kwargs: dict) -> bool:
+        """Whether a traced type covers this call's (TF would not trace it)."""
+        new = self.of(fn, args, kwargs)
+        return any(_is_supertype(old, new) for old in self.traced)
+
+    def add(self, fn, args: tuple, kwargs: dict) -> bool:
+        """Notes a call of this type; True if TF would trace it (a new trace is counted)."""
+        return self.add_type(self.of(fn, args, kwargs))
+
+    def add_type(self, new) -> bool:
+        for old in self.traced:
+            if _is_supertype(old, new):
+                return False
+        if self.reduce_retracing:
+            for old in self.traced:
+                relaxed = _common_supertype(new, old)
+                if relaxed is not None:
+                    new = relaxed
+        self.traced.append(new)
+        self.count += 1
+        return True
+
+
+class _Shaped(tuple):
+    """A tensor's or variable's trace type: (shape or None for unknown rank, dtype, ...)."""
+
+    __slots__ = ()
+
+
+def _trace_type(obj, variables: list):
+    kind = type(obj)
+    if kind is TensorSpec:
+        rank = obj.shape.rank
+        return _Shaped((tuple(obj.shape.as_list()) if rank is not None else None, obj.dtype))
+    if isinstance(obj, Tensor):
+        return _Shaped(
+            (tuple(obj.shape.as_list()) if obj.shape.rank is not None else None, obj.dtype)
+        )
+    if _is_variable(obj):
+        if variables is None:  # by identity
+            return ("id", id(obj))
+        variables.append(obj)
+        return _Shaped((tuple(obj.shape.as_list()), obj.dtype, "var", bool(obj.trainable)))
+    if kind is tuple or kind is list or isinstance(obj, tuple):
+        return (kind, tuple([_trace_type(o, variables) for o in obj]))
+    if isinstance(obj, dict):
+        return (kind, tuple([(k, _trace_type(obj[k], variables)) for k in sorted(obj)]))
+    if kind.__hash__ is not None and kind.__hash__ is not object.__hash__:
+        try:
+            hash(obj)
+            return ("value", obj)
+        except TypeError:
+            pass
+    return ("id", id(obj))
+
+
+def _is_supertype(a, b) -> bool:
+    """Whether trace type `a` covers `b` (equal, or shapes with None where `b` has sizes)."""
+    if type(a) is _Shaped and type(b) is _Shaped:
+        return a[1:] == b[1:] and _shape_covers(a[0], b[0])
+    if type(a) is tuple and type(b) is tuple and len(a) == len(b) and type(b) is not _Shaped:
+        return all(_is_supertype(x, y) for x, y in zip(a, b))
+    return type(a) is not tuple and type(b) is not tuple and _equal(a, b)
+
+
+def _shape_covers(a, b) -> bool:
+    if a is None:
+        return True
+    if b is None or len(a) != len(b):
+        return False
+    return all(x is None or x == y for x, y in zip(a, b))
+
+
+def _common_supertype(a, b):
+    """The most specific trace type covering `a` and `b` (TF's relaxation), or None."""
+    if type(a) is _Shaped and type(b) is _Shaped:
+        if a[1:] != b[1:]:
+            return None
+        if a[0] is None or b[0] is None or len(a[0]) != len(b[0]):
+            return _Shaped((None, *a[1:]))
+        return _Shaped((tuple(x if x == y else None for x, y in zip(a[0], b[0])), *a[1:]))
+    if type(a) is tuple and type(b) is tuple and len(a) == len(b):
+        parts = [_common_supertype(x, y) for x, y in zip(a, b)]
+        return None if any(p is None for p in parts) else tuple(parts)
+    return a if _equal(a, b) else None
+
+
+def _equal(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - a value whose == does not give a bool
+        return False
 
 
 # What a replay may raise for bad input: the errors the op path translates (registry).
@@ -367,7 +781,7 @@ def _signature(obj, tensors: list, keep: list):
     if kind.__hash__ is not None and kind.__hash__ is not object.__hash__:
         try:
             hash(obj)
-            return (kind, obj)  # a value (number, string, ...): the key holds it
+            return ("value", obj)  # a value, by `==` (TF's literals): the key holds it
         except TypeError:
             pass
     keep.append(obj)  # an object by identity: watched so its id is never reused stale
@@ -409,13 +823,13 @@ class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
     # The trace itself is not kept: its intermediate values would stay alive with it.
-    __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random")
+    __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random", "recipe")
 
     @staticmethod
-    def build(recorded, result, fn):
+    def build(recorded, result, fn, jit_compile: bool):
         """A `_Program`, or the reason (a str) the signature must run eagerly."""
         if type(recorded) is str:
-            return _eager(fn, recorded)
+            return _eager(fn, recorded, jit_compile)
         leaves, slots = [], []
         for leaf in nest.flatten(result):
             if type(leaf) is EagerTensor and leaf._id in recorded.slot_of:
@@ -424,7 +838,7 @@ class _Program:
             elif type(leaf) is EagerTensor or leaf is None or type(leaf) in _PYTHON_VALUES:
                 leaves.append((None, leaf))  # the same object on every call
             else:
-                return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors")
+                return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors", jit_compile)
         program = _Program()
         program.replay = recorded.compile(slots)
         program.variables = tuple(recorded.assigned_variables.values())
@@ -433,6 +847,7 @@ class _Program:
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
         program.single = type(result) is EagerTensor and leaves[0][0] is not None
+        program.recipe = _recipe(recorded, slots, leaves, program.structure)
         return program
 
     def call(self, tensors: list):
@@ -455,6 +870,71 @@ class _Program:
             return make(values[0], self.leaves[0][1])
         out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]
         return nest.pack_sequence_as(self.structure, out)
+
+
+def _recipe(recorded, slots: list, leaves: list, structure) -> tuple:
+    """What a program computes, shapes aside: its steps, constants and result layout.
+
+    Two programs traced at different shapes with equal recipes took nothing from the
+    sizes that differ (no attribute, constant or step depends on them)."""
+    assigned = recorded._assigned()
+    constants = [(i, v) for i, v in enumerate(recorded.values) if i not in assigned]
+    return (recorded.steps, constants, tuple(recorded.arg_slots), tuple(slots), leaves, structure)
+
+
+def _same_recipe(a: tuple, b: tuple) -> bool:
+    steps_a, constants_a, *rest_a = a
+    steps_b, constants_b, *rest_b = b
+    if len(steps_a) != len(steps_b) or len(constants_a) != len(constants_b):
+        return False
+    for (fa, ia, ka, oa, ta), (fb, ib, kb, ob, tb) in zip(steps_a, steps_b):
+        if ta != tb or ia != ib or oa != ob or not _same_forward(fa, fb):
+            return False
+        if not _same_value(ka, kb):
+            return False
+    for (i, va), (j, vb) in zip(constants_a, constants_b):
+        if i != j or not _same_value(va, vb):
+            return False
+    return _same_value(rest_a, rest_b)
+
+
+def _same_forward(a, b) -> bool:
+    """The same op forward, or closures of one code over the same cells (a variable's
+    read or assignment); other closures (control flow, prints) never compare same."""
+    if a is b:
+        return True
+    code = getattr(a, "__code__", None)
+    if code is None or code is not getattr(b, "__code__", None) or a.__name__ not in _CLOSURES:
+        return False
+    cells_a, cells_b = a.__closure__ or (), b.__closure__ or ()
+    return len(cells_a) == len(cells_b) and all(
+        x.cell_contents is y.cell_contents or _same_value(x.cell_contents, y.cell_contents)
+        for x, y in zip(cells_a, cells_b)
+    )
+
+
+_CLOSURES = ("read", "assign", "update")  # trace.py's variable steps
+
+
+def _same_value(a, b) -> bool:
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (np.ndarray, np.generic)):
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    if type(a) is EagerTensor:
+        return _same_value(a._value, b._value) and a._dtype == b._dtype
+    return isinstance(a, _COMPARED) and _equal(a, b)  # other objects: by identity only
+
+
+# Values compared by == in recipes (a bound method: the same method of the same object).
+_COMPARED = (bool, int, float, complex, str, bytes, type(None), slice, range, np.dtype)
+_COMPARED += (types.MethodType,)
 
 
 _PYTHON_VALUES = (bool, int, float, complex, str)
@@ -495,6 +975,8 @@ class _FrequentTracingDetector:
         )
 
     def called_without_tracing(self) -> None:
+        if not self.calls_per_tracing:  # traced by get_concrete_function, not counted here
+            self.calls_per_tracing.append(0)
         self.calls_per_tracing[-1] += 1
         self.call_count += 1
 
@@ -522,23 +1004,23 @@ def _name(fn) -> str:
     return getattr(fn, "__qualname__", repr(fn))
 
 
-def _eager(fn, reason: str) -> str:
-    warn_first_n(
-        1,
-        f"tf.function(jit_compile=True) runs {_name(fn)} eagerly for this input signature, "
-        f"because {reason}: replaying a recorded trace would not repeat that.",
-    )
+def _eager(fn, reason: str, jit_compile: bool) -> str:
+    """Says why `fn` runs eagerly for a signature: a warning under jit_compile=True (XLA
+    would reject such code in TF); at debug level otherwise, where TF's AutoGraph would
+    have made graph control flow of it and the eager results are the same."""
+    if jit_compile:
+        warn_first_n(
+            1,
+            f"tf.function(jit_compile=True) runs {_name(fn)} eagerly for this input signature, "
+            f"because {reason}: replaying a recorded trace would not repeat that.",
+        )
+    else:
+        import logging
+
+        logging.getLogger("tapeflow").debug(
+            "tf.function runs %s eagerly for this input signature, because %s.", _name(fn), reason
+        )
     return reason
-
-
-def _concrete_signature(input_signature, args):
-    if input_signature is not None or not args:
-        return input_signature
-    specs = nest.map_structure(
-        lambda a: TensorSpec.from_tensor(a) if isinstance(a, Tensor) or _is_variable(a) else a,
-        list(args),
-    )
-    return _check_input_signature(specs)
 
 
 class _BindError(Exception):

@@ -63,6 +63,7 @@ class Trace(_tape.Recorder):
     """
 
     kind = "trace"
+    checking = False  # True while `check` replays (recorded output steps stay quiet)
 
     def __init__(self):
         self.slot_of: dict = {}  # tensor id -> slot
@@ -266,9 +267,11 @@ class Trace(_tape.Recorder):
         after = {vid: variable._tensor for vid, (variable, _) in self.touched.items()}
         for variable, value in self.touched.values():
             variable._put(value)
+        self.checking = True
         try:
             self._check()
         finally:
+            self.checking = False
             for vid, (variable, _) in self.touched.items():
                 variable._tensor = after[vid]
 

@@ -5,16 +5,20 @@ no alignment, bools print as 1/0, floats with the fewest of 6 or 9 significant
 digits (15 or 17 for float64) that read back exactly, and each dimension longer
 than `2 * summarize` shows only its first and last `summarize` entries around
 "...": `[0 1 2 ... 7 8 9]`.
+
+Inside a traced `tf.function`, `tf.print` is a step of the recorded program (TF's
+PrintV2 is a graph op): it prints the values of each replay, not the trace's.
 """
 
 from __future__ import annotations
 
 import sys
+import weakref
 
 import numpy as np
 
 from .._core import tape as _tape
-from .._core.tensor import Tensor, _is_variable
+from .._core.tensor import Tensor, _is_variable, convert_to_tensor, make
 
 _FLOAT_DIGITS = {2: (6, 9), 4: (6, 9), 8: (15, 17)}  # by itemsize: (short, exact)
 
@@ -37,30 +41,110 @@ def print_v2(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=N
       end: printed after the last input.
       name: ignored (eager mode).
 
+    Inside a traced `tf.function` the call is recorded as a step that prints on
+    every replay, with that replay's values, as TF's graph op does; a stream that
+    is `sys.stdout` or `sys.stderr` when traced is looked up again at each replay.
+
     Raises:
       ValueError: for an unknown keyword argument or unsupported output stream.
 
     >>> tf.print(tf.constant([1, 2]), output_stream=sys.stdout)
     [1 2]
     """
-    _tape.side_effect("it calls tf.print, which prints on every call")
     if kwargs:
         raise ValueError(f"Unrecognized keyword arguments for tf.print: {kwargs}")
-    text = sep.join(_format_input(x, summarize) for x in inputs) + end
+    stream = _stream(output_stream)
+    trace = _tape.state.trace
+    if trace is not None:
+        inputs = _record(trace, inputs, stream, summarize, sep, end)
+    _write(stream, sep.join(_format_input(x, summarize) for x in inputs) + end)
+
+
+def _stream(output_stream):
+    """`output_stream` as "stdout", "stderr" or a file path; TF's error for others."""
     if output_stream is None:
-        output_stream = sys.stderr
+        return "stderr"
     if isinstance(output_stream, str) and output_stream.startswith("file://"):
-        with open(output_stream[len("file://") :], "a") as f:
+        return output_stream
+    for name in ("stdout", "stderr"):
+        if output_stream in (getattr(sys, name), getattr(sys, f"__{name}__")):
+            return name
+    raise ValueError(
+        f"Unsupported output stream, logging level, or file.{output_stream}. Supported "
+        "streams are sys.stdout, sys.stderr, tf.logging.info, tf.logging.warning, "
+        "tf.logging.error. File needs to be in the form of 'file://<filepath>'."
+    )
+
+
+def _write(stream: str, text: str) -> None:
+    if stream.startswith("file://"):
+        with open(stream[len("file://") :], "a") as f:
             f.write(text)
         return
-    if output_stream not in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        raise ValueError(
-            f"Unsupported output stream, logging level, or file.{output_stream}. Supported "
-            "streams are sys.stdout, sys.stderr, tf.logging.info, tf.logging.warning, "
-            "tf.logging.error. File needs to be in the form of 'file://<filepath>'."
-        )
-    output_stream.write(text)
-    output_stream.flush()
+    out = getattr(sys, stream)
+    out.write(text)
+    out.flush()
+
+
+def _record(trace, inputs: tuple, stream: str, summarize, sep: str, end: str) -> tuple:
+    """Appends a step printing `inputs` to `trace`'s program (its tensors are the step's
+    inputs, read afresh per replay); returns `inputs` with variables read, to print now.
+
+    Only a function's own trace takes such a step: a control-flow branch or loop body is
+    traced even where it does not run (it would print here when TF does not), and other
+    recorders (vectorized_map's) replay ops only; there the call is a side effect.
+    """
+    from .._compile import trace as _trace  # loaded by then: a trace is recording
+
+    if type(trace) is not _trace.Trace:
+        _tape.side_effect("it calls tf.print inside a control-flow construct or vectorized_map")
+        return inputs
+    tensors: list = []
+
+    def hole(x):
+        if isinstance(x, Tensor) or _is_variable(x):
+            t = convert_to_tensor(x)  # a variable's read is a step: its value per replay
+            tensors.append(t)
+            return _Hole(len(tensors) - 1, t._dtype)
+        return x
+
+    template = _map_inputs(inputs, hole)
+    tracing = weakref.ref(trace)  # alive only while tracing: its check replay stays quiet
+
+    def print_step(*values):
+        current = tracing()
+        if current is None or not current.checking:
+            filled = _map_inputs(template, lambda x: _fill(x, values))
+            _write(stream, sep.join(_format_input(x, summarize) for x in filled) + end)
+        return np.True_
+
+    slots = tuple(trace._input(t) for t in tensors)
+    trace.steps.append((print_step, slots, None, trace._new_slot(np.True_), "PrintV2"))
+    return _map_inputs(template, lambda x: tensors[x.index] if type(x) is _Hole else x)
+
+
+class _Hole:
+    """Where a tensor stood in the inputs of a recorded print: its index and dtype."""
+
+    __slots__ = ("index", "dtype")
+
+    def __init__(self, index: int, dtype):
+        self.index, self.dtype = index, dtype
+
+
+def _fill(x, values: tuple):
+    return make(values[x.index], x.dtype) if type(x) is _Hole else x
+
+
+def _map_inputs(x, fn):
+    """`x` with `fn` applied to each leaf inside lists, tuples and dicts (as printed)."""
+    if isinstance(x, dict):
+        return {k: _map_inputs(v, fn) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_map_inputs(v, fn) for v in x]
+    if type(x) is tuple:
+        return tuple(_map_inputs(v, fn) for v in x)
+    return fn(x)
 
 
 def _format_input(x, summarize) -> str:

@@ -1,0 +1,212 @@
+"""Plain `tf.function` traces once per signature and replays, with TF's retracing rules.
+
+The golden cases (tools/tf_goldens/make_function_retracing_goldens.py, recorded on TF 2.21)
+pin printed output at trace time, tracing counts per rule, input_signature,
+reduce_retracing, get_concrete_function, tf.print replayed, Python control flow on tensors,
+the retracing warning and bad input_signature arguments. The tests below pin what no golden
+can: that the body really is replayed, the silent fallback, and replayed values bit for bit.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+from family_goldens import assert_goldens_current, check_case, load_goldens
+
+import tapeflow
+import tapeflow as tf
+from tapeflow._compile.function import _Program
+
+GOLDENS = load_goldens("function_retracing")
+
+
+@pytest.mark.parametrize("name", sorted(GOLDENS["cases"]))
+def test_function_retracing_golden(name: str) -> None:
+    check_case(GOLDENS, name, tapeflow)
+
+
+def test_goldens_are_current() -> None:
+    """The golden file holds exactly the generator's cases (regenerate it if not)."""
+    assert_goldens_current(GOLDENS, "make_function_retracing_goldens", "code")
+
+
+def _programs(f) -> list:
+    return [p for p in f._compiled.traces.values() if type(p) is _Program]
+
+
+def test_python_if_on_a_tensor_falls_back_silently(caplog):
+    calls = []
+
+    @tf.function
+    def g(x):
+        calls.append(1)
+        if x > 0:
+            return x * 2
+        return -x
+
+    with caplog.at_level(logging.WARNING):
+        assert float(g(tf.constant(1.5))) == 3.0
+        assert float(g(tf.constant(-2.0))) == 2.0
+    assert not caplog.records and not _programs(g)
+    assert len(calls) == 2 and g.experimental_get_tracing_count() == 1
+
+
+def test_jit_compile_still_warns_for_the_same_body(caplog):
+    @tf.function(jit_compile=True)
+    def g(x):
+        if x > 0:
+            return x * 2
+        return -x
+
+    with caplog.at_level(logging.WARNING):
+        assert float(g(tf.constant(1.5))) == 3.0
+    assert any("jit_compile=True) runs" in r.getMessage() for r in caplog.records)
+
+
+def test_the_fallback_is_logged_at_debug_level(caplog):
+    @tf.function
+    def g(x):
+        return x.numpy() + 1
+
+    with caplog.at_level(logging.DEBUG, logger="tapeflow"):
+        g(tf.constant(1.0))
+    assert any("eagerly for this input signature" in r.getMessage() for r in caplog.records)
+
+
+def _mlp_grad(x, w):
+    with tf.GradientTape() as tape:
+        tape.watch(w)
+        y = tf.reduce_sum(tf.tanh(tf.matmul(x, w)) ** 2)
+    return y, tape.gradient(y, w)
+
+
+def _hvp(x, w):
+    with tf.GradientTape() as outer:
+        outer.watch(w)
+        with tf.GradientTape() as inner:
+            inner.watch(w)
+            y = tf.reduce_sum(tf.sin(tf.matmul(x, w)) * w[0])
+        g = inner.gradient(y, w)
+    return outer.gradient(tf.reduce_sum(g * w), w)
+
+
+def _mixed(x, w):
+    z = tf.concat([x, x * 2.0], axis=1)
+    s = tf.nn.softmax(z, axis=-1)
+    return {"s": s, "m": tf.reduce_max(s, axis=0), "i": tf.argmax(z, axis=1)}
+
+
+@pytest.mark.parametrize("body", [_mlp_grad, _hvp, _mixed], ids=lambda f: f.__name__)
+def test_replays_equal_eager_bit_for_bit(body):
+    f = tf.function(body)
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        x = tf.constant(rng.standard_normal((3, 2)), tf.float32)
+        w = tf.constant(rng.standard_normal((2, 2)), tf.float32)
+        got, want = f(x, w), body(x, w)
+        for a, b in zip(tf.nest.flatten(got), tf.nest.flatten(want)):
+            if a is None or b is None:
+                assert a is b
+                continue
+            assert a.dtype == b.dtype and a.shape == b.shape
+            assert np.array_equal(a.numpy(), b.numpy())
+    assert len(_programs(f)) == 1 and f.experimental_get_tracing_count() == 1
+
+
+def test_input_signature_replays_new_sizes_once_two_traces_agree():
+    traced = []
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    def f(x):
+        traced.append(x.shape[0])
+        return tf.reduce_sum(x * x, axis=1) + 1.0
+
+    for n in (2, 5, 7, 1, 9):
+        x = tf.reshape(tf.range(float(n * 3)), (n, 3))
+        want = tf.reduce_sum(x * x, axis=1) + 1.0
+        assert np.array_equal(f(x).numpy(), want.numpy())
+    # Sizes 2 and 5 traced (one trace to TF); 7, 1 and 9 replay the size-independent program.
+    assert traced == [2, 5] and f.experimental_get_tracing_count() == 1
+
+
+def test_a_size_dependent_program_is_traced_per_size():
+    @tf.function(reduce_retracing=True)
+    def f(x):
+        return tf.reshape(x, [x.shape[0] // 2, 2])  # the new shape is taken from the trace
+
+    for n in (2, 4, 6, 8):
+        assert f(tf.range(float(n))).shape == (n // 2, 2)
+    assert f.experimental_get_tracing_count() == 2  # TF's count: (2,), then (None,)
+
+
+def test_tf_print_is_replayed_not_a_fallback(capsys):
+    import sys
+
+    @tf.function
+    def f(x):
+        tf.print("x =", x, output_stream=sys.stdout)
+        return x + 1
+
+    for k in range(3):
+        f(tf.constant(float(k)))
+    assert len(_programs(f)) == 1
+    assert capsys.readouterr().out == "x = 0\nx = 1\nx = 2\n"
+
+
+def test_tf_print_inside_a_cond_branch_prints_only_when_taken(capsys):
+    import sys
+
+    def loud():
+        tf.print("taken", output_stream=sys.stdout)
+        return tf.constant(1.0)
+
+    @tf.function
+    def f(x):
+        return tf.cond(x > 0, loud, lambda: tf.constant(-1.0))
+
+    assert [float(f(tf.constant(v))) for v in (1.0, -1.0, 2.0)] == [1.0, -1.0, 1.0]
+    assert capsys.readouterr().out == "taken\ntaken\n"
+
+
+def test_concrete_function_counts_and_replays():
+    traced = []
+
+    @tf.function
+    def h(x, k=2):
+        traced.append(1)
+        return x * k
+
+    cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))
+    assert h.experimental_get_tracing_count() == 1 and traced == [1]
+    assert cf.structured_outputs == tf.TensorSpec([2], tf.float32)
+    assert cf(tf.constant([1.0, 2.0])).numpy().tolist() == [2.0, 4.0]
+    assert h(tf.constant([3.0, 4.0])).numpy().tolist() == [6.0, 8.0]
+    assert h.experimental_get_tracing_count() == 1
+
+
+def test_concrete_function_traces_without_side_effects():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def step(x):
+        v.assign_add(x)
+        return v + tf.random.uniform([])
+
+    tf.random.set_seed(1)
+    first = tf.random.uniform([]).numpy()
+    tf.random.set_seed(1)
+    step.get_concrete_function(tf.TensorSpec([], tf.float32))
+    assert float(v) == 1.0
+    assert tf.random.uniform([]).numpy() == first
+
+
+def test_bad_concrete_function_arguments_give_tfs_error():
+    @tf.function
+    def h(x):
+        return x + 1
+
+    cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))
+    with pytest.raises(TypeError, match="Binding inputs to tf.function failed"):
+        cf(tf.ones([2], tf.int32))
