@@ -218,6 +218,7 @@ class Trace(_tape.Recorder):
                 namespace[f"k{k}"] = attrs
                 args.append(f"**k{k}")
             target = "".join(f"s{o}, " for o in out) if type(out) is tuple else f"s{out}"
+            target = target or "_"  # a multi-output op with no outputs (Unpack of nothing)
             lines.append(f"{target} = f{k}({', '.join(args)})")
             if dead[k]:
                 lines.append("del " + ", ".join(f"s{slot}" for slot in dead[k]))

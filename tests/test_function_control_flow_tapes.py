@@ -1,0 +1,99 @@
+"""Control flow under `tf.function(jit_compile=True)` with tapes inside, and the constructs
+that used to fall back: replayed, and checked bit for bit against running the body eagerly
+(values and gradients)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tapeflow as tf
+from tapeflow._compile.function import _Program
+
+
+def _replayed(f) -> bool:
+    traces = f._compiled.traces
+    return bool(traces) and all(type(p) is _Program for p in traces.values())
+
+
+def _assert_same(a, b):
+    fa, fb = tf.nest.flatten(a), tf.nest.flatten(b)
+    assert len(fa) == len(fb)
+    for x, y in zip(fa, fb):
+        if x is None or y is None:
+            assert x is None and y is None
+            continue
+        x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
+        assert x.dtype == y.dtype and x.shape == y.shape
+        np.testing.assert_array_equal(x.numpy(), y.numpy())
+
+
+def _check(body, calls, traced_once=True):
+    f = tf.function(body, jit_compile=True)
+    for args in calls:
+        _assert_same(f(*args), body(*args))
+    assert _replayed(f), body.__name__
+    if traced_once:
+        assert f.experimental_get_tracing_count() == 1
+    return f
+
+
+W = tf.Variable([0.5, -1.0, 2.0])
+
+
+def _inputs(seed, n=4, shape=(4, 3)):
+    rng = np.random.default_rng(seed)
+    return [(tf.constant(rng.standard_normal(shape).astype(np.float32)),) for _ in range(n)]
+
+
+# -- map_fn, scan, foldl, foldr: unrolled (their length is static per signature) ---------------
+
+
+def map_scan_fold_step(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.scan(lambda a, e: a * W + tf.sin(e), x, initializer=tf.zeros([3]))
+        z = tf.map_fn(lambda r: tf.reduce_sum(r * W), x)
+        q = tf.foldl(lambda a, e: a + e * W, x, initializer=0.0)  # a Python initializer
+        r = tf.foldr(lambda a, e: a * 0.5 + e, x)
+        loss = tf.reduce_sum(y) + tf.reduce_sum(z) + tf.reduce_sum(q) + tf.reduce_sum(r * W)
+    return loss, tape.gradient(loss, [W, x])
+
+
+def test_a_tape_inside_through_map_fn_scan_and_folds_replays_its_gradients():
+    _check(map_scan_fold_step, _inputs(0))
+
+
+def test_second_order_through_scan_inside_replays():
+    def body(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.reduce_sum(tf.scan(lambda a, e: a * tf.tanh(e) + e, x))
+            g = inner.gradient(y, x)
+            s = tf.reduce_sum(g * g)
+        return y, g, outer.gradient(s, x)
+
+    _check(body, _inputs(1))
+
+
+def test_forward_accumulator_inside_through_map_fn_replays():
+    def body(x):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            y = tf.map_fn(lambda r: tf.exp(r) * W, x)
+        return y, acc.jvp(y)
+
+    _check(body, _inputs(2))
+
+
+def test_empty_elems_and_python_initializers_replay():
+    def body(x):
+        return (
+            tf.map_fn(lambda r: r * 2.0, x),
+            tf.scan(lambda a, e: a + e, x, initializer=1.0),
+            tf.foldl(lambda a, e: a + e, x, initializer=2.0),
+            tf.foldr(lambda a, e: a * e, x, initializer=tf.constant(3.0)),
+        )
+
+    _check(body, [(tf.zeros([0]),), (tf.ones([0]),)])
+    _check(body, [(tf.constant([1.0, 2.0]),), (tf.constant([-1.0, 0.5]),)])
