@@ -97,3 +97,82 @@ def test_empty_elems_and_python_initializers_replay():
 
     _check(body, [(tf.zeros([0]),), (tf.ones([0]),)])
     _check(body, [(tf.constant([1.0, 2.0]),), (tf.constant([-1.0, 0.5]),)])
+
+
+# -- tf.cond, tf.switch_case, tf.case: one tape entry, its gradient a step over the branches' --
+
+V = tf.Variable(1.5)
+
+
+def cond_step(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.cond(x[0] > 0, lambda: tf.sin(x) * x * V, lambda: x * x + V * x)
+        index = tf.cast(x[1] > 0, tf.int32) + tf.cast(x[2] > 0, tf.int32)
+        z = tf.switch_case(index, [lambda: y * V, lambda: tf.exp(y) + x, lambda: y * y * x])
+        c = tf.case([(x[0] < x[1], lambda: z * 2.0)], default=lambda: z - x * V)
+        # x and V are used again after the constructs: their sums must keep eager's order.
+        loss = tf.reduce_sum(c) + tf.reduce_sum(x * x) * V
+    return loss, tape.gradient(loss, [x, V])
+
+
+def test_gradients_through_cond_switch_case_and_case_replay_like_eager():
+    rng = np.random.default_rng(3)
+    calls = [(tf.constant(rng.standard_normal(3).astype(np.float32)),) for _ in range(12)]
+    _check(cond_step, calls)
+
+
+def test_nested_conds_under_a_tape_and_a_jacobian_replay():
+    def body(x, k):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+
+            def outer():
+                return tf.cond(k > 1, lambda: tf.tanh(x) * k, lambda: tf.reduce_sum(x) * x)
+
+            y = tf.cond(k > 0, outer, lambda: -x * x)
+        return y, tape.gradient(y, x), tape.jacobian(y, x)
+
+    x = tf.constant([0.5, -1.5, 2.5])
+    _check(body, [(x, tf.constant(v)) for v in (2.0, 0.5, -1.0, 3.0, -2.0)])
+
+
+def test_a_branch_path_whose_gradient_would_be_none_runs_that_call_eagerly():
+    # Eagerly the gradient for V is None when the false branch runs and a tensor when the
+    # true one does: a replay cannot give both, so calls taking the other path run eagerly.
+    def body(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.cond(x > 0, lambda: x * V, lambda: x * 3.0)
+        return tape.gradient(y, [x, V])
+
+    f = tf.function(body, jit_compile=True)
+    for value in (1.0, -1.0, 2.0, -3.0):
+        x = tf.constant(value)
+        _assert_same(f(x), body(x))
+    assert _replayed(f) and f.experimental_get_tracing_count() == 1
+
+
+def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
+    def returns_its_input(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.cond(x > 0, lambda: x * 2.0, lambda: x)
+            z = y * x
+        return tape.gradient(z, x)
+
+    def second_order(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.cond(x > 0, lambda: tf.sin(x), lambda: x * x)
+            g = inner.gradient(y, x)
+        return g, outer.gradient(g, x)
+
+    for body in (returns_its_input, second_order):
+        f = tf.function(body, jit_compile=True)
+        for value in (1.0, -1.0, 0.5):
+            x = tf.constant(value)
+            _assert_same(f(x), body(x))
+        assert not _replayed(f), body.__name__

@@ -38,6 +38,7 @@ import numpy as np
 from .._core import nest, registry
 from .._core import tape as _tape
 from .._core.tensor import EagerTensor, _is_variable, convert_to_tensor, make
+from ..autodiff.walk import backward, zeros_like_value
 
 Step = collections.namedtuple("Step", ["forward", "inputs", "attrs", "outputs", "op_type"])
 Step.__doc__ = """One step of a traced program: `forward(*values[inputs], **attrs)` -> outputs.
@@ -355,6 +356,8 @@ def _assigner(variable, how: str, copy: bool):
 
 
 def _same(a, b) -> bool:
+    if a is None or b is None:  # a branch's intermediate the path did not compute
+        return a is b
     if type(a) is not type(b):
         return False
     if type(a) is np.ndarray:
@@ -416,6 +419,7 @@ class SubTrace(Trace):
         self.touched, self.current = parent.touched, parent.current
         self.assigned_variables = parent.assigned_variables
         self.captures: list = []  # slots in `parent`, one per argument
+        self.captured_ids: set = set()  # ids of the tensors those hold
         self.assigned: set = set()  # ids of the variables this branch (or one inside) assigns
 
     def taint(self, what: str) -> None:
@@ -429,6 +433,7 @@ class SubTrace(Trace):
             set.add(self.traced, tid)
             self.arg_slots.append(slot)
             self.captures.append(captured)
+            self.captured_ids.add(tid)
             return slot
         return super()._input(t)
 
@@ -446,8 +451,9 @@ def _branch_leaves(result) -> list | None:
     return leaves
 
 
-def _run_branch(parent: Trace, fn, taken: bool):
-    """Runs `fn()` with a sub-trace of `parent` current; returns (sub-trace, result).
+def _run_branch(parent: Trace, fn, taken: bool, tapes: list):
+    """Runs `fn()` with a sub-trace of `parent` current; returns (sub-trace, result, the
+    private tape that recorded it in place of `tapes`, or None without tapes).
 
     A branch not taken runs too (as TF traces every branch of a graph `cond`), but what it
     assigns is undone; an exception it raises is returned as its result.
@@ -459,19 +465,211 @@ def _run_branch(parent: Trace, fn, taken: bool):
     if not taken:
         journal = _tape.Journal()
         _tape.push(journal)
+    private = _ConstructTape(tapes) if tapes else None
+    outer = _swap_tapes([private]) if tapes else None
     try:
         # A variable a branch returns (`v.assign_add(x)`) is its value, as in a TF graph.
         result = nest.map_structure(lambda x: convert_to_tensor(x) if _is_variable(x) else x, fn())
     except Exception as e:  # noqa: BLE001 - a branch not taken: the trace gives up below
         if taken:
+            if tapes:
+                _swap_tapes(outer)
+                outer = None
+                _rerecord(private.entries, tapes)
             raise
         result = e
     finally:
+        if outer is not None:
+            _swap_tapes(outer)
         state.trace = saved
         if journal is not None:
             _tape.pop(journal)
             journal.undo_assignments()
-    return sub, result
+    return sub, result, private
+
+
+# -- tapes inside a traced function: a construct is one tape entry -----------------------------
+#
+# A tape recording inside the function would record the ops of the path the tracing call took
+# only. So while a construct runs, a private tape (`_ConstructTape`) records its ops in place of
+# the thread's tapes, and those get one entry for the whole construct (`_Construct`), whose
+# gradient is a construct again: for tf.cond, a step choosing between the gradients of the
+# branches, each the backward walk over that branch's recorded ops. The values those need
+# (the branch's intermediates) become outputs of the forward step. The walk gives the entry
+# the cotangents its inputs have so far (`Rule.accumulates`), so every sum happens in the
+# order the eager walk over the same ops would do it: the replayed gradients are eager's bit
+# for bit. Where that cannot hold the trace gives up (the function then runs eagerly), and a
+# replay whose path would give some gradient another None-ness than the traced path had
+# raises ReplayDivergesError: that call runs eagerly.
+
+
+class ReplayDivergesError(ValueError):
+    """A replay step met a path whose gradients the trace cannot give as eager would (a
+    None where the traced path had a tensor, or the reverse): the call runs eagerly."""
+
+
+class _Tracked(set):
+    """The ids a construct's private tape tracks: its own, and those of the tapes it
+    stands in for."""
+
+    __slots__ = ("outer",)
+
+    def __contains__(self, tid) -> bool:
+        return set.__contains__(self, tid) or any(tid in tape.ids for tape in self.outer)
+
+
+class _ConstructTape(_tape.Tape):
+    """Records a construct's ops in place of this thread's tapes (`outer`)."""
+
+    __slots__ = ("outer",)
+
+    def __init__(self, outer: list):
+        super().__init__(False)
+        self.outer = outer
+        self.ids = _Tracked()
+        self.ids.outer = outer
+
+    def read_variable(self, variable) -> None:
+        for tape in self.outer:  # they watch what they would have watched
+            tape.read_variable(variable)
+
+
+def _swap_tapes(tapes: list) -> list:
+    """Makes `tapes` this thread's tapes; returns the ones it had."""
+    state = _tape.state
+    old = state.tapes
+    _tape._count(len(tapes) - len(old))
+    state.tapes = tapes
+    return old
+
+
+def _rerecord(entries: list, tapes: list) -> None:
+    """Puts a private tape's entries on `tapes`, as they would have recorded them."""
+    for entry in entries:
+        _, inputs, outputs, _ = entry
+        for tape in tapes:
+            ids = tape.ids
+            if any(t._id in ids for t in inputs):
+                tape.entries.append(entry)
+                ids.update(o._id for o in _slots(outputs))
+
+
+def _tracked(t, tapes: list) -> bool:
+    return any(t._id in tape.ids for tape in tapes)
+
+
+class _Construct(registry.Rule):
+    """The tape entry of a control-flow step recorded under tapes: its VJP is
+    `gradient(g, needs, prev, batch_ndim)`, returning the inputs' new cotangents."""
+
+    accumulates = True
+    fresh_gradients = False
+
+    def __init__(self, type_name: str, gradient):
+        self.type = type_name
+        self._gradient = gradient
+
+    def vjp_rule(self, g, outs, *inputs, needs, prev, batch_ndim=0):
+        return self._gradient(g, needs, prev, batch_ndim)
+
+
+def _internal(sub: SubTrace, parent: Trace, tid: int) -> bool:
+    """Whether tensor id `tid` is a call-dependent value made inside `sub` (not captured
+    from the enclosing traces, not a variable's)."""
+    return (
+        tid in sub.slot_of
+        and set.__contains__(sub.traced, tid)
+        and tid not in sub.captured_ids
+        and tid not in parent.touched
+    )
+
+
+def _recorded_tensors(entries: list) -> list:
+    """The tensors `entries` refer to, each once, in order."""
+    seen, found = set(), []
+    for _, inputs, outputs, _ in entries:
+        for t in (*inputs, *_slots(outputs)):
+            if t._id not in seen:
+                seen.add(t._id)
+                found.append(t)
+    return found
+
+
+def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
+    """(intermediates to export, external tracked inputs) of one recorded branch, or a
+    reason it cannot be differentiated as one entry."""
+    if sub.assigned:
+        return "a control-flow branch assigns a variable while a tape records it"
+    ids = [t._id for t in leaves]
+    if len(set(ids)) < len(ids):
+        return "a control-flow branch returns one tensor twice while a tape records it"
+    for t in leaves:
+        if not _internal(sub, parent, t._id) and _tracked(t, tapes):
+            return "a control-flow branch returns a tensor from outside it while a tape records it"
+    exports, external = [], []
+    for t in _recorded_tensors(private.entries):
+        if _internal(sub, parent, t._id):
+            exports.append(t)
+        elif _tracked(t, tapes):
+            external.append(t)
+    return exports, external
+
+
+def _gradient_branches(index, select, chosen: int, plans: list, external: list):
+    """The gradient of a recorded branch step: a branch step over the gradients of the
+    branches (the backward walk over each one's entries) at the index's value."""
+
+    def gradient(g, needs, prev, batch_ndim):
+        n = len(external)
+        ext_needs, ext_prev = needs[1 : 1 + n], prev[1 : 1 + n]
+        totals: list = [None] * len(needs)
+        sources = [x for x, need in zip(external, ext_needs) if need]
+        if not sources:
+            return totals
+        positions = [1 + i for i, need in enumerate(ext_needs) if need]
+        seeded = [(x, p) for x, p in zip(external, ext_prev) if p is not None]
+        batch = np.shape(next(c for c in g if c is not None)._value)[:batch_ndim]
+        patterns: list = [None] * len(plans)
+
+        def walker(k):
+            entries, leaves = plans[k]
+
+            def walk():
+                targets = [t for t, c in zip(leaves, g) if c is not None]
+                seeds = [c for c in g if c is not None]
+                targets += [x for x, _ in seeded]
+                seeds += [p for _, p in seeded]
+                result = backward(entries, targets, seeds, sources, batch_ndim)
+                patterns[k] = tuple(r is None for r in result)
+                return [
+                    zeros_like_value(x, batch) if r is None else r for r, x in zip(result, sources)
+                ]
+
+            return walk
+
+        walks = [walker(k) for k in range(len(plans))]
+        state = _tape.state
+        trace = state.trace
+        if state.tapes or state.accumulators:
+            if trace is not None:
+                trace.taint("a second-order gradient runs through a traced control-flow step")
+            trace = None
+        if trace is not None and index._id in trace.traced:
+
+            def pick(i) -> int:
+                k = select(i)
+                if patterns[k] != patterns[chosen]:
+                    raise ReplayDivergesError("this branch's gradients differ in None-ness")
+                return k
+
+            result = trace.branch(index, walks, chosen, pick)
+        else:
+            result = walks[chosen]()
+        for pos, r, none in zip(positions, result, patterns[chosen]):
+            totals[pos] = None if none else r
+        return totals
+
+    return gradient
 
 
 def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, select):
@@ -480,58 +678,103 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
 
     Every branch is traced now, as TF traces every branch of a graph `cond`: their results
     must have one structure of tensors with one dtype per leaf, or the trace gives up
-    (TF raises; the function then runs eagerly, with TF's eager cond semantics).
+    (TF raises; the function then runs eagerly, with TF's eager cond semantics). Under
+    tapes the step is one tape entry whose gradient is a step over the branches' gradients.
     """
-    subs, results, leaves, out_slots = [], [], [], []
+    tapes = list(_tape.state.tapes)
+    subs, results, leaves, out_slots, privates = [], [], [], [], []
     for k, fn in enumerate(fns):
-        sub, result = _run_branch(parent, fn, k == chosen)
+        sub, result, private = _run_branch(parent, fn, k == chosen, tapes)
         ls = None if isinstance(result, Exception) else _branch_leaves(result)
         subs.append(sub)
         results.append(result)
         leaves.append(ls)
+        privates.append(private)
         # Now, before another branch assigns the variables this one returned.
         out_slots.append(None if ls is None else [sub._input(t) for t in ls])
     taken = results[chosen]
+
+    def give_up(reason: str):
+        parent.taint(reason)
+        if tapes:  # the tapes get the chosen branch's ops, as eagerly
+            _rerecord(privates[chosen].entries, tapes)
+        return taken
+
     for result in results:
         if isinstance(result, Exception):
-            parent.taint(f"a branch its predicate did not pick raises {type(result).__name__}")
-            return taken
+            return give_up(f"a branch its predicate did not pick raises {type(result).__name__}")
     if any(ls is None for ls in leaves):
-        parent.taint("a control-flow branch returns something other than tensors")
-        return taken
+        return give_up("a control-flow branch returns something other than tensors")
     for result, ls in zip(results, leaves):
         try:
             nest.assert_same_structure(taken, result)
         except (TypeError, ValueError):
             ls = None
         if ls is None or [t._dtype for t in ls] != [t._dtype for t in leaves[chosen]]:
-            parent.taint("the branches of a control-flow step return different structures")
-            return taken
+            return give_up("the branches of a control-flow step return different structures")
+    recorded = bool(tapes) and bool(leaves[chosen]) and any(p.entries for p in privates)
+    exports: list = [[] for _ in fns]
+    external: list = []
+    if recorded:
+        for k, sub in enumerate(subs):
+            plan = _plan(parent, sub, privates[k], leaves[k], tapes)
+            if type(plan) is str:
+                return give_up(plan)
+            exports[k] = plan[0]
+            for t in plan[1]:
+                if all(t._id != x._id for x in external):
+                    external.append(t)
     captures: list = []  # parent slots: the union of every branch's captures
     programs = []
-    for sub, outs in zip(subs, out_slots):
+    for sub, outs, export in zip(subs, out_slots, exports):
         picks = []
         for slot in sub.captures:
             if slot not in captures:
                 captures.append(slot)
             picks.append(captures.index(slot))
-        programs.append((sub.compile(outs), tuple(picks)))
+        programs.append((sub.compile(outs + [sub.slot_of[t._id] for t in export]), tuple(picks)))
         parent.draws_random = parent.draws_random or sub.draws_random
     empty = not leaves[chosen]
+    m = len(leaves[chosen])
+    offsets = [m]
+    for export in exports:
+        offsets.append(offsets[-1] + len(export))
 
     def run(i, *values):
-        replay, picks = programs[select(i)]
+        k = select(i)
+        replay, picks = programs[k]
         result = replay(*[values[p] for p in picks])
-        return np.True_ if empty else result
+        if empty:
+            return np.True_
+        if not recorded:
+            return result
+        full = [None] * offsets[-1]
+        full[:m] = result[:m]
+        full[offsets[k] : offsets[k + 1]] = result[m:]
+        return tuple(full)
 
     fresh = [_copy(t) for t in leaves[chosen]]  # new ids: never an enclosing tensor's
     if empty:
         outputs = parent._new_slot(np.True_)
     else:
         outputs = tuple(parent._output(t) for t in fresh)
+    for k, (sub, export) in enumerate(zip(subs, exports)):
+        for t in export:  # the values the gradient reads: the chosen branch's only
+            slot = parent._new_slot(sub.values[sub.slot_of[t._id]] if k == chosen else None)
+            parent.slot_of[t._id] = slot
+            parent.traced.add(t._id)
+            outputs += (slot,)
     ins = (parent._input(index), *captures)
     parent.steps.append((run, ins, None, outputs, "Case"))
     _reread(parent, set().union(*(sub.assigned for sub in subs)))
+    if recorded:
+        for t in external:  # variables read first inside a branch: read here, for the gradient
+            if t._id in parent.touched and t._id not in parent.slot_of:
+                parent.read_variable(parent.touched[t._id][0])
+        plans = [(p.entries, ls) for p, ls in zip(privates, leaves)]
+        rule = _Construct("Case", _gradient_branches(index, select, chosen, plans, external))
+        inputs = (index, *external, *[t for export in exports for t in export])
+        _tape.record(rule, inputs, tuple(fresh), {}, executed=False)
     return nest.pack_sequence_as(taken, fresh)
 
 

@@ -294,15 +294,15 @@ def _inside_function() -> bool:
 # -- tf.cond, tf.case, tf.switch_case ----------------------------------------------------------
 
 
-def _replaying_trace(value):
+def _replaying_trace(value, tapes=True):
     """The tf.function trace recording this thread, if `value` (a predicate or branch index)
-    is call-dependent in it and nothing else records: the construct is then a replay step
-    whose branches are sub-traces (_compile/trace.py). Tapes and accumulators inside the
-    function record the chosen branch's ops, which a replay could not repeat for another
-    branch: under them the construct runs as eagerly (and the trace gives up)."""
+    is call-dependent in it: the construct is then a replay step whose branches are
+    sub-traces (_compile/trace.py). Tapes inside the function get one entry for the step
+    (its gradient a step too) where `tapes`; forward accumulators would see the chosen
+    branch's ops only: under them (or tapes without `tapes`) it runs as eagerly."""
     state = _tape.state
     trace = state.trace
-    if trace is None or state.tapes or state.accumulators or state.watchers:
+    if trace is None or state.accumulators or (state.tapes and not tapes):
         return None
     if not isinstance(value, EagerTensor) or value._id not in trace.traced:
         return None
@@ -316,7 +316,7 @@ def _loop_trace(loop_vars):
     if not all(type(t) is EagerTensor for t in leaves):
         return None
     for t in leaves:
-        trace = _replaying_trace(t)
+        trace = _replaying_trace(t, tapes=False)
         if trace is not None:
             return trace
     return None
@@ -347,12 +347,6 @@ def _unrolled(apply, elems_ta: list, order: list, init=None):
     for i in order:
         acc = results[i] = apply(*acc, *[ta.read(i) for ta in elems_ta])
     return results
-
-
-def _records_inside(trace) -> bool:
-    """Whether a tape or forward accumulator records this thread's ops inside `trace`."""
-    state = _tape.state
-    return trace is not None and bool(state.tapes or state.accumulators)
 
 
 def _cond_select(value) -> int:
