@@ -176,3 +176,71 @@ def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
             x = tf.constant(value)
             _assert_same(f(x), body(x))
         assert not _replayed(f), body.__name__
+
+
+# -- tf.while_loop: one tape entry, its gradient a step walking the saved iterations back -------
+
+U = tf.Variable([0.9, 1.1])
+
+
+def rnn_step(x, n):
+    """A train-step-like loop: a value-dependent number of iterations, a variable, a
+    captured input, loop variables that start depending on the sources in iteration 0."""
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        _, h, s = tf.while_loop(
+            lambda i, h, s: i < n,
+            lambda i, h, s: (i + 1, tf.tanh(h * U + x), s + tf.reduce_sum(h * h)),
+            (tf.constant(0), tf.zeros([2]), tf.constant(0.0)),
+        )
+        loss = s + tf.reduce_sum(h * x)  # x used after the loop too
+    return loss, tape.gradient(loss, [x, U])
+
+
+def test_a_tape_inside_through_while_loops_of_varying_length_replays_like_eager():
+    x = tf.constant([0.3, -0.7])
+    # Traced with 3 iterations; 0 iterations run that call eagerly (eager's gradients then
+    # skip the loop, another None-ness).
+    _check(rnn_step, [(x, tf.constant(k)) for k in (3, 5, 1, 2, 8, 0, 4)])
+    _check(rnn_step, [(x * 2.0, tf.constant(k)) for k in (2, 1, 6)])
+
+
+def newton_step(a):
+    """The initial value is also captured by the body: one tensor, as eagerly."""
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        root, count = tf.while_loop(
+            lambda r, k: tf.abs(r * r - a) > 1e-5,
+            lambda r, k: (r - (r * r - a) / (2.0 * r), k + 1),
+            (a, tf.constant(0)),
+        )
+    return root, count, tape.gradient(root, a)
+
+
+def test_a_while_loop_whose_initial_value_is_captured_replays_like_eager():
+    _check(newton_step, [(tf.constant(v),) for v in (2.0, 9.0, 0.5, 100.0, 1.0, 3.0)])
+
+
+def test_a_cond_inside_a_while_body_under_a_tape_replays_and_a_jacobian_too():
+    def body(x, n):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+
+            def step(i, y):
+                z = tf.cond(tf.reduce_sum(y) > 0, lambda: tf.sin(y) * x, lambda: y * y - x)
+                return i + 1, z
+
+            _, y = tf.while_loop(lambda i, y: i < n, step, (tf.constant(0), x))
+        return y, tape.gradient(y, x), tape.jacobian(y, x)
+
+    x = tf.constant([0.4, -0.2, 0.1])
+    _check(body, [(x, tf.constant(k)) for k in (3, 1, 4, 2, 6)])
+    _check(body, [(-x, tf.constant(k)) for k in (2, 5, 3)])
+
+
+def test_a_while_loop_traced_without_iterations_under_a_tape_runs_eagerly():
+    f = tf.function(rnn_step, jit_compile=True)
+    x = tf.constant([0.3, -0.7])
+    for k in (0, 2, 0):
+        _assert_same(f(x, tf.constant(k)), rnn_step(x, tf.constant(k)))
+    assert not _replayed(f)

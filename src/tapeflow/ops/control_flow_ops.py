@@ -309,14 +309,20 @@ def _replaying_trace(value, tapes=True):
     return trace
 
 
-def _loop_trace(loop_vars):
-    """The trace that records a tf.while_loop over `loop_vars` as one replay step: as
-    `_replaying_trace`, when every loop variable is a tensor and one is call-dependent."""
+def _loop_trace(loop_vars, tapes=False):
+    """The trace that records a construct over `loop_vars` as one replay step: as
+    `_replaying_trace`, when every loop variable is a tensor and one is call-dependent.
+    map_fn, scan and the folds pass no `tapes`: under tapes they unroll (`_unrolled`).
+    tf.while_loop passes `tapes`, and is a step even if no loop variable is
+    call-dependent (its cond may read a captured one; else it repeats the same loop)."""
     leaves = nest.flatten(loop_vars)
     if not all(type(t) is EagerTensor for t in leaves):
         return None
+    state = _tape.state
+    if tapes and state.trace is not None and not state.accumulators:
+        return state.trace
     for t in leaves:
-        trace = _replaying_trace(t, tapes=False)
+        trace = _replaying_trace(t, tapes)
         if trace is not None:
             return trace
     return None
@@ -636,7 +642,7 @@ def _while_loop(
         try_to_pack = False
     packed = False  # whether the body result was packed into a 1-item tuple
     loop_var_structure = nest.map_structure(_type_spec, list(loop_vars))
-    trace = _loop_trace(loop_vars) if maximum_iterations is None and not try_to_pack else None
+    trace = _loop_trace(loop_vars, True) if maximum_iterations is None and not try_to_pack else None
     if trace is not None:  # call-dependent loop variables under tf.function(jit_compile=True)
         loop_vars = trace.loop(
             cond, body, loop_vars, lambda r: _assert_same_structure(loop_var_structure, list(r))
