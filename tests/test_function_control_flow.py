@@ -118,9 +118,9 @@ def test_what_a_replay_cannot_repeat_runs_eagerly():
         assert not _replayed(f), body.__name__
 
 
-def test_a_tape_inside_recording_through_a_cond_runs_eagerly_and_equals_eager():
-    # The tape records the taken branch's ops; their gradient ops are not a sub-trace yet,
-    # so the signature runs eagerly (with the fallback warning) and gives eager's results.
+def test_a_tape_inside_recording_through_a_cond_replays_its_gradient():
+    # The cond is one tape entry whose gradient is a step over the branches' gradients
+    # (more in test_function_control_flow_tapes.py).
     def body(x):
         with tf.GradientTape() as tape:
             tape.watch(x)
@@ -131,7 +131,7 @@ def test_a_tape_inside_recording_through_a_cond_runs_eagerly_and_equals_eager():
     for value in (0.5, -0.5, 1.5):
         x = tf.constant(value)
         _assert_same(f(x), body(x))
-    assert not _replayed(f)
+    assert _replayed(f) and f.experimental_get_tracing_count() == 1
 
 
 def test_python_predicates_and_constant_predicates_stay_python():

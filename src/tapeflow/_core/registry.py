@@ -177,6 +177,10 @@ class Rule:
     # The VJP's gradients are tensors it made with ops (or its arguments): a new large array
     # among them is the walk's to sum into (autodiff/walk.py). False for user code.
     fresh_gradients = True
+    # The rule sums into its inputs' cotangents itself (a traced control-flow construct,
+    # _compile/trace.py): the walk passes `prev` and `batch_ndim` and stores what it returns.
+    # Only rules with a tuple of outputs are asked (the walk's single-output path pays nothing).
+    accumulates = False
     vjp_rule = None
     jvp_rule = None
     # The batching rule tf.vectorized_map runs the op with (ops/vectorize/), or None.

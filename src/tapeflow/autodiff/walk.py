@@ -78,6 +78,11 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     try:
         for op, inputs, outs, attrs in reversed(relevant):
             if type(outs) is tuple or outs._id in source_ids:
+                if type(outs) is tuple and op.accumulates:
+                    _accumulate(
+                        op, grads, owned, source_ids, reach, inputs, outs, attrs, batch_ndim
+                    )
+                    continue
                 g = _take(grads, owned, source_ids, outs, batch_ndim)
             else:  # the common case; its id never gets a cotangent again
                 g = grads.pop(outs._id, None)
@@ -226,6 +231,27 @@ def _take(grads: dict, owned: set, source_ids: set, outs, batch_ndim: int):
         return None
     batch = np.shape(present._value)[:batch_ndim]
     return [zeros_like_value(o, batch) if g is None else g for g, o in zip(gs, outs)]
+
+
+def _accumulate(op, grads, owned, source_ids, reach, inputs, outs, attrs, batch_ndim) -> None:
+    """Runs a rule that sums into its inputs' cotangents itself (`Rule.accumulates`).
+
+    It gets its outputs' cotangents with None where none arrived (not zeros), and `prev`,
+    the cotangents its inputs have so far; it returns their new values (None: unchanged).
+    A traced control-flow construct walks its own ops that way, summing in the order this
+    walk would have had they been recorded here, as they are eagerly.
+    """
+    g = [_take_one(grads, owned, source_ids, o._id) for o in outs]
+    g = [to_dense(c) if type(c) is IndexedSlices else c for c in g]
+    if all(c is None for c in g):
+        return
+    needs = tuple([t._id in reach and t._dtype._differentiable for t in inputs])
+    prev = tuple([grads.get(t._id) if need else None for t, need in zip(inputs, needs)])
+    totals = op.vjp_rule(g, outs, *inputs, needs=needs, prev=prev, batch_ndim=batch_ndim, **attrs)
+    for t, total, need in zip(inputs, totals, needs):
+        if need and total is not None:
+            owned.discard(t._id)
+            grads[t._id] = total
 
 
 def _take_one(grads: dict, owned: set, source_ids: set, tid: int):

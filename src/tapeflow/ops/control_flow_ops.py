@@ -294,32 +294,65 @@ def _inside_function() -> bool:
 # -- tf.cond, tf.case, tf.switch_case ----------------------------------------------------------
 
 
-def _replaying_trace(value):
+def _replaying_trace(value, tapes=True):
     """The tf.function trace recording this thread, if `value` (a predicate or branch index)
-    is call-dependent in it and nothing else records: the construct is then a replay step
-    whose branches are sub-traces (_compile/trace.py). Tapes and accumulators inside the
-    function record the chosen branch's ops, which a replay could not repeat for another
-    branch: under them the construct runs as eagerly (and the trace gives up)."""
+    is call-dependent in it: the construct is then a replay step whose branches are
+    sub-traces (_compile/trace.py). Tapes inside the function get one entry for the step
+    (its gradient a step too) where `tapes`; forward accumulators would see the chosen
+    branch's ops only: under them (or tapes without `tapes`) it runs as eagerly."""
     state = _tape.state
     trace = state.trace
-    if trace is None or state.tapes or state.accumulators or state.watchers:
+    if trace is None or state.accumulators or (state.tapes and not tapes):
         return None
     if not isinstance(value, EagerTensor) or value._id not in trace.traced:
         return None
     return trace
 
 
-def _loop_trace(loop_vars):
-    """The trace that records a tf.while_loop over `loop_vars` as one replay step: as
-    `_replaying_trace`, when every loop variable is a tensor and one is call-dependent."""
+def _loop_trace(loop_vars, tapes=False):
+    """The trace that records a construct over `loop_vars` as one replay step: as
+    `_replaying_trace`, when every loop variable is a tensor and one is call-dependent.
+    map_fn, scan and the folds pass no `tapes`: under tapes they unroll (`_unrolled`).
+    tf.while_loop passes `tapes`, and is a step even if no loop variable is
+    call-dependent (its cond may read a captured one; else it repeats the same loop)."""
     leaves = nest.flatten(loop_vars)
     if not all(type(t) is EagerTensor for t in leaves):
         return None
+    state = _tape.state
+    if tapes and state.trace is not None and not state.accumulators:
+        return state.trace
     for t in leaves:
-        trace = _replaying_trace(t)
+        trace = _replaying_trace(t, tapes)
         if trace is not None:
             return trace
     return None
+
+
+def _element_arrays(elems_flat: list) -> list:
+    """The TensorArrays eager map_fn, scan and the folds read their elements from."""
+    n = elems_flat[0].shape[0]
+    return [
+        TensorArray(dtype=e.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(e)
+        for e in elems_flat
+    ]
+
+
+def _unrolled(apply, elems_ta: list, order: list, init=None):
+    """map_fn's and scan's loop inside a traced function where no sub-trace step is used
+    (a tape or accumulator inside records, no elements, a Python initializer): the eager
+    loop unrolled over the static number of elements, so the trace records exactly the ops
+    eager runs (Unpack, fn per element, Pack) and a replay repeats them.
+
+    Elements are read from `elems_ta` (`_element_arrays`), as eagerly, so unequal lengths
+    raise eager's errors. Without `init` returns the results of `apply(*slices)` per index
+    of `order` as a list; with it (scan) of `apply(*acc, *slices)`, as index -> accumulator.
+    """
+    if init is None:
+        return [apply(*[ta.read(i) for ta in elems_ta]) for i in order]
+    acc, results = list(init), {}
+    for i in order:
+        acc = results[i] = apply(*acc, *[ta.read(i) for ta in elems_ta])
+    return results
 
 
 def _cond_select(value) -> int:
@@ -609,7 +642,7 @@ def _while_loop(
         try_to_pack = False
     packed = False  # whether the body result was packed into a 1-item tuple
     loop_var_structure = nest.map_structure(_type_spec, list(loop_vars))
-    trace = _loop_trace(loop_vars) if maximum_iterations is None and not try_to_pack else None
+    trace = _loop_trace(loop_vars, True) if maximum_iterations is None and not try_to_pack else None
     if trace is not None:  # call-dependent loop variables under tf.function(jit_compile=True)
         loop_vars = trace.loop(
             cond, body, loop_vars, lambda r: _assert_same_structure(loop_var_structure, list(r))
@@ -740,7 +773,7 @@ def _map_fn(fn, elems, parallel_iterations, infer_shape, fn_output_signature):
     _check_same_size(dims)
     n = dims[0]
     trace = _loop_trace(elems_flat) if n else None
-    if trace is not None:  # call-dependent elems under tf.function(jit_compile=True)
+    if trace is not None or _tape.state.trace is not None:  # under tf.function(jit_compile=True)
 
         def apply(*slices):
             result_value = fn(elems_unflatten(list(slices)))
@@ -754,7 +787,9 @@ def _map_fn(fn, elems, parallel_iterations, infer_shape, fn_output_signature):
                     ta.write(i, value)
             return [ta.stack() for ta in tas]
 
-        return result_unflatten(trace.map(apply, elems_flat, finish))
+        if trace is not None:  # call-dependent elems: one replay step
+            return result_unflatten(trace.map(apply, elems_flat, finish))
+        return result_unflatten(finish(_unrolled(apply, _element_arrays(elems_flat), range(n))))
     elems_ta = [
         TensorArray(dtype=t.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(t)
         for t in elems_flat
@@ -842,11 +877,12 @@ def _scan(fn, elems, initializer, parallel_iterations, infer_shape, reverse):
 
     elems_flat = [convert_to_tensor(elem) for elem in input_flatten(elems)]
     n = elems_flat[0].shape[0]  # a scalar's shape has no [0]: TF's IndexError
-    if n:
+    if (n or initializer is not None) and _tape.state.trace is not None:
+        # Under tf.function(jit_compile=True): a replay step for call-dependent values,
+        # else unrolled (see _unrolled).
         init_flat = [] if initializer is None else output_flatten(initializer)
-        trace = _loop_trace(elems_flat + [convert_to_tensor(x) for x in init_flat])
-        if trace is not None:  # call-dependent values under tf.function(jit_compile=True)
-            return _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse)
+        trace = _loop_trace(elems_flat + [convert_to_tensor(x) for x in init_flat]) if n else None
+        return _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse)
     elems_ta = [
         TensorArray(
             dtype=elem.dtype,
@@ -921,14 +957,18 @@ def _scan_accumulators(a_flat, n: int, infer_shape: bool, first=None) -> list:
 
 
 def _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse):
-    """`_scan` as one replay step of `trace` (_compile/trace.py): the same values, checks
-    and errors, fn's sub-trace run per element on replay."""
+    """`_scan` as one replay step of `trace` (_compile/trace.py), or unrolled into the
+    enclosing trace without one (`_unrolled`): the same values, checks and errors."""
     n = elems_flat[0].shape[0]
     input_is_sequence = nest.is_nested(elems)
     start = n - 1 if reverse else 0
+    elems_ta = None if trace is not None else _element_arrays(elems_flat)
     if initializer is None:
         structure, output_is_sequence = elems, input_is_sequence
-        a_flat = [_unstack(elem)[start] for elem in elems_flat]
+        if elems_ta is None:
+            a_flat = [_unstack(elem)[start] for elem in elems_flat]
+        else:
+            a_flat = [ta.read(start) for ta in elems_ta]
         order = list(range(n - 2, -1, -1) if reverse else range(1, n))
     else:
         structure, output_is_sequence = initializer, nest.is_nested(initializer)
@@ -955,7 +995,10 @@ def _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse
             tas = [ta.write(i, value) for ta, value in zip(tas, flat)]
         return [ta.stack() for ta in tas]
 
-    results_flat = trace.scan(apply, elems_flat, a_flat, order, finish)
+    if trace is not None:
+        results_flat = trace.scan(apply, elems_flat, a_flat, order, finish)
+    else:
+        results_flat = finish(_unrolled(apply, elems_ta, order, a_flat))
     dims: list = [n]
     for elem in elems_flat[1:]:
         _leading_dim(elem, dims)
@@ -999,10 +1042,12 @@ def _fold(fn, elems, initializer, parallel_iterations, from_right: bool):
     elems_flat = [convert_to_tensor(elem) for elem in nest.flatten(elems)]
     n = elems_flat[0].shape[0]  # a scalar's shape has no [0]: TF's IndexError
     init_flat = [] if initializer is None else nest.flatten(initializer)
-    if n and all(type(x) is EagerTensor for x in init_flat):
-        trace = _loop_trace(elems_flat + init_flat)
-        if trace is not None:  # call-dependent values under tf.function(jit_compile=True)
-            return _traced_fold(trace, fn, elems, elems_flat, initializer, from_right)
+    if (n or initializer is not None) and _tape.state.trace is not None:
+        # Under tf.function(jit_compile=True): a replay step for call-dependent values,
+        # else unrolled (see _unrolled).
+        tensors = all(type(x) is EagerTensor for x in init_flat)
+        trace = _loop_trace(elems_flat + init_flat) if n and tensors else None
+        return _traced_fold(trace, fn, elems, elems_flat, initializer, from_right)
 
     def create_ta(elem):
         return TensorArray(dtype=elem.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(
@@ -1048,13 +1093,17 @@ def _fold(fn, elems, initializer, parallel_iterations, from_right: bool):
 
 
 def _traced_fold(trace, fn, elems, elems_flat, initializer, from_right: bool):
-    """`_fold` as one replay step of `trace` (_compile/trace.py): the same values, checks
-    and errors, fn's sub-trace run per element on replay."""
+    """`_fold` as one replay step of `trace` (_compile/trace.py), or unrolled into the
+    enclosing trace without one (`_unrolled`): the same values, checks and errors."""
     n = elems_flat[0].shape[0]
+    elems_ta = None if trace is not None else _element_arrays(elems_flat)
     if initializer is None:
         start = n - 1 if from_right else 0
         structure = elems
-        a_flat = [_unstack(elem)[start] for elem in elems_flat]
+        if elems_ta is None:
+            a_flat = [_unstack(elem)[start] for elem in elems_flat]
+        else:
+            a_flat = [ta.read(start) for ta in elems_ta]
         order = list(range(n - 2, -1, -1) if from_right else range(1, n))
     else:
         structure = initializer
@@ -1080,9 +1129,12 @@ def _traced_fold(trace, fn, elems, elems_flat, initializer, from_right: bool):
         return [_convert_result(x) for x in nest.flatten(a_out)]
 
     def finish(results):
-        return results[order[-1]] if order else a_flat
+        return results[order[-1]] if order else [_convert_result(x) for x in a_flat]
 
-    final = trace.scan(apply, elems_flat, a_flat, order, finish, final=True)
+    if trace is not None:
+        final = trace.scan(apply, elems_flat, a_flat, order, finish, final=True)
+    else:
+        final = finish(_unrolled(apply, elems_ta, order, a_flat))
     return nest.pack_sequence_as(structure, final)
 
 

@@ -1,0 +1,246 @@
+"""Control flow under `tf.function(jit_compile=True)` with tapes inside, and the constructs
+that used to fall back: replayed, and checked bit for bit against running the body eagerly
+(values and gradients)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tapeflow as tf
+from tapeflow._compile.function import _Program
+
+
+def _replayed(f) -> bool:
+    traces = f._compiled.traces
+    return bool(traces) and all(type(p) is _Program for p in traces.values())
+
+
+def _assert_same(a, b):
+    fa, fb = tf.nest.flatten(a), tf.nest.flatten(b)
+    assert len(fa) == len(fb)
+    for x, y in zip(fa, fb):
+        if x is None or y is None:
+            assert x is None and y is None
+            continue
+        x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
+        assert x.dtype == y.dtype and x.shape == y.shape
+        np.testing.assert_array_equal(x.numpy(), y.numpy())
+
+
+def _check(body, calls, traced_once=True):
+    f = tf.function(body, jit_compile=True)
+    for args in calls:
+        _assert_same(f(*args), body(*args))
+    assert _replayed(f), body.__name__
+    if traced_once:
+        assert f.experimental_get_tracing_count() == 1
+    return f
+
+
+W = tf.Variable([0.5, -1.0, 2.0])
+
+
+def _inputs(seed, n=4, shape=(4, 3)):
+    rng = np.random.default_rng(seed)
+    return [(tf.constant(rng.standard_normal(shape).astype(np.float32)),) for _ in range(n)]
+
+
+# -- map_fn, scan, foldl, foldr: unrolled (their length is static per signature) ---------------
+
+
+def map_scan_fold_step(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.scan(lambda a, e: a * W + tf.sin(e), x, initializer=tf.zeros([3]))
+        z = tf.map_fn(lambda r: tf.reduce_sum(r * W), x)
+        q = tf.foldl(lambda a, e: a + e * W, x, initializer=0.0)  # a Python initializer
+        r = tf.foldr(lambda a, e: a * 0.5 + e, x)
+        loss = tf.reduce_sum(y) + tf.reduce_sum(z) + tf.reduce_sum(q) + tf.reduce_sum(r * W)
+    return loss, tape.gradient(loss, [W, x])
+
+
+def test_a_tape_inside_through_map_fn_scan_and_folds_replays_its_gradients():
+    _check(map_scan_fold_step, _inputs(0))
+
+
+def test_second_order_through_scan_inside_replays():
+    def body(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.reduce_sum(tf.scan(lambda a, e: a * tf.tanh(e) + e, x))
+            g = inner.gradient(y, x)
+            s = tf.reduce_sum(g * g)
+        return y, g, outer.gradient(s, x)
+
+    _check(body, _inputs(1))
+
+
+def test_forward_accumulator_inside_through_map_fn_replays():
+    def body(x):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            y = tf.map_fn(lambda r: tf.exp(r) * W, x)
+        return y, acc.jvp(y)
+
+    _check(body, _inputs(2))
+
+
+def test_empty_elems_and_python_initializers_replay():
+    def body(x):
+        return (
+            tf.map_fn(lambda r: r * 2.0, x),
+            tf.scan(lambda a, e: a + e, x, initializer=1.0),
+            tf.foldl(lambda a, e: a + e, x, initializer=2.0),
+            tf.foldr(lambda a, e: a * e, x, initializer=tf.constant(3.0)),
+        )
+
+    _check(body, [(tf.zeros([0]),), (tf.ones([0]),)])
+    _check(body, [(tf.constant([1.0, 2.0]),), (tf.constant([-1.0, 0.5]),)])
+
+
+# -- tf.cond, tf.switch_case, tf.case: one tape entry, its gradient a step over the branches' --
+
+V = tf.Variable(1.5)
+
+
+def cond_step(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.cond(x[0] > 0, lambda: tf.sin(x) * x * V, lambda: x * x + V * x)
+        index = tf.cast(x[1] > 0, tf.int32) + tf.cast(x[2] > 0, tf.int32)
+        z = tf.switch_case(index, [lambda: y * V, lambda: tf.exp(y) + x, lambda: y * y * x])
+        c = tf.case([(x[0] < x[1], lambda: z * 2.0)], default=lambda: z - x * V)
+        # x and V are used again after the constructs: their sums must keep eager's order.
+        loss = tf.reduce_sum(c) + tf.reduce_sum(x * x) * V
+    return loss, tape.gradient(loss, [x, V])
+
+
+def test_gradients_through_cond_switch_case_and_case_replay_like_eager():
+    rng = np.random.default_rng(3)
+    calls = [(tf.constant(rng.standard_normal(3).astype(np.float32)),) for _ in range(12)]
+    _check(cond_step, calls)
+
+
+def test_nested_conds_under_a_tape_and_a_jacobian_replay():
+    def body(x, k):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+
+            def outer():
+                return tf.cond(k > 1, lambda: tf.tanh(x) * k, lambda: tf.reduce_sum(x) * x)
+
+            y = tf.cond(k > 0, outer, lambda: -x * x)
+        return y, tape.gradient(y, x), tape.jacobian(y, x)
+
+    x = tf.constant([0.5, -1.5, 2.5])
+    _check(body, [(x, tf.constant(v)) for v in (2.0, 0.5, -1.0, 3.0, -2.0)])
+
+
+def test_a_branch_path_whose_gradient_would_be_none_runs_that_call_eagerly():
+    # Eagerly the gradient for V is None when the false branch runs and a tensor when the
+    # true one does: a replay cannot give both, so calls taking the other path run eagerly.
+    def body(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.cond(x > 0, lambda: x * V, lambda: x * 3.0)
+        return tape.gradient(y, [x, V])
+
+    f = tf.function(body, jit_compile=True)
+    for value in (1.0, -1.0, 2.0, -3.0):
+        x = tf.constant(value)
+        _assert_same(f(x), body(x))
+    assert _replayed(f) and f.experimental_get_tracing_count() == 1
+
+
+def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
+    def returns_its_input(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.cond(x > 0, lambda: x * 2.0, lambda: x)
+            z = y * x
+        return tape.gradient(z, x)
+
+    def second_order(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.cond(x > 0, lambda: tf.sin(x), lambda: x * x)
+            g = inner.gradient(y, x)
+        return g, outer.gradient(g, x)
+
+    for body in (returns_its_input, second_order):
+        f = tf.function(body, jit_compile=True)
+        for value in (1.0, -1.0, 0.5):
+            x = tf.constant(value)
+            _assert_same(f(x), body(x))
+        assert not _replayed(f), body.__name__
+
+
+# -- tf.while_loop: one tape entry, its gradient a step walking the saved iterations back -------
+
+U = tf.Variable([0.9, 1.1])
+
+
+def rnn_step(x, n):
+    """A train-step-like loop: a value-dependent number of iterations, a variable, a
+    captured input, loop variables that start depending on the sources in iteration 0."""
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        _, h, s = tf.while_loop(
+            lambda i, h, s: i < n,
+            lambda i, h, s: (i + 1, tf.tanh(h * U + x), s + tf.reduce_sum(h * h)),
+            (tf.constant(0), tf.zeros([2]), tf.constant(0.0)),
+        )
+        loss = s + tf.reduce_sum(h * x)  # x used after the loop too
+    return loss, tape.gradient(loss, [x, U])
+
+
+def test_a_tape_inside_through_while_loops_of_varying_length_replays_like_eager():
+    x = tf.constant([0.3, -0.7])
+    # Traced with 3 iterations; 0 iterations run that call eagerly (eager's gradients then
+    # skip the loop, another None-ness).
+    _check(rnn_step, [(x, tf.constant(k)) for k in (3, 5, 1, 2, 8, 0, 4)])
+    _check(rnn_step, [(x * 2.0, tf.constant(k)) for k in (2, 1, 6)])
+
+
+def newton_step(a):
+    """The initial value is also captured by the body: one tensor, as eagerly."""
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        root, count = tf.while_loop(
+            lambda r, k: tf.abs(r * r - a) > 1e-5,
+            lambda r, k: (r - (r * r - a) / (2.0 * r), k + 1),
+            (a, tf.constant(0)),
+        )
+    return root, count, tape.gradient(root, a)
+
+
+def test_a_while_loop_whose_initial_value_is_captured_replays_like_eager():
+    _check(newton_step, [(tf.constant(v),) for v in (2.0, 9.0, 0.5, 100.0, 1.0, 3.0)])
+
+
+def test_a_cond_inside_a_while_body_under_a_tape_replays_and_a_jacobian_too():
+    def body(x, n):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+
+            def step(i, y):
+                z = tf.cond(tf.reduce_sum(y) > 0, lambda: tf.sin(y) * x, lambda: y * y - x)
+                return i + 1, z
+
+            _, y = tf.while_loop(lambda i, y: i < n, step, (tf.constant(0), x))
+        return y, tape.gradient(y, x), tape.jacobian(y, x)
+
+    x = tf.constant([0.4, -0.2, 0.1])
+    _check(body, [(x, tf.constant(k)) for k in (3, 1, 4, 2, 6)])
+    _check(body, [(-x, tf.constant(k)) for k in (2, 5, 3)])
+
+
+def test_a_while_loop_traced_without_iterations_under_a_tape_runs_eagerly():
+    f = tf.function(rnn_step, jit_compile=True)
+    x = tf.constant([0.3, -0.7])
+    for k in (0, 2, 0):
+        _assert_same(f(x, tf.constant(k)), rnn_step(x, tf.constant(k)))
+    assert not _replayed(f)
