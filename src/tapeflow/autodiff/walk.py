@@ -70,10 +70,11 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     for t, seed in zip(targets, seeds):
         if t._id in reach and t._dtype._differentiable:
             _add(grads, owned, t._id, seed)
-    # Diagnostics (check_numerics) name the rule running when a NaN appears: the walk
-    # tells them through the thread state, while they are enabled (a local test per entry).
+    # Diagnostics (check_numerics) name the rule running when a NaN appears, and its
+    # forward op's line: the walk tells them the entry through the thread state, while
+    # they are enabled (a local test per entry).
     state = _tape.state
-    outer_rule = state.rule
+    outer_rule, outer_entry = state.rule, state.entry
     diagnosing = bool(_registry.OUTPUT_CHECKS)
     try:
         for op, inputs, outs, attrs in reversed(relevant):
@@ -97,6 +98,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 needs = tuple([t._id in reach and t._dtype._differentiable for t in inputs])
             if diagnosing:
                 state.rule = op
+                state.entry = (op, inputs, outs, attrs)
             if batch_ndim and not op.batch_polymorphic:
                 in_grads = _per_example_vjp(op, g, outs, inputs, attrs, needs, batch_ndim)
             elif attrs:
@@ -138,7 +140,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                             if gv.base is None and _made_by_rule(gv, op, g, inputs, outs, in_grads):
                                 owned.add(tid)
     finally:
-        state.rule = outer_rule
+        state.rule, state.entry = outer_rule, outer_entry
     return [grads.get(s._id) for s in sources]
 
 
