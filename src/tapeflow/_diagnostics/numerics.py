@@ -1,14 +1,15 @@
 """`tf.debugging.enable_check_numerics`: every op's output checked for NaN and Inf.
 
-Enabling installs a check in the registry's op-call epilogue
-(`registry.add_output_check`), so the first op that creates a NaN or an
-infinity, forward or backward, raises TF's error with its type, shape, counts
-and inputs. After TF's report tapeflow says where the values came from: the
-user's line that ran the op; whether the inputs were already non-finite; and, in
-a backward pass, the forward op whose gradient rule was running (the walk names
-its entry in `tape.state.entry` while checks are enabled), that op's line and why
-its derivative is not finite there, including the `tf.where` trap. Lines are
-noted per recorded op while enabled (sites.py); disabling restores the plain op path.
+Enabling installs a check in the registry's op-call epilogue (sites.note, one
+output check that runs this module's output test and notes the user's line of
+each op), so the first op that creates a NaN or an infinity, forward or
+backward, raises TF's error with its type, shape, counts and inputs. After TF's
+report tapeflow says where the values came from: the user's line that ran the
+op; whether the inputs were already non-finite; and, in a backward pass, the
+forward op whose gradient rule was running (the walk names its entry in
+`tape.state.entry` while checks are enabled), that op's line and why its
+derivative is not finite there, including the `tf.where` trap. Disabling
+restores the plain op path.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import math
 
 import numpy as np
 
-from .._core import registry as _registry
 from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from ..ops.debug_ops import _non_finite_kinds
@@ -49,14 +49,12 @@ def enable_check_numerics(stack_height_limit=30, path_length_limit=50) -> None:
     InvalidArgumentError: ... Detected Infinity or NaN in output 0 of eagerly-executing op "Log" ...
     """
     _tape.side_effect("it enables check_numerics")
-    _registry.add_output_check(_check_outputs)
-    _sites.start("check_numerics", merged=True)
+    _sites.start("check_numerics", finite_check=_check_outputs)
 
 
 def disable_check_numerics() -> None:
     """Undoes `enable_check_numerics` (a no-op when it is not enabled)."""
-    _registry.remove_output_check(_check_outputs)
-    _sites.stop("check_numerics")
+    _sites.stop("check_numerics", finite_check=_check_outputs)
 
 
 _f32, _f64, _ndarray = np.float32, np.float64, np.ndarray
@@ -79,22 +77,12 @@ def _finite(value) -> bool:
     return bool(np.isfinite(total)) or bool(np.isfinite(value).all())
 
 
-def _check_outputs(op, inputs, outputs, attrs) -> None:
-    """The output check: raises at a non-finite output, else notes the op's user line."""
-    if type(outputs) is not tuple:
-        value = outputs._value
-        kind = type(value)
-        # The scalar case inline (a call costs ~0.1 us on the op path).
-        if not (_isfinite(value) if kind is _f32 or kind is _f64 else _finite(value)):
-            raise invalid_argument(_numerics_report(op, (outputs,), 0, inputs))
-    else:
-        for index, out in enumerate(outputs):
-            if not _finite(out._value):
-                raise invalid_argument(_numerics_report(op, outputs, index, inputs))
-    _note(op, inputs, outputs, attrs, 4)
-
-
-_note = _sites.note
+def _check_outputs(op, inputs, outputs) -> None:
+    """Raises TF's error at the first non-finite output (sites.note runs it per op)."""
+    outs = outputs if type(outputs) is tuple else (outputs,)
+    for index, out in enumerate(outs):
+        if not _finite(out._value):
+            raise invalid_argument(_numerics_report(op, outs, index, inputs))
 
 
 def _numerics_report(op, outs: tuple, index: int, inputs: tuple) -> str:

@@ -199,9 +199,10 @@ def tape_graph(tape, sources=None, targets=None) -> TapeGraph:
         if dead and live_in:
             label += f"\n{dead[0]._dtype.name} output: no gradient"
             lines.append(f"  op{index} [label={_quote(label)}, {_CUT}];")
+            at = f" at {_sites.describe(where)}" if where is not None else ""
             cuts.append(
-                f"#{index} {op.type}{' at ' + _short(where) if where else ''} outputs "
-                f"{dead[0]._dtype.name}: no gradient flows through it"
+                f"#{index} {op.type}{at} outputs {dead[0]._dtype.name}: "
+                "no gradient flows through it"
             )
         else:
             lines.append(f"  op{index} [label={_quote(label)}];")

@@ -144,9 +144,12 @@ def _size(n: int) -> str:
     return ""  # unreachable
 
 
-def _line(site) -> str:
+def _line(site, width: int = 48) -> str:
+    """The line column: `text` (cut to `width` characters) at file:line."""
     if site is None:
         return "(not recorded)"
+    if len(site.text) > width:
+        site = site._replace(text=site.text[: width - 3] + "...")
     return _sites.describe(site)
 
 
