@@ -147,6 +147,38 @@ def test_graph_defaults_to_the_watched_tensors_and_the_last_values():
     assert z is not None
 
 
+def test_record_source_lines_is_a_call_and_a_context_manager():
+    x = tf.constant(1.0)
+    record_source_lines()
+    try:
+        with record_source_lines(False):
+            with tf.GradientTape() as off:
+                off.watch(x)
+                tf.sin(x)
+        with tf.GradientTape() as on:
+            on.watch(x)
+            tf.sin(x)
+    finally:
+        record_source_lines(False)
+    assert tape_table(off)[0].site is None
+    assert tape_table(on)[0].site.text == "tf.sin(x)"
+    with tf.GradientTape() as after:
+        after.watch(x)
+        tf.sin(x)
+    assert tape_table(after)[0].site is None
+
+
+def test_graph_takes_keras_variables_by_name():
+    layer = tf.keras.layers.Dense(1, name="dense")
+    x = tf.constant([[1.0, 2.0]])
+    with tf.GradientTape() as tape:
+        y = layer(x)
+    graph = tape_graph(tape, sources=layer.trainable_variables, targets=y)
+    assert '  src0 [label="source 0 (dense/kernel)\\nfloat32[2,1]"' in graph.source
+    assert '  src1 [label="source 1 (dense/bias)\\nfloat32[1]"' in graph.source
+    assert graph.cuts == []
+
+
 def test_bad_use_raises_clearly():
     with pytest.raises(ValueError, match="never entered"):
         tape_table(tf.GradientTape())

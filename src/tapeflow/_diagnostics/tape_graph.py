@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from .._core import nest
+from ..autodiff.gradient_tape import _differentiable
 from . import sites as _sites
 from .tape_view import _record
 
@@ -97,13 +98,15 @@ def _ends(structure, kind: str) -> list:
     """(label, id) per item of the user's sources or targets, in flattened order."""
     ends = []
     for i, item in enumerate(nest.flatten(structure)):
-        tid = getattr(item, "_id", None)
-        if tid is None:
+        try:
+            tensor = _differentiable(item)  # a variable (or Keras variable): its read tensor
+        except (AttributeError, TypeError):
             raise TypeError(
                 f"tape_graph {kind} must be tensors or variables, got {type(item).__name__}."
-            )
-        name = item.name if hasattr(item, "assign") else None  # a variable
-        ends.append((f"{kind[:-1]} {i}" + (f" ({name})" if name else ""), tid))
+            ) from None
+        # A Keras variable's path ("dense/kernel") names it better than its name ("kernel").
+        name = None if tensor is item else getattr(item, "path", None) or item.name
+        ends.append((f"{kind[:-1]} {i}" + (f" ({name})" if name else ""), tensor._id))
     return ends
 
 
