@@ -35,10 +35,10 @@ def enable_check_numerics(stack_height_limit=30, path_length_limit=50) -> None:
     line and why its derivative is not finite (the input of `sqrt` was 0, say),
     naming the `tf.where` trap when the op is a masked branch of a `tf.where`.
 
-    While enabled every op's floating outputs are tested and each op recorded on
-    a tape notes your line (a frame walk): W2's forward pass (100 scalar ops under
-    a tape) runs about 1.4x as long as with checks off. Disabling restores the
-    plain op path.
+    While enabled every op's floating outputs are tested and each op run while a
+    tape records notes your line (a frame walk): W2's forward pass (100 scalar ops
+    under a tape) runs about 1.4x as long as with checks off. Disabling restores
+    the plain op path.
 
     Args:
       stack_height_limit, path_length_limit: accepted for TF compatibility.

@@ -2,12 +2,13 @@
 
 `start(owner)` installs `note` as a registry output check (the op-call epilogue runs it
 before the tapes record the op); `stop(owner)` removes it when no owner is left, so
-with no diagnostic on nothing walks frames. For each op with an input on a recording
-tape, `note` keeps, per tape (`TapeRecord`, dropped with the tape): the user's line by
-the op's first output id, the ops that cut the gradient there without being recorded
-(non-differentiable ops: `stop_gradient`, `argmax`, comparisons, ...), and the
-branches of every `tf.where`, whose zero gradient for unselected elements is the
-`where` trap (numerics.py explains it).
+with no diagnostic on nothing walks frames. For each op run while a tape records,
+`note` keeps, per tape (`TapeRecord`, dropped with the tape): the user's line by the
+op's first output id, the ops that cut the gradient there without being recorded
+(non-differentiable ops on a tracked tensor: `stop_gradient`, `argmax`, comparisons,
+...), and the branches of every `tf.where`, whose zero gradient for unselected
+elements is the `where` trap (numerics.py explains it). check_numerics' output test
+runs inside `note` too (`start(owner, finite_check)`): one output check instead of two.
 """
 
 from __future__ import annotations
@@ -175,7 +176,8 @@ def note(op, inputs: tuple, outputs, attrs: dict) -> None:
 
 
 def _learn(filename: str) -> bool:
-    inside = _inside[filename] = filename.startswith(_PACKAGE)
+    """Whether a code file is tapeflow's own, remembered."""
+    _inside[filename] = inside = filename.startswith(_PACKAGE)
     return inside
 
 
@@ -211,7 +213,7 @@ def branch_of(tensor_id: int) -> Branch | None:
 
 
 def as_site(where) -> Site | None:
-    """A noted (code, lineno) as a Site with the line's text, or None."""
+    """A noted (code, f_lasti) as a Site with the line's text, or None."""
     if where is None:
         return None
     if type(where) is Site:
