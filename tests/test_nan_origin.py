@@ -110,6 +110,24 @@ def test_why_reads_the_values_the_forward_op_kept(check_numerics):
     assert ": the input was +-1, where the derivative -1 / sqrt(1 - x**2) is infinite." in ours
 
 
+def test_a_custom_gradient_is_named_as_the_users_function(check_numerics):
+    @tf.custom_gradient
+    def double(x):
+        def grad(g):
+            return g / (x - x)  # the line named: inside the user's gradient function
+
+        return x * 2.0, grad
+
+    x = tf.constant(1.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        line = next_line()
+        y = double(x)
+    ours = tapeflow_part(message_of(tape.gradient, y, x))
+    assert 'Op "RealDiv" ran inside GradientTape.gradient, called from `return g / (x - x)' in ours
+    assert f"`y = double(x)` at {HERE}:{line}: its gradient is your function, which" in ours
+
+
 def test_an_op_recorded_before_the_checks_were_on_has_no_line():
     x = tf.constant([0.0, 1.0])
     with tf.GradientTape() as tape:

@@ -157,7 +157,10 @@ def _backward_origin(entry, bad_mask: np.ndarray) -> list:
         else "a line that was not recorded (the tape recorded it before "
         "enable_check_numerics() was called)"
     )
-    why = _why(forward.type, inputs, first)
+    if forward.fresh_gradients:  # a registry rule
+        why = _why(forward.type, inputs, first)
+    else:  # a custom_gradient or tf.RegisterGradient function: user code
+        why = "its gradient is your function, which computed the value at the line above"
     lines = [
         "  It ran in the backward pass (GradientTape.gradient), inside the gradient rule of "
         f'op "{forward.type}": the gradient of {forward.type} from {where}: {why}.'
