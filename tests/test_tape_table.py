@@ -93,7 +93,7 @@ def test_graph_dot_of_a_known_tape():
             '  node [shape=box, fontname="Helvetica", fontsize=10];',
             '  edge [fontname="Helvetica", fontsize=9];',
             f'  src0 [label="source 0 (x:0)\\nfloat32[2]", {src}];',
-            f'  src1 [label="source 1 (unused:0)\\nreaches no target", {none}];',
+            f'  src1 [label="source 1 (unused:0)\\nfloat32[]\\nreaches no target", {none}];',
             f'  op0 [label="#0 Sqrt\\n{FILE}:{lines["sqrt"]}"];',
             '  src0 -> op0 [label="float32[2]"];',
             f'  op2 [label="#2 Mul\\n{FILE}:{lines["z"]}"];',
@@ -105,7 +105,7 @@ def test_graph_dot_of_a_known_tape():
             f"  op3 -> cut0 [{red}];",
             f'  tgt0 [label="target 0\\nfloat32[]", {tgt}];',
             "  op3 -> tgt0;",
-            f'  tgt1 [label="target 1\\ndepends on no source", {none}];',
+            f'  tgt1 [label="target 1\\nfloat32[]\\ndepends on no source", {none}];',
             "}",
             "",
         ]
@@ -132,6 +132,25 @@ def test_graph_marks_an_integer_cast_on_the_path():
     assert '  op0 -> op1 [label="int32[2]", style=dashed, color="#c0392b"' in graph.source
     assert graph.cuts == ["#0 Cast outputs int32: no gradient flows through it"]
     assert tape.gradient(y, x) is not None  # through the Mul's other input
+
+
+def test_graph_marks_an_integer_source_and_says_how_to_see_unrecorded_ops():
+    n = tf.constant([1, 2])
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.cast(n, tf.float32) * x
+        z = tf.stop_gradient(x) * 2.0  # not recorded, and lines are not noted
+    graph = tape_graph(tape, sources=[n, x], targets=[y, z])
+    assert '  src0 [label="source 0\\nint32[2]\\nint32: no gradient", style="filled,dashed"' in (
+        graph.source
+    )
+    assert graph.cuts == [
+        "source 0 is int32: a source of that dtype gets no gradient (None)",
+        "target 1 depends on no source: every gradient of it is None (ops that are not "
+        "differentiable, such as stop_gradient, are not on a tape: record_source_lines() "
+        "while recording shows them)",
+    ]
 
 
 def test_graph_defaults_to_the_watched_tensors_and_the_last_values():

@@ -3,8 +3,9 @@
 Read after the fact from the tape's entries, like `tape_table`. The ops drawn are the
 ones on a path from a source to a target, which are the ops `gradient` would run rules
 for. Marked in red are the points where a gradient becomes None: a source that reaches
-no target, a target that depends on no source, an op whose output has an integer or
-bool dtype (no gradient flows through it), and, where lines were noted while recording
+no target or has an integer or bool dtype, a target that depends on no source, an op
+whose output has an integer or bool dtype (no gradient flows through it), and, where
+lines were noted while recording
 (sites.py), the non-differentiable ops (`stop_gradient`, `argmax`, comparisons) that
 consumed a recorded tensor, which the tape itself never records. Drawing (SVG, PNG)
 uses the optional `graphviz` package and Graphviz's `dot` program.
@@ -95,7 +96,7 @@ def _short(site) -> str:
 
 
 def _ends(structure, kind: str) -> list:
-    """(label, id) per item of the user's sources or targets, in flattened order."""
+    """(label, id, tensor) per item of the user's sources or targets, flattened."""
     ends = []
     for i, item in enumerate(nest.flatten(structure)):
         try:
@@ -106,7 +107,7 @@ def _ends(structure, kind: str) -> list:
             ) from None
         # A Keras variable's path ("dense/kernel") names it better than its name ("kernel").
         name = None if tensor is item else getattr(item, "path", None) or item.name
-        ends.append((f"{kind[:-1]} {i}" + (f" ({name})" if name else ""), tensor._id))
+        ends.append((f"{kind[:-1]} {i}" + (f" ({name})" if name else ""), tensor._id, tensor))
     return ends
 
 
@@ -147,24 +148,25 @@ def tape_graph(tape, sources=None, targets=None) -> TapeGraph:
         for i, tid in enumerate(watched):
             variable = record.variables.get(tid)
             name = f" ({variable.name})" if variable is not None else ""
-            sources_.append((f"source {i}{name}", tid))
+            tensor = variable._tensor if variable is not None else tensors.get(tid)
+            sources_.append((f"source {i}{name}", tid, tensor))
     else:
         sources_ = _ends(sources, "sources")
     if targets is None:
         consumed = {t._id for _, inputs, _, _ in entries for t in inputs}
         last = [tid for tid in producer if tid not in consumed]
-        targets_ = [(f"target {i}", tid) for i, tid in enumerate(last)]
+        targets_ = [(f"target {i}", tid, tensors[tid]) for i, tid in enumerate(last)]
     else:
         targets_ = _ends(targets, "targets")
 
     # Forward from the sources, backward from the targets: the ops drawn are in both.
-    reach = {tid for _, tid in sources_}
+    reach = {tid for _, tid, _ in sources_}
     forward = set()
     for index, (_, inputs, outputs, _) in enumerate(entries):
         if any(t._id in reach for t in inputs):
             forward.add(index)
             reach.update(t._id for t in (outputs if type(outputs) is tuple else (outputs,)))
-    need = {tid for _, tid in targets_}
+    need = {tid for _, tid, _ in targets_}
     drawn = set()
     for index in range(len(entries) - 1, -1, -1):
         _, inputs, outputs, _ = entries[index]
@@ -173,7 +175,8 @@ def tape_graph(tape, sources=None, targets=None) -> TapeGraph:
             if index in forward:
                 drawn.add(index)
             need.update(t._id for t in inputs)
-    source_ids = {tid: k for k, (_, tid) in enumerate(sources_)}
+    source_ids = {tid: k for k, (_, tid, _) in enumerate(sources_)}
+    target_ids = {tid for _, tid, _ in targets_}
     cut_list = [] if noted is None else [c for c in noted.cuts if reach.intersection(c.input_ids)]
     cut_outputs = {tid: k for k, c in enumerate(cut_list) for tid in c.output_ids}
 
@@ -184,9 +187,14 @@ def tape_graph(tape, sources=None, targets=None) -> TapeGraph:
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
     cuts = []
-    for k, (label, tid) in enumerate(sources_):
-        spec = f"\n{_spec(tensors[tid])}" if tid in tensors else ""
-        if tid in need or any(tid == t for _, t in targets_):
+    for k, (label, tid, tensor) in enumerate(sources_):
+        spec = "" if tensor is None else f"\n{_spec(tensor)}"
+        if tensor is not None and not tensor._dtype._differentiable:
+            dtype = tensor._dtype.name
+            text = _quote(f"{label}{spec}\n{dtype}: no gradient")
+            lines.append(f"  src{k} [label={text}, {_NONE_NODE}];")
+            cuts.append(f"{label} is {dtype}: a source of that dtype gets no gradient (None)")
+        elif tid in need or tid in target_ids:
             lines.append(f"  src{k} [label={_quote(label + spec)}, {_SOURCE}];")
         else:
             text = _quote(f"{label}{spec}\nreaches no target")
@@ -235,8 +243,8 @@ def tape_graph(tape, sources=None, targets=None) -> TapeGraph:
                 lines.append(f"  src{source_ids[tid]} -> cut{k} [{_CUT}];")
         where = f" at {_sites.describe(site)}" if site is not None else ""
         cuts.append(f"{cut.op_type}{where} is not differentiable: the gradient stops there")
-    for k, (label, tid) in enumerate(targets_):
-        spec = f"\n{_spec(tensors[tid])}" if tid in tensors else ""
+    for k, (label, tid, tensor) in enumerate(targets_):
+        spec = f"\n{_spec(tensor)}"
         if tid in source_ids:
             lines.append(f"  tgt{k} [label={_quote(label + spec)}, {_TARGET}];")
             lines.append(f"  src{source_ids[tid]} -> tgt{k};")
@@ -253,6 +261,12 @@ def tape_graph(tape, sources=None, targets=None) -> TapeGraph:
             why = "depends on no source"
             text = _quote(f"{label}{spec}\n{why}")
             lines.append(f"  tgt{k} [label={text}, {_NONE_NODE}];")
-            cuts.append(f"{label} {why}: every gradient of it is None")
+            hint = (
+                ""
+                if noted is not None
+                else " (ops that are not differentiable, such as stop_gradient, are not on "
+                "a tape: record_source_lines() while recording shows them)"
+            )
+            cuts.append(f"{label} {why}: every gradient of it is None{hint}")
     lines.append("}")
     return TapeGraph("\n".join(lines) + "\n", cuts)
