@@ -5,10 +5,10 @@ ones on a path from a source to a target, which are the ops `gradient` would run
 for. Marked in red are the points where a gradient becomes None: a source that reaches
 no target or has an integer or bool dtype, a target that depends on no source, an op
 whose output has an integer or bool dtype (no gradient flows through it), and, where
-lines were noted while recording
-(sites.py), the non-differentiable ops (`stop_gradient`, `argmax`, comparisons) that
-consumed a recorded tensor, which the tape itself never records. Drawing (SVG, PNG)
-uses the optional `graphviz` package and Graphviz's `dot` program.
+lines were noted while recording (sites.py), the non-differentiable ops
+(`stop_gradient`, `argmax`, comparisons) that consumed a recorded tensor, which the
+tape itself never records. Drawing (SVG, PNG) uses the optional `graphviz` package and
+Graphviz's `dot` program.
 """
 
 from __future__ import annotations
