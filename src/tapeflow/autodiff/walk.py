@@ -74,8 +74,10 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     # forward op's line: the walk tells them the entry through the thread state, while
     # they are enabled (a local test per entry).
     state = _tape.state
-    outer_rule, outer_entry = state.rule, state.entry
+    outer_rule = state.rule
     diagnosing = bool(_registry.OUTPUT_CHECKS)
+    if diagnosing:
+        outer_entry = state.entry
     try:
         for op, inputs, outs, attrs in reversed(relevant):
             if type(outs) is tuple or outs._id in source_ids:
@@ -140,7 +142,9 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                             if gv.base is None and _made_by_rule(gv, op, g, inputs, outs, in_grads):
                                 owned.add(tid)
     finally:
-        state.rule, state.entry = outer_rule, outer_entry
+        state.rule = outer_rule
+        if diagnosing:
+            state.entry = outer_entry
     return [grads.get(s._id) for s in sources]
 
 
