@@ -161,6 +161,18 @@ def test_the_where_trap_is_named_with_both_lines_and_tfs_fix(check_numerics):
     assert "`safe_x = tf.where(mask, x, 1.0)`, then `tf.where(mask, f(safe_x), 0.0)`" in ours
 
 
+def test_a_forward_nan_in_a_where_branch_names_the_fix(check_numerics):
+    x = tf.constant([0.0, 4.0])
+    with pytest.raises(InvalidArgumentError) as info:
+        tf.where(x > 0, tf.math.log(x), 0.0)  # log(0) = -inf, computed though masked
+    ours = tapeflow_part(str(info.value))
+    assert ours.startswith('  Op "Log" ran from `tf.where(x > 0, tf.math.log(x), 0.0)')
+    assert "The line calls tf.where: both of its branches are computed" in ours
+    assert "`safe_x = tf.where(mask, x, 1.0)`" in ours
+    log_only = tapeflow_part(message_of(tf.math.log, x))
+    assert "tf.where" not in log_only
+
+
 def test_the_double_where_fix_passes_the_checks(check_numerics):
     x = tf.constant([0.0, 4.0])
     with tf.GradientTape() as tape:

@@ -143,6 +143,14 @@ def _provenance(op, inputs: tuple, bad_mask: np.ndarray) -> list:
         )
     if entry is not None:
         lines += _backward_origin(entry, bad_mask)
+    elif site is not None and "where(" in site.text and op.type not in ("SelectV2", "Select"):
+        lines.append(
+            "  The line calls tf.where: both of its branches are computed for every element, "
+            "so a branch that the where masks can still make NaN or Inf (and a NaN gradient "
+            "through the where). TF's fix is a second tf.where that makes the masked inputs "
+            "safe before the op: `safe_x = tf.where(mask, x, 1.0)`, then "
+            "`tf.where(mask, f(safe_x), 0.0)`."
+        )
     return lines
 
 
