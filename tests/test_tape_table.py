@@ -66,6 +66,19 @@ def test_table_prints_aligned_columns():
     assert repr(tape_table(tape)) == str(tape_table(tape))
 
 
+def test_table_prints_large_sizes_in_kb_and_mb():
+    big = tf.constant(np.ones((512, 1024), np.float32))
+    small = tf.constant(np.ones(1024, np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch([big, small])
+        tf.exp(big)  # keeps its output, 2 MB (its input is a data-free stand-in)
+        tf.exp(small)  # 4 KB
+    rows = tape_table(tape)
+    assert [r.kept_bytes for r in rows] == [4 + 2 * 1024**2, 4 + 4096]
+    text = str(rows).splitlines()
+    assert " 2.0 MB " in text[1] and " 4.0 KB " in text[2]
+
+
 def test_table_says_where_lines_were_not_recorded():
     x = tf.constant([1.0, 2.0])
     with tf.GradientTape() as tape:  # no diagnostic on: nothing walks frames

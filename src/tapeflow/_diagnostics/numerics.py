@@ -187,7 +187,7 @@ def _held(t):
     return np.asarray(value)
 
 
-def _at(mask, shape) -> str:
+def _at(mask: np.ndarray) -> str:
     """ " (at k of n elements)" for a boolean mask, nothing for one element."""
     n = mask.size
     return "" if n == 1 else f" (at {int(np.count_nonzero(mask))} of {n} elements)"
@@ -225,7 +225,7 @@ def _why(op_type: str, inputs: tuple, out) -> str:
         if mask.any():
             return (
                 "the base was 0 with an exponent below 1, where the derivative "
-                f"y * x**(y - 1) is infinite{_at(mask, mask.shape)}"
+                f"y * x**(y - 1) is infinite{_at(mask)}"
             )
         return generic
     rule = _SINGULAR.get(op_type)
@@ -238,10 +238,7 @@ def _why(op_type: str, inputs: tuple, out) -> str:
     mask = np.isin(held, points)
     if not mask.any():
         return generic
-    return (
-        f"the input was {named}, where the derivative {derivative} is infinite"
-        f"{_at(mask, mask.shape)}"
-    )
+    return f"the input was {named}, where the derivative {derivative} is infinite{_at(mask)}"
 
 
 def _where_trap(op_type: str, branch, bad_mask: np.ndarray) -> list:
