@@ -48,6 +48,8 @@ class _ThreadState(threading.local):
         # The op whose gradient rule the backward walk is running, or None (walk.py):
         # diagnostics name it when a rule's ops fail or produce NaN.
         self.rule = None
+        # Its entry (an `Entry`), set with `rule`: diagnostics name the forward op's line.
+        self.entry = None
         # How many `paused()` contexts are open: while any is, watching does nothing, as TF's
         # `watch` does while recording is stopped (GradientTape.watch, Tape.read_variable).
         self.stopped = 0

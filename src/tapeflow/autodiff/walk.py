@@ -70,11 +70,14 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     for t, seed in zip(targets, seeds):
         if t._id in reach and t._dtype._differentiable:
             _add(grads, owned, t._id, seed)
-    # Diagnostics (check_numerics) name the rule running when a NaN appears: the walk
-    # tells them through the thread state, while they are enabled (a local test per entry).
+    # Diagnostics (check_numerics) name the rule running when a NaN appears, and its
+    # forward op's line: the walk tells them the entry through the thread state, while
+    # they are enabled (a local test per entry).
     state = _tape.state
     outer_rule = state.rule
     diagnosing = bool(_registry.OUTPUT_CHECKS)
+    if diagnosing:
+        outer_entry = state.entry
     try:
         for op, inputs, outs, attrs in reversed(relevant):
             if type(outs) is tuple or outs._id in source_ids:
@@ -102,6 +105,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 needs = tuple([t._id in reach and t._dtype._differentiable for t in inputs])
             if diagnosing:
                 state.rule = op
+                state.entry = (op, inputs, outs, attrs)
             if batch_ndim and not op.batch_polymorphic:
                 in_grads = _per_example_vjp(op, g, outs, inputs, attrs, needs, batch_ndim)
             elif attrs:
@@ -144,6 +148,8 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                                 owned.add(tid)
     finally:
         state.rule = outer_rule
+        if diagnosing:
+            state.entry = outer_entry
     return [grads.get(s._id) for s in sources]
 
 

@@ -21,7 +21,11 @@ from .._diagnostics.explain import (
     explain,
 )
 from .._diagnostics.numpy_warning import NumpyRoundTripWarning, warn_on_numpy
-from .._diagnostics.tape_view import TapeStats, tape_stats
+
+# What a tape holds, and the user's line of each op (issue 12 items 2-3).
+from .._diagnostics.sites import record_source_lines
+from .._diagnostics.tape_graph import TapeGraph, tape_graph
+from .._diagnostics.tape_view import TapeRow, TapeStats, TapeTable, tape_stats, tape_table
 
 __all__ = [
     "AFTER_TAPE",
@@ -40,10 +44,16 @@ __all__ = [
     "Explanation",
     "GradientExplanationWarning",
     "NumpyRoundTripWarning",
+    "TapeGraph",
+    "TapeRow",
     "TapeStats",
+    "TapeTable",
     "disable_gradient_explanations",
     "enable_gradient_explanations",
     "explain",
+    "record_source_lines",
+    "tape_graph",
     "tape_stats",
+    "tape_table",
     "warn_on_numpy",
 ]
