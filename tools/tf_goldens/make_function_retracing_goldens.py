@@ -41,6 +41,7 @@ CASES = {
     "python_values_by_equality": (
         "@tf.function\n"
         "def f(x, n=1):\n"
+        "    print('tracing', n)\n"
         "    return x * n\n"
         "x = tf.constant(3.0)\n"
         "out = [f(x), f(x, 1), f(x, n=1), f(x, 2), f(x, 2.0), f(x, 2),\n"
@@ -103,6 +104,14 @@ CASES = {
         "    k(*args)\n"
         "    counts.append(k.experimental_get_tracing_count())\n"
         "out = counts"
+    ),
+    "tensors_passed_twice": (
+        "@tf.function\n"
+        "def k(x, y):\n"
+        "    print('tracing')\n"
+        "    return x + 2 * y\n"
+        "t, u = tf.constant(1.0), tf.constant(2.0)\n"
+        "out = [k(t, u), k(t, t), k(u, u), k(y=u, x=t), k.experimental_get_tracing_count()]"
     ),
     "objects_by_identity": (
         "class O:\n"

@@ -485,39 +485,85 @@ class _Compiled:
                 # out of range): the eager run raises the op's TF error. Anything else
                 # escaping a replay is a bug, and surfaces.
                 return _run_eagerly(fn, args, kwargs)
+        if type(program) is _Rebound:
+            self.detector.called_without_tracing()
+            return program.call(fn, args, kwargs, tensors)
         if program is None:
-            if self._general:
-                program = self._generalize(fn, args, kwargs, tensors)
-                if program is not None:
-                    self.traces[key] = program
-                    self._own(keep, key)
-                    self.detector.called_without_tracing()
-                    try:
-                        return program.call(tensors)
-                    except _REPLAY_ERRORS:
-                        return _run_eagerly(fn, args, kwargs)
-            self._note_trace(fn, key, args, kwargs)
-            # The body sees new tensors (same values): a tensor passed in that the body
-            # also captures must not tie the capture to the argument (TF: placeholders).
-            memo: dict = {}
-            args, kwargs = _fresh(args, memo), _fresh(kwargs, memo)
-            fresh = [memo[id(t)] for t in tensors]
-            result, recorded = _run_eagerly(trace.trace, (fn, args, kwargs, fresh), {})
-            if recorded == _CREATES_VARIABLE and key not in self._created_variables:
-                # As TF: variables may be created on the first call (an optimizer's slots, a
-                # layer's weights); the next call traces again, with the variables existing.
-                # TF makes that second trace within the first call: it counts now.
-                self._created_variables.add(key)
-                self.types.count += 1
-                return result
-            program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
-            self._own(keep, key)
-            if type(program) is _Program and (self.types.fixed or self.types.reduce_retracing):
-                self._learn(args, kwargs, tensors, program)
-            return result
+            return self._miss(fn, key, args, kwargs, tensors, keep)
         if self.detector is not None:
             self.detector.called_without_tracing()
         return _run_eagerly(fn, args, kwargs)  # the trace gave up: `program` says why
+
+    def _miss(self, fn, key, args: tuple, kwargs: dict, tensors: list, keep: list):
+        """A call whose signature has no entry yet: served by a program TF would use for
+        it (one made for distinct tensors, for the same call bound canonically, for other
+        sizes), or traced."""
+        found = None
+        if type(key) is _Aliased:  # a tensor passed twice: a trace for distinct ones serves
+            found = self.traces.get(key[0])
+        if found is None:
+            canonical = self._canonical(fn, args, kwargs)
+            ckey, ctensors, ckeep = key, tensors, keep
+            if canonical is None:
+                canonical = (args, kwargs)
+            else:
+                ckey, ctensors, ckeep = _key(*canonical)
+                if ckey == key:
+                    ctensors, ckeep = tensors, keep  # the same objects, in the same order
+            target = self.traces.get(ckey)
+            if target is None and type(ckey) is _Aliased:
+                target = self.traces.get(ckey[0])
+            if type(target) is _Rebound:  # not a canonical call's own entry
+                target = None
+            if target is None and self._general:
+                target = self._generalize(fn, *canonical, ctensors)
+                if target is not None:
+                    self.traces[ckey] = target
+                    self._own(ckeep, ckey)
+            if target is None:  # traced in the canonical form, then shared
+                result = self._trace(fn, ckey, *canonical, ctensors, ckeep)
+                target = self.traces.get(ckey)
+                if ckey != key and target is not None:
+                    self.traces[key] = _rebound(target, tensors, ctensors)
+                    self._own(keep, key)
+                return result
+            found = target if ckey == key else _rebound(target, tensors, ctensors)
+        self.traces[key] = found
+        self._own(keep, key)
+        return self.call(fn, args, kwargs)
+
+    def _canonical(self, fn, args: tuple, kwargs: dict):
+        """The call with its arguments bound to `fn`'s parameters, defaults filled in, as
+        TF binds it (`f(x)`, `f(x, 1)` and `f(n=1, x=x)` are one call), or None."""
+        arguments = self.types._bind(fn, args, kwargs)
+        if arguments is None:
+            return None
+        bound = inspect_bound(self.types.signature, arguments)
+        return bound.args, bound.kwargs
+
+    def _trace(self, fn, key, args: tuple, kwargs: dict, tensors: list, keep: list):
+        """Runs the body while recording; stores the program (or why there is none)."""
+        self._note_trace(fn, key, args, kwargs)
+        # The body sees new tensors (same values), one per argument (TF's placeholders): a
+        # tensor passed in that the body also captures stays a capture, one passed twice
+        # is two arguments.
+        fresh: list = []
+        fresh_args, fresh_kwargs = _fresh(args, fresh), _fresh(kwargs, fresh)
+        result, recorded = _run_eagerly(trace.trace, (fn, fresh_args, fresh_kwargs, fresh), {})
+        if recorded == _CREATES_VARIABLE and key not in self._created_variables:
+            # As TF: variables may be created on the first call (an optimizer's slots, a
+            # layer's weights); the next call traces again, with the variables existing.
+            # TF makes that second trace within the first call: it counts now.
+            self._created_variables.add(key)
+            self.types.count += 1
+            return result
+        program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
+        self._own(keep, key)
+        if type(key) is _Aliased and len({id(t) for t in fresh}) == len(fresh):
+            self.traces.setdefault(key[0], program)  # distinct placeholders: serves both
+        if type(program) is _Program and (self.types.fixed or self.types.reduce_retracing):
+            self._learn(args, kwargs, tensors, program)
+        return result
 
     def _learn(self, args: tuple, kwargs: dict, tensors: list, program) -> None:
         """Notes a new program; with another of one recipe at other sizes of the same
@@ -764,8 +810,40 @@ def _key(args: tuple, kwargs: dict) -> tuple:
         key = (key, _signature(kwargs, tensors, keep))
     ids = [id(t) for t in tensors]
     if len(set(ids)) < len(ids):  # one tensor passed twice
-        key = (key, tuple(ids.index(i) for i in ids))
+        key = _Aliased((key, tuple(ids.index(i) for i in ids)))
     return key, tensors, keep
+
+
+class _Aliased(tuple):
+    """The signature of a call passing one tensor twice: (the signature, which repeat)."""
+
+    __slots__ = ()
+
+
+class _Rebound:
+    """A program serving calls bound another way: feeds it the call's tensors in the
+    order of the canonical call it was traced for (and a default tensor as itself)."""
+
+    __slots__ = ("program", "feed")
+
+    def __init__(self, program, feed: list):
+        self.program, self.feed = program, feed
+
+    def call(self, fn, args: tuple, kwargs: dict, tensors: list):
+        program = self.program
+        if type(program) is not _Program:  # the canonical call runs eagerly: so does this
+            return _run_eagerly(fn, args, kwargs)
+        fed = [tensors[s] if type(s) is int else s for s in self.feed]
+        try:
+            return program.call(fed)
+        except _REPLAY_ERRORS:
+            return _run_eagerly(fn, args, kwargs)
+
+
+def _rebound(target, tensors: list, canonical_tensors: list) -> _Rebound:
+    """`target` (a program or why there is none) fed from a call's `tensors`."""
+    index = {id(t): j for j, t in enumerate(tensors)}
+    return _Rebound(target, [index.get(id(t), t) for t in canonical_tensors])
 
 
 def _signature(obj, tensors: list, keep: list):
@@ -797,25 +875,23 @@ def _forget(compiled_ref, oid: int, _dead_ref) -> None:
             compiled.traces.pop(key, None)
 
 
-def _fresh(obj, memo: dict):
-    """`obj` with each tensor replaced by a new tensor of the same value (`memo`: id -> new)."""
+def _fresh(obj, out: list):
+    """`obj` with each tensor replaced by a new tensor of the same value, one per
+    occurrence, appended to `out` in the order `_signature` collects them."""
     kind = type(obj)
     if kind is EagerTensor:
-        new = memo.get(id(obj))
-        if new is None:
-            new = memo[id(obj)] = make(obj._value, obj._dtype)
+        new = make(obj._value, obj._dtype)
+        out.append(new)
         return new
     if kind is tuple or kind is list:
-        return kind([_fresh(o, memo) for o in obj])
+        return kind([_fresh(o, out) for o in obj])
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a namedtuple
-        return kind(*[_fresh(o, memo) for o in obj])
+        return kind(*[_fresh(o, out) for o in obj])
     if kind is dict:
-        return {k: _fresh(v, memo) for k, v in obj.items()}
+        new = {k: _fresh(obj[k], out) for k in sorted(obj)}
+        return {k: new[k] for k in obj}
     if isinstance(obj, (tuple, dict)):  # another subclass: its tensors are traced as passed
-        found: list = []
-        _signature(obj, found, [])
-        for t in found:
-            memo.setdefault(id(t), t)
+        _signature(obj, out, [])
     return obj
 
 
