@@ -93,6 +93,18 @@ CASES = {
         "    counts.append(g.experimental_get_tracing_count())\n"
         "out = [values, counts]"
     ),
+    "variables_as_arguments_share_a_trace": (
+        "@tf.function\n"
+        "def upd(v, g, lr=0.1):\n"
+        "    print('tracing')\n"
+        "    v.assign_sub(lr * g)\n"
+        "    v.assign_add(v * 0.5)\n"
+        "    return v.read_value() * 2\n"
+        "a, b = tf.Variable([1.0, 2.0]), tf.Variable([5.0, 6.0])\n"
+        "g = tf.constant([1.0, 1.0])\n"
+        "out = [[upd(a, g), upd(b, g), upd(a, g), upd(b, g, 0.1)], a, b,\n"
+        "       upd.experimental_get_tracing_count()]"
+    ),
     "variables_aliasing": (
         "@tf.function\n"
         "def k(x, y):\n"
