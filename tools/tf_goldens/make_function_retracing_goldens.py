@@ -211,6 +211,36 @@ CASES = {
         "print(cf.structured_input_signature)\n"
         "out = [cf(tf.zeros(2)), g.experimental_get_tracing_count()]"
     ),
+    # TF's warts: a tensor of another shape passes through the flat signature; a Python
+    # value fails both bindings; defaults do not apply to a concrete function's call.
+    "concrete_function_binding": (
+        "@tf.function\n"
+        "def h(x, k=2):\n"
+        "    return x * k\n"
+        "cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))\n"
+        "out = [cf(tf.ones([3])), cf(tf.ones([2, 2])), cf(tf.ones([2]), 2)]"
+    ),
+    "concrete_function_python_value": (
+        "@tf.function\n"
+        "def h(x, k=2):\n"
+        "    return x * k\n"
+        "cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))\n"
+        "out = cf(1.0)"
+    ),
+    "concrete_function_literal_mismatch": (
+        "@tf.function\n"
+        "def h(x, k=2):\n"
+        "    return x * k\n"
+        "cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))\n"
+        "out = cf(tf.ones([2]), 3)"
+    ),
+    "concrete_function_variable": (
+        "@tf.function\n"
+        "def h(x, k=2):\n"
+        "    return x * k\n"
+        "cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))\n"
+        "out = cf(tf.Variable([1.0, 2.0]))"
+    ),
     "tf_print_runs_every_call": (
         "import os, tempfile\n"
         "path = os.path.join(tempfile.mkdtemp(), 'printed.txt')\n"

@@ -13,6 +13,7 @@ are those of the undecorated function.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import types
 import weakref
@@ -22,6 +23,7 @@ import numpy as np
 from .._core import nest, registry
 from .._core import settings as runtime_config
 from .._core import tape as _tape
+from .._core.errors import invalid_argument
 from .._core.logging import warn, warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_spec import TensorSpec
@@ -258,6 +260,11 @@ class ConcreteFunction:
             name: nest.map_structure(_as_spec, value) if _has_tensor(value) else value
             for name, value in bound.arguments.items()
         }
+        self._shown = dict(self._specs)  # as the error texts show them (no names added)
+        self._uid = next(_concrete_uids)  # TF's graph-function uid, in its error texts
+        self._required = self._signature.replace(
+            parameters=[p.replace(default=p.empty) for p in self._signature.parameters.values()]
+        )
         for name, spec in self._specs.items():
             if isinstance(spec, TensorSpec) and spec.name is None:
                 self._specs[name] = TensorSpec.from_spec(spec, name)
@@ -336,35 +343,104 @@ class ConcreteFunction:
         return fn if self._instance is None else fn.__get__(self._instance)
 
     def __call__(self, *args, **kwargs):
+        """Calls under this signature as TF's ConcreteFunction does (warts included).
+
+        First the structured binding: every parameter must be passed (defaults do not
+        apply), tensors and convertible values conforming to their TensorSpecs, Python
+        values equal to the bound ones. Failing that, TF's flat signature: one
+        positional EagerTensor per TensorSpec leaf, of any shape (TF checks only the
+        dtypes, when the graph runs: InvalidArgumentError). If both fail, the TypeError
+        names both causes.
+        """
         try:
-            arguments = self._signature.bind_partial(*args, **kwargs).arguments
-            for name, spec in self._specs.items():
-                if name not in arguments:
-                    if _has_spec(spec):
-                        raise _BindError(f"missing a required argument: {name!r}")
-                    arguments[name] = spec  # the Python value this signature was made for
-                value = arguments[name]
-                if _has_spec(spec):
-                    arguments[name] = _conform(value, spec)
-                elif value is not spec and not _equal(value, spec):
-                    raise _BindError(f"Can not cast {value!r} to Literal[{spec!r}]")
+            arguments = self._bind_structured(args, kwargs)
         except (TypeError, ValueError, _BindError) as e:
-            raise TypeError(
-                f"Binding inputs to tf.function failed due to `{e}`. Received args: {args!r} "
-                f"and kwargs: {kwargs!r} for signature: {self._text()}."
-            ) from None
+            structured = e
+            try:
+                arguments = self._bind_flat(args, kwargs)
+            except _BindError as flat:
+                raise TypeError(
+                    f"Binding inputs to tf.function failed due to `{structured}`. Received "
+                    f"args: {args!r} and kwargs: {kwargs!r} for signature: {self._text()}"
+                    f"{self._outputs_text()}.\nFallback to flat signature also failed due "
+                    f"to: {flat}"
+                ) from None
         return self._note(
             self._function._compiled.call(self._function._python_function, *self._full(arguments))
         )
 
+    def _bind_structured(self, args: tuple, kwargs: dict) -> dict:
+        arguments = self._required.bind(*args, **kwargs).arguments
+        for name, spec in self._shown.items():
+            value = arguments[name]
+            if _has_spec(spec):
+                arguments[name] = _conform(value, spec)
+            elif value is not spec and not _equal(value, spec):
+                raise _BindError(f"Can not cast {value!r} to Literal[{spec!r}]")
+        return arguments
+
+    def _bind_flat(self, args: tuple, kwargs: dict) -> dict:
+        """TF's fallback: positional tensors for the TensorSpec leaves, in order."""
+        leaves = [
+            (name, spec)
+            for name, structure in self._specs.items()
+            if _has_spec(structure)
+            for spec in nest.flatten(structure)
+        ]
+        names = ", ".join(name for name, _ in leaves)
+        head = f"{getattr(self._function, '__name__', 'f')}({names})"
+        if kwargs or len(args) != len(leaves):
+            raise _BindError(f"{head} takes {len(leaves)} positional arguments, got {len(args)}.")
+        for i, value in enumerate(args):
+            if type(value) is not EagerTensor:
+                if _is_variable(value):
+                    raise _BindError(
+                        "provided list of inputs contains objects other than 'EagerTensor'. "
+                        f"Item {i} is type: {type(value).__name__}"
+                    )
+                raise _BindError(
+                    f"{head}: expected argument #{i}(zero-based) to be a Tensor; got "
+                    f"{type(value).__name__} ({value!r})."
+                )
+        for i, (value, (_, spec)) in enumerate(zip(args, leaves)):
+            if value.dtype != spec.dtype:
+                op = f"__inference_{getattr(self._function, '__name__', 'f')}_{self._uid}"
+                raise invalid_argument(
+                    f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
+                    f"{_kernel_type(spec.dtype)} tensor but is a {_kernel_type(value.dtype)} "
+                    "tensor",
+                    op,
+                )
+        given = iter(args)
+        return {
+            name: nest.map_structure(lambda _: next(given), spec) if _has_spec(spec) else spec
+            for name, spec in self._specs.items()
+        }
+
     def _text(self) -> str:
         parts = []
-        for name, spec in self._specs.items():
+        for name, spec in self._shown.items():
             if _has_spec(spec):
                 parts.append(f"{name}: {_spec_text(spec)}")
             else:
                 parts.append(f"{name}: Literal[{spec!r}]")
         return "(" + ", ".join(parts) + ")"
+
+    def _outputs_text(self) -> str:
+        if self._outputs is None:
+            return ""
+        return " -> " + (_spec_text(self._outputs) if _has_spec(self._outputs) else "None")
+
+
+_concrete_uids = itertools.count(1)
+
+
+def _kernel_type(dtype) -> str:
+    """A dtype as TF's kernels name it in messages (float32 is "float")."""
+    return _KERNEL_TYPES.get(dtype.name, dtype.name)
+
+
+_KERNEL_TYPES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
 def inspect_bound(signature, arguments: dict):
