@@ -22,9 +22,11 @@ from tapeflow._core.registry import REGISTRY
 
 
 def _replayed(f) -> bool:
-    """Whether every signature `f` traced is replayed (not run eagerly)."""
+    """Whether every signature `f` traced is replayed (not run eagerly); a call bound
+    another way than its canonical call replays that call's program."""
     traces = f._compiled.traces
-    return bool(traces) and all(type(p) is _Program for p in traces.values())
+    programs = [getattr(p, "program", p) for p in traces.values()]
+    return bool(traces) and all(type(p) is _Program for p in programs)
 
 
 def _assert_same(a, b):

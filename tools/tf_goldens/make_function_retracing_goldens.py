@@ -41,6 +41,7 @@ CASES = {
     "python_values_by_equality": (
         "@tf.function\n"
         "def f(x, n=1):\n"
+        "    print('tracing', n)\n"
         "    return x * n\n"
         "x = tf.constant(3.0)\n"
         "out = [f(x), f(x, 1), f(x, n=1), f(x, 2), f(x, 2.0), f(x, 2),\n"
@@ -92,6 +93,18 @@ CASES = {
         "    counts.append(g.experimental_get_tracing_count())\n"
         "out = [values, counts]"
     ),
+    "variables_as_arguments_share_a_trace": (
+        "@tf.function\n"
+        "def upd(v, g, lr=0.1):\n"
+        "    print('tracing')\n"
+        "    v.assign_sub(lr * g)\n"
+        "    v.assign_add(v * 0.5)\n"
+        "    return v.read_value() * 2\n"
+        "a, b = tf.Variable([1.0, 2.0]), tf.Variable([5.0, 6.0])\n"
+        "g = tf.constant([1.0, 1.0])\n"
+        "out = [[upd(a, g), upd(b, g), upd(a, g), upd(b, g, 0.1)], a, b,\n"
+        "       upd.experimental_get_tracing_count()]"
+    ),
     "variables_aliasing": (
         "@tf.function\n"
         "def k(x, y):\n"
@@ -103,6 +116,14 @@ CASES = {
         "    k(*args)\n"
         "    counts.append(k.experimental_get_tracing_count())\n"
         "out = counts"
+    ),
+    "tensors_passed_twice": (
+        "@tf.function\n"
+        "def k(x, y):\n"
+        "    print('tracing')\n"
+        "    return x + 2 * y\n"
+        "t, u = tf.constant(1.0), tf.constant(2.0)\n"
+        "out = [k(t, u), k(t, t), k(u, u), k(y=u, x=t), k.experimental_get_tracing_count()]"
     ),
     "objects_by_identity": (
         "class O:\n"
@@ -189,6 +210,36 @@ CASES = {
         "cf = g.get_concrete_function()\n"
         "print(cf.structured_input_signature)\n"
         "out = [cf(tf.zeros(2)), g.experimental_get_tracing_count()]"
+    ),
+    # TF's warts: a tensor of another shape passes through the flat signature; a Python
+    # value fails both bindings; defaults do not apply to a concrete function's call.
+    "concrete_function_binding": (
+        "@tf.function\n"
+        "def h(x, k=2):\n"
+        "    return x * k\n"
+        "cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))\n"
+        "out = [cf(tf.ones([3])), cf(tf.ones([2, 2])), cf(tf.ones([2]), 2)]"
+    ),
+    "concrete_function_python_value": (
+        "@tf.function\n"
+        "def h(x, k=2):\n"
+        "    return x * k\n"
+        "cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))\n"
+        "out = cf(1.0)"
+    ),
+    "concrete_function_literal_mismatch": (
+        "@tf.function\n"
+        "def h(x, k=2):\n"
+        "    return x * k\n"
+        "cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))\n"
+        "out = cf(tf.ones([2]), 3)"
+    ),
+    "concrete_function_variable": (
+        "@tf.function\n"
+        "def h(x, k=2):\n"
+        "    return x * k\n"
+        "cf = h.get_concrete_function(tf.TensorSpec([2], tf.float32))\n"
+        "out = cf(tf.Variable([1.0, 2.0]))"
     ),
     "tf_print_runs_every_call": (
         "import os, tempfile\n"

@@ -13,6 +13,8 @@ are those of the undecorated function.
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import types
 import weakref
 
@@ -21,6 +23,7 @@ import numpy as np
 from .._core import nest, registry
 from .._core import settings as runtime_config
 from .._core import tape as _tape
+from .._core.errors import invalid_argument
 from .._core.logging import warn, warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_spec import TensorSpec
@@ -257,6 +260,11 @@ class ConcreteFunction:
             name: nest.map_structure(_as_spec, value) if _has_tensor(value) else value
             for name, value in bound.arguments.items()
         }
+        self._shown = dict(self._specs)  # as the error texts show them (no names added)
+        self._uid = next(_concrete_uids)  # TF's graph-function uid, in its error texts
+        self._required = self._signature.replace(
+            parameters=[p.replace(default=p.empty) for p in self._signature.parameters.values()]
+        )
         for name, spec in self._specs.items():
             if isinstance(spec, TensorSpec) and spec.name is None:
                 self._specs[name] = TensorSpec.from_spec(spec, name)
@@ -335,35 +343,104 @@ class ConcreteFunction:
         return fn if self._instance is None else fn.__get__(self._instance)
 
     def __call__(self, *args, **kwargs):
+        """Calls under this signature as TF's ConcreteFunction does (warts included).
+
+        First the structured binding: every parameter must be passed (defaults do not
+        apply), tensors and convertible values conforming to their TensorSpecs, Python
+        values equal to the bound ones. Failing that, TF's flat signature: one
+        positional EagerTensor per TensorSpec leaf, of any shape (TF checks only the
+        dtypes, when the graph runs: InvalidArgumentError). If both fail, the TypeError
+        names both causes.
+        """
         try:
-            arguments = self._signature.bind_partial(*args, **kwargs).arguments
-            for name, spec in self._specs.items():
-                if name not in arguments:
-                    if _has_spec(spec):
-                        raise _BindError(f"missing a required argument: {name!r}")
-                    arguments[name] = spec  # the Python value this signature was made for
-                value = arguments[name]
-                if _has_spec(spec):
-                    arguments[name] = _conform(value, spec)
-                elif value is not spec and not _equal(value, spec):
-                    raise _BindError(f"Can not cast {value!r} to Literal[{spec!r}]")
+            arguments = self._bind_structured(args, kwargs)
         except (TypeError, ValueError, _BindError) as e:
-            raise TypeError(
-                f"Binding inputs to tf.function failed due to `{e}`. Received args: {args!r} "
-                f"and kwargs: {kwargs!r} for signature: {self._text()}."
-            ) from None
+            structured = e
+            try:
+                arguments = self._bind_flat(args, kwargs)
+            except _BindError as flat:
+                raise TypeError(
+                    f"Binding inputs to tf.function failed due to `{structured}`. Received "
+                    f"args: {args!r} and kwargs: {kwargs!r} for signature: {self._text()}"
+                    f"{self._outputs_text()}.\nFallback to flat signature also failed due "
+                    f"to: {flat}"
+                ) from None
         return self._note(
             self._function._compiled.call(self._function._python_function, *self._full(arguments))
         )
 
+    def _bind_structured(self, args: tuple, kwargs: dict) -> dict:
+        arguments = self._required.bind(*args, **kwargs).arguments
+        for name, spec in self._shown.items():
+            value = arguments[name]
+            if _has_spec(spec):
+                arguments[name] = _conform(value, spec)
+            elif value is not spec and not _equal(value, spec):
+                raise _BindError(f"Can not cast {value!r} to Literal[{spec!r}]")
+        return arguments
+
+    def _bind_flat(self, args: tuple, kwargs: dict) -> dict:
+        """TF's fallback: positional tensors for the TensorSpec leaves, in order."""
+        leaves = [
+            (name, spec)
+            for name, structure in self._specs.items()
+            if _has_spec(structure)
+            for spec in nest.flatten(structure)
+        ]
+        names = ", ".join(name for name, _ in leaves)
+        head = f"{getattr(self._function, '__name__', 'f')}({names})"
+        if kwargs or len(args) != len(leaves):
+            raise _BindError(f"{head} takes {len(leaves)} positional arguments, got {len(args)}.")
+        for i, value in enumerate(args):
+            if type(value) is not EagerTensor:
+                if _is_variable(value):
+                    raise _BindError(
+                        "provided list of inputs contains objects other than 'EagerTensor'. "
+                        f"Item {i} is type: {type(value).__name__}"
+                    )
+                raise _BindError(
+                    f"{head}: expected argument #{i}(zero-based) to be a Tensor; got "
+                    f"{type(value).__name__} ({value!r})."
+                )
+        for i, (value, (_, spec)) in enumerate(zip(args, leaves)):
+            if value.dtype != spec.dtype:
+                op = f"__inference_{getattr(self._function, '__name__', 'f')}_{self._uid}"
+                raise invalid_argument(
+                    f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
+                    f"{_kernel_type(spec.dtype)} tensor but is a {_kernel_type(value.dtype)} "
+                    "tensor",
+                    op,
+                )
+        given = iter(args)
+        return {
+            name: nest.map_structure(lambda _: next(given), spec) if _has_spec(spec) else spec
+            for name, spec in self._specs.items()
+        }
+
     def _text(self) -> str:
         parts = []
-        for name, spec in self._specs.items():
+        for name, spec in self._shown.items():
             if _has_spec(spec):
                 parts.append(f"{name}: {_spec_text(spec)}")
             else:
                 parts.append(f"{name}: Literal[{spec!r}]")
         return "(" + ", ".join(parts) + ")"
+
+    def _outputs_text(self) -> str:
+        if self._outputs is None:
+            return ""
+        return " -> " + (_spec_text(self._outputs) if _has_spec(self._outputs) else "None")
+
+
+_concrete_uids = itertools.count(1)
+
+
+def _kernel_type(dtype) -> str:
+    """A dtype as TF's kernels name it in messages (float32 is "float")."""
+    return _KERNEL_TYPES.get(dtype.name, dtype.name)
+
+
+_KERNEL_TYPES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
 def inspect_bound(signature, arguments: dict):
@@ -425,6 +502,8 @@ class _Compiled:
         # program, and (relaxed type, program) for two programs with one recipe.
         self._shaped: list = []
         self._general: list = []
+        # TF type -> (program, its argument variables): to serve other variables.
+        self._by_type: dict = {}
         self.detector = None  # the function's _FrequentTracingDetector, once it traced
         # id -> (weak or strong reference, signatures): objects keyed by identity. When
         # one dies its signatures go (as TF's weak references do); the cache keeps
@@ -485,39 +564,106 @@ class _Compiled:
                 # out of range): the eager run raises the op's TF error. Anything else
                 # escaping a replay is a bug, and surfaces.
                 return _run_eagerly(fn, args, kwargs)
+        if type(program) is _Rebound:
+            self.detector.called_without_tracing()
+            return program.call(fn, args, kwargs, tensors)
         if program is None:
-            if self._general:
-                program = self._generalize(fn, args, kwargs, tensors)
-                if program is not None:
-                    self.traces[key] = program
-                    self._own(keep, key)
-                    self.detector.called_without_tracing()
-                    try:
-                        return program.call(tensors)
-                    except _REPLAY_ERRORS:
-                        return _run_eagerly(fn, args, kwargs)
-            self._note_trace(fn, key, args, kwargs)
-            # The body sees new tensors (same values): a tensor passed in that the body
-            # also captures must not tie the capture to the argument (TF: placeholders).
-            memo: dict = {}
-            args, kwargs = _fresh(args, memo), _fresh(kwargs, memo)
-            fresh = [memo[id(t)] for t in tensors]
-            result, recorded = _run_eagerly(trace.trace, (fn, args, kwargs, fresh), {})
-            if recorded == _CREATES_VARIABLE and key not in self._created_variables:
-                # As TF: variables may be created on the first call (an optimizer's slots, a
-                # layer's weights); the next call traces again, with the variables existing.
-                # TF makes that second trace within the first call: it counts now.
-                self._created_variables.add(key)
-                self.types.count += 1
-                return result
-            program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
-            self._own(keep, key)
-            if type(program) is _Program and (self.types.fixed or self.types.reduce_retracing):
-                self._learn(args, kwargs, tensors, program)
-            return result
+            return self._miss(fn, key, args, kwargs, tensors, keep)
         if self.detector is not None:
             self.detector.called_without_tracing()
         return _run_eagerly(fn, args, kwargs)  # the trace gave up: `program` says why
+
+    def _miss(self, fn, key, args: tuple, kwargs: dict, tensors: list, keep: list):
+        """A call whose signature has no entry yet: served by a program TF would use for
+        it (one made for distinct tensors, for the same call bound canonically, for other
+        sizes), or traced."""
+        found = None
+        if type(key) is _Aliased:  # a tensor passed twice: a trace for distinct ones serves
+            found = self.traces.get(key[0])
+        if found is None:
+            canonical = self._canonical(fn, args, kwargs)
+            ckey, ctensors, ckeep = key, tensors, keep
+            if canonical is None:
+                canonical = (args, kwargs)
+            else:
+                ckey, ctensors, ckeep = _key(*canonical)
+                if ckey == key:
+                    ctensors, ckeep = tensors, keep  # the same objects, in the same order
+            target = self.traces.get(ckey)
+            if target is None and type(ckey) is _Aliased:
+                target = self.traces.get(ckey[0])
+            if type(target) is _Rebound:  # not a canonical call's own entry
+                target = None
+            if target is None and self._general:
+                target = self._generalize(fn, *canonical, ctensors)
+                if target is not None:
+                    self.traces[ckey] = target
+                    self._own(ckeep, ckey)
+            if target is None and self._by_type:
+                target = self._with_variables(fn, *canonical)
+                if target is not None:
+                    self.traces[ckey] = target
+                    self._own(ckeep, ckey)
+            if target is None:  # traced in the canonical form, then shared
+                result = self._trace(fn, ckey, *canonical, ctensors, ckeep)
+                target = self.traces.get(ckey)
+                if ckey != key and target is not None:
+                    self.traces[key] = _rebound(target, tensors, ctensors)
+                    self._own(keep, key)
+                return result
+            found = target if ckey == key else _rebound(target, tensors, ctensors)
+        self.traces[key] = found
+        self._own(keep, key)
+        return self.call(fn, args, kwargs)
+
+    def _canonical(self, fn, args: tuple, kwargs: dict):
+        """The call with its arguments bound to `fn`'s parameters, defaults filled in, as
+        TF binds it (`f(x)`, `f(x, 1)` and `f(n=1, x=x)` are one call), or None."""
+        arguments = self.types._bind(fn, args, kwargs)
+        if arguments is None:
+            return None
+        bound = inspect_bound(self.types.signature, arguments)
+        return bound.args, bound.kwargs
+
+    def _trace(self, fn, key, args: tuple, kwargs: dict, tensors: list, keep: list):
+        """Runs the body while recording; stores the program (or why there is none)."""
+        self._note_trace(fn, key, args, kwargs)
+        # The body sees new tensors (same values), one per argument (TF's placeholders): a
+        # tensor passed in that the body also captures stays a capture, one passed twice
+        # is two arguments.
+        fresh: list = []
+        fresh_args, fresh_kwargs = _fresh(args, fresh), _fresh(kwargs, fresh)
+        result, recorded = _run_eagerly(trace.trace, (fn, fresh_args, fresh_kwargs, fresh), {})
+        if recorded == _CREATES_VARIABLE and key not in self._created_variables:
+            # As TF: variables may be created on the first call (an optimizer's slots, a
+            # layer's weights); the next call traces again, with the variables existing.
+            # TF makes that second trace within the first call: it counts now.
+            self._created_variables.add(key)
+            self.types.count += 1
+            return result
+        program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
+        self._own(keep, key)
+        if type(key) is _Aliased and len({id(t) for t in fresh}) == len(fresh):
+            self.traces.setdefault(key[0], program)  # distinct placeholders: serves both
+        if type(program) is _Program and (self.types.fixed or self.types.reduce_retracing):
+            self._learn(args, kwargs, tensors, program)
+        if type(program) is _Program and self.types.fixed is None:
+            variables: list = []
+            kind = self.types.of(fn, args, kwargs, variables)
+            if variables and not _holds_ids(kind):
+                self._by_type.setdefault(kind, (program, variables))
+        return result
+
+    def _with_variables(self, fn, args: tuple, kwargs: dict):
+        """A program traced for other variables of the same shapes, dtypes and
+        trainability in the same places (TF's one trace for them), rebuilt to read and
+        assign this call's variables; None if there is none or it cannot be rebuilt."""
+        variables: list = []
+        entry = self._by_type.get(self.types.of(fn, args, kwargs, variables))
+        if entry is None:
+            return None
+        program, traced_with = entry
+        return program.rebind({id(a): b for a, b in zip(traced_with, variables) if a is not b})
 
     def _learn(self, args: tuple, kwargs: dict, tensors: list, program) -> None:
         """Notes a new program; with another of one recipe at other sizes of the same
@@ -599,13 +745,15 @@ class _TraceTypes:
         self.count = 0
         self.signature = None  # the Python function's, once needed (False: none)
 
-    def of(self, fn, args: tuple, kwargs: dict):
+    def of(self, fn, args: tuple, kwargs: dict, variables: list | None = None):
         """The call's type, its arguments bound to `fn`'s parameters with the defaults
-        filled in (as TF binds them: `f(x)` and `f(x, n=1)` are one type)."""
+        filled in (as TF binds them: `f(x)` and `f(x, n=1)` are one type); the variables
+        it holds are appended to `variables`, in order."""
         if self.fixed is not None:
             return self.fixed
         arguments = self._bind(fn, args, kwargs)
-        variables: list = []
+        if variables is None:
+            variables = []
         if arguments is None:
             key = (_trace_type(args, variables), _trace_type(kwargs, variables))
         else:
@@ -764,8 +912,40 @@ def _key(args: tuple, kwargs: dict) -> tuple:
         key = (key, _signature(kwargs, tensors, keep))
     ids = [id(t) for t in tensors]
     if len(set(ids)) < len(ids):  # one tensor passed twice
-        key = (key, tuple(ids.index(i) for i in ids))
+        key = _Aliased((key, tuple(ids.index(i) for i in ids)))
     return key, tensors, keep
+
+
+class _Aliased(tuple):
+    """The signature of a call passing one tensor twice: (the signature, which repeat)."""
+
+    __slots__ = ()
+
+
+class _Rebound:
+    """A program serving calls bound another way: feeds it the call's tensors in the
+    order of the canonical call it was traced for (and a default tensor as itself)."""
+
+    __slots__ = ("program", "feed")
+
+    def __init__(self, program, feed: list):
+        self.program, self.feed = program, feed
+
+    def call(self, fn, args: tuple, kwargs: dict, tensors: list):
+        program = self.program
+        if type(program) is not _Program:  # the canonical call runs eagerly: so does this
+            return _run_eagerly(fn, args, kwargs)
+        fed = [tensors[s] if type(s) is int else s for s in self.feed]
+        try:
+            return program.call(fed)
+        except _REPLAY_ERRORS:
+            return _run_eagerly(fn, args, kwargs)
+
+
+def _rebound(target, tensors: list, canonical_tensors: list) -> _Rebound:
+    """`target` (a program or why there is none) fed from a call's `tensors`."""
+    index = {id(t): j for j, t in enumerate(tensors)}
+    return _Rebound(target, [index.get(id(t), t) for t in canonical_tensors])
 
 
 def _signature(obj, tensors: list, keep: list):
@@ -797,25 +977,23 @@ def _forget(compiled_ref, oid: int, _dead_ref) -> None:
             compiled.traces.pop(key, None)
 
 
-def _fresh(obj, memo: dict):
-    """`obj` with each tensor replaced by a new tensor of the same value (`memo`: id -> new)."""
+def _fresh(obj, out: list):
+    """`obj` with each tensor replaced by a new tensor of the same value, one per
+    occurrence, appended to `out` in the order `_signature` collects them."""
     kind = type(obj)
     if kind is EagerTensor:
-        new = memo.get(id(obj))
-        if new is None:
-            new = memo[id(obj)] = make(obj._value, obj._dtype)
+        new = make(obj._value, obj._dtype)
+        out.append(new)
         return new
     if kind is tuple or kind is list:
-        return kind([_fresh(o, memo) for o in obj])
+        return kind([_fresh(o, out) for o in obj])
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a namedtuple
-        return kind(*[_fresh(o, memo) for o in obj])
+        return kind(*[_fresh(o, out) for o in obj])
     if kind is dict:
-        return {k: _fresh(v, memo) for k, v in obj.items()}
+        new = {k: _fresh(obj[k], out) for k in sorted(obj)}
+        return {k: new[k] for k in obj}
     if isinstance(obj, (tuple, dict)):  # another subclass: its tensors are traced as passed
-        found: list = []
-        _signature(obj, found, [])
-        for t in found:
-            memo.setdefault(id(t), t)
+        _signature(obj, out, [])
     return obj
 
 
@@ -850,6 +1028,56 @@ class _Program:
         program.recipe = _recipe(recorded, slots, leaves, program.structure)
         return program
 
+    def rebind(self, new: dict):
+        """This program reading and assigning other variables (`new`: id of a variable
+        it was traced with -> the variable to use instead), or None where a step could
+        hold one out of reach (any other step of trace.py's: control flow runs
+        sub-programs)."""
+        steps, constants, arg_slots, slots, leaves, structure = self.recipe
+        rebuilt = []
+        for step in steps:
+            forward, op_type = step[0], step[4]
+            code = getattr(forward, "__code__", None)
+            if code is None or code.co_filename != trace.__file__:
+                rebuilt.append(step)  # an op's forward, or a print (its reads are steps)
+                continue
+            if op_type not in ("ReadVariableOp", "AssignVariableOp"):
+                return None  # control flow: sub-programs could read the variables
+            name = forward.__name__
+            cells = dict(zip(forward.__code__.co_freevars, forward.__closure__))
+            if "variable" in cells:
+                variable = cells["variable"].cell_contents
+            else:
+                variable = cells["put"].cell_contents.__self__
+            other = new.get(id(variable))
+            if other is None:
+                rebuilt.append(step)  # a variable the body captured: the same one
+            elif name == "read":
+                rebuilt.append((trace._variable_reader(other), *step[1:]))
+            else:
+                if name == "assign":
+                    how, copy = "assign", cells["copy"].cell_contents
+                else:
+                    how, copy = (
+                        ("add" if cells["combine"].cell_contents is operator.add else "sub"),
+                        False,
+                    )
+                rebuilt.append((trace._assigner(other, how, copy), *step[1:]))
+        recorded = trace.Trace()
+        recorded.steps = rebuilt
+        recorded.arg_slots = list(arg_slots)
+        size = 1 + max([*arg_slots, *(i for i, _ in constants), *_step_slots(steps)], default=-1)
+        recorded.values = [None] * size
+        for i, value in constants:
+            recorded.values[i] = value
+        program = _Program()
+        program.replay = recorded.compile(list(slots))
+        program.variables = tuple(new.get(id(v), v) for v in self.variables)
+        program.draws_random = self.draws_random
+        program.structure, program.leaves, program.single = self.structure, leaves, self.single
+        program.recipe = (rebuilt, constants, arg_slots, slots, leaves, structure)
+        return program
+
     def call(self, tensors: list):
         saved = [v._tensor for v in self.variables] if self.variables else ()
         draws = _random._state.snapshot() if self.draws_random else None
@@ -870,6 +1098,15 @@ class _Program:
             return make(values[0], self.leaves[0][1])
         out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]
         return nest.pack_sequence_as(self.structure, out)
+
+
+def _step_slots(steps: list) -> list:
+    """Every slot the steps read or write."""
+    found: list = []
+    for _, inputs, _, outputs, _ in steps:
+        found.extend(inputs)
+        found.extend(outputs if type(outputs) is tuple else (outputs,))
+    return found
 
 
 def _recipe(recorded, slots: list, leaves: list, structure) -> tuple:
