@@ -169,6 +169,13 @@ class Trace(_tape.Recorder):
         """A scan step (`scan_step`): the library's hook for tf.scan, foldl and foldr."""
         return scan_step(self, fn, elems, init, order, finish, final)
 
+    def guard(self, condition: EagerTensor) -> None:
+        """A step that lets a replay go on only while `condition` holds (a scalar bool
+        that held while tracing): otherwise the call runs eagerly, raising its error."""
+        self.steps.append(
+            (_guard, (self._input(condition),), None, self._new_slot(np.True_), "Guard")
+        )
+
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
         self.traced.add(t._id)
@@ -318,6 +325,12 @@ def _execute(steps: list, values: list, after=None) -> None:
             after(k)
         for slot in dead:
             values[slot] = None
+
+
+def _guard(holds):
+    if not holds:
+        raise ReplayDivergesError("an assertion fails: the call runs eagerly, raising its error")
+    return np.True_
 
 
 def _slots(out) -> tuple:
@@ -865,16 +878,20 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
     that repeats it on replay: the cond and body sub-traces run until cond is false.
 
     `loop_vars` is a structure of tensors; `check_structure(result)` raises TF's error for
-    a body result of another structure. Loop variables must keep their shapes and dtypes
-    (TF's graph while_loop without shape_invariants) and stay tensors, else the trace gives
-    up. A body that never runs is traced too (its assignments undone), as TF traces it.
+    a body result of another structure. Loop variables must keep their dtypes and stay
+    tensors, else the trace gives up. Their shapes may change (TF's shape_invariants): the
+    cond and body are then traced once per signature (shapes and dtypes) of the loop
+    variables they get, and a replay meeting another signature, or ending with loop
+    variables of other shapes than traced, runs that call eagerly (ReplayDivergesError).
+    A body that never runs is traced too (its assignments undone), as TF traces it.
     """
     structure = loop_vars
     first = nest.flatten(loop_vars)
-    signature = _signature_of(first)
-    programs: dict = {}  # "cond"/"body" -> (sub-trace, its output slots)
+    dtypes = [t._dtype for t in first]
+    programs: dict = {}  # ("cond" or "body", signature) -> (sub-trace, its output slots)
 
     def traced(kind, fn, args, undo=False):
+        signature = tuple(_signature_of(nest.flatten(args)))
         sub, result = _run_sub(parent, fn, args, undo)
         if kind == "cond":
             if type(result) is not EagerTensor:
@@ -887,13 +904,13 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
             check_structure(result)
             new = nest.flatten(result)
             same = [type(t) is EagerTensor for t in new] == [True] * len(new)
-            if not same or _signature_of(new) != signature:
-                parent.taint("tf.while_loop's loop variables change shape, dtype or kind")
+            if not same or [t._dtype for t in new] != dtypes:
+                parent.taint("tf.while_loop's loop variables change dtype or kind")
                 outs = None
             else:
                 outs = [sub._input(t) for t in new]
-        if kind not in programs and outs is not None:
-            programs[kind] = (sub, outs)
+        if (kind, signature) not in programs and outs is not None:
+            programs[(kind, signature)] = (sub, outs)
         return result
 
     def finish(current, test):
@@ -914,7 +931,8 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
         if parent.reason is not None:
             return finish(structure, cond(*structure))
     leaves = nest.flatten(structure)
-    if "body" not in programs:  # traced now, on the values it would have had
+    final = tuple(_signature_of(leaves))
+    if not any(kind == "body" for kind, _ in programs):  # traced on the values it would have had
         traced("body", body, structure, undo=True)
         if parent.reason is not None:
             return structure
@@ -922,31 +940,56 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
         parent.taint("tf.while_loop's body returns another kind of sequence")
         return structure
     captures: list = []
-    compiled = {}
-    for kind, (sub, outs) in programs.items():
+    compiled: dict = {"cond": {}, "body": {}}
+    assigned: set = set()
+    for (kind, signature), (sub, outs) in programs.items():
         picks = []
         for slot in sub.captures:
             if slot not in captures:
                 captures.append(slot)
             picks.append(captures.index(slot))
-        compiled[kind] = (sub.compile(outs), tuple(picks))
+        compiled[kind][signature] = (sub.compile(outs), tuple(picks))
         parent.draws_random = parent.draws_random or sub.draws_random
-    (check, test_picks), (step, step_picks) = compiled["cond"], compiled["body"]
+        assigned |= sub.assigned
     n = len(leaves)
+    if len(programs) == 2:  # one signature: no shapes to look at
+        ((check, test_picks),) = compiled["cond"].values()
+        ((step, step_picks),) = compiled["body"].values()
 
-    def run(*values):
-        current, captured = values[:n], values[n:]
-        test_args = [captured[p] for p in test_picks]
-        step_args = [captured[p] for p in step_picks]
-        while check(*current, *test_args)[0]:
-            current = step(*current, *step_args)
-        return current
+        def run(*values):
+            current, captured = values[:n], values[n:]
+            test_args = [captured[p] for p in test_picks]
+            step_args = [captured[p] for p in step_picks]
+            while check(*current, *test_args)[0]:
+                current = step(*current, *step_args)
+            return current
+
+    else:
+        conds, bodies = compiled["cond"], compiled["body"]
+
+        def program(table, current):
+            found = table.get(tuple((np.shape(v), d) for v, d in zip(current, dtypes)))
+            if found is None:
+                raise ReplayDivergesError("tf.while_loop's loop variables take untraced shapes")
+            return found
+
+        def run(*values):
+            current, captured = values[:n], values[n:]
+            while True:
+                check, picks = program(conds, current)
+                if not check(*current, *[captured[p] for p in picks])[0]:
+                    break
+                step, picks = program(bodies, current)
+                current = step(*current, *[captured[p] for p in picks])
+            if tuple((np.shape(v), d) for v, d in zip(current, dtypes)) != final:
+                raise ReplayDivergesError("tf.while_loop's results have other shapes than traced")
+            return current
 
     fresh = [_copy(t) for t in leaves]
     ins = (*[parent._input(t) for t in first], *captures)
     outputs = tuple(parent._output(t) for t in fresh)
     parent.steps.append((run, ins, None, outputs, "While"))
-    _reread(parent, programs["cond"][0].assigned | programs["body"][0].assigned)
+    _reread(parent, assigned)
     return nest.pack_sequence_as(structure, fresh)
 
 

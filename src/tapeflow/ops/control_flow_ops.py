@@ -50,7 +50,7 @@ from .array_ops import stack as _stack
 from .array_ops import unstack as _unstack
 from .array_ops import zeros as _zeros
 from .debug_ops import Assert
-from .math_ops import cast, less_equal, logical_and
+from .math_ops import cast, less, less_equal, logical_and
 from .reduction_ops import reduce_sum
 
 __all__ = [
@@ -418,6 +418,10 @@ def _assert_at_most_n_true(predicates, n: int, msg: str) -> None:
     condition = less_equal(num_true_conditions, constant(n))
     preds_names = ", ".join(getattr(p, "name", "?") for p in predicates)  # "?" eagerly
     error_msg = [f"{msg}: more than {n} conditions ({preds_names}) evaluated as True:", preds_c]
+    trace = _replaying_trace(condition)
+    if trace is not None and condition._value:
+        trace.guard(condition)  # a replay where it fails runs eagerly, raising TF's error
+        return
     Assert(condition, data=error_msg, summarize=len(predicates))
 
 
@@ -617,6 +621,9 @@ def _while_loop(
             raise ValueError(
                 f"'maximum_iterations' must be a scalar. Received shape: {maximum_iterations.shape}"
             )
+        trace = None if try_to_pack else _loop_trace(loop_vars, True)
+        if trace is not None:  # a replay step counting in a tensor (TF's graph while_loop)
+            return _counted_loop(trace, cond, body, loop_vars, maximum_iterations)
         counter = 0
         limit = int(maximum_iterations.numpy())
         orig_cond, orig_body = cond, body
@@ -658,6 +665,27 @@ def _while_loop(
     if maximum_iterations is not None:
         return loop_vars[1]
     return loop_vars[0] if packed else loop_vars
+
+
+def _counted_loop(trace, cond, body, loop_vars, maximum_iterations):
+    """`_while_loop` with `maximum_iterations` as one replay step of `trace`: the eager
+    loop's counter and bound as int32 tensors, the same tests and results."""
+    limit = maximum_iterations
+    if limit.dtype != _dt.int32:
+        limit = cast(limit, _dt.int32)
+    counted = (constant(0), loop_vars)
+    structure = nest.map_structure(_type_spec, list(counted))
+
+    def counted_cond(i, lv):
+        return logical_and(less(i, limit), cond(*lv))
+
+    def counted_body(i, lv):
+        return (i + 1, body(*lv))
+
+    result = trace.loop(
+        counted_cond, counted_body, counted, lambda r: _assert_same_structure(structure, list(r))
+    )
+    return nest.map_structure(_convert_result, result)[1]
 
 
 def while_loop(
