@@ -244,3 +244,22 @@ def test_a_while_loop_traced_without_iterations_under_a_tape_runs_eagerly():
     for k in (0, 2, 0):
         _assert_same(f(x, tf.constant(k)), rnn_step(x, tf.constant(k)))
     assert not _replayed(f)
+
+
+def test_forward_accumulators_inside_through_cond_and_switch_case_replay():
+    # The branches compute their tangents as they run: they return them too. A tape
+    # outside the accumulator differentiates those tangents (reverse over forward).
+    def body(x):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x) * 0.5) as acc:
+            y = tf.cond(x[0] > 0, lambda: tf.sin(x) * x * V, lambda: x * x + V)
+            index = tf.cast(x[1] > 0, tf.int32)
+            z = tf.switch_case(index, [lambda: y * 2.0, lambda: tf.exp(y)])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as inner:
+                w = tf.cond(x[0] > 0, lambda: tf.tanh(x) * x, lambda: x * 3.0)
+            jw = inner.jvp(w)
+        return y, z, acc.jvp(y), acc.jvp(z), w, jw, tape.gradient(jw, x)
+
+    rng = np.random.default_rng(4)
+    _check(body, [(tf.constant(rng.standard_normal(2).astype(np.float32)),) for _ in range(8)])

@@ -754,12 +754,20 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
             ls = None
         if ls is None or [t._dtype for t in ls] != [t._dtype for t in leaves[chosen]]:
             return give_up("the branches of a control-flow step return different structures")
+    # Forward accumulators computed the branches' tangents as they ran (in the sub-traces):
+    # the branches return them too, and the step's outputs get them.
+    accumulators = list(_tape.state.accumulators)
+    tangents = [[a._tangents.get(t._id) for a in accumulators for t in ls] for ls in leaves]
+    kinds = [[None if t is None else t._dtype for t in ts] for ts in tangents]
+    if any(k != kinds[chosen] for k in kinds):
+        return give_up("the branches of a control-flow step differ in which results have tangents")
+    tangents = [[t for t in ts if t is not None] for ts in tangents]
     recorded = bool(tapes) and bool(leaves[chosen]) and any(p.entries for p in privates)
     exports: list = [[] for _ in fns]
     external: list = []
     if recorded:
         for k, sub in enumerate(subs):
-            plan = _plan(parent, sub, privates[k], leaves[k], tapes)
+            plan = _plan(parent, sub, privates[k], leaves[k] + tangents[k], tapes)
             if type(plan) is str:
                 return give_up(plan)
             exports[k] = plan[0]
@@ -768,16 +776,17 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
                     external.append(t)
     captures: list = []  # parent slots: the union of every branch's captures
     programs = []
-    for sub, outs, export in zip(subs, out_slots, exports):
+    for sub, outs, ts, export in zip(subs, out_slots, tangents, exports):
+        outs = outs + [sub._input(t) for t in ts] + [sub.slot_of[t._id] for t in export]
         picks = []
         for slot in sub.captures:
             if slot not in captures:
                 captures.append(slot)
             picks.append(captures.index(slot))
-        programs.append((sub.compile(outs + [sub.slot_of[t._id] for t in export]), tuple(picks)))
+        programs.append((sub.compile(outs), tuple(picks)))
         parent.draws_random = parent.draws_random or sub.draws_random
     empty = not leaves[chosen]
-    m = len(leaves[chosen])
+    m = len(leaves[chosen]) + len(tangents[chosen])
     offsets = [m]
     for export in exports:
         offsets.append(offsets[-1] + len(export))
@@ -796,10 +805,17 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
         return tuple(full)
 
     fresh = [_copy(t) for t in leaves[chosen]]  # new ids: never an enclosing tensor's
+    fresh_tangents = [_copy(t) for t in tangents[chosen]]
     if empty:
         outputs = parent._new_slot(np.True_)
     else:
-        outputs = tuple(parent._output(t) for t in fresh)
+        outputs = tuple(parent._output(t) for t in (*fresh, *fresh_tangents))
+        tangent_of = iter(fresh_tangents)
+        flags = iter(kinds[chosen])
+        for a in accumulators:
+            for t in fresh:
+                if next(flags) is not None:
+                    a._tangents[t._id] = next(tangent_of)
     for k, (sub, export) in enumerate(zip(subs, exports)):
         for t in export:  # the values the gradient reads: the chosen branch's only
             slot = parent._new_slot(sub.values[sub.slot_of[t._id]] if k == chosen else None)
@@ -813,10 +829,12 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
         for t in external:  # variables read first inside a branch: read here, for the gradient
             if t._id in parent.touched and t._id not in parent.slot_of:
                 parent.read_variable(parent.touched[t._id][0])
-        plans = [(p.entries, ls) for p, ls in zip(privates, leaves)]
+        # The tangents are results too (a tape outside an accumulator differentiates them).
+        plans = [(p.entries, ls + ts) for p, ls, ts in zip(privates, leaves, tangents)]
         rule = _Construct("Case", _gradient_branches(index, select, chosen, plans, external))
         inputs = (index, *external, *[t for export in exports for t in export])
-        _tape.record(rule, inputs, tuple(fresh), {}, executed=False)
+        outs = (*fresh, *fresh_tangents)
+        _rerecord([(rule, inputs, outs, {})], tapes)  # tapes only: it has no JVP rule
     return nest.pack_sequence_as(taken, fresh)
 
 
@@ -1211,13 +1229,8 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
         if t._id in parent.touched and t._id not in parent.slot_of:
             parent.read_variable(parent.touched[t._id][0])
     loop = _RecordedLoop(iterations, first, external, saved_t, saved_slots, alias, merged)
-    _tape.record(
-        _Construct("While", loop.gradient),
-        (*first, *external, saved_t),
-        tuple(fresh),
-        {},
-        executed=False,
-    )
+    entry = (_Construct("While", loop.gradient), (*first, *external, saved_t), tuple(fresh), {})
+    _rerecord([entry], tapes)
     return nest.pack_sequence_as(structure, fresh)
 
 

@@ -294,15 +294,15 @@ def _inside_function() -> bool:
 # -- tf.cond, tf.case, tf.switch_case ----------------------------------------------------------
 
 
-def _replaying_trace(value, tapes=True):
+def _replaying_trace(value, tapes=True, accumulators=True):
     """The tf.function trace recording this thread, if `value` (a predicate or branch index)
     is call-dependent in it: the construct is then a replay step whose branches are
     sub-traces (_compile/trace.py). Tapes inside the function get one entry for the step
-    (its gradient a step too) where `tapes`; forward accumulators would see the chosen
-    branch's ops only: under them (or tapes without `tapes`) it runs as eagerly."""
+    (its gradient a step too) where `tapes`, forward accumulators the tangents the
+    branches computed where `accumulators`; else under them it runs as eagerly."""
     state = _tape.state
     trace = state.trace
-    if trace is None or state.accumulators or (state.tapes and not tapes):
+    if trace is None or (state.accumulators and not accumulators) or (state.tapes and not tapes):
         return None
     if not isinstance(value, EagerTensor) or value._id not in trace.traced:
         return None
@@ -322,7 +322,7 @@ def _loop_trace(loop_vars, tapes=False):
     if tapes and state.trace is not None and not state.accumulators:
         return state.trace
     for t in leaves:
-        trace = _replaying_trace(t, tapes)
+        trace = _replaying_trace(t, tapes, accumulators=False)
         if trace is not None:
             return trace
     return None
