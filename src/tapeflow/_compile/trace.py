@@ -23,9 +23,17 @@ Functional control flow with a call-dependent predicate or loop variables
 `tf.foldl`, `tf.foldr`) is one step whose branches and bodies are sub-traces
 (`SubTrace`, traced when the construct is first reached, every branch as TF traces
 them): the step evaluates the predicate and runs the chosen sub-trace, loops until
-the cond sub-trace is false, or runs the body sub-trace per element. While a tape or
-accumulator records inside the function, the constructs run as eagerly and the
-trace gives up (their gradient ops would belong to one path only).
+the cond sub-trace is false (one sub-trace per shape signature the loop variables
+take), or runs the body sub-trace per element.
+
+A tape recording inside the function would record one path's ops only, so a cond or
+while_loop under tapes is one tape entry (`_Construct`) whose gradient is a step too
+(see "tapes inside a traced function" below), and map_fn, scan and the folds, whose
+length is static per signature, are unrolled into the trace (control_flow_ops). Forward
+accumulators get the tangents a cond's branches compute. Replayed gradients are eager's
+bit for bit; where a path cannot be (a gradient's None-ness would differ) the replay
+raises ReplayDivergesError and that call runs eagerly; second-order gradients through a
+construct, and accumulators through while_loop, make the signature run eagerly.
 """
 
 from __future__ import annotations

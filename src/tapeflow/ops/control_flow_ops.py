@@ -19,8 +19,10 @@ shape invariants): only structures, as here.
 
 Under `tf.function(jit_compile=True)` a construct whose predicate, index, loop variables
 or elements are call-dependent is recorded as one replay step whose branches and bodies
-are sub-traces (`_replaying_trace`, _compile/trace.py); the values, structures and
-errors are those of the eager code here.
+are sub-traces (`_replaying_trace`, _compile/trace.py; under tapes one tape entry with a
+replayed gradient), and map_fn, scan and the folds that cannot be one (a tape inside, no
+elements, a Python initializer) are unrolled over their static length (`_unrolled`); the
+values, structures and errors are those of the eager code here.
 
 One deliberate addition: a construct that raises changes nothing (TF eager would keep
 what the iterations before the failure did). The tapes of this thread lose the entries
