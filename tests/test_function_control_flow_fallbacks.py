@@ -93,3 +93,62 @@ def test_exclusive_case_replays_and_still_raises_tfs_error():
         body(tf.constant(7.0))
     assert str(replayed.value) == str(eager.value)
     assert f(tf.constant(4.0)).numpy() == 40.0  # nothing broken by the failed call
+
+
+# -- TensorArrays as tf.while_loop variables: carried as a Flow, their methods steps ------------
+
+
+def fibonacci(n):
+    """TF's TensorArray docstring example (inside a function reads never clear)."""
+    ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True, clear_after_read=False)
+    ta = ta.write(0, 0.0).write(1, 1.0)
+
+    def body(i, ta):
+        return i + 1, ta.write(i, ta.read(i - 1) + ta.read(i - 2))
+
+    _, ta = tf.while_loop(lambda i, ta: i < n, body, (tf.constant(2), ta))
+    return ta.stack(), ta.size()
+
+
+def test_tensor_array_loop_variables_replay_like_eager():
+    f = _check(fibonacci, [(tf.constant(k),) for k in (6, 6, 9, 6)])
+    np.testing.assert_array_equal(f(tf.constant(6))[0].numpy(), [0, 1, 1, 2, 3, 5])
+
+
+def test_tensor_arrays_written_and_read_by_a_call_dependent_index_replay():
+    def body(x, k):
+        n = tf.shape(x)[0]  # a size computed in the function: guarded on replay
+        out = tf.TensorArray(tf.float32, size=n)
+        src = tf.TensorArray(tf.float32, size=n, clear_after_read=False).unstack(x)
+        total = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+
+        def step(i, acc, out, total):
+            acc = acc + src.read(i % n) * 2.0  # a captured array read in the loop
+            return i + 1, acc, out.write(i % n, acc), total.write(i, tf.reduce_sum(acc))
+
+        _, acc, out, total = tf.while_loop(
+            lambda i, *_: i < k, step, (tf.constant(0), tf.zeros([2]), out, total)
+        )
+        return acc, out.stack(), total.stack()
+
+    x = tf.constant(np.arange(6.0, dtype=np.float32).reshape(3, 2))
+    # 5 iterations each (the stacked length is what the trace has); other counts run eagerly.
+    _check(body, [(x, tf.constant(5)), (x * 2.0, tf.constant(5)), (x, tf.constant(3))])
+
+
+def test_a_tensor_array_error_on_replay_is_the_eager_error():
+    def body(k):
+        ta = tf.TensorArray(tf.float32, size=3)
+        _, ta = tf.while_loop(
+            lambda i, ta: i < k, lambda i, ta: (i + 1, ta.write(i, 1.0)), (tf.constant(0), ta)
+        )
+        return ta.stack()
+
+    f = tf.function(body, jit_compile=True)
+    _assert_same(f(tf.constant(2)), body(tf.constant(2)))
+    with pytest.raises(tf.errors.OutOfRangeError) as replayed:
+        f(tf.constant(4))
+    with pytest.raises(tf.errors.OutOfRangeError) as eager:
+        body(tf.constant(4))
+    assert str(replayed.value) == str(eager.value)
+    assert _replayed(f)

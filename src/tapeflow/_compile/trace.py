@@ -177,6 +177,12 @@ class Trace(_tape.Recorder):
         """A scan step (`scan_step`): the library's hook for tf.scan, foldl and foldr."""
         return scan_step(self, fn, elems, init, order, finish, final)
 
+    def record_step(self, forward, inputs: list, outputs: list, op_type: str) -> None:
+        """A step of library code that is not an op: `forward(*input values)` returns the
+        outputs' values as a tuple (a TensorArray's writes and reads in a loop)."""
+        ins = tuple(self._input(t) for t in inputs)
+        self.steps.append((forward, ins, None, tuple(self._output(t) for t in outputs), op_type))
+
     def guard(self, condition: EagerTensor) -> None:
         """A step that lets a replay go on only while `condition` holds (a scalar bool
         that held while tracing): otherwise the call runs eagerly, raising its error."""
@@ -383,7 +389,7 @@ def _same(a, b) -> bool:
         return a is b
     if type(a) is not type(b):
         return False
-    if type(a) is _Saved or type(a) is tuple:  # a recorded loop's saved values
+    if type(a) is _Saved or type(a) is tuple or type(a) is Flow:  # saved values, a flow
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if type(a) is np.ndarray:
         return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
@@ -862,8 +868,17 @@ def _reread(parent: Trace, assigned: set) -> None:
         parent.assigned |= assigned
 
 
+class Flow(list):
+    """A TensorArray's elements as one slot's value (arrays, None where unwritten): how a
+    replayed loop carries a TensorArray (control_flow_ops). Any length is one signature."""
+
+
+def _shape_key(value):
+    return Flow if type(value) is Flow else np.shape(value)
+
+
 def _signature_of(leaves: list) -> list:
-    return [(np.shape(t._value), t._dtype) for t in leaves]
+    return [(_shape_key(t._value), t._dtype) for t in leaves]
 
 
 def _run_sub(parent: Trace, fn, structure, undo: bool):
@@ -994,7 +1009,7 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
         conds, bodies = compiled["cond"], compiled["body"]
 
         def program(table, current):
-            found = table.get(tuple((np.shape(v), d) for v, d in zip(current, dtypes)))
+            found = table.get(tuple((_shape_key(v), d) for v, d in zip(current, dtypes)))
             if found is None:
                 raise ReplayDivergesError("tf.while_loop's loop variables take untraced shapes")
             return found
@@ -1007,7 +1022,7 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
                     break
                 step, picks = program(bodies, current)
                 current = step(*current, *[captured[p] for p in picks])
-            if tuple((np.shape(v), d) for v, d in zip(current, dtypes)) != final:
+            if tuple((_shape_key(v), d) for v, d in zip(current, dtypes)) != final:
                 raise ReplayDivergesError("tf.while_loop's results have other shapes than traced")
             return current
 
