@@ -161,16 +161,26 @@ def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
             z = y * x
         return tape.gradient(z, x)
 
-    def second_order(x):
+    counter = tf.Variable(0.0)
+
+    def assigns_in_a_branch(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.cond(x > 0, lambda: counter.assign(x) * x, lambda: x * x)
+        return tape.gradient(y, x)
+
+    def second_order_through_a_loop(x):
         with tf.GradientTape() as outer:
             outer.watch(x)
             with tf.GradientTape() as inner:
                 inner.watch(x)
-                y = tf.cond(x > 0, lambda: tf.sin(x), lambda: x * x)
+                _, y = tf.while_loop(
+                    lambda i, y: i < 3, lambda i, y: (i + 1, tf.sin(y * y) + x), (tf.constant(0), x)
+                )
             g = inner.gradient(y, x)
         return g, outer.gradient(g, x)
 
-    for body in (returns_its_input, second_order):
+    for body in (returns_its_input, assigns_in_a_branch, second_order_through_a_loop):
         f = tf.function(body, jit_compile=True)
         for value in (1.0, -1.0, 0.5):
             x = tf.constant(value)
@@ -263,3 +273,45 @@ def test_forward_accumulators_inside_through_cond_and_switch_case_replay():
 
     rng = np.random.default_rng(4)
     _check(body, [(tf.constant(rng.standard_normal(2).astype(np.float32)),) for _ in range(8)])
+
+
+def test_second_order_through_cond_and_switch_case_replays():
+    # The construct's entry also outputs the branches' intermediates, so an outer tape
+    # differentiates the gradient step (itself a recorded branch step) through them.
+    def body(x):
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.cond(
+                    tf.reduce_sum(x) > 0,
+                    lambda: tf.sin(x * x) * x * V,
+                    lambda: tf.exp(x * V) + x,
+                )
+                k = tf.cast(x[0] > 0, tf.int32)
+                z = tf.switch_case(k, [lambda: y * y, lambda: tf.tanh(y) * x])
+                loss = tf.reduce_sum(z) + tf.reduce_sum(x * y)
+            g, gv = inner.gradient(loss, [x, V])
+            s = tf.reduce_sum(g * g) + gv
+        return loss, g, gv, outer.gradient(s, [x, V]), outer.jacobian(g, x)
+
+    rng = np.random.default_rng(5)
+    _check(body, [(tf.constant(rng.standard_normal(2).astype(np.float32)),) for _ in range(10)])
+
+
+def test_second_order_through_nested_conds_replays():
+    def body(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.cond(
+                    x[0] > 0,
+                    lambda: tf.cond(x[1] > 0, lambda: tf.sin(x) * x, lambda: x * x * x),
+                    lambda: tf.exp(x),
+                )
+            g = inner.gradient(y, x)
+        return g, outer.gradient(g, x)
+
+    rng = np.random.default_rng(6)
+    _check(body, [(tf.constant(rng.standard_normal(2).astype(np.float32)),) for _ in range(10)])

@@ -32,8 +32,10 @@ while_loop under tapes is one tape entry (`_Construct`) whose gradient is a step
 length is static per signature, are unrolled into the trace (control_flow_ops). Forward
 accumulators get the tangents a cond's branches compute. Replayed gradients are eager's
 bit for bit; where a path cannot be (a gradient's None-ness would differ) the replay
-raises ReplayDivergesError and that call runs eagerly; second-order gradients through a
-construct, and accumulators through while_loop, make the signature run eagerly.
+raises ReplayDivergesError and that call runs eagerly. Second order through a cond
+replays (its gradient step is recorded under the outer tape like any branch step);
+second order through a while_loop, and accumulators through one, make the signature
+run eagerly.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from .._core import tape as _tape
 from .._core.dtypes import int32 as _int32
 from .._core.tensor import EagerTensor, _is_variable, convert_to_tensor, make
 from ..autodiff.walk import _reachable, backward, zeros_like_value
+from ..ops.array_ops import identity
 
 Step = collections.namedtuple("Step", ["forward", "inputs", "attrs", "outputs", "op_type"])
 Step.__doc__ = """One step of a traced program: `forward(*values[inputs], **attrs)` -> outputs.
@@ -88,6 +91,7 @@ class Trace(_tape.Recorder):
         self.current: dict = {}
         self.assigned_variables: dict = {}  # id -> variable, for those the program assigns
         self.draws_random = False  # a random op was recorded
+        self.exported_ids: set = set()  # the intermediates recorded branch steps output
 
     # -- recording (hooks called by the library while this trace is current) -------------
 
@@ -449,6 +453,7 @@ class SubTrace(Trace):
         # Shared with the enclosing trace: the check and the program's undo see them all.
         self.touched, self.current = parent.touched, parent.current
         self.assigned_variables = parent.assigned_variables
+        self.exported_ids = parent.exported_ids
         self.captures: list = []  # slots in `parent`, one per argument
         self.captured_ids: set = set()  # ids of the tensors those hold
         self.assigned: set = set()  # ids of the variables this branch (or one inside) assigns
@@ -682,20 +687,28 @@ def _gradient_branches(index, select, chosen: int, plans: list, external: list):
         patterns: list = [None] * len(plans)
 
         def walker(k):
-            entries, leaves = plans[k]
+            entries, leaves, where = plans[k]
             if rename:
                 entries = _substituted(entries, rename)
                 leaves = [rename.get(t._id, t) for t in leaves]
 
             def walk():
-                targets = [t for t, c in zip(leaves, g) if c is not None]
-                seeds = [c for c in g if c is not None]
+                # The branch's results and tangents, and its intermediates (an outer tape
+                # differentiating this gradient gives them cotangents): those with one.
+                targets = [t for t, j in zip(leaves, where) if g[j] is not None]
+                seeds = [g[j] for j in where if g[j] is not None]
                 targets += [x for x, _ in seeded]
                 seeds += [p for _, p in seeded]
                 result = backward(entries, targets, seeds, sources, batch_ndim)
                 patterns[k] = tuple(r is None for r in result)
+                # A sum this branch adds nothing to is the one it got: a tensor from outside
+                # the branch, which its step must not return as its own (its identity, exact).
+                given = {id(p) for _, p in seeded}
                 return [
-                    zeros_like_value(x, batch) if r is None else r for r, x in zip(result, sources)
+                    zeros_like_value(x, batch)
+                    if r is None
+                    else (identity(r) if id(r) in given else r)
+                    for r, x in zip(result, sources)
                 ]
 
             return walk
@@ -703,25 +716,32 @@ def _gradient_branches(index, select, chosen: int, plans: list, external: list):
         walks = [walker(k) for k in range(len(plans))]
         state = _tape.state
         trace = state.trace
-        if state.tapes or state.accumulators:
-            if trace is not None:
-                trace.taint("a second-order gradient runs through a traced control-flow step")
-            trace = None
-            # The tapes recording this walk must see the branch's ops it reads, as eagerly.
-            entries = plans[chosen][0]
-            _rerecord(_substituted(entries, rename) if rename else entries, state.tapes)
-        if trace is not None and index._id in trace.traced:
-
-            def pick(i) -> int:
-                k = select(i)
-                if patterns[k] != patterns[chosen]:
-                    raise ReplayDivergesError("this branch's gradients differ in None-ness")
-                return k
-
-            result = trace.branch(index, walks, chosen, pick)
-        else:
+        if trace is not None and state.accumulators:
+            trace.taint("a forward accumulator sees the gradient of a traced control-flow step")
+        if trace is None or state.accumulators or index._id not in trace.traced:
+            if state.tapes:  # they must see the branch's ops this walk reads, as eagerly
+                entries = plans[chosen][0]
+                _rerecord(_substituted(entries, rename) if rename else entries, state.tapes)
             result = walks[chosen]()
-        for pos, r, none in zip(positions, result, patterns[chosen]):
+            for pos, r, none in zip(positions, result, patterns[chosen]):
+                totals[pos] = None if none else r
+            return totals
+        # An intermediate of a recorded branch step is only ever differentiated by the
+        # branch that made it: its cotangent may be zeros from the others (none reads it).
+        exempt = [x._id in trace.exported_ids for x in sources]
+
+        def kept(pattern) -> tuple:
+            return tuple(none for none, e in zip(pattern, exempt) if not e)
+
+        def pick(i) -> int:
+            k = select(i)
+            if kept(patterns[k]) != kept(patterns[chosen]):
+                raise ReplayDivergesError("this branch's gradients differ in None-ness")
+            return k
+
+        result = trace.branch(index, walks, chosen, pick)
+        for j, (pos, r) in enumerate(zip(positions, result)):
+            none = all(p[j] for p in patterns) if exempt[j] else patterns[chosen][j]
             totals[pos] = None if none else r
         return totals
 
@@ -843,11 +863,19 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
         for t in external:  # variables read first inside a branch: read here, for the gradient
             if t._id in parent.touched and t._id not in parent.slot_of:
                 parent.read_variable(parent.touched[t._id][0])
-        # The tangents are results too (a tape outside an accumulator differentiates them).
-        plans = [(p.entries, ls + ts) for p, ls, ts in zip(privates, leaves, tangents)]
+        # The entry's outputs: the results, their tangents (a tape outside an accumulator
+        # differentiates them) and every branch's intermediates (a tape outside this one
+        # differentiates the gradient step, which reads them).
+        plans = []
+        for k, (p, ls, ts) in enumerate(zip(privates, leaves, tangents)):
+            own = list(range(len(fresh) + len(fresh_tangents)))
+            own += list(range(offsets[k], offsets[k + 1]))
+            plans.append((p.entries, ls + ts + exports[k], own))
         rule = _Construct("Case", _gradient_branches(index, select, chosen, plans, external))
-        inputs = (index, *external, *[t for export in exports for t in export])
-        outs = (*fresh, *fresh_tangents)
+        intermediates = [t for export in exports for t in export]
+        parent.exported_ids.update(t._id for t in intermediates)
+        inputs = (index, *external)
+        outs = (*fresh, *fresh_tangents, *intermediates)
         _rerecord([(rule, inputs, outs, {})], tapes)  # tapes only: it has no JVP rule
     return nest.pack_sequence_as(taken, fresh)
 
