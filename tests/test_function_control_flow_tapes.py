@@ -315,3 +315,36 @@ def test_second_order_through_nested_conds_replays():
 
     rng = np.random.default_rng(6)
     _check(body, [(tf.constant(rng.standard_normal(2).astype(np.float32)),) for _ in range(10)])
+
+
+def test_a_keras_train_step_through_a_while_loop_replays_like_eager():
+    layer = tf.keras.layers.Dense(4, activation="tanh")
+    layer.build((None, 4))
+    optimizer = tf.keras.optimizers.SGD(0.1)
+
+    def train(x, n):
+        with tf.GradientTape() as tape:
+            _, h = tf.while_loop(
+                lambda i, h: i < n,
+                lambda i, h: (i + 1, layer(h + x)),  # the layer's variables read in the body
+                (tf.constant(0), tf.zeros([2, 4])),
+            )
+            loss = tf.reduce_mean(h * h)
+        grads = tape.gradient(loss, layer.trainable_variables)
+        optimizer.apply_gradients(zip(grads, layer.trainable_variables))
+        return loss, grads
+
+    x = tf.constant(np.random.default_rng(7).standard_normal((2, 4)).astype(np.float32))
+    counts = (3, 4, 3, 5, 1)
+    start = [v.numpy() for v in layer.trainable_variables]
+    f = tf.function(train, jit_compile=True)
+    replayed = [f(x, tf.constant(k)) for k in counts]
+    after = [v.numpy() for v in layer.trainable_variables]
+    for v, value in zip(layer.trainable_variables, start):
+        v.assign(value)
+    eager = [train(x, tf.constant(k)) for k in counts]
+    for got, want in zip(replayed, eager):
+        _assert_same(got, want)
+    for got, v in zip(after, layer.trainable_variables):
+        np.testing.assert_array_equal(got, v.numpy())
+    assert _replayed(f) and f.experimental_get_tracing_count() == 1
