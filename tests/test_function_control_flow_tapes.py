@@ -161,16 +161,26 @@ def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
             z = y * x
         return tape.gradient(z, x)
 
-    def second_order(x):
+    counter = tf.Variable(0.0)
+
+    def assigns_in_a_branch(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.cond(x > 0, lambda: counter.assign(x) * x, lambda: x * x)
+        return tape.gradient(y, x)
+
+    def second_order_through_a_loop(x):
         with tf.GradientTape() as outer:
             outer.watch(x)
             with tf.GradientTape() as inner:
                 inner.watch(x)
-                y = tf.cond(x > 0, lambda: tf.sin(x), lambda: x * x)
+                _, y = tf.while_loop(
+                    lambda i, y: i < 3, lambda i, y: (i + 1, tf.sin(y * y) + x), (tf.constant(0), x)
+                )
             g = inner.gradient(y, x)
         return g, outer.gradient(g, x)
 
-    for body in (returns_its_input, second_order):
+    for body in (returns_its_input, assigns_in_a_branch, second_order_through_a_loop):
         f = tf.function(body, jit_compile=True)
         for value in (1.0, -1.0, 0.5):
             x = tf.constant(value)
@@ -244,3 +254,97 @@ def test_a_while_loop_traced_without_iterations_under_a_tape_runs_eagerly():
     for k in (0, 2, 0):
         _assert_same(f(x, tf.constant(k)), rnn_step(x, tf.constant(k)))
     assert not _replayed(f)
+
+
+def test_forward_accumulators_inside_through_cond_and_switch_case_replay():
+    # The branches compute their tangents as they run: they return them too. A tape
+    # outside the accumulator differentiates those tangents (reverse over forward).
+    def body(x):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x) * 0.5) as acc:
+            y = tf.cond(x[0] > 0, lambda: tf.sin(x) * x * V, lambda: x * x + V)
+            index = tf.cast(x[1] > 0, tf.int32)
+            z = tf.switch_case(index, [lambda: y * 2.0, lambda: tf.exp(y)])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as inner:
+                w = tf.cond(x[0] > 0, lambda: tf.tanh(x) * x, lambda: x * 3.0)
+            jw = inner.jvp(w)
+        return y, z, acc.jvp(y), acc.jvp(z), w, jw, tape.gradient(jw, x)
+
+    rng = np.random.default_rng(4)
+    _check(body, [(tf.constant(rng.standard_normal(2).astype(np.float32)),) for _ in range(8)])
+
+
+def test_second_order_through_cond_and_switch_case_replays():
+    # The construct's entry also outputs the branches' intermediates, so an outer tape
+    # differentiates the gradient step (itself a recorded branch step) through them.
+    def body(x):
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.cond(
+                    tf.reduce_sum(x) > 0,
+                    lambda: tf.sin(x * x) * x * V,
+                    lambda: tf.exp(x * V) + x,
+                )
+                k = tf.cast(x[0] > 0, tf.int32)
+                z = tf.switch_case(k, [lambda: y * y, lambda: tf.tanh(y) * x])
+                loss = tf.reduce_sum(z) + tf.reduce_sum(x * y)
+            g, gv = inner.gradient(loss, [x, V])
+            s = tf.reduce_sum(g * g) + gv
+        return loss, g, gv, outer.gradient(s, [x, V]), outer.jacobian(g, x)
+
+    rng = np.random.default_rng(5)
+    _check(body, [(tf.constant(rng.standard_normal(2).astype(np.float32)),) for _ in range(10)])
+
+
+def test_second_order_through_nested_conds_replays():
+    def body(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = tf.cond(
+                    x[0] > 0,
+                    lambda: tf.cond(x[1] > 0, lambda: tf.sin(x) * x, lambda: x * x * x),
+                    lambda: tf.exp(x),
+                )
+            g = inner.gradient(y, x)
+        return g, outer.gradient(g, x)
+
+    rng = np.random.default_rng(6)
+    _check(body, [(tf.constant(rng.standard_normal(2).astype(np.float32)),) for _ in range(10)])
+
+
+def test_a_keras_train_step_through_a_while_loop_replays_like_eager():
+    layer = tf.keras.layers.Dense(4, activation="tanh")
+    layer.build((None, 4))
+    optimizer = tf.keras.optimizers.SGD(0.1)
+
+    def train(x, n):
+        with tf.GradientTape() as tape:
+            _, h = tf.while_loop(
+                lambda i, h: i < n,
+                lambda i, h: (i + 1, layer(h + x)),  # the layer's variables read in the body
+                (tf.constant(0), tf.zeros([2, 4])),
+            )
+            loss = tf.reduce_mean(h * h)
+        grads = tape.gradient(loss, layer.trainable_variables)
+        optimizer.apply_gradients(zip(grads, layer.trainable_variables))
+        return loss, grads
+
+    x = tf.constant(np.random.default_rng(7).standard_normal((2, 4)).astype(np.float32))
+    counts = (3, 4, 3, 5, 1)
+    start = [v.numpy() for v in layer.trainable_variables]
+    f = tf.function(train, jit_compile=True)
+    replayed = [f(x, tf.constant(k)) for k in counts]
+    after = [v.numpy() for v in layer.trainable_variables]
+    for v, value in zip(layer.trainable_variables, start):
+        v.assign(value)
+    eager = [train(x, tf.constant(k)) for k in counts]
+    for got, want in zip(replayed, eager):
+        _assert_same(got, want)
+    for got, v in zip(after, layer.trainable_variables):
+        np.testing.assert_array_equal(got, v.numpy())
+    assert _replayed(f) and f.experimental_get_tracing_count() == 1

@@ -23,9 +23,19 @@ Functional control flow with a call-dependent predicate or loop variables
 `tf.foldl`, `tf.foldr`) is one step whose branches and bodies are sub-traces
 (`SubTrace`, traced when the construct is first reached, every branch as TF traces
 them): the step evaluates the predicate and runs the chosen sub-trace, loops until
-the cond sub-trace is false, or runs the body sub-trace per element. While a tape or
-accumulator records inside the function, the constructs run as eagerly and the
-trace gives up (their gradient ops would belong to one path only).
+the cond sub-trace is false (one sub-trace per shape signature the loop variables
+take), or runs the body sub-trace per element.
+
+A tape recording inside the function would record one path's ops only, so a cond or
+while_loop under tapes is one tape entry (`_Construct`) whose gradient is a step too
+(see "tapes inside a traced function" below), and map_fn, scan and the folds, whose
+length is static per signature, are unrolled into the trace (control_flow_ops). Forward
+accumulators get the tangents a cond's branches compute. Replayed gradients are eager's
+bit for bit; where a path cannot be (a gradient's None-ness would differ) the replay
+raises ReplayDivergesError and that call runs eagerly. Second order through a cond
+replays (its gradient step is recorded under the outer tape like any branch step);
+second order through a while_loop, and accumulators through one, make the signature
+run eagerly.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ from .._core import tape as _tape
 from .._core.dtypes import int32 as _int32
 from .._core.tensor import EagerTensor, _is_variable, convert_to_tensor, make
 from ..autodiff.walk import _reachable, backward, zeros_like_value
+from ..ops.array_ops import identity
 
 Step = collections.namedtuple("Step", ["forward", "inputs", "attrs", "outputs", "op_type"])
 Step.__doc__ = """One step of a traced program: `forward(*values[inputs], **attrs)` -> outputs.
@@ -81,6 +92,7 @@ class Trace(_tape.Recorder):
         self.current: dict = {}
         self.assigned_variables: dict = {}  # id -> variable, for those the program assigns
         self.draws_random = False  # a random op was recorded
+        self.exported_ids: set = set()  # the intermediates recorded branch steps output
 
     # -- recording (hooks called by the library while this trace is current) -------------
 
@@ -169,6 +181,19 @@ class Trace(_tape.Recorder):
     def scan(self, fn, elems: list, init: list, order: list, finish, final=False):
         """A scan step (`scan_step`): the library's hook for tf.scan, foldl and foldr."""
         return scan_step(self, fn, elems, init, order, finish, final)
+
+    def record_step(self, forward, inputs: list, outputs: list, op_type: str) -> None:
+        """A step of library code that is not an op: `forward(*input values)` returns the
+        outputs' values as a tuple (a TensorArray's writes and reads in a loop)."""
+        ins = tuple(self._input(t) for t in inputs)
+        self.steps.append((forward, ins, None, tuple(self._output(t) for t in outputs), op_type))
+
+    def guard(self, condition: EagerTensor) -> None:
+        """A step that lets a replay go on only while `condition` holds (a scalar bool
+        that held while tracing): otherwise the call runs eagerly, raising its error."""
+        self.steps.append(
+            (_guard, (self._input(condition),), None, self._new_slot(np.True_), "Guard")
+        )
 
     def _output(self, t: EagerTensor) -> int:
         slot = self.slot_of[t._id] = self._new_slot(t._value)
@@ -323,6 +348,12 @@ def _execute(steps: list, values: list, after=None) -> None:
             values[slot] = None
 
 
+def _guard(holds):
+    if not holds:
+        raise ReplayDivergesError("an assertion fails: the call runs eagerly, raising its error")
+    return np.True_
+
+
 def _slots(out) -> tuple:
     return out if type(out) is tuple else (out,)
 
@@ -365,7 +396,7 @@ def _same(a, b) -> bool:
         return a is b
     if type(a) is not type(b):
         return False
-    if type(a) is _Saved or type(a) is tuple:  # a recorded loop's saved values
+    if type(a) is _Saved or type(a) is tuple or type(a) is Flow:  # saved values, a flow
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if type(a) is np.ndarray:
         return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
@@ -425,6 +456,7 @@ class SubTrace(Trace):
         # Shared with the enclosing trace: the check and the program's undo see them all.
         self.touched, self.current = parent.touched, parent.current
         self.assigned_variables = parent.assigned_variables
+        self.exported_ids = parent.exported_ids
         self.captures: list = []  # slots in `parent`, one per argument
         self.captured_ids: set = set()  # ids of the tensors those hold
         self.assigned: set = set()  # ids of the variables this branch (or one inside) assigns
@@ -658,20 +690,28 @@ def _gradient_branches(index, select, chosen: int, plans: list, external: list):
         patterns: list = [None] * len(plans)
 
         def walker(k):
-            entries, leaves = plans[k]
+            entries, leaves, where = plans[k]
             if rename:
                 entries = _substituted(entries, rename)
                 leaves = [rename.get(t._id, t) for t in leaves]
 
             def walk():
-                targets = [t for t, c in zip(leaves, g) if c is not None]
-                seeds = [c for c in g if c is not None]
+                # The branch's results and tangents, and its intermediates (an outer tape
+                # differentiating this gradient gives them cotangents): those with one.
+                targets = [t for t, j in zip(leaves, where) if g[j] is not None]
+                seeds = [g[j] for j in where if g[j] is not None]
                 targets += [x for x, _ in seeded]
                 seeds += [p for _, p in seeded]
                 result = backward(entries, targets, seeds, sources, batch_ndim)
                 patterns[k] = tuple(r is None for r in result)
+                # A sum this branch adds nothing to is the one it got: a tensor from outside
+                # the branch, which its step must not return as its own (its identity, exact).
+                given = {id(p) for _, p in seeded}
                 return [
-                    zeros_like_value(x, batch) if r is None else r for r, x in zip(result, sources)
+                    zeros_like_value(x, batch)
+                    if r is None
+                    else (identity(r) if id(r) in given else r)
+                    for r, x in zip(result, sources)
                 ]
 
             return walk
@@ -679,25 +719,32 @@ def _gradient_branches(index, select, chosen: int, plans: list, external: list):
         walks = [walker(k) for k in range(len(plans))]
         state = _tape.state
         trace = state.trace
-        if state.tapes or state.accumulators:
-            if trace is not None:
-                trace.taint("a second-order gradient runs through a traced control-flow step")
-            trace = None
-            # The tapes recording this walk must see the branch's ops it reads, as eagerly.
-            entries = plans[chosen][0]
-            _rerecord(_substituted(entries, rename) if rename else entries, state.tapes)
-        if trace is not None and index._id in trace.traced:
-
-            def pick(i) -> int:
-                k = select(i)
-                if patterns[k] != patterns[chosen]:
-                    raise ReplayDivergesError("this branch's gradients differ in None-ness")
-                return k
-
-            result = trace.branch(index, walks, chosen, pick)
-        else:
+        if trace is not None and state.accumulators:
+            trace.taint("a forward accumulator sees the gradient of a traced control-flow step")
+        if trace is None or state.accumulators or index._id not in trace.traced:
+            if state.tapes:  # they must see the branch's ops this walk reads, as eagerly
+                entries = plans[chosen][0]
+                _rerecord(_substituted(entries, rename) if rename else entries, state.tapes)
             result = walks[chosen]()
-        for pos, r, none in zip(positions, result, patterns[chosen]):
+            for pos, r, none in zip(positions, result, patterns[chosen]):
+                totals[pos] = None if none else r
+            return totals
+        # An intermediate of a recorded branch step is only ever differentiated by the
+        # branch that made it: its cotangent may be zeros from the others (none reads it).
+        exempt = [x._id in trace.exported_ids for x in sources]
+
+        def kept(pattern) -> tuple:
+            return tuple(none for none, e in zip(pattern, exempt) if not e)
+
+        def pick(i) -> int:
+            k = select(i)
+            if kept(patterns[k]) != kept(patterns[chosen]):
+                raise ReplayDivergesError("this branch's gradients differ in None-ness")
+            return k
+
+        result = trace.branch(index, walks, chosen, pick)
+        for j, (pos, r) in enumerate(zip(positions, result)):
+            none = all(p[j] for p in patterns) if exempt[j] else patterns[chosen][j]
             totals[pos] = None if none else r
         return totals
 
@@ -744,12 +791,20 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
             ls = None
         if ls is None or [t._dtype for t in ls] != [t._dtype for t in leaves[chosen]]:
             return give_up("the branches of a control-flow step return different structures")
+    # Forward accumulators computed the branches' tangents as they ran (in the sub-traces):
+    # the branches return them too, and the step's outputs get them.
+    accumulators = list(_tape.state.accumulators)
+    tangents = [[a._tangents.get(t._id) for a in accumulators for t in ls] for ls in leaves]
+    kinds = [[None if t is None else t._dtype for t in ts] for ts in tangents]
+    if any(k != kinds[chosen] for k in kinds):
+        return give_up("the branches of a control-flow step differ in which results have tangents")
+    tangents = [[t for t in ts if t is not None] for ts in tangents]
     recorded = bool(tapes) and bool(leaves[chosen]) and any(p.entries for p in privates)
     exports: list = [[] for _ in fns]
     external: list = []
     if recorded:
         for k, sub in enumerate(subs):
-            plan = _plan(parent, sub, privates[k], leaves[k], tapes)
+            plan = _plan(parent, sub, privates[k], leaves[k] + tangents[k], tapes)
             if type(plan) is str:
                 return give_up(plan)
             exports[k] = plan[0]
@@ -758,16 +813,17 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
                     external.append(t)
     captures: list = []  # parent slots: the union of every branch's captures
     programs = []
-    for sub, outs, export in zip(subs, out_slots, exports):
+    for sub, outs, ts, export in zip(subs, out_slots, tangents, exports):
+        outs = outs + [sub._input(t) for t in ts] + [sub.slot_of[t._id] for t in export]
         picks = []
         for slot in sub.captures:
             if slot not in captures:
                 captures.append(slot)
             picks.append(captures.index(slot))
-        programs.append((sub.compile(outs + [sub.slot_of[t._id] for t in export]), tuple(picks)))
+        programs.append((sub.compile(outs), tuple(picks)))
         parent.draws_random = parent.draws_random or sub.draws_random
     empty = not leaves[chosen]
-    m = len(leaves[chosen])
+    m = len(leaves[chosen]) + len(tangents[chosen])
     offsets = [m]
     for export in exports:
         offsets.append(offsets[-1] + len(export))
@@ -786,10 +842,17 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
         return tuple(full)
 
     fresh = [_copy(t) for t in leaves[chosen]]  # new ids: never an enclosing tensor's
+    fresh_tangents = [_copy(t) for t in tangents[chosen]]
     if empty:
         outputs = parent._new_slot(np.True_)
     else:
-        outputs = tuple(parent._output(t) for t in fresh)
+        outputs = tuple(parent._output(t) for t in (*fresh, *fresh_tangents))
+        tangent_of = iter(fresh_tangents)
+        flags = iter(kinds[chosen])
+        for a in accumulators:
+            for t in fresh:
+                if next(flags) is not None:
+                    a._tangents[t._id] = next(tangent_of)
     for k, (sub, export) in enumerate(zip(subs, exports)):
         for t in export:  # the values the gradient reads: the chosen branch's only
             slot = parent._new_slot(sub.values[sub.slot_of[t._id]] if k == chosen else None)
@@ -803,10 +866,20 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
         for t in external:  # variables read first inside a branch: read here, for the gradient
             if t._id in parent.touched and t._id not in parent.slot_of:
                 parent.read_variable(parent.touched[t._id][0])
-        plans = [(p.entries, ls) for p, ls in zip(privates, leaves)]
+        # The entry's outputs: the results, their tangents (a tape outside an accumulator
+        # differentiates them) and every branch's intermediates (a tape outside this one
+        # differentiates the gradient step, which reads them).
+        plans = []
+        for k, (p, ls, ts) in enumerate(zip(privates, leaves, tangents)):
+            own = list(range(len(fresh) + len(fresh_tangents)))
+            own += list(range(offsets[k], offsets[k + 1]))
+            plans.append((p.entries, ls + ts + exports[k], own))
         rule = _Construct("Case", _gradient_branches(index, select, chosen, plans, external))
-        inputs = (index, *external, *[t for export in exports for t in export])
-        _tape.record(rule, inputs, tuple(fresh), {}, executed=False)
+        intermediates = [t for export in exports for t in export]
+        parent.exported_ids.update(t._id for t in intermediates)
+        inputs = (index, *external)
+        outs = (*fresh, *fresh_tangents, *intermediates)
+        _rerecord([(rule, inputs, outs, {})], tapes)  # tapes only: it has no JVP rule
     return nest.pack_sequence_as(taken, fresh)
 
 
@@ -826,8 +899,17 @@ def _reread(parent: Trace, assigned: set) -> None:
         parent.assigned |= assigned
 
 
+class Flow(list):
+    """A TensorArray's elements as one slot's value (arrays, None where unwritten): how a
+    replayed loop carries a TensorArray (control_flow_ops). Any length is one signature."""
+
+
+def _shape_key(value):
+    return Flow if type(value) is Flow else np.shape(value)
+
+
 def _signature_of(leaves: list) -> list:
-    return [(np.shape(t._value), t._dtype) for t in leaves]
+    return [(_shape_key(t._value), t._dtype) for t in leaves]
 
 
 def _run_sub(parent: Trace, fn, structure, undo: bool):
@@ -868,16 +950,20 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
     that repeats it on replay: the cond and body sub-traces run until cond is false.
 
     `loop_vars` is a structure of tensors; `check_structure(result)` raises TF's error for
-    a body result of another structure. Loop variables must keep their shapes and dtypes
-    (TF's graph while_loop without shape_invariants) and stay tensors, else the trace gives
-    up. A body that never runs is traced too (its assignments undone), as TF traces it.
+    a body result of another structure. Loop variables must keep their dtypes and stay
+    tensors, else the trace gives up. Their shapes may change (TF's shape_invariants): the
+    cond and body are then traced once per signature (shapes and dtypes) of the loop
+    variables they get, and a replay meeting another signature, or ending with loop
+    variables of other shapes than traced, runs that call eagerly (ReplayDivergesError).
+    A body that never runs is traced too (its assignments undone), as TF traces it.
     """
     structure = loop_vars
     first = nest.flatten(loop_vars)
-    signature = _signature_of(first)
-    programs: dict = {}  # "cond"/"body" -> (sub-trace, its output slots)
+    dtypes = [t._dtype for t in first]
+    programs: dict = {}  # ("cond" or "body", signature) -> (sub-trace, its output slots)
 
     def traced(kind, fn, args, undo=False):
+        signature = tuple(_signature_of(nest.flatten(args)))
         sub, result = _run_sub(parent, fn, args, undo)
         if kind == "cond":
             if type(result) is not EagerTensor:
@@ -890,13 +976,13 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
             check_structure(result)
             new = nest.flatten(result)
             same = [type(t) is EagerTensor for t in new] == [True] * len(new)
-            if not same or _signature_of(new) != signature:
-                parent.taint("tf.while_loop's loop variables change shape, dtype or kind")
+            if not same or [t._dtype for t in new] != dtypes:
+                parent.taint("tf.while_loop's loop variables change dtype or kind")
                 outs = None
             else:
                 outs = [sub._input(t) for t in new]
-        if kind not in programs and outs is not None:
-            programs[kind] = (sub, outs)
+        if (kind, signature) not in programs and outs is not None:
+            programs[(kind, signature)] = (sub, outs)
         return result
 
     def finish(current, test):
@@ -917,7 +1003,8 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
         if parent.reason is not None:
             return finish(structure, cond(*structure))
     leaves = nest.flatten(structure)
-    if "body" not in programs:  # traced now, on the values it would have had
+    final = tuple(_signature_of(leaves))
+    if not any(kind == "body" for kind, _ in programs):  # traced on the values it would have had
         traced("body", body, structure, undo=True)
         if parent.reason is not None:
             return structure
@@ -925,31 +1012,56 @@ def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
         parent.taint("tf.while_loop's body returns another kind of sequence")
         return structure
     captures: list = []
-    compiled = {}
-    for kind, (sub, outs) in programs.items():
+    compiled: dict = {"cond": {}, "body": {}}
+    assigned: set = set()
+    for (kind, signature), (sub, outs) in programs.items():
         picks = []
         for slot in sub.captures:
             if slot not in captures:
                 captures.append(slot)
             picks.append(captures.index(slot))
-        compiled[kind] = (sub.compile(outs), tuple(picks))
+        compiled[kind][signature] = (sub.compile(outs), tuple(picks))
         parent.draws_random = parent.draws_random or sub.draws_random
-    (check, test_picks), (step, step_picks) = compiled["cond"], compiled["body"]
+        assigned |= sub.assigned
     n = len(leaves)
+    if len(programs) == 2:  # one signature: no shapes to look at
+        ((check, test_picks),) = compiled["cond"].values()
+        ((step, step_picks),) = compiled["body"].values()
 
-    def run(*values):
-        current, captured = values[:n], values[n:]
-        test_args = [captured[p] for p in test_picks]
-        step_args = [captured[p] for p in step_picks]
-        while check(*current, *test_args)[0]:
-            current = step(*current, *step_args)
-        return current
+        def run(*values):
+            current, captured = values[:n], values[n:]
+            test_args = [captured[p] for p in test_picks]
+            step_args = [captured[p] for p in step_picks]
+            while check(*current, *test_args)[0]:
+                current = step(*current, *step_args)
+            return current
+
+    else:
+        conds, bodies = compiled["cond"], compiled["body"]
+
+        def program(table, current):
+            found = table.get(tuple((_shape_key(v), d) for v, d in zip(current, dtypes)))
+            if found is None:
+                raise ReplayDivergesError("tf.while_loop's loop variables take untraced shapes")
+            return found
+
+        def run(*values):
+            current, captured = values[:n], values[n:]
+            while True:
+                check, picks = program(conds, current)
+                if not check(*current, *[captured[p] for p in picks])[0]:
+                    break
+                step, picks = program(bodies, current)
+                current = step(*current, *[captured[p] for p in picks])
+            if tuple((_shape_key(v), d) for v, d in zip(current, dtypes)) != final:
+                raise ReplayDivergesError("tf.while_loop's results have other shapes than traced")
+            return current
 
     fresh = [_copy(t) for t in leaves]
     ins = (*[parent._input(t) for t in first], *captures)
     outputs = tuple(parent._output(t) for t in fresh)
     parent.steps.append((run, ins, None, outputs, "While"))
-    _reread(parent, programs["cond"][0].assigned | programs["body"][0].assigned)
+    _reread(parent, assigned)
     return nest.pack_sequence_as(structure, fresh)
 
 
@@ -1171,13 +1283,8 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
         if t._id in parent.touched and t._id not in parent.slot_of:
             parent.read_variable(parent.touched[t._id][0])
     loop = _RecordedLoop(iterations, first, external, saved_t, saved_slots, alias, merged)
-    _tape.record(
-        _Construct("While", loop.gradient),
-        (*first, *external, saved_t),
-        tuple(fresh),
-        {},
-        executed=False,
-    )
+    entry = (_Construct("While", loop.gradient), (*first, *external, saved_t), tuple(fresh), {})
+    _rerecord([entry], tapes)
     return nest.pack_sequence_as(structure, fresh)
 
 

@@ -19,8 +19,10 @@ shape invariants): only structures, as here.
 
 Under `tf.function(jit_compile=True)` a construct whose predicate, index, loop variables
 or elements are call-dependent is recorded as one replay step whose branches and bodies
-are sub-traces (`_replaying_trace`, _compile/trace.py); the values, structures and
-errors are those of the eager code here.
+are sub-traces (`_replaying_trace`, _compile/trace.py; under tapes one tape entry with a
+replayed gradient), and map_fn, scan and the folds that cannot be one (a tape inside, no
+elements, a Python initializer) are unrolled over their static length (`_unrolled`); the
+values, structures and errors are those of the eager code here.
 
 One deliberate addition: a construct that raises changes nothing (TF eager would keep
 what the iterations before the failure did). The tapes of this thread lose the entries
@@ -36,12 +38,14 @@ import functools
 import os
 import sys
 
+import numpy as np
+
 from .._core import dtypes as _dt
 from .._core import nest
 from .._core import tape as _tape
 from .._core.errors import InvalidArgumentError, OpError, OutOfRangeError, invalid_argument
 from .._core.logging import warn
-from .._core.tensor import EagerTensor, Tensor, _is_variable, constant, convert_to_tensor
+from .._core.tensor import EagerTensor, Tensor, _is_variable, constant, convert_to_tensor, make
 from .._core.tensor_shape import TensorShape, as_shape
 from .._core.tensor_spec import TensorSpec
 from .array_ops import concat as _concat
@@ -50,7 +54,7 @@ from .array_ops import stack as _stack
 from .array_ops import unstack as _unstack
 from .array_ops import zeros as _zeros
 from .debug_ops import Assert
-from .math_ops import cast, less_equal, logical_and
+from .math_ops import cast, equal, less, less_equal, logical_and
 from .reduction_ops import reduce_sum
 
 __all__ = [
@@ -294,15 +298,15 @@ def _inside_function() -> bool:
 # -- tf.cond, tf.case, tf.switch_case ----------------------------------------------------------
 
 
-def _replaying_trace(value, tapes=True):
+def _replaying_trace(value, tapes=True, accumulators=True):
     """The tf.function trace recording this thread, if `value` (a predicate or branch index)
     is call-dependent in it: the construct is then a replay step whose branches are
     sub-traces (_compile/trace.py). Tapes inside the function get one entry for the step
-    (its gradient a step too) where `tapes`; forward accumulators would see the chosen
-    branch's ops only: under them (or tapes without `tapes`) it runs as eagerly."""
+    (its gradient a step too) where `tapes`, forward accumulators the tangents the
+    branches computed where `accumulators`; else under them it runs as eagerly."""
     state = _tape.state
     trace = state.trace
-    if trace is None or state.accumulators or (state.tapes and not tapes):
+    if trace is None or (state.accumulators and not accumulators) or (state.tapes and not tapes):
         return None
     if not isinstance(value, EagerTensor) or value._id not in trace.traced:
         return None
@@ -322,7 +326,7 @@ def _loop_trace(loop_vars, tapes=False):
     if tapes and state.trace is not None and not state.accumulators:
         return state.trace
     for t in leaves:
-        trace = _replaying_trace(t, tapes)
+        trace = _replaying_trace(t, tapes, accumulators=False)
         if trace is not None:
             return trace
     return None
@@ -418,6 +422,10 @@ def _assert_at_most_n_true(predicates, n: int, msg: str) -> None:
     condition = less_equal(num_true_conditions, constant(n))
     preds_names = ", ".join(getattr(p, "name", "?") for p in predicates)  # "?" eagerly
     error_msg = [f"{msg}: more than {n} conditions ({preds_names}) evaluated as True:", preds_c]
+    trace = _replaying_trace(condition)
+    if trace is not None and condition._value:
+        trace.guard(condition)  # a replay where it fails runs eagerly, raising TF's error
+        return
     Assert(condition, data=error_msg, summarize=len(predicates))
 
 
@@ -617,6 +625,9 @@ def _while_loop(
             raise ValueError(
                 f"'maximum_iterations' must be a scalar. Received shape: {maximum_iterations.shape}"
             )
+        trace = None if try_to_pack else _loop_trace(loop_vars, True)
+        if trace is not None:  # a replay step counting in a tensor (TF's graph while_loop)
+            return _counted_loop(trace, cond, body, loop_vars, maximum_iterations)
         counter = 0
         limit = int(maximum_iterations.numpy())
         orig_cond, orig_body = cond, body
@@ -642,6 +653,10 @@ def _while_loop(
         try_to_pack = False
     packed = False  # whether the body result was packed into a 1-item tuple
     loop_var_structure = nest.map_structure(_type_spec, list(loop_vars))
+    if maximum_iterations is None and not try_to_pack:
+        trace = _array_loop_trace(loop_vars)
+        if trace is not None:  # TensorArrays among the loop variables, in a replayed loop
+            return _flowing_loop(trace, cond, body, loop_vars, loop_var_structure)
     trace = _loop_trace(loop_vars, True) if maximum_iterations is None and not try_to_pack else None
     if trace is not None:  # call-dependent loop variables under tf.function(jit_compile=True)
         loop_vars = trace.loop(
@@ -658,6 +673,87 @@ def _while_loop(
     if maximum_iterations is not None:
         return loop_vars[1]
     return loop_vars[0] if packed else loop_vars
+
+
+def _array_loop_trace(loop_vars):
+    """The trace a tf.while_loop whose loop variables are tensors and TensorArrays (at least
+    one) is replayed in (as TF's graph loop carries TensorLists), or None: nothing else
+    records, and each array rereads (clear_after_read=False, as inside any function)."""
+    state = _tape.state
+    if state.trace is None or state.tapes or state.accumulators:
+        return None
+    leaves = nest.flatten(loop_vars)
+    arrays = [x for x in leaves if isinstance(x, TensorArray)]
+    if not arrays or any(ta._clear_after_read for ta in arrays):
+        return None
+    if not all(isinstance(x, TensorArray) or type(x) is EagerTensor for x in leaves):
+        return None
+    return state.trace
+
+
+def _flowing_loop(trace, cond, body, loop_vars, loop_var_structure):
+    """`_while_loop` as one replay step of `trace` with TensorArrays among the loop
+    variables: each is carried as its Flow tensor, its methods in cond and body steps on
+    it (TensorArray._step); the eager code's values, checks and errors."""
+    flat = nest.flatten(loop_vars)
+    positions = [k for k, x in enumerate(flat) if isinstance(x, TensorArray)]
+    arrays = [flat[k] for k in positions]  # the arrays at those positions now
+    for ta in arrays:
+        if ta._flow_t is None:
+            ta._start_flow(trace)
+
+    def flows(values: list) -> list:
+        return [x._flow_t if isinstance(x, TensorArray) else x for x in values]
+
+    def restore(args):
+        values = nest.flatten(list(args))
+        for j, k in enumerate(positions):
+            arrays[j]._flow_t = values[k]
+            values[k] = arrays[j]
+        return nest.pack_sequence_as(loop_vars, values)
+
+    def flowing_cond(*args):
+        return cond(*restore(args))
+
+    def flowing_body(*args):
+        result = body(*restore(args))
+        _assert_same_structure(loop_var_structure, list(result))
+        values = nest.flatten(list(result))
+        for j, k in enumerate(positions):
+            arrays[j] = values[k]
+            if arrays[j]._flow_t is None:  # an array the body made
+                arrays[j]._start_flow(_tape.state.trace)
+        return nest.pack_sequence_as(loop_vars, flows(values))
+
+    result = trace.loop(
+        flowing_cond, flowing_body, nest.pack_sequence_as(loop_vars, flows(flat)), _nothing
+    )
+    return nest.map_structure(_convert_result, restore(result))
+
+
+def _nothing(_):
+    """No check: the flowing body checked the structure, as eagerly."""
+
+
+def _counted_loop(trace, cond, body, loop_vars, maximum_iterations):
+    """`_while_loop` with `maximum_iterations` as one replay step of `trace`: the eager
+    loop's counter and bound as int32 tensors, the same tests and results."""
+    limit = maximum_iterations
+    if limit.dtype != _dt.int32:
+        limit = cast(limit, _dt.int32)
+    counted = (constant(0), loop_vars)
+    structure = nest.map_structure(_type_spec, list(counted))
+
+    def counted_cond(i, lv):
+        return logical_and(less(i, limit), cond(*lv))
+
+    def counted_body(i, lv):
+        return (i + 1, body(*lv))
+
+    result = trace.loop(
+        counted_cond, counted_body, counted, lambda r: _assert_same_structure(structure, list(r))
+    )
+    return nest.map_structure(_convert_result, result)[1]
 
 
 def while_loop(
@@ -1304,8 +1400,17 @@ class TensorArray:
             True if clear_after_read is None else clear_after_read
         ) and not _inside_function()
         self._previously_read_indices: list = []
+        self._flow_t = None  # inside a replayed loop: the tensor whose value is its Flow
         if isinstance(size, Tensor):
-            size = size.numpy()
+            trace = _replaying_trace(size)
+            if trace is not None and size.shape.rank == 0:
+                # A size computed in the function (from a shape, say): a replay with
+                # another one runs eagerly (the size fixes what a replay stacks).
+                value = size._value
+                trace.guard(equal(size, constant(value, dtype=size.dtype)))
+                size = value
+            else:
+                size = size.numpy()
         self._tensor_array: list = [None for _ in range(size)]
 
     # -- properties ------------------------------------------------------------------------
@@ -1365,6 +1470,24 @@ class TensorArray:
           InvalidArgumentError: for an element already read with `clear_after_read`.
           ValueError: for an unwritten element of unknown shape.
         """
+        trace = self._flow_trace()
+        if trace is None and isinstance(index, EagerTensor) and not self._clear_after_read:
+            trace = _replaying_trace(index, tapes=False, accumulators=False)
+            if trace is not None:  # a call-dependent index: read from a Flow of it (a step)
+                self._start_flow(trace)
+                try:
+                    return self.read(index)
+                finally:
+                    self._flow_t = None
+        if trace is not None:
+            index = convert_to_tensor(index)
+            tensor = self._read(int(index._value))
+            result = make(tensor._value, self._dtype)
+            forward = _flow_reader(self._element_shape, self._dtype)
+            return self._step(trace, forward, [index], "TensorListGetItem", result)
+        return self._read(index)
+
+    def _read(self, index):
         if isinstance(index, Tensor):
             index = index.numpy()
         if index < 0:
@@ -1435,8 +1558,60 @@ class TensorArray:
           InvalidArgumentError: for a value of another dtype.
           ValueError: for a value whose shape the element shape does not admit.
         """
-        self._write(index, value)
+        trace = self._flow_trace()
+        if trace is None:
+            self._write(index, value)
+            return self
+        index = convert_to_tensor(index)
+        i = int(index._value)  # the eager semantics, on the traced value (a replay checks)
+        self._write(i, value)
+        written = self._tensor_array[i]
+        self._step(trace, _flow_writer(self._dynamic_size), [index, written], "TensorListSetItem")
         return self
+
+    # -- inside a replayed tf.while_loop (_flowing_loop): steps on a Flow ------------------
+
+    def _flow_trace(self):
+        """The trace recording this array's methods as steps, or None (eagerly)."""
+        if self._flow_t is None:
+            return None
+        return _tape.state.trace
+
+    def _flow_value(self):
+        from .._compile.trace import Flow
+
+        return Flow(None if t is None else t._value for t in self._tensor_array)
+
+    def _step(self, trace, forward, inputs: list, op_type: str, result=None):
+        """Records `forward(flow, *inputs)` -> (new flow[, result]) and moves to the flow."""
+        flow = make(self._flow_value(), _dt.int32)
+        outputs = [flow] if result is None else [flow, result]
+        trace.record_step(forward, [self._flow_t, *inputs], outputs, op_type)
+        self._flow_t = flow
+        return result
+
+    def _start_flow(self, trace) -> None:
+        """Makes the array's elements one Flow slot of `trace` (a step packing them)."""
+        elements = self._tensor_array
+        written = [i for i, t in enumerate(elements) if t is not None]
+        size = len(elements)
+
+        def pack(*values):
+            from .._compile.trace import Flow
+
+            flow = Flow([None] * size)
+            for i, v in zip(written, values):
+                flow[i] = v
+            return (flow,)
+
+        flow = make(self._flow_value(), _dt.int32)
+        trace.record_step(pack, [elements[i] for i in written], [flow], "TensorListFromTensors")
+        self._flow_t = flow
+
+    def _leave_flow(self, what: str) -> None:
+        """A method with no step: the trace gives up (the eager list stays right)."""
+        if self._flow_t is not None:
+            _tape.side_effect(f"it calls TensorArray.{what} on a TensorArray a loop carries")
 
     def _pack(self, values: list):
         """TF's conversion of a list of tensors to one tensor of the array's dtype: when the
@@ -1449,6 +1624,16 @@ class TensorArray:
 
     def stack(self, name=None):
         """All elements stacked along a new axis 0 (unwritten ones as zeros)."""
+        trace = self._flow_trace()
+        if trace is not None:
+            result = self._stack()
+            forward = _flow_stacker(len(self._tensor_array), self._element_shape, self._dtype)
+            return self._step(
+                trace, forward, [], "TensorListStack", make(result._value, self._dtype)
+            )
+        return self._stack()
+
+    def _stack(self):
         if self._tensor_array:
             for ix in range(len(self._tensor_array)):
                 self._maybe_zero(ix)
@@ -1459,6 +1644,7 @@ class TensorArray:
     def gather(self, indices, name=None):
         """The elements at `indices` stacked (unwritten ones as zeros; Python's negative
         indices count from the end, as in TF's eager list)."""
+        self._leave_flow("gather")
         if isinstance(indices, Tensor):
             indices = indices.numpy()
         values = [self._maybe_zero(i) for i in indices]
@@ -1466,6 +1652,7 @@ class TensorArray:
 
     def concat(self, name=None):
         """All elements concatenated along axis 0 (each must be at least a vector)."""
+        self._leave_flow("concat")
         if not self._tensor_array:
             raise InvalidArgumentError(None, None, _CONCAT_NOTHING)
         try:
@@ -1488,6 +1675,7 @@ class TensorArray:
         Raises:
           ValueError: for a scalar, or more slices than a fixed size holds.
         """
+        self._leave_flow("unstack")
         tensors = _slices(value)
         if len(tensors) > len(self._tensor_array) and not self._dynamic_size:
             raise ValueError(
@@ -1499,6 +1687,7 @@ class TensorArray:
 
     def scatter(self, indices, value, name=None) -> TensorArray:
         """Writes the slices of `value` along axis 0 at `indices` (as `write` does each)."""
+        self._leave_flow("scatter")
         if isinstance(indices, Tensor):
             indices = indices.numpy()
         for index, val in zip(indices, _slices(value)):
@@ -1513,6 +1702,7 @@ class TensorArray:
             lengths do not sum to `value`'s first dimension, or (fixed size) their number is
             not the array's size.
         """
+        self._leave_flow("split")
         value = _convert_preferred(value, self._dtype)
         if value.dtype != self._dtype:
             _log_split_dtype(value, self._dtype)
@@ -1551,11 +1741,72 @@ class TensorArray:
 
     def size(self, name=None):
         """The number of elements, as a scalar int32 tensor."""
+        trace = self._flow_trace()
+        if trace is not None:
+            result = make(_dt.int32.as_numpy_dtype(len(self._tensor_array)), _dt.int32)
+            return self._step(trace, _flow_size, [], "TensorListLength", result)
         return constant(len(self._tensor_array))
 
     def close(self, name=None) -> None:
         """Forgets every element (the size becomes 0)."""
+        self._leave_flow("close")
         del self._tensor_array[:]
+
+
+def _flow_writer(dynamic: bool):
+    def write(flow, index, value):
+        i = int(index)
+        if i < 0 or (i >= len(flow) and not dynamic):
+            raise OutOfRangeError(None, None, "TensorArray write index out of range")
+        if i >= len(flow):
+            flow.extend(None for _ in range(i - len(flow) + 1))
+        flow[i] = value
+        return (flow,)
+
+    return write
+
+
+def _zeros_value(element_shape, dtype):
+    if not element_shape.is_fully_defined():
+        raise ValueError(
+            f"Cannot convert a partially known TensorShape {element_shape} to a Tensor."
+        )
+    shape = element_shape.as_list()
+    zeros = np.zeros(shape, dtype.as_numpy_dtype)
+    return zeros if shape else zeros[()]  # a NumPy scalar for rank 0, as tensors hold
+
+
+def _flow_reader(element_shape, dtype):
+    def read(flow, index):
+        i = int(index)
+        if i < 0 or i >= len(flow):
+            raise OutOfRangeError(None, None, "TensorArray read index out of range")
+        if flow[i] is None:
+            flow[i] = _zeros_value(element_shape, dtype)
+        return flow, flow[i]
+
+    return read
+
+
+def _flow_stacker(size: int, element_shape, dtype):
+    def stack(flow):
+        if len(flow) != size:  # later ops were traced with the traced length
+            from .._compile.trace import ReplayDivergesError
+
+            raise ReplayDivergesError("a TensorArray stacks another number of elements")
+        for i, v in enumerate(flow):
+            if v is None:
+                flow[i] = _zeros_value(element_shape, dtype)
+        if not flow:  # as eagerly: [0, *shape], or [0] for an unknown element shape
+            shape = element_shape.as_list() if element_shape.is_fully_defined() else []
+            return flow, np.zeros([0, *shape], dtype.as_numpy_dtype)
+        return flow, np.stack(flow, 0)
+
+    return stack
+
+
+def _flow_size(flow):
+    return flow, np.int32(len(flow))
 
 
 def _slices(value) -> list:
