@@ -22,6 +22,10 @@ dimension) stay unknown, as TF's static shape inference has them; a size that de
 the values (`tf.range(v)`) shows the first element's size where TF shows None.
 `num_parallel_calls` and `deterministic` are accepted and run sequentially (the order is
 always the deterministic one).
+
+Random ops in those functions draw as in TF's traced graphs (`_Functions`): the global seed
+of when the dataset was made, op seeds 0, 1, ... per function instead of the eager sequence,
+and kernels that go on from element to element and start afresh with each iterator.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import abc
 import numpy as np
 
 import tapeflow as tf
+import tapeflow.ops.graph_seeds as graph_seeds
 
 from . import _shuffle
 from . import _structure as st
@@ -58,6 +63,42 @@ class _Peeking:
 
     def __exit__(self, *exc):
         _Peeking.depth -= 1
+
+
+class _Functions:
+    """The random-op state of the functions one iterator runs, active while it is created or
+    advanced (`with functions:`).
+
+    TF traces a dataset's functions into graphs when the dataset is made (see
+    `graph_seeds`: the global seed of that moment; under it op seeds 0, 1, ... per function,
+    and kernels that go on from element to element). Their kernels belong to the iterator: a
+    new iterator (each `for` over the dataset) draws the same values again, two live
+    iterators draw independently, and the inner iterators one iterator re-creates (repeat's
+    epochs) go on with its kernels.
+    """
+
+    current = None
+
+    def __init__(self):
+        self.seeds: dict = {}
+
+    def __enter__(self):
+        self.outer, _Functions.current = _Functions.current, self
+
+    def __exit__(self, *exc):
+        _Functions.current = self.outer
+
+    @staticmethod
+    def seeds_of(dataset):
+        """The `FunctionSeeds` of `dataset`'s function in the current iterator (fresh
+        without one)."""
+        functions = _Functions.current
+        seeds = None if functions is None else functions.seeds.get(dataset)
+        if seeds is None:
+            seeds = graph_seeds.FunctionSeeds(dataset._traced_global_seed)
+            if functions is not None:
+                functions.seeds[dataset] = seeds
+        return seeds
 
 
 def _seed_pair(seed):
@@ -187,6 +228,7 @@ class Dataset:
     """
 
     _tf_name = "Dataset"
+    _single_element_functions = None  # get_single_element's `_Functions`, once called
 
     def __init__(self, inputs=()):
         self._inputs = tuple(inputs)
@@ -375,7 +417,9 @@ class Dataset:
         EagerTensors, so a `print` prints per element. Pass
         `tf.function(map_func, jit_compile=True)` to have it traced once and replayed (TF's
         side-effect behaviour, and faster for small tensors). A dataset's `element_spec`
-        comes from the result on the first element (one extra call, when first asked).
+        comes from the result on the first element (one extra call, when first asked, that
+        draws no random values anyone sees). Random ops draw as in TF's graph: see the
+        module docstring.
         """
         if num_parallel_calls is None:
             return _MapDataset(self, map_func)
@@ -483,29 +527,42 @@ class Dataset:
         return _TakeWhileDataset(self, predicate)
 
     def get_single_element(self, name=None):
-        """The one element of a one-element dataset (TF's errors for none or more)."""
-        it = self._elements()
-        element = next(it, _END)
-        if element is _END:
-            raise _invalid("Dataset was empty.", "DatasetToSingleElement")
-        if next(it, _END) is not _END:
-            raise _invalid("Dataset had more than one element.", "DatasetToSingleElement")
+        """The one element of a one-element dataset (TF's errors for none or more).
+
+        TF's wart: the random ops of the dataset's functions keep their kernels from one
+        call to the next (each `for` over the dataset starts them afresh).
+        """
+        if self._single_element_functions is None:
+            self._single_element_functions = _Functions()
+        with self._single_element_functions:
+            it = self._elements()
+            element = next(it, _END)
+            if element is _END:
+                raise _invalid("Dataset was empty.", "DatasetToSingleElement")
+            if next(it, _END) is not _END:
+                raise _invalid("Dataset had more than one element.", "DatasetToSingleElement")
         return st.to_tensors(element)
 
     def reduce(self, initial_state, reduce_func):
-        """Folds the elements into a state: `state = reduce_func(state, element)`."""
+        """Folds the elements into a state: `state = reduce_func(state, element)`.
+
+        Random ops in `reduce_func` draw as in TF's traced function (`graph_seeds`).
+        """
         state = st.to_tensors(st.normalize(initial_state))
         expected = [leaf.dtype for leaf in st.flatten(state)]
-        it = self._elements()
-        for element in it:
-            new = st.to_tensors(st.from_user(reduce_func(state, st.to_tensors(element))))
-            got = [leaf.dtype for leaf in st.flatten(new)]
-            if got != expected:
-                raise TypeError(
-                    "The element types for the new state must match the initial state. "
-                    f"Expected {_dtypes_text(state)} but got {_dtypes_text(new)}."
-                )
-            state = new
+        seeds = graph_seeds.FunctionSeeds(graph_seeds.global_seed())
+        with _Functions():  # the dataset's own functions: one iterator's
+            for element in self._elements():
+                with seeds.call():
+                    new = reduce_func(state, st.to_tensors(element))
+                new = st.to_tensors(st.from_user(new))
+                got = [leaf.dtype for leaf in st.flatten(new)]
+                if got != expected:
+                    raise TypeError(
+                        "The element types for the new state must match the initial state. "
+                        f"Expected {_dtypes_text(state)} but got {_dtypes_text(new)}."
+                    )
+                state = new
         return state
 
 
@@ -571,7 +628,9 @@ class OwnedIterator(Iterator):
 
     def __init__(self, dataset: Dataset):
         self._dataset = dataset
-        self._it = dataset._elements()
+        self._functions = _Functions()
+        with self._functions:
+            self._it = dataset._elements()
 
     @property
     def element_spec(self):
@@ -581,10 +640,14 @@ class OwnedIterator(Iterator):
         return self
 
     def __next__(self):
-        return st.to_tensors(next(self._it))
+        return st.to_tensors(self._next_internal())
 
     def _next_internal(self):
-        return next(self._it)
+        outer, _Functions.current = _Functions.current, self._functions
+        try:
+            return next(self._it)
+        finally:
+            _Functions.current = outer
 
     def get_next(self):
         """The next element; `tf.errors.OutOfRangeError` at the end."""
@@ -1495,15 +1558,27 @@ class _FunctionDataset(_UnaryDataset):
     def __init__(self, dataset, fn):
         super().__init__(dataset)
         self._fn = fn
+        self._traced_global_seed = graph_seeds.global_seed()  # TF traces `fn` now
+
+    def _caller(self):
+        """`call(element)`: the function on an element, its random ops drawing as in TF's
+        traced function with this iterator's kernels (`_Functions`)."""
+        fn, seeds = self._fn, _Functions.seeds_of(self)
+
+        def call(element):
+            with seeds.call():
+                return _call(fn, element)
+
+        return call
 
     def _first_output(self):
         """The function's result on the first input element (zeros when the input is
-        empty), read without moving shuffle seeds on."""
-        with _Peeking():
+        empty), read without moving shuffle seeds or any iterator's random draws on."""
+        with _Peeking(), _Functions():
             element = next(self._input._elements(), _END)
-        if element is _END:
-            element = st.map_structure(_zeros_like_spec, self._input.element_spec)
-        return element, _call(self._fn, element)
+            if element is _END:
+                element = st.map_structure(_zeros_like_spec, self._input.element_spec)
+            return element, self._caller()(element)
 
 
 def _zeros_like_spec(spec):
@@ -1547,11 +1622,11 @@ class _MapDataset(_FunctionDataset):
         return specs
 
     def _general(self, it):
-        fn = self._fn
+        call = self._caller()
 
         def gen():
             for element in it:
-                yield _as_variants(st.from_user(_call(fn, element)))
+                yield _as_variants(st.from_user(call(element)))
 
         return gen()
 
@@ -1593,11 +1668,11 @@ class _FilterDataset(_FunctionDataset):
         return UNKNOWN_CARDINALITY if n != 0 else 0
 
     def _general(self, it):
-        fn = self._fn
+        call = self._caller()
 
         def gen():
             for element in it:
-                if _check_predicate(_call(fn, element)):
+                if _check_predicate(call(element)):
                     yield element
 
         return gen()
@@ -1673,11 +1748,11 @@ class _TakeWhileDataset(_FunctionDataset):
         return UNKNOWN_CARDINALITY
 
     def _general(self, it):
-        fn = self._fn
+        call = self._caller()
 
         def gen():
             for element in it:
-                if not _check_predicate(_call(fn, element)):
+                if not _check_predicate(call(element)):
                     return
                 yield element
 
@@ -1699,11 +1774,11 @@ class _FlatMapDataset(_FunctionDataset):
         return UNKNOWN_CARDINALITY
 
     def _general(self, it):
-        fn = self._fn
+        call = self._caller()
 
         def gen():
             for element in it:
-                inner = _call(fn, element)
+                inner = call(element)
                 if not st.is_dataset(inner):
                     raise TypeError(
                         f"The `map_func` argument must return a `Dataset` "
@@ -1732,13 +1807,13 @@ class _InterleaveDataset(_FlatMapDataset):
         self._tf_name = "_ParallelInterleaveDataset" if parallel else "_InterleaveDataset"
 
     def _general(self, it):
-        fn, cycle, block = self._fn, self._cycle_length, self._block_length
+        call, cycle, block = self._caller(), self._cycle_length, self._block_length
 
         def open_next():
             element = next(it, _END)
             if element is _END:
                 return None
-            inner = _call(fn, element)
+            inner = call(element)
             if not st.is_dataset(inner):
                 raise TypeError(
                     f"The `map_func` argument must return a `Dataset` object. Got {type(inner)!r}."
