@@ -23,7 +23,7 @@ the values (`tf.range(v)`) shows the first element's size where TF shows None.
 `num_parallel_calls` and `deterministic` are accepted and run sequentially (the order is
 always the deterministic one).
 
-Random ops in those functions draw as in TF's traced graphs (`_Functions`): the global seed
+Random ops in those functions draw as in TF's traced graphs (`_Iteration`): the global seed
 of when the dataset was made, op seeds 0, 1, ... per function instead of the eager sequence,
 and kernels that go on from element to element and start afresh with each iterator.
 """
@@ -37,7 +37,7 @@ import numpy as np
 import tapeflow as tf
 import tapeflow.ops.graph_seeds as graph_seeds
 
-from . import _shuffle
+from . import _options, _shuffle
 from . import _structure as st
 
 AUTOTUNE = -1
@@ -65,40 +65,51 @@ class _Peeking:
         _Peeking.depth -= 1
 
 
-class _Functions:
-    """The random-op state of the functions one iterator runs, active while it is created or
-    advanced (`with functions:`).
+class _Iteration:
+    """What one iterator owns, active while it is created or advanced (`with iteration:`):
+    its functions' random kernels and the rewrites TF's optimizer applies to the pipeline.
 
     TF traces a dataset's functions into graphs when the dataset is made (see
     `graph_seeds`: the global seed of that moment; under it op seeds 0, 1, ... per function,
     and kernels that go on from element to element). Their kernels belong to the iterator: a
     new iterator (each `for` over the dataset) draws the same values again, two live
     iterators draw independently, and the inner iterators one iterator re-creates (repeat's
-    epochs) go on with its kernels.
+    epochs) go on with its kernels. The rewrites follow the iterated dataset's
+    `options().experimental_optimization`.
     """
 
     current = None
 
-    def __init__(self):
+    def __init__(self, dataset):
         self.seeds: dict = {}
+        options = dataset._options_attr
+        self.optimization = None if options is None else options.experimental_optimization
 
     def __enter__(self):
-        self.outer, _Functions.current = _Functions.current, self
+        self.outer, _Iteration.current = _Iteration.current, self
 
     def __exit__(self, *exc):
-        _Functions.current = self.outer
+        _Iteration.current = self.outer
 
     @staticmethod
     def seeds_of(dataset):
         """The `FunctionSeeds` of `dataset`'s function in the current iterator (fresh
         without one)."""
-        functions = _Functions.current
-        seeds = None if functions is None else functions.seeds.get(dataset)
+        iteration = _Iteration.current
+        seeds = None if iteration is None else iteration.seeds.get(dataset)
         if seeds is None:
             seeds = graph_seeds.FunctionSeeds(dataset._traced_global_seed)
-            if functions is not None:
-                functions.seeds[dataset] = seeds
+            if iteration is not None:
+                iteration.seeds[dataset] = seeds
         return seeds
+
+    @staticmethod
+    def rewrites(name: str) -> bool:
+        """Whether TF's default-on rewrite `name` (`map_and_batch_fusion`, ...) runs."""
+        iteration = _Iteration.current
+        if iteration is None or iteration.optimization is None:
+            return True
+        return iteration.optimization.enabled(name)
 
 
 def _seed_pair(seed):
@@ -228,11 +239,18 @@ class Dataset:
     """
 
     _tf_name = "Dataset"
-    _single_element_functions = None  # get_single_element's `_Functions`, once called
+    _single_element_iteration = None  # get_single_element's `_Iteration`, once called
+    _options_attr = None  # the merged `Options` of this dataset and its inputs, if any set
 
     def __init__(self, inputs=()):
         self._inputs = tuple(inputs)
         self._spec = _END
+        given = [d._options_attr for d in self._inputs if d._options_attr is not None]
+        if len(given) == 1:
+            self._options_attr = given[0]  # frozen: shared
+        elif given:
+            self._options_attr = _options.merge_options(*given)
+            self._options_attr._set_mutable(False)
 
     # -- what subclasses define
     def _compute_spec(self):
@@ -489,6 +507,20 @@ class Dataset:
         """
         return CacheDataset(self)
 
+    def options(self):
+        """The `tf.data.Options` of this dataset and its inputs, merged (a frozen copy:
+        setting one raises TF's ValueError)."""
+        options = self._options_attr
+        options = _options.Options() if options is None else options._copy()
+        options._set_mutable(False)
+        return options
+
+    def with_options(self, options, name=None) -> Dataset:
+        """This dataset with `options` merged into its options (the later of two non-default
+        values wins, with TF's warning). See `tf.data.Options` for the options tapeflow
+        follows."""
+        return _OptionsDataset(self, options)
+
     def enumerate(self, start=0, name=None) -> Dataset:
         """Pairs each element with its int64 index, counting from `start`."""
         counter = Dataset.range(_count(start, "start"), _INT64_MAX)
@@ -532,9 +564,9 @@ class Dataset:
         TF's wart: the random ops of the dataset's functions keep their kernels from one
         call to the next (each `for` over the dataset starts them afresh).
         """
-        if self._single_element_functions is None:
-            self._single_element_functions = _Functions()
-        with self._single_element_functions:
+        if self._single_element_iteration is None:
+            self._single_element_iteration = _Iteration(self)
+        with self._single_element_iteration:
             it = self._elements()
             element = next(it, _END)
             if element is _END:
@@ -551,7 +583,7 @@ class Dataset:
         state = st.to_tensors(st.normalize(initial_state))
         expected = [leaf.dtype for leaf in st.flatten(state)]
         seeds = graph_seeds.FunctionSeeds(graph_seeds.global_seed())
-        with _Functions():  # the dataset's own functions: one iterator's
+        with _Iteration(self):
             for element in self._elements():
                 with seeds.call():
                     new = reduce_func(state, st.to_tensors(element))
@@ -628,8 +660,8 @@ class OwnedIterator(Iterator):
 
     def __init__(self, dataset: Dataset):
         self._dataset = dataset
-        self._functions = _Functions()
-        with self._functions:
+        self._iteration = _Iteration(dataset)
+        with self._iteration:
             self._it = dataset._elements()
 
     @property
@@ -643,11 +675,11 @@ class OwnedIterator(Iterator):
         return st.to_tensors(self._next_internal())
 
     def _next_internal(self):
-        outer, _Functions.current = _Functions.current, self._functions
+        outer, _Iteration.current = _Iteration.current, self._iteration
         try:
             return next(self._it)
         finally:
-            _Functions.current = outer
+            _Iteration.current = outer
 
     def get_next(self):
         """The next element; `tf.errors.OutOfRangeError` at the end."""
@@ -921,6 +953,28 @@ class _PrefetchDataset(_UnaryDataset):
         return orders
 
 
+class _OptionsDataset(_UnaryDataset):
+    _tf_name = "_OptionsDataset"
+
+    def __init__(self, dataset, options):
+        if not isinstance(options, _options.Options):
+            # TF's errors: it serializes `options` with `_to_proto` into an Options proto.
+            if isinstance(options, _options.OptionsBase):
+                raise TypeError(
+                    "Parameter to CopyFrom() must be instance of same class: expected <class "
+                    "'tensorflow.core.framework.dataset_options_pb2.Options'> got <class "
+                    f"'tensorflow.core.framework.dataset_options_pb2.{type(options).__name__}'>."
+                )
+            raise AttributeError(f"'{type(options).__name__}' object has no attribute '_to_proto'")
+        super().__init__(dataset)
+        inherited = self._options_attr or _options.Options()
+        self._options_attr = inherited.merge(options)
+        self._options_attr._set_mutable(False)
+
+    def _plan_orders(self, orders):
+        return orders
+
+
 class _ShuffleDataset(_UnaryDataset):
     _tf_name = "_ShuffleDataset"
 
@@ -1039,12 +1093,22 @@ class _RepeatDataset(_UnaryDataset):
     def _makes_extra_iterator(self) -> bool:
         """TF's finite repeat makes its input's next iterator as soon as an epoch ends, the
         last one too (made and dropped: a shuffle upstream draws that epoch's seeds). The
-        fused shuffle-and-repeat does not, nor `repeat(1)`, which TF's optimizer removes."""
-        return self._count > 1 and not isinstance(self._input, _ShuffleDataset)
+        fused shuffle-and-repeat does not, nor `repeat(1)`, which TF's optimizer removes (each
+        rewrite unless the options turn it off)."""
+        count = self._count
+        if count == 1:
+            return not _Iteration.rewrites("noop_elimination") and not self._fused()
+        return count > 1 and not self._fused()
+
+    def _fused(self) -> bool:
+        """Whether TF's optimizer fuses this repeat with the shuffle before it."""
+        return isinstance(self._input, _ShuffleDataset) and _Iteration.rewrites(
+            "shuffle_and_repeat_fusion"
+        )
 
     def _check_fused(self):
         count = self._count
-        if isinstance(self._input, _ShuffleDataset) and (count == 0 or count < -1):
+        if self._fused() and (count == 0 or count < -1):
             # TF's wart: its optimizer fuses shuffle().repeat(n) into ShuffleAndRepeatDataset,
             # whose iterator refuses the counts plain repeat accepts.
             raise tf.errors.InvalidArgumentError(
@@ -1340,8 +1404,12 @@ class _BatchDataset(_UnaryDataset):
         b, drop = self._batch_size, self._drop
         # TF's optimizer fuses map().batch() into MapAndBatchDataset, which checks only each
         # element's number of values against the first's (and reshapes silently when they
-        # agree); a plain batch checks shapes.
-        fused = isinstance(self._input, _MapDataset) and type(self) is _BatchDataset
+        # agree); a plain batch checks shapes. Options can turn the rewrite off.
+        fused = (
+            isinstance(self._input, _MapDataset)
+            and type(self) is _BatchDataset
+            and _Iteration.rewrites("map_and_batch_fusion")
+        )
 
         def gen():
             chunk = []
@@ -1562,8 +1630,8 @@ class _FunctionDataset(_UnaryDataset):
 
     def _caller(self):
         """`call(element)`: the function on an element, its random ops drawing as in TF's
-        traced function with this iterator's kernels (`_Functions`)."""
-        fn, seeds = self._fn, _Functions.seeds_of(self)
+        traced function with this iterator's kernels (`_Iteration`)."""
+        fn, seeds = self._fn, _Iteration.seeds_of(self)
 
         def call(element):
             with seeds.call():
@@ -1574,7 +1642,7 @@ class _FunctionDataset(_UnaryDataset):
     def _first_output(self):
         """The function's result on the first input element (zeros when the input is
         empty), read without moving shuffle seeds or any iterator's random draws on."""
-        with _Peeking(), _Functions():
+        with _Peeking(), _Iteration(self._input):
             element = next(self._input._elements(), _END)
             if element is _END:
                 element = st.map_structure(_zeros_like_spec, self._input.element_spec)
