@@ -31,13 +31,14 @@ and kernels that go on from element to element and start afresh with each iterat
 from __future__ import annotations
 
 import abc
+import os
 
 import numpy as np
 
 import tapeflow as tf
 import tapeflow.ops.graph_seeds as graph_seeds
 
-from . import _options, _shuffle
+from . import _file_cache, _options, _shuffle
 from . import _structure as st
 
 AUTOTUNE = -1
@@ -503,8 +504,19 @@ class Dataset:
     def cache(self, filename="", name=None) -> Dataset:
         """Caches the elements of the first complete iteration; later iterations replay them.
 
-        tapeflow keeps the cache in memory whatever `filename` is (TF writes files there).
+        In memory, or in files named `filename` (`_file_cache`: TF's file names and locking,
+        and a cache already there is read whichever pipeline wrote it, as in TF; the
+        contents are tapeflow's own, not TF's TensorBundle).
         """
+        if not isinstance(filename, str):
+            if isinstance(filename, (bool, int, float)):
+                raise TypeError(f"Cannot convert {filename!r} to EagerTensor of dtype string")
+            raise ValueError(
+                f"Attempt to convert a value ({filename!r}) with an unsupported type "
+                f"({type(filename)}) to a Tensor."
+            )
+        if filename:
+            return _FileCacheDataset(self, filename)
         return CacheDataset(self)
 
     def options(self):
@@ -1304,6 +1316,66 @@ class CacheDataset(_UnaryDataset):
         return gen()
 
 
+# TF's DataTypeString names, as its kernels' messages print dtypes.
+_TF_DTYPE_TEXT = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def _dtype_text(dtype) -> str:
+    name = tf.as_dtype(dtype).name
+    return _TF_DTYPE_TEXT.get(name, name)
+
+
+class _FileCacheDataset(CacheDataset):
+    """`cache(filename)`: see `_file_cache` for the files and what TF does with them."""
+
+    def __init__(self, dataset, filename: str):
+        super().__init__(dataset)
+        self._filename = filename
+
+    def _plan_orders(self, orders):
+        return None  # the elements themselves go to the files
+
+    def _elements(self):
+        if os.path.exists(_file_cache.index_path(self._filename)):
+            return self._read()
+        it = self._input._elements()
+        if _Peeking.depth:  # reading a first element for a spec: no cache files
+            return it
+        return _file_cache.write_through(self._filename, it, st.flatten)
+
+    def _read(self):
+        filename = self._filename
+        template = self.element_spec
+        specs = st.flatten(template)
+
+        def gen():
+            tensors = _file_cache.read_tensors(filename)
+            k = len(specs)
+            # TF reads the cached tensors in order, k per element, whatever wrote them.
+            for start in range(0, len(tensors) - k + 1, k):
+                leaves = tensors[start : start + k]
+                for i, (leaf, spec) in enumerate(zip(leaves, specs)):
+                    if leaf.dtype != spec.dtype.as_numpy_dtype:
+                        raise _file_cache._op_error(
+                            tf.errors.InvalidArgumentError,
+                            f"Data type mismatch at component {i}: expected "
+                            f"{_dtype_text(spec.dtype)} but got {_dtype_text(leaf.dtype)}.",
+                        )
+                    # Ranks only: a mapped spec's sizes come from the first element here
+                    # (see the module docstring), so sizes TF leaves unknown may be set.
+                    rank = spec.shape.rank
+                    if rank is not None and rank != leaf.ndim:
+                        want = "[" + ",".join("?" if d is None else str(d) for d in spec.shape)
+                        raise _file_cache._op_error(
+                            tf.errors.InvalidArgumentError,
+                            f"Incompatible shapes at component {i}: expected {want}] but got "
+                            f"{_shape_text(leaf.shape)}.",
+                        )
+                yield st.pack(template, leaves)
+
+        return gen()
+
+
 def _stack(elements: list, template, fused: bool = False):
     columns = list(zip(*[st.flatten(e) for e in elements]))
     out = []
@@ -1859,7 +1931,6 @@ class _FlatMapDataset(_FunctionDataset):
 
 def _cpu_count() -> int:
     """TF's `port::MaxParallelism()`: the CPUs this process may run on."""
-    import os
 
     try:
         return len(os.sched_getaffinity(0))
