@@ -333,7 +333,14 @@ class Dataset:
     ) -> Dataset:
         """A dataset of what `generator(*args)` yields (called anew for each iterator),
         converted to and checked against `output_signature` (or `output_types` and
-        `output_shapes`) as TF does; `args` reach the generator as NumPy values."""
+        `output_shapes`) as TF does; `args` reach the generator as NumPy values.
+
+        TF's wart, matched: with known shapes (a structure, or one spec of known rank) values
+        convert with NumPy's `astype` (1.5 becomes 1 for an int32 spec, 2**40 wraps), for a
+        single spec of unknown rank with `convert_to_tensor` (which refuses 1.5). An
+        exception the generator raises reaches the caller as TF's py_func error (ValueError
+        and TypeError as InvalidArgumentError, most others as UnknownError).
+        """
         if not callable(generator):
             raise TypeError("`generator` must be a Python callable.")
         if output_signature is not None:
@@ -808,41 +815,104 @@ class _GeneratorDataset(Dataset):
         args = [tf.convert_to_tensor(a).numpy() for a in self._args]
         signature, types = self._signature, self._types
         specs = st.flatten(signature)
+        # TF's two paths (from_generator_op.py): with known shapes (any structure, or one
+        # spec of known rank) a PyFunc converts each part with NumPy's `astype` (so 1.5 gives
+        # 1 for an int32 spec, as in TF); for a single spec of unknown rank an EagerPyFunc
+        # converts with `convert_to_tensor`, which refuses such values.
+        lenient = not isinstance(signature, tf.TensorSpec) or signature.shape.rank is not None
+        node = "PyFunc" if lenient else "EagerPyFunc"
+        generator = self._generator
 
-        def gen():
-            for value in self._generator(*args):
-                leaves = _flatten_up_to(types, value)
-                if leaves is None:
-                    _generator_error(
-                        "`generator` yielded an element that did not match the expected "
-                        f"structure. The expected structure was {_dtypes_text(types)}, but "
-                        f"the yielded element was {value!r}."
-                    )
-                out = []
-                for leaf, spec in zip(leaves, specs):
+        def convert(value):
+            leaves = _flatten_up_to(types, value)
+            if leaves is None:
+                expected = _dtypes_text(types) if lenient else repr(signature)
+                _generator_error(
+                    "`generator` yielded an element that did not match the expected "
+                    f"structure. The expected structure was {expected}, but the yielded "
+                    f"element was {value}.",
+                    node,
+                )
+            out = []
+            for leaf, spec in zip(leaves, specs):
+                if lenient:
                     try:
-                        tensor = tf.convert_to_tensor(leaf, dtype=spec.dtype)
+                        array = np.asarray(leaf).astype(spec.dtype.as_numpy_dtype)
+                    except (TypeError, ValueError):
+                        _generator_error(
+                            "`generator` yielded an element that could not be converted to "
+                            f"the expected type. The expected type was {spec.dtype.name}, "
+                            f"but the yielded element was {leaf}.",
+                            node,
+                        )
+                else:
+                    try:
+                        array = tf.convert_to_tensor(leaf, dtype=spec.dtype).numpy()
                     except (TypeError, ValueError):
                         _generator_error(
                             "`generator` yielded an element that did not match the expected "
                             f"structure. The expected structure was {signature!r}, but the "
-                            f"yielded element was {value!r}."
+                            f"yielded element was {value}.",
+                            node,
                         )
-                    if not _shape_fits(tensor.shape, spec.shape):
-                        _generator_error(
-                            f"`generator` yielded an element of shape {tensor.shape} where an "
-                            f"element of shape {spec.shape} was expected."
-                        )
-                    out.append(tensor.numpy())
-                yield st.pack(signature, out)
+                shape = tf.TensorShape(array.shape)
+                if not _shape_fits(shape, spec.shape):
+                    _generator_error(
+                        f"`generator` yielded an element of shape {array.shape} where an "
+                        f"element of shape {spec.shape} was expected.",
+                        node,
+                    )
+                out.append(array)
+            return st.pack(signature, out)
+
+        def gen():
+            # The generator's own errors reach the user as TF's py_func reports them.
+            try:
+                it = iter(generator(*args))
+            except Exception as e:
+                _user_error(e, node)
+            while True:
+                try:
+                    value = next(it)
+                except StopIteration:
+                    return
+                except Exception as e:
+                    _user_error(e, node)
+                yield convert(value)
 
         return gen()
 
 
-def _generator_error(message: str):
+def _generator_error(message: str, node: str = "PyFunc"):
     raise tf.errors.InvalidArgumentError(
-        None, None, f"TypeError: {message}\n\n\n\t [[{{{{node PyFunc}}}}]] [Op:IteratorGetNext]"
+        None, None, f"TypeError: {message}\n\n\n\t [[{{{{node {node}}}}}]] [Op:IteratorGetNext]"
     )
+
+
+# The Python exceptions TF's py_func kernel maps to error classes; any other is UnknownError.
+_PY_ERRORS = (
+    ((ValueError, TypeError), tf.errors.InvalidArgumentError),
+    ((StopIteration,), tf.errors.OutOfRangeError),
+    ((MemoryError,), tf.errors.ResourceExhaustedError),
+    ((NotImplementedError,), tf.errors.UnimplementedError),
+)
+
+
+def _user_error(error: Exception, node: str):
+    """TF's error for an exception the generator raised: the class by kind, its class and
+    text first, then its traceback."""
+    import traceback
+
+    if isinstance(error, tf.errors.OpError):
+        raise error
+    cls = next((c for kinds, c in _PY_ERRORS if isinstance(error, kinds)), tf.errors.UnknownError)
+    trace = "".join(traceback.format_exception(error)).rstrip("\n")
+    raise cls(
+        None,
+        None,
+        f"{type(error).__name__}: {error}\n{trace}\n\n\n\t [[{{{{node {node}}}}}]] "
+        "[Op:IteratorGetNext]",
+    ) from error
 
 
 def _shape_fits(shape, spec_shape) -> bool:
@@ -854,8 +924,8 @@ def _shape_fits(shape, spec_shape) -> bool:
 
 
 def _flatten_up_to(structure, value):
-    """`value`'s parts matching `structure`'s leaves (a list passes for a tuple), or None
-    when the nesting differs."""
+    """`value`'s parts matching `structure`'s leaves, or None when the nesting differs (as
+    TF's `nest.flatten_up_to`: a list does not pass for a tuple)."""
     if isinstance(structure, dict):
         if not isinstance(value, dict) or sorted(value) != sorted(structure):
             return None
@@ -867,7 +937,7 @@ def _flatten_up_to(structure, value):
             out.extend(part)
         return out
     if isinstance(structure, tuple):
-        if not isinstance(value, (tuple, list)) or len(value) != len(structure):
+        if not isinstance(value, tuple) or len(value) != len(structure):
             return None
         out = []
         for s, v in zip(structure, value):
