@@ -81,3 +81,10 @@ def test_a_cache_tf_wrote_is_refused_with_a_clear_error(tmp_path):
     shutil.copy(tmp_path / "c.index", tmp_path / "c.data-00000-of-00001")
     with pytest.raises(tf.errors.DataLossError, match="not a cache tapeflow wrote"):
         list(tf.data.Dataset.range(2).cache(str(tmp_path / "c")))
+
+
+def test_an_index_without_its_data_file_is_data_loss(tmp_path):
+    list(tf.data.Dataset.range(3).cache(str(tmp_path / "c")))
+    (tmp_path / "c.data-00000-of-00001").unlink()
+    with pytest.raises(tf.errors.DataLossError, match="missing or not a tapeflow cache"):
+        list(tf.data.Dataset.range(3).cache(str(tmp_path / "c")))

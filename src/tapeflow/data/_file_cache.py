@@ -14,6 +14,7 @@ wrote, nor TF one tapeflow wrote.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -74,7 +75,8 @@ def write_through(filename: str, elements, flatten):
         _write(filename, seen)
         complete = True
     finally:
-        os.remove(lock)
+        with contextlib.suppress(FileNotFoundError):  # someone deleted it, as TF allows
+            os.remove(lock)
         if not complete:
             logging.getLogger("tapeflow").warning(_PARTIAL)
 
@@ -123,7 +125,13 @@ def read_tensors(filename: str) -> list:
     n, layout = index["elements"], index["layout"]
     if n == 0:
         return []
-    with np.load(_data_path(filename), allow_pickle=False) as data:
+    try:
+        data = np.load(_data_path(filename), allow_pickle=False)
+    except (OSError, ValueError):
+        raise _op_error(
+            tf.errors.DataLossError, f"{_data_path(filename)}: missing or not a tapeflow cache"
+        ) from None
+    with data:
         columns = []
         for j, kind in enumerate(layout):
             if kind == "stacked":
