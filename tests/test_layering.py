@@ -150,7 +150,8 @@ def test_the_checker_sees_a_cycle_and_a_core_import():
 
 SUBSYSTEMS = ("tapeflow.keras", "tapeflow.data", "tapeflow.train")
 # TF's raw Philox words (a NumPy bit generator, no tensors): tf.data's shuffle reads them.
-SHARED_HELPERS = ("tapeflow.ops.philox",)
+# The op seeds of a traced function's random ops (pure Python): tf.data's functions set them.
+SHARED_HELPERS = ("tapeflow.ops.philox", "tapeflow.ops.graph_seeds")
 
 
 def test_the_training_stack_uses_only_the_public_api():

@@ -14,3 +14,4 @@ from ._dataset import (  # noqa: F401
     Iterator,
     NumpyIterator,
 )
+from ._options import Options, ThreadingOptions  # noqa: F401

@@ -22,17 +22,23 @@ dimension) stay unknown, as TF's static shape inference has them; a size that de
 the values (`tf.range(v)`) shows the first element's size where TF shows None.
 `num_parallel_calls` and `deterministic` are accepted and run sequentially (the order is
 always the deterministic one).
+
+Random ops in those functions draw as in TF's traced graphs (`_Iteration`): the global seed
+of when the dataset was made, op seeds 0, 1, ... per function instead of the eager sequence,
+and kernels that go on from element to element and start afresh with each iterator.
 """
 
 from __future__ import annotations
 
 import abc
+import os
 
 import numpy as np
 
 import tapeflow as tf
+import tapeflow.ops.graph_seeds as graph_seeds
 
-from . import _shuffle
+from . import _file_cache, _options, _shuffle
 from . import _structure as st
 
 AUTOTUNE = -1
@@ -58,6 +64,53 @@ class _Peeking:
 
     def __exit__(self, *exc):
         _Peeking.depth -= 1
+
+
+class _Iteration:
+    """What one iterator owns, active while it is created or advanced (`with iteration:`):
+    its functions' random kernels and the rewrites TF's optimizer applies to the pipeline.
+
+    TF traces a dataset's functions into graphs when the dataset is made (see
+    `graph_seeds`: the global seed of that moment; under it op seeds 0, 1, ... per function,
+    and kernels that go on from element to element). Their kernels belong to the iterator: a
+    new iterator (each `for` over the dataset) draws the same values again, two live
+    iterators draw independently, and the inner iterators one iterator re-creates (repeat's
+    epochs) go on with its kernels. The rewrites follow the iterated dataset's
+    `options().experimental_optimization`.
+    """
+
+    current = None
+
+    def __init__(self, dataset):
+        self.seeds: dict = {}
+        options = dataset._options_attr
+        self.optimization = None if options is None else options.experimental_optimization
+
+    def __enter__(self):
+        self.outer, _Iteration.current = _Iteration.current, self
+
+    def __exit__(self, *exc):
+        _Iteration.current = self.outer
+
+    @staticmethod
+    def seeds_of(dataset):
+        """The `FunctionSeeds` of `dataset`'s function in the current iterator (fresh
+        without one)."""
+        iteration = _Iteration.current
+        seeds = None if iteration is None else iteration.seeds.get(dataset)
+        if seeds is None:
+            seeds = graph_seeds.FunctionSeeds(dataset._traced_global_seed)
+            if iteration is not None:
+                iteration.seeds[dataset] = seeds
+        return seeds
+
+    @staticmethod
+    def rewrites(name: str) -> bool:
+        """Whether TF's default-on rewrite `name` (`map_and_batch_fusion`, ...) runs."""
+        iteration = _Iteration.current
+        if iteration is None or iteration.optimization is None:
+            return True
+        return iteration.optimization.enabled(name)
 
 
 def _seed_pair(seed):
@@ -187,10 +240,18 @@ class Dataset:
     """
 
     _tf_name = "Dataset"
+    _single_element_iteration = None  # get_single_element's `_Iteration`, once called
+    _options_attr = None  # the merged `Options` of this dataset and its inputs, if any set
 
     def __init__(self, inputs=()):
         self._inputs = tuple(inputs)
         self._spec = _END
+        given = [d._options_attr for d in self._inputs if d._options_attr is not None]
+        if len(given) == 1:
+            self._options_attr = given[0]  # frozen: shared
+        elif given:
+            self._options_attr = _options.merge_options(*given)
+            self._options_attr._set_mutable(False)
 
     # -- what subclasses define
     def _compute_spec(self):
@@ -272,7 +333,14 @@ class Dataset:
     ) -> Dataset:
         """A dataset of what `generator(*args)` yields (called anew for each iterator),
         converted to and checked against `output_signature` (or `output_types` and
-        `output_shapes`) as TF does; `args` reach the generator as NumPy values."""
+        `output_shapes`) as TF does; `args` reach the generator as NumPy values.
+
+        TF's wart, matched: with known shapes (a structure, or one spec of known rank) values
+        convert with NumPy's `astype` (1.5 becomes 1 for an int32 spec, 2**40 wraps), for a
+        single spec of unknown rank with `convert_to_tensor` (which refuses 1.5). An
+        exception the generator raises reaches the caller as TF's py_func error (ValueError
+        and TypeError as InvalidArgumentError, most others as UnknownError).
+        """
         if not callable(generator):
             raise TypeError("`generator` must be a Python callable.")
         if output_signature is not None:
@@ -375,7 +443,9 @@ class Dataset:
         EagerTensors, so a `print` prints per element. Pass
         `tf.function(map_func, jit_compile=True)` to have it traced once and replayed (TF's
         side-effect behaviour, and faster for small tensors). A dataset's `element_spec`
-        comes from the result on the first element (one extra call, when first asked).
+        comes from the result on the first element (one extra call, when first asked, that
+        draws no random values anyone sees). Random ops draw as in TF's graph: see the
+        module docstring.
         """
         if num_parallel_calls is None:
             return _MapDataset(self, map_func)
@@ -441,9 +511,34 @@ class Dataset:
     def cache(self, filename="", name=None) -> Dataset:
         """Caches the elements of the first complete iteration; later iterations replay them.
 
-        tapeflow keeps the cache in memory whatever `filename` is (TF writes files there).
+        In memory, or in files named `filename` (`_file_cache`: TF's file names and locking,
+        and a cache already there is read whichever pipeline wrote it, as in TF; the
+        contents are tapeflow's own, not TF's TensorBundle).
         """
+        if not isinstance(filename, str):
+            if isinstance(filename, (bool, int, float)):
+                raise TypeError(f"Cannot convert {filename!r} to EagerTensor of dtype string")
+            raise ValueError(
+                f"Attempt to convert a value ({filename!r}) with an unsupported type "
+                f"({type(filename)}) to a Tensor."
+            )
+        if filename:
+            return _FileCacheDataset(self, filename)
         return CacheDataset(self)
+
+    def options(self):
+        """The `tf.data.Options` of this dataset and its inputs, merged (a frozen copy:
+        setting one raises TF's ValueError)."""
+        options = self._options_attr
+        options = _options.Options() if options is None else options._copy()
+        options._set_mutable(False)
+        return options
+
+    def with_options(self, options, name=None) -> Dataset:
+        """This dataset with `options` merged into its options (the later of two non-default
+        values wins, with TF's warning). See `tf.data.Options` for the options tapeflow
+        follows."""
+        return _OptionsDataset(self, options)
 
     def enumerate(self, start=0, name=None) -> Dataset:
         """Pairs each element with its int64 index, counting from `start`."""
@@ -483,29 +578,42 @@ class Dataset:
         return _TakeWhileDataset(self, predicate)
 
     def get_single_element(self, name=None):
-        """The one element of a one-element dataset (TF's errors for none or more)."""
-        it = self._elements()
-        element = next(it, _END)
-        if element is _END:
-            raise _invalid("Dataset was empty.", "DatasetToSingleElement")
-        if next(it, _END) is not _END:
-            raise _invalid("Dataset had more than one element.", "DatasetToSingleElement")
+        """The one element of a one-element dataset (TF's errors for none or more).
+
+        TF's wart: the random ops of the dataset's functions keep their kernels from one
+        call to the next (each `for` over the dataset starts them afresh).
+        """
+        if self._single_element_iteration is None:
+            self._single_element_iteration = _Iteration(self)
+        with self._single_element_iteration:
+            it = self._elements()
+            element = next(it, _END)
+            if element is _END:
+                raise _invalid("Dataset was empty.", "DatasetToSingleElement")
+            if next(it, _END) is not _END:
+                raise _invalid("Dataset had more than one element.", "DatasetToSingleElement")
         return st.to_tensors(element)
 
     def reduce(self, initial_state, reduce_func):
-        """Folds the elements into a state: `state = reduce_func(state, element)`."""
+        """Folds the elements into a state: `state = reduce_func(state, element)`.
+
+        Random ops in `reduce_func` draw as in TF's traced function (`graph_seeds`).
+        """
         state = st.to_tensors(st.normalize(initial_state))
         expected = [leaf.dtype for leaf in st.flatten(state)]
-        it = self._elements()
-        for element in it:
-            new = st.to_tensors(st.from_user(reduce_func(state, st.to_tensors(element))))
-            got = [leaf.dtype for leaf in st.flatten(new)]
-            if got != expected:
-                raise TypeError(
-                    "The element types for the new state must match the initial state. "
-                    f"Expected {_dtypes_text(state)} but got {_dtypes_text(new)}."
-                )
-            state = new
+        seeds = graph_seeds.FunctionSeeds(graph_seeds.global_seed())
+        with _Iteration(self):
+            for element in self._elements():
+                with seeds.call():
+                    new = reduce_func(state, st.to_tensors(element))
+                new = st.to_tensors(st.from_user(new))
+                got = [leaf.dtype for leaf in st.flatten(new)]
+                if got != expected:
+                    raise TypeError(
+                        "The element types for the new state must match the initial state. "
+                        f"Expected {_dtypes_text(state)} but got {_dtypes_text(new)}."
+                    )
+                state = new
         return state
 
 
@@ -571,7 +679,9 @@ class OwnedIterator(Iterator):
 
     def __init__(self, dataset: Dataset):
         self._dataset = dataset
-        self._it = dataset._elements()
+        self._iteration = _Iteration(dataset)
+        with self._iteration:
+            self._it = dataset._elements()
 
     @property
     def element_spec(self):
@@ -581,10 +691,14 @@ class OwnedIterator(Iterator):
         return self
 
     def __next__(self):
-        return st.to_tensors(next(self._it))
+        return st.to_tensors(self._next_internal())
 
     def _next_internal(self):
-        return next(self._it)
+        outer, _Iteration.current = _Iteration.current, self._iteration
+        try:
+            return next(self._it)
+        finally:
+            _Iteration.current = outer
 
     def get_next(self):
         """The next element; `tf.errors.OutOfRangeError` at the end."""
@@ -701,41 +815,104 @@ class _GeneratorDataset(Dataset):
         args = [tf.convert_to_tensor(a).numpy() for a in self._args]
         signature, types = self._signature, self._types
         specs = st.flatten(signature)
+        # TF's two paths (from_generator_op.py): with known shapes (any structure, or one
+        # spec of known rank) a PyFunc converts each part with NumPy's `astype` (so 1.5 gives
+        # 1 for an int32 spec, as in TF); for a single spec of unknown rank an EagerPyFunc
+        # converts with `convert_to_tensor`, which refuses such values.
+        lenient = not isinstance(signature, tf.TensorSpec) or signature.shape.rank is not None
+        node = "PyFunc" if lenient else "EagerPyFunc"
+        generator = self._generator
 
-        def gen():
-            for value in self._generator(*args):
-                leaves = _flatten_up_to(types, value)
-                if leaves is None:
-                    _generator_error(
-                        "`generator` yielded an element that did not match the expected "
-                        f"structure. The expected structure was {_dtypes_text(types)}, but "
-                        f"the yielded element was {value!r}."
-                    )
-                out = []
-                for leaf, spec in zip(leaves, specs):
+        def convert(value):
+            leaves = _flatten_up_to(types, value)
+            if leaves is None:
+                expected = _dtypes_text(types) if lenient else repr(signature)
+                _generator_error(
+                    "`generator` yielded an element that did not match the expected "
+                    f"structure. The expected structure was {expected}, but the yielded "
+                    f"element was {value}.",
+                    node,
+                )
+            out = []
+            for leaf, spec in zip(leaves, specs):
+                if lenient:
                     try:
-                        tensor = tf.convert_to_tensor(leaf, dtype=spec.dtype)
+                        array = np.asarray(leaf).astype(spec.dtype.as_numpy_dtype)
+                    except (TypeError, ValueError):
+                        _generator_error(
+                            "`generator` yielded an element that could not be converted to "
+                            f"the expected type. The expected type was {spec.dtype.name}, "
+                            f"but the yielded element was {leaf}.",
+                            node,
+                        )
+                else:
+                    try:
+                        array = tf.convert_to_tensor(leaf, dtype=spec.dtype).numpy()
                     except (TypeError, ValueError):
                         _generator_error(
                             "`generator` yielded an element that did not match the expected "
                             f"structure. The expected structure was {signature!r}, but the "
-                            f"yielded element was {value!r}."
+                            f"yielded element was {value}.",
+                            node,
                         )
-                    if not _shape_fits(tensor.shape, spec.shape):
-                        _generator_error(
-                            f"`generator` yielded an element of shape {tensor.shape} where an "
-                            f"element of shape {spec.shape} was expected."
-                        )
-                    out.append(tensor.numpy())
-                yield st.pack(signature, out)
+                shape = tf.TensorShape(array.shape)
+                if not _shape_fits(shape, spec.shape):
+                    _generator_error(
+                        f"`generator` yielded an element of shape {array.shape} where an "
+                        f"element of shape {spec.shape} was expected.",
+                        node,
+                    )
+                out.append(array)
+            return st.pack(signature, out)
+
+        def gen():
+            # The generator's own errors reach the user as TF's py_func reports them.
+            try:
+                it = iter(generator(*args))
+            except Exception as e:
+                _user_error(e, node)
+            while True:
+                try:
+                    value = next(it)
+                except StopIteration:
+                    return
+                except Exception as e:
+                    _user_error(e, node)
+                yield convert(value)
 
         return gen()
 
 
-def _generator_error(message: str):
+def _generator_error(message: str, node: str = "PyFunc"):
     raise tf.errors.InvalidArgumentError(
-        None, None, f"TypeError: {message}\n\n\n\t [[{{{{node PyFunc}}}}]] [Op:IteratorGetNext]"
+        None, None, f"TypeError: {message}\n\n\n\t [[{{{{node {node}}}}}]] [Op:IteratorGetNext]"
     )
+
+
+# The Python exceptions TF's py_func kernel maps to error classes; any other is UnknownError.
+_PY_ERRORS = (
+    ((ValueError, TypeError), tf.errors.InvalidArgumentError),
+    ((StopIteration,), tf.errors.OutOfRangeError),
+    ((MemoryError,), tf.errors.ResourceExhaustedError),
+    ((NotImplementedError,), tf.errors.UnimplementedError),
+)
+
+
+def _user_error(error: Exception, node: str):
+    """TF's error for an exception the generator raised: the class by kind, its class and
+    text first, then its traceback."""
+    import traceback
+
+    if isinstance(error, tf.errors.OpError):
+        raise error
+    cls = next((c for kinds, c in _PY_ERRORS if isinstance(error, kinds)), tf.errors.UnknownError)
+    trace = "".join(traceback.format_exception(error)).rstrip("\n")
+    raise cls(
+        None,
+        None,
+        f"{type(error).__name__}: {error}\n{trace}\n\n\n\t [[{{{{node {node}}}}}]] "
+        "[Op:IteratorGetNext]",
+    ) from error
 
 
 def _shape_fits(shape, spec_shape) -> bool:
@@ -747,8 +924,8 @@ def _shape_fits(shape, spec_shape) -> bool:
 
 
 def _flatten_up_to(structure, value):
-    """`value`'s parts matching `structure`'s leaves (a list passes for a tuple), or None
-    when the nesting differs."""
+    """`value`'s parts matching `structure`'s leaves, or None when the nesting differs (as
+    TF's `nest.flatten_up_to`: a list does not pass for a tuple)."""
     if isinstance(structure, dict):
         if not isinstance(value, dict) or sorted(value) != sorted(structure):
             return None
@@ -760,7 +937,7 @@ def _flatten_up_to(structure, value):
             out.extend(part)
         return out
     if isinstance(structure, tuple):
-        if not isinstance(value, (tuple, list)) or len(value) != len(structure):
+        if not isinstance(value, tuple) or len(value) != len(structure):
             return None
         out = []
         for s, v in zip(structure, value):
@@ -853,6 +1030,28 @@ class _UnaryDataset(Dataset):
 
 class _PrefetchDataset(_UnaryDataset):
     _tf_name = "_PrefetchDataset"
+
+    def _plan_orders(self, orders):
+        return orders
+
+
+class _OptionsDataset(_UnaryDataset):
+    _tf_name = "_OptionsDataset"
+
+    def __init__(self, dataset, options):
+        if not isinstance(options, _options.Options):
+            # TF's errors: it serializes `options` with `_to_proto` into an Options proto.
+            if isinstance(options, _options.OptionsBase):
+                raise TypeError(
+                    "Parameter to CopyFrom() must be instance of same class: expected <class "
+                    "'tensorflow.core.framework.dataset_options_pb2.Options'> got <class "
+                    f"'tensorflow.core.framework.dataset_options_pb2.{type(options).__name__}'>."
+                )
+            raise AttributeError(f"'{type(options).__name__}' object has no attribute '_to_proto'")
+        super().__init__(dataset)
+        inherited = self._options_attr or _options.Options()
+        self._options_attr = inherited.merge(options)
+        self._options_attr._set_mutable(False)
 
     def _plan_orders(self, orders):
         return orders
@@ -976,12 +1175,22 @@ class _RepeatDataset(_UnaryDataset):
     def _makes_extra_iterator(self) -> bool:
         """TF's finite repeat makes its input's next iterator as soon as an epoch ends, the
         last one too (made and dropped: a shuffle upstream draws that epoch's seeds). The
-        fused shuffle-and-repeat does not, nor `repeat(1)`, which TF's optimizer removes."""
-        return self._count > 1 and not isinstance(self._input, _ShuffleDataset)
+        fused shuffle-and-repeat does not, nor `repeat(1)`, which TF's optimizer removes (each
+        rewrite unless the options turn it off)."""
+        count = self._count
+        if count == 1:
+            return not _Iteration.rewrites("noop_elimination") and not self._fused()
+        return count > 1 and not self._fused()
+
+    def _fused(self) -> bool:
+        """Whether TF's optimizer fuses this repeat with the shuffle before it."""
+        return isinstance(self._input, _ShuffleDataset) and _Iteration.rewrites(
+            "shuffle_and_repeat_fusion"
+        )
 
     def _check_fused(self):
         count = self._count
-        if isinstance(self._input, _ShuffleDataset) and (count == 0 or count < -1):
+        if self._fused() and (count == 0 or count < -1):
             # TF's wart: its optimizer fuses shuffle().repeat(n) into ShuffleAndRepeatDataset,
             # whose iterator refuses the counts plain repeat accepts.
             raise tf.errors.InvalidArgumentError(
@@ -1177,6 +1386,66 @@ class CacheDataset(_UnaryDataset):
         return gen()
 
 
+# TF's DataTypeString names, as its kernels' messages print dtypes.
+_TF_DTYPE_TEXT = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def _dtype_text(dtype) -> str:
+    name = tf.as_dtype(dtype).name
+    return _TF_DTYPE_TEXT.get(name, name)
+
+
+class _FileCacheDataset(CacheDataset):
+    """`cache(filename)`: see `_file_cache` for the files and what TF does with them."""
+
+    def __init__(self, dataset, filename: str):
+        super().__init__(dataset)
+        self._filename = filename
+
+    def _plan_orders(self, orders):
+        return None  # the elements themselves go to the files
+
+    def _elements(self):
+        if os.path.exists(_file_cache.index_path(self._filename)):
+            return self._read()
+        it = self._input._elements()
+        if _Peeking.depth:  # reading a first element for a spec: no cache files
+            return it
+        return _file_cache.write_through(self._filename, it, st.flatten)
+
+    def _read(self):
+        filename = self._filename
+        template = self.element_spec
+        specs = st.flatten(template)
+
+        def gen():
+            tensors = _file_cache.read_tensors(filename)
+            k = len(specs)
+            # TF reads the cached tensors in order, k per element, whatever wrote them.
+            for start in range(0, len(tensors) - k + 1, k):
+                leaves = tensors[start : start + k]
+                for i, (leaf, spec) in enumerate(zip(leaves, specs)):
+                    if leaf.dtype != spec.dtype.as_numpy_dtype:
+                        raise _file_cache._op_error(
+                            tf.errors.InvalidArgumentError,
+                            f"Data type mismatch at component {i}: expected "
+                            f"{_dtype_text(spec.dtype)} but got {_dtype_text(leaf.dtype)}.",
+                        )
+                    # Ranks only: a mapped spec's sizes come from the first element here
+                    # (see the module docstring), so sizes TF leaves unknown may be set.
+                    rank = spec.shape.rank
+                    if rank is not None and rank != leaf.ndim:
+                        want = "[" + ",".join("?" if d is None else str(d) for d in spec.shape)
+                        raise _file_cache._op_error(
+                            tf.errors.InvalidArgumentError,
+                            f"Incompatible shapes at component {i}: expected {want}] but got "
+                            f"{_shape_text(leaf.shape)}.",
+                        )
+                yield st.pack(template, leaves)
+
+        return gen()
+
+
 def _stack(elements: list, template, fused: bool = False):
     columns = list(zip(*[st.flatten(e) for e in elements]))
     out = []
@@ -1277,8 +1546,12 @@ class _BatchDataset(_UnaryDataset):
         b, drop = self._batch_size, self._drop
         # TF's optimizer fuses map().batch() into MapAndBatchDataset, which checks only each
         # element's number of values against the first's (and reshapes silently when they
-        # agree); a plain batch checks shapes.
-        fused = isinstance(self._input, _MapDataset) and type(self) is _BatchDataset
+        # agree); a plain batch checks shapes. Options can turn the rewrite off.
+        fused = (
+            isinstance(self._input, _MapDataset)
+            and type(self) is _BatchDataset
+            and _Iteration.rewrites("map_and_batch_fusion")
+        )
 
         def gen():
             chunk = []
@@ -1495,15 +1768,27 @@ class _FunctionDataset(_UnaryDataset):
     def __init__(self, dataset, fn):
         super().__init__(dataset)
         self._fn = fn
+        self._traced_global_seed = graph_seeds.global_seed()  # TF traces `fn` now
+
+    def _caller(self):
+        """`call(element)`: the function on an element, its random ops drawing as in TF's
+        traced function with this iterator's kernels (`_Iteration`)."""
+        fn, seeds = self._fn, _Iteration.seeds_of(self)
+
+        def call(element):
+            with seeds.call():
+                return _call(fn, element)
+
+        return call
 
     def _first_output(self):
         """The function's result on the first input element (zeros when the input is
-        empty), read without moving shuffle seeds on."""
-        with _Peeking():
+        empty), read without moving shuffle seeds or any iterator's random draws on."""
+        with _Peeking(), _Iteration(self._input):
             element = next(self._input._elements(), _END)
-        if element is _END:
-            element = st.map_structure(_zeros_like_spec, self._input.element_spec)
-        return element, _call(self._fn, element)
+            if element is _END:
+                element = st.map_structure(_zeros_like_spec, self._input.element_spec)
+            return element, self._caller()(element)
 
 
 def _zeros_like_spec(spec):
@@ -1547,11 +1832,11 @@ class _MapDataset(_FunctionDataset):
         return specs
 
     def _general(self, it):
-        fn = self._fn
+        call = self._caller()
 
         def gen():
             for element in it:
-                yield _as_variants(st.from_user(_call(fn, element)))
+                yield _as_variants(st.from_user(call(element)))
 
         return gen()
 
@@ -1593,11 +1878,11 @@ class _FilterDataset(_FunctionDataset):
         return UNKNOWN_CARDINALITY if n != 0 else 0
 
     def _general(self, it):
-        fn = self._fn
+        call = self._caller()
 
         def gen():
             for element in it:
-                if _check_predicate(_call(fn, element)):
+                if _check_predicate(call(element)):
                     yield element
 
         return gen()
@@ -1673,11 +1958,11 @@ class _TakeWhileDataset(_FunctionDataset):
         return UNKNOWN_CARDINALITY
 
     def _general(self, it):
-        fn = self._fn
+        call = self._caller()
 
         def gen():
             for element in it:
-                if not _check_predicate(_call(fn, element)):
+                if not _check_predicate(call(element)):
                     return
                 yield element
 
@@ -1699,11 +1984,11 @@ class _FlatMapDataset(_FunctionDataset):
         return UNKNOWN_CARDINALITY
 
     def _general(self, it):
-        fn = self._fn
+        call = self._caller()
 
         def gen():
             for element in it:
-                inner = _call(fn, element)
+                inner = call(element)
                 if not st.is_dataset(inner):
                     raise TypeError(
                         f"The `map_func` argument must return a `Dataset` "
@@ -1716,7 +2001,6 @@ class _FlatMapDataset(_FunctionDataset):
 
 def _cpu_count() -> int:
     """TF's `port::MaxParallelism()`: the CPUs this process may run on."""
-    import os
 
     try:
         return len(os.sched_getaffinity(0))
@@ -1732,13 +2016,13 @@ class _InterleaveDataset(_FlatMapDataset):
         self._tf_name = "_ParallelInterleaveDataset" if parallel else "_InterleaveDataset"
 
     def _general(self, it):
-        fn, cycle, block = self._fn, self._cycle_length, self._block_length
+        call, cycle, block = self._caller(), self._cycle_length, self._block_length
 
         def open_next():
             element = next(it, _END)
             if element is _END:
                 return None
-            inner = _call(fn, element)
+            inner = call(element)
             if not st.is_dataset(inner):
                 raise TypeError(
                     f"The `map_func` argument must return a `Dataset` object. Got {type(inner)!r}."

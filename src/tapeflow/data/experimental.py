@@ -2,6 +2,16 @@
 of Dataset methods that TF keeps (deprecated there in favour of the methods)."""
 
 from ._dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY  # noqa: F401
+from ._options import (  # noqa: F401
+    AutoShardPolicy,
+    AutotuneAlgorithm,
+    AutotuneOptions,
+    DistributeOptions,
+    ExternalStatePolicy,
+    OptimizationOptions,
+    ServiceOptions,
+    ThreadingOptions,
+)
 
 
 def cardinality(dataset):

@@ -9,7 +9,9 @@ TF combines a global seed (`tf.random.set_seed`) with an op seed (`seed=`):
 - op seed (with the global seed, or TF's default 87654321 when none is set):
   TF caches one kernel per (op type, dtype, seeds) with an internal counter,
   so repeated identical calls give different values A1, A2, ... and the
-  sequence restarts when `set_seed` clears the kernels.
+  sequence restarts when `set_seed` clears the kernels;
+- in a function TF runs as a traced graph (a `tf.data` function, `graph_seeds`), op
+  seeds count 0, 1, ... per graph and each op keeps its own kernel across calls.
 
 The values are TF's: the stateful ops' kernels draw from TF's Philox4x32-10
 (`tapeflow.ops.philox`) with key `global_seed` and counter `op_seed << 64`, and a
@@ -36,6 +38,7 @@ from .._core import tape as _tape
 from .._core.errors import invalid_argument
 from .._core.registry import op
 from .._core.tensor import convert_to_tensor, make
+from . import graph_seeds
 from ._util import as_int_tuple, int_arg, no_kernel, not_allowed
 from .math_ops import cast, greater_equal, where_v2
 
@@ -79,6 +82,7 @@ class _SeedState:
 
 
 _state = _SeedState()
+graph_seeds.global_seed = lambda: _state.global_seed
 
 
 def set_seed(seed):
@@ -103,16 +107,21 @@ def get_seed(op_seed):
     """The `(seed, seed2)` pair an op uses for `op_seed`, as `tf.compat.v1.random.get_seed`.
 
     Both seeds are taken `% (2**31 - 1)`; with a global seed an unseeded op draws the next
-    op seed of the sequence `tf.random.set_seed` started. TF returns `(None, None)` when
-    neither seed is set.
+    op seed of the sequence `tf.random.set_seed` started (in a traced function, see
+    `graph_seeds`, the function's next op seed and its global seed). TF returns
+    `(None, None)` when neither seed is set.
 
     >>> tf.random.set_seed(5); tf.compat.v1.random.get_seed(7)
     (5, 7)
     """
-    if _state.global_seed is not None:
-        if op_seed is None:
+    function = graph_seeds.current
+    global_seed = _state.global_seed if function is None else function.global_seed
+    if global_seed is not None:
+        if op_seed is None and function is not None:
+            op_seed = function.next_op_seed()
+        elif op_seed is None:
             op_seed = _state.op_seeds.randint(0, _MAXINT32)
-        seeds = (_state.global_seed % _MAXINT32, int(op_seed) % _MAXINT32)
+        seeds = (global_seed % _MAXINT32, int(op_seed) % _MAXINT32)
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, int(op_seed) % _MAXINT32)
     else:
@@ -137,11 +146,13 @@ def op_stream(op_type: str, seed, dtype, size: int, blocks: int | None = None) -
         seed1, seed2 = (int(v) for v in rng.integers(0, 2**63, 2, dtype=np.int64))
         return philox.stateful_start(seed1, seed2)
     key, counter = philox.stateful_start(*seeds)
-    if seed is None:  # a fresh op seed: a fresh kernel
+    calls, cache_key = _state.calls, (op_type, dtype, seeds)
+    if graph_seeds.current is not None:  # a traced function's op: its own kernel
+        calls, cache_key = graph_seeds.current.kernels, graph_seeds.current.kernel(cache_key)
+    elif seed is None:  # a fresh op seed: a fresh kernel
         return key, counter
-    cache_key = (op_type, dtype, seeds)
-    skipped = _state.calls.get(cache_key, 0)
-    _state.calls[cache_key] = skipped + (256 * size if blocks is None else blocks)
+    skipped = calls.get(cache_key, 0)
+    calls[cache_key] = skipped + (256 * size if blocks is None else blocks)
     return key, counter + skipped
 
 
