@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.errors import NotFoundError, invalid_argument, op_error
 from .._core.logging import warn
@@ -758,7 +759,7 @@ def where_v2(condition, x, y):
 
     The unselected branch receives a zero gradient, as in TensorFlow.
     """
-    if np.asarray(condition).dtype != np.bool_:
+    if _backend.array(condition).dtype != np.bool_:
         raise invalid_argument("condition must be a bool tensor")
     return select(condition, x, y)
 
@@ -779,7 +780,7 @@ def _cast(x, *, DstT):  # noqa: N803 - TF's attr name
     if not DstT.is_complex and np.iscomplexobj(x):
         x = np.real(x)  # TF keeps the real part
     with np.errstate(invalid="ignore", over="ignore"):
-        return np.asarray(x).astype(DstT._np)
+        return _backend.array(x).astype(DstT._np)
 
 
 @_cast.vjp

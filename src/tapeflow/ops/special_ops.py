@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.registry import op
 from ._util import linear
@@ -33,7 +34,12 @@ INEXACT = _dt.INEXACT
 
 
 def _as_dtype_of(result, x: np.ndarray) -> np.ndarray:
-    """SciPy computes float16 in a wider type; TF keeps the input dtype."""
+    """SciPy computes float16 in a wider type; TF keeps the input dtype.
+
+    SciPy's special functions are ufuncs, so a Dask input gives a lazy Dask result.
+    """
+    if _backend.is_foreign(result):
+        return result.astype(x.dtype, copy=False)
     return np.asarray(result, dtype=x.dtype)
 
 

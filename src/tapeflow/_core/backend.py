@@ -1,0 +1,216 @@
+"""Array backends: what kind of array a tensor holds, and the few things that depend on it.
+
+A tensor's value is a NumPy array (or a NumPy scalar for rank 0) or, with the optional
+extras, a Dask array (lazy, chunked, possibly on a cluster) or a CuPy array (on a GPU).
+Op forwards call NumPy functions on the values; NumPy's dispatch protocols
+(`__array_ufunc__`, `__array_function__`) route those calls to Dask or CuPy, so the same
+forward builds a Dask graph or launches a GPU kernel. This module is the one place that
+knows more than that:
+
+- `backend_of(value)`: "numpy", "dask" or "cupy" (read from the type's module: the core
+  never imports either library; where a Dask array exists, dask is imported already, and
+  the few functions used here are read from `sys.modules`);
+- `zeros_like` / `ones_like` / `asarray`: arrays of the same kind as a given value;
+- `to_host` / `compute`: NumPy values, several Dask arrays computed in one pass;
+- `printable`: only the elements NumPy's summary of a large array shows, on the host;
+- `host_only`: TF's UnimplementedError for an op that needs host (NumPy) arrays.
+
+Rank-0 NumPy values stay NumPy scalars (the fast paths elsewhere rely on it); a rank-0
+Dask or CuPy value is a 0-d array of its kind.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+
+from .errors import UnimplementedError, op_error
+
+NUMPY = "numpy"
+DASK = "dask"
+CUPY = "cupy"
+
+_NUMPY_TYPES = (np.ndarray, np.generic)
+
+
+def _dask(module: str = "dask.array"):
+    """A dask module, imported already by whoever made the Dask array at hand."""
+    return sys.modules[module]
+
+
+# The backend of each non-NumPy array type seen so far (a type's module is read once).
+_KINDS: dict = {}
+
+
+def backend_of(value) -> str:
+    """The kind of array `value` is: "numpy" (also for Python scalars), "dask" or "cupy"."""
+    if isinstance(value, _NUMPY_TYPES):
+        return NUMPY
+    t = type(value)
+    kind = _KINDS.get(t)
+    if kind is None:
+        root = t.__module__.partition(".")[0]
+        kind = root if root in (DASK, CUPY) else NUMPY
+        _KINDS[t] = kind
+    return kind
+
+
+def is_foreign(value) -> bool:
+    """True for an array that is not NumPy's but speaks its protocols (Dask, CuPy)."""
+    return not isinstance(value, _NUMPY_TYPES) and backend_of(value) != NUMPY
+
+
+def is_dask(value) -> bool:
+    return backend_of(value) == DASK
+
+
+def zeros_like(like, shape=None, dtype=None):
+    """Zeros of `like`'s kind (and chunking, for Dask), with its shape and dtype by default."""
+    if isinstance(like, _NUMPY_TYPES):
+        dtype = like.dtype if dtype is None else dtype
+        return np.zeros(np.shape(like) if shape is None else shape, dtype)
+    return np.zeros_like(like, dtype=dtype, shape=shape)
+
+
+def ones_like(like, shape=None, dtype=None):
+    """Ones of `like`'s kind, with its shape and dtype by default."""
+    if isinstance(like, _NUMPY_TYPES):
+        dtype = like.dtype if dtype is None else dtype
+        return np.ones(np.shape(like) if shape is None else shape, dtype)
+    return np.ones_like(like, dtype=dtype, shape=shape)
+
+
+def asarray(data, like):
+    """`data` (NumPy or Python values) as an array of `like`'s kind (NEP 35's `like=`)."""
+    if isinstance(like, _NUMPY_TYPES) or backend_of(like) == NUMPY:
+        return np.asarray(data)
+    if backend_of(like) == DASK:
+        return _dask().asarray(data)
+    return np.asarray(data, like=like)
+
+
+def to_host(value):
+    """`value` as NumPy: a NumPy value unchanged, a Dask array computed, a CuPy one copied."""
+    if isinstance(value, _NUMPY_TYPES):
+        return value
+    kind = backend_of(value)
+    if kind == DASK:
+        return np.asarray(value.compute())
+    if kind == CUPY:
+        return value.get()
+    return np.asarray(value)
+
+
+def compute(*values) -> tuple:
+    """The NumPy values of `values`, the Dask arrays among them computed in one pass.
+
+    One `dask.compute` call shares the work common to several graphs (a loss and its
+    gradients read the same chunks of data once), on whichever scheduler is active.
+    """
+    lazy = [i for i, v in enumerate(values) if backend_of(v) == DASK]
+    out = list(values)
+    if lazy:
+        results = _dask("dask").compute(*[values[i] for i in lazy])
+        for i, r in zip(lazy, results):
+            out[i] = np.asarray(r)
+    return tuple(to_host(v) for v in out)
+
+
+def printable(value) -> tuple:
+    """`(array, options)`: a NumPy array that prints under `np.printoptions(**options)` as
+    `value` would, computing only the elements NumPy's summary of `value` shows.
+
+    An array larger than NumPy's print threshold is printed as its first and last
+    `edgeitems` entries along each long axis; those are the only entries read here. The
+    result keeps one more entry in the middle of each long axis (never shown), so that it
+    is summarised along the same axes as the full array.
+    """
+    if isinstance(value, _NUMPY_TYPES):
+        return value, {}
+    options = np.get_printoptions()
+    shape = np.shape(value)
+    if math.prod(shape) <= options["threshold"]:
+        return to_host(value), {}
+    edge = options["edgeitems"]
+    part = value
+    for axis, d in enumerate(shape):
+        if d > 2 * edge + 1:
+            index = np.r_[0:edge, d - edge - 1 : d]
+            part = part[(slice(None),) * axis + (index,)]
+    return to_host(part), {"threshold": 0}
+
+
+def host_only(op_type: str, *values) -> None:
+    """Raises TF's UnimplementedError if any of `values` is not a NumPy value.
+
+    For ops whose forward needs host arrays (SciPy, or NumPy paths no protocol dispatches).
+    """
+    for v in values:
+        if not isinstance(v, _NUMPY_TYPES) and backend_of(v) != NUMPY:
+            raise op_error(
+                UnimplementedError,
+                f"{op_type} needs host (NumPy) arrays; its input is a {backend_of(v)} array. "
+                "Convert it with tf.constant(t.numpy()) first",
+                op_type,
+            )
+
+
+def same_kind(values) -> str:
+    """The one backend of several values (NumPy values go with any other kind).
+
+    Raises:
+      InvalidArgumentError: for a Dask value with a CuPy one (TF's error for inputs on
+        two devices it cannot copy between).
+    """
+    found = NUMPY
+    for v in values:
+        kind = backend_of(v)
+        if kind == NUMPY or kind == found:
+            continue
+        if found != NUMPY:
+            from .errors import invalid_argument
+
+            raise invalid_argument(
+                f"Cannot mix a {found} array with a {kind} array in one op: move one of "
+                "them with tf.constant(t.numpy()) first"
+            )
+        found = kind
+    return found
+
+
+def array(value):
+    """`np.asarray(value)` for NumPy and Python values; a Dask or CuPy array unchanged.
+
+    What a forward calls where it needs an array's methods but must not move the data.
+    """
+    if type(value) is np.ndarray or backend_of(value) == NUMPY:
+        return np.asarray(value)
+    return value
+
+
+def reduce_sum(x, axis, keepdims: bool, dtype):
+    """`np.add.reduce` (NumPy's fast path), or the array's own sum (Dask's `__array_ufunc__`
+    does not take ufunc reductions)."""
+    if isinstance(x, _NUMPY_TYPES):
+        return np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=dtype)
+    return np.sum(x, axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+def elementwise(fn, *values, dtype=None):
+    """`fn(*values)` for a NumPy-only elementwise function (SciPy's special functions).
+
+    NumPy values are passed straight through; Dask arrays are broadcast and `fn` is mapped
+    over their blocks, so the result stays lazy; a CuPy array raises (`host_only`).
+    """
+    kind = same_kind(values)
+    if kind == NUMPY:
+        return fn(*values)
+    if kind != DASK:
+        host_only(getattr(fn, "__name__", "op"), *values)
+    da = _dask()
+    arrays = da.broadcast_arrays(*[da.asarray(v) for v in values])
+    if dtype is None:
+        dtype = fn(*[np.ones((1,) * a.ndim, a.dtype) for a in arrays]).dtype
+    return da.map_blocks(fn, *arrays, dtype=dtype)
