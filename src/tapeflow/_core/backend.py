@@ -214,3 +214,65 @@ def elementwise(fn, *values, dtype=None):
     if dtype is None:
         dtype = fn(*[np.ones((1,) * a.ndim, a.dtype) for a in arrays]).dtype
     return da.map_blocks(fn, *arrays, dtype=dtype)
+
+
+def _stand_in(value):
+    """A NumPy value of `value`'s shape and dtype that costs no memory (a zero-stride view)."""
+    return np.broadcast_to(np.zeros((), value.dtype), value.shape)
+
+
+def whole(fn, *values, n_outputs: int = 1, stand_in=_stand_in, **kwargs):
+    """`fn(*values, **kwargs)` for a NumPy-only forward, as one lazy Dask task on whole arrays.
+
+    The result is a Dask array (a tuple of `n_outputs` of them) of the shapes and dtypes
+    `fn` gives on stand-ins for the Dask values (zero-stride zeros, or `stand_in(value)`);
+    the task computes every Dask input whole, so it is lazy and runs on any scheduler, but
+    is not split into chunks. Errors that depend on values (a singular matrix) are raised
+    when the result is computed. A CuPy value raises (`host_only`).
+    """
+    kind = same_kind(values)
+    if kind != DASK:
+        host_only(getattr(fn, "__name__", "op"), *values)
+    probe = fn(*[stand_in(v) if is_dask(v) else v for v in values], **kwargs)
+    probes = probe if n_outputs != 1 else (probe,)
+    dask, da = _dask("dask"), _dask()
+    task = dask.delayed(fn, pure=True, nout=None if n_outputs == 1 else n_outputs)(
+        *values, **kwargs
+    )
+    tasks = (task,) if n_outputs == 1 else tuple(task[i] for i in range(n_outputs))
+    outs = tuple(
+        da.from_delayed(t, shape=np.shape(p), dtype=np.asarray(p).dtype)
+        for t, p in zip(tasks, probes)
+    )
+    return outs[0] if n_outputs == 1 else outs
+
+
+def reshape(x, shape: tuple):
+    """`np.reshape`, also for a Dask array whose chunks the new shape does not split evenly
+    (Dask refuses those): the trailing axes are then made whole chunks first, and the whole
+    array one chunk only if that is not enough."""
+    try:
+        return np.reshape(x, shape)
+    except NotImplementedError:
+        if not is_dask(x):
+            raise
+    try:
+        return np.reshape(x.rechunk({a: -1 for a in range(1, x.ndim)}), shape)
+    except NotImplementedError:
+        return np.reshape(x.rechunk(-1), shape)
+
+
+def any_foreign(*values) -> bool:
+    """True if any of `values` is a Dask or CuPy array."""
+    for v in values:
+        if not isinstance(v, _NUMPY_TYPES) and backend_of(v) != NUMPY:
+            return True
+    return False
+
+
+def matrix_stand_in(value):
+    """A stand-in for `whole` that linear algebra accepts: identity matrices (zero-stride)."""
+    if value.ndim < 2:
+        return _stand_in(value)
+    eye = np.eye(value.shape[-2], value.shape[-1], dtype=value.dtype)
+    return np.broadcast_to(eye, value.shape)

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import InvalidArgumentError, invalid_argument
@@ -55,7 +56,7 @@ def _reshape(tensor, *, shape):
     if len(shape) >= 254:
         raise invalid_argument(f"too many dimensions: must be < 254, but received {len(shape)}")
     check_rank(len(shape))
-    return np.reshape(tensor, _reshape_dims(np.shape(tensor), shape))
+    return _backend.reshape(tensor, _reshape_dims(np.shape(tensor), shape))
 
 
 def _reshape_dims(input_shape: tuple, shape: tuple) -> tuple:
@@ -428,6 +429,9 @@ def _strided_slice_jvp(t, out, input, *, key):
     sample=cases(([(3,)], {"shape": (4, 3), "key": (1, slice(None))})),
 )
 def _strided_slice_grad(dy, *, shape, key):
+    if _backend.is_foreign(dy):
+        # On Dask, one task on whole arrays: Dask's slice assignment is partial.
+        return _backend.whole(_strided_slice_grad.forward, dy, shape=shape, key=key)
     out = np.zeros(shape, dtype=np.result_type(dy))
     out[key] = dy
     return out
@@ -626,6 +630,10 @@ def concat(values, axis, name="concat"):
     "SplitV", n_outputs=None, dtypes=_dt.ANY, sample=cases(([(5, 2)], {"axis": 0, "sizes": (2, 3)}))
 )
 def _split(value, *, axis, sizes):
+    if _backend.is_foreign(value):  # np.split is NumPy's own: slice, which Dask keeps lazy
+        ends = np.cumsum(sizes).tolist()
+        before = (slice(None),) * (axis % value.ndim)
+        return tuple(value[before + (slice(e - n, e),)] for e, n in zip(ends, sizes))
     return tuple(np.split(value, np.cumsum(sizes)[:-1], axis))
 
 

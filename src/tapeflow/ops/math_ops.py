@@ -650,7 +650,8 @@ def real(x, name=None):
 @op("Complex", broadcasting=True, dtypes=FLOATING - {_dt.float16}, no_sample="complex output")
 def complex(real, imag):
     """Builds complex numbers real + imag * 1j (float32 -> complex64, float64 -> complex128)."""
-    return np.asarray(real + 1j * imag, dtype=np.result_type(real, np.complex64))
+    z = real + 1j * imag
+    return _backend.array(z).astype(np.result_type(real, np.complex64), copy=False)
 
 
 @complex.vjp

@@ -330,7 +330,8 @@ cumprod = _scan_wrapper(
 def _logsumexp(input_tensor, *, axes, keepdims=False):
     x = _backend.array(input_tensor)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        top = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
+        # `initial` for empty slices (Dask's max takes no `initial`; its arrays are not empty).
+        top = np.max(x, axis=axes, keepdims=True, **({"initial": -np.inf} if x.size == 0 else {}))
         top = np.where(np.isfinite(top), top, 0).astype(x.dtype)  # TF shifts by finite maxima only
         total = np.sum(np.exp(x - top), axis=axes, keepdims=True, dtype=x.dtype)
         out = np.log(total) + top
