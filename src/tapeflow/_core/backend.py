@@ -104,7 +104,8 @@ def to_host(value):
 
 
 def compute(*values) -> tuple:
-    """The NumPy values of `values`, the Dask arrays among them computed in one pass.
+    """The NumPy values of `values`, the Dask arrays among them computed in one pass
+    (None stays None).
 
     One `dask.compute` call shares the work common to several graphs (a loss and its
     gradients read the same chunks of data once), on whichever scheduler is active.
@@ -115,7 +116,7 @@ def compute(*values) -> tuple:
         results = _dask("dask").compute(*[values[i] for i in lazy])
         for i, r in zip(lazy, results):
             out[i] = np.asarray(r)
-    return tuple(to_host(v) for v in out)
+    return tuple(v if v is None else to_host(v) for v in out)
 
 
 def printable(value) -> tuple:

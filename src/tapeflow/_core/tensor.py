@@ -253,9 +253,14 @@ def numpy_text(value, is_repr: bool = False) -> str:
     computes only the elements NumPy's summary shows (`backend.printable`).
     """
     if not isinstance(value, _np_types):
+        shape = np.shape(value)
         value, options = _backend.printable(value)
         with np.printoptions(**options):
-            return numpy_text(value, is_repr)
+            text = numpy_text(value, is_repr)
+        if value.shape != shape:  # NumPy 2's repr of a summary names the full shape
+            head, found, tail = text.rpartition(f"shape={value.shape}")
+            text = head + f"shape={shape}" + tail if found else text
+        return text
     if not is_repr:
         text = str(value)
     elif np.ndim(value) == 0:
