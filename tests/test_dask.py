@@ -254,3 +254,26 @@ def test_gradient_through_a_tape_on_a_local_cluster(cluster_client):
     expected = -np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p)) + 1e-3 * cross.sum()
     np.testing.assert_allclose(loss_value.numpy(), expected, rtol=1e-12)
     np.testing.assert_allclose(g_value.numpy(), a.T @ (p - labels) / len(labels), rtol=1e-12)
+
+
+class _CuPyLike:
+    """Stands in for a CuPy array where CuPy is absent: the seam reads the type's module."""
+
+    __module__ = "cupy._core.core"
+    shape, ndim, dtype = (2,), 1, np.dtype(np.float64)
+
+
+def test_a_dask_array_with_a_cupy_array_is_tfs_invalid_argument():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot mix a dask array with a cupy"):
+        backend.compute(lazy(np.ones(2)), _CuPyLike())
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot mix"):
+        backend.whole(np.add, lazy(np.ones(2)), _CuPyLike())
+    assert backend.same_kind([np.ones(2), lazy(np.ones(2)), 1.0]) == "dask"
+
+
+def test_a_host_only_forward_on_a_cupy_array_is_tfs_unimplemented():
+    with pytest.raises(tf.errors.UnimplementedError, match=r"needs host \(NumPy\) arrays"):
+        backend.whole(np.cross, _CuPyLike(), _CuPyLike())
+    with pytest.raises(tf.errors.UnimplementedError, match=r"\[Op:Conv2D\]"):
+        backend.host_only("Conv2D", np.ones(2), _CuPyLike())
+    backend.host_only("Conv2D", np.ones(2), np.float32(1), 2.0)  # NumPy values pass

@@ -1,4 +1,5 @@
-"""The registry's gradient checks again, with inputs as small-chunk Dask arrays.
+"""The registry's gradient checks again, with inputs as small-chunk Dask arrays (and as
+CuPy arrays, where CuPy and a GPU exist).
 
 For every sample case of every differentiable op (registry_cases.CASES), the perturbable
 inputs (and the cotangents and tangents) become Dask arrays in chunks of 2, so every op
@@ -7,6 +8,10 @@ stay Dask arrays (lazy) and equal what the same calls give on NumPy inputs, whic
 test_registry_gradients.py checks against central differences. Dask's chunked sums
 round differently from NumPy's pairwise ones, hence the float64 tolerance below.
 
+The CuPy parametrisation runs the same checks with CuPy inputs: the results must be CuPy
+arrays, and the ops that run whole on Dask must raise TF's UnimplementedError (they need
+host arrays). Without CuPy or a GPU it is skipped, saying which is missing.
+
 The completeness tests list the ops that run on Dask as one task on whole arrays (their
 forwards need NumPy-only code; they stay lazy but are not chunked) and every op outside
 the gradient matrix, with its reason; the non-differentiable ones among those are run
@@ -14,6 +19,8 @@ forward on Dask here.
 """
 
 from __future__ import annotations
+
+import importlib.util
 
 import numpy as np
 import pytest
@@ -69,16 +76,42 @@ WHOLE_ARRAY_OPS = {
 }
 
 
-def _lazy(array):
+def _no_gpu_reason():
+    """Why the CuPy parametrisation cannot run here, or None where it can."""
+    if importlib.util.find_spec("cupy") is None:
+        return "CuPy is not installed (pip install 'tapeflow[cupy]' on a machine with a GPU)"
+    import cupy
+
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as e:  # CUDA runtime errors: no driver, no device
+        return f"CuPy finds no GPU: {e}"
+    return None if count else "CuPy finds no GPU"
+
+
+_NO_GPU = _no_gpu_reason()
+BACKENDS = [
+    "dask",
+    pytest.param("cupy", marks=pytest.mark.skipif(_NO_GPU is not None, reason=str(_NO_GPU))),
+]
+
+
+def _lazy(array, kind: str = "dask"):
+    """`array` as a Dask array in chunks of CHUNK, or as a CuPy array."""
+    if kind == "cupy":
+        import cupy
+
+        return cupy.asarray(np.asarray(array))
     return da.from_array(np.asarray(array), chunks=CHUNK)
 
 
-def _inputs(case, on_dask: bool) -> list:
-    """The case's inputs as tensors; on Dask, every input a gradient check perturbs (fixed
-    inputs, such as indices and masks, stay NumPy, as they would in a program)."""
+def _inputs(case, kind) -> list:
+    """The case's inputs as tensors; for `kind` "dask" or "cupy", every input a gradient
+    check perturbs is of that kind (fixed inputs, such as indices and masks, stay NumPy,
+    as they would in a program); for None, all are NumPy."""
     diff = diff_inputs(case)
     return [
-        tf.constant(_lazy(a) if on_dask and i in diff else a) for i, a in enumerate(case.inputs)
+        tf.constant(_lazy(a, kind) if kind and i in diff else a) for i, a in enumerate(case.inputs)
     ]
 
 
@@ -86,11 +119,9 @@ def _outs(out) -> list:
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
-def _arrays(shapes, seed: int, on_dask: bool) -> list:
+def _arrays(shapes, seed: int, kind) -> list:
     rng = np.random.default_rng(seed)
-    return [
-        tf.constant(_lazy(a) if on_dask else a) for a in (rng.standard_normal(s) for s in shapes)
-    ]
+    return [tf.constant(_lazy(a, kind) if kind else a) for a in map(rng.standard_normal, shapes)]
 
 
 def _vjp(op, case, xs, diff, us):
@@ -102,20 +133,23 @@ def _vjp(op, case, xs, diff, us):
     return outs, grads
 
 
-def _first_order(op, case, on_dask: bool):
+def _output_shapes(op, case) -> list:
+    return [o.shape.as_list() for o in _outs(op(*_inputs(case, None), **case.attrs))]
+
+
+def _first_order(op, case, kind):
+    """The outputs and the VJP for random cotangents."""
     diff = diff_inputs(case)
-    xs = _inputs(case, on_dask)
-    shapes = [o.shape.as_list() for o in _outs(op(*_inputs(case, False), **case.attrs))]
-    return _vjp(op, case, xs, diff, _arrays(shapes, 1, on_dask))
+    xs = _inputs(case, kind)
+    return _vjp(op, case, xs, diff, _arrays(_output_shapes(op, case), 1, kind))
 
 
-def _second_order(op, case, on_dask: bool):
+def _second_order(op, case, kind):
     """d/dx <w, d/dx <u, op(x)>> through nested tapes."""
     diff = diff_inputs(case)
-    xs = _inputs(case, on_dask)
-    shapes = [o.shape.as_list() for o in _outs(op(*_inputs(case, False), **case.attrs))]
-    us = _arrays(shapes, 2, on_dask)
-    ws = _arrays([xs[i].shape.as_list() for i in diff], 3, on_dask)
+    xs = _inputs(case, kind)
+    us = _arrays(_output_shapes(op, case), 2, kind)
+    ws = _arrays([xs[i].shape.as_list() for i in diff], 3, kind)
     with tf.GradientTape() as outer:
         for i in diff:
             outer.watch(xs[i])
@@ -125,28 +159,43 @@ def _second_order(op, case, on_dask: bool):
     return [total], outer.gradient(total, [xs[i] for i in diff])
 
 
-def _jvp(op, case, on_dask: bool):
+def _jvp(op, case, kind):
+    """The outputs and their JVPs for random tangents (a ForwardAccumulator)."""
     diff = diff_inputs(case)
-    xs = _inputs(case, on_dask)
-    tangents = _arrays([xs[i].shape.as_list() for i in diff], 4, on_dask)
+    xs = _inputs(case, kind)
+    tangents = _arrays([xs[i].shape.as_list() for i in diff], 4, kind)
     with tf.autodiff.ForwardAccumulator([xs[i] for i in diff], tangents) as acc:
         outs = _outs(op(*xs, **case.attrs))
     return outs, [acc.jvp(o) for o in outs]
 
 
-def _same(label: str, what: str, on_dask: list, on_numpy: list) -> None:
-    assert len(on_dask) == len(on_numpy)
-    for k, (t, expected) in enumerate(zip(on_dask, on_numpy)):
+def _same(label: str, what: str, got: list, on_numpy: list, kind: str) -> None:
+    assert len(got) == len(on_numpy)
+    for k, (t, expected) in enumerate(zip(got, on_numpy)):
         assert (t is None) == (expected is None), f"{label} {what} {k}: None on one side only"
         if t is None:
             continue
         # An empty tensor holds no data (the unused outputs of Svd and SelfAdjointEigV2).
         if expected.shape.num_elements():
-            assert backend.is_dask(t._value), f"{label} {what} {k} is {type(t._value)}, not Dask"
+            assert backend.backend_of(t._value) == kind, f"{label} {what} {k}: {type(t._value)}"
         assert t.shape == expected.shape and t.dtype == expected.dtype, f"{label} {what} {k}"
         np.testing.assert_allclose(
             t.numpy(), expected.numpy(), rtol=RTOL, atol=ATOL, err_msg=f"{label} {what} {k}"
         )
+
+
+def _check(kind: str, op, label: str, run) -> None:
+    """`run(kind)` gives (outputs, derivatives) of `kind`, equal to `run(None)`'s (NumPy).
+
+    On CuPy, the ops that run whole on Dask must instead raise UnimplementedError."""
+    if kind == "cupy" and op.type in WHOLE_ARRAY_OPS:
+        with pytest.raises(tf.errors.UnimplementedError, match="needs host"):
+            run(kind)
+        return
+    outs, derivatives = run(kind)
+    outs0, derivatives0 = run(None)
+    _same(label, "output", outs, outs0, kind)
+    _same(label, "derivative", derivatives, derivatives0, kind)
 
 
 @pytest.fixture(autouse=True)
@@ -155,30 +204,26 @@ def _synchronous():
         yield
 
 
+@pytest.mark.parametrize("kind", BACKENDS)
 @pytest.mark.parametrize("op, case, label", CASES)
-def test_first_order_on_dask(op, case, label):
-    outs, grads = _first_order(op, case, True)
-    outs0, grads0 = _first_order(op, case, False)
-    _same(label, "output", outs, outs0)
-    _same(label, "VJP", grads, grads0)
+def test_first_order(kind, op, case, label):
+    _check(kind, op, label, lambda k: _first_order(op, case, k))
 
 
+@pytest.mark.parametrize("kind", BACKENDS)
 @pytest.mark.parametrize("op, case, label", CASES)
-def test_second_order_on_dask(op, case, label):
+def test_second_order(kind, op, case, label):
     if not diff_inputs(case):
         pytest.skip("no differentiable input")
-    _, grads = _second_order(op, case, True)
-    _, grads0 = _second_order(op, case, False)
-    _same(label, "second-order VJP", grads, grads0)
+    _check(kind, op, label, lambda k: _second_order(op, case, k))
 
 
+@pytest.mark.parametrize("kind", BACKENDS)
 @pytest.mark.parametrize("op, case, label", CASES)
-def test_jvp_on_dask(op, case, label):
+def test_jvp(kind, op, case, label):
     if not diff_inputs(case):
         pytest.skip("no differentiable input")
-    _, jvps = _jvp(op, case, True)
-    _, jvps0 = _jvp(op, case, False)
-    _same(label, "JVP", jvps, jvps0)
+    _check(kind, op, label, lambda k: _jvp(op, case, k))
 
 
 def _runs_whole(t) -> bool:
@@ -190,7 +235,7 @@ def test_whole_array_ops_are_exactly_the_listed_ones():
     whole = set()
     for param in CASES:
         op, case, _ = param.values
-        if any(_runs_whole(o) for o in _outs(op(*_inputs(case, True), **case.attrs))):
+        if any(_runs_whole(o) for o in _outs(op(*_inputs(case, "dask"), **case.attrs))):
             whole.add(op.type)
     for name, (fn, arrays) in FORWARD_CASES.items():
         out = fn(*[tf.constant(_lazy(a)) for a in arrays])

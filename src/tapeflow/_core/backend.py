@@ -10,10 +10,13 @@ knows more than that:
 - `backend_of(value)`: "numpy", "dask" or "cupy" (read from the type's module: the core
   never imports either library; where a Dask array exists, dask is imported already, and
   the few functions used here are read from `sys.modules`);
-- `zeros_like` / `ones_like` / `asarray`: arrays of the same kind as a given value;
+- `zeros_like` / `ones_like`: arrays of the same kind as a given value; `array`: a
+  value as an array without moving it;
 - `to_host` / `compute`: NumPy values, several Dask arrays computed in one pass;
 - `printable`: only the elements NumPy's summary of a large array shows, on the host;
-- `host_only`: TF's UnimplementedError for an op that needs host (NumPy) arrays.
+- `whole`: a NumPy-only forward as one lazy Dask task on whole arrays;
+- `host_only`: TF's UnimplementedError for an op that needs host (NumPy) arrays;
+- `same_kind`: TF's InvalidArgumentError for a Dask array with a CuPy one.
 
 Rank-0 NumPy values stay NumPy scalars (the fast paths elsewhere rely on it); a rank-0
 Dask or CuPy value is a 0-d array of its kind.
@@ -26,7 +29,7 @@ import sys
 
 import numpy as np
 
-from .errors import UnimplementedError, op_error
+from .errors import UnimplementedError, invalid_argument, op_error
 
 NUMPY = "numpy"
 DASK = "dask"
@@ -82,15 +85,6 @@ def ones_like(like, shape=None, dtype=None):
     return np.ones_like(like, dtype=dtype, shape=shape)
 
 
-def asarray(data, like):
-    """`data` (NumPy or Python values) as an array of `like`'s kind (NEP 35's `like=`)."""
-    if isinstance(like, _NUMPY_TYPES) or backend_of(like) == NUMPY:
-        return np.asarray(data)
-    if backend_of(like) == DASK:
-        return _dask().asarray(data)
-    return np.asarray(data, like=like)
-
-
 def to_host(value):
     """`value` as NumPy: a NumPy value unchanged, a Dask array computed, a CuPy one copied."""
     if isinstance(value, _NUMPY_TYPES):
@@ -110,6 +104,7 @@ def compute(*values) -> tuple:
     One `dask.compute` call shares the work common to several graphs (a loss and its
     gradients read the same chunks of data once), on whichever scheduler is active.
     """
+    same_kind([v for v in values if v is not None])
     lazy = [i for i, v in enumerate(values) if backend_of(v) == DASK]
     out = list(values)
     if lazy:
@@ -162,8 +157,7 @@ def same_kind(values) -> str:
     """The one backend of several values (NumPy values go with any other kind).
 
     Raises:
-      InvalidArgumentError: for a Dask value with a CuPy one (TF's error for inputs on
-        two devices it cannot copy between).
+      InvalidArgumentError: for a Dask value with a CuPy one (tapeflow moves neither).
     """
     found = NUMPY
     for v in values:
@@ -171,8 +165,6 @@ def same_kind(values) -> str:
         if kind == NUMPY or kind == found:
             continue
         if found != NUMPY:
-            from .errors import invalid_argument
-
             raise invalid_argument(
                 f"Cannot mix a {found} array with a {kind} array in one op: move one of "
                 "them with tf.constant(t.numpy()) first"
@@ -197,24 +189,6 @@ def reduce_sum(x, axis, keepdims: bool, dtype):
     if isinstance(x, _NUMPY_TYPES):
         return np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=dtype)
     return np.sum(x, axis=axis, keepdims=keepdims, dtype=dtype)
-
-
-def elementwise(fn, *values, dtype=None):
-    """`fn(*values)` for a NumPy-only elementwise function (SciPy's special functions).
-
-    NumPy values are passed straight through; Dask arrays are broadcast and `fn` is mapped
-    over their blocks, so the result stays lazy; a CuPy array raises (`host_only`).
-    """
-    kind = same_kind(values)
-    if kind == NUMPY:
-        return fn(*values)
-    if kind != DASK:
-        host_only(getattr(fn, "__name__", "op"), *values)
-    da = _dask()
-    arrays = da.broadcast_arrays(*[da.asarray(v) for v in values])
-    if dtype is None:
-        dtype = fn(*[np.ones((1,) * a.ndim, a.dtype) for a in arrays]).dtype
-    return da.map_blocks(fn, *arrays, dtype=dtype)
 
 
 def _stand_in(value):
