@@ -24,6 +24,7 @@ Dask or CuPy value is a 0-d array of its kind.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 
@@ -71,18 +72,24 @@ def is_dask(value) -> bool:
 
 def zeros_like(like, shape=None, dtype=None):
     """Zeros of `like`'s kind (and chunking, for Dask), with its shape and dtype by default."""
-    if isinstance(like, _NUMPY_TYPES):
-        dtype = like.dtype if dtype is None else dtype
-        return np.zeros(np.shape(like) if shape is None else shape, dtype)
-    return np.zeros_like(like, dtype=dtype, shape=shape)
+    return _filled(like, np.zeros, np.zeros_like, shape, dtype)
 
 
 def ones_like(like, shape=None, dtype=None):
     """Ones of `like`'s kind, with its shape and dtype by default."""
+    return _filled(like, np.ones, np.ones_like, shape, dtype)
+
+
+def _filled(like, make, make_like, shape, dtype):
     if isinstance(like, _NUMPY_TYPES):
         dtype = like.dtype if dtype is None else dtype
-        return np.ones(np.shape(like) if shape is None else shape, dtype)
-    return np.ones_like(like, dtype=dtype, shape=shape)
+        return make(np.shape(like) if shape is None else shape, dtype)
+    if shape is None and backend_of(like) == DASK:
+        # Block by block: Dask's own zeros_like tokenizes its arguments by pickling them,
+        # which costs ten times more than mapping np.zeros_like over the blocks.
+        dtype = like.dtype if dtype is None else np.dtype(dtype)
+        return like.map_blocks(functools.partial(make_like, dtype=dtype), dtype=dtype)
+    return make_like(like, dtype=dtype, shape=shape)
 
 
 def to_host(value):

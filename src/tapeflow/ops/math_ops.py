@@ -823,11 +823,15 @@ def cast(x, dtype, name=None):
 
 @op("ZerosLike", dtypes=_dt.ANY, differentiable=False, no_sample="constant output")
 def _zeros_like(x):
+    if _backend.is_foreign(x):
+        return _backend.zeros_like(x)  # the cheap way to build Dask's zeros
     return np.zeros_like(x)
 
 
 @op("OnesLike", dtypes=_dt.ANY, differentiable=False, no_sample="constant output")
 def _ones_like(x):
+    if _backend.is_foreign(x):
+        return _backend.ones_like(x)
     return np.ones_like(x)
 
 
