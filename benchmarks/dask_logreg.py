@@ -8,7 +8,9 @@ gradient with respect to the weights and the bias, per step:
   - tapeflow on Dask: a GradientTape over Dask-backed tensors, then one
     `tapeflow.experimental.compute(loss, grad_w, grad_b)`;
   - dask.array by hand: the same stable loss and its gradient written out
-    (X^T (sigmoid(logits) - y) / n), one `dask.compute`;
+    (X^T (sigmoid(logits) - y) / n), one `dask.compute`; again with the logits as a
+    matrix product with a column, as tf.linalg.matvec computes them (TF's
+    matmul(x, w[..., None])), which BLAS runs as a GEMM instead of a GEMV;
   - tapeflow on NumPy: the tape over NumPy-backed tensors (the crossover: no Dask at all).
 The Dask arrays are persisted in memory in chunks of `--chunk-rows` rows, and both Dask
 methods run on the threaded scheduler with dask's default worker count, so the difference
@@ -55,9 +57,10 @@ def tapeflow_step(x, y, w, b):
     return [t.numpy() for t in compute(loss, grad_w, grad_b)]
 
 
-def dask_step(x, y, w, b):
-    """The same loss and gradients by hand with dask.array."""
-    logits = x @ w + b
+def dask_step(x, y, w, b, column: bool = False):
+    """The same loss and gradients by hand with dask.array (`column`: the logits as
+    `x @ w[:, None]`, a matrix product as tf.linalg.matvec's matmul(x, w[..., None]))."""
+    logits = (x @ w[:, None])[:, 0] + b if column else x @ w + b
     loss = da.mean(da.maximum(logits, 0) - logits * y + da.log1p(da.exp(-abs(logits))))
     residual = 1 / (1 + da.exp(-logits)) - y
     grad_w = x.T @ residual / np.float32(x.shape[0])
@@ -86,6 +89,7 @@ def methods(rows: int, chunk_rows: int) -> dict:
     return {
         "tapeflow on Dask": lambda: tapeflow_step(*on_dask, tw, tb),
         "dask.array by hand": lambda: dask_step(dx, dy, w, b),
+        "dask.array by hand, x @ w[:, None]": lambda: dask_step(dx, dy, w, b, column=True),
         "tapeflow on NumPy": lambda: tapeflow_step(*on_numpy, tw, tb),
     }
 

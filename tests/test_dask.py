@@ -165,6 +165,7 @@ def test_variable_holds_a_dask_value_through_updates():
     v = tf.Variable(lazy(np.ones(4)))
     v.assign_add(lazy(np.arange(4.0)))
     assert backend.is_dask(v.value()._value)
+    assert type(v.numpy()) is np.ndarray
     np.testing.assert_array_equal(v.numpy(), [1.0, 2.0, 3.0, 4.0])
     assert "numpy=array([1., 2., 3., 4.])" in repr(v)
 
