@@ -7,18 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def run_example(name: str) -> str:
-    """Runs examples/<name>.py in a fresh interpreter; returns its stdout."""
+def run_example(name: str, *args: str, timeout: float = 60) -> str:
+    """Runs examples/<name>.py (with command-line `args`) in a fresh interpreter; returns
+    its stdout."""
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / f"{name}.py")],
+        [sys.executable, str(EXAMPLES / f"{name}.py"), *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -41,6 +43,7 @@ def test_every_example_is_tested():
         "custom_gradient_clipping",
         "explain_nan",
         "keras_digits",
+        "out_of_core_logistic_regression",
     }
     assert scripts == tested
 
@@ -112,3 +115,16 @@ def test_keras_digits_trains_with_fit_and_plots(tmp_path):
     assert number_after("test accuracy:", out) > 0.9
     if "matplotlib is not installed" not in out:
         assert (tmp_path / "p.png").stat().st_size > 1000
+
+
+def test_out_of_core_logistic_regression_learns_within_its_memory_budget():
+    pytest.importorskip("dask.array")
+    pytest.importorskip("distributed")
+    # A cluster of two worker processes takes seconds to start: a longer timeout.
+    args = ("--rows", "60000", "--chunk-rows", "20000")
+    out = run_example("out_of_core_logistic_regression", *args, timeout=180)
+    losses = [float(v) for v in re.findall(r"loss ([\d.]+)", out)]
+    assert len(losses) == 3 and losses[0] == pytest.approx(np.log(2), abs=1e-4)
+    assert losses[0] > losses[1] > losses[2]
+    assert number_after("cosine(learned w, hidden w) =", out) > 0.9
+    assert number_after("peak RSS:", out) < 3.0

@@ -19,6 +19,7 @@ import warnings
 
 import numpy as np
 
+from . import backend as _backend
 from . import dtypes as _dtypes
 from . import tape as _tape
 from .dtypes import DType
@@ -29,6 +30,7 @@ _next_id = itertools.count(1).__next__
 new_id = _next_id  # a fresh tensor id: ids grow, so it also marks a point in time
 _from_np = _dtypes._BY_NP.__getitem__
 _np_scalar_types = (np.generic,)
+_np_types = (np.ndarray, np.generic)
 _GRAPH_ONLY = frozenset(("name", "op", "graph"))  # EagerTensor's properties that raise
 # NumPy's own message when `copy=False` cannot be honoured.
 NO_COPY_MESSAGE = (
@@ -108,6 +110,8 @@ class EagerTensor(Tensor):
 
     @property
     def device(self) -> str:
+        if _backend.backend_of(self._value) == _backend.CUPY:
+            return "/job:localhost/replica:0/task:0/device:GPU:0"
         return "/job:localhost/replica:0/task:0/device:CPU:0"
 
     backing_device = device
@@ -132,8 +136,7 @@ class EagerTensor(Tensor):
         without copying.
         """
         _tape.value_read(self, "it reads a tensor's value with .numpy()")
-        value = self._value
-        return value.copy() if type(value) is np.ndarray else value
+        return host_copy(self._value)
 
     def __array__(self, dtype=None, copy=None):
         """NumPy's conversion: a read-only view of the value, as TF's (no copy).
@@ -142,6 +145,8 @@ class EagerTensor(Tensor):
         """
         _tape.value_read(self, "it converts a tensor to a NumPy array")
         value = self._value
+        if not isinstance(value, _np_types):
+            value = _backend.to_host(value)  # a Dask array computes, a CuPy one copies
         if copy or (dtype is not None and np.dtype(dtype) != value.dtype):
             if copy is False:
                 raise ValueError(NO_COPY_MESSAGE)
@@ -223,7 +228,8 @@ class EagerTensor(Tensor):
         return convert_to_tensor, (self._value,)
 
     def __format__(self, format_spec: str) -> str:
-        return format(self._value, format_spec)  # as TF: formats the NumPy value
+        value = self._value  # as TF: formats the NumPy value
+        return format(value if isinstance(value, _np_types) else host_copy(value), format_spec)
 
     def __str__(self) -> str:
         return f"tf.Tensor({numpy_text(self._value)}, shape={self.shape}, dtype={self._dtype.name})"
@@ -243,8 +249,18 @@ _NUMPY_METHODS = frozenset(
 def numpy_text(value, is_repr: bool = False) -> str:
     """The value part of a tensor's str/repr, as TensorFlow prints it.
 
-    TF shows a scalar's repr as `3.0`, not NumPy 2's `np.float32(3.0)`.
+    TF shows a scalar's repr as `3.0`, not NumPy 2's `np.float32(3.0)`. A Dask value
+    computes only the elements NumPy's summary shows (`backend.printable`).
     """
+    if not isinstance(value, _np_types):
+        shape = np.shape(value)
+        value, options = _backend.printable(value)
+        with np.printoptions(**options):
+            text = numpy_text(value, is_repr)
+        if value.shape != shape:  # NumPy 2's repr of a summary names the full shape
+            head, found, tail = text.rpartition(f"shape={value.shape}")
+            text = head + f"shape={shape}" + tail if found else text
+        return text
     if not is_repr:
         text = str(value)
     elif np.ndim(value) == 0:
@@ -275,6 +291,19 @@ class Reference:
 
     def __repr__(self) -> str:
         return f"<Reference wrapping {self._wrapped!r}>"
+
+
+def host_copy(value):
+    """A value as `.numpy()` returns it: the caller's own NumPy array (a scalar for rank 0).
+
+    A Dask value is computed, a CuPy value copied to the host.
+    """
+    if type(value) is np.ndarray:
+        return value.copy()
+    if isinstance(value, np.generic):
+        return value
+    array = _backend.to_host(value)
+    return array[()] if array.ndim == 0 else array
 
 
 def make(value, dtype: DType) -> EagerTensor:
@@ -526,6 +555,24 @@ def _from_numpy(value, dtype: DType | None) -> EagerTensor:
     return make(array[()] if array.ndim == 0 else array, own)
 
 
+def _from_foreign(value, dtype: DType | None) -> EagerTensor:
+    """A Dask or CuPy array as a tensor of its own kind: a Dask array stays lazy (it is
+    immutable, so it is not copied), a CuPy array is copied on its device (TF copies)."""
+    try:
+        own = _dtypes._BY_NP[np.dtype(value.dtype)]
+    except (KeyError, TypeError):
+        raise _unsupported_array(np.empty(0, getattr(value, "dtype", object))) from None
+    if any(d != d for d in value.shape):
+        # Unknown (NaN) dims of a Dask array: eager tensors have static shapes, as in TF.
+        value.compute_chunk_sizes()
+    if dtype is not None and dtype is not own:
+        value = value.astype(dtype._np)
+        own = dtype
+    elif _backend.backend_of(value) == _backend.CUPY:
+        value = value.copy()
+    return make(value, own)
+
+
 # TF's names of the NumPy types it has no tensor dtype for (its C++ enum names).
 _NUMPY_TYPE_NAMES = {
     "U": "NPY_UNICODE",
@@ -606,6 +653,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> EagerTen
     converter = getattr(value, "__tf_tensor__", None)
     if converter is not None:
         return converter(dtype, name)
+    if _backend.is_foreign(value):
+        return _from_foreign(value, dtype)
     if hasattr(value, "__array__"):
         return _from_numpy(np.asarray(value), dtype)
     raise unsupported_type(value)
@@ -742,7 +791,10 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
     original = value
     shape = tuple(TensorShape(shape).as_list())
     _tape.value_read(t, "tf.constant reshapes a tensor's value in Python")
-    value = np.asarray(t._value)
+    value = t._value
+    if not isinstance(value, _np_types):
+        return _constant_shaped(t, tuple(shape), original)
+    value = np.asarray(value)
     size = math.prod(shape)
     if value.size == 1 and size != 1:
         check_allocation(shape, t._dtype, "Fill")  # TF fills the shape with a Fill op
@@ -756,6 +808,24 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
             f"{TensorShape(shape)} with {size} elements)."
         )
     return make(array[()] if array.ndim == 0 else array, t._dtype)
+
+
+def _constant_shaped(t: EagerTensor, shape: tuple, original) -> EagerTensor:
+    """`tf.constant(dask_or_cupy_value, shape=shape)`: filled or reshaped lazily, same kind."""
+    value = t._value
+    size = math.prod(shape)
+    if value.size == 1 and size != 1:
+        check_allocation(shape, t._dtype, "Fill")
+        array = np.broadcast_to(value.reshape(()), shape)
+    elif value.size == size:
+        array = value.reshape(shape)
+    else:
+        raise TypeError(
+            f"Eager execution of tf.constant with unsupported shape. Tensor {numpy_text(value)} "
+            f"(converted from {original!r}) has {value.size} elements, but got `shape` "
+            f"{TensorShape(shape)} with {size} elements)."
+        )
+    return make(array, t._dtype)
 
 
 def is_tensor(x) -> bool:

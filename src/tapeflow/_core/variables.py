@@ -21,6 +21,7 @@ from .tensor import (
     Reference,
     _next_id,
     convert_to_tensor,
+    host_copy,
     make,
     numpy_text,
 )
@@ -189,8 +190,7 @@ class Variable:
     def numpy(self):
         """A copy of the current value (a NumPy scalar for rank 0), as TF's."""
         self._read_in_python()
-        value = self._tensor._value
-        return value.copy() if type(value) is np.ndarray else value
+        return host_copy(self._tensor._value)  # a Dask value is computed
 
     def __array__(self, dtype=None, copy=None):
         # TF converts `v.numpy()`, so NumPy gets a writable copy (unlike a tensor's view).

@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import registry as _registry
 from .._core import tape as _tape
 from .._core.errors import InternalError, op_error
@@ -41,15 +42,25 @@ OWN_MIN_SIZE = 1 << 16
 
 
 def ones_like_value(t: EagerTensor) -> EagerTensor:
+    """Ones shaped as `t`, of its array kind (a NumPy scalar for a NumPy scalar)."""
     value = t._value
-    return make(np.ones_like(value) if type(value) is np.ndarray else value.dtype.type(1), t._dtype)
+    if type(value) is np.ndarray:
+        return make(np.ones_like(value), t._dtype)
+    if isinstance(value, np.generic):
+        return make(value.dtype.type(1), t._dtype)
+    return make(_backend.ones_like(value), t._dtype)  # a Dask or CuPy array
 
 
 def zeros_like_value(t: EagerTensor, batch_shape: tuple = ()) -> EagerTensor:
+    """Zeros shaped `batch_shape + t.shape`, of `t`'s array kind."""
     value = t._value
-    if batch_shape or type(value) is np.ndarray:
-        return make(np.zeros(batch_shape + np.shape(value), value.dtype), t._dtype)
-    return make(value.dtype.type(0), t._dtype)
+    if type(value) is np.ndarray:
+        return make(np.zeros(batch_shape + value.shape, value.dtype), t._dtype)
+    if isinstance(value, np.generic):
+        if batch_shape:
+            return make(np.zeros(batch_shape, value.dtype), t._dtype)
+        return make(value.dtype.type(0), t._dtype)
+    return make(_backend.zeros_like(value, batch_shape + value.shape), t._dtype)
 
 
 def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndim: int = 0) -> list:

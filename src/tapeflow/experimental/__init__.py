@@ -27,6 +27,9 @@ from .._diagnostics.sites import record_source_lines
 from .._diagnostics.tape_graph import TapeGraph, tape_graph
 from .._diagnostics.tape_view import TapeRow, TapeStats, TapeTable, tape_stats, tape_table
 
+# Array backends: several Dask-backed tensors computed in one pass.
+from ._compute import compute
+
 __all__ = [
     "AFTER_TAPE",
     "BEFORE_TAPE",
@@ -48,6 +51,7 @@ __all__ = [
     "TapeRow",
     "TapeStats",
     "TapeTable",
+    "compute",
     "disable_gradient_explanations",
     "enable_gradient_explanations",
     "explain",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import NotFoundError, invalid_argument
@@ -225,10 +226,13 @@ def select(condition, x, y):
     here the operands' bit patterns are blended through a same-width integer view,
     y ^ ((x ^ y) & mask), which keeps NaNs, infinities and -0.0 exactly.
     """
-    x, y = np.asarray(x), np.asarray(y)
+    x, y = _backend.array(x), _backend.array(y)
     width = _SAME_WIDTH_INT.get(x.dtype.itemsize)
     if (
         width is None
+        or not isinstance(x, np.ndarray)
+        or not isinstance(y, np.ndarray)
+        or _backend.is_foreign(condition)
         or x.dtype != y.dtype
         or x.dtype.kind not in "fiu"
         or max(x.size, y.size) < 4096

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import InvalidArgumentError, invalid_argument
@@ -57,10 +58,10 @@ def _reshape(tensor, *, shape):
     check_rank(len(shape))
     if not shape or min(shape) >= 0:  # no -1: NumPy's reshape is TF's, when NumPy accepts it
         try:
-            return np.reshape(tensor, shape)
+            return _backend.reshape(tensor, shape)
         except ValueError:
             pass  # a negative or mismatched size: TF's error from the general path
-    return np.reshape(tensor, _reshape_dims(np.shape(tensor), shape))
+    return _backend.reshape(tensor, _reshape_dims(np.shape(tensor), shape))
 
 
 def _reshape_dims(input_shape: tuple, shape: tuple) -> tuple:
@@ -435,6 +436,9 @@ def _strided_slice_jvp(t, out, input, *, key):
     sample=cases(([(3,)], {"shape": (4, 3), "key": (1, slice(None))})),
 )
 def _strided_slice_grad(dy, *, shape, key):
+    if _backend.is_foreign(dy):
+        # On Dask, one task on whole arrays: Dask's slice assignment is partial.
+        return _backend.whole(_strided_slice_grad.forward, dy, shape=shape, key=key)
     out = np.zeros(shape, dtype=np.result_type(dy))
     out[key] = dy
     return out
@@ -633,6 +637,10 @@ def concat(values, axis, name="concat"):
     "SplitV", n_outputs=None, dtypes=_dt.ANY, sample=cases(([(5, 2)], {"axis": 0, "sizes": (2, 3)}))
 )
 def _split(value, *, axis, sizes):
+    if _backend.is_foreign(value):  # np.split is NumPy's own: slice, which Dask keeps lazy
+        ends = np.cumsum(sizes).tolist()
+        before = (slice(None),) * (axis % value.ndim)
+        return tuple(value[before + (slice(e - n, e),)] for e, n in zip(ends, sizes))
     return tuple(np.split(value, np.cumsum(sizes)[:-1], axis))
 
 

@@ -18,6 +18,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.errors import UnimplementedError, invalid_argument, op_error
 from .._core.registry import op
@@ -192,6 +193,11 @@ _CONV_SAMPLE = cases(
 
 @op("Conv2D", dtypes=_CONV_DTYPES, sample=_CONV_SAMPLE)
 def _conv2d(input, filters, *, strides, dilations, pads):
+    if _backend.any_foreign(input, filters):
+        # On Dask, one task on whole arrays: strided windows and out= products.
+        return _backend.whole(
+            _conv2d.forward, input, filters, strides=strides, dilations=dilations, pads=pads
+        )
     kh, kw, _, o = filters.shape
     out_hw = _out_hw(input.shape[1:3], (kh, kw), strides, dilations, pads)
     if 0 in out_hw:
@@ -231,6 +237,17 @@ def _conv2d_jvp(t, out, input, filters, *, strides, dilations, pads):
     ),
 )
 def _conv2d_backprop_input(filters, out_backprop, *, input_hw, strides, dilations, pads):
+    if _backend.any_foreign(filters, out_backprop):
+        # On Dask, one task on whole arrays: strided windows and out= products.
+        return _backend.whole(
+            _conv2d_backprop_input.forward,
+            filters,
+            out_backprop,
+            input_hw=input_hw,
+            strides=strides,
+            dilations=dilations,
+            pads=pads,
+        )
     cols = np.tensordot(out_backprop, filters, axes=([3], [3]))  # (N, OH, OW, KH, KW, C)
     return _scatter_windows(cols, input_hw, strides, dilations, pads, cols.dtype)
 
@@ -274,6 +291,17 @@ def _conv2d_backprop_input_jvp(
     ),
 )
 def _conv2d_backprop_filter(x, out_backprop, *, filter_hw, strides, dilations, pads):
+    if _backend.any_foreign(x, out_backprop):
+        # On Dask, one task on whole arrays: strided windows and out= products.
+        return _backend.whole(
+            _conv2d_backprop_filter.forward,
+            x,
+            out_backprop,
+            filter_hw=filter_hw,
+            strides=strides,
+            dilations=dilations,
+            pads=pads,
+        )
     out_hw = out_backprop.shape[1:3]
     if 0 in out_hw or x.shape[0] == 0:
         return np.zeros((*filter_hw, x.shape[3], out_backprop.shape[3]), x.dtype)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.errors import InternalError, invalid_argument, op_error
 from .._core.registry import op
@@ -281,7 +282,8 @@ def angle(input, name=None):
 def _where_indices(condition):
     if np.ndim(condition) == 0:
         raise invalid_argument("WhereOp : Unhandled input dimensions: 0")
-    return np.argwhere(condition).astype(np.int64)
+    # The output's shape depends on the values: a Dask condition is computed here.
+    return np.argwhere(_backend.to_host(condition)).astype(np.int64)
 
 
 def where(condition, x=None, y=None, name=None):
@@ -291,7 +293,8 @@ def where(condition, x=None, y=None, name=None):
     broadcast together (the unselected branch gets a zero gradient, so a NaN
     or inf local derivative there still poisons the result, as in TF).
     Without: an int64 tensor of shape [num_true, rank] holding the coordinates
-    of the nonzero elements of `condition`, in row-major order.
+    of the nonzero elements of `condition`, in row-major order. Its shape depends on the
+    values, so a Dask-backed `condition` is computed here and the coordinates are NumPy.
 
     Raises:
       ValueError: if only one of `x` and `y` is given.

@@ -14,6 +14,7 @@ import builtins
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import indexed_slices as _indexed_slices
 from .._core import tape as _tape
@@ -90,7 +91,15 @@ def _gather(params, indices, *, axis=0, batch_dims=0):
             f"[0, {n})"
         )
     if batch_dims == 0:
+        if _backend.is_foreign(params) and indices.ndim != 1:
+            # Dask takes 1-D indices only: take the flat ones, then shape the result.
+            taken = np.take(params, indices.reshape(-1), axis=axis)
+            shape = params.shape[:axis] + indices.shape + params.shape[axis + 1 :]
+            return _backend.reshape(taken, shape)
         return np.take(params, indices, axis=axis)
+    if _backend.any_foreign(params, indices):
+        # On Dask, one task on whole arrays: batched gathers index in several dimensions.
+        return _backend.whole(_gather.forward, params, indices, axis=axis, batch_dims=batch_dims)
     moved = np.moveaxis(params, axis, batch_dims)
     out = moved[_batch_index(indices, batch_dims) + (indices,)]
     n_mid = axis - batch_dims
@@ -129,6 +138,11 @@ def _gather_jvp(t, out, params, indices, *, axis=0, batch_dims=0):
 )
 def gather_grad(g, indices, *, axis, batch_dims, size):
     """Scatter-adds `g` (shaped like a gather's output) into the gathered params' shape."""
+    if _backend.any_foreign(g, indices):
+        # On Dask, one task on whole arrays: a scatter-add (np.add.at).
+        return _backend.whole(
+            gather_grad.forward, g, indices, axis=axis, batch_dims=batch_dims, size=size
+        )
     k = batch_dims
     n_mid = axis - k
     n_rest = g.ndim - axis - indices.ndim + k
@@ -246,6 +260,9 @@ def _check_nd_indices(indices: np.ndarray, shape: tuple, message, op_type=None) 
     ),
 )
 def _gather_nd(params, indices):
+    if _backend.any_foreign(params, indices):
+        # On Dask, one task on whole arrays: N-d fancy indexing.
+        return _backend.whole(_gather_nd.forward, params, indices)
     _check_nd_indices(
         indices,
         params.shape,
@@ -283,6 +300,9 @@ def _gather_nd_jvp(t, out, params, indices):
     sample=cases(([Fixed([[1], [1], [0]]), (3, 2)], {"shape": (3, 2)})),
 )
 def _scatter_nd(indices, updates, *, shape):
+    if _backend.any_foreign(indices, updates):
+        # On Dask, one task on whole arrays: a scatter-add (np.add.at).
+        return _backend.whole(_scatter_nd.forward, indices, updates, shape=shape)
     _check_nd_indices(
         indices,
         shape,
@@ -366,6 +386,9 @@ def scatter_nd(indices, updates, shape, name=None):
     sample=cases(([(3, 2), Fixed([[2], [0]]), (2, 2)], {}), ([(3, 2), Fixed([[1, 1]]), (1,)], {})),
 )
 def _tensor_scatter_update(tensor, indices, updates):
+    if _backend.any_foreign(tensor, indices, updates):
+        # On Dask, one task on whole arrays: N-d index assignment.
+        return _backend.whole(_tensor_scatter_update.forward, tensor, indices, updates)
     _check_nd_indices(
         indices,
         tensor.shape,
@@ -504,6 +527,9 @@ _MIN_MAX_DTYPES = frozenset(
 
 def _min_max_op(op_type: str, combine):
     def forward(tensor, indices, updates):
+        if _backend.any_foreign(tensor, indices, updates):
+            # On Dask, one task on whole arrays: a scatter (np.maximum.at / np.minimum.at).
+            return _backend.whole(forward, tensor, indices, updates)
         shape = tensor.shape
         _check_nd_indices(
             indices,
@@ -594,6 +620,9 @@ def tensor_scatter_nd_min(tensor, indices, updates, name=None):
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     """The entries of `tensor` where `mask` is True (mask dims start at `axis`).
 
+    The output's shape depends on the mask's values, so a Dask-backed mask is computed
+    here; a Dask-backed `tensor` stays lazy (its entries are gathered in the graph).
+
     Raises:
       ValueError: for a scalar mask or a mask whose shape does not match.
 
@@ -613,7 +642,7 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
         raise ValueError(f"Shapes {tuple(shape[axis : axis + m])} and {mshape} are incompatible")
     flat = reshape(tensor, shape[:axis] + (-1,) + shape[axis + m :])
     _tape.value_read(mask, "boolean_mask's positions come from the mask's value")
-    where = make(np.flatnonzero(mask._value), _dt.int64)
+    where = make(np.flatnonzero(_backend.to_host(mask._value)), _dt.int64)
     # Through a reshape, as TF does, so the gradient is dense.
     return _gather(flat, where, axis=axis, batch_dims=0)
 

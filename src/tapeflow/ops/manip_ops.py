@@ -10,6 +10,7 @@ import builtins
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import invalid_argument
@@ -132,6 +133,9 @@ def _pad_jvp(t, out, input, constant_values, *, paddings):
     ),
 )
 def _mirror_pad(input, *, paddings, mode):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: NumPy's pad with reflection.
+        return _backend.whole(_mirror_pad.forward, input, paddings=paddings, mode=mode)
     return np.pad(input, paddings, mode=mode)
 
 
@@ -154,6 +158,9 @@ def _mirror_pad_jvp(t, out, input, *, paddings, mode):
 )
 def _mirror_pad_grad(g, *, paddings, mode):
     """Folds the mirrored borders of `g` back onto the values they copied (adds them)."""
+    if _backend.any_foreign(g):
+        # On Dask, one task on whole arrays: a scatter-add (np.add.at).
+        return _backend.whole(_mirror_pad_grad.forward, g, paddings=paddings, mode=mode)
     for axis, (lo, hi) in enumerate(paddings):
         if lo == 0 and hi == 0:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.errors import NotFoundError, invalid_argument, op_error
 from .._core.logging import warn
@@ -649,7 +650,8 @@ def real(x, name=None):
 @op("Complex", broadcasting=True, dtypes=FLOATING - {_dt.float16}, no_sample="complex output")
 def complex(real, imag):
     """Builds complex numbers real + imag * 1j (float32 -> complex64, float64 -> complex128)."""
-    return np.asarray(real + 1j * imag, dtype=np.result_type(real, np.complex64))
+    z = real + 1j * imag
+    return _backend.array(z).astype(np.result_type(real, np.complex64), copy=False)
 
 
 @complex.vjp
@@ -758,7 +760,7 @@ def where_v2(condition, x, y):
 
     The unselected branch receives a zero gradient, as in TensorFlow.
     """
-    if np.asarray(condition).dtype != np.bool_:
+    if _backend.array(condition).dtype != np.bool_:
         raise invalid_argument("condition must be a bool tensor")
     return select(condition, x, y)
 
@@ -780,7 +782,7 @@ def _cast(x, *, DstT):  # noqa: N803 - TF's attr name
         x = np.real(x)  # TF keeps the real part
     # Forwards run with NumPy's floating-point errors ignored (registry.Op.run), so casting
     # NaN or out-of-range values to integers does not warn.
-    return np.asarray(x).astype(DstT._np)
+    return _backend.array(x).astype(DstT._np)
 
 
 @_cast.vjp
@@ -822,11 +824,15 @@ def cast(x, dtype, name=None):
 
 @op("ZerosLike", dtypes=_dt.ANY, differentiable=False, no_sample="constant output")
 def _zeros_like(x):
+    if _backend.is_foreign(x):
+        return _backend.zeros_like(x)  # the cheap way to build Dask's zeros
     return np.zeros_like(x)
 
 
 @op("OnesLike", dtypes=_dt.ANY, differentiable=False, no_sample="constant output")
 def _ones_like(x):
+    if _backend.is_foreign(x):
+        return _backend.ones_like(x)
     return np.ones_like(x)
 
 

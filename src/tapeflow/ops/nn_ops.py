@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
@@ -453,6 +454,9 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     sample=cases(([(3, 4), Fixed(np.array([0, 3, 1]))], {}), ([(5,), Fixed(np.array(2))], {})),
 )
 def _sparse_softmax_cross_entropy(features, labels):
+    if _backend.any_foreign(features, labels):
+        # On Dask, one task on whole arrays: np.take_along_axis.
+        return _backend.whole(_sparse_softmax_cross_entropy.forward, features, labels)
     n = features.shape[-1]
     if labels.size and (labels.min() < 0 or labels.max() >= n):
         bad = (labels < 0) | (labels >= n)

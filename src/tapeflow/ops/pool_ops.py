@@ -13,12 +13,13 @@ import math
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.errors import UnimplementedError, invalid_argument, op_error
 from .._core.registry import op
-from .._core.tensor import convert_to_tensor
+from .._core.tensor import convert_to_tensor, make
 from ._util import tangent_batch
-from .array_ops import expand_dims, squeeze, zeros, zeros_tangent
+from .array_ops import expand_dims, squeeze, zeros_tangent
 from .conv_ops import _out_hw, _padding, _scatter_windows, _spatial, _windows
 from .samples import cases
 
@@ -60,6 +61,9 @@ _POOL_SAMPLE = cases(
 
 @op("MaxPool", dtypes=_MAX_POOL_DTYPES, sample=_POOL_SAMPLE)
 def _max_pool(input, *, ksize, strides, pads):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: strided windows.
+        return _backend.whole(_max_pool.forward, input, ksize=ksize, strides=strides, pads=pads)
     out_hw = _out_hw(input.shape[1:3], ksize, strides, (1, 1), pads)
     if 0 in out_hw or input.size == 0:
         return np.zeros((input.shape[0], *out_hw, input.shape[3]), input.dtype)
@@ -91,6 +95,11 @@ _POOL_GRAD_SAMPLE = cases(
 @op("MaxPoolGrad", dtypes=_dt.FLOATING, sample=_POOL_GRAD_SAMPLE)
 def _max_pool_grad(orig_input, grad, *, ksize, strides, pads):
     """Adds each window's gradient (grad may have leading batch dims) at its argmax."""
+    if _backend.any_foreign(orig_input, grad):
+        # On Dask, one task on whole arrays: strided windows and a scatter.
+        return _backend.whole(
+            _max_pool_grad.forward, orig_input, grad, ksize=ksize, strides=strides, pads=pads
+        )
     lead = grad.shape[:-4]
     size = orig_input.size
     if size == 0 or grad.size == 0:
@@ -106,7 +115,8 @@ def _max_pool_grad(orig_input, grad, *, ksize, strides, pads):
 def _max_pool_grad_vjp(g, out, orig_input, grad, *, ksize, strides, pads, needs):
     # Linear in grad; the routing is piecewise constant in orig_input (zero, as in TF).
     attrs = {"ksize": ksize, "strides": strides, "pads": pads}
-    return zeros(np.shape(g._value), g._dtype), _max_pool_grad_grad(orig_input, g, **attrs)
+    zero = make(_backend.zeros_like(g._value), g._dtype)  # of g's array kind
+    return zero, _max_pool_grad_grad(orig_input, g, **attrs)
 
 
 @_max_pool_grad.jvp
@@ -125,6 +135,11 @@ _GATHER_SAMPLE = cases(
 @op("MaxPoolGradGrad", dtypes=_dt.FLOATING, sample=_GATHER_SAMPLE)
 def _max_pool_grad_grad(orig_input, grad, *, ksize, strides, pads):
     """Reads `grad` (shaped like orig_input, maybe batched) at each window's argmax."""
+    if _backend.any_foreign(orig_input, grad):
+        # On Dask, one task on whole arrays: strided windows.
+        return _backend.whole(
+            _max_pool_grad_grad.forward, orig_input, grad, ksize=ksize, strides=strides, pads=pads
+        )
     lead = grad.shape[:-4]
     out_hw = _out_hw(orig_input.shape[1:3], ksize, strides, (1, 1), pads)
     if 0 in out_hw or orig_input.size == 0:
@@ -137,7 +152,8 @@ def _max_pool_grad_grad(orig_input, grad, *, ksize, strides, pads):
 def _max_pool_grad_grad_vjp(g, out, orig_input, grad, *, ksize, strides, pads, needs):
     attrs = {"ksize": ksize, "strides": strides, "pads": pads}
     b = np.ndim(g._value) - np.ndim(out._value)
-    zero = zeros(np.shape(g._value)[:b] + np.shape(orig_input._value), g._dtype)
+    shape = np.shape(g._value)[:b] + np.shape(orig_input._value)
+    zero = make(_backend.zeros_like(g._value, shape), g._dtype)  # of g's array kind
     return zero, _max_pool_grad(orig_input, g, **attrs)
 
 
@@ -196,6 +212,9 @@ def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
 @op("AvgPool", dtypes=_dt.FLOATING, sample=_POOL_SAMPLE)
 def _avg_pool(value, *, ksize, strides, pads):
     """Window means over the valid (unpadded) elements; value may have leading batch dims."""
+    if _backend.any_foreign(value):
+        # On Dask, one task on whole arrays: strided windows and out= sums.
+        return _backend.whole(_avg_pool.forward, value, ksize=ksize, strides=strides, pads=pads)
     in_hw = value.shape[-3:-1]
     out_hw = _out_hw(in_hw, ksize, strides, (1, 1), pads)
     if 0 in out_hw:
@@ -239,6 +258,11 @@ def _avg_pool_jvp(t, out, value, *, ksize, strides, pads):
 )
 def _avg_pool_grad(grad, *, input_hw, ksize, strides, pads):
     """The adjoint of AvgPool: spreads each gradient evenly over its window's valid elements."""
+    if _backend.any_foreign(grad):
+        # On Dask, one task on whole arrays: strided windows and out= sums.
+        return _backend.whole(
+            _avg_pool_grad.forward, grad, input_hw=input_hw, ksize=ksize, strides=strides, pads=pads
+        )
     out_hw = grad.shape[-3:-1]
     if 0 in out_hw:
         return np.zeros(grad.shape[:-3] + tuple(input_hw) + grad.shape[-1:], grad.dtype)

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
@@ -65,7 +66,7 @@ def _reduction_wrapper(public_name: str, reduce_op, docstring: str):
 @op("Sum", keeps=("",), dtypes=NUMERIC, sample=reduction())
 def _sum(input_tensor, *, axes, keepdims=False):
     # The ufunc's reduce: np.sum's Python wrapper costs more than summing small arrays.
-    return np.add.reduce(input_tensor, axis=axes, keepdims=keepdims, dtype=input_tensor.dtype)
+    return _backend.reduce_sum(input_tensor, axes, keepdims, input_tensor.dtype)
 
 
 @_sum.vjp
@@ -105,19 +106,19 @@ reduce_sum = _reduction_wrapper(
 @op("Mean", keeps=("",), dtypes=NUMERIC, sample=reduction())
 def _mean(input_tensor, *, axes, keepdims=False):
     # TF's MeanReducer: the sum, then one division by the count in the same type.
-    x = np.asarray(input_tensor)
+    x = _backend.array(input_tensor)
     count = math.prod([x.shape[a] for a in axes])
     if x.dtype.kind in "iu":
         # TF sums 8- to 32-bit integers in 64 bits (int64 and uint64 wrap), then divides
         # with C++ truncation toward zero; an empty slice gives 0.
         wide = np.int64 if x.dtype.kind == "i" else np.uint64
-        total = np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=wide)
+        total = _backend.reduce_sum(x, axes, keepdims, wide)
         count = max(count, 1)
         return (np.sign(total) * (np.abs(total) // count)).astype(x.dtype)
     # Floats sum in their own type, as TF's CPU kernel does, and the count is converted to
     # that type: 100,000 float16 ones give inf / float16(100000) = inf / inf = NaN in TF.
     # An empty slice is 0 / 0 = NaN. (The forward runs with floating-point warnings off.)
-    total = np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+    total = _backend.reduce_sum(x, axes, keepdims, x.dtype)
     return total / x.dtype.type(count)
 
 
@@ -143,7 +144,7 @@ reduce_mean = _reduction_wrapper(
 
 def _extreme(fn, init):
     def forward(input_tensor, *, axes, keepdims=False):
-        x = np.asarray(input_tensor)
+        x = _backend.array(input_tensor)
         if x.size == 0:
             info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
             initial = (
@@ -238,7 +239,7 @@ reduce_prod = _reduction_wrapper(
 
 def _scan_forward(fn, identity):
     def forward(x, *, axis, exclusive=False, reverse=False):
-        x = np.asarray(x)
+        x = _backend.array(x)
         if reverse:
             x = np.flip(x, axis)
         out = fn(x, axis=axis, dtype=x.dtype)
@@ -327,9 +328,10 @@ cumprod = _scan_wrapper(
 
 @op("ReduceLogSumExp", dtypes=_dt.FLOATING, sample=reduction())
 def _logsumexp(input_tensor, *, axes, keepdims=False):
-    x = np.asarray(input_tensor)
+    x = _backend.array(input_tensor)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        top = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
+        # `initial` for empty slices (Dask's max takes no `initial`; its arrays are not empty).
+        top = np.max(x, axis=axes, keepdims=True, **({"initial": -np.inf} if x.size == 0 else {}))
         top = np.where(np.isfinite(top), top, 0).astype(x.dtype)  # TF shifts by finite maxima only
         total = np.sum(np.exp(x - top), axis=axes, keepdims=True, dtype=x.dtype)
         out = np.log(total) + top
@@ -456,7 +458,7 @@ reduce_any = _boolean_reduction(
 
 @op("EuclideanNorm", dtypes=NUMERIC, sample=reduction(0.5, 2.0))
 def _euclidean_norm(input_tensor, *, axes, keepdims=False):
-    x = np.asarray(input_tensor)
+    x = _backend.array(input_tensor)
     squares = x * np.conj(x) if np.iscomplexobj(x) else x * x
     total = np.sum(squares, axis=axes, keepdims=keepdims, dtype=x.dtype)
     if x.dtype.kind in "iu":

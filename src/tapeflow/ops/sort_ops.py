@@ -15,6 +15,7 @@ import collections
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import invalid_argument
@@ -32,11 +33,12 @@ _INDEX_TYPES = (_dt.int16, _dt.uint16, _dt.int32, _dt.int64)
 
 def _arg_reduce(pick, nan_fill: float):
     def forward(input, *, dimension, output_type):
-        x = np.asarray(input)
+        x = _backend.array(input)
         if x.shape[dimension] == 0:
             shape = ",".join(str(d) for d in x.shape)
             raise ValueError(f"Reduction axis {dimension} is empty in shape [{shape}]")
-        if x.dtype.kind == "f" and np.isnan(x).any():
+        # (A Dask array is not read to decide: the replacement stays in its graph.)
+        if x.dtype.kind == "f" and (_backend.is_foreign(x) or np.isnan(x).any()):
             x = np.where(np.isnan(x), nan_fill, x)  # TF's kernel never selects a NaN
         return pick(x, axis=dimension).astype(output_type.as_numpy_dtype)
 
@@ -110,6 +112,9 @@ TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
 )
 def _gather_last(params, indices):
     """params[..., indices] row by row (indices broadcast over leading batch dims)."""
+    if _backend.any_foreign(params, indices):
+        # On Dask, one task on whole arrays: np.take_along_axis.
+        return _backend.whole(_gather_last.forward, params, indices)
     index = np.broadcast_to(indices, params.shape[:-1] + indices.shape[-1:])
     return np.take_along_axis(params, index, axis=-1)
 
@@ -131,6 +136,9 @@ def _gather_last_jvp(t, out, params, indices):
 )
 def _scatter_last(updates, indices, *, n):
     """Zeros of last dimension n with updates put at `indices` (distinct within a row)."""
+    if _backend.any_foreign(updates, indices):
+        # On Dask, one task on whole arrays: np.put_along_axis.
+        return _backend.whole(_scatter_last.forward, updates, indices, n=n)
     out = np.zeros(updates.shape[:-1] + (n,), updates.dtype)
     np.put_along_axis(out, np.broadcast_to(indices, updates.shape), updates, axis=-1)
     return out
@@ -148,6 +156,11 @@ def _scatter_last_jvp(t, out, updates, indices, *, n):
 
 @op("TopKV2", dtypes=_dt.REAL, differentiable=False, no_sample="integer output")
 def _top_k_indices(input, *, k, sorted=True, index_type=_dt.int32):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: a stable argsort (Dask has none).
+        return _backend.whole(
+            _top_k_indices.forward, input, k=k, sorted=sorted, index_type=index_type
+        )
     x = np.asarray(input)
     # Stable descending order: sort the reversed row ascending, then reverse the result,
     # so ties keep the lower index first (as in TF); NaN sorts above everything.
@@ -266,6 +279,9 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
 def unique(x, out_idx=_dt.int32, name=None):
     """The distinct values of 1-D `x` in order of first appearance, and each entry's index.
 
+    The output's shape depends on the values, so a Dask-backed `x` is computed here: `idx`
+    is NumPy-backed, `y` is gathered from `x` (lazily, for Dask).
+
     Returns:
       A namedtuple `Unique(y, idx)` with `x == tf.gather(y, idx)`.
 
@@ -282,7 +298,9 @@ def unique(x, out_idx=_dt.int32, name=None):
     if x.ndim != 1:
         raise invalid_argument("unique expects a 1D vector.", "Unique")
     _tape.value_read(x, _ORDER)
-    _, first, inverse = np.unique(x._value, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(
+        _backend.to_host(x._value), return_index=True, return_inverse=True
+    )
     rank = np.empty_like(first)
     rank[np.argsort(first, kind="stable")] = np.arange(first.size)
     y = x._value[np.sort(first)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.registry import op
 from ._util import linear
@@ -32,8 +33,24 @@ FLOATING = _dt.FLOATING
 INEXACT = _dt.INEXACT
 
 
+def _special_functions(x):
+    """SciPy's special functions for `x`'s array kind, imported on first use:
+    `scipy.special` (its ufuncs dispatch to Dask arrays too), `cupyx.scipy.special` for
+    CuPy arrays."""
+    if _backend.backend_of(x) == _backend.CUPY:
+        from cupyx.scipy import special  # the optional cupy extra: only where CuPy arrays are
+    else:
+        from scipy import special
+    return special
+
+
 def _as_dtype_of(result, x: np.ndarray) -> np.ndarray:
-    """SciPy computes float16 in a wider type; TF keeps the input dtype."""
+    """SciPy computes float16 in a wider type; TF keeps the input dtype.
+
+    SciPy's special functions are ufuncs, so a Dask input gives a lazy Dask result.
+    """
+    if _backend.is_foreign(result):
+        return result.astype(x.dtype, copy=False)
     return np.asarray(result, dtype=x.dtype)
 
 
@@ -46,7 +63,7 @@ def sigmoid(x):
     """
     if np.iscomplexobj(x):
         return 1 / (1 + np.exp(-x))
-    from scipy import special
+    special = _special_functions(x)
 
     return _as_dtype_of(special.expit(x), x)
 
@@ -119,7 +136,7 @@ _TWO_OVER_SQRT_PI = 2 / np.sqrt(np.pi)
 @op("Erf", dtypes=FLOATING, sample=unary())
 def erf(x):
     """Returns the Gauss error function elementwise."""
-    from scipy import special
+    special = _special_functions(x)
 
     return _as_dtype_of(special.erf(x), x)
 
@@ -137,7 +154,7 @@ def _erf_jvp(t, out, x):
 @op("Erfc", dtypes=FLOATING, sample=unary())
 def erfc(x):
     """Returns the complementary error function 1 - erf(x) elementwise."""
-    from scipy import special
+    special = _special_functions(x)
 
     return _as_dtype_of(special.erfc(x), x)
 
@@ -155,7 +172,7 @@ def _erfc_jvp(t, out, x):
 @op("Lgamma", dtypes=FLOATING, sample=unary(0.2, 4.0))
 def lgamma(x):
     """Returns log|Gamma(x)| elementwise (inf at the non-positive integers and at -inf)."""
-    from scipy import special
+    special = _special_functions(x)
 
     out = special.gammaln(x)
     return _as_dtype_of(np.where(x == -np.inf, np.inf, out), x)
@@ -174,7 +191,7 @@ def _lgamma_jvp(t, out, x):
 @op("Digamma", dtypes=FLOATING, sample=unary(0.2, 4.0))
 def digamma(x):
     """Returns the logarithmic derivative of Gamma elementwise (NaN at 0, -1, -2, ...)."""
-    from scipy import special
+    special = _special_functions(x)
 
     out = special.psi(x)
     return _as_dtype_of(np.where(x == 0, np.nan, out), x)  # SciPy says -inf at 0; TF NaN
@@ -198,7 +215,7 @@ def _digamma_jvp(t, out, x):
 )
 def polygamma(a, x):
     """Returns the a-th derivative of digamma at x (NaN unless a is a non-negative integer)."""
-    from scipy import special
+    special = _special_functions(x)
 
     a, x = np.broadcast_arrays(a, x)
     valid = (a >= 0) & (a == np.floor(a))

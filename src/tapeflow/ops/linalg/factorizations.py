@@ -16,6 +16,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..._core import backend as _backend
 from ..._core import dtypes as _dt
 from ..._core.errors import invalid_argument
 from ..._core.registry import op
@@ -59,6 +60,15 @@ def _gaps(values, safe: bool):
     sample=cases([(3, 3)], [(4, 2)], [(2, 4)], [(2, 3, 2)], ([(3, 3)], {"full_matrices": True})),
 )
 def _qr(input, *, full_matrices=False):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: Dask's qr takes no mode and no batches.
+        return _backend.whole(
+            _qr.forward,
+            input,
+            n_outputs=2,
+            stand_in=_backend.matrix_stand_in,
+            full_matrices=full_matrices,
+        )
     _check_square(input, "Qr", square=False)
     q, r = np.linalg.qr(_lapack(input), mode="complete" if full_matrices else "reduced")
     return _like(input.dtype)(q, r)
@@ -152,6 +162,16 @@ def qr(input, full_matrices=False, name=None):
     ),
 )
 def _svd(input, *, compute_uv=True, full_matrices=False):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: Dask's svd takes tall-and-skinny 2-D matrices only.
+        return _backend.whole(
+            _svd.forward,
+            input,
+            n_outputs=3,
+            stand_in=_backend.matrix_stand_in,
+            compute_uv=compute_uv,
+            full_matrices=full_matrices,
+        )
     _check_square(input, "Svd", square=False)
     x = _lapack(input)
     real_dtype = np.finfo(input.dtype).dtype
@@ -274,6 +294,15 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     sample=cases([(3, 3)], [(2, 2, 2)], ([(3, 3)], {"compute_v": False})),
 )
 def _self_adjoint_eig(input, *, compute_v=True):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: NumPy's eigh (Dask has none).
+        return _backend.whole(
+            _self_adjoint_eig.forward,
+            input,
+            n_outputs=2,
+            stand_in=_backend.matrix_stand_in,
+            compute_v=compute_v,
+        )
     _check_square(input, "SelfAdjointEigV2")
     x = _lapack(input)
     if np.isnan(x).any():  # Eigen's solver reports failure where LAPACK returns NaNs

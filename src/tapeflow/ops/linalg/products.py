@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._core import backend as _backend
 from ..._core import dtypes as _dt
 from ..._core.errors import FailedPreconditionError, invalid_argument, op_error
 from ..._core.registry import op
@@ -67,6 +68,10 @@ def _matmul(a, b, *, transpose_a=False, transpose_b=False):
         a = np.swapaxes(a, -1, -2)
     if transpose_b:
         b = np.swapaxes(b, -1, -2)
+    if b.ndim == 2 and b.shape[1] == 1 and _backend.is_dask(a):
+        # A column (tf.linalg.matvec's, and its gradient's): Dask's blocks then multiply by a
+        # vector, which BLAS does (GEMV) about twice as fast as a one-column GEMM.
+        return np.matmul(a, b[:, 0])[..., None]
     return np.matmul(a, b)
 
 
@@ -216,6 +221,16 @@ def _matrix_diag_part_jvp(t, out, input, *, k=0):
 )
 def _matrix_diag(diagonal, *, k=0, num_rows=-1, num_cols=-1, padding_value=0):
     # `diagonal` goes on diagonal k (k > 0 above the main one); the rest is padding_value.
+    if _backend.any_foreign(diagonal):
+        # On Dask, one task on whole arrays: index assignment.
+        return _backend.whole(
+            _matrix_diag.forward,
+            diagonal,
+            k=k,
+            num_rows=num_rows,
+            num_cols=num_cols,
+            padding_value=padding_value,
+        )
     _check_rank(diagonal, 1, "diagonal", "MatrixDiagV3")
     size = np.shape(diagonal)[-1]
     min_rows, min_cols = size + max(-k, 0), size + max(k, 0)
@@ -362,6 +377,9 @@ def band_part(input, num_lower, num_upper, name=None):
 
 @op("Cross", broadcasting=True, dtypes=_dt.REAL, sample=cases([(3,), (3,)], [(2, 3), (2, 3)]))
 def _cross(a, b):
+    if _backend.any_foreign(a, b):
+        # On Dask, one task on whole arrays: np.cross.
+        return _backend.whole(_cross.forward, a, b)
     return np.cross(a, b)
 
 

@@ -17,6 +17,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..._core import backend as _backend
 from ..._core import dtypes as _dt
 from ..._core.errors import invalid_argument
 from ..._core.registry import op
@@ -66,6 +67,11 @@ def _zeros_diagonal(x):
     sample=cases([_Square((3, 3))], ([_Square((2, 2, 2))], {"adjoint": True})),
 )
 def _matrix_inverse(input, *, adjoint=False):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: Dask's linalg takes one 2-D matrix in square chunks.
+        return _backend.whole(
+            _matrix_inverse.forward, input, stand_in=_backend.matrix_stand_in, adjoint=adjoint
+        )
     _check_square(input, "MatrixInverse")
     try:
         if np.isnan(input).any():  # TF's LU finds no nonzero pivot in a NaN matrix
@@ -120,6 +126,9 @@ def _trace_of_solve(a, da):
 
 @op("MatrixDeterminant", dtypes=_INEXACT, sample=cases([_Square((3, 3))], [_Square((2, 2, 2))]))
 def _matrix_determinant(input):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: Dask's linalg takes one 2-D matrix in square chunks.
+        return _backend.whole(_matrix_determinant.forward, input, stand_in=_backend.matrix_stand_in)
     _check_square(input, "MatrixDeterminant")
     return np.asarray(np.linalg.det(_lapack(input))).astype(input.dtype)
 
@@ -143,6 +152,11 @@ def _matrix_determinant_jvp(t, out, input):
     sample=cases([_Square((3, 3))], [_Square((2, 3, 3), shift=-3.0)]),
 )
 def _log_matrix_determinant(input):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: Dask's linalg takes one 2-D matrix in square chunks.
+        return _backend.whole(
+            _log_matrix_determinant.forward, input, n_outputs=2, stand_in=_backend.matrix_stand_in
+        )
     _check_square(input, "LogMatrixDeterminant")
     sign, logdet = np.linalg.slogdet(_lapack(input))
     return _like(input.dtype)(sign, logdet)
@@ -197,6 +211,11 @@ def logdet(matrix, name=None):
 def _matrix_solve(matrix, rhs, *, adjoint=False):
     # Shapes are validated by `solve`; rules call this with batched cotangents, which
     # np.linalg.solve broadcasts.
+    if _backend.any_foreign(matrix, rhs):
+        # On Dask, one task on whole arrays: Dask's linalg takes one 2-D matrix in square chunks.
+        return _backend.whole(
+            _matrix_solve.forward, matrix, rhs, stand_in=_backend.matrix_stand_in, adjoint=adjoint
+        )
     a = np.conj(np.swapaxes(matrix, -1, -2)) if adjoint else matrix
     try:
         if np.isnan(a).any():  # TF's LU finds no nonzero pivot in a NaN matrix
@@ -276,6 +295,16 @@ def _solve_triangular(a: np.ndarray, b: np.ndarray, lower: bool, adjoint: bool) 
     ),
 )
 def _matrix_triangular_solve(matrix, rhs, *, lower=True, adjoint=False):
+    if _backend.any_foreign(matrix, rhs):
+        # On Dask, one task on whole arrays: SciPy's triangular solver.
+        return _backend.whole(
+            _matrix_triangular_solve.forward,
+            matrix,
+            rhs,
+            stand_in=_backend.matrix_stand_in,
+            lower=lower,
+            adjoint=adjoint,
+        )
     batch = np.broadcast_shapes(np.shape(matrix)[:-2], np.shape(rhs)[:-2])
     a = np.broadcast_to(_lapack(matrix), batch + np.shape(matrix)[-2:])
     b = np.broadcast_to(_lapack(rhs), batch + np.shape(rhs)[-2:])
@@ -354,6 +383,9 @@ def _cholesky_each(x: np.ndarray) -> np.ndarray:
     "differences need symmetric directions: tests/test_linalg_ops.py checks it that way",
 )
 def _cholesky(input):
+    if _backend.any_foreign(input):
+        # On Dask, one task on whole arrays: Dask's cholesky takes one matrix in square chunks.
+        return _backend.whole(_cholesky.forward, input, stand_in=_backend.matrix_stand_in)
     _check_square(input, "Cholesky")
     x = _lapack(input)
     try:
@@ -445,6 +477,15 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
 
 @op("MatrixSolveLs", dtypes=_INEXACT, no_sample="TF defines no gradient for fast=False")
 def _matrix_solve_ls(matrix, rhs, *, l2_regularizer=0.0):
+    if _backend.any_foreign(matrix, rhs):
+        # On Dask, one task on whole arrays: NumPy's lstsq per matrix (Dask's differs).
+        return _backend.whole(
+            _matrix_solve_ls.forward,
+            matrix,
+            rhs,
+            stand_in=_backend.matrix_stand_in,
+            l2_regularizer=l2_regularizer,
+        )
     rows, cols = np.shape(matrix)[-2:]
     a, b = _lapack(matrix), _lapack(rhs)
     if l2_regularizer:

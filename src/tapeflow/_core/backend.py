@@ -1,0 +1,260 @@
+"""Array backends: what kind of array a tensor holds, and the few things that depend on it.
+
+A tensor's value is a NumPy array (or a NumPy scalar for rank 0) or, with the optional
+extras, a Dask array (lazy, chunked, possibly on a cluster) or a CuPy array (on a GPU).
+Op forwards call NumPy functions on the values; NumPy's dispatch protocols
+(`__array_ufunc__`, `__array_function__`) route those calls to Dask or CuPy, so the same
+forward builds a Dask graph or launches a GPU kernel. This module is the one place that
+knows more than that:
+
+- `backend_of(value)`: "numpy", "dask" or "cupy" (read from the type's module: the core
+  never imports either library; where a Dask array exists, dask is imported already, and
+  the few functions used here are read from `sys.modules`);
+- `zeros_like` / `ones_like`: arrays of the same kind as a given value; `array`: a
+  value as an array without moving it;
+- `to_host` / `compute`: NumPy values, several Dask arrays computed in one pass;
+- `printable`: only the elements NumPy's summary of a large array shows, on the host;
+- `whole`: a NumPy-only forward as one lazy Dask task on whole arrays;
+- `host_only`: TF's UnimplementedError for an op that needs host (NumPy) arrays;
+- `same_kind`: TF's InvalidArgumentError for a Dask array with a CuPy one.
+
+Rank-0 NumPy values stay NumPy scalars (the fast paths elsewhere rely on it); a rank-0
+Dask or CuPy value is a 0-d array of its kind.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import sys
+
+import numpy as np
+
+from .errors import UnimplementedError, invalid_argument, op_error
+
+NUMPY = "numpy"
+DASK = "dask"
+CUPY = "cupy"
+
+_NUMPY_TYPES = (np.ndarray, np.generic)
+
+
+def _dask(module: str = "dask.array"):
+    """A dask module, imported already by whoever made the Dask array at hand."""
+    return sys.modules[module]
+
+
+# The backend of each non-NumPy array type seen so far (a type's module is read once).
+_KINDS: dict = {}
+
+
+def backend_of(value) -> str:
+    """The kind of array `value` is: "numpy" (also for Python scalars), "dask" or "cupy"."""
+    if isinstance(value, _NUMPY_TYPES):
+        return NUMPY
+    t = type(value)
+    kind = _KINDS.get(t)
+    if kind is None:
+        root = t.__module__.partition(".")[0]
+        kind = root if root in (DASK, CUPY) else NUMPY
+        _KINDS[t] = kind
+    return kind
+
+
+def is_foreign(value) -> bool:
+    """True for an array that is not NumPy's but speaks its protocols (Dask, CuPy)."""
+    return not isinstance(value, _NUMPY_TYPES) and backend_of(value) != NUMPY
+
+
+def is_dask(value) -> bool:
+    return backend_of(value) == DASK
+
+
+def zeros_like(like, shape=None, dtype=None):
+    """Zeros of `like`'s kind (and chunking, for Dask), with its shape and dtype by default."""
+    return _filled(like, np.zeros, np.zeros_like, shape, dtype)
+
+
+def ones_like(like, shape=None, dtype=None):
+    """Ones of `like`'s kind, with its shape and dtype by default."""
+    return _filled(like, np.ones, np.ones_like, shape, dtype)
+
+
+def _filled(like, make, make_like, shape, dtype):
+    if isinstance(like, _NUMPY_TYPES):
+        dtype = like.dtype if dtype is None else dtype
+        return make(np.shape(like) if shape is None else shape, dtype)
+    if shape is None and backend_of(like) == DASK:
+        # Block by block: Dask's own zeros_like tokenizes its arguments by pickling them,
+        # which costs ten times more than mapping np.zeros_like over the blocks.
+        dtype = like.dtype if dtype is None else np.dtype(dtype)
+        return like.map_blocks(functools.partial(make_like, dtype=dtype), dtype=dtype)
+    return make_like(like, dtype=dtype, shape=shape)
+
+
+def to_host(value):
+    """`value` as NumPy: a NumPy value unchanged, a Dask array computed, a CuPy one copied."""
+    if isinstance(value, _NUMPY_TYPES):
+        return value
+    kind = backend_of(value)
+    if kind == DASK:
+        return np.asarray(value.compute())
+    if kind == CUPY:
+        return value.get()
+    return np.asarray(value)
+
+
+def compute(*values) -> tuple:
+    """The NumPy values of `values`, the Dask arrays among them computed in one pass
+    (None stays None).
+
+    One `dask.compute` call shares the work common to several graphs (a loss and its
+    gradients read the same chunks of data once), on whichever scheduler is active.
+    """
+    same_kind([v for v in values if v is not None])
+    lazy = [i for i, v in enumerate(values) if backend_of(v) == DASK]
+    out = list(values)
+    if lazy:
+        results = _dask("dask").compute(*[values[i] for i in lazy])
+        for i, r in zip(lazy, results):
+            out[i] = np.asarray(r)
+    return tuple(v if v is None else to_host(v) for v in out)
+
+
+def printable(value) -> tuple:
+    """`(array, options)`: a NumPy array that prints under `np.printoptions(**options)` as
+    `value` would, computing only the elements NumPy's summary of `value` shows.
+
+    An array larger than NumPy's print threshold is printed as its first and last
+    `edgeitems` entries along each long axis; those are the only entries read here. The
+    result keeps one more entry in the middle of each long axis (never shown), so that it
+    is summarised along the same axes as the full array.
+    """
+    if isinstance(value, _NUMPY_TYPES):
+        return value, {}
+    options = np.get_printoptions()
+    shape = np.shape(value)
+    if math.prod(shape) <= options["threshold"]:
+        return to_host(value), {}
+    edge = options["edgeitems"]
+    part = value
+    for axis, d in enumerate(shape):
+        if d > 2 * edge + 1:
+            index = np.r_[0:edge, d - edge - 1 : d]
+            part = part[(slice(None),) * axis + (index,)]
+    return to_host(part), {"threshold": 0}
+
+
+def host_only(op_type: str, *values) -> None:
+    """Raises TF's UnimplementedError if any of `values` is not a NumPy value.
+
+    For ops whose forward needs host arrays (SciPy, or NumPy paths no protocol dispatches).
+    """
+    for v in values:
+        if not isinstance(v, _NUMPY_TYPES) and backend_of(v) != NUMPY:
+            raise op_error(
+                UnimplementedError,
+                f"{op_type} needs host (NumPy) arrays; its input is a {backend_of(v)} array. "
+                "Convert it with tf.constant(t.numpy()) first",
+                op_type,
+            )
+
+
+def same_kind(values) -> str:
+    """The one backend of several values (NumPy values go with any other kind).
+
+    Raises:
+      InvalidArgumentError: for a Dask value with a CuPy one (tapeflow moves neither).
+    """
+    found = NUMPY
+    for v in values:
+        kind = backend_of(v)
+        if kind == NUMPY or kind == found:
+            continue
+        if found != NUMPY:
+            raise invalid_argument(
+                f"Cannot mix a {found} array with a {kind} array in one op: move one of "
+                "them with tf.constant(t.numpy()) first"
+            )
+        found = kind
+    return found
+
+
+def array(value):
+    """`np.asarray(value)` for NumPy and Python values; a Dask or CuPy array unchanged.
+
+    What a forward calls where it needs an array's methods but must not move the data.
+    """
+    if type(value) is np.ndarray or backend_of(value) == NUMPY:
+        return np.asarray(value)
+    return value
+
+
+def reduce_sum(x, axis, keepdims: bool, dtype):
+    """`np.add.reduce` (NumPy's fast path), or the array's own sum (Dask's `__array_ufunc__`
+    does not take ufunc reductions)."""
+    if isinstance(x, _NUMPY_TYPES):
+        return np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=dtype)
+    return np.sum(x, axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+def _stand_in(value):
+    """A NumPy value of `value`'s shape and dtype that costs no memory (a zero-stride view)."""
+    return np.broadcast_to(np.zeros((), value.dtype), value.shape)
+
+
+def whole(fn, *values, n_outputs: int = 1, stand_in=_stand_in, **kwargs):
+    """`fn(*values, **kwargs)` for a NumPy-only forward, as one lazy Dask task on whole arrays.
+
+    The result is a Dask array (a tuple of `n_outputs` of them) of the shapes and dtypes
+    `fn` gives on stand-ins for the Dask values (zero-stride zeros, or `stand_in(value)`);
+    the task computes every Dask input whole, so it is lazy and runs on any scheduler, but
+    is not split into chunks. Errors that depend on values (a singular matrix) are raised
+    when the result is computed. A CuPy value raises (`host_only`).
+    """
+    kind = same_kind(values)
+    if kind != DASK:
+        host_only(getattr(fn, "__name__", "op"), *values)
+    probe = fn(*[stand_in(v) if is_dask(v) else v for v in values], **kwargs)
+    probes = probe if n_outputs != 1 else (probe,)
+    dask, da = _dask("dask"), _dask()
+    task = dask.delayed(fn, pure=True, nout=None if n_outputs == 1 else n_outputs)(
+        *values, **kwargs
+    )
+    tasks = (task,) if n_outputs == 1 else tuple(task[i] for i in range(n_outputs))
+    outs = tuple(
+        da.from_delayed(t, shape=np.shape(p), dtype=np.asarray(p).dtype)
+        for t, p in zip(tasks, probes)
+    )
+    return outs[0] if n_outputs == 1 else outs
+
+
+def reshape(x, shape: tuple):
+    """`np.reshape`, also for a Dask array whose chunks the new shape does not split evenly
+    (Dask refuses those): the trailing axes are then made whole chunks first, and the whole
+    array one chunk only if that is not enough."""
+    try:
+        return np.reshape(x, shape)
+    except NotImplementedError:
+        if not is_dask(x):
+            raise
+    try:
+        return np.reshape(x.rechunk({a: -1 for a in range(1, x.ndim)}), shape)
+    except NotImplementedError:
+        return np.reshape(x.rechunk(-1), shape)
+
+
+def any_foreign(*values) -> bool:
+    """True if any of `values` is a Dask or CuPy array."""
+    for v in values:
+        if not isinstance(v, _NUMPY_TYPES) and backend_of(v) != NUMPY:
+            return True
+    return False
+
+
+def matrix_stand_in(value):
+    """A stand-in for `whole` that linear algebra accepts: identity matrices (zero-stride)."""
+    if value.ndim < 2:
+        return _stand_in(value)
+    eye = np.eye(value.shape[-2], value.shape[-1], dtype=value.dtype)
+    return np.broadcast_to(eye, value.shape)
