@@ -250,7 +250,7 @@ def squeeze(input, axis=None, name=None):
     ),
 )
 def _broadcast_to(input, *, shape):
-    if np.ndim(input) == 0 and math.prod(shape) <= 4096:
+    if isinstance(input, np.generic) and math.prod(shape) <= 4096:
         return np.full(shape, input)  # small: faster than a view; large fills stay views
     try:
         return np.broadcast_to(input, shape)

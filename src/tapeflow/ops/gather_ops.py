@@ -662,9 +662,11 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
 )
 def _one_hot(indices, on_value, off_value, *, depth, axis=-1):
     # Out-of-range indices (and -1) give rows of off_value, as in TF.
-    hot = np.asarray(indices)[..., None] == np.arange(depth)
+    hot = indices[..., None] == np.arange(depth)  # NumPy scalars index too; Dask stays lazy
     dtype = np.result_type(on_value)
-    if on_value == 1 and off_value == 0:  # the common case: the mask itself, cast
+    on_off = (on_value, off_value)
+    if all(isinstance(v, np.generic) for v in on_off) and on_off == (1, 0):
+        out = hot.astype(dtype)  # the common case: the mask itself, cast
         out = hot.astype(dtype)
     else:
         out = np.where(hot, on_value, off_value).astype(dtype, copy=False)

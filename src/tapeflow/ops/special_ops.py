@@ -291,8 +291,8 @@ def _xdivy_jvp(t, out, x, y):
 @op("DivNoNan", broadcasting=True, dtypes=INEXACT, sample=binary(low2=0.5, high2=2.0))
 def _div_no_nan(x, y):
     # Forwards run with NumPy's floating-point errors ignored (registry.Op.run).
-    if np.ndim(y) == 0 and y != 0:  # a nonzero scalar divisor: plain division
-        return np.asarray(x / y)
+    if isinstance(y, np.generic) and y != 0:  # a nonzero NumPy scalar divisor: plain division
+        return x / y
     return np.where(y == 0, np.zeros((), x.dtype), x / y)
 
 
