@@ -120,6 +120,7 @@ if explain is None:
     print("(tapeflow.experimental.explain is not in this version of tapeflow: skipped)")
 else:
     for explanation in explain(tape):
-        print(f"  {explanation.reason} [{explanation.source}] at {explanation.where}")
+        where = "" if explanation.where is None else f" at {explanation.where}"
+        print(f"  {explanation.reason} [{explanation.source}]{where}")
         print("  " + str(explanation))
 del tape

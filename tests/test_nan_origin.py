@@ -20,6 +20,7 @@ from tapeflow._core import registry
 from tapeflow._core import tape as core_tape
 from tapeflow._core.errors import InvalidArgumentError
 from tapeflow._diagnostics import sites
+from tapeflow.experimental import record_source_lines
 
 # How messages name this file: relative to the working directory when inside it.
 HERE = os.path.relpath(__file__) if not os.path.relpath(__file__).startswith("..") else __file__
@@ -227,6 +228,26 @@ def test_disabling_restores_the_plain_op_path():
         tape.watch(x)
         tf.sin(x)
     assert sites.record_of(tape._tape) is None  # nothing noted, no frame walked
+
+
+def test_check_numerics_and_record_source_lines_turn_off_independently():
+    x = tf.constant(-1.0)
+    with record_source_lines():
+        tf.debugging.enable_check_numerics()
+        tf.debugging.disable_check_numerics()
+        assert np.isnan(tf.math.log(x).numpy())  # the checks are off ...
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            tf.sin(x)
+        assert sites.record_of(tape._tape) is not None  # ... the lines still noted
+        tf.debugging.enable_check_numerics()
+    try:
+        with pytest.raises(InvalidArgumentError):  # and the checks outlive the lines
+            tf.math.log(x)
+        assert sites.enabled()
+    finally:
+        tf.debugging.disable_check_numerics()
+    assert not registry.OUTPUT_CHECKS
 
 
 def test_line_records_live_and_die_with_their_tape(check_numerics):
