@@ -147,6 +147,33 @@ def test_graph_marks_an_integer_cast_on_the_path():
     assert tape.gradient(y, x) is not None  # through the Mul's other input
 
 
+def test_graph_marks_where_a_value_left_the_tape_through_numpy():
+    w = tf.Variable([1.0, 2.0], name="w")
+    with record_source_lines(), tf.GradientTape(persistent=True) as tape:
+        h = tf.reduce_sum(w * w)
+        loss = tf.constant(np.log(h.numpy()))  # numpy-exit
+    assert tape.gradient(loss, w) is None
+    graph = tape_graph(tape, sources=w, targets=[loss, h])
+    line = next(
+        i
+        for i, text in enumerate(open(__file__).read().splitlines(), 1)
+        if text.endswith("# numpy-exit")
+    )
+    assert graph.cuts == [
+        "a value left the tape through NumPy at "
+        "`loss = tf.constant(np.log(h.numpy()))  # numpy-exit` at "
+        f"{os.path.relpath(__file__)}:{line}: the gradient stops there",
+        "target 0 depends on no source: every gradient of it is None",
+    ]
+    assert "op1 -> cut0" in graph.source
+    assert "left the tape through NumPy\\n(.numpy(), np.asarray, float(), ...)" in graph.source
+    # without line recording, conversions are not followed
+    with tf.GradientTape(persistent=True) as tape:
+        h = tf.reduce_sum(w * w)
+        loss = tf.constant(h.numpy())
+    assert "NumPy" not in tape_graph(tape, sources=w, targets=[loss, h]).source
+
+
 def test_graph_marks_an_integer_source_and_says_how_to_see_unrecorded_ops():
     n = tf.constant([1, 2])
     x = tf.constant([1.0, 2.0])

@@ -52,7 +52,10 @@ def include(rel: str) -> str:
 
 def expand(markdown: str) -> str:
     def sub(m):
-        return readme_section(m.group(2)) if m.group(1) == "readme" else include(m.group(2))
+        if m.group(1) == "readme":
+            # README's links into docs/ are relative to the repository; the page is in docs/.
+            return readme_section(m.group(2)).replace("](docs/", "](")
+        return include(m.group(2))
 
     return _DIRECTIVE.sub(sub, markdown)
 

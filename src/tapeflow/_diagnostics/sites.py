@@ -31,7 +31,9 @@ Site = collections.namedtuple("Site", ["file", "line", "function", "text"])
 Site.__doc__ = """A line of user code: its file, line number, function and stripped text."""
 
 Cut = collections.namedtuple("Cut", ["op_type", "input_ids", "output_ids", "site"])
-Cut.__doc__ = """A non-differentiable op that consumed a recorded tensor (not on the tape)."""
+Cut.__doc__ = """A non-differentiable op that consumed a recorded tensor (not on the tape), or
+a conversion of one to NumPy (`op_type` NUMPY_EXIT, `output_ids` empty)."""
+NUMPY_EXIT = "NumPy"
 
 Branch = collections.namedtuple("Branch", ["condition", "index", "output_id", "site"])
 Branch.__doc__ = """A tensor used as branch `index` (1: x, 2: y) of a tf.where."""
@@ -67,6 +69,8 @@ def start(owner: str, finite_check=None) -> None:
     if finite_check is not None:
         _finite_check = finite_check
     _registry.add_output_check(note)
+    if _numpy_exit not in _tape.value_hooks:
+        _tape.value_hooks.append(_numpy_exit)
 
 
 def stop(owner: str, finite_check=None) -> None:
@@ -78,6 +82,8 @@ def stop(owner: str, finite_check=None) -> None:
         _finite_check = None
     if not _owners:
         _registry.remove_output_check(note)
+        while _numpy_exit in _tape.value_hooks:
+            _tape.value_hooks.remove(_numpy_exit)
 
 
 def enabled() -> bool:
@@ -173,6 +179,17 @@ def note(op, inputs: tuple, outputs, attrs: dict) -> None:
                 record.cuts.append(
                     Cut(op.type, tuple(t._id for t in inputs), tuple(o._id for o in outs), where)
                 )
+
+
+def _numpy_exit(t, what: str) -> None:
+    """The value hook: a recorded tensor read in Python (`.numpy()`, `float()`, ...) while
+    a tape records is noted as a cut, with the user's line: its values leave the tape."""
+    for tape in _state.tapes:
+        if t._id in tape.ids:
+            record = _records.get(id(tape))
+            if record is None:
+                record = _new_record(tape)
+            record.cuts.append(Cut(NUMPY_EXIT, (t._id,), (), _user_code(1)))
 
 
 def _learn(filename: str) -> bool:

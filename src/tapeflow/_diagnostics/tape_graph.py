@@ -229,7 +229,10 @@ def tape_graph(tape, sources=None, targets=None) -> TapeGraph:
                 continue  # a constant
             lines.append(f"  {tail} -> op{index} [label={_quote(_spec(t))}{style}];")
     for k, cut in enumerate(cut_list):
-        label = f"{cut.op_type}\nnot recorded: cuts the gradient"
+        if cut.op_type == _sites.NUMPY_EXIT:
+            label = "left the tape through NumPy\n(.numpy(), np.asarray, float(), ...)"
+        else:
+            label = f"{cut.op_type}\nnot recorded: cuts the gradient"
         site = _sites.as_site(cut.site)
         if site is not None:
             label += f"\n{_short(site)}"
@@ -242,7 +245,10 @@ def tape_graph(tape, sources=None, targets=None) -> TapeGraph:
             elif tid in source_ids:
                 lines.append(f"  src{source_ids[tid]} -> cut{k} [{_CUT}];")
         where = f" at {_sites.describe(site)}" if site is not None else ""
-        cuts.append(f"{cut.op_type}{where} is not differentiable: the gradient stops there")
+        if cut.op_type == _sites.NUMPY_EXIT:
+            cuts.append(f"a value left the tape through NumPy{where}: the gradient stops there")
+        else:
+            cuts.append(f"{cut.op_type}{where} is not differentiable: the gradient stops there")
     for k, (label, tid, tensor) in enumerate(targets_):
         spec = f"\n{_spec(tensor)}"
         if tid in source_ids:
