@@ -260,13 +260,21 @@ class EpochIterator:
             if self._seeds is not None:
                 self._order = order
         steps = int(math.ceil(n / self._batch_size))
+        # Plain arrays (the common case) are sliced directly; nested inputs through tf.nest.
+        flat = all(v is None or type(v) is np.ndarray for v in self._arrays)
         for step in range(steps):
             lo, hi = step * self._batch_size, min(n, (step + 1) * self._batch_size)
             index = order[lo:hi] if order is not None else slice(lo, hi)
-            batch = tf.nest.map_structure(
-                lambda v, i=index: None if v is None else tf.convert_to_tensor(v[i]), self._arrays
-            )
-            x, y, sw = batch
+            if flat:
+                x, y, sw = [
+                    None if v is None else tf.convert_to_tensor(v[index]) for v in self._arrays
+                ]
+            else:
+                batch = tf.nest.map_structure(
+                    lambda v, i=index: None if v is None else tf.convert_to_tensor(v[i]),
+                    self._arrays,
+                )
+                x, y, sw = batch
             yield (x,) if y is None and sw is None else ((x, y) if sw is None else (x, y, sw))
 
     def _dataset_batches(self):
