@@ -116,10 +116,12 @@ def _subtract_jvp(t, out, x, y):
 def multiply(x, y):
     """Returns x * y elementwise, with broadcasting."""
     # A broadcast 1 (the cotangent reduce_sum's gradient produces for a loss) times y is
-    # y itself, bit for bit: skip a full pass and a fresh array over the data.
-    if type(x) is np.ndarray and x.size > 1 and not any(x.strides) and x.flat[0] == 1:
+    # y itself, bit for bit: skip a full pass and a fresh array over the data. Only large
+    # broadcasts are zero-stride views (BroadcastTo fills small ones), so small arrays skip
+    # the test.
+    if type(x) is np.ndarray and x.size > 4096 and not any(x.strides) and x.flat[0] == 1:
         return _times_broadcast_one(y, x)
-    if type(y) is np.ndarray and y.size > 1 and not any(y.strides) and y.flat[0] == 1:
+    if type(y) is np.ndarray and y.size > 4096 and not any(y.strides) and y.flat[0] == 1:
         return _times_broadcast_one(x, y)
     return x * y
 
