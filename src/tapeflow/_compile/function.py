@@ -641,16 +641,21 @@ class _Compiled:
             self._created_variables.add(key)
             self.types.count += 1
             return result
-        program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
+        # A program's recipe (its steps again) is kept only where it can serve other
+        # calls: other sizes (input_signature, reduce_retracing), other variables.
+        relaxed = self.types.fixed is not None or self.types.reduce_retracing
+        variables: list = []
+        kind = None if self.types.fixed is not None else self.types.of(fn, args, kwargs, variables)
+        by_type = bool(variables) and not _holds_ids(kind)
+        program = _Program.build(recorded, result, fn, self.jit_compile, relaxed or by_type)
+        self.traces[key] = program
         self._own(keep, key)
         if type(key) is _Aliased and len({id(t) for t in fresh}) == len(fresh):
             self.traces.setdefault(key[0], program)  # distinct placeholders: serves both
-        if type(program) is _Program and (self.types.fixed or self.types.reduce_retracing):
-            self._learn(args, kwargs, tensors, program)
-        if type(program) is _Program and self.types.fixed is None:
-            variables: list = []
-            kind = self.types.of(fn, args, kwargs, variables)
-            if variables and not _holds_ids(kind):
+        if type(program) is _Program:
+            if relaxed:
+                self._learn(args, kwargs, tensors, program)
+            if by_type:
                 self._by_type.setdefault(kind, (program, variables))
         return result
 
@@ -1004,8 +1009,9 @@ class _Program:
     __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random", "recipe")
 
     @staticmethod
-    def build(recorded, result, fn, jit_compile: bool):
-        """A `_Program`, or the reason (a str) the signature must run eagerly."""
+    def build(recorded, result, fn, jit_compile: bool, keep_recipe: bool = False):
+        """A `_Program`, or the reason (a str) the signature must run eagerly; with
+        `keep_recipe` it keeps what it computes, for `rebind` and size generalization."""
         if type(recorded) is str:
             return _eager(fn, recorded, jit_compile)
         leaves, slots = [], []
@@ -1025,7 +1031,9 @@ class _Program:
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
         program.single = type(result) is EagerTensor and leaves[0][0] is not None
-        program.recipe = _recipe(recorded, slots, leaves, program.structure)
+        program.recipe = (
+            _recipe(recorded, slots, leaves, program.structure) if keep_recipe else None
+        )
         return program
 
     def rebind(self, new: dict):
