@@ -96,7 +96,6 @@ CASES = {
     "variables_as_arguments_share_a_trace": (
         "@tf.function\n"
         "def upd(v, g, lr=0.1):\n"
-        "    print('tracing')\n"
         "    v.assign_sub(lr * g)\n"
         "    v.assign_add(v * 0.5)\n"
         "    return v.read_value() * 2\n"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 import types
 import weakref
 
@@ -23,7 +22,7 @@ import numpy as np
 from .._core import nest, registry
 from .._core import settings as runtime_config
 from .._core import tape as _tape
-from .._core.errors import invalid_argument
+from .._core.errors import OpError, invalid_argument
 from .._core.logging import warn, warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_spec import TensorSpec
@@ -285,7 +284,8 @@ class ConcreteFunction:
 
     def _trace_now(self) -> None:
         """Traces the body on zeros of the signature, undoing what the run changed (its
-        outputs give `structured_outputs`)."""
+        outputs give `structured_outputs`). An op error there is a value's fault, which
+        TF's symbolic trace would not meet: the trace then waits for the first call."""
         zeros = {
             name: nest.map_structure(_zeros, spec) if _has_spec(spec) else spec
             for name, spec in self._specs.items()
@@ -297,7 +297,7 @@ class ConcreteFunction:
             self._note(
                 self._function._compiled.call(self._function._python_function, *self._full(zeros))
             )
-        except Exception:  # noqa: BLE001 - bad for zeros (a Cholesky, say): traced when called
+        except OpError:  # an op rejects zeros (a Cholesky, say): traced when called instead
             pass
         finally:
             _tape.pop(journal)
@@ -502,8 +502,6 @@ class _Compiled:
         # program, and (relaxed type, program) for two programs with one recipe.
         self._shaped: list = []
         self._general: list = []
-        # TF type -> (program, its argument variables): to serve other variables.
-        self._by_type: dict = {}
         self.detector = None  # the function's _FrequentTracingDetector, once it traced
         # id -> (weak or strong reference, signatures): objects keyed by identity. When
         # one dies its signatures go (as TF's weak references do); the cache keeps
@@ -599,11 +597,6 @@ class _Compiled:
                 if target is not None:
                     self.traces[ckey] = target
                     self._own(ckeep, ckey)
-            if target is None and self._by_type:
-                target = self._with_variables(fn, *canonical)
-                if target is not None:
-                    self.traces[ckey] = target
-                    self._own(ckeep, ckey)
             if target is None:  # traced in the canonical form, then shared
                 result = self._trace(fn, ckey, *canonical, ctensors, ckeep)
                 target = self.traces.get(ckey)
@@ -641,34 +634,17 @@ class _Compiled:
             self._created_variables.add(key)
             self.types.count += 1
             return result
-        # A program's recipe (its steps again) is kept only where it can serve other
-        # calls: other sizes (input_signature, reduce_retracing), other variables.
+        # A program's recipe (its steps again) is kept only where it can serve calls of
+        # other sizes (input_signature, reduce_retracing).
         relaxed = self.types.fixed is not None or self.types.reduce_retracing
-        variables: list = []
-        kind = None if self.types.fixed is not None else self.types.of(fn, args, kwargs, variables)
-        by_type = bool(variables) and not _holds_ids(kind)
-        program = _Program.build(recorded, result, fn, self.jit_compile, relaxed or by_type)
+        program = _Program.build(recorded, result, fn, self.jit_compile, relaxed)
         self.traces[key] = program
         self._own(keep, key)
         if type(key) is _Aliased and len({id(t) for t in fresh}) == len(fresh):
             self.traces.setdefault(key[0], program)  # distinct placeholders: serves both
-        if type(program) is _Program:
-            if relaxed:
-                self._learn(args, kwargs, tensors, program)
-            if by_type:
-                self._by_type.setdefault(kind, (program, variables))
+        if relaxed and type(program) is _Program:
+            self._learn(args, kwargs, tensors, program)
         return result
-
-    def _with_variables(self, fn, args: tuple, kwargs: dict):
-        """A program traced for other variables of the same shapes, dtypes and
-        trainability in the same places (TF's one trace for them), rebuilt to read and
-        assign this call's variables; None if there is none or it cannot be rebuilt."""
-        variables: list = []
-        entry = self._by_type.get(self.types.of(fn, args, kwargs, variables))
-        if entry is None:
-            return None
-        program, traced_with = entry
-        return program.rebind({id(a): b for a, b in zip(traced_with, variables) if a is not b})
 
     def _learn(self, args: tuple, kwargs: dict, tensors: list, program) -> None:
         """Notes a new program; with another of one recipe at other sizes of the same
@@ -750,15 +726,13 @@ class _TraceTypes:
         self.count = 0
         self.signature = None  # the Python function's, once needed (False: none)
 
-    def of(self, fn, args: tuple, kwargs: dict, variables: list | None = None):
+    def of(self, fn, args: tuple, kwargs: dict):
         """The call's type, its arguments bound to `fn`'s parameters with the defaults
-        filled in (as TF binds them: `f(x)` and `f(x, n=1)` are one type); the variables
-        it holds are appended to `variables`, in order."""
+        filled in (as TF binds them: `f(x)` and `f(x, n=1)` are one type)."""
         if self.fixed is not None:
             return self.fixed
         arguments = self._bind(fn, args, kwargs)
-        if variables is None:
-            variables = []
+        variables: list = []
         if arguments is None:
             key = (_trace_type(args, variables), _trace_type(kwargs, variables))
         else:
@@ -1011,7 +985,7 @@ class _Program:
     @staticmethod
     def build(recorded, result, fn, jit_compile: bool, keep_recipe: bool = False):
         """A `_Program`, or the reason (a str) the signature must run eagerly; with
-        `keep_recipe` it keeps what it computes, for `rebind` and size generalization."""
+        `keep_recipe` it keeps what it computes, for size generalization."""
         if type(recorded) is str:
             return _eager(fn, recorded, jit_compile)
         leaves, slots = [], []
@@ -1036,56 +1010,6 @@ class _Program:
         )
         return program
 
-    def rebind(self, new: dict):
-        """This program reading and assigning other variables (`new`: id of a variable
-        it was traced with -> the variable to use instead), or None where a step could
-        hold one out of reach (any other step of trace.py's: control flow runs
-        sub-programs)."""
-        steps, constants, arg_slots, slots, leaves, structure = self.recipe
-        rebuilt = []
-        for step in steps:
-            forward, op_type = step[0], step[4]
-            code = getattr(forward, "__code__", None)
-            if code is None or code.co_filename != trace.__file__:
-                rebuilt.append(step)  # an op's forward, or a print (its reads are steps)
-                continue
-            if op_type not in ("ReadVariableOp", "AssignVariableOp"):
-                return None  # control flow: sub-programs could read the variables
-            name = forward.__name__
-            cells = dict(zip(forward.__code__.co_freevars, forward.__closure__))
-            if "variable" in cells:
-                variable = cells["variable"].cell_contents
-            else:
-                variable = cells["put"].cell_contents.__self__
-            other = new.get(id(variable))
-            if other is None:
-                rebuilt.append(step)  # a variable the body captured: the same one
-            elif name == "read":
-                rebuilt.append((trace._variable_reader(other), *step[1:]))
-            else:
-                if name == "assign":
-                    how, copy = "assign", cells["copy"].cell_contents
-                else:
-                    how, copy = (
-                        ("add" if cells["combine"].cell_contents is operator.add else "sub"),
-                        False,
-                    )
-                rebuilt.append((trace._assigner(other, how, copy), *step[1:]))
-        recorded = trace.Trace()
-        recorded.steps = rebuilt
-        recorded.arg_slots = list(arg_slots)
-        size = 1 + max([*arg_slots, *(i for i, _ in constants), *_step_slots(steps)], default=-1)
-        recorded.values = [None] * size
-        for i, value in constants:
-            recorded.values[i] = value
-        program = _Program()
-        program.replay = recorded.compile(list(slots))
-        program.variables = tuple(new.get(id(v), v) for v in self.variables)
-        program.draws_random = self.draws_random
-        program.structure, program.leaves, program.single = self.structure, leaves, self.single
-        program.recipe = (rebuilt, constants, arg_slots, slots, leaves, structure)
-        return program
-
     def call(self, tensors: list):
         saved = [v._tensor for v in self.variables] if self.variables else ()
         draws = _random._state.snapshot() if self.draws_random else None
@@ -1106,15 +1030,6 @@ class _Program:
             return make(values[0], self.leaves[0][1])
         out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]
         return nest.pack_sequence_as(self.structure, out)
-
-
-def _step_slots(steps: list) -> list:
-    """Every slot the steps read or write."""
-    found: list = []
-    for _, inputs, _, outputs, _ in steps:
-        found.extend(inputs)
-        found.extend(outputs if type(outputs) is tuple else (outputs,))
-    return found
 
 
 def _recipe(recorded, slots: list, leaves: list, structure) -> tuple:
