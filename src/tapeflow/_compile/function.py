@@ -57,7 +57,9 @@ def function(
     `input_signature`, shapes relaxed under `reduce_retracing`); where TF would
     not trace but a replay here needs a trace (another variable of that shape, a
     new size before two sizes showed the program size-independent), the body is
-    traced again without counting.
+    traced again without counting. Sizes a relaxed dimension takes are not seen
+    by Python once two traces agree (in TF that dimension is None while tracing):
+    a Python branch on it is not taken anew for a third size.
 
     A signature whose body reads a call-dependent value in Python (`if tensor > 0:`,
     a Python loop on a tensor, `.numpy()`, `int(t)`, a shape or axis taken from a
