@@ -38,6 +38,21 @@ CASES = {
         "out = [f(tf.constant(1.0)), f(tf.constant(2.0)), f(tf.constant([1.0, 2.0])),\n"
         "       f(tf.constant([3.0, 4.0])), f.experimental_get_tracing_count()]"
     ),
+    # tf.config.run_functions_eagerly's docstring example (printing a fixed text).
+    "run_functions_eagerly": (
+        "def my_func(a):\n"
+        "    print('Python side effect')\n"
+        "    return a + a\n"
+        "a_fn = tf.function(my_func)\n"
+        "out = [a_fn(tf.constant(1)), a_fn(tf.constant(2))]\n"
+        "tf.config.run_functions_eagerly(True)\n"
+        "try:\n"
+        "    out += [a_fn(tf.constant(2)), a_fn(tf.constant(3))]\n"
+        "    out.append(tf.config.functions_run_eagerly())\n"
+        "finally:\n"
+        "    tf.config.run_functions_eagerly(False)\n"
+        "out += [a_fn(tf.constant(4)), a_fn.experimental_get_tracing_count()]"
+    ),
     "python_values_by_equality": (
         "@tf.function\n"
         "def f(x, n=1):\n"
