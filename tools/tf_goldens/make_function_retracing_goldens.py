@@ -168,6 +168,13 @@ CASES = {
         "    counts.append(f.experimental_get_tracing_count())\n"
         "out = [counts, f(tf.constant(5.0))]"
     ),
+    "outputs_become_tensors": (
+        "v = tf.Variable([1.0, 2.0])\n"
+        "@tf.function\n"
+        "def f(x):\n"
+        "    return [3, 2.5, True, None, np.array([1, 2]), np.float64(2.0), {'a': (1, x)}, v]\n"
+        "out = [f(tf.constant(1.0)), f(tf.constant(2.0))]"
+    ),
     "input_signature_one_trace": (
         "@tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])\n"
         "def g(x):\n"

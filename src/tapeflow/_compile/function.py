@@ -628,7 +628,9 @@ class _Compiled:
         # is two arguments.
         fresh: list = []
         fresh_args, fresh_kwargs = _fresh(args, fresh), _fresh(kwargs, fresh)
-        result, recorded = _run_eagerly(trace.trace, (fn, fresh_args, fresh_kwargs, fresh), {})
+        result, recorded = _run_eagerly(
+            trace.trace, (_with_outputs(fn), fresh_args, fresh_kwargs, fresh), {}, False
+        )
         if recorded == _CREATES_VARIABLE and key not in self._created_variables:
             # As TF: variables may be created on the first call (an optimizer's slots, a
             # layer's weights); the next call traces again, with the variables existing.
@@ -853,13 +855,54 @@ def _equal(a, b) -> bool:
         return False
 
 
+def _body_outputs(fn, args: tuple, kwargs: dict):
+    return _outputs(fn(*args, **kwargs))
+
+
+def _with_outputs(fn):
+    """`fn` returning its outputs as TF gives them (`_outputs`)."""
+
+    def body(*args, **kwargs):
+        return _outputs(fn(*args, **kwargs))
+
+    return body
+
+
+def _outputs(result):
+    """A function's result as TF returns it: Python numbers and NumPy values become
+    tensors (`3` an int32 tensor), a variable its value; tensors and None stay. Strings,
+    which tapeflow has no tensors for, and other objects are returned as they are (TF
+    makes string tensors of the former and raises a TypeError for the latter)."""
+    if type(result) is EagerTensor or result is None:
+        return result
+    return nest.map_structure(_output, result)
+
+
+def _output(leaf):
+    if type(leaf) is EagerTensor or leaf is None:
+        return leaf
+    if type(leaf) in _CONVERTED or isinstance(leaf, (np.ndarray, np.generic)):
+        if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "OSU":
+            return leaf
+        return convert_to_tensor(leaf)
+    if _is_variable(leaf):
+        return convert_to_tensor(leaf)  # a read: a step of a trace
+    return leaf
+
+
+_CONVERTED = (bool, int, float, complex)
+
+
 # What a replay may raise for bad input: the errors the op path translates (registry).
 _REPLAY_ERRORS = registry._FORWARD_ERRORS
 
 
-def _run_eagerly(fn, args: tuple, kwargs: dict):
+def _run_eagerly(fn, args: tuple, kwargs: dict, outputs: bool = True):
     """Calls the body; if it raises, its variable assignments are undone first (TF fails
-    a call with bad input while tracing, before any op runs: nothing changes)."""
+    a call with bad input while tracing, before any op runs: nothing changes). With
+    `outputs` the result is the function's outputs as TF gives them (`_outputs`)."""
+    if outputs:
+        return _run_eagerly(_body_outputs, (fn, args, kwargs), {}, False)
     journal = _tape.Journal()
     _tape.push(journal)
     # The body runs as a function's (tf.executing_eagerly() is False in it), unless
