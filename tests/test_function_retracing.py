@@ -232,3 +232,19 @@ def test_a_concrete_function_checks_dtypes_as_its_graph_does():
     )
     with pytest.raises(tf.errors.InvalidArgumentError, match=message):
         cf(tf.ones([2], tf.int32))
+
+
+def test_an_instances_traces_go_with_it():
+    import gc
+
+    class M:
+        @tf.function
+        def f(self, x):
+            return x * 2
+
+    m = M()
+    m.f(tf.constant(1.0))
+    assert m.f.experimental_get_tracing_count() == 1 and len(M.f._per_instance) == 1
+    del m
+    gc.collect()
+    assert not M.f._per_instance and M.f.experimental_get_tracing_count() == 0

@@ -168,6 +168,21 @@ CASES = {
         "    counts.append(f.experimental_get_tracing_count())\n"
         "out = [counts, f(tf.constant(5.0))]"
     ),
+    # One Function per instance a method is called on: traces and counts per instance.
+    "methods_trace_per_instance": (
+        "class M(tf.Module):\n"
+        "    def __init__(self, k):\n"
+        "        self.k = tf.Variable(k)\n"
+        "    @tf.function\n"
+        "    def __call__(self, x):\n"
+        "        print('tracing')\n"
+        "        return x * self.k\n"
+        "m1, m2 = M(2.0), M(3.0)\n"
+        "out = [m1(tf.constant(1.0)), m2(tf.constant(1.0)), m1(tf.constant(2.0)),\n"
+        "       m1.__call__.experimental_get_tracing_count(),\n"
+        "       m2.__call__.experimental_get_tracing_count(),\n"
+        "       M.__call__.experimental_get_tracing_count()]"
+    ),
     "outputs_become_tensors": (
         "v = tf.Variable([1.0, 2.0])\n"
         "@tf.function\n"

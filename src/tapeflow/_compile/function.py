@@ -139,9 +139,30 @@ class Function:
         self._jit_compile = jit_compile
         self._reduce_retracing = bool(reduce_retracing)
         self._binders: dict = {}  # skip_self -> _Binder, built on first call
-        fixed = None if input_signature is None else ("input_signature",)
-        self._compiled = _Compiled(bool(jit_compile), self._reduce_retracing, fixed)
+        self._compiled = self._new_compiled()
+        # id(instance) -> (weak reference, _Compiled): as TF makes one Function per instance
+        # a method is called on, each instance has its own traces and tracing count.
+        self._per_instance: dict = {}
         functools.update_wrapper(self, python_function)
+
+    def _new_compiled(self) -> _Compiled:
+        fixed = None if self._input_signature is None else ("input_signature",)
+        return _Compiled(bool(self._jit_compile), self._reduce_retracing, fixed)
+
+    def _compiled_for(self, instance) -> _Compiled:
+        """The traces of calls on `instance` (the function's own where it cannot be
+        weakly referenced)."""
+        entry = self._per_instance.get(id(instance))
+        if entry is not None and entry[0]() is instance:
+            return entry[1]
+        try:
+            drop = functools.partial(_drop_instance, self._per_instance, id(instance))
+            ref = weakref.ref(instance, drop)
+        except TypeError:
+            return self._compiled
+        compiled = self._new_compiled()
+        self._per_instance[id(instance)] = (ref, compiled)
+        return compiled
 
     @property
     def python_function(self):
@@ -159,7 +180,8 @@ class Function:
     def _call_bound(self, instance, args, kwargs):
         if self._input_signature is not None:
             args, kwargs = self._binder(True).bind(args, kwargs)
-        return self._compiled.call(self._python_function, (instance, *args), kwargs)
+        compiled = self._compiled_for(instance)
+        return compiled.call(self._python_function, (instance, *args), kwargs)
 
     def _binder(self, skip_self: bool) -> _Binder:
         binder = self._binders.get(skip_self)
@@ -218,7 +240,8 @@ class BoundFunction:
         return ConcreteFunction(self._function, self._instance, args, kwargs)
 
     def experimental_get_tracing_count(self) -> int:
-        return self._function.experimental_get_tracing_count()
+        """How many times the body was traced for this instance, as TF counts."""
+        return self._function._compiled_for(self._instance).tracing_count
 
     def __getattr__(self, name):
         return getattr(self._function, name)
@@ -275,7 +298,9 @@ class ConcreteFunction:
             for s in nest.flatten(list(self._specs.values()))
             if isinstance(s, TensorSpec)
         )
-        compiled = function._compiled
+        compiled = self._compiled = (
+            function._compiled if instance is None else function._compiled_for(instance)
+        )
         if compiled.types.add_type(compiled.types.of(fn, *self._full(self._specs))):
             self._trace_now()  # TF traces now; a signature already traced it does not
 
@@ -296,9 +321,7 @@ class ConcreteFunction:
         _tape.push(journal)
         draws = _random._state.snapshot()
         try:
-            self._note(
-                self._function._compiled.call(self._function._python_function, *self._full(zeros))
-            )
+            self._note(self._compiled.call(self._function._python_function, *self._full(zeros)))
         except OpError:  # an op rejects zeros (a Cholesky, say): traced when called instead
             pass
         finally:
@@ -368,7 +391,7 @@ class ConcreteFunction:
                     f"to: {flat}"
                 ) from None
         return self._note(
-            self._function._compiled.call(self._function._python_function, *self._full(arguments))
+            self._compiled.call(self._function._python_function, *self._full(arguments))
         )
 
     def _bind_structured(self, args: tuple, kwargs: dict) -> dict:
@@ -990,6 +1013,13 @@ def _signature(obj, tensors: list, keep: list):
             pass
     keep.append(obj)  # an object by identity: watched so its id is never reused stale
     return ("id", id(obj))
+
+
+def _drop_instance(per_instance: dict, oid: int, dead_ref) -> None:
+    """Weakref callback: an instance a method was called on has died; its traces go."""
+    entry = per_instance.get(oid)
+    if entry is not None and entry[0] is dead_ref:
+        del per_instance[oid]
 
 
 def _forget(compiled_ref, oid: int, _dead_ref) -> None:
