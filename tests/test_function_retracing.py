@@ -248,3 +248,21 @@ def test_an_instances_traces_go_with_it():
     del m
     gc.collect()
     assert not M.f._per_instance and M.f.experimental_get_tracing_count() == 0
+
+
+def test_experimental_relax_shapes_is_reduce_retracings_old_name(caplog, monkeypatch):
+    from tapeflow._compile import function as function_module
+
+    monkeypatch.setattr(function_module, "_relax_shapes_warned", False)
+    with caplog.at_level(logging.WARNING):
+        f = tf.function(lambda x: x * 2, experimental_relax_shapes=True)
+        tf.function(lambda x: x, experimental_relax_shapes=True)  # warned once per process
+    for n in (2, 3, 4, 5):
+        f(tf.zeros(n))
+    assert f.experimental_get_tracing_count() == 2  # TF 2.21: as reduce_retracing=True
+    texts = [r.getMessage() for r in caplog.records]
+    assert len(texts) == 1 and texts[0].endswith(
+        "with experimental_relax_shapes is deprecated and will be removed in a future "
+        "version.\nInstructions for updating:\nexperimental_relax_shapes is deprecated, use "
+        "reduce_retracing instead"
+    )

@@ -73,7 +73,7 @@ def function(
     (`assign`, `assign_add`, `assign_sub`) on every replay, random ops draw
     afresh. Calls made while a tape or ForwardAccumulator records, or with
     check_numerics enabled, run eagerly so those see every op. `autograph` and
-    the experimental options are accepted and ignored.
+    the other experimental options are accepted and ignored.
 
     Args:
       func: the function to wrap; omitted when used as `@tf.function(...)`.
@@ -83,6 +83,8 @@ def function(
         match its shape; parameters past the signature keep their defaults.
       jit_compile: True also traces and replays, and warns where it cannot.
       reduce_retracing: relax shapes after the second one traced (TF's rule).
+      experimental_relax_shapes: reduce_retracing's deprecated name (with TF's
+        deprecation warning, once).
       autograph: accepted for TF compatibility.
 
     Returns:
@@ -100,11 +102,40 @@ def function(
     """
     if input_signature is not None:
         input_signature = _check_input_signature(input_signature)
+    if experimental_relax_shapes is not None:
+        _warn_relax_shapes()
+        reduce_retracing = reduce_retracing or bool(experimental_relax_shapes)
 
     def decorate(python_function):
         return Function(python_function, input_signature, jit_compile, reduce_retracing)
 
     return decorate if func is None else decorate(func)
+
+
+def _warn_relax_shapes() -> None:
+    """TF's deprecation warning for `experimental_relax_shapes`, once per process."""
+    global _relax_shapes_warned
+    if _relax_shapes_warned:
+        return
+    _relax_shapes_warned = True
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back
+    where = f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
+    warn(
+        f"From {where}: calling function (from "
+        "tensorflow.python.eager.polymorphic_function.polymorphic_function) with "
+        "experimental_relax_shapes is deprecated and will be removed in a future version.\n"
+        "Instructions for updating:\nexperimental_relax_shapes is deprecated, use "
+        "reduce_retracing instead"
+    )
+
+
+_relax_shapes_warned = False
 
 
 def _check_input_signature(input_signature) -> tuple:
