@@ -253,7 +253,7 @@ def test_an_instances_traces_go_with_it():
 def test_experimental_relax_shapes_is_reduce_retracings_old_name(caplog, monkeypatch):
     from tapeflow._compile import function as function_module
 
-    monkeypatch.setattr(function_module, "_relax_shapes_warned", False)
+    monkeypatch.setattr(function_module, "_deprecations_warned", set())
     with caplog.at_level(logging.WARNING):
         f = tf.function(lambda x: x * 2, experimental_relax_shapes=True)
         tf.function(lambda x: x, experimental_relax_shapes=True)  # warned once per process
@@ -266,3 +266,10 @@ def test_experimental_relax_shapes_is_reduce_retracings_old_name(caplog, monkeyp
         "version.\nInstructions for updating:\nexperimental_relax_shapes is deprecated, use "
         "reduce_retracing instead"
     )
+
+
+def test_experimental_compile_is_jit_compiles_old_name():
+    f = tf.function(lambda x: x * 2, experimental_compile=True)
+    assert f._jit_compile is True and float(f(tf.constant(1.0))) == 2.0
+    with pytest.raises(ValueError, match="Cannot specify both 'experimental_compile' and"):
+        tf.function(lambda x: x, jit_compile=True, experimental_compile=True)

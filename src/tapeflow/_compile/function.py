@@ -83,8 +83,8 @@ def function(
         match its shape; parameters past the signature keep their defaults.
       jit_compile: True also traces and replays, and warns where it cannot.
       reduce_retracing: relax shapes after the second one traced (TF's rule).
-      experimental_relax_shapes: reduce_retracing's deprecated name (with TF's
-        deprecation warning, once).
+      experimental_relax_shapes, experimental_compile: the deprecated names of
+        reduce_retracing and jit_compile (with TF's deprecation warning, once).
       autograph: accepted for TF compatibility.
 
     Returns:
@@ -103,8 +103,13 @@ def function(
     if input_signature is not None:
         input_signature = _check_input_signature(input_signature)
     if experimental_relax_shapes is not None:
-        _warn_relax_shapes()
+        _warn_deprecated("experimental_relax_shapes", "reduce_retracing")
         reduce_retracing = reduce_retracing or bool(experimental_relax_shapes)
+    if experimental_compile is not None:
+        _warn_deprecated("experimental_compile", "jit_compile")
+        if jit_compile is not None:
+            raise ValueError("Cannot specify both 'experimental_compile' and 'jit_compile'.")
+        jit_compile = experimental_compile
 
     def decorate(python_function):
         return Function(python_function, input_signature, jit_compile, reduce_retracing)
@@ -112,12 +117,11 @@ def function(
     return decorate if func is None else decorate(func)
 
 
-def _warn_relax_shapes() -> None:
-    """TF's deprecation warning for `experimental_relax_shapes`, once per process."""
-    global _relax_shapes_warned
-    if _relax_shapes_warned:
+def _warn_deprecated(old: str, new: str) -> None:
+    """TF's warning for a deprecated argument of tf.function, once per argument and process."""
+    if old in _deprecations_warned:
         return
-    _relax_shapes_warned = True
+    _deprecations_warned.add(old)
     import os
     import sys
 
@@ -128,14 +132,13 @@ def _warn_relax_shapes() -> None:
     where = f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
     warn(
         f"From {where}: calling function (from "
-        "tensorflow.python.eager.polymorphic_function.polymorphic_function) with "
-        "experimental_relax_shapes is deprecated and will be removed in a future version.\n"
-        "Instructions for updating:\nexperimental_relax_shapes is deprecated, use "
-        "reduce_retracing instead"
+        f"tensorflow.python.eager.polymorphic_function.polymorphic_function) with {old} is "
+        "deprecated and will be removed in a future version.\nInstructions for updating:\n"
+        f"{old} is deprecated, use {new} instead"
     )
 
 
-_relax_shapes_warned = False
+_deprecations_warned: set = set()
 
 
 def _check_input_signature(input_signature) -> tuple:
