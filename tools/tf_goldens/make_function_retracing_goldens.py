@@ -183,6 +183,24 @@ CASES = {
         "       m2.__call__.experimental_get_tracing_count(),\n"
         "       M.__call__.experimental_get_tracing_count()]"
     ),
+    # A trace that raises is not counted; the next call traces again. (TF wraps the error
+    # in AutoGraph's "in user code:" text, so only the class is compared.)
+    "failed_traces_are_not_counted": (
+        "@tf.function\n"
+        "def f(x, bad):\n"
+        "    print('tracing')\n"
+        "    if bad:\n"
+        "        raise ValueError('bad')\n"
+        "    return x + 1\n"
+        "counts = []\n"
+        "for bad in (True, True, False, False):\n"
+        "    try:\n"
+        "        f(tf.constant(1.0), bad)\n"
+        "    except ValueError:\n"
+        "        counts.append('raised')\n"
+        "    counts.append(f.experimental_get_tracing_count())\n"
+        "out = counts"
+    ),
     "outputs_become_tensors": (
         "v = tf.Variable([1.0, 2.0])\n"
         "@tf.function\n"

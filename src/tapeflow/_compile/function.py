@@ -604,11 +604,13 @@ class _Compiled:
             or _SETTINGS["run_functions_eagerly"]
             or (_tape.active and _tape.recording_here())
         ):
-            if not _SETTINGS["run_functions_eagerly"]:  # TF traces these calls once
-                key = _key(args, kwargs)[0]
-                if key not in self._counted:
-                    self._note_trace(fn, key, args, kwargs)
-            return _run_eagerly(fn, args, kwargs)
+            if _SETTINGS["run_functions_eagerly"]:
+                return _run_eagerly(fn, args, kwargs)
+            key = _key(args, kwargs)[0]
+            result = _run_eagerly(fn, args, kwargs)
+            if key not in self._counted:  # TF traces these calls once (and counts no failure)
+                self._note_trace(fn, key, args, kwargs)
+            return result
         key, tensors, keep = _key(args, kwargs)
         program = self.traces.get(key)
         if type(program) is _Program:
@@ -678,8 +680,8 @@ class _Compiled:
         return bound.args, bound.kwargs
 
     def _trace(self, fn, key, args: tuple, kwargs: dict, tensors: list, keep: list):
-        """Runs the body while recording; stores the program (or why there is none)."""
-        self._note_trace(fn, key, args, kwargs)
+        """Runs the body while recording; stores the program (or why there is none).
+        A trace that raises is not counted, as in TF."""
         # The body sees new tensors (same values), one per argument (TF's placeholders): a
         # tensor passed in that the body also captures stays a capture, one passed twice
         # is two arguments.
@@ -688,6 +690,7 @@ class _Compiled:
         result, recorded = _run_eagerly(
             trace.trace, (_with_outputs(fn), fresh_args, fresh_kwargs, fresh), {}, False
         )
+        self._note_trace(fn, key, args, kwargs)
         if recorded == _CREATES_VARIABLE and key not in self._created_variables:
             # As TF: variables may be created on the first call (an optimizer's slots, a
             # layer's weights); the next call traces again, with the variables existing.
