@@ -273,3 +273,18 @@ def test_experimental_compile_is_jit_compiles_old_name():
     assert f._jit_compile is True and float(f(tf.constant(1.0))) == 2.0
     with pytest.raises(ValueError, match="Cannot specify both 'experimental_compile' and"):
         tf.function(lambda x: x, jit_compile=True, experimental_compile=True)
+
+
+def test_a_failing_replay_prints_nothing_of_its_own(capsys):
+    import sys
+
+    @tf.function
+    def pick(x, i):
+        tf.print("picking", i, output_stream=sys.stdout)
+        return tf.gather(x, i)
+
+    x = tf.constant([1.0, 2.0, 3.0])
+    pick(x, tf.constant([0]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="indices"):
+        pick(x, tf.constant([7]))  # the replay fails; the eager rerun prints, then raises
+    assert capsys.readouterr().out == "picking [0]\npicking [7]\n"

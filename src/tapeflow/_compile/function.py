@@ -26,6 +26,7 @@ from .._core.errors import OpError, invalid_argument
 from .._core.logging import warn, warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_spec import TensorSpec
+from .._diagnostics import printing as _printing
 from ..ops import random_ops as _random
 from . import trace
 
@@ -1092,7 +1093,16 @@ class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
     # The trace itself is not kept: its intermediate values would stay alive with it.
-    __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random", "recipe")
+    __slots__ = (
+        "replay",
+        "structure",
+        "leaves",
+        "single",
+        "variables",
+        "draws_random",
+        "recipe",
+        "prints",
+    )
 
     @staticmethod
     def build(recorded, result, fn, jit_compile: bool, keep_recipe: bool = False):
@@ -1113,6 +1123,7 @@ class _Program:
         program.replay = recorded.compile(slots)
         program.variables = tuple(recorded.assigned_variables.values())
         program.draws_random = recorded.draws_random
+        program.prints = any(step[4] == "PrintV2" for step in recorded.steps)
         # The result's shape without its tensors (which would keep the first call's values).
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
@@ -1125,19 +1136,25 @@ class _Program:
     def call(self, tensors: list):
         saved = [v._tensor for v in self.variables] if self.variables else ()
         draws = _random._state.snapshot() if self.draws_random else None
+        held = _printing.hold() if self.prints else False  # tf.print steps: their output
         token = _fp_quiet(_FP_QUIET)  # forwards run with NumPy's errors ignored, as ops do
         try:
             values = self.replay(*[t._value for t in tensors]) if tensors else self.replay()
         except BaseException:
-            # A failed call changes nothing: undo the assignments and random draws made
-            # so far (the caller may rerun the body eagerly).
+            # A failed call changes nothing: undo the assignments, random draws and prints
+            # made so far (the caller may rerun the body eagerly).
             for variable, tensor in zip(self.variables, saved):
                 variable._tensor = tensor
             if draws is not None:
                 _random._state.restore(draws)
+            if held is not False:
+                _printing.release(held, False)
+                held = False
             raise
         finally:
             _fp_restore(token)
+        if held is not False:
+            _printing.release(held, True)
         if self.single:
             return make(values[0], self.leaves[0][1])
         out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]

@@ -13,6 +13,7 @@ PrintV2 is a graph op): it prints the values of each replay, not the trace's.
 from __future__ import annotations
 
 import sys
+import threading
 import weakref
 
 import numpy as np
@@ -115,12 +116,37 @@ def _record(trace, inputs: tuple, stream: str, summarize, sep: str, end: str) ->
         current = tracing()
         if current is None or not current.checking:
             filled = _map_inputs(template, lambda x: _fill(x, values))
-            _write(stream, sep.join(_format_input(x, summarize) for x in filled) + end)
+            text = sep.join(_format_input(x, summarize) for x in filled) + end
+            held = getattr(_held, "texts", None)
+            if held is None:
+                _write(stream, text)
+            else:
+                held.append((stream, text))
         return np.True_
 
     slots = tuple(trace._input(t) for t in tensors)
     trace.steps.append((print_step, slots, None, trace._new_slot(np.True_), "PrintV2"))
     return _map_inputs(template, lambda x: tensors[x.index] if type(x) is _Hole else x)
+
+
+_held = threading.local()  # .texts: the prints of the replay running in this thread
+
+
+def hold():
+    """Makes this thread's recorded print steps keep their text until `release` (a
+    replay prints nothing if it fails: the body then reruns eagerly and prints once)."""
+    previous = getattr(_held, "texts", None)
+    _held.texts = []
+    return previous
+
+
+def release(previous, write: bool) -> None:
+    """Ends `hold`: writes what was held, in order, if `write`."""
+    texts = _held.texts
+    _held.texts = previous
+    if write:
+        for stream, text in texts:
+            _write(stream, text)
 
 
 class _Hole:
