@@ -83,6 +83,14 @@ CASES = {
         "out = [f(np.array([1.0, 2.0], np.float32)), f(np.array([5.0, 6.0], np.float32)),\n"
         "       f(np.float32(1.0)), f(np.float32(4.0)), f.experimental_get_tracing_count()]"
     ),
+    "numpy_keyword_arguments_are_tensors": (
+        "@tf.function\n"
+        "def f(x, y=None):\n"
+        "    print('tracing')\n"
+        "    return x + y\n"
+        "out = [f(1.0, y=np.float32(2.0)), f(1.0, y=np.float32(3.0)),\n"
+        "       f.experimental_get_tracing_count()]"
+    ),
     "tensors_by_shape_and_dtype": (
         "@tf.function\n"
         "def f(x):\n"

@@ -598,6 +598,8 @@ class _Compiled:
 
     def call(self, fn, args: tuple, kwargs: dict):
         args = _numpy_as_tensors(args)
+        if kwargs:
+            kwargs = _numpy_kwargs(kwargs)
         # Recorders outside the call must see its ops (gradients through the function), an
         # outer trace records them, check_numerics inspects them: all run the body eagerly.
         if (
@@ -607,10 +609,11 @@ class _Compiled:
         ):
             if _SETTINGS["run_functions_eagerly"]:
                 return _run_eagerly(fn, args, kwargs)
-            key = _key(args, kwargs)[0]
+            key, _, keep = _key(args, kwargs)
             result = _run_eagerly(fn, args, kwargs)
             if key not in self._counted:  # TF traces these calls once (and counts no failure)
                 self._note_trace(fn, key, args, kwargs)
+                self._own(keep, key)
             return result
         key, tensors, keep = _key(args, kwargs)
         program = self.traces.get(key)
@@ -757,6 +760,17 @@ def _unknown_rank(t) -> bool:
     if type(t) is _Shaped:
         return t[0] is None
     return type(t) is tuple and any(_unknown_rank(x) for x in t)
+
+
+def _numpy_kwargs(kwargs: dict) -> dict:
+    """`_numpy_as_tensors` for keyword arguments."""
+    for v in kwargs.values():
+        if isinstance(v, (np.ndarray, np.generic)):
+            return {
+                k: convert_to_tensor(v) if isinstance(v, (np.ndarray, np.generic)) else v
+                for k, v in kwargs.items()
+            }
+    return kwargs
 
 
 def _numpy_as_tensors(args: tuple) -> tuple:
@@ -1067,6 +1081,7 @@ def _forget(compiled_ref, oid: int, _dead_ref) -> None:
         _, keys = compiled.owners.pop(oid, (None, ()))
         for key in keys:
             compiled.traces.pop(key, None)
+            compiled._counted.discard(key)  # a new object with this id is a new trace
 
 
 def _fresh(obj, out: list):
