@@ -709,7 +709,9 @@ class _Compiled:
         self.traces[key] = program
         self._own(keep, key)
         if type(key) is _Aliased and len({id(t) for t in fresh}) == len(fresh):
-            self.traces.setdefault(key[0], program)  # distinct placeholders: serves both
+            if key[0] not in self.traces:  # distinct placeholders: serves both
+                self.traces[key[0]] = program
+                self._own(keep, key[0])
         if relaxed and type(program) is _Program:
             self._learn(args, kwargs, tensors, program)
         return result
