@@ -288,3 +288,19 @@ def test_a_failing_replay_prints_nothing_of_its_own(capsys):
     with pytest.raises(tf.errors.InvalidArgumentError, match="indices"):
         pick(x, tf.constant([7]))  # the replay fails; the eager rerun prints, then raises
     assert capsys.readouterr().out == "picking [0]\npicking [7]\n"
+
+
+def test_get_concrete_function_records_nothing_on_an_outer_tape():
+    w = tf.Variable(2.0)
+
+    @tf.function
+    def step(x):
+        with tf.GradientTape() as tape:
+            y = x * w
+        return tape.gradient(y, w)
+
+    with tf.GradientTape() as outer:
+        cf = step.get_concrete_function(tf.TensorSpec([], tf.float32))
+    assert outer._tape.entries == [] and outer.watched_variables() == ()
+    assert float(cf(tf.constant(3.0))) == 3.0  # the trace on zeros kept its gradient ops
+    assert len(_programs(step)) == 1

@@ -12,6 +12,7 @@ are those of the undecorated function.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import types
@@ -353,16 +354,18 @@ class ConcreteFunction:
             for name, spec in self._specs.items()
         }
         journal = _tape.Journal()
-        _tape.push(journal)
         draws = _random._state.snapshot()
-        try:
-            self._note(self._compiled.call(self._function._python_function, *self._full(zeros)))
-        except OpError:  # an op rejects zeros (a Cholesky, say): traced when called instead
-            pass
-        finally:
-            _tape.pop(journal)
-            journal.undo_assignments()
-            _random._state.restore(draws)
+        with _outer_recorders_hidden():
+            _tape.push(journal)
+            try:
+                fn = self._function._python_function
+                self._note(self._compiled.call(fn, *self._full(zeros)))
+            except OpError:  # an op rejects zeros (a Cholesky, say): traced when called
+                pass
+            finally:
+                _tape.pop(journal)
+                journal.undo_assignments()
+                _random._state.restore(draws)
 
     def _note(self, result):
         if self._outputs is None:
@@ -493,6 +496,27 @@ class ConcreteFunction:
 
 
 _concrete_uids = itertools.count(1)
+
+
+@contextlib.contextmanager
+def _outer_recorders_hidden():
+    """Hides this thread's tapes, accumulators and trace (TF's get_concrete_function
+    records nothing on them), without stopping tapes the body itself opens."""
+    state = _tape.state
+    tapes, accumulators, outer = state.tapes, state.accumulators, state.trace
+    hidden = len(tapes) + len(accumulators)
+    _tape._count(-hidden)
+    state.tapes, state.accumulators = [], []
+    if outer is not None:
+        _tape.pop(outer)
+    try:
+        yield
+    finally:
+        _tape._count(-(len(state.tapes) + len(state.accumulators)))  # tapes the body left
+        state.tapes, state.accumulators = tapes, accumulators
+        _tape._count(hidden)
+        if outer is not None:
+            _tape.push(outer)
 
 
 def _kernel_type(dtype) -> str:
