@@ -62,13 +62,14 @@ def print_v2(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=N
 
 
 def _stream(output_stream):
-    """`output_stream` as "stdout", "stderr" or a file path; TF's error for others."""
+    """`output_stream` as the name of a `sys` stream ("stdout", "__stderr__", ...) or a
+    "file://" path; TF's error for others."""
     if output_stream is None:
         return "stderr"
     if isinstance(output_stream, str) and output_stream.startswith("file://"):
         return output_stream
-    for name in ("stdout", "stderr"):
-        if output_stream in (getattr(sys, name), getattr(sys, f"__{name}__")):
+    for name in ("stdout", "stderr", "__stdout__", "__stderr__"):
+        if output_stream is getattr(sys, name):
             return name
     raise ValueError(
         f"Unsupported output stream, logging level, or file.{output_stream}. Supported "
