@@ -202,48 +202,21 @@ def test_concrete_function_traces_without_side_effects():
     assert tf.random.uniform([]).numpy() == first
 
 
-def test_a_program_rebuilt_for_another_variable_assigns_that_variable():
-    captured = tf.Variable(10.0)
+def test_another_variable_traces_again_uncounted_and_stays_apart_from_captures():
     traced = []
-
-    @tf.function
-    def step(v, x):
-        traced.append(1)
-        v.assign_add(x)
-        captured.assign_add(1.0)
-        return v * captured
-
-    a, b = tf.Variable(1.0), tf.Variable(2.0)
-    assert float(step(a, tf.constant(1.0))) == 22.0  # a = 2, captured = 11
-    assert float(step(b, tf.constant(1.0))) == 36.0  # b = 3, captured = 12
-    assert (float(a), float(b), float(captured)) == (2.0, 3.0, 12.0)
-    assert traced == [1] and step.experimental_get_tracing_count() == 1
-
-
-def test_a_failing_rebuilt_replay_changes_nothing():
-    @tf.function
-    def pick(v, i):
-        v.assign_add(tf.ones([3]))
-        return tf.gather(v, i)
-
-    a, b = tf.Variable([1.0, 2.0, 3.0]), tf.Variable([4.0, 5.0, 6.0])
-    pick(a, tf.constant([0]))
-    with pytest.raises(tf.errors.InvalidArgumentError, match="indices"):
-        pick(b, tf.constant([7]))
-    assert b.numpy().tolist() == [4.0, 5.0, 6.0]
-
-
-def test_control_flow_bodies_trace_again_for_another_variable():
-    traced = []
+    w = tf.Variable(3.0)
 
     @tf.function
     def f(v, x):
         traced.append(1)
-        return tf.cond(x > 0, lambda: v * 2.0, lambda: v * 3.0)
+        v.assign_add(x)
+        return v * w  # `w` captured; also passed as `v` below
 
-    a, b = tf.Variable(1.0), tf.Variable(2.0)
-    assert float(f(a, tf.constant(1.0))) == 2.0
-    assert float(f(b, tf.constant(-1.0))) == 6.0
+    other = tf.Variable(2.0)
+    assert float(f(w, tf.constant(1.0))) == 16.0  # w = 4: v and w are one variable here
+    assert float(f(other, tf.constant(1.0))) == 12.0  # other = 3, times w = 4
+    assert (float(w), float(other)) == (4.0, 3.0)
+    # TF traces once for both calls (variables by shape and dtype); the body runs twice here.
     assert len(traced) == 2 and f.experimental_get_tracing_count() == 1
 
 
@@ -259,3 +232,75 @@ def test_a_concrete_function_checks_dtypes_as_its_graph_does():
     )
     with pytest.raises(tf.errors.InvalidArgumentError, match=message):
         cf(tf.ones([2], tf.int32))
+
+
+def test_an_instances_traces_go_with_it():
+    import gc
+
+    class M:
+        @tf.function
+        def f(self, x):
+            return x * 2
+
+    m = M()
+    m.f(tf.constant(1.0))
+    assert m.f.experimental_get_tracing_count() == 1 and len(M.f._per_instance) == 1
+    del m
+    gc.collect()
+    assert not M.f._per_instance and M.f.experimental_get_tracing_count() == 0
+
+
+def test_experimental_relax_shapes_is_reduce_retracings_old_name(caplog, monkeypatch):
+    from tapeflow._compile import function as function_module
+
+    monkeypatch.setattr(function_module, "_deprecations_warned", set())
+    with caplog.at_level(logging.WARNING):
+        f = tf.function(lambda x: x * 2, experimental_relax_shapes=True)
+        tf.function(lambda x: x, experimental_relax_shapes=True)  # warned once per process
+    for n in (2, 3, 4, 5):
+        f(tf.zeros(n))
+    assert f.experimental_get_tracing_count() == 2  # TF 2.21: as reduce_retracing=True
+    texts = [r.getMessage() for r in caplog.records]
+    assert len(texts) == 1 and texts[0].endswith(
+        "with experimental_relax_shapes is deprecated and will be removed in a future "
+        "version.\nInstructions for updating:\nexperimental_relax_shapes is deprecated, use "
+        "reduce_retracing instead"
+    )
+
+
+def test_experimental_compile_is_jit_compiles_old_name():
+    f = tf.function(lambda x: x * 2, experimental_compile=True)
+    assert f._jit_compile is True and float(f(tf.constant(1.0))) == 2.0
+    with pytest.raises(ValueError, match="Cannot specify both 'experimental_compile' and"):
+        tf.function(lambda x: x, jit_compile=True, experimental_compile=True)
+
+
+def test_a_failing_replay_prints_nothing_of_its_own(capsys):
+    import sys
+
+    @tf.function
+    def pick(x, i):
+        tf.print("picking", i, output_stream=sys.stdout)
+        return tf.gather(x, i)
+
+    x = tf.constant([1.0, 2.0, 3.0])
+    pick(x, tf.constant([0]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="indices"):
+        pick(x, tf.constant([7]))  # the replay fails; the eager rerun prints, then raises
+    assert capsys.readouterr().out == "picking [0]\npicking [7]\n"
+
+
+def test_get_concrete_function_records_nothing_on_an_outer_tape():
+    w = tf.Variable(2.0)
+
+    @tf.function
+    def step(x):
+        with tf.GradientTape() as tape:
+            y = x * w
+        return tape.gradient(y, w)
+
+    with tf.GradientTape() as outer:
+        cf = step.get_concrete_function(tf.TensorSpec([], tf.float32))
+    assert outer._tape.entries == [] and outer.watched_variables() == ()
+    assert float(cf(tf.constant(3.0))) == 3.0  # the trace on zeros kept its gradient ops
+    assert len(_programs(step)) == 1

@@ -38,6 +38,21 @@ CASES = {
         "out = [f(tf.constant(1.0)), f(tf.constant(2.0)), f(tf.constant([1.0, 2.0])),\n"
         "       f(tf.constant([3.0, 4.0])), f.experimental_get_tracing_count()]"
     ),
+    # tf.config.run_functions_eagerly's docstring example (printing a fixed text).
+    "run_functions_eagerly": (
+        "def my_func(a):\n"
+        "    print('Python side effect')\n"
+        "    return a + a\n"
+        "a_fn = tf.function(my_func)\n"
+        "out = [a_fn(tf.constant(1)), a_fn(tf.constant(2))]\n"
+        "tf.config.run_functions_eagerly(True)\n"
+        "try:\n"
+        "    out += [a_fn(tf.constant(2)), a_fn(tf.constant(3))]\n"
+        "    out.append(tf.config.functions_run_eagerly())\n"
+        "finally:\n"
+        "    tf.config.run_functions_eagerly(False)\n"
+        "out += [a_fn(tf.constant(4)), a_fn.experimental_get_tracing_count()]"
+    ),
     "python_values_by_equality": (
         "@tf.function\n"
         "def f(x, n=1):\n"
@@ -68,6 +83,14 @@ CASES = {
         "out = [f(np.array([1.0, 2.0], np.float32)), f(np.array([5.0, 6.0], np.float32)),\n"
         "       f(np.float32(1.0)), f(np.float32(4.0)), f.experimental_get_tracing_count()]"
     ),
+    "numpy_keyword_arguments_are_tensors": (
+        "@tf.function\n"
+        "def f(x, y=None):\n"
+        "    print('tracing')\n"
+        "    return x + y\n"
+        "out = [f(1.0, y=np.float32(2.0)), f(1.0, y=np.float32(3.0)),\n"
+        "       f.experimental_get_tracing_count()]"
+    ),
     "tensors_by_shape_and_dtype": (
         "@tf.function\n"
         "def f(x):\n"
@@ -96,7 +119,6 @@ CASES = {
     "variables_as_arguments_share_a_trace": (
         "@tf.function\n"
         "def upd(v, g, lr=0.1):\n"
-        "    print('tracing')\n"
         "    v.assign_sub(lr * g)\n"
         "    v.assign_add(v * 0.5)\n"
         "    return v.read_value() * 2\n"
@@ -153,6 +175,46 @@ CASES = {
         "    f(x)\n"
         "    counts.append(f.experimental_get_tracing_count())\n"
         "out = [counts, f(tf.constant(5.0))]"
+    ),
+    # One Function per instance a method is called on: traces and counts per instance.
+    "methods_trace_per_instance": (
+        "class M(tf.Module):\n"
+        "    def __init__(self, k):\n"
+        "        self.k = tf.Variable(k)\n"
+        "    @tf.function\n"
+        "    def __call__(self, x):\n"
+        "        print('tracing')\n"
+        "        return x * self.k\n"
+        "m1, m2 = M(2.0), M(3.0)\n"
+        "out = [m1(tf.constant(1.0)), m2(tf.constant(1.0)), m1(tf.constant(2.0)),\n"
+        "       m1.__call__.experimental_get_tracing_count(),\n"
+        "       m2.__call__.experimental_get_tracing_count(),\n"
+        "       M.__call__.experimental_get_tracing_count()]"
+    ),
+    # A trace that raises is not counted; the next call traces again. (TF wraps the error
+    # in AutoGraph's "in user code:" text, so only the class is compared.)
+    "failed_traces_are_not_counted": (
+        "@tf.function\n"
+        "def f(x, bad):\n"
+        "    print('tracing')\n"
+        "    if bad:\n"
+        "        raise ValueError('bad')\n"
+        "    return x + 1\n"
+        "counts = []\n"
+        "for bad in (True, True, False, False):\n"
+        "    try:\n"
+        "        f(tf.constant(1.0), bad)\n"
+        "    except ValueError:\n"
+        "        counts.append('raised')\n"
+        "    counts.append(f.experimental_get_tracing_count())\n"
+        "out = counts"
+    ),
+    "outputs_become_tensors": (
+        "v = tf.Variable([1.0, 2.0])\n"
+        "@tf.function\n"
+        "def f(x):\n"
+        "    return [3, 2.5, True, None, np.array([1, 2]), np.float64(2.0), {'a': (1, x)}, v]\n"
+        "out = [f(tf.constant(1.0)), f(tf.constant(2.0))]"
     ),
     "input_signature_one_trace": (
         "@tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])\n"

@@ -12,9 +12,9 @@ are those of the undecorated function.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
-import operator
 import types
 import weakref
 
@@ -23,10 +23,11 @@ import numpy as np
 from .._core import nest, registry
 from .._core import settings as runtime_config
 from .._core import tape as _tape
-from .._core.errors import invalid_argument
+from .._core.errors import OpError, invalid_argument
 from .._core.logging import warn, warn_first_n
 from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_spec import TensorSpec
+from .._diagnostics import printing as _printing
 from ..ops import random_ops as _random
 from . import trace
 
@@ -58,7 +59,9 @@ def function(
     `input_signature`, shapes relaxed under `reduce_retracing`); where TF would
     not trace but a replay here needs a trace (another variable of that shape, a
     new size before two sizes showed the program size-independent), the body is
-    traced again without counting.
+    traced again without counting. Sizes a relaxed dimension takes are not seen
+    by Python once two traces agree (in TF that dimension is None while tracing):
+    a Python branch on it is not taken anew for a third size.
 
     A signature whose body reads a call-dependent value in Python (`if tensor > 0:`,
     a Python loop on a tensor, `.numpy()`, `int(t)`, a shape or axis taken from a
@@ -72,7 +75,7 @@ def function(
     (`assign`, `assign_add`, `assign_sub`) on every replay, random ops draw
     afresh. Calls made while a tape or ForwardAccumulator records, or with
     check_numerics enabled, run eagerly so those see every op. `autograph` and
-    the experimental options are accepted and ignored.
+    the other experimental options are accepted and ignored.
 
     Args:
       func: the function to wrap; omitted when used as `@tf.function(...)`.
@@ -82,6 +85,8 @@ def function(
         match its shape; parameters past the signature keep their defaults.
       jit_compile: True also traces and replays, and warns where it cannot.
       reduce_retracing: relax shapes after the second one traced (TF's rule).
+      experimental_relax_shapes, experimental_compile: the deprecated names of
+        reduce_retracing and jit_compile (with TF's deprecation warning, once).
       autograph: accepted for TF compatibility.
 
     Returns:
@@ -99,11 +104,43 @@ def function(
     """
     if input_signature is not None:
         input_signature = _check_input_signature(input_signature)
+    if experimental_relax_shapes is not None:
+        _warn_deprecated("experimental_relax_shapes", "reduce_retracing")
+        reduce_retracing = reduce_retracing or bool(experimental_relax_shapes)
+    if experimental_compile is not None:
+        _warn_deprecated("experimental_compile", "jit_compile")
+        if jit_compile is not None:
+            raise ValueError("Cannot specify both 'experimental_compile' and 'jit_compile'.")
+        jit_compile = experimental_compile
 
     def decorate(python_function):
         return Function(python_function, input_signature, jit_compile, reduce_retracing)
 
     return decorate if func is None else decorate(func)
+
+
+def _warn_deprecated(old: str, new: str) -> None:
+    """TF's warning for a deprecated argument of tf.function, once per argument and process."""
+    if old in _deprecations_warned:
+        return
+    _deprecations_warned.add(old)
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back
+    where = f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
+    warn(
+        f"From {where}: calling function (from "
+        f"tensorflow.python.eager.polymorphic_function.polymorphic_function) with {old} is "
+        "deprecated and will be removed in a future version.\nInstructions for updating:\n"
+        f"{old} is deprecated, use {new} instead"
+    )
+
+
+_deprecations_warned: set = set()
 
 
 def _check_input_signature(input_signature) -> tuple:
@@ -138,9 +175,30 @@ class Function:
         self._jit_compile = jit_compile
         self._reduce_retracing = bool(reduce_retracing)
         self._binders: dict = {}  # skip_self -> _Binder, built on first call
-        fixed = None if input_signature is None else ("input_signature",)
-        self._compiled = _Compiled(bool(jit_compile), self._reduce_retracing, fixed)
+        self._compiled = self._new_compiled()
+        # id(instance) -> (weak reference, _Compiled): as TF makes one Function per instance
+        # a method is called on, each instance has its own traces and tracing count.
+        self._per_instance: dict = {}
         functools.update_wrapper(self, python_function)
+
+    def _new_compiled(self) -> _Compiled:
+        fixed = None if self._input_signature is None else ("input_signature",)
+        return _Compiled(bool(self._jit_compile), self._reduce_retracing, fixed)
+
+    def _compiled_for(self, instance) -> _Compiled:
+        """The traces of calls on `instance` (the function's own where it cannot be
+        weakly referenced)."""
+        entry = self._per_instance.get(id(instance))
+        if entry is not None and entry[0]() is instance:
+            return entry[1]
+        try:
+            drop = functools.partial(_drop_instance, self._per_instance, id(instance))
+            ref = weakref.ref(instance, drop)
+        except TypeError:
+            return self._compiled
+        compiled = self._new_compiled()
+        self._per_instance[id(instance)] = (ref, compiled)
+        return compiled
 
     @property
     def python_function(self):
@@ -158,7 +216,8 @@ class Function:
     def _call_bound(self, instance, args, kwargs):
         if self._input_signature is not None:
             args, kwargs = self._binder(True).bind(args, kwargs)
-        return self._compiled.call(self._python_function, (instance, *args), kwargs)
+        compiled = self._compiled_for(instance)
+        return compiled.call(self._python_function, (instance, *args), kwargs)
 
     def _binder(self, skip_self: bool) -> _Binder:
         binder = self._binders.get(skip_self)
@@ -217,7 +276,8 @@ class BoundFunction:
         return ConcreteFunction(self._function, self._instance, args, kwargs)
 
     def experimental_get_tracing_count(self) -> int:
-        return self._function.experimental_get_tracing_count()
+        """How many times the body was traced for this instance, as TF counts."""
+        return self._function._compiled_for(self._instance).tracing_count
 
     def __getattr__(self, name):
         return getattr(self._function, name)
@@ -274,7 +334,9 @@ class ConcreteFunction:
             for s in nest.flatten(list(self._specs.values()))
             if isinstance(s, TensorSpec)
         )
-        compiled = function._compiled
+        compiled = self._compiled = (
+            function._compiled if instance is None else function._compiled_for(instance)
+        )
         if compiled.types.add_type(compiled.types.of(fn, *self._full(self._specs))):
             self._trace_now()  # TF traces now; a signature already traced it does not
 
@@ -285,24 +347,25 @@ class ConcreteFunction:
 
     def _trace_now(self) -> None:
         """Traces the body on zeros of the signature, undoing what the run changed (its
-        outputs give `structured_outputs`)."""
+        outputs give `structured_outputs`). An op error there is a value's fault, which
+        TF's symbolic trace would not meet: the trace then waits for the first call."""
         zeros = {
             name: nest.map_structure(_zeros, spec) if _has_spec(spec) else spec
             for name, spec in self._specs.items()
         }
         journal = _tape.Journal()
-        _tape.push(journal)
         draws = _random._state.snapshot()
-        try:
-            self._note(
-                self._function._compiled.call(self._function._python_function, *self._full(zeros))
-            )
-        except Exception:  # noqa: BLE001 - bad for zeros (a Cholesky, say): traced when called
-            pass
-        finally:
-            _tape.pop(journal)
-            journal.undo_assignments()
-            _random._state.restore(draws)
+        with _outer_recorders_hidden():
+            _tape.push(journal)
+            try:
+                fn = self._function._python_function
+                self._note(self._compiled.call(fn, *self._full(zeros)))
+            except OpError:  # an op rejects zeros (a Cholesky, say): traced when called
+                pass
+            finally:
+                _tape.pop(journal)
+                journal.undo_assignments()
+                _random._state.restore(draws)
 
     def _note(self, result):
         if self._outputs is None:
@@ -366,7 +429,7 @@ class ConcreteFunction:
                     f"to: {flat}"
                 ) from None
         return self._note(
-            self._function._compiled.call(self._function._python_function, *self._full(arguments))
+            self._compiled.call(self._function._python_function, *self._full(arguments))
         )
 
     def _bind_structured(self, args: tuple, kwargs: dict) -> dict:
@@ -433,6 +496,27 @@ class ConcreteFunction:
 
 
 _concrete_uids = itertools.count(1)
+
+
+@contextlib.contextmanager
+def _outer_recorders_hidden():
+    """Hides this thread's tapes, accumulators and trace (TF's get_concrete_function
+    records nothing on them), without stopping tapes the body itself opens."""
+    state = _tape.state
+    tapes, accumulators, outer = state.tapes, state.accumulators, state.trace
+    hidden = len(tapes) + len(accumulators)
+    _tape._count(-hidden)
+    state.tapes, state.accumulators = [], []
+    if outer is not None:
+        _tape.pop(outer)
+    try:
+        yield
+    finally:
+        _tape._count(-(len(state.tapes) + len(state.accumulators)))  # tapes the body left
+        state.tapes, state.accumulators = tapes, accumulators
+        _tape._count(hidden)
+        if outer is not None:
+            _tape.push(outer)
 
 
 def _kernel_type(dtype) -> str:
@@ -502,8 +586,6 @@ class _Compiled:
         # program, and (relaxed type, program) for two programs with one recipe.
         self._shaped: list = []
         self._general: list = []
-        # TF type -> (program, its argument variables): to serve other variables.
-        self._by_type: dict = {}
         self.detector = None  # the function's _FrequentTracingDetector, once it traced
         # id -> (weak or strong reference, signatures): objects keyed by identity. When
         # one dies its signatures go (as TF's weak references do); the cache keeps
@@ -540,6 +622,8 @@ class _Compiled:
 
     def call(self, fn, args: tuple, kwargs: dict):
         args = _numpy_as_tensors(args)
+        if kwargs:
+            kwargs = _numpy_kwargs(kwargs)
         # Recorders outside the call must see its ops (gradients through the function), an
         # outer trace records them, check_numerics inspects them: all run the body eagerly.
         if (
@@ -547,11 +631,14 @@ class _Compiled:
             or _SETTINGS["run_functions_eagerly"]
             or (_tape.active and _tape.recording_here())
         ):
-            if not _SETTINGS["run_functions_eagerly"]:  # TF traces these calls once
-                key = _key(args, kwargs)[0]
-                if key not in self._counted:
-                    self._note_trace(fn, key, args, kwargs)
-            return _run_eagerly(fn, args, kwargs)
+            if _SETTINGS["run_functions_eagerly"]:
+                return _run_eagerly(fn, args, kwargs)
+            key, _, keep = _key(args, kwargs)
+            result = _run_eagerly(fn, args, kwargs)
+            if key not in self._counted:  # TF traces these calls once (and counts no failure)
+                self._note_trace(fn, key, args, kwargs)
+                self._own(keep, key)
+            return result
         key, tensors, keep = _key(args, kwargs)
         program = self.traces.get(key)
         if type(program) is _Program:
@@ -599,11 +686,6 @@ class _Compiled:
                 if target is not None:
                     self.traces[ckey] = target
                     self._own(ckeep, ckey)
-            if target is None and self._by_type:
-                target = self._with_variables(fn, *canonical)
-                if target is not None:
-                    self.traces[ckey] = target
-                    self._own(ckeep, ckey)
             if target is None:  # traced in the canonical form, then shared
                 result = self._trace(fn, ckey, *canonical, ctensors, ckeep)
                 target = self.traces.get(ckey)
@@ -626,14 +708,17 @@ class _Compiled:
         return bound.args, bound.kwargs
 
     def _trace(self, fn, key, args: tuple, kwargs: dict, tensors: list, keep: list):
-        """Runs the body while recording; stores the program (or why there is none)."""
-        self._note_trace(fn, key, args, kwargs)
+        """Runs the body while recording; stores the program (or why there is none).
+        A trace that raises is not counted, as in TF."""
         # The body sees new tensors (same values), one per argument (TF's placeholders): a
         # tensor passed in that the body also captures stays a capture, one passed twice
         # is two arguments.
         fresh: list = []
         fresh_args, fresh_kwargs = _fresh(args, fresh), _fresh(kwargs, fresh)
-        result, recorded = _run_eagerly(trace.trace, (fn, fresh_args, fresh_kwargs, fresh), {})
+        result, recorded = _run_eagerly(
+            trace.trace, (_with_outputs(fn), fresh_args, fresh_kwargs, fresh), {}, False
+        )
+        self._note_trace(fn, key, args, kwargs)
         if recorded == _CREATES_VARIABLE and key not in self._created_variables:
             # As TF: variables may be created on the first call (an optimizer's slots, a
             # layer's weights); the next call traces again, with the variables existing.
@@ -641,29 +726,19 @@ class _Compiled:
             self._created_variables.add(key)
             self.types.count += 1
             return result
-        program = self.traces[key] = _Program.build(recorded, result, fn, self.jit_compile)
+        # A program's recipe (its steps again) is kept only where it can serve calls of
+        # other sizes (input_signature, reduce_retracing).
+        relaxed = self.types.fixed is not None or self.types.reduce_retracing
+        program = _Program.build(recorded, result, fn, self.jit_compile, relaxed)
+        self.traces[key] = program
         self._own(keep, key)
         if type(key) is _Aliased and len({id(t) for t in fresh}) == len(fresh):
-            self.traces.setdefault(key[0], program)  # distinct placeholders: serves both
-        if type(program) is _Program and (self.types.fixed or self.types.reduce_retracing):
+            if key[0] not in self.traces:  # distinct placeholders: serves both
+                self.traces[key[0]] = program
+                self._own(keep, key[0])
+        if relaxed and type(program) is _Program:
             self._learn(args, kwargs, tensors, program)
-        if type(program) is _Program and self.types.fixed is None:
-            variables: list = []
-            kind = self.types.of(fn, args, kwargs, variables)
-            if variables and not _holds_ids(kind):
-                self._by_type.setdefault(kind, (program, variables))
         return result
-
-    def _with_variables(self, fn, args: tuple, kwargs: dict):
-        """A program traced for other variables of the same shapes, dtypes and
-        trainability in the same places (TF's one trace for them), rebuilt to read and
-        assign this call's variables; None if there is none or it cannot be rebuilt."""
-        variables: list = []
-        entry = self._by_type.get(self.types.of(fn, args, kwargs, variables))
-        if entry is None:
-            return None
-        program, traced_with = entry
-        return program.rebind({id(a): b for a, b in zip(traced_with, variables) if a is not b})
 
     def _learn(self, args: tuple, kwargs: dict, tensors: list, program) -> None:
         """Notes a new program; with another of one recipe at other sizes of the same
@@ -713,6 +788,17 @@ def _unknown_rank(t) -> bool:
     return type(t) is tuple and any(_unknown_rank(x) for x in t)
 
 
+def _numpy_kwargs(kwargs: dict) -> dict:
+    """`_numpy_as_tensors` for keyword arguments."""
+    for v in kwargs.values():
+        if isinstance(v, (np.ndarray, np.generic)):
+            return {
+                k: convert_to_tensor(v) if isinstance(v, (np.ndarray, np.generic)) else v
+                for k, v in kwargs.items()
+            }
+    return kwargs
+
+
 def _numpy_as_tensors(args: tuple) -> tuple:
     """TF passes NumPy arrays and scalars as tensors (not as Python values)."""
     for a in args:
@@ -745,15 +831,13 @@ class _TraceTypes:
         self.count = 0
         self.signature = None  # the Python function's, once needed (False: none)
 
-    def of(self, fn, args: tuple, kwargs: dict, variables: list | None = None):
+    def of(self, fn, args: tuple, kwargs: dict):
         """The call's type, its arguments bound to `fn`'s parameters with the defaults
-        filled in (as TF binds them: `f(x)` and `f(x, n=1)` are one type); the variables
-        it holds are appended to `variables`, in order."""
+        filled in (as TF binds them: `f(x)` and `f(x, n=1)` are one type)."""
         if self.fixed is not None:
             return self.fixed
         arguments = self._bind(fn, args, kwargs)
-        if variables is None:
-            variables = []
+        variables: list = []
         if arguments is None:
             key = (_trace_type(args, variables), _trace_type(kwargs, variables))
         else:
@@ -872,13 +956,54 @@ def _equal(a, b) -> bool:
         return False
 
 
+def _body_outputs(fn, args: tuple, kwargs: dict):
+    return _outputs(fn(*args, **kwargs))
+
+
+def _with_outputs(fn):
+    """`fn` returning its outputs as TF gives them (`_outputs`)."""
+
+    def body(*args, **kwargs):
+        return _outputs(fn(*args, **kwargs))
+
+    return body
+
+
+def _outputs(result):
+    """A function's result as TF returns it: Python numbers and NumPy values become
+    tensors (`3` an int32 tensor), a variable its value; tensors and None stay. Strings,
+    which tapeflow has no tensors for, and other objects are returned as they are (TF
+    makes string tensors of the former and raises a TypeError for the latter)."""
+    if type(result) is EagerTensor or result is None:
+        return result
+    return nest.map_structure(_output, result)
+
+
+def _output(leaf):
+    if type(leaf) is EagerTensor or leaf is None:
+        return leaf
+    if type(leaf) in _CONVERTED or isinstance(leaf, (np.ndarray, np.generic)):
+        if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "OSU":
+            return leaf
+        return convert_to_tensor(leaf)
+    if _is_variable(leaf):
+        return convert_to_tensor(leaf)  # a read: a step of a trace
+    return leaf
+
+
+_CONVERTED = (bool, int, float, complex)
+
+
 # What a replay may raise for bad input: the errors the op path translates (registry).
 _REPLAY_ERRORS = registry._FORWARD_ERRORS
 
 
-def _run_eagerly(fn, args: tuple, kwargs: dict):
+def _run_eagerly(fn, args: tuple, kwargs: dict, outputs: bool = True):
     """Calls the body; if it raises, its variable assignments are undone first (TF fails
-    a call with bad input while tracing, before any op runs: nothing changes)."""
+    a call with bad input while tracing, before any op runs: nothing changes). With
+    `outputs` the result is the function's outputs as TF gives them (`_outputs`)."""
+    if outputs:
+        return _run_eagerly(_body_outputs, (fn, args, kwargs), {}, False)
     journal = _tape.Journal()
     _tape.push(journal)
     # The body runs as a function's (tf.executing_eagerly() is False in it), unless
@@ -968,6 +1093,13 @@ def _signature(obj, tensors: list, keep: list):
     return ("id", id(obj))
 
 
+def _drop_instance(per_instance: dict, oid: int, dead_ref) -> None:
+    """Weakref callback: an instance a method was called on has died; its traces go."""
+    entry = per_instance.get(oid)
+    if entry is not None and entry[0] is dead_ref:
+        del per_instance[oid]
+
+
 def _forget(compiled_ref, oid: int, _dead_ref) -> None:
     """Weakref callback: an object a signature was keyed by has died; drop its traces."""
     compiled = compiled_ref()
@@ -975,6 +1107,7 @@ def _forget(compiled_ref, oid: int, _dead_ref) -> None:
         _, keys = compiled.owners.pop(oid, (None, ()))
         for key in keys:
             compiled.traces.pop(key, None)
+            compiled._counted.discard(key)  # a new object with this id is a new trace
 
 
 def _fresh(obj, out: list):
@@ -1001,11 +1134,21 @@ class _Program:
     """A replayable trace and how to rebuild the function's result from its slots."""
 
     # The trace itself is not kept: its intermediate values would stay alive with it.
-    __slots__ = ("replay", "structure", "leaves", "single", "variables", "draws_random", "recipe")
+    __slots__ = (
+        "replay",
+        "structure",
+        "leaves",
+        "single",
+        "variables",
+        "draws_random",
+        "recipe",
+        "prints",
+    )
 
     @staticmethod
-    def build(recorded, result, fn, jit_compile: bool):
-        """A `_Program`, or the reason (a str) the signature must run eagerly."""
+    def build(recorded, result, fn, jit_compile: bool, keep_recipe: bool = False):
+        """A `_Program`, or the reason (a str) the signature must run eagerly; with
+        `keep_recipe` it keeps what it computes, for size generalization."""
         if type(recorded) is str:
             return _eager(fn, recorded, jit_compile)
         leaves, slots = [], []
@@ -1021,92 +1164,42 @@ class _Program:
         program.replay = recorded.compile(slots)
         program.variables = tuple(recorded.assigned_variables.values())
         program.draws_random = recorded.draws_random
+        program.prints = any(step[4] == "PrintV2" for step in recorded.steps)
         # The result's shape without its tensors (which would keep the first call's values).
         program.structure = nest.pack_sequence_as(result, [None] * len(leaves))
         program.leaves = leaves
         program.single = type(result) is EagerTensor and leaves[0][0] is not None
-        program.recipe = _recipe(recorded, slots, leaves, program.structure)
-        return program
-
-    def rebind(self, new: dict):
-        """This program reading and assigning other variables (`new`: id of a variable
-        it was traced with -> the variable to use instead), or None where a step could
-        hold one out of reach (any other step of trace.py's: control flow runs
-        sub-programs)."""
-        steps, constants, arg_slots, slots, leaves, structure = self.recipe
-        rebuilt = []
-        for step in steps:
-            forward, op_type = step[0], step[4]
-            code = getattr(forward, "__code__", None)
-            if code is None or code.co_filename != trace.__file__:
-                rebuilt.append(step)  # an op's forward, or a print (its reads are steps)
-                continue
-            if op_type not in ("ReadVariableOp", "AssignVariableOp"):
-                return None  # control flow: sub-programs could read the variables
-            name = forward.__name__
-            cells = dict(zip(forward.__code__.co_freevars, forward.__closure__))
-            if "variable" in cells:
-                variable = cells["variable"].cell_contents
-            else:
-                variable = cells["put"].cell_contents.__self__
-            other = new.get(id(variable))
-            if other is None:
-                rebuilt.append(step)  # a variable the body captured: the same one
-            elif name == "read":
-                rebuilt.append((trace._variable_reader(other), *step[1:]))
-            else:
-                if name == "assign":
-                    how, copy = "assign", cells["copy"].cell_contents
-                else:
-                    how, copy = (
-                        ("add" if cells["combine"].cell_contents is operator.add else "sub"),
-                        False,
-                    )
-                rebuilt.append((trace._assigner(other, how, copy), *step[1:]))
-        recorded = trace.Trace()
-        recorded.steps = rebuilt
-        recorded.arg_slots = list(arg_slots)
-        size = 1 + max([*arg_slots, *(i for i, _ in constants), *_step_slots(steps)], default=-1)
-        recorded.values = [None] * size
-        for i, value in constants:
-            recorded.values[i] = value
-        program = _Program()
-        program.replay = recorded.compile(list(slots))
-        program.variables = tuple(new.get(id(v), v) for v in self.variables)
-        program.draws_random = self.draws_random
-        program.structure, program.leaves, program.single = self.structure, leaves, self.single
-        program.recipe = (rebuilt, constants, arg_slots, slots, leaves, structure)
+        program.recipe = (
+            _recipe(recorded, slots, leaves, program.structure) if keep_recipe else None
+        )
         return program
 
     def call(self, tensors: list):
         saved = [v._tensor for v in self.variables] if self.variables else ()
         draws = _random._state.snapshot() if self.draws_random else None
+        held = _printing.hold() if self.prints else False  # tf.print steps: their output
         token = _fp_quiet(_FP_QUIET)  # forwards run with NumPy's errors ignored, as ops do
         try:
             values = self.replay(*[t._value for t in tensors]) if tensors else self.replay()
         except BaseException:
-            # A failed call changes nothing: undo the assignments and random draws made
-            # so far (the caller may rerun the body eagerly).
+            # A failed call changes nothing: undo the assignments, random draws and prints
+            # made so far (the caller may rerun the body eagerly).
             for variable, tensor in zip(self.variables, saved):
                 variable._tensor = tensor
             if draws is not None:
                 _random._state.restore(draws)
+            if held is not False:
+                _printing.release(held, False)
+                held = False
             raise
         finally:
             _fp_restore(token)
+        if held is not False:
+            _printing.release(held, True)
         if self.single:
             return make(values[0], self.leaves[0][1])
         out = [leaf if i is None else make(values[i], leaf) for i, leaf in self.leaves]
         return nest.pack_sequence_as(self.structure, out)
-
-
-def _step_slots(steps: list) -> list:
-    """Every slot the steps read or write."""
-    found: list = []
-    for _, inputs, _, outputs, _ in steps:
-        found.extend(inputs)
-        found.extend(outputs if type(outputs) is tuple else (outputs,))
-    return found
 
 
 def _recipe(recorded, slots: list, leaves: list, structure) -> tuple:

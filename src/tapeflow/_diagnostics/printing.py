@@ -13,6 +13,7 @@ PrintV2 is a graph op): it prints the values of each replay, not the trace's.
 from __future__ import annotations
 
 import sys
+import threading
 import weakref
 
 import numpy as np
@@ -61,13 +62,14 @@ def print_v2(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=N
 
 
 def _stream(output_stream):
-    """`output_stream` as "stdout", "stderr" or a file path; TF's error for others."""
+    """`output_stream` as the name of a `sys` stream ("stdout", "__stderr__", ...) or a
+    "file://" path; TF's error for others."""
     if output_stream is None:
         return "stderr"
     if isinstance(output_stream, str) and output_stream.startswith("file://"):
         return output_stream
-    for name in ("stdout", "stderr"):
-        if output_stream in (getattr(sys, name), getattr(sys, f"__{name}__")):
+    for name in ("stdout", "stderr", "__stdout__", "__stderr__"):
+        if output_stream is getattr(sys, name):
             return name
     raise ValueError(
         f"Unsupported output stream, logging level, or file.{output_stream}. Supported "
@@ -115,12 +117,37 @@ def _record(trace, inputs: tuple, stream: str, summarize, sep: str, end: str) ->
         current = tracing()
         if current is None or not current.checking:
             filled = _map_inputs(template, lambda x: _fill(x, values))
-            _write(stream, sep.join(_format_input(x, summarize) for x in filled) + end)
+            text = sep.join(_format_input(x, summarize) for x in filled) + end
+            held = getattr(_held, "texts", None)
+            if held is None:
+                _write(stream, text)
+            else:
+                held.append((stream, text))
         return np.True_
 
     slots = tuple(trace._input(t) for t in tensors)
     trace.steps.append((print_step, slots, None, trace._new_slot(np.True_), "PrintV2"))
     return _map_inputs(template, lambda x: tensors[x.index] if type(x) is _Hole else x)
+
+
+_held = threading.local()  # .texts: the prints of the replay running in this thread
+
+
+def hold():
+    """Makes this thread's recorded print steps keep their text until `release` (a
+    replay prints nothing if it fails: the body then reruns eagerly and prints once)."""
+    previous = getattr(_held, "texts", None)
+    _held.texts = []
+    return previous
+
+
+def release(previous, write: bool) -> None:
+    """Ends `hold`: writes what was held, in order, if `write`."""
+    texts = _held.texts
+    _held.texts = previous
+    if write:
+        for stream, text in texts:
+            _write(stream, text)
 
 
 class _Hole:
