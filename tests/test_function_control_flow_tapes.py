@@ -348,3 +348,30 @@ def test_a_keras_train_step_through_a_while_loop_replays_like_eager():
     for got, v in zip(after, layer.trainable_variables):
         np.testing.assert_array_equal(got, v.numpy())
     assert _replayed(f) and f.experimental_get_tracing_count() == 1
+
+
+def test_while_loop_gradients_with_outer_uses_and_coupled_loop_variables_replay():
+    def init_used_after(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y0 = x * 2.0
+            _, y = tf.while_loop(
+                lambda i, y: i < n, lambda i, y: (i + 1, tf.sin(y) * U), (tf.constant(0), y0)
+            )
+            loss = tf.reduce_sum(y * y0) + tf.reduce_sum(U * U * x)
+        return tape.gradient(loss, [x, U])
+
+    def coupled(x, n):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            _, a, b = tf.while_loop(
+                lambda i, a, b: i < n,
+                lambda i, a, b: (i + 1, b * x, tf.tanh(a) + tf.stop_gradient(b) * U),
+                (tf.constant(0), x, tf.zeros([2])),
+            )
+            loss = tf.reduce_sum(a * b)
+        return tape.gradient(loss, [x, U]), tape.gradient([a, a * b], x), tape.jacobian(b, U)
+
+    x = tf.constant([0.6, -0.9])
+    for body in (init_used_after, coupled):
+        _check(body, [(x, tf.constant(k)) for k in (3, 1, 5, 2, 0, 4)])

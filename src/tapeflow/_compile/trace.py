@@ -1112,10 +1112,11 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
     iteration, summing as eager's walk over the iterations' ops does).
 
     The trace gives up (the tapes then get the ops, as eagerly) where that cannot be exact:
-    no iteration while tracing, iterations that record different ops, a body that assigns
-    variables or returns a tensor twice or one from outside it, a loop variable also used
-    inside the body. A replay with no iteration raises ReplayDivergesError (eager's
-    gradients then pass straight through): that call runs eagerly.
+    no iteration while tracing, iterations that record different ops (after the first
+    few, in which loop variables may start depending on a source), a body that assigns
+    variables or returns a tensor twice or one from outside it, loop variables changing
+    shape. A replay with no iteration, or taking a path of None-ness not traced, raises
+    ReplayDivergesError (eager's gradients would differ in kind): that call runs eagerly.
     """
     first = nest.flatten(loop_vars)
     signature = _signature_of(first)
@@ -1339,11 +1340,9 @@ class _RecordedLoop:
         n, x = len(self.first), len(self.external)
         first_needs, ext_needs = needs[:n], needs[n : n + x]
         unmerged = [need and j not in self.merged for j, need in enumerate(first_needs)]
-        if any(p is not None for p, need in zip(prev[:n], unmerged) if need):
-            # Eager sums iteration 0's contributions onto what an initial loop variable has.
-            return self._eagerly(
-                "a tf.while_loop's initial value is also used after it", g, needs, prev, batch_ndim
-            )
+        # What an initial value's cotangent already has (it is used after the loop too):
+        # eager sums iteration 0's contributions onto it, so iteration 0's walk starts there.
+        first_prev = [p if need else None for p, need in zip(prev[:n], unmerged)]
         needed_ext = [t for t, need in zip(self.external, ext_needs) if need]
         ext_ids = {t._id for t in needed_ext}
         # Which loop variables depend on a source, per iteration: from iteration K on (the
@@ -1355,7 +1354,8 @@ class _RecordedLoop:
             reach_in.append([t._id in reached and t._dtype._differentiable for t in results])
         count = len(self.iterations)
         stable = count  # no kind covers iterations past the traced ones
-        for i in range(1 if self.merged else 0, count):  # iteration 0 is then its own kind
+        own_first = bool(self.merged) or any(p is not None for p in first_prev)
+        for i in range(1 if own_first else 0, count):  # iteration 0 is then its own kind
             if all(r == reach_in[i] for r in reach_in[i:]):
                 stable = i
                 break
@@ -1394,6 +1394,9 @@ class _RecordedLoop:
             targets = [t for t, c in zip(results, g_cur) if c is not None]
             targets += [t for t, a in zip(needed_ext, acc) if a is not None]
             seeds = [c for c in carried if c is not None]
+            if i == 0:
+                targets += [c for c, p in zip(copies, first_prev) if p is not None]
+                seeds += [p for p in first_prev if p is not None]
             out = backward(entries, targets, seeds, sources, batch_ndim)
             k = sum(reaching)
             it = iter(out[:k])
@@ -1473,6 +1476,8 @@ class _RecordedLoop:
         n_in = sum(not none for none in start_pattern)
 
         def run(saved, *values):
+            if not saved:  # eager's cotangents then skip the loop: sums of another kind
+                raise ReplayDivergesError("a tf.while_loop ran no iteration")
             carried, captured = values[:n_in], values[n_in:]
             pattern = start_pattern
             for j in range(len(saved) - 1, -1, -1):
