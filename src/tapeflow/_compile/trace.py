@@ -1224,6 +1224,16 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
         for j, t in enumerate(first)
         if t._id in counts and (counts[t._id] > 1 or t._id in external_ids)
     ]
+    # Initial values iteration 0 returns unchanged: eagerly they stay one tensor with what
+    # uses them outside the loop, whose sums interleave (see _RecordedLoop._gradient).
+    results0 = iterations[0][2]
+    passed = {j for j, c in enumerate(iterations[0][1]) if any(c is r for r in results0)}
+    if passed & set(merged):
+        return give_up(
+            "a tf.while_loop body returns unchanged an initial value it also captures",
+            structure,
+            False,
+        )
     if merged:
         entries0, copies0 = iterations[0][0], iterations[0][1]
         renamed = {copies0[j]._id: first[j] for j in merged}
@@ -1281,6 +1291,7 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
         if t._id in parent.touched and t._id not in parent.slot_of:
             parent.read_variable(parent.touched[t._id][0])
     loop = _RecordedLoop(iterations, first, external, saved_t, saved_slots, alias, merged)
+    loop.passed = passed
     entry = (_Construct("While", loop.gradient), (*first, *external, saved_t), tuple(fresh), {})
     _rerecord([entry], tapes)
     return nest.pack_sequence_as(structure, fresh)
@@ -1308,6 +1319,7 @@ class _RecordedLoop:
     def __init__(self, iterations, first, external, saved_t, saved_slots, alias, merged):
         self.iterations = iterations
         self.merged = set(merged)  # initial values iteration 0 uses as outer tensors
+        self.passed: set = set()  # initial values iteration 0 returns unchanged
         self.first, self.external = first, external
         self.saved_t, self.saved_slots = saved_t, saved_slots
         self.alias = alias
@@ -1343,6 +1355,14 @@ class _RecordedLoop:
         # What an initial value's cotangent already has (it is used after the loop too):
         # eager sums iteration 0's contributions onto it, so iteration 0's walk starts there.
         first_prev = [p if need else None for p, need in zip(prev[:n], unmerged)]
+        if any(first_prev[j] is not None for j in self.passed):
+            return self._eagerly(
+                "a tf.while_loop returns unchanged an initial value also used after it",
+                g,
+                needs,
+                prev,
+                batch_ndim,
+            )
         needed_ext = [t for t, need in zip(self.external, ext_needs) if need]
         ext_ids = {t._id for t in needed_ext}
         # Which loop variables depend on a source, per iteration: from iteration K on (the
@@ -1408,6 +1428,15 @@ class _RecordedLoop:
             pattern = tuple(c is None for c in carried)
             saved = self.iterations[i][3]
             args = [saved[slot] for slot in self.saved_slots if slot in saved]
+            # One tensor in two carried places (a sum passed on as it was given) must be two
+            # arguments: on replay they differ.
+            seen = {t._id for t in args}
+            carried = list(carried)
+            for j, c in enumerate(carried):
+                if c is not None:
+                    if c._id in seen:
+                        carried[j] = c = _copy(c)
+                    seen.add(c._id)
             args += [c for c in carried if c is not None]
             sub, out = _run_grad(trace, lambda: walk(i, carried), args)
             if not all(type(c) is EagerTensor for c in out if c is not None):
@@ -1463,6 +1492,7 @@ class _RecordedLoop:
         programs = {}
         captures: list = []
         for key, (sub, out_pattern, out, i) in table.items():
+            outs = [sub._input(c) for c in out if c is not None]  # first: it may capture
             picks = []
             for slot in sub.captures:
                 if slot not in captures:
@@ -1470,7 +1500,6 @@ class _RecordedLoop:
                 picks.append(captures.index(slot))
             saved = self.iterations[i][3]
             take = tuple(j for j, slot in enumerate(self.saved_slots) if slot in saved)
-            outs = [sub._input(c) for c in out if c is not None]
             programs[key] = (sub.compile(outs), tuple(picks), take, out_pattern)
             trace.draws_random = trace.draws_random or sub.draws_random
         n_in = sum(not none for none in start_pattern)
