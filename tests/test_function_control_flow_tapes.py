@@ -439,3 +439,82 @@ def test_generated_while_loops_under_a_tape_give_eager_gradients_bit_for_bit():
             _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
         replayed += _replayed(f)
     assert replayed >= 20  # most replay; the rest fall back (a reason each), never wrongly
+
+
+def test_a_nested_cond_returning_an_outer_tensor_keeps_the_tape_connected():
+    # The inner cond records no op and returns x itself: its step's output must still lead
+    # the tape to x (the outer cond then falls back: a branch returns an outer tensor).
+    def body(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x * 2.0
+            inner = lambda: tf.cond(tf.reduce_sum(y) > 0, lambda: x, lambda: y)  # noqa: E731
+            z = tf.cond(x[0] > 0, inner, lambda: y)
+            loss = tf.reduce_sum(z * z)
+        return tape.gradient(loss, x)
+
+    f = tf.function(body, jit_compile=True)
+    for value in ([0.13, -0.13], [-0.5, 0.2], [0.4, 0.3]):
+        x = tf.constant(value)
+        _assert_same(f(x), body(x))
+
+
+def _random_cond_step(rng, internal):
+    """Branches (nested conds, a three-way switch_case) that are random expressions of an
+    input, a variable and an earlier result; first or second order, or a jacobian. With
+    `internal` every branch result is made inside its branch."""
+    unary = [*_UNARY, tf.exp]
+
+    def expr(depth, names):
+        if depth == 0 or rng.random() < 0.3:
+            name = rng.choice(names)
+            return (lambda env: env[name] * 1.0) if internal else (lambda env: env[name])
+        kind = rng.randrange(4)
+        if kind == 0:
+            f, e = rng.choice(unary), expr(depth - 1, names)
+            return lambda env: f(e(env))
+        if kind == 3 and depth >= 2:
+            p, a, b = expr(depth - 1, names), expr(depth - 1, names), expr(depth - 1, names)
+            return lambda env: tf.cond(tf.reduce_sum(p(env)) > 0, lambda: a(env), lambda: b(env))
+        a, b = expr(depth - 1, names), expr(depth - 1, names)
+        return (lambda env: a(env) * b(env)) if kind == 1 else (lambda env: a(env) + b(env))
+
+    first = expr(3, ["x", "W"])
+    branches = [expr(2, ["x", "W", "y"]) for _ in range(3)]
+    order = rng.randrange(3)
+    loss_terms = rng.sample(["x", "W", "y", "z"], rng.randrange(1, 4))
+
+    def body(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape(persistent=True) as tape:
+                tape.watch(x)
+                env = {"x": x, "W": U * 1.0}
+                env["y"] = first(env)
+                index = tf.cast(x[0] > 0, tf.int32) + tf.cast(x[1] > 0, tf.int32)
+                env["z"] = tf.switch_case(index, [lambda b=b: b(env) for b in branches])
+                loss = tf.add_n([tf.reduce_sum(env[k] * env[k]) for k in loss_terms])
+            grads = tape.gradient(loss, [x, U])
+            total = tf.add_n([tf.reduce_sum(g * g) for g in grads if g is not None] + [x[0] * 0.0])
+        if order == 0:
+            return loss, grads
+        if order == 1:
+            return loss, grads, outer.gradient(total, [x, U])
+        return loss, grads, tape.jacobian(env["z"], x)
+
+    return body
+
+
+def test_generated_conds_under_tapes_give_eager_gradients_bit_for_bit():
+    import random
+
+    rng = np.random.default_rng(8)
+    xs = [tf.constant(rng.standard_normal(2).astype(np.float32)) for _ in range(6)]
+    replayed = 0
+    for seed in range(40):
+        body = _random_cond_step(random.Random(seed), internal=seed % 2 == 0)
+        f = tf.function(body, jit_compile=True)
+        for x in xs:
+            _assert_same(f(x), body(x))
+        replayed += _replayed(f)
+    assert replayed >= 10

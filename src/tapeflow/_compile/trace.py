@@ -796,7 +796,16 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
     if any(k != kinds[chosen] for k in kinds):
         return give_up("the branches of a control-flow step differ in which results have tangents")
     tangents = [[t for t in ts if t is not None] for ts in tangents]
-    recorded = bool(tapes) and bool(leaves[chosen]) and any(p.entries for p in privates)
+    # Under tapes the step is one entry when a branch recorded ops or returns a tensor the
+    # tapes track (its fresh outputs must stay connected to what the branches computed).
+    recorded = (
+        bool(tapes)
+        and bool(leaves[chosen])
+        and (
+            any(p.entries for p in privates)
+            or any(_tracked(t, tapes) for ls in leaves + tangents for t in ls)
+        )
+    )
     exports: list = [[] for _ in fns]
     external: list = []
     if recorded:
