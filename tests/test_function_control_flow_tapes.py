@@ -518,3 +518,41 @@ def test_generated_conds_under_tapes_give_eager_gradients_bit_for_bit():
             _assert_same(f(x), body(x))
         replayed += _replayed(f)
     assert replayed >= 10
+
+
+def test_forward_accumulators_inside_through_while_loops_replay():
+    # The tangents are loop variables too. A loop variable gaining a tangent (zeros at the
+    # start, depending on the primal after one iteration) falls back.
+    def newton(a):
+        with tf.autodiff.ForwardAccumulator(a, tf.constant(1.0)) as acc:
+            root, count = tf.while_loop(
+                lambda r, k: tf.abs(r * r - a) > 1e-5,
+                lambda r, k: (r - (r * r - a) / (2.0 * r), k + 1),
+                (a, tf.constant(0)),
+            )
+        return root, count, acc.jvp(root)
+
+    def recurrence(x, n):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            _, h = tf.while_loop(
+                lambda i, h: i < n, lambda i, h: (i + 1, tf.tanh(h * U + x)), (tf.constant(0), x)
+            )
+        return h, acc.jvp(h)
+
+    _check(newton, [(tf.constant(v),) for v in (2.0, 9.0, 0.5, 3.0)])
+    x = tf.constant([0.2, -0.4])
+    _check(recurrence, [(x, tf.constant(k)) for k in (3, 5, 0, 2)])
+
+    def gains_a_tangent(x, n):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            _, h = tf.while_loop(
+                lambda i, h: i < n,
+                lambda i, h: (i + 1, tf.tanh(h * U + x)),
+                (tf.constant(0), tf.zeros([2])),
+            )
+        return h, acc.jvp(h)
+
+    f = tf.function(gains_a_tangent, jit_compile=True)
+    for k in (3, 0, 2):
+        _assert_same(f(x, tf.constant(k)), gains_a_tangent(x, tf.constant(k)))
+    assert not _replayed(f)

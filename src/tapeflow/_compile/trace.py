@@ -33,9 +33,9 @@ length is static per signature, are unrolled into the trace (control_flow_ops). 
 accumulators get the tangents a cond's branches compute. Replayed gradients are eager's
 bit for bit; where a path cannot be (a gradient's None-ness would differ) the replay
 raises ReplayDivergesError and that call runs eagerly. Second order through a cond
-replays (its gradient step is recorded under the outer tape like any branch step);
-second order through a while_loop, and accumulators through one, make the signature
-run eagerly.
+replays (its gradient step is recorded under the outer tape like any branch step), and
+accumulators through a while_loop carry the tangents as loop variables; second order
+through a while_loop makes the signature run eagerly.
 """
 
 from __future__ import annotations
@@ -948,7 +948,62 @@ def loop_step(parent: Trace, cond, body, loop_vars, check_structure):
     tapes = list(_tape.state.tapes)
     if tapes:
         return _recorded_loop_step(parent, cond, body, loop_vars, check_structure, tapes)
+    if _tape.state.accumulators:
+        return _tangent_loop_step(parent, cond, body, loop_vars, check_structure)
     return _loop_step(parent, cond, body, loop_vars, check_structure)
+
+
+def _tangent_loop_step(parent: Trace, cond, body, loop_vars, check_structure):
+    """`_loop_step` under forward accumulators: the loop variables' tangents are loop
+    variables too (the accumulators compute them inline as the body runs, in its sub-trace).
+
+    Which loop variables have tangents must not change (else the trace gives up and the
+    rest runs as eagerly, the accumulators seeing every op).
+    """
+    accumulators = list(_tape.state.accumulators)
+    flat = nest.flatten(loop_vars)
+    carried = [(a, j) for a in accumulators for j, t in enumerate(flat) if t._id in a._tangents]
+    state = {"eager": False}
+
+    def tangents_of(values: list) -> list:
+        return [a._tangents.get(values[j]._id) for a, j in carried]
+
+    def seed(lv, ts) -> None:
+        values = nest.flatten(lv)
+        for (a, j), t in zip(carried, ts):
+            a._tangents.setdefault(values[j]._id, t)  # a copy in a sub-trace gets its own
+
+    def tangent_cond(lv, ts):
+        if not state["eager"]:
+            seed(lv, ts)
+        return cond(*lv)
+
+    def tangent_body(lv, ts):
+        if not state["eager"]:
+            seed(lv, ts)
+        result = body(*lv)
+        check_structure(result)
+        values = nest.flatten(result)
+        new = tangents_of(values)
+        others = any(
+            values[j]._id in a._tangents
+            for a in accumulators
+            for j in range(len(values))
+            if (a, j) not in carried
+        )
+        if not state["eager"] and (others or any(t is None for t in new)):
+            state["eager"] = True
+            parent.taint("tf.while_loop's loop variables gain or lose tangents")
+        # Placeholders where a tangent went missing (the loop runs as eagerly from here).
+        new = [t if t is not None else values[j] for t, (_, j) in zip(new, carried)]
+        return result, new
+
+    result, ts = _loop_step(
+        parent, tangent_cond, tangent_body, (loop_vars, tangents_of(flat)), lambda r: None
+    )
+    if not state["eager"]:
+        seed(result, ts)
+    return result
 
 
 def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
