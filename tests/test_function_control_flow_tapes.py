@@ -153,14 +153,31 @@ def test_a_branch_path_whose_gradient_would_be_none_runs_that_call_eagerly():
     assert _replayed(f) and f.experimental_get_tracing_count() == 1
 
 
-def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
-    def returns_its_input(x):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = tf.cond(x > 0, lambda: x * 2.0, lambda: x)
-            z = y * x
-        return tape.gradient(z, x)
+def returns_its_input(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.cond(x > 0, lambda: x * 2.0, lambda: x)
+        z = y * x
+    return tape.gradient(z, x)
 
+
+def test_a_branch_returning_an_outer_tensor_is_never_replayed():
+    # Eagerly the cond's output is then x itself, whose cotangent sums interleave with x's
+    # own: a replay taking that branch runs the call eagerly; traced through it, the
+    # signature runs eagerly.
+    f = tf.function(returns_its_input, jit_compile=True)
+    for value in (1.0, -1.0, 0.5, -2.0):
+        x = tf.constant(value)
+        _assert_same(f(x), returns_its_input(x))
+    assert _replayed(f)
+    f = tf.function(returns_its_input, jit_compile=True)
+    for value in (-1.0, 1.0):
+        x = tf.constant(value)
+        _assert_same(f(x), returns_its_input(x))
+    assert not _replayed(f)
+
+
+def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
     counter = tf.Variable(0.0)
 
     def assigns_in_a_branch(x):
@@ -180,7 +197,7 @@ def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
             g = inner.gradient(y, x)
         return g, outer.gradient(g, x)
 
-    for body in (returns_its_input, assigns_in_a_branch, second_order_through_a_loop):
+    for body in (assigns_in_a_branch, second_order_through_a_loop):
         f = tf.function(body, jit_compile=True)
         for value in (1.0, -1.0, 0.5):
             x = tf.constant(value)

@@ -648,9 +648,13 @@ def _recorded_tensors(entries: list) -> list:
     return found
 
 
+_RETURNS_OUTER = "a control-flow branch returns a tensor from outside it while a tape records it"
+
+
 def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
     """(intermediates to export, external tracked inputs) of one recorded branch, or a
-    reason it cannot be differentiated as one entry."""
+    reason it cannot be differentiated as one entry (_RETURNS_OUTER: eagerly the step's
+    output would be that tensor itself, whose cotangent sums interleave with its own)."""
     if sub.assigned:
         return "a control-flow branch assigns a variable while a tape records it"
     ids = [t._id for t in leaves]
@@ -658,7 +662,7 @@ def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
         return "a control-flow branch returns one tensor twice while a tape records it"
     for t in leaves:
         if not _internal(sub, parent, t._id) and _tracked(t, tapes):
-            return "a control-flow branch returns a tensor from outside it while a tape records it"
+            return _RETURNS_OUTER
     exports, external = [], []
     for t in _recorded_tensors(private.entries):
         if _internal(sub, parent, t._id):
@@ -668,9 +672,11 @@ def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
     return exports, external
 
 
-def _gradient_branches(index, select, chosen: int, plans: list, external: list):
+def _gradient_branches(index, select, chosen: int, plans: list, external: list, barred=()):
     """The gradient of a recorded branch step: a branch step over the gradients of the
-    branches (the backward walk over each one's entries) at the index's value."""
+    branches (the backward walk over each one's entries) at the index's value. A replay
+    never takes a `barred` branch (the forward step runs the call eagerly first): its
+    gradient is zeros, to keep the step's structure."""
 
     def gradient(g, inputs, needs, prev, batch_ndim):
         n = len(external)
@@ -687,6 +693,13 @@ def _gradient_branches(index, select, chosen: int, plans: list, external: list):
         patterns: list = [None] * len(plans)
 
         def walker(k):
+            if k in barred:
+
+                def never():
+                    patterns[k] = None
+                    return [zeros_like_value(x, batch) for x in sources]
+
+                return never
             entries, leaves, where = plans[k]
             if rename:
                 entries = _substituted(entries, rename)
@@ -735,13 +748,14 @@ def _gradient_branches(index, select, chosen: int, plans: list, external: list):
 
         def pick(i) -> int:
             k = select(i)
-            if kept(patterns[k]) != kept(patterns[chosen]):
+            if patterns[k] is None or kept(patterns[k]) != kept(patterns[chosen]):
                 raise ReplayDivergesError("this branch's gradients differ in None-ness")
             return k
 
         result = trace.branch(index, walks, chosen, pick)
         for j, (pos, r) in enumerate(zip(positions, result)):
-            none = all(p[j] for p in patterns) if exempt[j] else patterns[chosen][j]
+            taken = [p for p in patterns if p is not None]
+            none = all(p[j] for p in taken) if exempt[j] else patterns[chosen][j]
             totals[pos] = None if none else r
         return totals
 
@@ -808,9 +822,13 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
     )
     exports: list = [[] for _ in fns]
     external: list = []
+    barred: set = set()  # branches a replay may not take: it then runs the call eagerly
     if recorded:
         for k, sub in enumerate(subs):
             plan = _plan(parent, sub, privates[k], leaves[k] + tangents[k], tapes)
+            if plan == _RETURNS_OUTER and k != chosen:
+                barred.add(k)
+                continue
             if type(plan) is str:
                 return give_up(plan)
             exports[k] = plan[0]
@@ -836,6 +854,8 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
 
     def run(i, *values):
         k = select(i)
+        if k in barred:
+            raise ReplayDivergesError("this branch returns a tensor from outside it")
         replay, picks = programs[k]
         result = replay(*[values[p] for p in picks])
         if empty:
@@ -880,7 +900,8 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
             own = list(range(len(fresh) + len(fresh_tangents)))
             own += list(range(offsets[k], offsets[k + 1]))
             plans.append((p.entries, ls + ts + exports[k], own))
-        rule = _Construct("Case", _gradient_branches(index, select, chosen, plans, external))
+        gradient = _gradient_branches(index, select, chosen, plans, external, barred)
+        rule = _Construct("Case", gradient)
         intermediates = [t for export in exports for t in export]
         parent.exported_ids.update(t._id for t in intermediates)
         inputs = (index, *external)
