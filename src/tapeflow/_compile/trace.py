@@ -978,52 +978,63 @@ def _tangent_loop_step(parent: Trace, cond, body, loop_vars, check_structure):
     """`_loop_step` under forward accumulators: the loop variables' tangents are loop
     variables too (the accumulators compute them inline as the body runs, in its sub-trace).
 
-    Which loop variables have tangents must not change (else the trace gives up and the
-    rest runs as eagerly, the accumulators seeing every op).
+    A loop variable without a tangent carries an empty array in its place: another shape,
+    so an iteration where one is gained or lost has a sub-trace of its own (`_loop_step`
+    traces per signature), and a replay ending with another None-ness than traced runs
+    eagerly (ReplayDivergesError). Loop variables that are empty themselves must keep
+    what they had, else the trace gives up.
     """
     accumulators = list(_tape.state.accumulators)
     flat = nest.flatten(loop_vars)
-    carried = [(a, j) for a in accumulators for j, t in enumerate(flat) if t._id in a._tangents]
-    state = {"eager": False}
+    carried = [
+        (a, j)
+        for a in accumulators
+        for j, t in enumerate(flat)
+        if t._dtype._differentiable and np.shape(t._value) != (0,)
+    ]
+    fixed = [
+        (a, j, t._id in a._tangents)
+        for a in accumulators
+        for j, t in enumerate(flat)
+        if (a, j) not in carried
+    ]
+
+    def absent(t):
+        return np.shape(t._value) == (0,)
 
     def tangents_of(values: list) -> list:
-        return [a._tangents.get(values[j]._id) for a, j in carried]
+        out = []
+        for a, j in carried:
+            tangent = a._tangents.get(values[j]._id)
+            if tangent is None:  # a new empty array: the body's constant, not an argument
+                dtype = values[j]._dtype
+                tangent = make(np.zeros((0,), dtype.as_numpy_dtype), dtype)
+            out.append(tangent)
+        return out
 
     def seed(lv, ts) -> None:
         values = nest.flatten(lv)
         for (a, j), t in zip(carried, ts):
-            a._tangents.setdefault(values[j]._id, t)  # a copy in a sub-trace gets its own
+            if not absent(t):
+                a._tangents.setdefault(values[j]._id, t)  # a sub-trace's copy gets its own
 
     def tangent_cond(lv, ts):
-        if not state["eager"]:
-            seed(lv, ts)
+        seed(lv, ts)
         return cond(*lv)
 
     def tangent_body(lv, ts):
-        if not state["eager"]:
-            seed(lv, ts)
+        seed(lv, ts)
         result = body(*lv)
         check_structure(result)
         values = nest.flatten(result)
-        new = tangents_of(values)
-        others = any(
-            values[j]._id in a._tangents
-            for a in accumulators
-            for j in range(len(values))
-            if (a, j) not in carried
-        )
-        if not state["eager"] and (others or any(t is None for t in new)):
-            state["eager"] = True
-            parent.taint("tf.while_loop's loop variables gain or lose tangents")
-        # Placeholders where a tangent went missing (the loop runs as eagerly from here).
-        new = [t if t is not None else values[j] for t, (_, j) in zip(new, carried)]
-        return result, new
+        if any((values[j]._id in a._tangents) != had for a, j, had in fixed):
+            parent.taint("an empty tf.while_loop variable gains or loses a tangent")
+        return result, tangents_of(values)
 
     result, ts = _loop_step(
         parent, tangent_cond, tangent_body, (loop_vars, tangents_of(flat)), lambda r: None
     )
-    if not state["eager"]:
-        seed(result, ts)
+    seed(result, ts)
     return result
 
 
