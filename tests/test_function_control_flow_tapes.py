@@ -399,7 +399,7 @@ def test_while_loop_gradients_with_outer_uses_and_coupled_loop_variables_replay(
 _UNARY = [tf.sin, tf.tanh, lambda t: t * 0.5, tf.stop_gradient, lambda t: t * t]
 
 
-def _random_loop_step(rng):
+def _random_loop_step(rng, forward=False):
     """A train-step-like function: a while_loop over two float loop variables whose body is a
     random expression of them, an input and a variable (a cond in it sometimes), initial
     values that are the input itself, made from it, zeros or the variable, and a loss over a
@@ -423,21 +423,32 @@ def _random_loop_step(rng):
     loss_terms = rng.sample(["a", "b", "x", "W", "a0"], rng.randrange(1, 4))
     persistent = rng.random() < 0.3
 
+    def loop(x, n):
+        a0, b0 = init_a(x), init_b(x)
+
+        def step(i, a, b):
+            env = {"a": a, "b": b, "x": x, "W": U}
+            na, nb = new_a(env), new_b(env)
+            if with_cond:
+                na = tf.cond(tf.reduce_sum(na) > 0, lambda: tf.sin(na) * x, lambda: na * 0.5)
+            return i + 1, na, nb
+
+        _, a, b = tf.while_loop(lambda i, a, b: i < n, step, (tf.constant(0), a0, b0))
+        env = {"a": a, "b": b, "x": x, "W": U, "a0": a0}
+        return a, b, tf.add_n([tf.reduce_sum(env[k] * env[k]) for k in loss_terms])
+
+    def forward_body(x, n):
+        with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, -0.5])) as acc:
+            a, b, loss = loop(x, n)
+        return loss, acc.jvp(a), acc.jvp(b), acc.jvp(loss)
+
+    if forward:
+        return forward_body
+
     def body(x, n):
         with tf.GradientTape(persistent=persistent) as tape:
             tape.watch(x)
-            a0, b0 = init_a(x), init_b(x)
-
-            def step(i, a, b):
-                env = {"a": a, "b": b, "x": x, "W": U}
-                na, nb = new_a(env), new_b(env)
-                if with_cond:
-                    na = tf.cond(tf.reduce_sum(na) > 0, lambda: tf.sin(na) * x, lambda: na * 0.5)
-                return i + 1, na, nb
-
-            _, a, b = tf.while_loop(lambda i, a, b: i < n, step, (tf.constant(0), a0, b0))
-            env = {"a": a, "b": b, "x": x, "W": U, "a0": a0}
-            loss = tf.add_n([tf.reduce_sum(env[k] * env[k]) for k in loss_terms])
+            a, _, loss = loop(x, n)
         grads = tape.gradient(loss, [x, U])
         return (loss, grads, tape.jacobian(a, x)) if persistent else (loss, grads)
 
@@ -456,6 +467,20 @@ def test_generated_while_loops_under_a_tape_give_eager_gradients_bit_for_bit():
             _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
         replayed += _replayed(f)
     assert replayed >= 20  # most replay; the rest fall back (a reason each), never wrongly
+
+
+def test_generated_while_loops_under_a_forward_accumulator_give_eager_tangents():
+    import random
+
+    x = tf.constant([0.6, -0.9])
+    replayed = 0
+    for seed in range(30):
+        body = _random_loop_step(random.Random(seed), forward=True)
+        f = tf.function(body, jit_compile=True)
+        for k in (3, 1, 4, 0, 2):
+            _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
+        replayed += _replayed(f)
+    assert replayed >= 20
 
 
 def test_a_nested_cond_returning_an_outer_tensor_keeps_the_tape_connected():
