@@ -1398,6 +1398,14 @@ _INT32 = _int32  # the saved values' pseudo tensor's dtype: one without gradient
 _MAX_LOOP_PROGRAMS = 32
 
 
+def _getter(positions: tuple):
+    """`values -> tuple(values[p] for p in positions)`, as fast as itemgetter makes it."""
+    if not positions:
+        return lambda values: ()
+    get = operator.itemgetter(*positions)
+    return (lambda values: (get(values),)) if len(positions) == 1 else get
+
+
 def _program_shape(sub: Trace) -> tuple:
     """What two sub-traces share when they record the same program (slots included)."""
     return (len(sub.values), tuple((st[1], st[3], st[4]) for st in sub.steps), tuple(sub.arg_slots))
@@ -1596,7 +1604,7 @@ class _RecordedLoop:
                 picks.append(captures.index(slot))
             saved = self.iterations[i][3]
             take = tuple(j for j, slot in enumerate(self.saved_slots) if slot in saved)
-            programs[key] = (sub.compile(outs), tuple(picks), take, out_pattern)
+            programs[key] = (sub.compile(outs), tuple(picks), _getter(take), out_pattern)
             trace.draws_random = trace.draws_random or sub.draws_random
         n_in = sum(not none for none in start_pattern)
 
@@ -1605,14 +1613,17 @@ class _RecordedLoop:
                 raise ReplayDivergesError("a tf.while_loop ran no iteration")
             carried, captured = values[:n_in], values[n_in:]
             pattern = start_pattern
+            bound: dict = {}  # per program: the captured values it takes, this call
             for j in range(len(saved) - 1, -1, -1):
-                program = programs.get((min(j, stable), pattern))
+                key = (min(j, stable), pattern)
+                program = programs.get(key)
                 if program is None:
                     raise ReplayDivergesError("a tf.while_loop's gradient takes an untraced path")
                 replay, picks, take, pattern = program
-                values_j = saved[j]
-                args = [values_j[t] for t in take] + list(carried)
-                carried = replay(*args, *[captured[p] for p in picks])
+                extra = bound.get(key)
+                if extra is None:
+                    extra = bound[key] = [captured[p] for p in picks]
+                carried = replay(*take(saved[j]), *carried, *extra)
             if pattern != final_pattern:
                 # Another None-ness than traced (no iteration at all, say): eager's results.
                 raise ReplayDivergesError("a tf.while_loop's gradients differ in None-ness")
