@@ -1191,12 +1191,6 @@ def _substituted(entries: list, alias: dict) -> list:
     return out
 
 
-def _value_signature(value):
-    if isinstance(value, (np.ndarray, np.generic)):
-        return (value.shape, value.dtype)
-    return type(value)
-
-
 class _Saved(list):
     """The values a recorded loop's gradient reads, per iteration (one slot's value)."""
 
