@@ -399,7 +399,7 @@ def test_while_loop_gradients_with_outer_uses_and_coupled_loop_variables_replay(
 _UNARY = [tf.sin, tf.tanh, lambda t: t * 0.5, tf.stop_gradient, lambda t: t * t]
 
 
-def _random_loop_step(rng, forward=False):
+def _random_loop_step(rng, forward=False, nested=False):
     """A train-step-like function: a while_loop over two float loop variables whose body is a
     random expression of them, an input and a variable (a cond in it sometimes), initial
     values that are the input itself, made from it, zeros or the variable, and a loss over a
@@ -431,6 +431,12 @@ def _random_loop_step(rng, forward=False):
             na, nb = new_a(env), new_b(env)
             if with_cond:
                 na = tf.cond(tf.reduce_sum(na) > 0, lambda: tf.sin(na) * x, lambda: na * 0.5)
+            if nested:  # an inner loop of 1 to 3 iterations, varying with the outer one
+                _, na = tf.while_loop(
+                    lambda j, z: j < i % 3 + 1,
+                    lambda j, z: (j + 1, tf.tanh(z) * U + nb * 0.1),
+                    (tf.constant(0), na),
+                )
             return i + 1, na, nb
 
         _, a, b = tf.while_loop(lambda i, a, b: i < n, step, (tf.constant(0), a0, b0))
@@ -467,6 +473,20 @@ def test_generated_while_loops_under_a_tape_give_eager_gradients_bit_for_bit():
             _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
         replayed += _replayed(f)
     assert replayed >= 20  # most replay; the rest fall back (a reason each), never wrongly
+
+
+def test_generated_nested_while_loops_under_a_tape_give_eager_gradients():
+    import random
+
+    x = tf.constant([0.6, -0.9])
+    replayed = 0
+    for seed in range(20):
+        body = _random_loop_step(random.Random(seed), nested=True)
+        f = tf.function(body, jit_compile=True)
+        for k in (3, 1, 4, 0, 2):
+            _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
+        replayed += _replayed(f)
+    assert replayed >= 12
 
 
 def test_generated_while_loops_under_a_forward_accumulator_give_eager_tangents():

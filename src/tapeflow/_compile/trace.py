@@ -1336,7 +1336,10 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
     # source); the later ones must record the same.
     if len({it[5] for it in iterations[1:]}) > 1:
         return give_up("the iterations of a tf.while_loop record different ops", structure, False)
-    saved_slots = sorted(set().union(*(it[3] for it in iterations)))
+    # Every value the body program computes or gets is saved, whichever an iteration's ops
+    # read: what is saved then depends on the program alone, the same for this loop traced
+    # inside any iteration of an enclosing one (whose replay runs one of them).
+    saved_slots = sorted(body_sub._assigned())
     # The forward step: the loop, saving each iteration's values of `saved_slots`.
     cond_sub = next(r[1] for r in runs if r[0] == "cond")
     cond_outs = [cond_sub._input(runs[0][4])]
