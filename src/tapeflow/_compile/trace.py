@@ -456,6 +456,7 @@ class SubTrace(Trace):
         self.exported_ids = parent.exported_ids
         self.captures: list = []  # slots in `parent`, one per argument
         self.captured_ids: set = set()  # ids of the tensors those hold
+        self.objects: dict = {}  # slot -> the tensor an op (or step) of this program made
         self.assigned: set = set()  # ids of the variables this branch (or one inside) assigns
 
     def taint(self, what: str) -> None:
@@ -476,6 +477,11 @@ class SubTrace(Trace):
     def assign_variable(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
         super().assign_variable(variable, how, t, before)
         self.assigned.add(variable._id)
+
+    def _output(self, t: EagerTensor) -> int:
+        slot = super()._output(t)
+        self.objects[slot] = t  # what a recorded branch exports (_plan), while tracing
+        return slot
 
 
 def _branch_leaves(result) -> list | None:
@@ -663,13 +669,19 @@ def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
     for t in leaves:
         if not _internal(sub, parent, t._id) and _tracked(t, tapes):
             return _RETURNS_OUTER
-    exports, external = [], []
+    # Every value the branch's program makes is exported, whichever its recorded ops read:
+    # what a step outputs then depends on its programs alone (the same step traced in two
+    # iterations of an enclosing loop, whose replay runs one of them, outputs alike).
+    # (A loop's copies of its variables are the program's arguments, not made by it: those
+    # its ops read are exported too.)
+    found = {sub.slot_of[t._id]: t for t in sub.objects.values() if _internal(sub, parent, t._id)}
+    external = []
     for t in _recorded_tensors(private.entries):
         if _internal(sub, parent, t._id):
-            exports.append(t)
+            found.setdefault(sub.slot_of[t._id], t)
         elif _tracked(t, tapes):
             external.append(t)
-    return exports, external
+    return [t for _, t in sorted(found.items())], external
 
 
 def _gradient_branches(index, select, chosen: int, plans: list, external: list, barred=()):
