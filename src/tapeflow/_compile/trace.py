@@ -657,7 +657,7 @@ def _recorded_tensors(entries: list) -> list:
 _RETURNS_OUTER = "a control-flow branch returns a tensor from outside it while a tape records it"
 
 
-def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
+def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list, every=True):
     """(intermediates to export, external tracked inputs) of one recorded branch, or a
     reason it cannot be differentiated as one entry (_RETURNS_OUTER: eagerly the step's
     output would be that tensor itself, whose cotangent sums interleave with its own)."""
@@ -673,8 +673,13 @@ def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
     # what a step outputs then depends on its programs alone (the same step traced in two
     # iterations of an enclosing loop, whose replay runs one of them, outputs alike).
     # (A loop's copies of its variables are the program's arguments, not made by it: those
-    # its ops read are exported too.)
-    found = {sub.slot_of[t._id]: t for t in sub.objects.values() if _internal(sub, parent, t._id)}
+    # its ops read are exported too. A loop saves all its values anyway: for its
+    # iterations, `every=False` exports only what the ops read.)
+    found = {}
+    if every:
+        for t in sub.objects.values():
+            if _internal(sub, parent, t._id):
+                found[sub.slot_of[t._id]] = t
     external = []
     for t in _recorded_tensors(private.entries):
         if _internal(sub, parent, t._id):
@@ -1290,7 +1295,7 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
                 "the iterations of a tf.while_loop trace different ops", structure, False
             )
         leaves = nest.flatten(result)
-        plan = _plan(parent, sub, private, leaves, tapes)
+        plan = _plan(parent, sub, private, leaves, tapes, every=False)
         if type(plan) is str:
             return give_up(plan, structure, False)
         exports, external = plan
