@@ -152,3 +152,50 @@ def test_a_tensor_array_error_on_replay_is_the_eager_error():
         body(tf.constant(4))
     assert str(replayed.value) == str(eager.value)
     assert _replayed(f)
+
+
+def _random_array_loop(rng):
+    """Fixed or dynamic arrays written (and reread) in a loop, a captured array read at the
+    loop index, a loop variable growing sometimes, the size taken."""
+    dynamic, rereads, grows = rng.random() < 0.5, rng.random() < 0.5, rng.random() < 0.3
+    element = rng.choice([[], [2]])
+
+    def body(x, k):
+        n = tf.shape(x)[0]
+        out = tf.TensorArray(
+            tf.float32,
+            size=0 if dynamic else 8,
+            dynamic_size=dynamic,
+            clear_after_read=False,
+            element_shape=element,
+        )
+        src = tf.TensorArray(tf.float32, size=n, clear_after_read=False).unstack(x)
+
+        def step(i, acc, out, g):
+            v = src.read(i % n)
+            acc = acc + (v if element else tf.reduce_sum(v)) * 0.5
+            out = out.write(i, acc)
+            if rereads:
+                acc = acc + out.read(i) * 0.25
+            if grows:
+                g = tf.concat([g, g[:1] * 0.5], 0)
+            return i + 1, acc, out, g
+
+        loop_vars = (tf.constant(0), tf.zeros(element), out, tf.ones([1]))
+        _, acc, out, g = tf.while_loop(lambda i, *_: i < k, step, loop_vars)
+        return acc, out.stack(), g, out.size()
+
+    return body
+
+
+def test_generated_tensor_array_loops_replay_like_eager():
+    # Counts whose stacked length differs from the traced one run eagerly.
+    import random
+
+    x = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
+    for seed in range(16):
+        body = _random_array_loop(random.Random(seed))
+        f = tf.function(body, jit_compile=True)
+        for k in (4, 4, 2, 6, 0):
+            _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
+        assert _replayed(f)

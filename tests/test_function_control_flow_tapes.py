@@ -153,14 +153,31 @@ def test_a_branch_path_whose_gradient_would_be_none_runs_that_call_eagerly():
     assert _replayed(f) and f.experimental_get_tracing_count() == 1
 
 
-def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
-    def returns_its_input(x):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = tf.cond(x > 0, lambda: x * 2.0, lambda: x)
-            z = y * x
-        return tape.gradient(z, x)
+def returns_its_input(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.cond(x > 0, lambda: x * 2.0, lambda: x)
+        z = y * x
+    return tape.gradient(z, x)
 
+
+def test_a_branch_returning_an_outer_tensor_is_never_replayed():
+    # Eagerly the cond's output is then x itself, whose cotangent sums interleave with x's
+    # own: a replay taking that branch runs the call eagerly; traced through it, the
+    # signature runs eagerly.
+    f = tf.function(returns_its_input, jit_compile=True)
+    for value in (1.0, -1.0, 0.5, -2.0):
+        x = tf.constant(value)
+        _assert_same(f(x), returns_its_input(x))
+    assert _replayed(f)
+    f = tf.function(returns_its_input, jit_compile=True)
+    for value in (-1.0, 1.0):
+        x = tf.constant(value)
+        _assert_same(f(x), returns_its_input(x))
+    assert not _replayed(f)
+
+
+def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
     counter = tf.Variable(0.0)
 
     def assigns_in_a_branch(x):
@@ -180,7 +197,7 @@ def test_what_a_recorded_branch_cannot_replay_runs_eagerly():
             g = inner.gradient(y, x)
         return g, outer.gradient(g, x)
 
-    for body in (returns_its_input, assigns_in_a_branch, second_order_through_a_loop):
+    for body in (assigns_in_a_branch, second_order_through_a_loop):
         f = tf.function(body, jit_compile=True)
         for value in (1.0, -1.0, 0.5):
             x = tf.constant(value)
@@ -348,3 +365,255 @@ def test_a_keras_train_step_through_a_while_loop_replays_like_eager():
     for got, v in zip(after, layer.trainable_variables):
         np.testing.assert_array_equal(got, v.numpy())
     assert _replayed(f) and f.experimental_get_tracing_count() == 1
+
+
+def test_while_loop_gradients_with_outer_uses_and_coupled_loop_variables_replay():
+    def init_used_after(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y0 = x * 2.0
+            _, y = tf.while_loop(
+                lambda i, y: i < n, lambda i, y: (i + 1, tf.sin(y) * U), (tf.constant(0), y0)
+            )
+            loss = tf.reduce_sum(y * y0) + tf.reduce_sum(U * U * x)
+        return tape.gradient(loss, [x, U])
+
+    def coupled(x, n):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            _, a, b = tf.while_loop(
+                lambda i, a, b: i < n,
+                lambda i, a, b: (i + 1, b * x, tf.tanh(a) + tf.stop_gradient(b) * U),
+                (tf.constant(0), x, tf.zeros([2])),
+            )
+            loss = tf.reduce_sum(a * b)
+        return tape.gradient(loss, [x, U]), tape.gradient([a, a * b], x), tape.jacobian(b, U)
+
+    x = tf.constant([0.6, -0.9])
+    for body in (init_used_after, coupled):
+        _check(body, [(x, tf.constant(k)) for k in (3, 1, 5, 2, 0, 4)])
+
+
+# -- generated loops: random bodies, initial values, outer uses and counts -----------------------
+
+_UNARY = [tf.sin, tf.tanh, lambda t: t * 0.5, tf.stop_gradient, lambda t: t * t]
+
+
+def _random_loop_step(rng, forward=False, nested=False):
+    """A train-step-like function: a while_loop over two float loop variables whose body is a
+    random expression of them, an input and a variable (a cond in it sometimes), initial
+    values that are the input itself, made from it, zeros or the variable, and a loss over a
+    random choice of the results, the input, the variable and an initial value."""
+
+    def expr(depth):
+        if depth == 0 or rng.random() < 0.3:
+            name = rng.choice("abxW")
+            return lambda env: env[name] * 1.0 if name == "W" else env[name]
+        kind = rng.randrange(3)
+        if kind == 0:
+            f, e = rng.choice(_UNARY), expr(depth - 1)
+            return lambda env: f(e(env))
+        a, b = expr(depth - 1), expr(depth - 1)
+        return (lambda env: a(env) * b(env)) if kind == 1 else (lambda env: a(env) + b(env))
+
+    new_a, new_b = expr(2), expr(2)
+    with_cond = rng.random() < 0.4
+    inits = [lambda x: x, lambda x: x * 2.0, lambda x: tf.zeros([2]), lambda x: U * 1.0]
+    init_a, init_b = rng.choice(inits), rng.choice(inits)
+    loss_terms = rng.sample(["a", "b", "x", "W", "a0"], rng.randrange(1, 4))
+    persistent = rng.random() < 0.3
+
+    def loop(x, n):
+        a0, b0 = init_a(x), init_b(x)
+
+        def step(i, a, b):
+            env = {"a": a, "b": b, "x": x, "W": U}
+            na, nb = new_a(env), new_b(env)
+            if with_cond:
+                na = tf.cond(tf.reduce_sum(na) > 0, lambda: tf.sin(na) * x, lambda: na * 0.5)
+            if nested:  # an inner loop of 1 to 3 iterations, varying with the outer one
+                _, na = tf.while_loop(
+                    lambda j, z: j < i % 3 + 1,
+                    lambda j, z: (j + 1, tf.tanh(z) * U + nb * 0.1),
+                    (tf.constant(0), na),
+                )
+            return i + 1, na, nb
+
+        _, a, b = tf.while_loop(lambda i, a, b: i < n, step, (tf.constant(0), a0, b0))
+        env = {"a": a, "b": b, "x": x, "W": U, "a0": a0}
+        return a, b, tf.add_n([tf.reduce_sum(env[k] * env[k]) for k in loss_terms])
+
+    def forward_body(x, n):
+        with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, -0.5])) as acc:
+            a, b, loss = loop(x, n)
+        return loss, acc.jvp(a), acc.jvp(b), acc.jvp(loss)
+
+    if forward:
+        return forward_body
+
+    def body(x, n):
+        with tf.GradientTape(persistent=persistent) as tape:
+            tape.watch(x)
+            a, _, loss = loop(x, n)
+        grads = tape.gradient(loss, [x, U])
+        return (loss, grads, tape.jacobian(a, x)) if persistent else (loss, grads)
+
+    return body
+
+
+def test_generated_while_loops_under_a_tape_give_eager_gradients_bit_for_bit():
+    import random
+
+    x = tf.constant([0.6, -0.9])
+    replayed = 0
+    for seed in range(30):
+        body = _random_loop_step(random.Random(seed))
+        f = tf.function(body, jit_compile=True)
+        for k in (3, 1, 4, 0, 2):  # traced with 3; fewer, more and none replay or fall back
+            _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
+        replayed += _replayed(f)
+    assert replayed >= 20  # most replay; the rest fall back (a reason each), never wrongly
+
+
+def test_generated_nested_while_loops_under_a_tape_give_eager_gradients():
+    import random
+
+    x = tf.constant([0.6, -0.9])
+    replayed = 0
+    for seed in range(20):
+        body = _random_loop_step(random.Random(seed), nested=True)
+        f = tf.function(body, jit_compile=True)
+        for k in (3, 1, 4, 0, 2):
+            _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
+        replayed += _replayed(f)
+    assert replayed >= 12
+
+
+def test_generated_while_loops_under_a_forward_accumulator_give_eager_tangents():
+    import random
+
+    x = tf.constant([0.6, -0.9])
+    replayed = 0
+    for seed in range(30):
+        body = _random_loop_step(random.Random(seed), forward=True)
+        f = tf.function(body, jit_compile=True)
+        for k in (3, 1, 4, 0, 2):
+            _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
+        replayed += _replayed(f)
+    assert replayed >= 20
+
+
+def test_a_nested_cond_returning_an_outer_tensor_keeps_the_tape_connected():
+    # The inner cond records no op and returns x itself: its step's output must still lead
+    # the tape to x (the outer cond then falls back: a branch returns an outer tensor).
+    def body(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x * 2.0
+            inner = lambda: tf.cond(tf.reduce_sum(y) > 0, lambda: x, lambda: y)  # noqa: E731
+            z = tf.cond(x[0] > 0, inner, lambda: y)
+            loss = tf.reduce_sum(z * z)
+        return tape.gradient(loss, x)
+
+    f = tf.function(body, jit_compile=True)
+    for value in ([0.13, -0.13], [-0.5, 0.2], [0.4, 0.3]):
+        x = tf.constant(value)
+        _assert_same(f(x), body(x))
+
+
+def _random_cond_step(rng, internal):
+    """Branches (nested conds, a three-way switch_case) that are random expressions of an
+    input, a variable and an earlier result; first or second order, or a jacobian. With
+    `internal` every branch result is made inside its branch."""
+    unary = [*_UNARY, tf.exp]
+
+    def expr(depth, names):
+        if depth == 0 or rng.random() < 0.3:
+            name = rng.choice(names)
+            return (lambda env: env[name] * 1.0) if internal else (lambda env: env[name])
+        kind = rng.randrange(4)
+        if kind == 0:
+            f, e = rng.choice(unary), expr(depth - 1, names)
+            return lambda env: f(e(env))
+        if kind == 3 and depth >= 2:
+            p, a, b = expr(depth - 1, names), expr(depth - 1, names), expr(depth - 1, names)
+            return lambda env: tf.cond(tf.reduce_sum(p(env)) > 0, lambda: a(env), lambda: b(env))
+        a, b = expr(depth - 1, names), expr(depth - 1, names)
+        return (lambda env: a(env) * b(env)) if kind == 1 else (lambda env: a(env) + b(env))
+
+    first = expr(3, ["x", "W"])
+    branches = [expr(2, ["x", "W", "y"]) for _ in range(3)]
+    order = rng.randrange(3)
+    loss_terms = rng.sample(["x", "W", "y", "z"], rng.randrange(1, 4))
+
+    def body(x):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape(persistent=True) as tape:
+                tape.watch(x)
+                env = {"x": x, "W": U * 1.0}
+                env["y"] = first(env)
+                index = tf.cast(x[0] > 0, tf.int32) + tf.cast(x[1] > 0, tf.int32)
+                env["z"] = tf.switch_case(index, [lambda b=b: b(env) for b in branches])
+                loss = tf.add_n([tf.reduce_sum(env[k] * env[k]) for k in loss_terms])
+            grads = tape.gradient(loss, [x, U])
+            total = tf.add_n([tf.reduce_sum(g * g) for g in grads if g is not None] + [x[0] * 0.0])
+        if order == 0:
+            return loss, grads
+        if order == 1:
+            return loss, grads, outer.gradient(total, [x, U])
+        return loss, grads, tape.jacobian(env["z"], x)
+
+    return body
+
+
+def test_generated_conds_under_tapes_give_eager_gradients_bit_for_bit():
+    import random
+
+    rng = np.random.default_rng(8)
+    xs = [tf.constant(rng.standard_normal(2).astype(np.float32)) for _ in range(6)]
+    replayed = 0
+    for seed in range(40):
+        body = _random_cond_step(random.Random(seed), internal=seed % 2 == 0)
+        f = tf.function(body, jit_compile=True)
+        for x in xs:
+            _assert_same(f(x), body(x))
+        replayed += _replayed(f)
+    assert replayed >= 10
+
+
+def test_forward_accumulators_inside_through_while_loops_replay():
+    # The tangents are loop variables too (an empty array where there is none, so a loop
+    # variable gaining one has sub-traces of its own).
+    def newton(a):
+        with tf.autodiff.ForwardAccumulator(a, tf.constant(1.0)) as acc:
+            root, count = tf.while_loop(
+                lambda r, k: tf.abs(r * r - a) > 1e-5,
+                lambda r, k: (r - (r * r - a) / (2.0 * r), k + 1),
+                (a, tf.constant(0)),
+            )
+        return root, count, acc.jvp(root)
+
+    def recurrence(x, n):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            _, h = tf.while_loop(
+                lambda i, h: i < n, lambda i, h: (i + 1, tf.tanh(h * U + x)), (tf.constant(0), x)
+            )
+        return h, acc.jvp(h)
+
+    _check(newton, [(tf.constant(v),) for v in (2.0, 9.0, 0.5, 3.0)])
+    x = tf.constant([0.2, -0.4])
+    _check(recurrence, [(x, tf.constant(k)) for k in (3, 5, 0, 2)])
+
+    def gains_a_tangent(x, n):
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            _, h = tf.while_loop(
+                lambda i, h: i < n,
+                lambda i, h: (i + 1, tf.tanh(h * U + x)),
+                (tf.constant(0), tf.zeros([2])),
+            )
+        return h, acc.jvp(h)
+
+    # Zeros at the start, depending on x from iteration 0 on; no iteration (no tangent)
+    # runs that call eagerly.
+    _check(gains_a_tangent, [(x, tf.constant(k)) for k in (3, 0, 2, 5, 1)])

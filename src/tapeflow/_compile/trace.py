@@ -33,9 +33,9 @@ length is static per signature, are unrolled into the trace (control_flow_ops). 
 accumulators get the tangents a cond's branches compute. Replayed gradients are eager's
 bit for bit; where a path cannot be (a gradient's None-ness would differ) the replay
 raises ReplayDivergesError and that call runs eagerly. Second order through a cond
-replays (its gradient step is recorded under the outer tape like any branch step);
-second order through a while_loop, and accumulators through one, make the signature
-run eagerly.
+replays (its gradient step is recorded under the outer tape like any branch step), and
+accumulators through a while_loop carry the tangents as loop variables; second order
+through a while_loop makes the signature run eagerly.
 """
 
 from __future__ import annotations
@@ -499,6 +499,7 @@ class SubTrace(Trace):
         self.exported_ids = parent.exported_ids
         self.captures: list = []  # slots in `parent`, one per argument
         self.captured_ids: set = set()  # ids of the tensors those hold
+        self.objects: dict = {}  # slot -> the tensor an op (or step) of this program made
         self.assigned: set = set()  # ids of the variables this branch (or one inside) assigns
 
     def taint(self, what: str) -> None:
@@ -519,6 +520,11 @@ class SubTrace(Trace):
     def assign_variable(self, variable, how: str, t: EagerTensor, before: EagerTensor) -> None:
         super().assign_variable(variable, how, t, before)
         self.assigned.add(variable._id)
+
+    def _output(self, t: EagerTensor) -> int:
+        slot = super()._output(t)
+        self.objects[slot] = t  # what a recorded branch exports (_plan), while tracing
+        return slot
 
 
 def _branch_leaves(result) -> list | None:
@@ -691,9 +697,13 @@ def _recorded_tensors(entries: list) -> list:
     return found
 
 
-def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
+_RETURNS_OUTER = "a control-flow branch returns a tensor from outside it while a tape records it"
+
+
+def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list, every=True):
     """(intermediates to export, external tracked inputs) of one recorded branch, or a
-    reason it cannot be differentiated as one entry."""
+    reason it cannot be differentiated as one entry (_RETURNS_OUTER: eagerly the step's
+    output would be that tensor itself, whose cotangent sums interleave with its own)."""
     if sub.assigned:
         return "a control-flow branch assigns a variable while a tape records it"
     ids = [t._id for t in leaves]
@@ -701,19 +711,32 @@ def _plan(parent: Trace, sub: SubTrace, private, leaves: list, tapes: list):
         return "a control-flow branch returns one tensor twice while a tape records it"
     for t in leaves:
         if not _internal(sub, parent, t._id) and _tracked(t, tapes):
-            return "a control-flow branch returns a tensor from outside it while a tape records it"
-    exports, external = [], []
+            return _RETURNS_OUTER
+    # Every value the branch's program makes is exported, whichever its recorded ops read:
+    # what a step outputs then depends on its programs alone (the same step traced in two
+    # iterations of an enclosing loop, whose replay runs one of them, outputs alike).
+    # (A loop's copies of its variables are the program's arguments, not made by it: those
+    # its ops read are exported too. A loop saves all its values anyway: for its
+    # iterations, `every=False` exports only what the ops read.)
+    found = {}
+    if every:
+        for t in sub.objects.values():
+            if _internal(sub, parent, t._id):
+                found[sub.slot_of[t._id]] = t
+    external = []
     for t in _recorded_tensors(private.entries):
         if _internal(sub, parent, t._id):
-            exports.append(t)
+            found.setdefault(sub.slot_of[t._id], t)
         elif _tracked(t, tapes):
             external.append(t)
-    return exports, external
+    return [t for _, t in sorted(found.items())], external
 
 
-def _gradient_branches(index, select, chosen: int, plans: list, external: list):
+def _gradient_branches(index, select, chosen: int, plans: list, external: list, barred=()):
     """The gradient of a recorded branch step: a branch step over the gradients of the
-    branches (the backward walk over each one's entries) at the index's value."""
+    branches (the backward walk over each one's entries) at the index's value. A replay
+    never takes a `barred` branch (the forward step runs the call eagerly first): its
+    gradient is zeros, to keep the step's structure."""
 
     def gradient(g, inputs, needs, prev, batch_ndim):
         n = len(external)
@@ -730,6 +753,13 @@ def _gradient_branches(index, select, chosen: int, plans: list, external: list):
         patterns: list = [None] * len(plans)
 
         def walker(k):
+            if k in barred:
+
+                def never():
+                    patterns[k] = None
+                    return [zeros_like_value(x, batch) for x in sources]
+
+                return never
             entries, leaves, where = plans[k]
             if rename:
                 entries = _substituted(entries, rename)
@@ -778,13 +808,14 @@ def _gradient_branches(index, select, chosen: int, plans: list, external: list):
 
         def pick(i) -> int:
             k = select(i)
-            if kept(patterns[k]) != kept(patterns[chosen]):
+            if patterns[k] is None or kept(patterns[k]) != kept(patterns[chosen]):
                 raise ReplayDivergesError("this branch's gradients differ in None-ness")
             return k
 
         result = trace.branch(index, walks, chosen, pick)
         for j, (pos, r) in enumerate(zip(positions, result)):
-            none = all(p[j] for p in patterns) if exempt[j] else patterns[chosen][j]
+            taken = [p for p in patterns if p is not None]
+            none = all(p[j] for p in taken) if exempt[j] else patterns[chosen][j]
             totals[pos] = None if none else r
         return totals
 
@@ -839,12 +870,25 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
     if any(k != kinds[chosen] for k in kinds):
         return give_up("the branches of a control-flow step differ in which results have tangents")
     tangents = [[t for t in ts if t is not None] for ts in tangents]
-    recorded = bool(tapes) and bool(leaves[chosen]) and any(p.entries for p in privates)
+    # Under tapes the step is one entry when a branch recorded ops or returns a tensor the
+    # tapes track (its fresh outputs must stay connected to what the branches computed).
+    recorded = (
+        bool(tapes)
+        and bool(leaves[chosen])
+        and (
+            any(p.entries for p in privates)
+            or any(_tracked(t, tapes) for ls in leaves + tangents for t in ls)
+        )
+    )
     exports: list = [[] for _ in fns]
     external: list = []
+    barred: set = set()  # branches a replay may not take: it then runs the call eagerly
     if recorded:
         for k, sub in enumerate(subs):
             plan = _plan(parent, sub, privates[k], leaves[k] + tangents[k], tapes)
+            if plan == _RETURNS_OUTER and k != chosen:
+                barred.add(k)
+                continue
             if type(plan) is str:
                 return give_up(plan)
             exports[k] = plan[0]
@@ -870,6 +914,8 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
 
     def run(i, *values):
         k = select(i)
+        if k in barred:
+            raise ReplayDivergesError("this branch returns a tensor from outside it")
         replay, picks = programs[k]
         result = replay(*[values[p] for p in picks])
         if empty:
@@ -914,7 +960,8 @@ def branch_step(parent: Trace, index: EagerTensor, fns: list, chosen: int, selec
             own = list(range(len(fresh) + len(fresh_tangents)))
             own += list(range(offsets[k], offsets[k + 1]))
             plans.append((p.entries, ls + ts + exports[k], own))
-        rule = _Construct("Case", _gradient_branches(index, select, chosen, plans, external))
+        gradient = _gradient_branches(index, select, chosen, plans, external, barred)
+        rule = _Construct("Case", gradient)
         intermediates = [t for export in exports for t in export]
         parent.exported_ids.update(t._id for t in intermediates)
         inputs = (index, *external)
@@ -982,7 +1029,73 @@ def loop_step(parent: Trace, cond, body, loop_vars, check_structure):
     tapes = list(_tape.state.tapes)
     if tapes:
         return _recorded_loop_step(parent, cond, body, loop_vars, check_structure, tapes)
+    if _tape.state.accumulators:
+        return _tangent_loop_step(parent, cond, body, loop_vars, check_structure)
     return _loop_step(parent, cond, body, loop_vars, check_structure)
+
+
+def _tangent_loop_step(parent: Trace, cond, body, loop_vars, check_structure):
+    """`_loop_step` under forward accumulators: the loop variables' tangents are loop
+    variables too (the accumulators compute them inline as the body runs, in its sub-trace).
+
+    A loop variable without a tangent carries an empty array in its place: another shape,
+    so an iteration where one is gained or lost has a sub-trace of its own (`_loop_step`
+    traces per signature), and a replay ending with another None-ness than traced runs
+    eagerly (ReplayDivergesError). Loop variables that are empty themselves must keep
+    what they had, else the trace gives up.
+    """
+    accumulators = list(_tape.state.accumulators)
+    flat = nest.flatten(loop_vars)
+    carried = [
+        (a, j)
+        for a in accumulators
+        for j, t in enumerate(flat)
+        if t._dtype._differentiable and np.shape(t._value) != (0,)
+    ]
+    fixed = [
+        (a, j, t._id in a._tangents)
+        for a in accumulators
+        for j, t in enumerate(flat)
+        if (a, j) not in carried
+    ]
+
+    def absent(t):
+        return np.shape(t._value) == (0,)
+
+    def tangents_of(values: list) -> list:
+        out = []
+        for a, j in carried:
+            tangent = a._tangents.get(values[j]._id)
+            if tangent is None:  # a new empty array: the body's constant, not an argument
+                dtype = values[j]._dtype
+                tangent = make(np.zeros((0,), dtype.as_numpy_dtype), dtype)
+            out.append(tangent)
+        return out
+
+    def seed(lv, ts) -> None:
+        values = nest.flatten(lv)
+        for (a, j), t in zip(carried, ts):
+            if not absent(t):
+                a._tangents.setdefault(values[j]._id, t)  # a sub-trace's copy gets its own
+
+    def tangent_cond(lv, ts):
+        seed(lv, ts)
+        return cond(*lv)
+
+    def tangent_body(lv, ts):
+        seed(lv, ts)
+        result = body(*lv)
+        check_structure(result)
+        values = nest.flatten(result)
+        if any((values[j]._id in a._tangents) != had for a, j, had in fixed):
+            parent.taint("an empty tf.while_loop variable gains or loses a tangent")
+        return result, tangents_of(values)
+
+    result, ts = _loop_step(
+        parent, tangent_cond, tangent_body, (loop_vars, tangents_of(flat)), lambda r: None
+    )
+    seed(result, ts)
+    return result
 
 
 def _loop_step(parent: Trace, cond, body, loop_vars, check_structure):
@@ -1138,12 +1251,6 @@ def _substituted(entries: list, alias: dict) -> list:
     return out
 
 
-def _value_signature(value):
-    if isinstance(value, (np.ndarray, np.generic)):
-        return (value.shape, value.dtype)
-    return type(value)
-
-
 class _Saved(list):
     """The values a recorded loop's gradient reads, per iteration (one slot's value)."""
 
@@ -1155,10 +1262,11 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
     iteration, summing as eager's walk over the iterations' ops does).
 
     The trace gives up (the tapes then get the ops, as eagerly) where that cannot be exact:
-    no iteration while tracing, iterations that record different ops, a body that assigns
-    variables or returns a tensor twice or one from outside it, a loop variable also used
-    inside the body. A replay with no iteration raises ReplayDivergesError (eager's
-    gradients then pass straight through): that call runs eagerly.
+    no iteration while tracing, iterations that record different ops (after the first
+    few, in which loop variables may start depending on a source), a body that assigns
+    variables or returns a tensor twice or one from outside it, loop variables changing
+    shape. A replay with no iteration, or taking a path of None-ness not traced, raises
+    ReplayDivergesError (eager's gradients would differ in kind): that call runs eagerly.
     """
     first = nest.flatten(loop_vars)
     signature = _signature_of(first)
@@ -1230,7 +1338,7 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
                 "the iterations of a tf.while_loop trace different ops", structure, False
             )
         leaves = nest.flatten(result)
-        plan = _plan(parent, sub, private, leaves, tapes)
+        plan = _plan(parent, sub, private, leaves, tapes, every=False)
         if type(plan) is str:
             return give_up(plan, structure, False)
         exports, external = plan
@@ -1266,6 +1374,16 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
         for j, t in enumerate(first)
         if t._id in counts and (counts[t._id] > 1 or t._id in external_ids)
     ]
+    # Initial values iteration 0 returns unchanged: eagerly they stay one tensor with what
+    # uses them outside the loop, whose sums interleave (see _RecordedLoop._gradient).
+    results0 = iterations[0][2]
+    passed = {j for j, c in enumerate(iterations[0][1]) if any(c is r for r in results0)}
+    if passed & set(merged):
+        return give_up(
+            "a tf.while_loop body returns unchanged an initial value it also captures",
+            structure,
+            False,
+        )
     if merged:
         entries0, copies0 = iterations[0][0], iterations[0][1]
         renamed = {copies0[j]._id: first[j] for j in merged}
@@ -1278,7 +1396,10 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
     # source); the later ones must record the same.
     if len({it[5] for it in iterations[1:]}) > 1:
         return give_up("the iterations of a tf.while_loop record different ops", structure, False)
-    saved_slots = sorted(set().union(*(it[3] for it in iterations)))
+    # Every value the body program computes or gets is saved, whichever an iteration's ops
+    # read: what is saved then depends on the program alone, the same for this loop traced
+    # inside any iteration of an enclosing one (whose replay runs one of them).
+    saved_slots = sorted(body_sub._assigned())
     # The forward step: the loop, saving each iteration's values of `saved_slots`.
     cond_sub = next(r[1] for r in runs if r[0] == "cond")
     cond_outs = [cond_sub._input(runs[0][4])]
@@ -1323,6 +1444,7 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
         if t._id in parent.touched and t._id not in parent.slot_of:
             parent.read_variable(parent.touched[t._id][0])
     loop = _RecordedLoop(iterations, first, external, saved_t, saved_slots, alias, merged)
+    loop.passed = passed
     entry = (_Construct("While", loop.gradient), (*first, *external, saved_t), tuple(fresh), {})
     _rerecord([entry], tapes)
     return nest.pack_sequence_as(structure, fresh)
@@ -1331,6 +1453,14 @@ def _recorded_loop_step(parent: Trace, cond, body, loop_vars, check_structure, t
 _INT32 = _int32  # the saved values' pseudo tensor's dtype: one without gradients
 # At most this many traced programs for a loop's gradient (paths of None-ness), else eager.
 _MAX_LOOP_PROGRAMS = 32
+
+
+def _getter(positions: tuple):
+    """`values -> tuple(values[p] for p in positions)`, as fast as itemgetter makes it."""
+    if not positions:
+        return lambda values: ()
+    get = operator.itemgetter(*positions)
+    return (lambda values: (get(values),)) if len(positions) == 1 else get
 
 
 def _program_shape(sub: Trace) -> tuple:
@@ -1350,6 +1480,7 @@ class _RecordedLoop:
     def __init__(self, iterations, first, external, saved_t, saved_slots, alias, merged):
         self.iterations = iterations
         self.merged = set(merged)  # initial values iteration 0 uses as outer tensors
+        self.passed: set = set()  # initial values iteration 0 returns unchanged
         self.first, self.external = first, external
         self.saved_t, self.saved_slots = saved_t, saved_slots
         self.alias = alias
@@ -1382,10 +1513,16 @@ class _RecordedLoop:
         n, x = len(self.first), len(self.external)
         first_needs, ext_needs = needs[:n], needs[n : n + x]
         unmerged = [need and j not in self.merged for j, need in enumerate(first_needs)]
-        if any(p is not None for p, need in zip(prev[:n], unmerged) if need):
-            # Eager sums iteration 0's contributions onto what an initial loop variable has.
+        # What an initial value's cotangent already has (it is used after the loop too):
+        # eager sums iteration 0's contributions onto it, so iteration 0's walk starts there.
+        first_prev = [p if need else None for p, need in zip(prev[:n], unmerged)]
+        if any(first_prev[j] is not None for j in self.passed):
             return self._eagerly(
-                "a tf.while_loop's initial value is also used after it", g, needs, prev, batch_ndim
+                "a tf.while_loop returns unchanged an initial value also used after it",
+                g,
+                needs,
+                prev,
+                batch_ndim,
             )
         needed_ext = [t for t, need in zip(self.external, ext_needs) if need]
         ext_ids = {t._id for t in needed_ext}
@@ -1398,7 +1535,8 @@ class _RecordedLoop:
             reach_in.append([t._id in reached and t._dtype._differentiable for t in results])
         count = len(self.iterations)
         stable = count  # no kind covers iterations past the traced ones
-        for i in range(1 if self.merged else 0, count):  # iteration 0 is then its own kind
+        own_first = bool(self.merged) or any(p is not None for p in first_prev)
+        for i in range(1 if own_first else 0, count):  # iteration 0 is then its own kind
             if all(r == reach_in[i] for r in reach_in[i:]):
                 stable = i
                 break
@@ -1437,6 +1575,9 @@ class _RecordedLoop:
             targets = [t for t, c in zip(results, g_cur) if c is not None]
             targets += [t for t, a in zip(needed_ext, acc) if a is not None]
             seeds = [c for c in carried if c is not None]
+            if i == 0:
+                targets += [c for c, p in zip(copies, first_prev) if p is not None]
+                seeds += [p for p in first_prev if p is not None]
             out = backward(entries, targets, seeds, sources, batch_ndim)
             k = sum(reaching)
             it = iter(out[:k])
@@ -1448,6 +1589,15 @@ class _RecordedLoop:
             pattern = tuple(c is None for c in carried)
             saved = self.iterations[i][3]
             args = [saved[slot] for slot in self.saved_slots if slot in saved]
+            # One tensor in two carried places (a sum passed on as it was given) must be two
+            # arguments: on replay they differ.
+            seen = {t._id for t in args}
+            carried = list(carried)
+            for j, c in enumerate(carried):
+                if c is not None:
+                    if c._id in seen:
+                        carried[j] = c = _copy(c)
+                    seen.add(c._id)
             args += [c for c in carried if c is not None]
             sub, out = _run_grad(trace, lambda: walk(i, carried), args)
             if not all(type(c) is EagerTensor for c in out if c is not None):
@@ -1503,6 +1653,7 @@ class _RecordedLoop:
         programs = {}
         captures: list = []
         for key, (sub, out_pattern, out, i) in table.items():
+            outs = [sub._input(c) for c in out if c is not None]  # first: it may capture
             picks = []
             for slot in sub.captures:
                 if slot not in captures:
@@ -1510,22 +1661,26 @@ class _RecordedLoop:
                 picks.append(captures.index(slot))
             saved = self.iterations[i][3]
             take = tuple(j for j, slot in enumerate(self.saved_slots) if slot in saved)
-            outs = [sub._input(c) for c in out if c is not None]
-            programs[key] = (sub.compile(outs), tuple(picks), take, out_pattern)
+            programs[key] = (sub.compile(outs), tuple(picks), _getter(take), out_pattern)
             trace.draws_random = trace.draws_random or sub.draws_random
         n_in = sum(not none for none in start_pattern)
 
         def run(saved, *values):
+            if not saved:  # eager's cotangents then skip the loop: sums of another kind
+                raise ReplayDivergesError("a tf.while_loop ran no iteration")
             carried, captured = values[:n_in], values[n_in:]
             pattern = start_pattern
+            bound: dict = {}  # per program: the captured values it takes, this call
             for j in range(len(saved) - 1, -1, -1):
-                program = programs.get((min(j, stable), pattern))
+                key = (min(j, stable), pattern)
+                program = programs.get(key)
                 if program is None:
                     raise ReplayDivergesError("a tf.while_loop's gradient takes an untraced path")
                 replay, picks, take, pattern = program
-                values_j = saved[j]
-                args = [values_j[t] for t in take] + list(carried)
-                carried = replay(*args, *[captured[p] for p in picks])
+                extra = bound.get(key)
+                if extra is None:
+                    extra = bound[key] = [captured[p] for p in picks]
+                carried = replay(*take(saved[j]), *carried, *extra)
             if pattern != final_pattern:
                 # Another None-ness than traced (no iteration at all, say): eager's results.
                 raise ReplayDivergesError("a tf.while_loop's gradients differ in None-ness")

@@ -323,7 +323,7 @@ def _loop_trace(loop_vars, tapes=False):
     if not all(type(t) is EagerTensor for t in leaves):
         return None
     state = _tape.state
-    if tapes and state.trace is not None and not state.accumulators:
+    if tapes and state.trace is not None and not (state.accumulators and state.tapes):
         return state.trace
     for t in leaves:
         trace = _replaying_trace(t, tapes, accumulators=False)
