@@ -580,6 +580,16 @@ class Dataset:
         return _ScanDataset(self, initial_state, scan_func)
 
     @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None) -> Dataset:
+        """Infinite int64 scalars: the 32-bit words of TF's Philox stream for the seeds
+        (`tf.random.set_seed` and `seed`, read as a shuffle reads them), bit for bit TF's.
+        Each iteration repeats them, or with `rerandomize_each_iteration` draws new seeds as
+        a reshuffling shuffle does."""
+        if seed is not None:
+            _count(seed, "seed")
+        return _RandomDataset(seed, bool(rerandomize_each_iteration))
+
+    @staticmethod
     def counter(start=0, step=1, dtype=tf.int64, name=None) -> Dataset:
         """`start`, `start + step`, ... forever, of `dtype` (TF builds it with `scan`)."""
         start = tf.cast(start, dtype)
@@ -2069,6 +2079,43 @@ class _ScanDataset(_FunctionDataset):
             for element in it:
                 state, out = step(state, element)
                 yield _as_variants(out)
+
+        return gen()
+
+
+class _RandomDataset(Dataset):
+    _tf_name = "_RandomDataset"
+
+    def __init__(self, seed, rerandomize: bool):
+        super().__init__()
+        seeds = _seed_pair(seed)
+        if seeds is None:  # TF picks random seeds
+            rng = np.random.default_rng()
+            seeds = tuple(int(v) for v in rng.integers(0, 2**63 - 1, size=2))
+        self._seeds = seeds
+        self._rerandomize = rerandomize
+        self._epoch = 0  # iterators made so far (TF's seed generator's draws / 2)
+
+    def _compute_spec(self):
+        return tf.TensorSpec([], tf.int64)
+
+    def _cardinality(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _elements(self):
+        seeds = self._seeds
+        if self._rerandomize:
+            seeds = _shuffle.epoch_seeds(*seeds, self._epoch)
+            if not _Peeking.depth:
+                self._epoch += 1
+
+        def gen():
+            first = 0
+            while True:
+                words = _shuffle.word_array(*seeds, first, 1024).astype(np.int64)
+                first += len(words)
+                for word in words:
+                    yield np.asarray(word)
 
         return gen()
 
