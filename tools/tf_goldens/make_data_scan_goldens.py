@@ -1,6 +1,7 @@
 """Generates tests/data/tf_data_scan_goldens.json: `Dataset.scan`, `Dataset.counter`,
-`Dataset.choose_from_datasets` and `Dataset.unique` under real TF 2.21 (values, reprs, specs,
-cardinalities, TF's errors).
+`Dataset.choose_from_datasets`, `Dataset.sample_from_datasets` (TF's draws) and
+`Dataset.unique` under real TF 2.21 (values, reprs, specs, cardinalities, TF's errors), and
+their `tf.data.experimental` forms.
 
 Usage (TensorFlow lives in its own venv)::
 
@@ -147,6 +148,56 @@ case(
 case(
     "choose_infinite_choices",
     "out = D.choose_from_datasets([D.range(2), D.range(7, 9)], D.range(2).repeat())",
+)
+case(
+    "choose_all_exhausted_ends",
+    "out = D.choose_from_datasets([D.range(2), D.range(7, 9)], D.range(2).repeat(), "
+    "stop_on_empty_dataset=False)",
+)
+# -- sample_from_datasets (TF builds it from Dataset.random and stateless_categorical)
+AB = "A, B = D.range(0, 10), D.range(100, 110)\n"
+case("sample_uniform", AB + "out = D.sample_from_datasets([A, B], seed=1)")
+case("sample_weights", AB + "out = D.sample_from_datasets([A, B], weights=[0.2, 0.8], seed=3)")
+case(
+    "sample_weights_tensor",
+    AB + "out = D.sample_from_datasets([A, B], weights=tf.constant([0.5, 0.5], tf.float64), "
+    "seed=3)",
+)
+case(
+    "sample_stop_on_empty",
+    AB + "out = D.sample_from_datasets([D.range(2), B], seed=1, stop_on_empty_dataset=True)",
+)
+case(
+    "sample_zero_weight_dropped",
+    AB + "out = D.sample_from_datasets([A, B, D.range(50, 53)], weights=[0.5, 0.0, 0.5], seed=2)",
+)
+case("sample_all_zero", AB + "out = D.sample_from_datasets([A, B], weights=[0.0, 0.0], seed=2)")
+case("sample_single", AB + "out = repr(D.sample_from_datasets([A], seed=2))")
+case("sample_bad_length", AB + "out = D.sample_from_datasets([A, B], weights=[1.0])")
+case("sample_int_weights", AB + "out = D.sample_from_datasets([A, B], weights=[1, 2])")
+case("sample_empty", "out = D.sample_from_datasets([])")
+case(
+    "sample_weights_dataset",
+    AB + "w = D.from_tensor_slices(np.array([[0.9, 0.1], [0.1, 0.9]] * 10, np.float32))\n"
+    "out = D.sample_from_datasets([A, B], weights=w, seed=4)",
+)
+case(
+    "sample_global_seed",
+    AB + "tf.random.set_seed(7); out = D.sample_from_datasets([A, B]).take(8)",
+)
+case(
+    "sample_rerandomized",
+    AB + "d = D.sample_from_datasets([A, B], seed=5, rerandomize_each_iteration=True).take(6)\n"
+    "out = [d, d]",
+)
+case("sample_repeats", AB + "d = D.sample_from_datasets([A, B], seed=5).take(6)\nout = [d, d]")
+case(
+    "experimental_forms",
+    AB + "X = tf.data.experimental\n"
+    "out = [X.sample_from_datasets([A, B], seed=1).take(4), "
+    "X.choose_from_datasets([A, B], D.range(2)), D.range(3).apply(X.scan(tf.constant(0, "
+    "tf.int64), lambda s, x: (s + x, s))), D.from_tensor_slices([1, 1, 2]).apply(X.unique()), "
+    "X.Counter(3).take(2)]",
 )
 # -- unique
 case("unique", "out = D.from_tensor_slices(np.array([1, 3, 1, 2, 3, 5], np.int64)).unique()")

@@ -619,6 +619,68 @@ class Dataset:
             )
         return _DirectedInterleaveDataset(choice_dataset, datasets, bool(stop_on_empty_dataset))
 
+    @staticmethod
+    def sample_from_datasets(
+        datasets,
+        weights=None,
+        seed=None,
+        stop_on_empty_dataset=False,
+        rerandomize_each_iteration=None,
+    ) -> Dataset:
+        """Elements of `datasets` drawn at random by `weights` (uniform when None; a dataset
+        of weight vectors varies them per draw).
+
+        Built as TF builds it, so the draws are TF's: each choice is
+        `stateless_categorical(log(weights), 1)` seeded by two words of
+        `Dataset.random(seed, rerandomize_each_iteration)`; inputs of weight 0 are dropped
+        first, and a single input is returned itself.
+        """
+        datasets = list(datasets) if datasets is not None else []
+        if not datasets:
+            raise ValueError("Invalid `datasets`. `datasets` should not be empty.")
+        seeds = Dataset.random(seed=seed, rerandomize_each_iteration=rerandomize_each_iteration)
+        seeds = seeds.batch(2)
+
+        def pick(logits, seed):
+            draw = tf.random.stateless_categorical(logits, 1, seed=seed)
+            return tf.squeeze(draw, axis=[0, 1])
+
+        if isinstance(weights, Dataset):
+            logits = weights.map(lambda *p: tf.math.log(p))
+            choices = Dataset.zip((logits, seeds)).map(pick)
+        else:
+            if weights is None:
+                logits = [[1.0] * len(datasets)]
+            else:
+                if isinstance(weights, tf.Tensor):
+                    if not weights.shape.is_compatible_with([len(datasets)]):
+                        raise ValueError(
+                            "Invalid `weights`. The shape of `weights` should be compatible "
+                            f"with `[len(datasets)]` but is {weights.shape}."
+                        )
+                else:
+                    if len(datasets) != len(weights):
+                        raise ValueError(
+                            "Invalid `weights`. `weights` should have the same length as "
+                            f"`datasets` but got `len(weights)={len(weights)}` vs. "
+                            f"`len(datasets)={len(datasets)}`."
+                        )
+                    kept = [(d, w) for d, w in zip(datasets, weights) if w > 0]
+                    datasets, weights = (
+                        [list(t) for t in zip(*kept)] if kept else ([datasets[0].take(0)], [1.0])
+                    )
+                weights = tf.convert_to_tensor(weights)
+                if weights.dtype not in (tf.float32, tf.float64):
+                    raise TypeError(
+                        "Invalid `weights`. `weights` type must be either `tf.float32` or "
+                        f"`tf.float64` but is {weights.dtype}."
+                    )
+                logits = tf.expand_dims(tf.math.log(weights), 0)
+            if len(datasets) == 1:
+                return datasets[0]
+            choices = seeds.map(lambda seed: pick(logits, seed))
+        return Dataset.choose_from_datasets(datasets, choices, stop_on_empty_dataset)
+
     def unique(self, name=None) -> Dataset:
         """The elements not seen before, in order (int32 or int64 elements, one component)."""
         spec = self.element_spec
@@ -2152,6 +2214,7 @@ class _DirectedInterleaveDataset(Dataset):
 
         def gen():
             live = [True] * n
+            remaining = n
             for choice in choices:
                 i = int(choice)
                 if not 0 <= i < n:
@@ -2162,7 +2225,8 @@ class _DirectedInterleaveDataset(Dataset):
                     continue
                 element = next(inputs[i], _END)
                 if element is _END:
-                    if stop:
+                    remaining -= 1
+                    if stop or not remaining:  # TF ends when every input has
                         return
                     live[i] = False
                     continue
