@@ -1,5 +1,5 @@
 """Generates tests/data/tf_data_random_goldens.json: random ops inside `tf.data` functions
-(map, filter, flat_map, interleave, take_while, reduce) under real TF 2.21.
+(map, filter, flat_map, interleave, take_while, reduce) and `Dataset.random` under real TF 2.21.
 
 TF traces a dataset's function into a graph when the dataset is made, so its random ops take
 the global seed of that moment and op seeds 0, 1, ... per function (not the eager op-seed
@@ -160,6 +160,33 @@ case(
     "a = d.get_single_element(); b = list(d); tf.random.set_seed(1)\n"
     "out = [a, b, d.get_single_element(), d.get_single_element()]",
 )
+
+# -- Dataset.random: the words of TF's Philox stream for the dataset's seeds
+R = "L = lambda d: [int(x) for x in d]\n"
+case("random_seeded", R + "d = D.random(seed=1).take(3)\nout = [L(d), L(d)]")
+case(
+    "random_rerandomized",
+    R + "d = D.random(seed=1, rerandomize_each_iteration=True).take(3)\nout = [L(d), L(d), L(d)]",
+)
+case(
+    "random_repr_spec_card",
+    "d = D.random(seed=1)\nout = [repr(d), d.element_spec, d.cardinality()]",
+)
+case("random_global_seed", R + "tf.random.set_seed(5); d = D.random().take(2)\nout = [L(d), L(d)]")
+case(
+    "random_after_an_eager_draw",
+    R + "tf.random.set_seed(5); tf.random.uniform([]); d = D.random().take(2)\n"
+    "out = [L(d), tf.random.uniform([])]",
+)
+case("random_seeds_zero", R + "tf.random.set_seed(0); out = L(D.random(seed=0).take(2))")
+case(
+    "random_inside_flat_map",
+    R + "tf.random.set_seed(1); out = L(D.range(2).flat_map(lambda x: D.random().take(2)))",
+)
+case("random_float_seed", "out = D.random(seed=1.5)")
+case("random_large_seed", "out = D.random(seed=2**40).take(2)")
+case("random_far", "out = D.random(seed=3).skip(1030).take(3)")
+case("random_batch", "out = D.random(seed=3).batch(2).take(2)")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ Array pipelines are planned, not looped: a dataset over in-memory arrays or rang
 the shuffle walks indices, not elements. `map`, `filter` and the rest run element by
 element.
 
-Differences from TF, by design: TF traces `map`/`filter`/`flat_map`/`reduce` functions once
+Differences from TF, by design: TF traces `map`/`filter`/`flat_map`/`scan`/`reduce` functions once
 into a graph (a Python `print` in them prints once, with symbolic tensors); here they run
 eagerly on every element, receiving EagerTensors (a `print` prints per element). A mapped
 dataset's `element_spec` is read from the function's result on the first element (computed
@@ -572,6 +572,128 @@ class Dataset:
         num_shards = _count(num_shards, "num_shards")
         index = _count(index, "index")
         return _ShardDataset(self, num_shards, index)
+
+    def scan(self, initial_state, scan_func, name=None) -> Dataset:
+        """Threads a state through the elements: `(state, out) = scan_func(state, element)`
+        gives each output. TF checks `scan_func`'s result when tracing it; here at its first
+        call (TF's TypeErrors and texts)."""
+        return _ScanDataset(self, initial_state, scan_func)
+
+    @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None) -> Dataset:
+        """Infinite int64 scalars: the 32-bit words of TF's Philox stream for the seeds
+        (`tf.random.set_seed` and `seed`, read as a shuffle reads them), bit for bit TF's.
+        Each iteration repeats them, or with `rerandomize_each_iteration` draws new seeds as
+        a reshuffling shuffle does."""
+        if seed is not None:
+            _count(seed, "seed")
+        return _RandomDataset(seed, bool(rerandomize_each_iteration))
+
+    @staticmethod
+    def counter(start=0, step=1, dtype=tf.int64, name=None) -> Dataset:
+        """`start`, `start + step`, ... forever, of `dtype` (TF builds it with `scan`)."""
+        start = tf.cast(start, dtype)
+        step = tf.cast(step, dtype)
+        counting = Dataset.from_tensors(0).repeat(None)
+        return counting.scan(start, lambda state, _: (state + step, state))
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True) -> Dataset:
+        """The next element of `datasets[i]` for each `i` of `choice_dataset` (scalar int64);
+        an exhausted input ends the result (`stop_on_empty_dataset`) or is skipped."""
+        datasets = list(datasets) if datasets is not None else []
+        if not datasets:
+            raise ValueError("Invalid `datasets`. `datasets` should not be empty.")
+        if not isinstance(choice_dataset, Dataset):
+            raise TypeError(
+                "Invalid `choice_dataset`. `choice_dataset` should be a `tf.data.Dataset` but "
+                f"is {type(choice_dataset)}."
+            )
+        spec = choice_dataset.element_spec
+        if not (
+            isinstance(spec, tf.TensorSpec) and spec.dtype == tf.int64 and spec.shape.rank == 0
+        ):
+            raise TypeError(
+                "Invalid `choice_dataset`. Elements of `choice_dataset` must be scalar `tf.int64` "
+                f"tensors but are {spec}."
+            )
+        return _DirectedInterleaveDataset(choice_dataset, datasets, bool(stop_on_empty_dataset))
+
+    @staticmethod
+    def sample_from_datasets(
+        datasets,
+        weights=None,
+        seed=None,
+        stop_on_empty_dataset=False,
+        rerandomize_each_iteration=None,
+    ) -> Dataset:
+        """Elements of `datasets` drawn at random by `weights` (uniform when None; a dataset
+        of weight vectors varies them per draw).
+
+        Built as TF builds it, so the draws are TF's: each choice is
+        `stateless_categorical(log(weights), 1)` seeded by two words of
+        `Dataset.random(seed, rerandomize_each_iteration)`; inputs of weight 0 are dropped
+        first, and a single input is returned itself.
+        """
+        datasets = list(datasets) if datasets is not None else []
+        if not datasets:
+            raise ValueError("Invalid `datasets`. `datasets` should not be empty.")
+        seeds = Dataset.random(seed=seed, rerandomize_each_iteration=rerandomize_each_iteration)
+        seeds = seeds.batch(2)
+
+        def pick(logits, seed):
+            draw = tf.random.stateless_categorical(logits, 1, seed=seed)
+            return tf.squeeze(draw, axis=[0, 1])
+
+        if isinstance(weights, Dataset):
+            logits = weights.map(lambda *p: tf.math.log(p))
+            choices = Dataset.zip((logits, seeds)).map(pick)
+        else:
+            if weights is None:
+                logits = [[1.0] * len(datasets)]
+            else:
+                if isinstance(weights, tf.Tensor):
+                    if not weights.shape.is_compatible_with([len(datasets)]):
+                        raise ValueError(
+                            "Invalid `weights`. The shape of `weights` should be compatible "
+                            f"with `[len(datasets)]` but is {weights.shape}."
+                        )
+                else:
+                    if len(datasets) != len(weights):
+                        raise ValueError(
+                            "Invalid `weights`. `weights` should have the same length as "
+                            f"`datasets` but got `len(weights)={len(weights)}` vs. "
+                            f"`len(datasets)={len(datasets)}`."
+                        )
+                    kept = [(d, w) for d, w in zip(datasets, weights) if w > 0]
+                    datasets, weights = (
+                        [list(t) for t in zip(*kept)] if kept else ([datasets[0].take(0)], [1.0])
+                    )
+                weights = tf.convert_to_tensor(weights)
+                if weights.dtype not in (tf.float32, tf.float64):
+                    raise TypeError(
+                        "Invalid `weights`. `weights` type must be either `tf.float32` or "
+                        f"`tf.float64` but is {weights.dtype}."
+                    )
+                logits = tf.expand_dims(tf.math.log(weights), 0)
+            if len(datasets) == 1:
+                return datasets[0]
+            choices = seeds.map(lambda seed: pick(logits, seed))
+        return Dataset.choose_from_datasets(datasets, choices, stop_on_empty_dataset)
+
+    def unique(self, name=None) -> Dataset:
+        """The elements not seen before, in order (int32 or int64 elements, one component)."""
+        spec = self.element_spec
+        if isinstance(spec, tf.TensorSpec) and spec.dtype not in (tf.int32, tf.int64):
+            raise TypeError(
+                f"`tf.data.Dataset.unique` does not support type {spec.dtype} -- only "
+                "`tf.int32`, `tf.int64`, and `tf.string` are supported."
+            )
+        if len(st.flatten(spec)) != 1:
+            raise _invalid(
+                "UniqueDataset only supports inputs with a single component.", "UniqueDataset"
+            )
+        return _UniqueDataset(self)
 
     def take_while(self, predicate, name=None) -> Dataset:
         """The elements up to the first for which `predicate` is false."""
@@ -1965,6 +2087,179 @@ class _TakeWhileDataset(_FunctionDataset):
                 if not _check_predicate(call(element)):
                     return
                 yield element
+
+        return gen()
+
+
+class _ScanDataset(_FunctionDataset):
+    _tf_name = "_ScanDataset"
+
+    def __init__(self, dataset, initial_state, fn):
+        super().__init__(dataset, fn)
+        self._initial = st.normalize(initial_state)
+
+    def _caller(self):
+        """`step(state, element) -> (new state, output)`: one call of the function, checked
+        as TF checks its traced result."""
+        fn, seeds, initial = self._fn, _Iteration.seeds_of(self), self._initial
+
+        def step(state, element):
+            with seeds.call():
+                result = fn(st.to_tensors(state), st.to_tensors(element))
+            if not isinstance(result, (tuple, list)) or len(result) != 2:
+                spec = st.spec_of(st.from_user(result))
+                raise TypeError(
+                    "Invalid `scan_func`. `scan_func` should return a pair consisting of new "
+                    f"state and the output value but its return type is {spec!r}."
+                )
+            new, out = st.from_user(result[0]), st.from_user(result[1])
+            want = [leaf.dtype for leaf in st.flatten(initial)]
+            got = [leaf.dtype for leaf in st.flatten(new)]
+            if got != want or not st.same_structure(new, initial):
+                raise TypeError(
+                    "Invalid `scan_func`. The element types for the new state must match the "
+                    f"initial state. Expected {_dtypes_text(st.spec_of(initial))}, got "
+                    f"{_dtypes_text(st.spec_of(new))}."
+                )
+            return new, out
+
+        return step
+
+    def _compute_spec(self):
+        with _Peeking(), _Iteration(self._input):
+            element = next(self._input._elements(), _END)
+            if element is _END:
+                element = st.map_structure(_zeros_like_spec, self._input.element_spec)
+            _, out = self._caller()(self._initial, element)
+        return st.spec_of(out)
+
+    def _general(self, it):
+        step, initial = self._caller(), self._initial
+
+        def gen():
+            state = initial
+            for element in it:
+                state, out = step(state, element)
+                yield _as_variants(out)
+
+        return gen()
+
+
+class _RandomDataset(Dataset):
+    _tf_name = "_RandomDataset"
+
+    def __init__(self, seed, rerandomize: bool):
+        super().__init__()
+        seeds = _seed_pair(seed)
+        if seeds is None:  # TF picks random seeds
+            rng = np.random.default_rng()
+            seeds = tuple(int(v) for v in rng.integers(0, 2**63 - 1, size=2))
+        self._seeds = seeds
+        self._rerandomize = rerandomize
+        self._epoch = 0  # iterators made so far (TF's seed generator's draws / 2)
+
+    def _compute_spec(self):
+        return tf.TensorSpec([], tf.int64)
+
+    def _cardinality(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _elements(self):
+        seeds = self._seeds
+        if self._rerandomize:
+            seeds = _shuffle.epoch_seeds(*seeds, self._epoch)
+            if not _Peeking.depth:
+                self._epoch += 1
+
+        def gen():
+            first = 0
+            while True:
+                words = _shuffle.word_array(*seeds, first, 1024).astype(np.int64)
+                first += len(words)
+                for word in words:
+                    yield np.asarray(word)
+
+        return gen()
+
+
+class _DirectedInterleaveDataset(Dataset):
+    _tf_name = "_DirectedInterleaveDataset"
+
+    def __init__(self, choices, datasets, stop_on_empty):
+        spec = datasets[0].element_spec
+        for i, dataset in enumerate(datasets[1:]):
+            merged = _merge_nested_spec(spec, dataset.element_spec)
+            if merged is None:
+                raise TypeError(
+                    "Invalid `datasets`. `datasets` must have compatible element specs.\n "
+                    f"Dataset 0 element_spec={datasets[0].element_spec}.\nDataset {i + 1} "
+                    f"element_spec={dataset.element_spec}."
+                )
+            spec = merged
+        super().__init__((choices, *datasets))
+        self._choices, self._datasets = choices, datasets
+        self._stop = stop_on_empty
+        self._merged_spec = spec
+
+    def _compute_spec(self):
+        return self._merged_spec
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+    def _elements(self):
+        choices = self._choices._elements()
+        inputs = [d._elements() for d in self._datasets]
+        n, stop = len(inputs), self._stop
+
+        def gen():
+            live = [True] * n
+            remaining = n
+            for choice in choices:
+                i = int(choice)
+                if not 0 <= i < n:
+                    raise tf.errors.InvalidArgumentError(
+                        None, None, f"Selector index out of range: {i} >= {n} [Op:IteratorGetNext]"
+                    )
+                if not live[i]:
+                    continue
+                element = next(inputs[i], _END)
+                if element is _END:
+                    remaining -= 1
+                    if stop or not remaining:  # TF ends when every input has
+                        return
+                    live[i] = False
+                    continue
+                yield element
+
+        return gen()
+
+
+def _merge_nested_spec(a, b):
+    """The most specific spec nest compatible with both, or None (TF's common supertype)."""
+    if not st.same_structure(a, b):
+        return None
+    merged = [_merge_spec(x, y) for x, y in zip(st.flatten(a), st.flatten(b))]
+    if any(m is None for m in merged):
+        return None
+    return st.pack(a, merged)
+
+
+class _UniqueDataset(_UnaryDataset):
+    _tf_name = "_UniqueDataset"
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+    def _general(self, it):
+        def gen():
+            seen = set()
+            for element in it:
+                array = np.asarray(element)
+                key = (array.shape, array.tobytes())
+                if key not in seen:
+                    seen.add(key)
+                    yield element
 
         return gen()
 

@@ -37,3 +37,38 @@ def take_while(predicate):
 def enumerate_dataset(start=0):
     """A transformation for `Dataset.apply`: `dataset.enumerate(start)`."""
     return lambda dataset: dataset.enumerate(start)
+
+
+def scan(initial_state, scan_func):
+    """A transformation for `Dataset.apply`: `dataset.scan(initial_state, scan_func)`."""
+    return lambda dataset: dataset.scan(initial_state, scan_func)
+
+
+def unique():
+    """A transformation for `Dataset.apply`: `dataset.unique()`."""
+    return lambda dataset: dataset.unique()
+
+
+def Counter(start=0, step=1, dtype=None):  # noqa: N802 - TF's name
+    """`tf.data.Dataset.counter(start, step, dtype)` (int64 by default)."""
+    from ._dataset import Dataset
+
+    return Dataset.counter(start, step, "int64" if dtype is None else dtype)
+
+
+def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+    """`tf.data.Dataset.choose_from_datasets(...)`."""
+    from ._dataset import Dataset
+
+    return Dataset.choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
+
+
+def sample_from_datasets(
+    datasets, weights=None, seed=None, stop_on_empty_dataset=False, rerandomize_each_iteration=None
+):
+    """`tf.data.Dataset.sample_from_datasets(...)`."""
+    from ._dataset import Dataset
+
+    return Dataset.sample_from_datasets(
+        datasets, weights, seed, stop_on_empty_dataset, rerandomize_each_iteration
+    )
