@@ -67,6 +67,7 @@ def is_foreign(value) -> bool:
 
 
 def is_dask(value) -> bool:
+    """True for a Dask array."""
     return backend_of(value) == DASK
 
 
