@@ -40,7 +40,6 @@ RTOL, ATOL = 1e-10, 1e-12
 # Ops whose forward runs on Dask as one lazy task on whole arrays (backend.whole), because
 # it needs NumPy-only code: their Dask inputs are computed whole inside that task.
 WHOLE_ARRAY_OPS = {
-    "Cross": "np.cross (Dask has none)",
     "GatherGrad": "a scatter-add (np.add.at)",
     "Cholesky": "Dask's cholesky takes one 2-D matrix in square chunks",
     "MatrixSolveLs": "NumPy's lstsq per matrix (Dask's gives other results)",
