@@ -13,7 +13,8 @@ arrays, and the ops that run whole on Dask must raise TF's UnimplementedError (t
 host arrays). Without CuPy or a GPU it is skipped, saying which is missing.
 
 The completeness tests list the ops that run on Dask as one task on whole arrays (their
-forwards need NumPy-only code; they stay lazy but are not chunked) and every op outside
+forwards need NumPy-only code; they stay lazy but are not chunked), the convolutions and
+pools that map their NumPy forwards over the batch's chunks, and every op outside
 the gradient matrix, with its reason; the non-differentiable ones among those are run
 forward on Dask here.
 """
@@ -39,15 +40,10 @@ RTOL, ATOL = 1e-10, 1e-12
 # Ops whose forward runs on Dask as one lazy task on whole arrays (backend.whole), because
 # it needs NumPy-only code: their Dask inputs are computed whole inside that task.
 WHOLE_ARRAY_OPS = {
-    "AvgPool": "strided windows and out= sums",
-    "AvgPoolGrad": "strided windows and out= sums",
-    "Conv2D": "strided windows and out= products",
-    "Conv2DBackpropFilter": "strided windows and out= products",
-    "Conv2DBackpropInput": "strided windows and out= products",
-    "Cross": "np.cross (Dask has none)",
     "GatherGrad": "a scatter-add (np.add.at)",
-    "Cholesky": "Dask's cholesky takes one 2-D matrix in square chunks",
-    "MatrixSolveLs": "NumPy's lstsq per matrix (Dask's gives other results)",
+    # np.linalg.cholesky dispatched to Dask returns the *upper* factor (NumPy's is lower).
+    "Cholesky": "Dask's cholesky is upper-triangular and takes one matrix in square chunks",
+    "MatrixSolveLs": "NumPy's lstsq per matrix, written into an output array",
     "GatherLastAxis": "np.take_along_axis",
     "GatherNd": "N-d fancy indexing",
     "GatherV2": "batched gathers (batch_dims > 0) index in several dimensions",
@@ -57,9 +53,6 @@ WHOLE_ARRAY_OPS = {
     "MatrixInverse": "Dask's linalg takes one 2-D matrix in square chunks",
     "MatrixSolve": "Dask's linalg takes one 2-D matrix in square chunks",
     "MatrixTriangularSolve": "SciPy's triangular solver",
-    "MaxPool": "strided windows",
-    "MaxPoolGrad": "strided windows and a scatter",
-    "MaxPoolGradGrad": "strided windows",
     "MirrorPad": "NumPy's pad with reflection",
     "MirrorPadGrad": "a scatter-add (np.add.at)",
     "Qr": "Dask's qr takes no mode and no batches",
@@ -94,6 +87,20 @@ BACKENDS = [
     "dask",
     pytest.param("cupy", marks=pytest.mark.skipif(_NO_GPU is not None, reason=str(_NO_GPU))),
 ]
+
+
+# NHWC convolutions and pools: on Dask, the NumPy forward is mapped over the chunks of the
+# batch axis (backend.per_example; a gradient with respect to filters sums the chunks').
+PER_EXAMPLE_OPS = (
+    "AvgPool",
+    "AvgPoolGrad",
+    "Conv2D",
+    "Conv2DBackpropFilter",
+    "Conv2DBackpropInput",
+    "MaxPool",
+    "MaxPoolGrad",
+    "MaxPoolGradGrad",
+)
 
 
 def _lazy(array, kind: str = "dask"):
@@ -187,8 +194,9 @@ def _same(label: str, what: str, got: list, on_numpy: list, kind: str) -> None:
 def _check(kind: str, op, label: str, run) -> None:
     """`run(kind)` gives (outputs, derivatives) of `kind`, equal to `run(None)`'s (NumPy).
 
-    On CuPy, the ops that run whole on Dask must instead raise UnimplementedError."""
-    if kind == "cupy" and op.type in WHOLE_ARRAY_OPS:
+    On CuPy, the ops that need NumPy-only code on Dask must instead raise
+    UnimplementedError."""
+    if kind == "cupy" and (op.type in WHOLE_ARRAY_OPS or op.type in PER_EXAMPLE_OPS):
         with pytest.raises(tf.errors.UnimplementedError, match="needs host"):
             run(kind)
         return
@@ -231,6 +239,11 @@ def _runs_whole(t) -> bool:
     return t._value.name.startswith("from-value-")
 
 
+def _runs_per_example(t) -> bool:
+    """Whether a Dask result's graph maps a forward over batch chunks (per_example)."""
+    return any(k.startswith("call_on_blocks-") for k in t._value.__dask_graph__().layers)
+
+
 def test_whole_array_ops_are_exactly_the_listed_ones():
     whole = set()
     for param in CASES:
@@ -245,6 +258,31 @@ def test_whole_array_ops_are_exactly_the_listed_ones():
         f"unlisted: {sorted(whole - set(WHOLE_ARRAY_OPS))}, "
         f"listed but chunked: {sorted(set(WHOLE_ARRAY_OPS) - whole)}"
     )
+
+
+def test_convolutions_and_pools_map_over_the_batch_chunks():
+    mapped = set()
+    for param in CASES:
+        op, case, _ = param.values
+        if any(_runs_per_example(o) for o in _outs(op(*_inputs(case, "dask"), **case.attrs))):
+            mapped.add(op.type)
+    assert mapped == set(PER_EXAMPLE_OPS)
+    # Four examples in chunks of two: two tasks, whose filter gradients are summed.
+    rng = np.random.default_rng(7)
+    x, f = rng.standard_normal((4, 5, 5, 2)), rng.standard_normal((3, 3, 2, 3))
+    lazy_x = tf.constant(_lazy(x))
+    with tf.GradientTape() as tape:
+        tape.watch(lazy_x)
+        y = tf.nn.max_pool2d(tf.nn.conv2d(lazy_x, f, 1, "SAME"), 2, 2, "VALID")
+    assert y._value.numblocks[0] == 2
+    expected = tf.nn.max_pool2d(tf.nn.conv2d(x, f, 1, "SAME"), 2, 2, "VALID")
+    np.testing.assert_allclose(y.numpy(), expected.numpy(), rtol=RTOL, atol=ATOL)
+    g = tape.gradient(y, lazy_x)
+    with tf.GradientTape() as tape:
+        x_t = tf.constant(x)
+        tape.watch(x_t)
+        expected = tf.nn.max_pool2d(tf.nn.conv2d(x_t, f, 1, "SAME"), 2, 2, "VALID")
+    np.testing.assert_allclose(g.numpy(), tape.gradient(expected, x_t).numpy(), rtol=RTOL)
 
 
 def test_most_ops_run_chunked_on_dask():
@@ -307,7 +345,7 @@ FORWARD_CASES = {
     "Imag": (tf.math.imag, [_r((3,))[0] + 1j]),
     "Real": (tf.math.real, [_r((3,))[0] + 1j]),
     "Cholesky": (tf.linalg.cholesky, [np.eye(3) * 2 + 0.1]),
-    "MatrixSolveLs": (tf.linalg.lstsq, _r((4, 2), (4, 1))),
+    "MatrixSolveLs": (lambda a, b: tf.linalg.lstsq(a, b, fast=False), _r((4, 2), (4, 1))),
 }
 # Ops outside the gradient matrix that take no array to put on Dask: they make new values.
 NO_ARRAY_INPUT = {

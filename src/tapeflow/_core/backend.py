@@ -14,7 +14,8 @@ knows more than that:
   value as an array without moving it;
 - `to_host` / `compute`: NumPy values, several Dask arrays computed in one pass;
 - `printable`: only the elements NumPy's summary of a large array shows, on the host;
-- `whole`: a NumPy-only forward as one lazy Dask task on whole arrays;
+- `whole`: a NumPy-only forward as one lazy Dask task on whole arrays; `per_example`:
+  one mapped over the chunks of a batch axis (convolutions, pools);
 - `host_only`: TF's UnimplementedError for an op that needs host (NumPy) arrays;
 - `same_kind`: TF's InvalidArgumentError for a Dask array with a CuPy one.
 
@@ -67,6 +68,7 @@ def is_foreign(value) -> bool:
 
 
 def is_dask(value) -> bool:
+    """True for a Dask array."""
     return backend_of(value) == DASK
 
 
@@ -210,7 +212,9 @@ def whole(fn, *values, n_outputs: int = 1, stand_in=_stand_in, **kwargs):
     `fn` gives on stand-ins for the Dask values (zero-stride zeros, or `stand_in(value)`);
     the task computes every Dask input whole, so it is lazy and runs on any scheduler, but
     is not split into chunks. Errors that depend on values (a singular matrix) are raised
-    when the result is computed. A CuPy value raises (`host_only`).
+    when the result is computed. A CuPy value raises (`host_only`). The stand-in run
+    allocates the outputs once, on the host, while the graph is built: this suits the ops
+    that use it (scatters, gathers, small matrices), not outputs too large for memory.
     """
     kind = same_kind(values)
     if kind != DASK:
@@ -258,3 +262,63 @@ def matrix_stand_in(value):
         return _stand_in(value)
     eye = np.eye(value.shape[-2], value.shape[-1], dtype=value.dtype)
     return np.broadcast_to(eye, value.shape)
+
+
+def per_example(fn, *values, batched: tuple, summed: bool = False, **kwargs):
+    """`fn(*values, **kwargs)` for a NumPy-only forward over a batch of 4-D examples
+    (NHWC convolutions and pools), mapped over the batch axis's Dask chunks.
+
+    The inputs at the positions in `batched` are split along axis 0 as the first of them
+    is chunked (their other axes whole in each task); the others are passed whole to every
+    task. The outputs of the tasks are concatenated along axis 0, or, with `summed` (a
+    gradient with respect to filters: a sum over examples), added up. Shapes come from
+    `fn` on a one-example stand-in. Inputs of other ranks (batched cotangents) fall back to
+    `whole`.
+    """
+    lead = [values[i] for i in batched]
+    if (
+        same_kind(values) != DASK
+        or any(np.ndim(v) != 4 for v in lead)
+        or len({np.shape(v)[0] for v in lead}) != 1
+    ):
+        return whole(fn, *values, **kwargs)
+    da = _dask()
+    chunks = da.asarray(lead[0]).chunks[0]
+    probe = fn(
+        *[
+            np.broadcast_to(np.zeros((), v.dtype), (1,) + v.shape[1:])
+            if i in batched
+            else (_stand_in(v) if is_dask(v) else v)
+            for i, v in enumerate(values)
+        ],
+        **kwargs,
+    )
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    # "0" indexes the batch chunks; every other axis gets its own letter, so an input's
+    # axes are concatenated whole in each task and the output's are new.
+    out_shape = probe.shape if summed else probe.shape[1:]
+    out_letters = "".join(next(letters) for _ in out_shape)
+    args = []
+    for i, v in enumerate(values):
+        if i in batched:
+            v = da.asarray(v).rechunk((chunks,) + tuple((d,) for d in v.shape[1:]))
+            index = "0" + "".join(next(letters) for _ in range(v.ndim - 1))
+        else:
+            index = "".join(next(letters) for _ in range(np.ndim(v)))
+        args += [v, index]
+    out = da.blockwise(
+        functools.partial(_call_on_blocks, fn, summed, kwargs),
+        "0" + out_letters,
+        *args,
+        new_axes=dict(zip(out_letters, out_shape)),
+        adjust_chunks={"0": 1} if summed else None,
+        concatenate=True,
+        dtype=probe.dtype,
+        meta=np.empty((0,) * (len(out_shape) + 1), probe.dtype),
+    )
+    return out.sum(axis=0, dtype=probe.dtype) if summed else out
+
+
+def _call_on_blocks(fn, summed: bool, kwargs: dict, *blocks):
+    out = fn(*blocks, **kwargs)
+    return out[None] if summed else out

@@ -194,9 +194,15 @@ _CONV_SAMPLE = cases(
 @op("Conv2D", dtypes=_CONV_DTYPES, sample=_CONV_SAMPLE)
 def _conv2d(input, filters, *, strides, dilations, pads):
     if _backend.any_foreign(input, filters):
-        # On Dask, one task on whole arrays: strided windows and out= products.
-        return _backend.whole(
-            _conv2d.forward, input, filters, strides=strides, dilations=dilations, pads=pads
+        # On Dask, mapped over the batch's chunks: strided windows and out= products.
+        return _backend.per_example(
+            _conv2d.forward,
+            input,
+            filters,
+            batched=(0,),
+            strides=strides,
+            dilations=dilations,
+            pads=pads,
         )
     kh, kw, _, o = filters.shape
     out_hw = _out_hw(input.shape[1:3], (kh, kw), strides, dilations, pads)
@@ -238,11 +244,12 @@ def _conv2d_jvp(t, out, input, filters, *, strides, dilations, pads):
 )
 def _conv2d_backprop_input(filters, out_backprop, *, input_hw, strides, dilations, pads):
     if _backend.any_foreign(filters, out_backprop):
-        # On Dask, one task on whole arrays: strided windows and out= products.
-        return _backend.whole(
+        # On Dask, mapped over the batch's chunks: strided windows and out= products.
+        return _backend.per_example(
             _conv2d_backprop_input.forward,
             filters,
             out_backprop,
+            batched=(1,),
             input_hw=input_hw,
             strides=strides,
             dilations=dilations,
@@ -292,11 +299,13 @@ def _conv2d_backprop_input_jvp(
 )
 def _conv2d_backprop_filter(x, out_backprop, *, filter_hw, strides, dilations, pads):
     if _backend.any_foreign(x, out_backprop):
-        # On Dask, one task on whole arrays: strided windows and out= products.
-        return _backend.whole(
+        # On Dask, per chunk of the batch, summed: strided windows and out= products.
+        return _backend.per_example(
             _conv2d_backprop_filter.forward,
             x,
             out_backprop,
+            batched=(0, 1),
+            summed=True,
             filter_hw=filter_hw,
             strides=strides,
             dilations=dilations,

@@ -62,8 +62,10 @@ _POOL_SAMPLE = cases(
 @op("MaxPool", dtypes=_MAX_POOL_DTYPES, sample=_POOL_SAMPLE)
 def _max_pool(input, *, ksize, strides, pads):
     if _backend.any_foreign(input):
-        # On Dask, one task on whole arrays: strided windows.
-        return _backend.whole(_max_pool.forward, input, ksize=ksize, strides=strides, pads=pads)
+        # On Dask, mapped over the batch's chunks: strided windows.
+        return _backend.per_example(
+            _max_pool.forward, input, batched=(0,), ksize=ksize, strides=strides, pads=pads
+        )
     out_hw = _out_hw(input.shape[1:3], ksize, strides, (1, 1), pads)
     if 0 in out_hw or input.size == 0:
         return np.zeros((input.shape[0], *out_hw, input.shape[3]), input.dtype)
@@ -96,9 +98,15 @@ _POOL_GRAD_SAMPLE = cases(
 def _max_pool_grad(orig_input, grad, *, ksize, strides, pads):
     """Adds each window's gradient (grad may have leading batch dims) at its argmax."""
     if _backend.any_foreign(orig_input, grad):
-        # On Dask, one task on whole arrays: strided windows and a scatter.
-        return _backend.whole(
-            _max_pool_grad.forward, orig_input, grad, ksize=ksize, strides=strides, pads=pads
+        # On Dask, mapped over the batch's chunks: strided windows and a scatter.
+        return _backend.per_example(
+            _max_pool_grad.forward,
+            orig_input,
+            grad,
+            batched=(0, 1),
+            ksize=ksize,
+            strides=strides,
+            pads=pads,
         )
     lead = grad.shape[:-4]
     size = orig_input.size
@@ -136,9 +144,15 @@ _GATHER_SAMPLE = cases(
 def _max_pool_grad_grad(orig_input, grad, *, ksize, strides, pads):
     """Reads `grad` (shaped like orig_input, maybe batched) at each window's argmax."""
     if _backend.any_foreign(orig_input, grad):
-        # On Dask, one task on whole arrays: strided windows.
-        return _backend.whole(
-            _max_pool_grad_grad.forward, orig_input, grad, ksize=ksize, strides=strides, pads=pads
+        # On Dask, mapped over the batch's chunks: strided windows.
+        return _backend.per_example(
+            _max_pool_grad_grad.forward,
+            orig_input,
+            grad,
+            batched=(0, 1),
+            ksize=ksize,
+            strides=strides,
+            pads=pads,
         )
     lead = grad.shape[:-4]
     out_hw = _out_hw(orig_input.shape[1:3], ksize, strides, (1, 1), pads)
@@ -213,8 +227,10 @@ def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
 def _avg_pool(value, *, ksize, strides, pads):
     """Window means over the valid (unpadded) elements; value may have leading batch dims."""
     if _backend.any_foreign(value):
-        # On Dask, one task on whole arrays: strided windows and out= sums.
-        return _backend.whole(_avg_pool.forward, value, ksize=ksize, strides=strides, pads=pads)
+        # On Dask, mapped over the batch's chunks: strided windows and out= sums.
+        return _backend.per_example(
+            _avg_pool.forward, value, batched=(0,), ksize=ksize, strides=strides, pads=pads
+        )
     in_hw = value.shape[-3:-1]
     out_hw = _out_hw(in_hw, ksize, strides, (1, 1), pads)
     if 0 in out_hw:
@@ -259,9 +275,15 @@ def _avg_pool_jvp(t, out, value, *, ksize, strides, pads):
 def _avg_pool_grad(grad, *, input_hw, ksize, strides, pads):
     """The adjoint of AvgPool: spreads each gradient evenly over its window's valid elements."""
     if _backend.any_foreign(grad):
-        # On Dask, one task on whole arrays: strided windows and out= sums.
-        return _backend.whole(
-            _avg_pool_grad.forward, grad, input_hw=input_hw, ksize=ksize, strides=strides, pads=pads
+        # On Dask, mapped over the batch's chunks: strided windows and out= sums.
+        return _backend.per_example(
+            _avg_pool_grad.forward,
+            grad,
+            batched=(0,),
+            input_hw=input_hw,
+            ksize=ksize,
+            strides=strides,
+            pads=pads,
         )
     out_hw = grad.shape[-3:-1]
     if 0 in out_hw:

@@ -27,6 +27,7 @@ from .math_ops import (
     equal,
     exp,
     not_equal,
+    ones_like,
     reciprocal,
     sqrt,
     square,
@@ -51,6 +52,10 @@ def _unreduce(g, x, axes: tuple, keepdims: bool):
     batch = gshape[: len(gshape) - out_ndim]
     if gshape:  # a scalar (everything reduced, no batch) broadcasts as it is
         g = _reshape(g, shape=batch + _kept_shape(xshape, axes))
+    if _backend.is_dask(x._value):
+        # Chunked as x: a broadcast would be one chunk, which every later elementwise op
+        # with x-shaped chunks would split and concatenate again (Dask's rechunk).
+        return g * ones_like(x)
     return _broadcast_to(g, shape=batch + xshape)
 
 

@@ -384,7 +384,8 @@ def _cholesky_each(x: np.ndarray) -> np.ndarray:
 )
 def _cholesky(input):
     if _backend.any_foreign(input):
-        # On Dask, one task on whole arrays: Dask's cholesky takes one matrix in square chunks.
+        # On Dask, one task on whole arrays: np.linalg.cholesky dispatched to Dask returns
+        # the upper factor (NumPy's is the lower) and takes one matrix in square chunks.
         return _backend.whole(_cholesky.forward, input, stand_in=_backend.matrix_stand_in)
     _check_square(input, "Cholesky")
     x = _lapack(input)
@@ -478,7 +479,7 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
 @op("MatrixSolveLs", dtypes=_INEXACT, no_sample="TF defines no gradient for fast=False")
 def _matrix_solve_ls(matrix, rhs, *, l2_regularizer=0.0):
     if _backend.any_foreign(matrix, rhs):
-        # On Dask, one task on whole arrays: NumPy's lstsq per matrix (Dask's differs).
+        # On Dask, one task on whole arrays: NumPy's lstsq per matrix, into an output array.
         return _backend.whole(
             _matrix_solve_ls.forward,
             matrix,
