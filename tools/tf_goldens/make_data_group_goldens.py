@@ -138,6 +138,13 @@ case(
 )
 case("bucket_bad_sizes", G + "out = seqs.bucket_by_sequence_length(L, [3, 6], [2, 2])")
 
+case(
+    "experimental_forms",
+    G + "X = tf.data.experimental\n"
+    "out = [D.range(6).apply(X.group_by_window(lambda x: x % 2, lambda k, w: w, window_size=2)), "
+    "seqs.apply(X.bucket_by_sequence_length(L, [3], [2, 2]))]",
+)
+
 
 def main() -> None:
     tf = import_tensorflow("3")
