@@ -93,15 +93,15 @@ class _Iteration:
         _Iteration.current = self.outer
 
     @staticmethod
-    def seeds_of(dataset):
-        """The `FunctionSeeds` of `dataset`'s function in the current iterator (fresh
-        without one)."""
+    def seeds_of(dataset, role: str = ""):
+        """The `FunctionSeeds` of `dataset`'s function (`role` names one of several) in the
+        current iterator (fresh without one)."""
         iteration = _Iteration.current
-        seeds = None if iteration is None else iteration.seeds.get(dataset)
+        seeds = None if iteration is None else iteration.seeds.get((dataset, role))
         if seeds is None:
             seeds = graph_seeds.FunctionSeeds(dataset._traced_global_seed)
             if iteration is not None:
-                iteration.seeds[dataset] = seeds
+                iteration.seeds[(dataset, role)] = seeds
         return seeds
 
     @staticmethod
@@ -680,6 +680,126 @@ class Dataset:
                 return datasets[0]
             choices = seeds.map(lambda seed: pick(logits, seed))
         return Dataset.choose_from_datasets(datasets, choices, stop_on_empty_dataset)
+
+    def group_by_window(
+        self, key_func, reduce_func, window_size=None, window_size_func=None, name=None
+    ) -> Dataset:
+        """Groups elements by `key_func` (an int64 scalar) into windows of `window_size` (or
+        `window_size_func(key)`) elements; each full window goes through
+        `reduce_func(key, window_dataset)`, and at the end the partial windows do, in
+        ascending key order (TF's ordered map of groups). TF checks the functions' results
+        when tracing them; here at their first call (TF's errors and texts)."""
+        if (window_size is not None and window_size_func) or not (
+            window_size is not None or window_size_func
+        ):
+            raise ValueError(
+                "Either the `window_size` argument or the `window_size_func` argument must be "
+                "specified."
+            )
+        if window_size is not None:
+            size = window_size
+
+            def window_size_func(unused_key):
+                return tf.convert_to_tensor(size, dtype=tf.int64)
+
+        return _GroupByWindowDataset(self, key_func, reduce_func, window_size_func)
+
+    def bucket_by_sequence_length(
+        self,
+        element_length_func,
+        bucket_boundaries,
+        bucket_batch_sizes,
+        padded_shapes=None,
+        padding_values=None,
+        pad_to_bucket_boundary=False,
+        no_padding=False,
+        drop_remainder=False,
+        name=None,
+    ) -> Dataset:
+        """Batches elements of similar length: bucket `i` holds lengths in
+        `[bucket_boundaries[i-1], bucket_boundaries[i])` and is padded-batched
+        `bucket_batch_sizes[i]` at a time. Built on `group_by_window` as TF builds it."""
+        if len(bucket_batch_sizes) != len(bucket_boundaries) + 1:
+            raise ValueError(
+                "`len(bucket_batch_sizes)` must equal `len(bucket_boundaries) + 1` but "
+                f"`len(bucket_batch_sizes)={len(bucket_batch_sizes)}` and "
+                f"`len(bucket_boundaries)={len(bucket_boundaries)}`."
+            )
+        batch_sizes = tf.constant(bucket_batch_sizes, dtype=tf.int64)
+        boundaries = list(bucket_boundaries)
+        lows = [np.iinfo(np.int32).min] + boundaries
+        highs = boundaries + [np.iinfo(np.int32).max]
+
+        def bucket_of(*args):
+            length = tf.convert_to_tensor(element_length_func(*args))
+            if length.dtype != tf.int32:
+                # TF's traced comparison with the int32 boundaries refuses other dtypes.
+                raise TypeError(
+                    f"Input 'y' of 'LessEqual' Op has type {length.dtype.name} that does not "
+                    "match type int32 of argument 'x'."
+                )
+            inside = tf.logical_and(tf.less_equal(lows, length), tf.less(length, highs))
+            return tf.reduce_min(tf.where(inside))
+
+        def size_of(bucket):
+            return batch_sizes[bucket]
+
+        def padded(shapes, filler):
+            return st.map_structure(
+                lambda shape: [filler if d is None else d for d in tf.TensorShape(shape)],
+                shapes,
+            )
+
+        def batch(bucket, window):
+            size = size_of(bucket)
+            if no_padding:
+                return window.batch(size, drop_remainder=drop_remainder)
+            filler = None
+            if pad_to_bucket_boundary:
+                try:
+                    tf.debugging.assert_less(
+                        bucket,
+                        tf.constant(len(bucket_batch_sizes) - 1, dtype=tf.int64),
+                        message="When pad_to_bucket_boundary=True, elements must have length "
+                        "< max(bucket_boundaries).",
+                    )
+                except tf.errors.InvalidArgumentError as e:
+                    # TF's assertion fails inside the traced batching function: InternalError.
+                    raise tf.errors.InternalError(
+                        None,
+                        None,
+                        f"Got error code INVALID_ARGUMENT and message: {{\n{e}\n}} \nfrom "
+                        "running user-defined function Dataset.group_by_window batching_fn: "
+                        " [Op:IteratorGetNext]",
+                    ) from e
+                filler = int(tf.constant(bucket_boundaries, dtype=tf.int64)[bucket]) - 1
+            shapes = padded_shapes
+            if shapes is None and filler is not None:
+                # A mapped spec's sizes come from its first element here (see the module
+                # docstring): boundary padding then needs `padded_shapes` for such sizes.
+                shapes = st.map_structure(lambda spec: spec.shape, window.element_spec)
+            if shapes is not None:
+                shapes = padded(shapes, filler)
+            return window.padded_batch(size, shapes, padding_values, drop_remainder=drop_remainder)
+
+        grouped = self.group_by_window(bucket_of, batch, window_size_func=size_of)
+        # TF's static spec: the batch size and the boundary padding come from the traced
+        # bucket id, so those sizes are unknown; given padded shapes stay.
+        given = None if no_padding or padded_shapes is None else padded(padded_shapes, None)
+
+        def batched(spec, dims=None):
+            dims = spec.shape if dims is None else tf.TensorShape(dims)
+            if pad_to_bucket_boundary and not no_padding:
+                dims = [None] * len(dims)
+            return tf.TensorSpec([None, *dims], spec.dtype)
+
+        spec = self.element_spec
+        if given is None:
+            grouped._spec = st.map_structure(batched, spec)
+        else:
+            leaves = [batched(s, d) for s, d in zip(st.flatten(spec), _flat_shapes(given))]
+            grouped._spec = st.pack(spec, leaves)
+        return grouped
 
     def unique(self, name=None) -> Dataset:
         """The elements not seen before, in order (int32 or int64 elements, one component)."""
@@ -2243,6 +2363,106 @@ def _merge_nested_spec(a, b):
     if any(m is None for m in merged):
         return None
     return st.pack(a, merged)
+
+
+def _flat_shapes(shapes) -> list:
+    """The shapes of a padded-shapes nest (a list of sizes is one shape), in leaf order."""
+    if isinstance(shapes, dict):
+        return [s for key in sorted(shapes) for s in _flat_shapes(shapes[key])]
+    if isinstance(shapes, tuple):
+        return [s for item in shapes for s in _flat_shapes(item)]
+    return [shapes]
+
+
+def _int64_scalar(value, what: str, error=ValueError):
+    """`value` as an int, if it is an int64 scalar; else TF's error about `what`."""
+    value = st.from_user(value)
+    if st.is_dataset(value) or isinstance(value, (tuple, dict)):
+        bad = True
+    else:
+        value = np.asarray(value)
+        bad = value.dtype != np.int64 or value.ndim != 0
+    if bad:
+        raise error(
+            f"Invalid `{what}`. `{what}` must return a single `tf.int64` scalar tensor but its "
+            f"return type is {st.spec_of(value)!r}."
+        )
+    return int(value)
+
+
+class _GroupByWindowDataset(_FunctionDataset):
+    _tf_name = "_GroupByWindowDataset"
+
+    def __init__(self, dataset, key_func, reduce_func, window_size_func):
+        super().__init__(dataset, key_func)
+        self._reduce_func, self._size_func = reduce_func, window_size_func
+
+    def _cardinality(self) -> int:
+        n = self._input._cardinality()
+        return n if n == INFINITE_CARDINALITY else UNKNOWN_CARDINALITY
+
+    def _functions(self):
+        """`(key_of(element), size_of(key), reduce(key, window elements))` as TF runs them."""
+        key_seeds = _Iteration.seeds_of(self, "key")
+        size_seeds = _Iteration.seeds_of(self, "size")
+        reduce_seeds = _Iteration.seeds_of(self, "reduce")
+        key_func, size_func, reduce_func = self._fn, self._size_func, self._reduce_func
+        spec = self._input.element_spec
+
+        def key_of(element):
+            with key_seeds.call():
+                return _int64_scalar(_call(key_func, element), "key_func")
+
+        def size_of(key):
+            with size_seeds.call():
+                size = _int64_scalar(size_func(tf.constant(key, tf.int64)), "window_size_func")
+            if size <= 0:
+                raise tf.errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Window size must be greater than zero, but got {size}. [Op:IteratorGetNext]",
+                )
+            return size
+
+        def reduce(key, elements):
+            with reduce_seeds.call():
+                result = reduce_func(tf.constant(key, tf.int64), _VariantDataset(elements, spec))
+            if not st.is_dataset(result):
+                raise TypeError(
+                    "Invalid `reduce_func`. `reduce_func` must return a single `tf.data.Dataset` "
+                    f"object but its return type is {st.spec_of(st.from_user(result))!r}."
+                )
+            return result
+
+        return key_of, size_of, reduce
+
+    def _compute_spec(self):
+        with _Peeking(), _Iteration(self._input):
+            key_of, _, reduce = self._functions()
+            element = next(self._input._elements(), _END)
+            if element is _END:
+                return reduce(0, []).element_spec
+            return reduce(key_of(element), [element]).element_spec
+
+    def _general(self, it):
+        key_of, size_of, reduce = self._functions()
+
+        def gen():
+            groups: dict = {}
+            sizes: dict = {}
+            for element in it:
+                key = key_of(element)
+                if key not in sizes:
+                    sizes[key] = size_of(key)
+                group = groups.setdefault(key, [])
+                group.append(element)
+                if len(group) == sizes[key]:
+                    del groups[key]
+                    yield from reduce(key, group)._elements()
+            for key in sorted(groups):  # TF flushes its std::map in key order
+                yield from reduce(key, groups[key])._elements()
+
+        return gen()
 
 
 class _UniqueDataset(_UnaryDataset):
