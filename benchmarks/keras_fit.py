@@ -5,7 +5,7 @@ logits, timed per epoch for
 - `fit`: `model.fit(verbose=0)` (TF compiles the step into a graph; tapeflow traces and
   replays it),
 - `tf.function loop`: a custom loop over a shuffled, batched `tf.data.Dataset` whose step is
-  a `@tf.function` (tapeflow: `jit_compile=True`, its trace-and-replay),
+  a plain `@tf.function` (both libraries trace it once and then run the trace),
 - `eager loop`: the same loop with the step run eagerly,
 
 for tapeflow (this checkout's src/), real tf.keras (`--tf-python`, an interpreter with
@@ -87,7 +87,7 @@ if lib == "torch":
 if lib == "tapeflow":
     import tapeflow as tf
     keras = tf.keras
-    jit = {"jit_compile": True}
+    jit = {}  # plain tf.function traces and replays, as TF's does
 else:
     import tensorflow as tf
     tf.config.threading.set_intra_op_parallelism_threads(1)

@@ -31,7 +31,7 @@ dimensions, which the results keep.
 Computing with values belongs in forwards. Wrappers and rules may read shapes
 and dtypes freely, but before they compute with a tensor's value in Python (an
 axis or shape taken from a tensor, a mask turned into indices, a check that
-raises) they call `tape.value_read(t, why)`: `tf.function(jit_compile=True)`
+raises) they call `tape.value_read(t, why)`: a traced `tf.function`
 replays only the forwards it recorded, so it must know not to replay a trace
 that froze such a value (trace.py).
 """

@@ -16,7 +16,7 @@ accumulators, variable watchers (custom_gradient) and the tf.function trace.
 `active` holds one item per recording tape over all threads, so the op hot path
 skips the thread-local lookup entirely when nothing is recording anywhere.
 
-A `tf.function(jit_compile=True)` trace (trace.py) counts as a recorder too,
+A `tf.function` trace (trace.py) counts as a recorder too,
 and this module is where library code declares to it what a replay of recorded
 ops would not repeat: `value_read` (Python computing with a tensor's value) and
 `side_effect`.

@@ -441,7 +441,7 @@ class Dataset:
         TF traces `map_func` once into a graph, so Python side effects (a `print`) happen
         once, with symbolic tensors. tapeflow calls it eagerly on every element with
         EagerTensors, so a `print` prints per element. Pass
-        `tf.function(map_func, jit_compile=True)` to have it traced once and replayed (TF's
+        `tf.function(map_func)` to have it traced once and replayed (TF's
         side-effect behaviour, and faster for small tensors). A dataset's `element_spec`
         comes from the result on the first element (one extra call, when first asked, that
         draws no random values anyone sees). Random ops draw as in TF's graph: see the

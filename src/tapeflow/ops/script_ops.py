@@ -21,7 +21,7 @@ as in TF 2.21 (observed):
 TF's cache is a process-wide dict that keeps the tape of every recorded call whose gradient
 is never taken; here the entry's rule holds it, so it goes with the tape that recorded it.
 
-Inside `tf.function(jit_compile=True)` both declare a side effect: a replay could not re-run
+Inside a traced `tf.function` both declare a side effect: a replay could not re-run
 `func`, so the trace gives up and the body runs eagerly on every call (func too).
 
 numpy_function runs `func` on NumPy copies and converts what it returns without looking at

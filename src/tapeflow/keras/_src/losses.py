@@ -2,7 +2,7 @@
 `get`/`serialize`/`deserialize`.
 
 Every computation is a tapeflow op, so gradients (first and higher order) flow to `y_pred`
-and the losses replay under `tf.function(jit_compile=True)`. As in Keras 3:
+and the losses replay under `tf.function`. As in Keras 3:
 
 - a `Loss` computes in its `dtype` (`floatx()`, float32, unless given): `y_true` and `y_pred`
   are cast to it first, so NumPy float64 or integer inputs give a float32 loss;

@@ -3,7 +3,7 @@ confusion-matrix metrics (Precision, Recall, AUC, TP/FP/TN/FN), and `get`.
 
 A metric's state lives in non-trainable `keras.Variable`s created by `add_variable` under
 the metric's name (`mean/total`); `update_state` assigns them with tapeflow ops only, so a
-training step that updates metrics replays under `tf.function(jit_compile=True)`. Results are
+training step that updates metrics replays under `tf.function`. Results are
 float32 tensors (`"{:.3%}".format(m.result())` works).
 
 Keras 3 warts kept: names passed by the classes are not made unique (two `Mean()` are both

@@ -4,7 +4,7 @@ The TensorFlow backend's behaviour is the one copied: update rules receive the
 `tf.Variable` behind a Keras variable, optimizer state is keyed by that `tf.Variable`, and
 `tf.IndexedSlices` gradients update through scatters (see `_ops`). Updates are tapeflow
 assignments, so a training step calling `apply` traces and replays under
-`tf.function(jit_compile=True)` once the optimizer is built: build it first
+`tf.function` once the optimizer is built: build it first
 (`optimizer.build(variables)`, as Keras' `fit` does), since a trace that creates variables
 runs eagerly. Gradient accumulation and `ema_overwrite_frequency` branch on the counter's
 value (Keras' `ops.cond`), which tapeflow reads in Python: those steps run eagerly.

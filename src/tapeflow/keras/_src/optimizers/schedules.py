@@ -2,7 +2,7 @@
 
 Each schedule computes with tapeflow ops in the dtype of `initial_learning_rate` converted
 to a tensor (float32 for a Python float), so an optimizer evaluating it at its iteration
-counter inside `tf.function(jit_compile=True)` replays it. Where Keras branches with
+counter inside a traced `tf.function` replays it. Where Keras branches with
 `ops.cond` on a tensor (CosineDecay's warmup), both branches are computed and one is
 selected with `tf.where`: same values, and the branch never reads a tensor in Python.
 """
