@@ -28,6 +28,7 @@ __all__ = [
     "encode",
     "generate",
     "import_tensorflow",
+    "record_data_cases",
     "record_or_verify",
     "registry",
     "run",
@@ -155,3 +156,27 @@ def record_or_verify(
         },
     }
     write(output, document, len(goldens), ensure_ascii=False)
+
+
+def record_data_cases(output: Path, generator: str, cases: dict[str, str]) -> None:
+    """Records tf.data code cases under TensorFlow into `output`: each runs with the global
+    seed cleared first, through tests/test_data_encode.py's `run` (the function the tests
+    replay the goldens with), as the make_data_*_goldens.py generators all do."""
+    import platform
+
+    import numpy as np
+    from test_data_encode import run as run_data_case  # tests/ is on sys.path
+
+    tf = import_tensorflow("3")
+    results = {}
+    for name, code in cases.items():
+        tf.random.set_seed(None)
+        results[name] = {"code": code, **run_data_case(code, tf)}
+    document = {
+        "generator": Path(generator).resolve().relative_to(ROOT).as_posix(),
+        "tensorflow": tf.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "cases": results,
+    }
+    write(output, document, len(results))

@@ -14,14 +14,11 @@ carries a traceback (tests/test_data_generator.py replays the cases under tapefl
 
 from __future__ import annotations
 
-import platform
 import sys
 
-import numpy as np
-from family import DATA, ROOT, import_tensorflow, write
+from family import DATA, ROOT, record_data_cases
 
 sys.path.insert(0, str(ROOT / "tests"))
-from test_data_encode import run  # noqa: E402
 
 OUTPUT = DATA / "tf_data_generator_goldens.json"
 CASES: dict[str, str] = {}
@@ -86,19 +83,7 @@ case(
 
 
 def main() -> None:
-    tf = import_tensorflow("3")
-    results = {}
-    for name, code in CASES.items():
-        tf.random.set_seed(None)
-        results[name] = {"code": code, **run(code, tf)}
-    document = {
-        "generator": "tools/tf_goldens/make_data_generator_goldens.py",
-        "tensorflow": tf.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-        "cases": results,
-    }
-    write(OUTPUT, document, len(results))
+    record_data_cases(OUTPUT, __file__, CASES)
 
 
 if __name__ == "__main__":

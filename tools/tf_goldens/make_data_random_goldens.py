@@ -18,14 +18,11 @@ through Eigen's log/sin/cos, which tapeflow matches to ~1 ulp, not bit for bit.
 
 from __future__ import annotations
 
-import platform
 import sys
 
-import numpy as np
-from family import DATA, ROOT, import_tensorflow, write
+from family import DATA, ROOT, record_data_cases
 
 sys.path.insert(0, str(ROOT / "tests"))
-from test_data_encode import run  # noqa: E402
 
 OUTPUT = DATA / "tf_data_random_goldens.json"
 
@@ -190,19 +187,7 @@ case("random_batch", "out = D.random(seed=3).batch(2).take(2)")
 
 
 def main() -> None:
-    tf = import_tensorflow("3")
-    results = {}
-    for name, code in CASES.items():
-        tf.random.set_seed(None)
-        results[name] = {"code": code, **run(code, tf)}
-    document = {
-        "generator": "tools/tf_goldens/make_data_random_goldens.py",
-        "tensorflow": tf.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-        "cases": results,
-    }
-    write(OUTPUT, document, len(results))
+    record_data_cases(OUTPUT, __file__, CASES)
 
 
 if __name__ == "__main__":

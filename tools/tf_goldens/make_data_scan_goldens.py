@@ -14,14 +14,11 @@ tapeflow).
 
 from __future__ import annotations
 
-import platform
 import sys
 
-import numpy as np
-from family import DATA, ROOT, import_tensorflow, write
+from family import DATA, ROOT, record_data_cases
 
 sys.path.insert(0, str(ROOT / "tests"))
-from test_data_encode import run  # noqa: E402
 
 OUTPUT = DATA / "tf_data_scan_goldens.json"
 CASES: dict[str, str] = {}
@@ -212,19 +209,7 @@ case("unique_after_repeat", "out = D.range(3).repeat(3).unique()")
 
 
 def main() -> None:
-    tf = import_tensorflow("3")
-    results = {}
-    for name, code in CASES.items():
-        tf.random.set_seed(None)
-        results[name] = {"code": code, **run(code, tf)}
-    document = {
-        "generator": "tools/tf_goldens/make_data_scan_goldens.py",
-        "tensorflow": tf.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-        "cases": results,
-    }
-    write(OUTPUT, document, len(results))
+    record_data_cases(OUTPUT, __file__, CASES)
 
 
 if __name__ == "__main__":
