@@ -6,6 +6,8 @@ No tests live here; the module only describes results as JSON.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 # Elements listed per dataset (infinite datasets are cut here).
@@ -57,3 +59,25 @@ def run(code: str, tf) -> dict:
         if any(mark in message for mark in ("Traceback", "in user code", "[[{{node")):
             message = message.splitlines()[0]  # the error itself, not where TF raised it
         return {"error": type(e).__name__, "message": message}
+
+
+def eager_message(text: str) -> str:
+    """TF's error text without its eager wrapper: the failing function's node name first and
+    " name: " last, which tapeflow's errors do not carry."""
+    text = re.sub(r"^\{\{function_node [^}]*\}\} ", "", text)
+    return re.sub(r" name: ?$", "", text)
+
+
+def check_golden(want: dict, tf, message=eager_message) -> None:
+    """Replays one golden case as the generator ran it (global seed cleared first, and after)
+    and asserts tapeflow's result, or its error class and `message(text)`, is TF's."""
+    tf.random.set_seed(None)
+    try:
+        got = run(want["code"], tf)
+    finally:
+        tf.random.set_seed(None)
+    if "error" in want:
+        assert got.get("error") == want["error"], got
+        assert message(got["message"]) == message(want["message"])
+    else:
+        assert got == {"out": want["out"]}

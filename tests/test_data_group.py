@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import pathlib
-import re
 
 import pytest
-from test_data_encode import run
+from test_data_encode import eager_message, run
 
 import tapeflow as tf
 
@@ -17,12 +16,6 @@ GOLDENS = json.loads(
     (pathlib.Path(__file__).parent / "data" / "tf_data_group_goldens.json").read_text()
 )
 CASES = GOLDENS["cases"]
-
-
-def _message(text: str) -> str:
-    # TF's eager errors carry the failing function's node name first and " name: " last.
-    text = re.sub(r"^\{\{function_node [^}]*\}\} ", "", text)
-    return re.sub(r" name: ?$", "", text)
 
 
 # A mapped dataset's spec takes its first element's sizes in tapeflow (data/_dataset.py), so
@@ -48,7 +41,7 @@ def test_matches_tf(name):
         tf.random.set_seed(None)
     if "error" in want:
         assert got.get("error") == want["error"], got
-        assert _message(got["message"]) == _message(want["message"])
+        assert eager_message(got["message"]) == eager_message(want["message"])
     elif name in SPEC_FROM_FIRST_ELEMENT:
         assert _without_reprs(got["out"]) == _without_reprs(want["out"])
         assert got["out"]["dataset"] != want["out"]["dataset"]  # drop the set once they agree

@@ -10,7 +10,7 @@ import pathlib
 import re
 
 import pytest
-from test_data_encode import run
+from test_data_encode import check_golden, eager_message
 
 import tapeflow as tf
 
@@ -22,22 +22,13 @@ CASES = GOLDENS["cases"]
 
 def _message(text: str) -> str:
     """TF's text with its eager wrapper and module paths as tapeflow has them."""
-    text = re.sub(r"^\{\{function_node [^}]*\}\} ", "", text)
-    text = re.sub(r" name: ?$", "", text)
-    text = re.sub(r"object at 0x[0-9a-f]+", "object at 0x", text)
+    text = re.sub(r"object at 0x[0-9a-f]+", "object at 0x", eager_message(text))
     return text.replace("tensorflow.python.data.ops.options.", "tapeflow.data._options.")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_matches_tf(name):
-    want = CASES[name]
-    tf.random.set_seed(None)
-    got = run(want["code"], tf)
-    if "error" in want:
-        assert got.get("error") == want["error"], got
-        assert _message(got["message"]) == _message(want["message"])
-    else:
-        assert got == {"out": want["out"]}
+    check_golden(CASES[name], tf, _message)
 
 
 def test_a_conflicting_merge_logs_tfs_warning(caplog):
