@@ -199,3 +199,30 @@ def test_generated_tensor_array_loops_replay_like_eager():
         for k in (4, 4, 2, 6, 0):
             _assert_same(f(x, tf.constant(k)), body(x, tf.constant(k)))
         assert _replayed(f)
+
+
+def test_conds_inside_vectorized_map_run_per_example_also_under_jit():
+    # vectorized_map's recorder is a Trace too, which records no construct steps: a cond
+    # with a per-example predicate runs per example there (it raised a KeyError), with a
+    # tape inside as well, eagerly and inside a replayed function.
+    w = tf.Variable([0.5, -1.0])
+
+    def plain(x):
+        return tf.cond(
+            tf.reduce_sum(x) > 0,
+            lambda: tf.reduce_sum(tf.sin(x) * w),
+            lambda: tf.reduce_sum(x * w * w),
+        )
+
+    def with_tape(x):
+        with tf.GradientTape() as tape:
+            y = plain(x)
+        return tape.gradient(y, w)
+
+    xs = tf.constant(np.random.default_rng(9).standard_normal((5, 2)).astype(np.float32))
+    for fn in (plain, with_tape):
+        want = tf.stack([fn(x) for x in tf.unstack(xs)])
+        _assert_same(tf.vectorized_map(fn, xs), want)
+        f = tf.function(lambda xs, fn=fn: tf.vectorized_map(fn, xs), jit_compile=True)
+        for _ in range(2):
+            _assert_same(f(xs), want)

@@ -308,9 +308,24 @@ def _replaying_trace(value, tapes=True, accumulators=True):
     trace = state.trace
     if trace is None or (state.accumulators and not accumulators) or (state.tapes and not tapes):
         return None
+    if not _steps_constructs(trace):
+        return None
     if not isinstance(value, EagerTensor) or value._id not in trace.traced:
         return None
     return trace
+
+
+_TRACES: list = []  # (Trace, SubTrace), imported when first needed (_compile imports ops)
+
+
+def _steps_constructs(trace) -> bool:
+    """Whether `trace` is tf.function's (or one of its sub-traces), which records constructs
+    as steps; other recorders built on Trace (vectorized_map's) see their ops run eagerly."""
+    if not _TRACES:
+        from .._compile.trace import SubTrace, Trace
+
+        _TRACES.extend((Trace, SubTrace))
+    return type(trace) in _TRACES
 
 
 def _loop_trace(loop_vars, tapes=False):
@@ -324,7 +339,7 @@ def _loop_trace(loop_vars, tapes=False):
         return None
     state = _tape.state
     if tapes and state.trace is not None and not (state.accumulators and state.tapes):
-        return state.trace
+        return state.trace if _steps_constructs(state.trace) else None
     for t in leaves:
         trace = _replaying_trace(t, tapes, accumulators=False)
         if trace is not None:
@@ -681,6 +696,8 @@ def _array_loop_trace(loop_vars):
     records, and each array rereads (clear_after_read=False, as inside any function)."""
     state = _tape.state
     if state.trace is None or state.tapes or state.accumulators:
+        return None
+    if not _steps_constructs(state.trace):
         return None
     leaves = nest.flatten(loop_vars)
     arrays = [x for x in leaves if isinstance(x, TensorArray)]
