@@ -22,10 +22,7 @@ tapeflow documents as different (a Python print when a call is traced again inte
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from family import DATA, ROOT, import_tensorflow, write
+from family import DATA, record_or_verify
 
 OUTPUT = DATA / "tf_function_retracing_goldens.json"
 
@@ -390,37 +387,9 @@ def _run(tf, code: str) -> dict:
 
 
 def main() -> None:
-    """Runs every case under TensorFlow and writes the golden file (or, with --verify,
-    replays the written file under TensorFlow and reports every difference)."""
-    import numpy as np
-
-    tf = import_tensorflow()
-    if "--verify" in sys.argv:
-        import json
-
-        from tf_golden_util import compare_results
-
-        recorded = json.loads(OUTPUT.read_text())["cases"]
-        failures = 0
-        for name, golden in sorted(recorded.items()):
-            errors = compare_results(golden, _run(tf, golden["code"]))
-            if errors:
-                failures += 1
-                print(f"{name}:\n  " + "\n  ".join(errors), file=sys.stderr)
-        print(f"{len(recorded) - failures}/{len(recorded)} cases reproduce", file=sys.stderr)
-        sys.exit(1 if failures else 0)
-    goldens = {name: {**_run(tf, code), "code": code} for name, code in all_cases().items()}
-    document = {
-        "cases": goldens,
-        "header": {
-            "tensorflow_version": tf.__version__,
-            "numpy_version": np.__version__,
-            "python_version": sys.version.split()[0],
-            "generator": Path(__file__).resolve().relative_to(ROOT).as_posix(),
-            "case_count": len(goldens),
-        },
-    }
-    write(OUTPUT, document, len(goldens), ensure_ascii=False)
+    """Records every case under TensorFlow (or, with --verify, replays the written file)."""
+    cases = {name: {"code": code} for name, code in all_cases().items()}
+    record_or_verify(OUTPUT, __file__, cases, lambda tf, c: _run(tf, c["code"]))
 
 
 if __name__ == "__main__":
