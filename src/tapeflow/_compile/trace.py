@@ -1,4 +1,4 @@
-"""Traces for `tf.function(jit_compile=True)`: record a call's ops once, replay them.
+"""Traces for `tf.function`: record a call's ops once, replay them.
 
 Eager execution pays Python for every op: creating tensors, consulting tapes,
 walking them. A traced function pays it once. The first call with a new input

@@ -17,7 +17,7 @@ messages; `_assert_same_structure` gives the messages of TF's nest checks. In ea
 TF checks neither branch structures (cond) nor loop-variable shapes (while_loop without
 shape invariants): only structures, as here.
 
-Under `tf.function(jit_compile=True)` a construct whose predicate, index, loop variables
+Under a traced `tf.function` a construct whose predicate, index, loop variables
 or elements are call-dependent is recorded as one replay step whose branches and bodies
 are sub-traces (`_replaying_trace`, _compile/trace.py; under tapes one tape entry with a
 replayed gradient), and map_fn, scan and the folds that cannot be one (a tape inside, no
@@ -395,7 +395,7 @@ def _cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
     if not callable(false_fn):
         raise TypeError("'false_fn' must be callable.")
     trace = _replaying_trace(pred)
-    if trace is not None:  # a call-dependent predicate under tf.function(jit_compile=True)
+    if trace is not None:  # a call-dependent predicate under a traced tf.function
         pred = convert_to_tensor(pred)
         chosen = 0 if pred._value else 1  # raises NumPy's error for a non-scalar, as below
         result = trace.branch(pred, [true_fn, false_fn], chosen, _cond_select)
@@ -584,7 +584,7 @@ def _switch_case(branch_index, branch_fns, default):
         return index if 0 <= index < n else n - 1
 
     trace = _replaying_trace(branch_index)
-    if trace is not None:  # a call-dependent index under tf.function(jit_compile=True)
+    if trace is not None:  # a call-dependent index under a traced tf.function
         return trace.branch(branch_index, branch_fns, select(branch_index._value), select)
     return branch_fns[select(branch_index.numpy())]()
 
@@ -673,7 +673,7 @@ def _while_loop(
         if trace is not None:  # TensorArrays among the loop variables, in a replayed loop
             return _flowing_loop(trace, cond, body, loop_vars, loop_var_structure)
     trace = _loop_trace(loop_vars, True) if maximum_iterations is None and not try_to_pack else None
-    if trace is not None:  # call-dependent loop variables under tf.function(jit_compile=True)
+    if trace is not None:  # call-dependent loop variables under a traced tf.function
         loop_vars = trace.loop(
             cond, body, loop_vars, lambda r: _assert_same_structure(loop_var_structure, list(r))
         )
@@ -886,7 +886,7 @@ def _map_fn(fn, elems, parallel_iterations, infer_shape, fn_output_signature):
     _check_same_size(dims)
     n = dims[0]
     trace = _loop_trace(elems_flat) if n else None
-    if trace is not None or _tape.state.trace is not None:  # under tf.function(jit_compile=True)
+    if trace is not None or _tape.state.trace is not None:  # under a traced tf.function
 
         def apply(*slices):
             result_value = fn(elems_unflatten(list(slices)))
@@ -991,7 +991,7 @@ def _scan(fn, elems, initializer, parallel_iterations, infer_shape, reverse):
     elems_flat = [convert_to_tensor(elem) for elem in input_flatten(elems)]
     n = elems_flat[0].shape[0]  # a scalar's shape has no [0]: TF's IndexError
     if (n or initializer is not None) and _tape.state.trace is not None:
-        # Under tf.function(jit_compile=True): a replay step for call-dependent values,
+        # Under a traced tf.function: a replay step for call-dependent values,
         # else unrolled (see _unrolled).
         init_flat = [] if initializer is None else output_flatten(initializer)
         trace = _loop_trace(elems_flat + [convert_to_tensor(x) for x in init_flat]) if n else None
@@ -1156,7 +1156,7 @@ def _fold(fn, elems, initializer, parallel_iterations, from_right: bool):
     n = elems_flat[0].shape[0]  # a scalar's shape has no [0]: TF's IndexError
     init_flat = [] if initializer is None else nest.flatten(initializer)
     if (n or initializer is not None) and _tape.state.trace is not None:
-        # Under tf.function(jit_compile=True): a replay step for call-dependent values,
+        # Under a traced tf.function: a replay step for call-dependent values,
         # else unrolled (see _unrolled).
         tensors = all(type(x) is EagerTensor for x in init_flat)
         trace = _loop_trace(elems_flat + init_flat) if n and tensors else None
