@@ -1,7 +1,8 @@
 """Issue 10's convolution kernels: Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput timed
 for Keras-like shapes (float32, NHWC, batch 32), single-threaded, for
 
-- `tapeflow`: the registered ops called on tensors (dispatch included, no tape),
+- `tapeflow`: the registered ops called on tensors (dispatch included, no tape), and with
+  `--against` the same ops from another tree (`before`), in the same process,
 - `numpy`: the best formulation written by hand here: im2col through
   `sliding_window_view` + one matmul for the forward and the filter gradient; for the input
   gradient the faster of one matmul + a col2im of KH*KW strided adds, and a convolution of
@@ -12,7 +13,8 @@ for Keras-like shapes (float32, NHWC, batch 32), single-threaded, for
 Each kernel is timed as the minimum over `--rounds` rounds of the mean of a few calls (the
 machine is shared and noisy: the minimum is the figure least disturbed by other jobs).
 
-Run:  python benchmarks/conv_grad.py [--rounds 7] [--tf-python PY] [--out FILE.md]
+Run:  python benchmarks/conv_grad.py [--rounds 7] [--tf-python PY] [--against OLD/src]
+      [--out FILE.md]
 """
 
 from __future__ import annotations
@@ -149,11 +151,21 @@ def numpy_kernels(x, w, dy, s, d, pads, out_hw):
     return forward, backprop_filter, (backprop_input_col2im, backprop_input_flipped)
 
 
-def tapeflow_kernels(x, w, dy, stride, padding, dilation):
-    sys.path.insert(0, str(ROOT / "src"))
-    import tapeflow as tf
-    from tapeflow.ops import conv_ops
+def load_tapeflow(src):
+    """Imports tapeflow from the tree `src` as a private copy (two trees can sit side by side)."""
+    sys.path.insert(0, str(src))
+    try:
+        import tapeflow
+        from tapeflow.ops import conv_ops
+    finally:
+        sys.path.remove(str(src))
+        for name in [m for m in sys.modules if m == "tapeflow" or m.startswith("tapeflow.")]:
+            del sys.modules[name]
+    return tapeflow, conv_ops
 
+
+def tapeflow_kernels(lib, x, w, dy, stride, padding, dilation):
+    tf, conv_ops = lib
     geo = conv_ops._conv_geometry(x.shape, w.shape, stride, padding, "NHWC", dilation, "Conv2D")
     xt, wt, dyt = tf.constant(x), tf.constant(w), tf.constant(dy)
     return (
@@ -214,7 +226,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--tf-python", default=None, help="an interpreter with TensorFlow")
     parser.add_argument("--out", default=None, help="also write the table to this file")
+    parser.add_argument("--against", default=None, help="another tree's src/ to time as 'before'")
     args = parser.parse_args()
+    ours_lib = load_tapeflow(ROOT / "src")
+    before_lib = load_tapeflow(args.against) if args.against else None
     rows, tf_cases = [], []
     for label, in_shape, f_shape, stride, padding, dilation in SHAPES:
         rng = np.random.default_rng(0)
@@ -224,37 +239,45 @@ def main():
         out_shape = (in_shape[0], *out_hw, f_shape[3])
         dy = rng.normal(size=out_shape).astype("float32")
         hand_f, hand_bf, hand_bi = numpy_kernels(x, w, dy, stride, dilation, pads, out_hw)
-        ours = tapeflow_kernels(x, w, dy, stride, padding, dilation)
+        ours = tapeflow_kernels(ours_lib, x, w, dy, stride, padding, dilation)
+        before = (
+            tapeflow_kernels(before_lib, x, w, dy, stride, padding, dilation)
+            if before_lib
+            else (None,) * 3
+        )
         for fn, ref in zip(ours, (hand_f, hand_bf, hand_bi[0]), strict=True):
             np.testing.assert_allclose(fn().numpy(), ref(), rtol=1e-4, atol=1e-3)
-        ours_ms, numpy_ms = [], []
-        for fn, hand in zip(ours, (hand_f, hand_bf, hand_bi), strict=True):
+        ours_ms, numpy_ms, before_ms = [], [], []
+        for fn, old, hand in zip(ours, before, (hand_f, hand_bf, hand_bi), strict=True):
             hands = hand if isinstance(hand, tuple) else (hand,)
-            times = interleaved([fn, *hands], args.rounds)
+            times = interleaved([fn, *hands, *([old] if old else [])], args.rounds)
             ours_ms.append(times[0])
-            numpy_ms.append(min(times[1:]))
-        rows.append((label, ours_ms, numpy_ms))
+            numpy_ms.append(min(times[1 : 1 + len(hands)]))
+            before_ms.append(times[-1] if old else None)
+        rows.append((label, ours_ms, numpy_ms, before_ms))
         tf_cases.append([in_shape, f_shape, out_shape, stride, padding, dilation])
     tf_ms = run_tf(args.tf_python, tf_cases, args.rounds) if args.tf_python else None
+    columns = ["shape", "kernel"]
+    columns += ["before", "tapeflow"] if before_lib else ["tapeflow"]
+    columns += ["NumPy by hand"] + (["TF"] if tf_ms else []) + ["vs NumPy"]
+    columns += ["vs TF"] if tf_ms else []
+    columns += ["before / after"] if before_lib else []
     lines = [
-        "float32, batch 32, single-threaded; ms per call, min of "
-        f"{args.rounds} rounds; ratio = tapeflow / NumPy by hand"
-        + (" and tapeflow / TF (tf.raw_ops, eager)" if tf_ms else ""),
+        f"float32, batch 32, single-threaded; ms per call, min of {args.rounds} interleaved "
+        "rounds; vs X = tapeflow / X" + (" (TF: tf.raw_ops, eager)" if tf_ms else ""),
         "",
-        "| shape | kernel | tapeflow | NumPy by hand | "
-        + ("TF | " if tf_ms else "")
-        + "vs NumPy | "
-        + ("vs TF |" if tf_ms else ""),
-        "|---|---|---|---|" + ("---|" if tf_ms else "") + "---|" + ("---|" if tf_ms else ""),
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
     ]
-    for i, (label, ours_ms, numpy_ms) in enumerate(rows):
+    for i, (label, ours_ms, numpy_ms, before_ms) in enumerate(rows):
         for k, kernel in enumerate(KERNELS):
-            cells = [label if k == 0 else "", kernel, f"{ours_ms[k]:.2f}", f"{numpy_ms[k]:.2f}"]
-            if tf_ms:
-                cells.append(f"{tf_ms[i][k]:.2f}")
+            cells = [label if k == 0 else "", kernel]
+            cells += [f"{before_ms[k]:.2f}"] if before_lib else []
+            cells += [f"{ours_ms[k]:.2f}", f"{numpy_ms[k]:.2f}"]
+            cells += [f"{tf_ms[i][k]:.2f}"] if tf_ms else []
             cells.append(f"{ours_ms[k] / numpy_ms[k]:.2f}")
-            if tf_ms:
-                cells.append(f"{ours_ms[k] / tf_ms[i][k]:.2f}")
+            cells += [f"{ours_ms[k] / tf_ms[i][k]:.2f}"] if tf_ms else []
+            cells += [f"{before_ms[k] / ours_ms[k]:.2f}x"] if before_lib else []
             lines.append("| " + " | ".join(cells) + " |")
     text = "\n".join(lines)
     print(text)
