@@ -106,7 +106,7 @@ def _naive_conv2d_grads(x, w, dy, strides, dilations, pads):
     ],
 )
 def test_conv2d_gradients_match_naive_loops(channels, strides, dilations, padding):
-    # One channel takes the column-major im2col and taps-first col2im paths.
+    # One channel takes the column-major im2col path.
     rng = np.random.default_rng(6)
     x = rng.normal(size=(2, 9, 8, channels))
     w = rng.normal(size=(3, 2, channels, 4))

@@ -136,14 +136,7 @@ def _im2col(x, k_hw, strides, dilations, pads, out_hw):
 def _scatter_windows(cols, in_hw, strides, dilations, pads, dtype):
     """Adjoint of `_windows`: adds cols (..., OH, OW, KH, KW, C) into (..., H, W, C) by one
     strided add per filter tap (col2im)."""
-    lead = cols.ndim - 6
-    taps = cols.transpose(lead + 3, lead + 4, *range(lead), lead, lead + 1, lead + 2, lead + 5)
-    return _scatter_taps(taps, in_hw, strides, dilations, pads, dtype)
-
-
-def _scatter_taps(taps, in_hw, strides, dilations, pads, dtype):
-    """`_scatter_windows` of taps (KH, KW, ..., OH, OW, C): taps[i, j] adds at tap (i, j)."""
-    kh, kw, *lead, oh, ow, c = taps.shape
+    *lead, oh, ow, kh, kw, c = cols.shape
     (sh, sw), (dh, dw) = strides, dilations
     (pt, pb), (pl, pr) = pads
     h, w = in_hw
@@ -155,7 +148,7 @@ def _scatter_taps(taps, in_hw, strides, dilations, pads, dtype):
             top, left = i * dh, j * dw
             out[
                 ..., top : top + (oh - 1) * sh + 1 : sh, left : left + (ow - 1) * sw + 1 : sw, :
-            ] += taps[i, j]
+            ] += cols[..., i, j, :]
     return out[..., pt : pt + h, pl : pl + w, :]
 
 
@@ -290,11 +283,10 @@ def _conv2d_backprop_input(filters, out_backprop, *, input_hw, strides, dilation
     kh, kw, c, o = filters.shape
     n, oh, ow, _ = out_backprop.shape
     dy, w = out_backprop.reshape(n * oh * ow, o), filters.reshape(kh * kw * c, o)
-    if c == 1:  # taps first: each tap's add then runs along the output width
-        taps = (w @ dy.T).reshape(kh, kw, n, oh, ow, 1)
-    else:
-        taps = (dy @ w.T).reshape(n, oh, ow, kh, kw, c).transpose(3, 4, 0, 1, 2, 5)
-    return _scatter_taps(taps, input_hw, strides, dilations, pads, taps.dtype)
+    # (Taps first for one channel, so each add runs along the output width, measured 1.3x
+    # slower at 28x28x1 -> 3x3x32.)
+    cols = (dy @ w.T).reshape(n, oh, ow, kh, kw, c)
+    return _scatter_windows(cols, input_hw, strides, dilations, pads, cols.dtype)
 
 
 @_conv2d_backprop_input.vjp
