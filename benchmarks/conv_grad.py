@@ -5,8 +5,9 @@ for Keras-like shapes (float32, NHWC, batch 32), single-threaded, for
   `--against` the same ops from another tree (`before`), in the same process,
 - `numpy`: the best formulation written by hand here: im2col through
   `sliding_window_view` + one matmul for the forward and the filter gradient; for the input
-  gradient the faster of one matmul + a col2im of KH*KW strided adds, and a convolution of
-  the zero-stuffed, padded cotangent with the flipped filter (one im2col + one matmul),
+  gradient the fastest of one matmul + a col2im of KH*KW strided adds, the same with one
+  product per tap (one batched matmul call), and a convolution of the zero-stuffed, padded
+  cotangent with the flipped filter (one im2col + one matmul),
 - `tf` (`--tf-python`, an interpreter with TensorFlow): `tf.raw_ops` eagerly, in its own
   process.
 
@@ -130,6 +131,23 @@ def numpy_kernels(x, w, dy, s, d, pads, out_hw):
                 )
         return out[:, pt : pt + h, pl : pl + wd]
 
+    def backprop_input_per_tap():
+        # One (M, O) @ (O, C) product per tap in one matmul call, then the same adds, now of
+        # contiguous blocks.
+        taps = np.matmul(dy.reshape(-1, o), w.reshape(kh * kw, c, o).transpose(0, 2, 1))
+        taps = taps.reshape(kh, kw, n, oh, ow, c)
+        (pt, pb), (pl, pr) = pads
+        rows = max(h + pt + pb, (kh - 1) * d + (oh - 1) * s + 1)
+        columns = max(wd + pl + pr, (kw - 1) * d + (ow - 1) * s + 1)
+        out = np.zeros((n, rows, columns, c), x.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                top, left = i * d, j * d
+                out[:, top : top + (oh - 1) * s + 1 : s, left : left + (ow - 1) * s + 1 : s] += (
+                    taps[i, j]
+                )
+        return out[:, pt : pt + h, pl : pl + wd]
+
     def backprop_input_flipped():
         # dx = dy (zero-stuffed by the stride) padded by the filter's reach, convolved with
         # the filter flipped in space and transposed in channels.
@@ -145,10 +163,10 @@ def numpy_kernels(x, w, dy, s, d, pads, out_hw):
         cols = im2col(stuffed, kh, kw, 1, d, [(0, 0), (0, 0)], h, wd)
         return (cols @ flipped).reshape(n, h, wd, c)
 
-    np.testing.assert_allclose(
-        backprop_input_col2im(), backprop_input_flipped(), rtol=1e-4, atol=1e-3
-    )
-    return forward, backprop_filter, (backprop_input_col2im, backprop_input_flipped)
+    for variant in (backprop_input_per_tap, backprop_input_flipped):
+        np.testing.assert_allclose(backprop_input_col2im(), variant(), rtol=1e-4, atol=1e-3)
+    inputs = (backprop_input_col2im, backprop_input_per_tap, backprop_input_flipped)
+    return forward, backprop_filter, inputs
 
 
 def load_tapeflow(src):
