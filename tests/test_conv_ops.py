@@ -299,3 +299,15 @@ def test_windows_never_read_past_the_input_for_inconsistent_shapes():
     view = _windows(x, (3, 3), (1, 1), (1, 1), ((0, 0), (0, 0)), (4, 3))  # 4 rows: only 3 fit
     assert view.shape == (2, 3, 3, 1, 3, 3)
     np.testing.assert_array_equal(view[1, 2, 2, 0], x[1, 2:5, 2:5, 0])
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_empty_batch_convolves_to_empty_with_zero_filter_gradient(channels):
+    x = tf.zeros((0, 5, 5, channels))
+    w = tf.ones((3, 3, channels, 2))
+    with tf.GradientTape() as tape:
+        tape.watch([x, w])
+        y = tf.nn.conv2d(x, w, 1, "SAME")
+    gx, gw = tape.gradient(y, [x, w])
+    assert (y.shape, gx.shape) == ((0, 5, 5, 2), (0, 5, 5, channels))
+    np.testing.assert_array_equal(gw.numpy(), np.zeros((3, 3, channels, 2)))

@@ -129,7 +129,9 @@ def _im2col(x, k_hw, strides, dilations, pads, out_hw):
     view = _windows(x, k_hw, strides, dilations, pads, out_hw)  # (N, OH, OW, C, KH, KW)
     n, oh, ow, c, kh, kw = view.shape
     if c == 1:
-        return np.ascontiguousarray(view.transpose(3, 4, 5, 0, 1, 2)).reshape(kh * kw, -1).T
+        return (
+            np.ascontiguousarray(view.transpose(3, 4, 5, 0, 1, 2)).reshape(kh * kw, n * oh * ow).T
+        )
     return view.transpose(0, 1, 2, 4, 5, 3).reshape(n * oh * ow, kh * kw * c)
 
 
