@@ -78,6 +78,84 @@ def test_conv2d_matches_a_naive_loop(strides, dilations, padding):
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
+def _naive_conv2d_grads(x, w, dy, strides, dilations, pads):
+    """d<conv2d(x, w), dy>/dx and /dw by loops over output positions."""
+    (sh, sw), (dh, dw), ((pt, pb), (pl, pr)) = strides, dilations, pads
+    xp = np.pad(x, [(0, 0), (pt, pb), (pl, pr), (0, 0)])
+    gx, gw = np.zeros_like(xp), np.zeros_like(w)
+    kh, kw = w.shape[:2]
+    for i in range(dy.shape[1]):
+        for j in range(dy.shape[2]):
+            rows = slice(i * sh, i * sh + (kh - 1) * dh + 1, dh)
+            cols = slice(j * sw, j * sw + (kw - 1) * dw + 1, dw)
+            gw += np.einsum("nabc,no->abco", xp[:, rows, cols], dy[:, i, j])
+            gx[:, rows, cols] += np.einsum("abco,no->nabc", w, dy[:, i, j])
+    return gx[:, pt : pt + x.shape[1], pl : pl + x.shape[2]], gw
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize(
+    "strides, dilations, padding",
+    [
+        ((1, 1), (1, 1), "SAME"),
+        ((2, 2), (1, 1), "SAME"),
+        ((2, 1), (1, 1), "VALID"),
+        ((1, 1), (2, 2), "SAME"),
+        ((3, 2), (2, 1), "SAME"),
+        ((1, 2), (1, 1), [[0, 0], [2, 1], [0, 3], [0, 0]]),
+    ],
+)
+def test_conv2d_gradients_match_naive_loops(channels, strides, dilations, padding):
+    # One channel takes the column-major im2col path.
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(2, 9, 8, channels))
+    w = rng.normal(size=(3, 2, channels, 4))
+    xt, wt = tf.constant(x), tf.constant(w)
+    with tf.GradientTape() as tape:
+        tape.watch([xt, wt])
+        y = tf.nn.conv2d(xt, wt, strides, padding, dilations=dilations)
+        dy = rng.normal(size=y.shape)
+        loss = tf.reduce_sum(y * dy)
+    gx, gw = tape.gradient(loss, [xt, wt])
+    if padding == "SAME":
+        pads = tuple(
+            _same_pads(n, k, s, d)
+            for n, k, s, d in zip((9, 8), (3, 2), strides, dilations, strict=True)
+        )
+    elif padding == "VALID":
+        pads = ((0, 0), (0, 0))
+    else:
+        pads = (tuple(padding[1]), tuple(padding[2]))
+    np.testing.assert_allclose(
+        y.numpy(), _naive_conv2d(x, w, strides, dilations, pads), rtol=1e-12, atol=1e-12
+    )
+    expected_x, expected_w = _naive_conv2d_grads(x, w, dy, strides, dilations, pads)
+    np.testing.assert_allclose(gx.numpy(), expected_x, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gw.numpy(), expected_w, rtol=1e-12, atol=1e-12)
+
+
+def test_one_channel_float32_conv_and_gradients_stay_float32():
+    rng = np.random.default_rng(7)
+    x = tf.constant(rng.normal(size=(3, 6, 6, 1)).astype(np.float32))
+    w = tf.constant(rng.normal(size=(3, 3, 1, 2)).astype(np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch([x, w])
+        y = tf.nn.conv2d(x, w, 1, "SAME")
+    gx, gw = tape.gradient(y, [x, w])
+    assert (y.dtype, gx.dtype, gw.dtype) == (tf.float32,) * 3
+    assert (y.shape, gx.shape, gw.shape) == ((3, 6, 6, 2), (3, 6, 6, 1), (3, 3, 1, 2))
+    expected_x, expected_w = _naive_conv2d_grads(
+        x.numpy().astype(np.float64),
+        w.numpy().astype(np.float64),
+        np.ones((3, 6, 6, 2)),
+        (1, 1),
+        (1, 1),
+        ((1, 1), (1, 1)),
+    )
+    np.testing.assert_allclose(gx.numpy(), expected_x, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(gw.numpy(), expected_w, rtol=1e-5, atol=1e-5)
+
+
 def test_conv1d_matches_numpy_correlate():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(1, 10, 1))
@@ -212,3 +290,24 @@ def test_int32_conv_and_max_pool_keep_their_dtype():
 def test_grouped_convolution_is_reported_as_unimplemented():
     with pytest.raises(tf.errors.UnimplementedError, match="grouped"):
         tf.nn.conv2d(tf.ones((1, 5, 5, 4)), tf.ones((3, 3, 2, 4)), 1, "VALID")
+
+
+def test_windows_never_read_past_the_input_for_inconsistent_shapes():
+    from tapeflow.ops.conv_ops import _windows
+
+    x = np.arange(2 * 5 * 5 * 1.0).reshape(2, 5, 5, 1)
+    view = _windows(x, (3, 3), (1, 1), (1, 1), ((0, 0), (0, 0)), (4, 3))  # 4 rows: only 3 fit
+    assert view.shape == (2, 3, 3, 1, 3, 3)
+    np.testing.assert_array_equal(view[1, 2, 2, 0], x[1, 2:5, 2:5, 0])
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_empty_batch_convolves_to_empty_with_zero_filter_gradient(channels):
+    x = tf.zeros((0, 5, 5, channels))
+    w = tf.ones((3, 3, channels, 2))
+    with tf.GradientTape() as tape:
+        tape.watch([x, w])
+        y = tf.nn.conv2d(x, w, 1, "SAME")
+    gx, gw = tape.gradient(y, [x, w])
+    assert (y.shape, gx.shape) == ((0, 5, 5, 2), (0, 5, 5, channels))
+    np.testing.assert_array_equal(gw.numpy(), np.zeros((3, 3, channels, 2)))

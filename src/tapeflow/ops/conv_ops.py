@@ -1,7 +1,8 @@
 """Convolutions in NHWC: conv1d, conv2d, conv2d_transpose (pooling is in pool_ops.py).
 
-Forwards view the padded input as windows (`sliding_window_view`, no copy) and
-contract them with the filter by `tensordot` (im2col, copied once, inside BLAS).
+Conv2D and Conv2DBackpropFilter view the padded input as windows
+(`sliding_window_view`, no copy), copy them once into a matrix (im2col) and make one
+matmul; Conv2DBackpropInput makes one matmul and adds its columns back (col2im).
 
 `Conv2D`, `Conv2DBackpropInput` and `Conv2DBackpropFilter` are a closed family:
 each one's VJP and JVP are the other two, so gradients of any order are
@@ -16,7 +17,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from .._core import backend as _backend
 from .._core import dtypes as _dt
@@ -97,14 +98,46 @@ def _windows(x, k_hw, strides, dilations, pads, out_hw, fill=0):
     """x (..., H, W, C) -> a strided view (..., OH, OW, C, KH, KW) of the padded input."""
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = k_hw, strides, dilations, out_hw
     if any(any(p) for p in pads):
-        widths = [(0, 0)] * (x.ndim - 3) + [pads[0], pads[1], (0, 0)]
-        x = np.pad(x, widths, constant_values=fill)
-    view = sliding_window_view(x, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(-3, -2))
-    return view[..., : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, :, ::dh, ::dw]
+        (pt, pb), (pl, pr) = pads
+        *lead, h, w, c = x.shape
+        padded = np.full((*lead, h + pt + pb, w + pl + pr, c), fill, x.dtype)
+        padded[..., pt : pt + h, pl : pl + w, :] = x
+        x = padded
+    *lead, h, w, c = x.shape
+    if oh and ow and ((oh - 1) * sh + (kh - 1) * dh >= h or (ow - 1) * sw + (kw - 1) * dw >= w):
+        # More windows than the input holds (a caller's inconsistent shapes): slice what
+        # there is rather than read past the buffer.
+        view = sliding_window_view(x, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(-3, -2))
+        return view[..., : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, :, ::dh, ::dw]
+    # as_strided directly: sliding_window_view + slicing costs ~15 us a call, np.pad ~40 us.
+    *lead_strides, s_h, s_w, s_c = x.strides
+    return as_strided(
+        x,
+        (*lead, oh, ow, c, kh, kw),
+        (*lead_strides, s_h * sh, s_w * sw, s_c, s_h * dh, s_w * dw),
+        writeable=False,
+    )
+
+
+def _im2col(x, k_hw, strides, dilations, pads, out_hw):
+    """x (N, H, W, C) -> its windows as a matrix (N*OH*OW, KH*KW*C), columns in filter order.
+
+    One copy. With several channels the copy runs along each window's (KW, C) rows; with one
+    channel it runs along the output width instead (a column-major matrix), which is ~10x
+    faster to gather there.
+    """
+    view = _windows(x, k_hw, strides, dilations, pads, out_hw)  # (N, OH, OW, C, KH, KW)
+    n, oh, ow, c, kh, kw = view.shape
+    if c == 1:
+        return (
+            np.ascontiguousarray(view.transpose(3, 4, 5, 0, 1, 2)).reshape(kh * kw, n * oh * ow).T
+        )
+    return view.transpose(0, 1, 2, 4, 5, 3).reshape(n * oh * ow, kh * kw * c)
 
 
 def _scatter_windows(cols, in_hw, strides, dilations, pads, dtype):
-    """Adjoint of `_windows`: adds cols (..., OH, OW, KH, KW, C) into (..., H, W, C)."""
+    """Adjoint of `_windows`: adds cols (..., OH, OW, KH, KW, C) into (..., H, W, C) by one
+    strided add per filter tap (col2im)."""
     *lead, oh, ow, kh, kw, c = cols.shape
     (sh, sw), (dh, dw) = strides, dilations
     (pt, pb), (pl, pr) = pads
@@ -208,8 +241,9 @@ def _conv2d(input, filters, *, strides, dilations, pads):
     out_hw = _out_hw(input.shape[1:3], (kh, kw), strides, dilations, pads)
     if 0 in out_hw:
         return np.zeros((input.shape[0], *out_hw, o), input.dtype)
-    cols = _windows(input, (kh, kw), strides, dilations, pads, out_hw)
-    return np.tensordot(cols, filters, axes=([3, 4, 5], [2, 0, 1]))
+    n, c = input.shape[0], input.shape[3]
+    cols = _im2col(input, (kh, kw), strides, dilations, pads, out_hw)
+    return (cols @ filters.reshape(kh * kw * c, o)).reshape(n, *out_hw, o)
 
 
 @_conv2d.vjp
@@ -255,7 +289,18 @@ def _conv2d_backprop_input(filters, out_backprop, *, input_hw, strides, dilation
             dilations=dilations,
             pads=pads,
         )
-    cols = np.tensordot(out_backprop, filters, axes=([3], [3]))  # (N, OH, OW, KH, KW, C)
+    kh, kw, c, o = filters.shape
+    n, oh, ow, _ = out_backprop.shape
+    dy = out_backprop.reshape(n * oh * ow, o)
+    if c == 1:
+        cols = (dy @ filters.reshape(kh * kw, o).T).reshape(n, oh, ow, kh, kw, 1)
+    else:
+        # One product per tap in one matmul call, so each tap's block is contiguous and its
+        # add runs along whole (OW, C) rows: 1.1-2.2x faster than one (M, KH*KW*C) product
+        # whose taps interleave (14x14x32 -> 3x3x64, 28x28x4 -> 3x3x16), but 1.9x slower
+        # for one channel (matrix-vector products).
+        taps = np.matmul(dy, filters.reshape(kh * kw, c, o).transpose(0, 2, 1))
+        cols = taps.reshape(kh, kw, n, oh, ow, c).transpose(2, 3, 4, 0, 1, 5)
     return _scatter_windows(cols, input_hw, strides, dilations, pads, cols.dtype)
 
 
@@ -314,9 +359,9 @@ def _conv2d_backprop_filter(x, out_backprop, *, filter_hw, strides, dilations, p
     out_hw = out_backprop.shape[1:3]
     if 0 in out_hw or x.shape[0] == 0:
         return np.zeros((*filter_hw, x.shape[3], out_backprop.shape[3]), x.dtype)
-    cols = _windows(x, filter_hw, strides, dilations, pads, out_hw)
-    summed = np.tensordot(cols, out_backprop, axes=([0, 1, 2], [0, 1, 2]))  # (C, KH, KW, O)
-    return np.ascontiguousarray(summed.transpose(1, 2, 0, 3))
+    (n, *_, c), o = x.shape, out_backprop.shape[3]
+    cols = _im2col(x, filter_hw, strides, dilations, pads, out_hw)
+    return (cols.T @ out_backprop.reshape(n * out_hw[0] * out_hw[1], o)).reshape(*filter_hw, c, o)
 
 
 @_conv2d_backprop_filter.vjp
