@@ -5,26 +5,10 @@ that used to fall back: replayed, and checked bit for bit against running the bo
 from __future__ import annotations
 
 import numpy as np
+from replay_checks import assert_same as _assert_same
+from replay_checks import replayed as _replayed
 
 import tapeflow as tf
-from tapeflow._compile.function import _Program
-
-
-def _replayed(f) -> bool:
-    traces = f._compiled.traces
-    return bool(traces) and all(type(p) is _Program for p in traces.values())
-
-
-def _assert_same(a, b):
-    fa, fb = tf.nest.flatten(a), tf.nest.flatten(b)
-    assert len(fa) == len(fb)
-    for x, y in zip(fa, fb):
-        if x is None or y is None:
-            assert x is None and y is None
-            continue
-        x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
-        assert x.dtype == y.dtype and x.shape == y.shape
-        np.testing.assert_array_equal(x.numpy(), y.numpy())
 
 
 def _check(body, calls, traced_once=True):

@@ -15,32 +15,11 @@ import sys
 
 import numpy as np
 import pytest
+from replay_checks import assert_same as _assert_same
+from replay_checks import replayed as _replayed
 
 import tapeflow as tf
-from tapeflow._compile.function import _Program
 from tapeflow._core.registry import REGISTRY
-
-
-def _replayed(f) -> bool:
-    """Whether every signature `f` traced is replayed (not run eagerly); a call bound
-    another way than its canonical call replays that call's program."""
-    traces = f._compiled.traces
-    programs = [getattr(p, "program", p) for p in traces.values()]
-    return bool(traces) and all(type(p) is _Program for p in programs)
-
-
-def _assert_same(a, b):
-    """Bit-identical nested results (NaN equal to NaN), dtypes and shapes included."""
-    fa, fb = tf.nest.flatten(a), tf.nest.flatten(b)
-    assert len(fa) == len(fb)
-    for x, y in zip(fa, fb):
-        if x is None or y is None:
-            assert x is None and y is None
-            continue
-        x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)  # IndexedSlices too
-        assert x.dtype == y.dtype and x.shape == y.shape
-        np.testing.assert_array_equal(x.numpy(), y.numpy())
-
 
 # -- every op: replay == eager, for values it was not traced with ------------------------------
 
