@@ -29,7 +29,10 @@ from .._core.tensor import EagerTensor, Tensor, _is_variable, convert_to_tensor,
 from .._core.tensor_spec import TensorSpec
 from .._diagnostics import printing as _printing
 from ..ops import random_ops as _random
-from . import trace
+from . import (
+    control_flow,  # noqa: F401 - installs the control-flow hooks on Trace
+    trace,
+)
 
 
 def function(

@@ -19,7 +19,7 @@ shape invariants): only structures, as here.
 
 Under a traced `tf.function` a construct whose predicate, index, loop variables
 or elements are call-dependent is recorded as one replay step whose branches and bodies
-are sub-traces (`_replaying_trace`, _compile/trace.py; under tapes one tape entry with a
+are sub-traces (`_replaying_trace`, _compile/control_flow.py; under tapes one tape entry with a
 replayed gradient), and map_fn, scan and the folds that cannot be one (a tape inside, no
 elements, a Python initializer) are unrolled over their static length (`_unrolled`); the
 values, structures and errors are those of the eager code here.
@@ -301,7 +301,7 @@ def _inside_function() -> bool:
 def _replaying_trace(value, tapes=True, accumulators=True):
     """The tf.function trace recording this thread, if `value` (a predicate or branch index)
     is call-dependent in it: the construct is then a replay step whose branches are
-    sub-traces (_compile/trace.py). Tapes inside the function get one entry for the step
+    sub-traces (_compile/control_flow.py). Tapes inside the function get one entry for the step
     (its gradient a step too) where `tapes`, forward accumulators the tangents the
     branches computed where `accumulators`; else under them it runs as eagerly."""
     state = _tape.state
@@ -322,7 +322,8 @@ def _steps_constructs(trace) -> bool:
     """Whether `trace` is tf.function's (or one of its sub-traces), which records constructs
     as steps; other recorders built on Trace (vectorized_map's) see their ops run eagerly."""
     if not _TRACES:
-        from .._compile.trace import SubTrace, Trace
+        from .._compile.control_flow import SubTrace
+        from .._compile.trace import Trace
 
         _TRACES.extend((Trace, SubTrace))
     return type(trace) in _TRACES
