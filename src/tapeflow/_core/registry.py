@@ -178,7 +178,7 @@ class Rule:
     # among them is the walk's to sum into (autodiff/walk.py). False for user code.
     fresh_gradients = True
     # The rule sums into its inputs' cotangents itself (a traced control-flow construct,
-    # _compile/trace.py): the walk passes `prev` and `batch_ndim` and stores what it returns.
+    # _compile/control_flow.py): the walk passes `prev` and `batch_ndim` and stores what it returns.
     # Only rules with a tuple of outputs are asked (the walk's single-output path pays nothing).
     accumulates = False
     vjp_rule = None

@@ -1071,7 +1071,7 @@ def _scan_accumulators(a_flat, n: int, infer_shape: bool, first=None) -> list:
 
 
 def _traced_scan(trace, fn, elems, elems_flat, initializer, infer_shape, reverse):
-    """`_scan` as one replay step of `trace` (_compile/trace.py), or unrolled into the
+    """`_scan` as one replay step of `trace` (_compile/control_flow.py), or unrolled into the
     enclosing trace without one (`_unrolled`): the same values, checks and errors."""
     n = elems_flat[0].shape[0]
     input_is_sequence = nest.is_nested(elems)
@@ -1207,7 +1207,7 @@ def _fold(fn, elems, initializer, parallel_iterations, from_right: bool):
 
 
 def _traced_fold(trace, fn, elems, elems_flat, initializer, from_right: bool):
-    """`_fold` as one replay step of `trace` (_compile/trace.py), or unrolled into the
+    """`_fold` as one replay step of `trace` (_compile/control_flow.py), or unrolled into the
     enclosing trace without one (`_unrolled`): the same values, checks and errors."""
     n = elems_flat[0].shape[0]
     elems_ta = None if trace is not None else _element_arrays(elems_flat)
