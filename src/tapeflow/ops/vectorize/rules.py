@@ -270,6 +270,28 @@ _register(_strided_slice, "StridedSlice")
 _register(_strided_slice_grad, "StridedSliceGrad")
 
 
+def _batched_index_attrs(op, batched, attrs) -> dict:
+    if any(batched[1:]):
+        raise ConversionNotImplementedError(f"{op.type} with per-example indices")
+    return {
+        "key": (slice(None),) + tuple(attrs["key"]),
+        "at": tuple((p + 1, d + 1, shown) for p, d, shown in attrs["at"]),
+    }
+
+
+def _tensor_index(op, xs, batched, attrs, size):
+    return _with(op, xs, attrs, **_batched_index_attrs(op, batched, attrs))
+
+
+def _tensor_index_grad(op, xs, batched, attrs, size):
+    changes = _batched_index_attrs(op, batched, attrs)
+    return _with(op, xs, attrs, shape=(size,) + tuple(attrs["shape"]), **changes)
+
+
+_register(_tensor_index, "TensorIndex")
+_register(_tensor_index_grad, "TensorIndexGrad")
+
+
 def _pad(op, xs, batched, attrs, size):
     if batched[1]:
         raise ConversionNotImplementedError("PadV2 with per-example constant_values")
@@ -366,6 +388,8 @@ PARTIAL = {
     "Conv2DBackpropInput": (0,),
     "OneHot": (1, 2),  # per-example on_value / off_value
     "PadV2": (1,),  # per-example constant_values
+    "TensorIndex": (1, 2),  # per-example indices (its inputs after the first)
+    "TensorIndexGrad": (1, 2),
 }
 
 # Ops without a rule: they loop, with TF's warning. TF's pfor cannot convert most of these
