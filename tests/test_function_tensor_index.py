@@ -226,3 +226,21 @@ def test_eager_indexing_keeps_its_path(monkeypatch):
     i = tf.constant(2)
     _assert_same(X[i], tf.constant(X.numpy()[2]))
     _assert_same(X[:, i], tf.constant(X.numpy()[:, 2]))
+
+
+def test_an_int_variable_as_index_replays(caplog):
+    k = tf.Variable(0)
+
+    def body(step):
+        k.assign((k + step) % 4)
+        return X[k], X[1, k]
+
+    f = tf.function(body)
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="tapeflow"):
+        got = [f(tf.constant(s)) for s in (1, 2, 3, 3)]
+    assert _replayed(f)
+    assert not [r for r in caplog.records if "eagerly" in r.getMessage()]
+    for (row, item), want in zip(got, (1, 3, 2, 1)):
+        np.testing.assert_array_equal(row.numpy(), X.numpy()[want])
+        assert item.numpy() == X.numpy()[1, want]

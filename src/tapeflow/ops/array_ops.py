@@ -482,6 +482,8 @@ def traced_index(tensor, key):
     would depend on them)."""
     trace = _tape.state.trace
     items = key if type(key) is tuple else (key,)
+    if builtins.any(_is_variable(k) for k in items):  # an int Variable index: its read
+        items = tuple(convert_to_tensor(k) if _is_variable(k) else k for k in items)
     found = [j for j, k in enumerate(items) if _is_traced_index(k, trace)]
     if not found:
         return None

@@ -145,7 +145,10 @@ def getitem(tensor, key):
     """`tensor[key]` with ints, slices (any step), Ellipsis, `tf.newaxis` and scalar int tensors.
 
     As in TF, a list is read as a tuple (`x[[0, 1]]` is `x[0, 1]`) and a boolean
-    tensor or NumPy mask selects like `tf.boolean_mask`.
+    tensor or NumPy mask selects like `tf.boolean_mask`. Inside a traced tf.function, a
+    plain index that is a call-dependent scalar int tensor is an op input
+    (`array_ops.traced_index`), so the trace replays; tensor slice bounds still make
+    the call run eagerly.
 
     Raises:
       TypeError: for other index types (floats, integer arrays), as TF does.
