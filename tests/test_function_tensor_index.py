@@ -244,3 +244,23 @@ def test_an_int_variable_as_index_replays(caplog):
     for (row, item), want in zip(got, (1, 3, 2, 1)):
         np.testing.assert_array_equal(row.numpy(), X.numpy()[want])
         assert item.numpy() == X.numpy()[1, want]
+
+
+def test_vectorized_map_with_per_example_indices_does_not_warn(caplog):
+    # TF 2.21 converts x[i] with a per-example i without its while_loop warning.
+    idx = tf.constant([0, 3, -1, 2])
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="tapeflow"):
+        with tf.GradientTape() as tape:
+            tape.watch(X)
+            y = tf.vectorized_map(lambda i: X[i] * X[i, 1], idx)
+        g = tape.gradient(y, X)
+    assert not [r for r in caplog.records if "while_loop" in r.getMessage()]
+    x = X.numpy()
+    want = np.stack([x[k] * x[k, 1] for k in (0, 3, -1, 2)])
+    np.testing.assert_array_equal(y.numpy(), want)
+    eager = tf.GradientTape()
+    with eager:
+        eager.watch(X)
+        z = tf.stack([X[k] * X[k, 1] for k in (0, 3, -1, 2)])
+    np.testing.assert_array_equal(g.numpy(), eager.gradient(z, X).numpy())

@@ -32,6 +32,8 @@ class ConversionNotImplementedError(Exception):
 
 _reshape_op = REGISTRY["Reshape"]
 _broadcast_op = REGISTRY["BroadcastTo"]
+_pack_op = REGISTRY["Pack"]
+_slice_op = REGISTRY["StridedSlice"]
 _add_op = REGISTRY["AddV2"]
 
 
@@ -270,26 +272,30 @@ _register(_strided_slice, "StridedSlice")
 _register(_strided_slice_grad, "StridedSliceGrad")
 
 
-def _batched_index_attrs(op, batched, attrs) -> dict:
+def _tensor_index(op, xs, batched, attrs, size):
+    """Shared indices: the key gets the batch axis. Per-example indices: one indexing per
+    example, stacked (TF's pfor converts a strided slice with per-example bounds without
+    its while_loop warning, observed on TF 2.21)."""
     if any(batched[1:]):
-        raise ConversionNotImplementedError(f"{op.type} with per-example indices")
-    return {
+        rows = []
+        for k in range(size):
+            row = [_row(x, k) if b else x for x, b in zip(xs, batched)]
+            rows.append(op.run(tuple(row), attrs))
+        return _pack_op.run(tuple(rows), {"axis": 0})
+    changes = {
         "key": (slice(None),) + tuple(attrs["key"]),
         "at": tuple((p + 1, d + 1, shown) for p, d, shown in attrs["at"]),
     }
+    if op.type == "TensorIndexGrad":
+        changes["shape"] = (size,) + tuple(attrs["shape"])
+    return _with(op, xs, attrs, **changes)
 
 
-def _tensor_index(op, xs, batched, attrs, size):
-    return _with(op, xs, attrs, **_batched_index_attrs(op, batched, attrs))
+def _row(x, k: int):
+    return _slice_op.run((x,), {"key": (k,) + (slice(None),) * (len(_shape(x)) - 1)})
 
 
-def _tensor_index_grad(op, xs, batched, attrs, size):
-    changes = _batched_index_attrs(op, batched, attrs)
-    return _with(op, xs, attrs, shape=(size,) + tuple(attrs["shape"]), **changes)
-
-
-_register(_tensor_index, "TensorIndex")
-_register(_tensor_index_grad, "TensorIndexGrad")
+_register(_tensor_index, "TensorIndex", "TensorIndexGrad")
 
 
 def _pad(op, xs, batched, attrs, size):
@@ -388,8 +394,6 @@ PARTIAL = {
     "Conv2DBackpropInput": (0,),
     "OneHot": (1, 2),  # per-example on_value / off_value
     "PadV2": (1,),  # per-example constant_values
-    "TensorIndex": (1, 2),  # per-example indices (its inputs after the first)
-    "TensorIndexGrad": (1, 2),
 }
 
 # Ops without a rule: they loop, with TF's warning. TF's pfor cannot convert most of these
