@@ -97,7 +97,7 @@ def _assert_same(got, want, label: str) -> None:
 
 def _partial(op, pattern) -> bool:
     """Whether the rule leaves this pattern to the per-example loop (rules.PARTIAL)."""
-    return any(pattern[i] for i in rules.PARTIAL.get(op.type, ()) if i < len(pattern))
+    return any(pattern[i] for i in rules.PARTIAL.get(op.type, ()))
 
 
 def _checked_map(fn, xs, pattern, op, caplog):
