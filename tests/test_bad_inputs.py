@@ -316,6 +316,10 @@ UNREACHED: dict[str, str] = {
     # float sampler; the integer samplers' values and errors are pinned by test_random_ops.py.
     "StatelessRandomUniformIntV2": "tf.random.stateless_uniform(dtype=int, minval, maxval)",
     "StatelessRandomUniformFullIntV2": "tf.random.stateless_uniform(dtype=int, None, None)",
+    # Recorded only while a tf.function traces `x[i]` with a call-dependent index (the
+    # cases run eagerly); its bad indices are pinned by test_function_tensor_index.py.
+    "TensorIndex": "x[i] inside a traced tf.function",
+    "TensorIndexGrad": "the gradient of x[i] inside a traced tf.function",
 }
 
 

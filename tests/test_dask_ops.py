@@ -62,6 +62,7 @@ WHOLE_ARRAY_OPS = {
     "SparseSoftmaxCrossEntropyWithLogits": "np.take_along_axis",
     "StridedSliceGrad": "Dask's slice assignment is partial",
     "Svd": "Dask's svd takes tall-and-skinny 2-D matrices only",
+    "TensorIndexGrad": "Dask's slice assignment is partial (as StridedSliceGrad)",
     "TensorScatterMax": "a scatter (np.maximum.at)",
     "TensorScatterMin": "a scatter (np.minimum.at)",
     "TensorScatterUpdate": "N-d index assignment",

@@ -36,7 +36,7 @@ from ._util import (
     not_allowed,
     tangent_batch,
 )
-from .samples import cases
+from .samples import Fixed, cases
 
 newaxis = None
 
@@ -455,6 +455,148 @@ def _strided_slice_grad_jvp(t, out, dy, *, shape, key):
     b = batch_ndim(t[0], dy)
     return _strided_slice_grad(
         t[0], shape=np.shape(t[0]._value)[:b] + shape, key=_batched_key(key, b)
+    )
+
+
+# -- indexing with call-dependent tensors (tf.function replays) ---------------------------
+#
+# `x[i]` with a scalar int tensor `i` reads `i` in Python (`_index_int`): right eagerly, but
+# inside a traced tf.function whose `i` changes between calls the trace could not replay.
+# There `getitem` records "TensorIndex" instead: the index tensors are op inputs, so a replay
+# places the new values into the key (TF's StridedSlice takes its bounds as inputs too).
+
+
+def _is_traced_index(k, trace) -> bool:
+    return (
+        type(k) is EagerTensor
+        and k._id in trace.traced
+        and k.ndim == 0
+        and k._dtype in (_dt.int32, _dt.int64)
+    )
+
+
+def traced_index(tensor, key):
+    """`tensor[key]` as a "TensorIndex" op when a trace records and some plain index of
+    `key` is a call-dependent scalar int tensor; None otherwise (the caller slices as
+    usual). Slice bounds from tensors still read their values (the output's shape
+    would depend on them)."""
+    trace = _tape.state.trace
+    items = key if type(key) is tuple else (key,)
+    if builtins.any(_is_variable(k) for k in items):  # an int Variable index: its read
+        items = tuple(convert_to_tensor(k) if _is_variable(k) else k for k in items)
+    found = [j for j, k in enumerate(items) if _is_traced_index(k, trace)]
+    if not found:
+        return None
+    values = list(items)
+    for j in found:
+        values[j] = int(items[j]._value)
+    shape = np.shape(tensor._value)
+    full = normalize_index(tuple(values), shape)  # TF's errors, with the traced values
+    consumed = builtins.sum(1 for k in items if k is not None and k is not Ellipsis)
+    at, position, dim = [], 0, 0
+    for j, k in enumerate(items):
+        if k is Ellipsis:
+            fill = builtins.max(len(shape) - consumed, 0)
+            position += fill
+            dim += fill
+        elif k is None:
+            position += 1
+        else:
+            if j in found:
+                at.append((position, dim, dim))
+            position += 1
+            dim += 1
+    return _tensor_index(tensor, *[items[j] for j in found], key=full, at=tuple(at))
+
+
+def _placed(key: tuple, at: tuple, indices: tuple, shape: tuple) -> tuple:
+    """`key` with each `at` entry's (position, dim, dim as reported) index value placed."""
+    key = list(key)
+    for (position, dim, shown), value in zip(at, indices):
+        i = int(value)
+        n = shape[dim]
+        if not -n <= i < n:
+            raise _out_of_bounds(i, shown, n)
+        key[position] = i % n
+    return tuple(key)
+
+
+def _batched_at(at: tuple, b: int) -> tuple:
+    return tuple((position + b, dim + b, shown) for position, dim, shown in at)
+
+
+@op(
+    "TensorIndex",
+    dtypes=_dt.ANY,
+    same_dtype=False,
+    sample=cases(
+        ([(4, 3), Fixed(np.int32(2))], {"key": (0, slice(None)), "at": ((0, 0, 0),)}),
+        (
+            [(2, 3), Fixed(np.int64(-1)), Fixed(np.int32(1))],
+            {"key": (None, 0, 0), "at": ((1, 0, 0), (2, 1, 1))},
+        ),
+    ),
+)
+def _tensor_index(input, *indices, key, at):
+    """`input[key]` with `indices` placed at `at` (see `_placed`); a tapeflow-only op."""
+    return input[_placed(key, at, indices, np.shape(input))]
+
+
+@_tensor_index.vjp
+def _tensor_index_vjp(g, out, input, *indices, key, at, needs):
+    b = batch_ndim(g, out)
+    dx = _tensor_index_grad(
+        g,
+        *indices,
+        shape=np.shape(g._value)[:b] + np.shape(input._value),
+        key=_batched_key(key, b),
+        at=_batched_at(at, b),
+    )
+    return (dx,) + (None,) * len(indices)
+
+
+@_tensor_index.jvp
+def _tensor_index_jvp(t, out, input, *indices, key, at):
+    if t[0] is None:
+        return None
+    b = batch_ndim(t[0], input)
+    return _tensor_index(t[0], *indices, key=_batched_key(key, b), at=_batched_at(at, b))
+
+
+@op(
+    "TensorIndexGrad",
+    dtypes=_dt.ANY,
+    same_dtype=False,
+    sample=cases(
+        (
+            [(3,), Fixed(np.int32(1))],
+            {"shape": (4, 3), "key": (0, slice(None)), "at": ((0, 0, 0),)},
+        ),
+    ),
+)
+def _tensor_index_grad(dy, *indices, shape, key, at):
+    """Zeros of `shape` with `dy` written at `TensorIndex`'s key (its gradient)."""
+    return _strided_slice_grad.forward(dy, shape=shape, key=_placed(key, at, indices, shape))
+
+
+@_tensor_index_grad.vjp
+def _tensor_index_grad_vjp(g, out, dy, *indices, shape, key, at, needs):
+    b = batch_ndim(g, out)
+    dg = _tensor_index(g, *indices, key=_batched_key(key, b), at=_batched_at(at, b))
+    return (dg,) + (None,) * len(indices)
+
+
+@_tensor_index_grad.jvp
+def _tensor_index_grad_jvp(t, out, dy, *indices, shape, key, at):
+    if t[0] is None:
+        return None
+    b = batch_ndim(t[0], dy)
+    return _tensor_index_grad(
+        t[0],
+        *indices,
+        shape=np.shape(t[0]._value)[:b] + shape,
+        key=_batched_key(key, b),
+        at=_batched_at(at, b),
     )
 
 

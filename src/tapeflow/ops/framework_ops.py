@@ -364,7 +364,16 @@ _TF_UNREGISTERED = frozenset(
 )
 # tapeflow's own op types, unknown to TF: to TF a registration under one of these names is a
 # new name (so is any name tapeflow has no op of), which no eager op ever looks up.
-_TAPEFLOW_ONLY = frozenset(("GatherGrad", "GatherLastAxis", "ReduceLogSumExp", "ScatterLastAxis"))
+_TAPEFLOW_ONLY = frozenset(
+    (
+        "GatherGrad",
+        "GatherLastAxis",
+        "ReduceLogSumExp",
+        "ScatterLastAxis",
+        "TensorIndex",
+        "TensorIndexGrad",
+    )
+)
 # Names registered through RegisterGradient / no_gradient: op type -> function, or None.
 _USER_GRADIENTS: dict = {}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import tape as _tape
 from .._core import tensor as _tensor
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import EagerTensor, constant, convert_to_tensor
@@ -144,7 +145,10 @@ def getitem(tensor, key):
     """`tensor[key]` with ints, slices (any step), Ellipsis, `tf.newaxis` and scalar int tensors.
 
     As in TF, a list is read as a tuple (`x[[0, 1]]` is `x[0, 1]`) and a boolean
-    tensor or NumPy mask selects like `tf.boolean_mask`.
+    tensor or NumPy mask selects like `tf.boolean_mask`. Inside a traced tf.function, a
+    plain index that is a call-dependent scalar int tensor is an op input
+    (`array_ops.traced_index`), so the trace replays; tensor slice bounds still make
+    the call run eagerly.
 
     Raises:
       TypeError: for other index types (floats, integer arrays), as TF does.
@@ -155,11 +159,32 @@ def getitem(tensor, key):
         key = tuple(key)
     elif array_ops._is_bool_mask(key):
         return boolean_mask(tensor, key)
+    if _tape.state.trace is not None:
+        # A call-dependent tensor index: an op input, so a tf.function replay re-indexes.
+        out = array_ops.traced_index(tensor, key)
+        if out is not None:
+            if isinstance(source, Variable):
+                out._slice_of = (_TracedSliceOf(source, key), None, "strided_slice")
+            return out
     key = array_ops.normalize_index(key, np.shape(tensor._value))
     out = array_ops._strided_slice(tensor, key=key)
     if isinstance(source, Variable):  # TF: a variable's slice has `.assign` (tensor.py)
         out._slice_of = (source, key, "strided_slice")
     return out
+
+
+class _TracedSliceOf:
+    """`v[i].assign` for a slice indexed by call-dependent tensors: the assignment reads
+    the indices' values (the trace then runs the call eagerly), as before `traced_index`."""
+
+    __slots__ = ("variable", "key")
+
+    def __init__(self, variable, key):
+        self.variable, self.key = variable, key
+
+    def _strided_slice_assign(self, _key, value, name=None):
+        key = array_ops.normalize_index(self.key, np.shape(self.variable._tensor._value))
+        return self.variable._strided_slice_assign(key, value, name)
 
 
 def _iter(self):

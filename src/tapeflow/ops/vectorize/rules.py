@@ -32,6 +32,8 @@ class ConversionNotImplementedError(Exception):
 
 _reshape_op = REGISTRY["Reshape"]
 _broadcast_op = REGISTRY["BroadcastTo"]
+_pack_op = REGISTRY["Pack"]
+_slice_op = REGISTRY["StridedSlice"]
 _add_op = REGISTRY["AddV2"]
 
 
@@ -268,6 +270,32 @@ def _strided_slice_grad(op, xs, batched, attrs, size):
 
 _register(_strided_slice, "StridedSlice")
 _register(_strided_slice_grad, "StridedSliceGrad")
+
+
+def _tensor_index(op, xs, batched, attrs, size):
+    """Shared indices: the key gets the batch axis. Per-example indices: one indexing per
+    example, stacked (TF's pfor converts a strided slice with per-example bounds without
+    its while_loop warning, observed on TF 2.21)."""
+    if any(batched[1:]):
+        rows = []
+        for k in range(size):
+            row = [_row(x, k) if b else x for x, b in zip(xs, batched)]
+            rows.append(op.run(tuple(row), attrs))
+        return _pack_op.run(tuple(rows), {"axis": 0})
+    changes = {
+        "key": (slice(None),) + tuple(attrs["key"]),
+        "at": tuple((p + 1, d + 1, shown) for p, d, shown in attrs["at"]),
+    }
+    if op.type == "TensorIndexGrad":
+        changes["shape"] = (size,) + tuple(attrs["shape"])
+    return _with(op, xs, attrs, **changes)
+
+
+def _row(x, k: int):
+    return _slice_op.run((x,), {"key": (k,) + (slice(None),) * (len(_shape(x)) - 1)})
+
+
+_register(_tensor_index, "TensorIndex", "TensorIndexGrad")
 
 
 def _pad(op, xs, batched, attrs, size):
