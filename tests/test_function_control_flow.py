@@ -349,3 +349,34 @@ def test_tapes_outside_a_replayable_function_get_eager_gradients():
     want_second = outer.jacobian(want_jac, a)
     _assert_same((y, jac, second), (want_y, want_jac, want_second))
     np.testing.assert_allclose(jac.numpy(), 0.5 / np.sqrt(2.0), rtol=1e-6)
+
+
+def test_python_number_loop_variables_become_tensors_and_replay():
+    # TF 2.21 inside tf.function: the graph while_loop takes (0, 1.0) as int32 and float32
+    # constants (probed: results int32 3 / float32 8.0 for n=3); tapeflow used to run the
+    # signature eagerly because its Python loop read the condition's value.
+    w = tf.Variable(0.5)
+
+    def step(n):
+        with tf.GradientTape() as t:
+            i, y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * w), (0, 1.0))
+        return i, y, t.gradient(y, w)
+
+    f = tf.function(step)
+    for n in [3, 5, 0, 2]:
+        got = f(tf.constant(n))
+        _assert_same(got, step(tf.constant(n)))
+        assert got[0].dtype == tf.int32 and got[1].dtype == tf.float32
+    assert f.experimental_get_tracing_count() == 1 and _replayed(f)
+
+
+def test_python_number_loop_variables_stay_python_eagerly():
+    # Outside a function the loop is TF's eager Python loop: the body sees Python numbers.
+    seen = []
+
+    def body(i):
+        seen.append(type(i))
+        return (i + 1,)
+
+    (out,) = tf.while_loop(lambda i: i < 2, body, (0,))
+    assert seen == [int, int] and int(out) == 2

@@ -187,6 +187,13 @@ def _convert_variables(structure):
     return nest.map_structure(lambda x: convert_to_tensor(x) if _is_variable(x) else x, structure)
 
 
+def _number_as_tensor(value):
+    """A Python or NumPy number (or NumPy array) as a tensor; anything else unchanged."""
+    if type(value) in (int, float, bool, complex) or isinstance(value, (np.generic, np.ndarray)):
+        return convert_to_tensor(value)
+    return value
+
+
 def _type_spec(value):
     """TF's `type_spec_from_value`: a TensorArray's or tensor's spec, else the spec of the
     value converted to a tensor (which raises TF's conversion errors)."""
@@ -634,6 +641,13 @@ def _while_loop(
     loop_vars = _convert_variables(loop_vars)
     if not loop_vars:
         raise ValueError("'loop_vars' must be provided.")
+    trace = _tape.state.trace
+    if trace is not None and _steps_constructs(trace):
+        # Inside tf.function TF's graph while_loop takes its loop variables as tensors:
+        # Python and NumPy numbers become constants of their default dtype (0 -> int32,
+        # 1.0 -> float32), so the loop is a replay step rather than a Python loop that reads
+        # its condition's value.
+        loop_vars = nest.map_structure(_number_as_tensor, loop_vars)
     try_to_pack = len(loop_vars) == 1 and not return_same_structure
     if maximum_iterations is not None:
         maximum_iterations = convert_to_tensor(maximum_iterations)
