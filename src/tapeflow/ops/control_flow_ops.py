@@ -810,6 +810,8 @@ def while_loop(
     iterations: `shape_invariants`, `parallel_iterations`, `back_prop` (False still
     records, only warns that it is deprecated) and `swap_memory` change nothing.
     `maximum_iterations` bounds the iterations (`cond` is still called once more).
+    Inside a traced `tf.function`, Python and NumPy numbers among the loop variables become
+    tensors first (0 -> int32, 1.0 -> float32), as TF's graph while_loop takes them.
 
     Raises:
       TypeError: if `cond` or `body` is not callable, or `body` changes a sequence type.
