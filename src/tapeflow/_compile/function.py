@@ -12,7 +12,6 @@ are those of the undecorated function.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import types
@@ -367,7 +366,7 @@ class ConcreteFunction:
         }
         journal = _tape.Journal()
         draws = _random._state.snapshot()
-        with _outer_recorders_hidden():
+        with _tape.outer_recorders_hidden():
             _tape.push(journal)
             try:
                 fn = self._function._python_function
@@ -508,27 +507,6 @@ class ConcreteFunction:
 
 
 _concrete_uids = itertools.count(1)
-
-
-@contextlib.contextmanager
-def _outer_recorders_hidden():
-    """Hides this thread's tapes, accumulators and trace (TF's get_concrete_function
-    records nothing on them), without stopping tapes the body itself opens."""
-    state = _tape.state
-    tapes, accumulators, outer = state.tapes, state.accumulators, state.trace
-    hidden = len(tapes) + len(accumulators)
-    _tape._count(-hidden)
-    state.tapes, state.accumulators = [], []
-    if outer is not None:
-        _tape.pop(outer)
-    try:
-        yield
-    finally:
-        _tape._count(-(len(state.tapes) + len(state.accumulators)))  # tapes the body left
-        state.tapes, state.accumulators = tapes, accumulators
-        _tape._count(hidden)
-        if outer is not None:
-            _tape.push(outer)
 
 
 def _kernel_type(dtype) -> str:

@@ -432,6 +432,30 @@ def eager_scope():
 
 
 @contextlib.contextmanager
+def outer_recorders_hidden():
+    """A context in which this thread's tapes, accumulators and tf.function trace are
+    hidden (they record nothing), without stopping the tapes the body itself opens.
+
+    What runs a function on the side needs it: tf.function's get_concrete_function (TF's
+    concrete trace records on no outer tape) and tf.vectorized_map's trace of `fn`.
+    """
+    tapes, accumulators, outer = state.tapes, state.accumulators, state.trace
+    hidden = len(tapes) + len(accumulators)
+    _count(-hidden)
+    state.tapes, state.accumulators = [], []
+    if outer is not None:
+        pop(outer)
+    try:
+        yield
+    finally:
+        _count(-(len(state.tapes) + len(state.accumulators)))  # tapes the body left open
+        state.tapes, state.accumulators = tapes, accumulators
+        _count(hidden)
+        if outer is not None:
+            push(outer)
+
+
+@contextlib.contextmanager
 def paused():
     """A context in which this thread's tapes and accumulators see nothing.
 

@@ -69,23 +69,12 @@ class _Recording(Trace):
 def _alone(recording: _Recording):
     """Makes `recording` this thread's only recorder (outer tapes, accumulators and
     tf.function traces are hidden), without stopping tapes that `fn` itself opens."""
-    s = _tape.state
-    tapes, accumulators, outer_trace = s.tapes, s.accumulators, s.trace
-    hidden = len(tapes) + len(accumulators)
-    _tape._count(-hidden)
-    s.tapes, s.accumulators = [], []
-    if outer_trace is not None:
-        _tape.pop(outer_trace)
-    _tape.push(recording)
-    try:
-        yield
-    finally:
-        _tape.pop(recording)
-        _tape._count(-(len(s.tapes) + len(s.accumulators)))  # tapes `fn` left open
-        s.tapes, s.accumulators = tapes, accumulators
-        _tape._count(hidden)
-        if outer_trace is not None:
-            _tape.push(outer_trace)
+    with _tape.outer_recorders_hidden():
+        _tape.push(recording)
+        try:
+            yield
+        finally:
+            _tape.pop(recording)
 
 
 @contextlib.contextmanager
