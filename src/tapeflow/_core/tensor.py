@@ -792,40 +792,25 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
     shape = tuple(TensorShape(shape).as_list())
     _tape.value_read(t, "tf.constant reshapes a tensor's value in Python")
     value = t._value
-    if not isinstance(value, _np_types):
-        return _constant_shaped(t, tuple(shape), original)
-    value = np.asarray(value)
+    host = isinstance(value, _np_types)  # else a Dask or CuPy value, filled or reshaped lazily
+    if host:
+        value = np.asarray(value)
     size = math.prod(shape)
     if value.size == 1 and size != 1:
         check_allocation(shape, t._dtype, "Fill")  # TF fills the shape with a Fill op
-        array = np.full(shape, value.reshape(()), dtype=value.dtype)
+        if host:
+            array = np.full(shape, value.reshape(()), dtype=value.dtype)
+        else:
+            array = np.broadcast_to(value.reshape(()), shape)
     elif value.size == size:
         array = value.reshape(shape)
     else:
         raise TypeError(
-            f"Eager execution of tf.constant with unsupported shape. Tensor {value} (converted "
-            f"from {original!r}) has {value.size} elements, but got `shape` "
-            f"{TensorShape(shape)} with {size} elements)."
+            f"Eager execution of tf.constant with unsupported shape. Tensor "
+            f"{value if host else numpy_text(value)} (converted from {original!r}) has "
+            f"{value.size} elements, but got `shape` {TensorShape(shape)} with {size} elements)."
         )
-    return make(array[()] if array.ndim == 0 else array, t._dtype)
-
-
-def _constant_shaped(t: EagerTensor, shape: tuple, original) -> EagerTensor:
-    """`tf.constant(dask_or_cupy_value, shape=shape)`: filled or reshaped lazily, same kind."""
-    value = t._value
-    size = math.prod(shape)
-    if value.size == 1 and size != 1:
-        check_allocation(shape, t._dtype, "Fill")
-        array = np.broadcast_to(value.reshape(()), shape)
-    elif value.size == size:
-        array = value.reshape(shape)
-    else:
-        raise TypeError(
-            f"Eager execution of tf.constant with unsupported shape. Tensor {numpy_text(value)} "
-            f"(converted from {original!r}) has {value.size} elements, but got `shape` "
-            f"{TensorShape(shape)} with {size} elements)."
-        )
-    return make(array, t._dtype)
+    return make(array[()] if host and array.ndim == 0 else array, t._dtype)
 
 
 def is_tensor(x) -> bool:
