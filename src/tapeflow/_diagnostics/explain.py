@@ -28,7 +28,6 @@ import collections
 import collections.abc
 import linecache
 import os
-import sys
 import threading
 import warnings
 import weakref
@@ -38,6 +37,7 @@ from .._core import tape as _tape
 from .._core.tensor import new_id
 from ..autodiff import gradient_tape as _gradient_tape
 from ..autodiff.gradient_tape import slim_entries, source_key
+from . import sites as _sites
 
 # The reasons an explanation names (`Explanation.reason`).
 NOT_WATCHED = "not_watched"
@@ -136,23 +136,10 @@ _recent: collections.OrderedDict = collections.OrderedDict()
 _variable_names: dict = {}
 
 
-_internal: dict = {}  # code object -> whether it is tapeflow's (a cache: frames are walked per op)
-
-
 def _user_line():
     """(filename, lineno) of the innermost frame outside the tapeflow package, or None."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        code = frame.f_code
-        internal = _internal.get(code)
-        if internal is None:
-            module = frame.f_globals.get("__name__", "")
-            internal = module == "tapeflow" or module.startswith("tapeflow.")
-            _internal[code] = internal
-        if not internal:
-            return code.co_filename, frame.f_lineno
-        frame = frame.f_back
-    return None
+    frame = _sites.user_frame(1)
+    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
 
 
 class _Observer:

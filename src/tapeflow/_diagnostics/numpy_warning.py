@@ -9,10 +9,10 @@ declares these conversions (`tape.value_read`); the hook runs only while enabled
 from __future__ import annotations
 
 import linecache
-import sys
 import warnings
 
 from .._core import tape as _tape
+from . import sites as _sites
 
 
 class NumpyRoundTripWarning(UserWarning):
@@ -22,14 +22,6 @@ class NumpyRoundTripWarning(UserWarning):
 _warned: set = set()  # (filename, lineno) already warned about
 
 
-def _user_frame():
-    """The innermost frame outside the tapeflow package (the user's line)."""
-    frame = sys._getframe(2)
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("tapeflow"):
-        frame = frame.f_back
-    return frame
-
-
 def _hook(t, what: str) -> None:
     tid = t._id
     for tape in _tape.state.tapes:
@@ -37,7 +29,7 @@ def _hook(t, what: str) -> None:
             break
     else:
         return
-    frame = _user_frame()
+    frame = _sites.user_frame(1)
     if frame is None:
         return
     filename, lineno = frame.f_code.co_filename, frame.f_lineno

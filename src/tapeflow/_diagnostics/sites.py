@@ -91,23 +91,29 @@ def enabled() -> bool:
     return bool(_owners)
 
 
+def user_frame(skip: int = 0):
+    """The innermost frame outside the tapeflow package (the user's code), or None,
+    starting `skip` frames above the caller. Shared by the diagnostics that name a line."""
+    frame = sys._getframe(skip + 1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        inside = _inside.get(filename)
+        if inside is None:
+            inside = _learn(filename)
+        if not inside:
+            return frame
+        frame = frame.f_back
+    return None
+
+
 def _user_code(skip: int = 0):
-    """(code, f_lasti) of the innermost frame outside the tapeflow package, or None,
-    starting `skip` frames above the caller.
+    """(code, f_lasti) of `user_frame(skip + 1)`, or None.
 
     The instruction offset, not the line: `f_lineno` scans the code's line table
     (~0.2 us), so `as_site` finds the line when it is asked for.
     """
-    frame = sys._getframe(skip + 1)
-    while frame is not None:
-        code = frame.f_code
-        inside = _inside.get(code.co_filename)
-        if inside is None:
-            inside = _learn(code.co_filename)
-        if not inside:
-            return code, frame.f_lasti
-        frame = frame.f_back
-    return None
+    frame = user_frame(skip + 1)
+    return None if frame is None else (frame.f_code, frame.f_lasti)
 
 
 def current_site() -> Site | None:
