@@ -153,7 +153,7 @@ def host_only(op_type: str, *values) -> None:
     For ops whose forward needs host arrays (SciPy, or NumPy paths no protocol dispatches).
     """
     for v in values:
-        if not isinstance(v, _NUMPY_TYPES) and backend_of(v) != NUMPY:
+        if is_foreign(v):
             raise op_error(
                 UnimplementedError,
                 f"{op_type} needs host (NumPy) arrays; its input is a {backend_of(v)} array. "
@@ -249,7 +249,8 @@ def reshape(x, shape: tuple):
 
 
 def any_foreign(*values) -> bool:
-    """True if any of `values` is a Dask or CuPy array."""
+    """True if any of `values` is a Dask or CuPy array (`is_foreign` inlined: forwards call
+    it on every op)."""
     for v in values:
         if not isinstance(v, _NUMPY_TYPES) and backend_of(v) != NUMPY:
             return True
