@@ -39,11 +39,13 @@ that froze such a value (trace.py).
 from __future__ import annotations
 
 import re
+import sys
 
 import numpy as np
 
 from . import dtypes as _dtypes
 from . import tape as _tape
+from .accel import compiled as _compiled
 from .errors import InvalidArgumentError, OpError, invalid_argument
 from .tensor import (
     EagerTensor,
@@ -561,6 +563,13 @@ class BinaryOp(Op):
         if dtype not in self._allowed:
             raise self.dtype_error(dtype)
         return self.binary(x, y)  # two tensors of one allowed dtype now: the fast path
+
+
+if _compiled:  # the call paths in C (_compiled.pyx mirrors run, UnaryOp.__call__, binary)
+    _compiled.bind_registry(sys.modules[__name__])
+    Op.run = _compiled.run
+    UnaryOp.__call__ = _compiled.unary_call
+    BinaryOp.binary = _compiled.binary
 
 
 def op(type_name: str, **options):

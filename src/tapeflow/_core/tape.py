@@ -27,9 +27,12 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
+import sys
 import threading
 
 import numpy as np
+
+from .accel import compiled as _compiled
 
 
 class _ThreadState(threading.local):
@@ -316,7 +319,7 @@ def _stand_in(t):
     value = t._value
     if type(value) is not np.ndarray or value.size < PRUNE_MIN_SIZE:
         return t
-    stand_in = object.__new__(type(t))
+    stand_in = type(t).__new__(type(t))
     stand_in._value = np.broadcast_to(np.zeros((), value.dtype), value.shape)
     stand_in._dtype = t._dtype
     stand_in._id = t._id
@@ -473,3 +476,8 @@ def paused():
         state.stopped -= 1
         state.tapes, state.accumulators = saved
         _count(len(state.tapes) + len(state.accumulators))
+
+
+if _compiled:  # tape.record in C (_compiled.pyx mirrors it)
+    _compiled.bind_tape(sys.modules[__name__])
+    record = _compiled.record

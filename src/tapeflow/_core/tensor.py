@@ -22,11 +22,13 @@ import numpy as np
 from . import backend as _backend
 from . import dtypes as _dtypes
 from . import tape as _tape
+from .accel import compiled as _compiled
 from .dtypes import DType
 from .errors import ResourceExhaustedError, invalid_argument, op_error
 from .tensor_shape import TensorShape
 
-_next_id = itertools.count(1).__next__
+# The compiled core's counter when it runs (one counter: ids order all tensors).
+_next_id = _compiled.next_id if _compiled else itertools.count(1).__next__
 new_id = _next_id  # a fresh tensor id: ids grow, so it also marks a point in time
 _from_np = _dtypes._BY_NP.__getitem__
 _np_scalar_types = (np.generic,)
@@ -51,11 +53,13 @@ class Tensor:
     __array_priority__ = 100
 
 
-class EagerTensor(Tensor):
+class EagerTensor(*((_compiled.TensorBase,) if _compiled else ()), Tensor):
     """A concrete, immutable eager tensor. Create tensors with `tf.constant`."""
 
     # `_slice_of`: (variable, key, name) on `v[key]`, read by `assign`; unset on others.
-    __slots__ = ("_value", "_dtype", "_id", "_slice_of", "__weakref__")
+    # On the compiled path the fields are `_compiled.TensorBase`'s C struct (not tracked by
+    # the garbage collector: a tensor is never part of a cycle).
+    __slots__ = () if _compiled else ("_value", "_dtype", "_id", "_slice_of", "__weakref__")
 
     def __init__(self, value, dtype=None):
         t = convert_to_tensor(value, dtype)
@@ -306,9 +310,12 @@ def host_copy(value):
     return array[()] if array.ndim == 0 else array
 
 
+_new_tensor = EagerTensor.__new__  # object.__new__, or TensorBase's on the compiled path
+
+
 def make(value, dtype: DType) -> EagerTensor:
     """Wraps an ndarray or NumPy scalar of dtype `dtype` (hot path: no checks)."""
-    t = object.__new__(EagerTensor)
+    t = _new_tensor(EagerTensor)
     t._value = value
     t._dtype = dtype
     t._id = _next_id()
@@ -317,7 +324,7 @@ def make(value, dtype: DType) -> EagerTensor:
 
 def wrap(value) -> EagerTensor:
     """Wraps a NumPy result, taking its dtype from the value (hot path)."""
-    t = object.__new__(EagerTensor)
+    t = _new_tensor(EagerTensor)
     t._value = value
     try:
         t._dtype = _from_np(value.dtype)
@@ -333,6 +340,11 @@ def _wrap_unusual(value) -> EagerTensor:
     if array.dtype not in _dtypes._BY_NP:
         raise TypeError(f"tapeflow has no dtype for NumPy dtype {array.dtype}.")
     return make(array[()] if array.ndim == 0 else array, _dtypes._BY_NP[array.dtype])
+
+
+if _compiled:  # the same functions in C (_compiled.pyx mirrors make and wrap)
+    _compiled.bind_tensor(EagerTensor, _dtypes._BY_NP, _wrap_unusual)
+    make, wrap = _compiled.make, _compiled.wrap
 
 
 # -- conversion ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import numpy as np
 
 from .._core import registry as _registry
 from .._core import tape as _tape
+from .._core.accel import compiled as _compiled
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -123,6 +124,7 @@ def current_site() -> Site | None:
 
 _state = _tape.state  # the same object, read per op
 _getframe = sys._getframe
+_FIRST_CALLER = 2 if _compiled else 4
 _f32, _f64, _isfinite = np.float32, np.float64, math.isfinite
 
 
@@ -156,7 +158,8 @@ def note(op, inputs: tuple, outputs, attrs: dict) -> None:
     # (`Op.run` or `BinaryOp.binary`) and that method's caller (an op's `__call__` or
     # `apply`, an operator, a wrapper: nothing outside tapeflow calls `run`/`binary`).
     # The walk starts above them, so a user calling the op directly costs no new frame.
-    frame = _getframe(4)
+    # The compiled core's call paths have no Python frames: there only 0-1 are sure.
+    frame = _getframe(_FIRST_CALLER)
     where = None
     while frame is not None:
         code = frame.f_code

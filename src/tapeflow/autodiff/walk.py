@@ -19,12 +19,14 @@ which owns the sparse/dense policy and the in-place sums.
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 
 from .._core import backend as _backend
 from .._core import registry as _registry
 from .._core import tape as _tape
+from .._core.accel import compiled as _compiled
 from .._core.errors import InternalError, op_error
 from .._core.indexed_slices import IndexedSlices, to_dense
 from .._core.tensor import EagerTensor, make, new_id
@@ -129,11 +131,7 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                 else:
                     in_grads = _as_tuple(op, in_grads, n)
             if len(in_grads) != n:
-                raise op_error(
-                    InternalError,
-                    f"Num gradients {len(in_grads)} generated for op {op.type} do not match "
-                    f"num inputs {len(inputs)}",
-                )
+                _count_mismatch(op, in_grads, inputs)
             for t, gi, need in zip(inputs, in_grads, needs):
                 if gi is None or not need:
                     continue
@@ -186,6 +184,14 @@ def _reachable(entries: list, source_ids: set) -> tuple:
                     reach.add(outs._id)
                 break
     return reach, relevant
+
+
+def _count_mismatch(op, in_grads: tuple, inputs: tuple) -> None:
+    raise op_error(
+        InternalError,
+        f"Num gradients {len(in_grads)} generated for op {op.type} do not match "
+        f"num inputs {len(inputs)}",
+    )
 
 
 def _as_tuple(op, in_grads, n_inputs: int) -> tuple:
@@ -360,3 +366,8 @@ def stack_rows(rows: list):
         return None
     template = next(r for r in rows if r is not None)
     return stack([zeros_like_value(template) if r is None else r for r in rows])
+
+
+if _compiled:  # the walk's loop in C (_compiled.pyx mirrors backward; the rare paths stay here)
+    _compiled.bind_walk(sys.modules[__name__])
+    backward = _compiled.backward

@@ -1,0 +1,474 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, binding=True
+"""The compiled core: tapeflow's per-op path in C (optional; see accel.py).
+
+Every function here mirrors the pure-Python function its docstring names, which stays
+the specification and the fallback (`TAPEFLOW_PURE_PYTHON=1`, or an install without a
+compiler): the same NumPy calls on the same values in the same order, so both paths
+agree bit for bit (tests/test_compiled_core.py checks it). Nothing here holds op logic;
+it is data structures and loops:
+
+- `TensorBase`: EagerTensor's fields as a C struct the garbage collector does not track
+  (a tensor holds a NumPy value, a DType and two ints, never a cycle), so a long tape
+  of tensors costs the collector nothing;
+- `next_id`, `make`, `wrap` (tensor.py);
+- `record` (tape.py);
+- `run`, `unary_call`, `binary` (registry.py: Op.run, UnaryOp.__call__, BinaryOp.binary);
+- `backward` (autodiff/walk.py: the reverse walk's loop).
+
+The Python modules hand over what these read (`bind_*`), once, at import. Module
+constants a test may change (tape.PRUNE_MIN_SIZE, walk.add) are read from the module
+when used, as the Python code reads them.
+"""
+
+cimport cython
+from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
+
+import numpy as np
+
+cdef extern from "Python.h":
+    void PyObject_GC_UnTrack(void *op)
+    bint PyObject_GC_IsTracked(object op)
+
+cdef extern from *:
+    """
+    #ifndef TAPEFLOW_SOURCE_CRC
+    #define TAPEFLOW_SOURCE_CRC 0
+    #endif
+    """
+    unsigned long TAPEFLOW_SOURCE_CRC
+
+# The CRC-32 of the .pyx this module was built from (setup.py defines it): accel.py
+# compares it with the installed source and refuses a stale build.
+SOURCE_CRC = TAPEFLOW_SOURCE_CRC
+
+cdef object _ndarray = np.ndarray
+cdef long long _counter = 0
+
+# Set by bind_tensor.
+cdef type _Tensor = None  # EagerTensor
+cdef dict _BY_NP = None
+cdef object _wrap_unusual = None
+
+# Set by bind_tape.
+cdef object _tape = None
+cdef dict _tape_globals = None
+cdef object _state = None
+cdef list _active = None
+cdef list _tracing = None
+cdef Py_ssize_t _LONG_TAPE = 0
+
+# Set by bind_registry.
+cdef object _fp_state = None
+cdef object _FP_QUIET = None
+cdef tuple _FORWARD_ERRORS = ()
+cdef list _OUTPUT_CHECKS = None
+cdef object _checked_finish = None
+cdef dict _NO_ATTRS = None
+cdef object _convert_like = None
+cdef object _dtype_mismatch = None
+
+# Set by bind_walk.
+cdef dict _walk = None
+cdef object _IndexedSlices = None
+cdef object _to_dense = None
+cdef Py_ssize_t _OWN_MIN_SIZE = 0
+cdef Py_ssize_t _INPLACE_MIN_SIZE = 0
+cdef tuple _ONE = (True,)
+cdef tuple _NONE = (False,)
+cdef tuple _BOTH = (True, True)
+
+
+# -- tensors (tensor.py) ------------------------------------------------------------------
+
+@cython.no_gc
+cdef class TensorBase:
+    """EagerTensor's fields (tensor.py's `__slots__` on the pure-Python path)."""
+
+    cdef public object _value
+    cdef public object _dtype
+    cdef public object _id
+    cdef object _slice
+    cdef object __weakref__
+
+    def __cinit__(self, *args, **kwargs):
+        # EagerTensor is a Python subclass, so CPython makes its instances GC-tracked (every
+        # heap type is); its fields never form a cycle, so the collector need not see it.
+        PyObject_GC_UnTrack(<void *>self)
+
+    @property
+    def _slice_of(self):
+        # Unset (None) reads as a missing attribute, as an unset slot does.
+        if self._slice is None:
+            raise AttributeError("'EagerTensor' object has no attribute '_slice_of'")
+        return self._slice
+
+    @_slice_of.setter
+    def _slice_of(self, value):
+        self._slice = value
+
+
+def next_id():
+    """tensor.new_id: a fresh tensor id (ids grow; one counter, atomic under the GIL)."""
+    global _counter
+    _counter += 1
+    return _counter
+
+
+cdef inline TensorBase _new(object value, object dtype):
+    global _counter
+    cdef TensorBase t = TensorBase.__new__(_Tensor)
+    t._value = value
+    t._dtype = dtype
+    _counter += 1
+    t._id = _counter
+    return t
+
+
+def make(value, dtype):
+    """tensor.make: wraps an ndarray or NumPy scalar of dtype `dtype` (no checks)."""
+    return _new(value, dtype)
+
+
+def wrap(value):
+    """tensor.wrap: wraps a NumPy result, taking its dtype from the value."""
+    try:
+        dtype = _BY_NP[value.dtype]
+    except (KeyError, AttributeError):
+        return _wrap_unusual(value)
+    return _new(value, dtype)
+
+
+def bind_tensor(eager_tensor, by_np, wrap_unusual):
+    global _Tensor, _BY_NP, _wrap_unusual
+    if not issubclass(eager_tensor, TensorBase):
+        raise TypeError("EagerTensor must derive from TensorBase on the compiled path")
+    _Tensor, _BY_NP, _wrap_unusual = eager_tensor, by_np, wrap_unusual
+
+
+cdef inline object _id_of(object t):
+    if type(t) is _Tensor:
+        return (<TensorBase>t)._id
+    return t._id
+
+
+cdef inline object _value_of(object t):
+    if type(t) is _Tensor:
+        return (<TensorBase>t)._value
+    return t._value
+
+
+cdef inline object _dtype_of(object t):
+    if type(t) is _Tensor:
+        return (<TensorBase>t)._dtype
+    return t._dtype
+
+
+# -- recording (tape.py) ------------------------------------------------------------------
+
+def bind_tape(tape_module):
+    global _tape, _tape_globals, _state, _active, _tracing, _LONG_TAPE
+    _tape = tape_module
+    _tape_globals = tape_module.__dict__
+    _state = tape_module.state
+    _active = tape_module.active
+    _tracing = tape_module.tracing
+    _LONG_TAPE = tape_module.LONG_TAPE
+
+
+cdef inline bint _is_large(object t, Py_ssize_t minimum):
+    v = _value_of(t)
+    return type(v) is _ndarray and v.size >= minimum
+
+
+def record(op, inputs, outputs, attrs, executed=True):
+    """tape.record: tells this thread's recorders that `op` ran."""
+    cdef Py_ssize_t minimum
+    s = _state
+    if _tracing and executed and s.trace is not None:
+        s.trace.record(op, inputs, outputs, attrs)
+    if not op.differentiable:
+        return None
+    entry = None
+    for tape in s.tapes:
+        ids = tape.ids
+        for t in inputs:
+            if _id_of(t) in ids:
+                break
+        else:
+            continue
+        if entry is None:
+            large = False
+            keeps = op.keeps
+            if keeps is not None:
+                minimum = _tape_globals["PRUNE_MIN_SIZE"]
+                for t in inputs:
+                    if _is_large(t, minimum):
+                        large = True
+                        break
+                else:
+                    large = _is_large(outputs[0] if type(outputs) is tuple else outputs, minimum)
+            if large:
+                entry = (op, *_tape.saved_for_backward(keeps, inputs, outputs), attrs)
+            else:
+                entry = (op, inputs, outputs, attrs)
+        entries = tape.entries
+        entries.append(entry)
+        if len(entries) == _LONG_TAPE:
+            _tape._long_tape()
+        if type(outputs) is tuple:
+            for o in outputs:
+                ids.add(_id_of(o))
+        else:
+            ids.add(_id_of(outputs))
+    for accumulator in s.accumulators:
+        accumulator.record(op, inputs, outputs, attrs)
+    return entry
+
+
+# -- op calls (registry.py) ---------------------------------------------------------------
+
+def bind_registry(registry_module):
+    global _fp_state, _FP_QUIET, _FORWARD_ERRORS, _OUTPUT_CHECKS, _checked_finish
+    global _NO_ATTRS, _convert_like, _dtype_mismatch
+    _fp_state = registry_module._fp_state
+    _FP_QUIET = registry_module._FP_QUIET
+    _FORWARD_ERRORS = registry_module._FORWARD_ERRORS
+    _OUTPUT_CHECKS = registry_module.OUTPUT_CHECKS
+    _checked_finish = registry_module._checked_finish
+    _NO_ATTRS = registry_module._NO_ATTRS
+
+
+cdef inline _finish(op, inputs, out, attrs):
+    # registry._finish: the output checks first (while any is installed), then the recorders.
+    if _OUTPUT_CHECKS:
+        _checked_finish(op, inputs, out, attrs)
+    elif _active:
+        record(op, inputs, out, attrs)
+
+
+def run(self, inputs, attrs):
+    """Op.run: runs the forward on converted inputs, wraps and records the result."""
+    token = PyContextVar_Set(_fp_state, _FP_QUIET)
+    try:
+        n = len(inputs)
+        if not attrs and n == 1:
+            result = self.forward(_value_of(inputs[0]))
+        elif n == 1:
+            result = self.forward(_value_of(inputs[0]), **attrs)
+        elif n == 2:
+            result = self.forward(_value_of(inputs[0]), _value_of(inputs[1]), **attrs)
+        else:
+            result = self.forward(*[_value_of(t) for t in inputs], **attrs)
+    except _FORWARD_ERRORS as e:
+        raise self.error(e, inputs) from None
+    finally:
+        PyContextVar_Reset(_fp_state, token)
+    if self.n_outputs == 1:
+        out = wrap(result)
+    else:
+        out = tuple([wrap(r) for r in result])
+    if _active or _OUTPUT_CHECKS:
+        _finish(self, inputs, out, attrs)
+    return out
+
+
+def unary_call(self, x, name=None):
+    """UnaryOp.__call__: an op of one tensor input and no attributes."""
+    if type(x) is _Tensor:
+        dtypes = self.dtypes
+        if dtypes is None or (<TensorBase>x)._dtype in dtypes:
+            return run(self, (x,), _NO_ATTRS)
+    return self.apply((x,), _NO_ATTRS)
+
+
+def binary(self, x, y, hinted=False):
+    """BinaryOp.binary: two tensors of one allowed dtype, or a floating tensor and a Python
+    number (which takes its dtype); anything else takes `_binary_slow`."""
+    cdef TensorBase tx, ty, out
+    type_x, type_y = type(x), type(y)
+    dtype = None
+    if type_x is _Tensor and type_y is _Tensor:
+        dtype = (<TensorBase>x)._dtype
+    elif type_x is _Tensor:
+        dtype = (<TensorBase>x)._dtype
+        if (type_y is float or type_y is int) and dtype._kind in "fc":
+            y = _new(dtype._np.type(y), dtype)
+        else:
+            dtype = None
+    elif (type_x is float or type_x is int) and type_y is _Tensor:
+        dtype = (<TensorBase>y)._dtype
+        if dtype._kind in "fc":
+            x = _new(dtype._np.type(x), dtype)
+        else:
+            dtype = None
+    if dtype is not None:
+        tx, ty = <TensorBase>x, <TensorBase>y
+        if ty._dtype is dtype and tx._dtype is dtype and dtype in self._allowed:
+            token = PyContextVar_Set(_fp_state, _FP_QUIET)
+            try:
+                value = self.forward(tx._value, ty._value)
+            except _FORWARD_ERRORS as e:
+                raise self.error(e, (x, y)) from None
+            finally:
+                PyContextVar_Reset(_fp_state, token)
+            vdtype = value.dtype
+            out = _new(value, dtype if vdtype is dtype._np else _BY_NP[vdtype])
+            if _active or _OUTPUT_CHECKS:
+                _finish(self, (x, y), out, _NO_ATTRS)
+            return out
+    return self._binary_slow(x, y, hinted)
+
+
+# -- the backward walk (autodiff/walk.py) --------------------------------------------------
+
+def bind_walk(walk_module):
+    global _walk, _IndexedSlices, _to_dense, _OWN_MIN_SIZE, _INPLACE_MIN_SIZE
+    _walk = walk_module.__dict__
+    _IndexedSlices = walk_module.IndexedSlices
+    _to_dense = walk_module.to_dense
+    _OWN_MIN_SIZE = walk_module.OWN_MIN_SIZE
+    _INPLACE_MIN_SIZE = walk_module.INPLACE_MIN_SIZE
+
+
+cdef inline bint _differentiable(object t):
+    return _dtype_of(t)._differentiable
+
+
+cdef tuple _reachable(list entries, set source_ids):
+    # walk._reachable
+    cdef set reach = set(source_ids)
+    cdef list relevant = []
+    for entry in entries:
+        inputs = entry[1]
+        for t in inputs:
+            if _id_of(t) in reach:
+                relevant.append(entry)
+                outs = entry[2]
+                if type(outs) is tuple:
+                    for o in outs:
+                        reach.add(_id_of(o))
+                else:
+                    reach.add(_id_of(outs))
+                break
+    return reach, relevant
+
+
+cdef _add(dict grads, set owned, tid, gi):
+    # walk._add: grads[tid] += gi, TF's way (the dense, same-kind case here; the rest there).
+    prev = grads.get(tid)
+    if prev is None:
+        grads[tid] = gi
+    elif type(prev) is _Tensor and type(gi) is _Tensor:
+        pv, gv = (<TensorBase>prev)._value, (<TensorBase>gi)._value
+        if tid in owned and not _active and _summable_in_place(pv, gv):
+            np.add(pv, gv, out=pv)
+            return
+        grads[tid] = _walk["add"](prev, gi)
+        if not _active:
+            owned.add(tid)
+    else:
+        _walk["_add"](grads, owned, tid, gi)
+
+
+cdef inline bint _summable_in_place(pv, gv):
+    return (
+        type(pv) is _ndarray
+        and pv.size >= _INPLACE_MIN_SIZE
+        and type(gv) is _ndarray
+        and pv.shape == gv.shape
+        and pv.dtype == gv.dtype
+    )
+
+
+def backward(list entries, targets, seeds, sources, batch_ndim=0):
+    """walk.backward: runs the reverse walk; returns one gradient (or None) per source."""
+    cdef Py_ssize_t n, bn = batch_ndim
+    cdef set source_ids = {_id_of(s) for s in sources}
+    cdef set reach
+    cdef list relevant
+    reach, relevant = _reachable(entries, source_ids)
+    cdef dict grads = {}
+    cdef set owned = set()
+    first_new_id = next_id()
+    for t, seed in zip(targets, seeds):
+        if _id_of(t) in reach and _differentiable(t):
+            _add(grads, owned, _id_of(t), seed)
+    state = _state
+    outer_rule = state.rule
+    diagnosing = bool(_OUTPUT_CHECKS)
+    if diagnosing:
+        outer_entry = state.entry
+    try:
+        for i in range(len(relevant) - 1, -1, -1):
+            op, inputs, outs, attrs = relevant[i]
+            if type(outs) is tuple or _id_of(outs) in source_ids:
+                if type(outs) is tuple and op.accumulates:
+                    _walk["_accumulate"](
+                        op, grads, owned, source_ids, reach, inputs, outs, attrs, batch_ndim
+                    )
+                    continue
+                g = _walk["_take"](grads, owned, source_ids, outs, batch_ndim)
+            else:
+                g = grads.pop(_id_of(outs), None)
+                if type(g) is _IndexedSlices:
+                    g = _to_dense(g)
+            if g is None:
+                continue
+            n = len(inputs)
+            if n == 1:
+                needs = _ONE if _differentiable(inputs[0]) else _NONE
+            elif n == 2:
+                x, y = inputs
+                nx = _id_of(x) in reach and _differentiable(x)
+                ny = _id_of(y) in reach and _differentiable(y)
+                needs = _BOTH if nx and ny else (nx, ny)
+            else:
+                needs = tuple([_id_of(t) in reach and _differentiable(t) for t in inputs])
+            if diagnosing:
+                state.rule = op
+                state.entry = (op, inputs, outs, attrs)
+            if bn and not op.batch_polymorphic:
+                in_grads = _walk["_per_example_vjp"](op, g, outs, inputs, attrs, needs, batch_ndim)
+            elif attrs:
+                in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
+            else:
+                in_grads = op.vjp_rule(g, outs, *inputs, needs=needs)
+            if type(in_grads) is not tuple:
+                if type(in_grads) is _Tensor and n == 1:
+                    in_grads = (in_grads,)
+                else:
+                    in_grads = _walk["_as_tuple"](op, in_grads, n)
+            if len(in_grads) != n:
+                _walk["_count_mismatch"](op, in_grads, inputs)
+            for k in range(n):
+                gi = in_grads[k]
+                if gi is None or not needs[k]:
+                    continue
+                t = inputs[k]
+                if type(gi) is not _Tensor:
+                    gi = _walk["_checked"](op, gi, t, batch_ndim)
+                else:
+                    gs, ts = (<TensorBase>gi)._value.shape, _value_of(t).shape
+                    if (
+                        gs != ts
+                        if not bn
+                        else gs[bn:] != ts or len(gs) != len(ts) + bn
+                    ):
+                        gi = _walk["_checked"](op, gi, t, batch_ndim)
+                tid = _id_of(t)
+                if tid in grads:
+                    _add(grads, owned, tid, gi)
+                else:
+                    grads[tid] = gi
+                    if type(gi) is _Tensor and (<TensorBase>gi)._id >= first_new_id:
+                        gv = (<TensorBase>gi)._value
+                        if type(gv) is _ndarray and gv.size >= _OWN_MIN_SIZE:
+                            if gv.base is None and _walk["_made_by_rule"](
+                                gv, op, g, inputs, outs, in_grads
+                            ):
+                                owned.add(tid)
+    finally:
+        state.rule = outer_rule
+        if diagnosing:
+            state.entry = outer_entry
+    return [grads.get(_id_of(s)) for s in sources]
