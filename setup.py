@@ -47,6 +47,12 @@ def _extensions() -> list:
     except ImportError:
         _notice("Cython is not installed")
         return []
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        _notice("NumPy is not installed in the build environment")
+        return []
+    import numpy
     from setuptools import Extension
 
     with open(SOURCE, "rb") as f:
@@ -54,6 +60,7 @@ def _extensions() -> list:
     ext = Extension(
         "tapeflow._core._compiled",
         [SOURCE],
+        include_dirs=[numpy.get_include()],  # NumPy's scalar structs (arrayscalars.h)
         define_macros=[("TAPEFLOW_SOURCE_CRC", f"{crc}UL")],
         extra_compile_args=["-O2"] if os.name != "nt" else [],
     )

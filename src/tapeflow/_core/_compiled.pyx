@@ -22,12 +22,39 @@ when used, as the Python code reads them.
 
 cimport cython
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
+from cpython.float cimport PyFloat_AS_DOUBLE
+from libc.math cimport isinf
 
 import numpy as np
 
 cdef extern from "Python.h":
     void PyObject_GC_UnTrack(void *op)
     bint PyObject_GC_IsTracked(object op)
+
+# NumPy's float32/float64 scalars, read and made in C (their structs are NumPy's public C
+# API, numpy/arrayscalars.h; no NumPy function is called through it).
+cdef extern from *:
+    """
+    #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+    #include "numpy/arrayobject.h"
+    #include "numpy/arrayscalars.h"
+    static inline PyObject *tf_f32(PyObject *type, float v) {
+        PyObject *o = ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, 0);
+        if (o) ((PyFloatScalarObject *)o)->obval = v;
+        return o;
+    }
+    static inline PyObject *tf_f64(PyObject *type, double v) {
+        PyObject *o = ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, 0);
+        if (o) ((PyDoubleScalarObject *)o)->obval = v;
+        return o;
+    }
+    #define tf_f32_val(o) (((PyFloatScalarObject *)(o))->obval)
+    #define tf_f64_val(o) (((PyDoubleScalarObject *)(o))->obval)
+    """
+    object tf_f32(object type, float v)
+    object tf_f64(object type, double v)
+    float tf_f32_val(object o)
+    double tf_f64_val(object o)
 
 cdef extern from *:
     """
@@ -42,6 +69,8 @@ cdef extern from *:
 SOURCE_CRC = TAPEFLOW_SOURCE_CRC
 
 cdef object _ndarray = np.ndarray
+cdef object _f32 = np.float32
+cdef object _f64 = np.float64
 cdef long long _counter = 0
 
 # Set by bind_tensor.
@@ -66,6 +95,16 @@ cdef object _checked_finish = None
 cdef dict _NO_ATTRS = None
 cdef object _convert_like = None
 cdef object _dtype_mismatch = None
+
+# Set by elementwise_rules: the ops whose scalar forwards `binary` inlines, and the sum the
+# walk calls (walk.add, unless a test replaced it).
+cdef object _ADD = None
+cdef object _SUB = None
+cdef object _MUL = None
+cdef frozenset _SCALAR_TYPES = frozenset(
+    [np.float16, np.float32, np.float64, np.complex64, np.complex128, np.int8, np.int16,
+     np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
+)
 
 # Set by bind_walk.
 cdef dict _walk = None
@@ -281,6 +320,34 @@ def unary_call(self, x, name=None):
     return self.apply((x,), _NO_ATTRS)
 
 
+cdef inline object _scalar(object dtype, object number):
+    # `dtype._np.type(number)`: a Python number as a NumPy scalar of the tensor's dtype. A
+    # Python float made float32 or float64 in C (the same IEEE rounding), unless the cast
+    # overflows, where NumPy warns: that one takes NumPy's path, warning included.
+    cdef double d
+    cdef float f
+    if type(number) is float:
+        scalar_type = dtype._np.type
+        d = PyFloat_AS_DOUBLE(number)
+        if scalar_type is _f64:
+            return tf_f64(_f64, d)
+        if scalar_type is _f32:
+            f = <float>d
+            if not isinf(f) or isinf(d):
+                return tf_f32(_f32, f)
+    return dtype._np.type(number)
+
+
+cdef object _scalar_arithmetic(object op, object x, object y):
+    cdef float a, b
+    cdef double c, d
+    if type(x) is _f32:
+        a, b = tf_f32_val(x), tf_f32_val(y)
+        return tf_f32(_f32, a * b if op is _MUL else (a + b if op is _ADD else a - b))
+    c, d = tf_f64_val(x), tf_f64_val(y)
+    return tf_f64(_f64, c * d if op is _MUL else (c + d if op is _ADD else c - d))
+
+
 def binary(self, x, y, hinted=False):
     """BinaryOp.binary: two tensors of one allowed dtype, or a floating tensor and a Python
     number (which takes its dtype); anything else takes `_binary_slow`."""
@@ -292,21 +359,46 @@ def binary(self, x, y, hinted=False):
     elif type_x is _Tensor:
         dtype = (<TensorBase>x)._dtype
         if (type_y is float or type_y is int) and dtype._kind in "fc":
-            y = _new(dtype._np.type(y), dtype)
+            y = _new(_scalar(dtype, y), dtype)
         else:
             dtype = None
     elif (type_x is float or type_x is int) and type_y is _Tensor:
         dtype = (<TensorBase>y)._dtype
         if dtype._kind in "fc":
-            x = _new(dtype._np.type(x), dtype)
+            x = _new(_scalar(dtype, x), dtype)
         else:
             dtype = None
     if dtype is not None:
         tx, ty = <TensorBase>x, <TensorBase>y
         if ty._dtype is dtype and tx._dtype is dtype and dtype in self._allowed:
+            xv, yv = tx._value, ty._value
+            if type(xv) is type(yv) and (type(xv) is _f32 or type(xv) is _f64) and (
+                self is _MUL or self is _ADD or self is _SUB
+            ):
+                # Two float32 or float64 NumPy scalars: these forwards are `x * y`, `x + y`
+                # and `x - y` there (math_ops), which NumPy computes as this C arithmetic
+                # (IEEE, correctly rounded); C raises no floating-point warnings, so no
+                # error state is set around it.
+                value = _scalar_arithmetic(self, xv, yv)
+                out = _new(value, dtype)
+                if _active or _OUTPUT_CHECKS:
+                    _finish(self, (x, y), out, _NO_ATTRS)
+                return out
             token = PyContextVar_Set(_fp_state, _FP_QUIET)
             try:
-                value = self.forward(tx._value, ty._value)
+                if type(xv) is type(yv) and type(xv) in _SCALAR_TYPES and (
+                    self is _ADD or self is _SUB or self is _MUL
+                ):
+                    # Two NumPy scalars of one other type: the forwards' operators without
+                    # the call.
+                    if self is _MUL:
+                        value = xv * yv
+                    elif self is _ADD:
+                        value = xv + yv
+                    else:
+                        value = xv - yv
+                else:
+                    value = self.forward(xv, yv)
             except _FORWARD_ERRORS as e:
                 raise self.error(e, (x, y)) from None
             finally:
@@ -363,7 +455,8 @@ cdef _add(dict grads, set owned, tid, gi):
         if tid in owned and not _active and _summable_in_place(pv, gv):
             np.add(pv, gv, out=pv)
             return
-        grads[tid] = _walk["add"](prev, gi)
+        add = _walk["add"]
+        grads[tid] = binary(add, prev, gi) if add is _ADD else add(prev, gi)
         if not _active:
             owned.add(tid)
     else:
@@ -472,3 +565,100 @@ def backward(list entries, targets, seeds, sources, batch_ndim=0):
         if diagnosing:
             state.entry = outer_entry
     return [grads.get(_id_of(s)) for s in sources]
+
+
+# -- operators (ops/operators.py) -----------------------------------------------------------
+
+def arithmetic(op):
+    """operators._arithmetic: `x <op> y` and its reflected form, straight to `binary`."""
+
+    def forward(self, other):
+        return binary(op, self, other)
+
+    def reverse(self, other):
+        return binary(op, other, self)
+
+    return forward, reverse
+
+
+def hinted_add(op, add_checked):
+    """operators._add (`x + y`): math_ops.add_checked's path for a tensor and a tensor or
+    Python number, which cannot raise its ValueError; anything else goes there."""
+
+    def forward(self, other):
+        type_other = type(other)
+        if type(self) is _Tensor and (type_other is _Tensor or type_other is float or type_other is int):
+            return binary(op, self, other, True)
+        return add_checked(self, other)
+
+    return forward
+
+
+# -- the hottest gradient rules (ops/math_ops.py, ops/trig_ops.py) ----------------------------
+
+cdef object _conj_python = None
+
+
+cdef inline object _conj(object t):
+    # math_ops.conj: real tensors unchanged; complex and bool ones (an error) there.
+    if type(t) is _Tensor and (<TensorBase>t)._dtype._kind not in "cb":
+        return t
+    return _conj_python(t)
+
+
+def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
+    """The VJP rules of Mul, AddV2, Sub, Sin and Tanh, as their Python rules compute them
+    (`python_rules`: type -> rule, which a cotangent that is not a tensor goes to):
+
+        Mul:   (g * conj(y) if needs[0] else None), (conj(x) * g if needs[1] else None)
+        AddV2: g, g
+        Sub:   g, -g
+        Sin:   g * cos(conj(x))
+        Tanh:  TanhGrad(out, g)
+    """
+    global _conj_python, _ADD, _SUB, _MUL
+    _conj_python, _ADD, _SUB, _MUL = conj, add, sub, mul
+    mul_python, sub_python, sin_python, tanh_python = (
+        python_rules["Mul"], python_rules["Sub"], python_rules["Sin"], python_rules["Tanh"]
+    )
+
+    def multiply_vjp(g, out, x, y, *, needs):
+        if type(g) is not _Tensor:
+            return mul_python(g, out, x, y, needs=needs)
+        return (
+            binary(mul, g, _conj(y)) if needs[0] else None,
+            binary(mul, _conj(x), g) if needs[1] else None,
+        )
+
+    def add_vjp(g, out, x, y, *, needs):
+        return g, g
+
+    def subtract_vjp(g, out, x, y, *, needs):
+        if type(g) is not _Tensor:
+            return sub_python(g, out, x, y, needs=needs)
+        return g, unary_call(neg, g)
+
+    def sin_vjp(g, out, x, *, needs):
+        if type(g) is not _Tensor:
+            return sin_python(g, out, x, needs=needs)
+        return binary(mul, g, unary_call(cos, _conj(x)))
+
+    def tanh_vjp(g, out, x, *, needs):
+        return binary(tanh_grad, out, g)
+
+    return {
+        "Mul": multiply_vjp,
+        "AddV2": add_vjp,
+        "Sub": subtract_vjp,
+        "Sin": sin_vjp,
+        "Tanh": tanh_vjp,
+    }
+
+
+def unary_operator(op):
+    """operators._neg (`-x`): the op's call path, without the Python frame."""
+
+    def method(self):
+        return unary_call(op, self)
+
+    return method

@@ -15,10 +15,11 @@ import numpy as np
 
 from .._core import tape as _tape
 from .._core import tensor as _tensor
+from .._core.accel import compiled as _compiled
 from .._core.errors import InvalidArgumentError
 from .._core.tensor import EagerTensor, constant, convert_to_tensor
 from .._core.variables import Variable
-from . import array_ops, bitwise_ops
+from . import array_ops, bitwise_ops, trig_ops
 from . import math_ops as m
 from .gather_ops import boolean_mask
 from .linalg import products as linalg_ops
@@ -122,6 +123,31 @@ OPERATORS = {
     "__or__": _logical(m.logical_or, bitwise_ops.bitwise_or, "|"),
     "__xor__": _logical(m.logical_xor, bitwise_ops.bitwise_xor, "^"),
 }
+
+
+if _compiled:  # the same operators and hottest rules in C (_core/_compiled.pyx mirrors them)
+    _add_reverse = _compiled.arithmetic(m.add)[1]
+    OPERATORS["__add__"] = (_compiled.hinted_add(m.add, m.add_checked), _add_reverse)
+    for _name, _op in (
+        ("__sub__", m.subtract),
+        ("__mul__", m.multiply),
+        ("__floordiv__", m.floordiv),
+        ("__mod__", m.floormod),
+    ):
+        OPERATORS[_name] = _compiled.arithmetic(_op)
+    _neg = _compiled.unary_operator(m.negative)
+    _rules = _compiled.elementwise_rules(
+        m.add,
+        m.subtract,
+        m.multiply,
+        m.negative,
+        trig_ops.cos,
+        trig_ops._tanh_grad,
+        m.conj,
+        {o.type: o.vjp_rule for o in (m.multiply, m.subtract, trig_ops.sin, trig_ops.tanh)},
+    )
+    for _op in (m.multiply, m.add, m.subtract, trig_ops.sin, trig_ops.tanh):
+        _op.vjp_rule = _rules[_op.type]
 
 
 def install(cls) -> None:
