@@ -23,18 +23,26 @@ def _notice(why: str) -> None:
 
 
 class OptionalBuildExt(build_ext):
-    """build_ext that turns a failed compile into the one-line notice."""
+    """build_ext that turns a failed compile into the one-line notice (once: an in-place
+    build then also fails to copy the missing module, which is the same failure)."""
+
+    failed = False
 
     def run(self):
         try:
             super().run()
         except Exception as e:  # no compiler, no headers: CCompilerError, DistutilsError, ...
-            _notice(f"{type(e).__name__}: {e}".splitlines()[0])
+            self._failed(e)
 
     def build_extension(self, ext):
         try:
             super().build_extension(ext)
         except Exception as e:
+            self._failed(e)
+
+    def _failed(self, e: Exception) -> None:
+        if not self.failed:
+            self.failed = True
             _notice(f"{type(e).__name__}: {e}".splitlines()[0])
 
 

@@ -1,0 +1,171 @@
+"""The compiled core (`tapeflow._core._compiled`) and its pure-Python fallback.
+
+`.ci/run` runs the suite twice: with the compiled core (and `TAPEFLOW_EXPECT_COMPILED=1`,
+so that a silent fallback fails here) and with `TAPEFLOW_PURE_PYTHON=1`. These tests
+check what neither run can see alone: that the two cores agree bit for bit, that a stale
+build is refused, and that a build without a compiler falls back with its notice.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import subprocess
+import sys
+import weakref
+
+import pytest
+
+import tapeflow as tf
+from tapeflow._core import accel
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE = os.path.dirname(os.path.abspath(tf.__file__))
+BATTERY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "core_battery.py")
+needs_compiled = pytest.mark.skipif(
+    accel.compiled is None, reason=f"the compiled core is not in use: {accel.why_pure}"
+)
+
+
+def _env(**changes) -> dict:
+    env = dict(os.environ)
+    env.pop("TAPEFLOW_PURE_PYTHON", None)
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(PACKAGE), env.get("PYTHONPATH", "")])
+    env.update(changes)
+    return env
+
+
+def _python(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(**env), timeout=120
+    )
+
+
+def test_the_compiled_core_is_in_use_where_expected():
+    """CI builds the compiled core and sets TAPEFLOW_EXPECT_COMPILED=1: a silent fallback to
+    pure Python (a failed build, a stale module) fails here, with the reason."""
+    if os.environ.get("TAPEFLOW_EXPECT_COMPILED") != "1":
+        pytest.skip("TAPEFLOW_EXPECT_COMPILED=1 is not set (CI sets it for the compiled run)")
+    assert accel.compiled is not None, accel.why_pure
+
+
+def test_pure_python_is_selected_by_the_environment_variable():
+    result = _python(
+        "import gc, tapeflow as tf; from tapeflow._core import accel;"
+        "print(accel.compiled, accel.why_pure, gc.is_tracked(tf.constant(1.0)))",
+        TAPEFLOW_PURE_PYTHON="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "None"
+    assert "TAPEFLOW_PURE_PYTHON" in result.stdout
+
+
+@needs_compiled
+def test_compiled_tensors_are_not_tracked_by_the_garbage_collector_and_still_die():
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    assert not gc.is_tracked(x) and not gc.is_tracked(y)
+    ref = weakref.ref(y)
+    del y, tape
+    assert ref() is None  # reference counting frees them; no cycle can hold one
+
+
+@needs_compiled
+def test_compiled_tensors_keep_the_python_semantics_of_their_fields():
+    x = tf.constant(2.0)
+    with pytest.raises(AttributeError):
+        x._slice_of  # unset, as an unset slot  # noqa: B018
+    with pytest.raises(AttributeError):
+        x.anything = 1  # no new attributes, as with __slots__
+    v = tf.Variable([1.0, 2.0])
+    s = v[0]
+    s.assign(5.0)
+    assert v.numpy().tolist() == [5.0, 2.0]
+    assert isinstance(x, tf.Tensor) and type(x).__name__ == "EagerTensor"
+
+
+def test_both_cores_agree_bit_for_bit():
+    """Every sample case of every differentiable op (forward, gradient, second order, JVP)
+    and the benchmark programs give the same bytes on both cores."""
+    if accel.compiled is None:
+        pytest.skip(f"the compiled core is not in use: {accel.why_pure}")
+    runs = {}
+    for core, env in (("compiled", {}), ("pure", {"TAPEFLOW_PURE_PYTHON": "1"})):
+        result = subprocess.run(
+            [sys.executable, BATTERY], capture_output=True, text=True, env=_env(**env), timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+        runs[core] = json.loads(result.stdout)
+    compiled, pure = runs["compiled"], runs["pure"]
+    assert compiled.pop("core") == "compiled" and pure.pop("core") == "pure"
+    assert len(compiled) > 300
+    differ = sorted(k for k in compiled if compiled[k] != pure.get(k))
+    assert not differ, f"{len(differ)} results differ between the cores: {differ[:20]}"
+    assert compiled.keys() == pure.keys()
+
+
+@needs_compiled
+def test_a_stale_build_is_refused_with_a_warning(tmp_path):
+    """A compiled module built from another `_compiled.pyx` than the one installed beside it
+    (an edit without a rebuild) is not used: tapeflow warns and runs pure Python."""
+    copy = tmp_path / "tapeflow"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(copy / "_core" / "_compiled.pyx", "a") as f:
+        f.write("\n# an edit\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import tapeflow as tf; from tapeflow._core import accel;"
+            "print(accel.compiled is None); print((tf.constant(2.0) * 3.0).numpy())",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(PYTHONPATH=str(tmp_path)),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "6.0"]
+    assert "stale" in result.stderr and "pure-Python core" in result.stderr
+
+
+def _build(tmp_path, **env) -> subprocess.CompletedProcess:
+    """`setup.py build_ext` of a copy of the project's build inputs."""
+    pytest.importorskip("Cython")
+    project = tmp_path / "project"
+    shutil.copytree(
+        os.path.join(ROOT, "src"),
+        project / "src",
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.c"),
+    )
+    shutil.copy(os.path.join(ROOT, "setup.py"), project)
+    shutil.copy(os.path.join(ROOT, "pyproject.toml"), project)
+    shutil.copy(os.path.join(ROOT, "README.md"), project)
+    return subprocess.run(
+        [sys.executable, "setup.py", "build_ext", "--inplace"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**_env(), **env},
+        timeout=300,
+    )
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(ROOT, "setup.py")), reason="no source tree")
+@pytest.mark.parametrize(
+    "env, why",
+    [({"CC": "false"}, "CompileError"), ({"TAPEFLOW_BUILD_PURE": "1"}, "TAPEFLOW_BUILD_PURE")],
+    ids=["no compiler", "build turned off"],
+)
+def test_a_build_without_a_compiler_falls_back_with_a_one_line_notice(tmp_path, env, why):
+    result = _build(tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if line.startswith("tapeflow:")]
+    assert len(notices) == 1, result.stderr
+    assert why in notices[0] and "pure-Python core will be used" in notices[0]
+    built = [n for n in os.listdir(tmp_path / "project" / "src" / "tapeflow" / "_core")]
+    assert not [n for n in built if n.endswith((".so", ".pyd"))]
