@@ -27,8 +27,12 @@ from libc.math cimport isinf
 
 import numpy as np
 
+from cpython.object cimport PyObject
+from cpython.tuple cimport PyTuple_GET_ITEM
+
 cdef extern from "Python.h":
     void PyObject_GC_UnTrack(void *op)
+    object PyObject_Vectorcall(object callable, PyObject **args, size_t nargsf, object kwnames)
     bint PyObject_GC_IsTracked(object op)
 
 # NumPy's float32/float64 scalars, read and made in C (their structs are NumPy's public C
@@ -84,6 +88,7 @@ cdef dict _tape_globals = None
 cdef object _state = None
 cdef list _active = None
 cdef list _tracing = None
+cdef list _accumulating = None
 cdef Py_ssize_t _LONG_TAPE = 0
 
 # Set by bind_registry.
@@ -112,6 +117,7 @@ cdef object _IndexedSlices = None
 cdef object _to_dense = None
 cdef Py_ssize_t _OWN_MIN_SIZE = 0
 cdef Py_ssize_t _INPLACE_MIN_SIZE = 0
+cdef tuple _NEEDS = ("needs",)  # the keyword of every VJP rule call
 cdef tuple _ONE = (True,)
 cdef tuple _NONE = (False,)
 cdef tuple _BOTH = (True, True)
@@ -205,12 +211,13 @@ cdef inline object _dtype_of(object t):
 # -- recording (tape.py) ------------------------------------------------------------------
 
 def bind_tape(tape_module):
-    global _tape, _tape_globals, _state, _active, _tracing, _LONG_TAPE
+    global _tape, _tape_globals, _state, _active, _tracing, _accumulating, _LONG_TAPE
     _tape = tape_module
     _tape_globals = tape_module.__dict__
     _state = tape_module.state
     _active = tape_module.active
     _tracing = tape_module.tracing
+    _accumulating = tape_module.accumulating
     _LONG_TAPE = tape_module.LONG_TAPE
 
 
@@ -259,8 +266,9 @@ def record(op, inputs, outputs, attrs, executed=True):
                 ids.add(_id_of(o))
         else:
             ids.add(_id_of(outputs))
-    for accumulator in s.accumulators:
-        accumulator.record(op, inputs, outputs, attrs)
+    if _accumulating:
+        for accumulator in s.accumulators:
+            accumulator.record(op, inputs, outputs, attrs)
     return entry
 
 
@@ -473,6 +481,33 @@ cdef inline bint _summable_in_place(pv, gv):
     )
 
 
+cdef inline bint _is_float_scalar(object v):
+    return type(v) is _f32 or type(v) is _f64
+
+
+cdef object _call_rule(object rule, object g, object outs, tuple inputs, Py_ssize_t n, object needs):
+    # rule(g, outs, *inputs, needs=needs) as one vectorcall (no argument tuple or dict)
+    cdef PyObject *args[7]
+    cdef Py_ssize_t i
+    args[0] = <PyObject *>g
+    args[1] = <PyObject *>outs
+    for i in range(n):
+        args[2 + i] = PyTuple_GET_ITEM(inputs, i)
+    args[2 + n] = <PyObject *>needs
+    return PyObject_Vectorcall(rule, args, 2 + n, _NEEDS)
+
+
+def ones_like_value(t):
+    """walk.ones_like_value: ones shaped as `t`, of its array kind (float32 and float64
+    scalars made in C)."""
+    value = _value_of(t)
+    if type(value) is _f32:
+        return _new(tf_f32(_f32, 1.0), _dtype_of(t))
+    if type(value) is _f64:
+        return _new(tf_f64(_f64, 1.0), _dtype_of(t))
+    return _walk["_ones_like_value"](t)
+
+
 def backward(list entries, targets, seeds, sources, batch_ndim=0):
     """walk.backward: runs the reverse walk; returns one gradient (or None) per source."""
     cdef Py_ssize_t n, bn = batch_ndim
@@ -482,15 +517,16 @@ def backward(list entries, targets, seeds, sources, batch_ndim=0):
     reach, relevant = _reachable(entries, source_ids)
     cdef dict grads = {}
     cdef set owned = set()
-    first_new_id = next_id()
+    global _counter
+    _counter += 1  # next_id()
+    first_new_id = _counter
     for t, seed in zip(targets, seeds):
         if _id_of(t) in reach and _differentiable(t):
             _add(grads, owned, _id_of(t), seed)
     state = _state
-    outer_rule = state.rule
     diagnosing = bool(_OUTPUT_CHECKS)
     if diagnosing:
-        outer_entry = state.entry
+        outer_rule, outer_entry = state.rule, state.entry
     try:
         for i in range(len(relevant) - 1, -1, -1):
             op, inputs, outs, attrs = relevant[i]
@@ -524,6 +560,8 @@ def backward(list entries, targets, seeds, sources, batch_ndim=0):
                 in_grads = _walk["_per_example_vjp"](op, g, outs, inputs, attrs, needs, batch_ndim)
             elif attrs:
                 in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
+            elif n <= 4 and type(inputs) is tuple:
+                in_grads = _call_rule(op.vjp_rule, g, outs, inputs, n, needs)
             else:
                 in_grads = op.vjp_rule(g, outs, *inputs, needs=needs)
             if type(in_grads) is not tuple:
@@ -540,6 +578,10 @@ def backward(list entries, targets, seeds, sources, batch_ndim=0):
                 t = inputs[k]
                 if type(gi) is not _Tensor:
                     gi = _walk["_checked"](op, gi, t, batch_ndim)
+                elif not bn and _is_float_scalar((<TensorBase>gi)._value) and _is_float_scalar(
+                    _value_of(t)
+                ):
+                    pass  # two NumPy scalars: both shapes are ()
                 else:
                     gs, ts = (<TensorBase>gi)._value.shape, _value_of(t).shape
                     if (
@@ -561,9 +603,8 @@ def backward(list entries, targets, seeds, sources, batch_ndim=0):
                             ):
                                 owned.add(tid)
     finally:
-        state.rule = outer_rule
         if diagnosing:
-            state.entry = outer_entry
+            state.rule, state.entry = outer_rule, outer_entry
     return [grads.get(_id_of(s)) for s in sources]
 
 

@@ -109,6 +109,10 @@ active: list = []
 # One item per trace recording in any thread (as `active`): `record` consults this
 # thread's trace only while some trace exists.
 tracing: list = []
+# One item per forward accumulator pushed in any thread (as `tracing`): `record` reads
+# this thread's accumulators only while some exist. (`paused` hides them without popping:
+# the count may then say some exist where none listens, which costs one lookup.)
+accumulating: list = []
 
 
 def _count(delta: int) -> None:
@@ -192,8 +196,12 @@ def push(recorder: Recorder) -> None:
             raise RuntimeError("A tf.function trace is already recording in this thread.")
         state.trace = recorder
         tracing.append(None)
-    else:  # a tape (the common case: `tapes` by name, no getattr), accumulator, ...
-        (state.tapes if kind == "tapes" else getattr(state, kind)).append(recorder)
+    elif kind == "tapes":  # the common case: by name, no getattr
+        state.tapes.append(recorder)
+    else:  # an accumulator, watcher, journal
+        getattr(state, kind).append(recorder)
+        if kind == "accumulators":
+            accumulating.append(None)
     if recorder.sees_ops:
         active.append(None)
 
@@ -216,6 +224,8 @@ def pop(recorder: Recorder) -> bool:
             del stack[i]
             if recorder.sees_ops:
                 active.pop()
+            if kind == "accumulators":
+                accumulating.pop()
             if _saved_gc_threshold:
                 _restore_gc_threshold()
             return True
@@ -276,8 +286,9 @@ def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> En
                 ids.add(o._id)
         else:
             ids.add(outputs._id)
-    for accumulator in s.accumulators:
-        accumulator.record(op, inputs, outputs, attrs)
+    if accumulating:
+        for accumulator in s.accumulators:
+            accumulator.record(op, inputs, outputs, attrs)
     return entry
 
 
@@ -294,6 +305,7 @@ PRUNE_MIN_SIZE = 1024
 LONG_TAPE = 4096
 RECORDING_GC_THRESHOLD = 100_000
 _saved_gc_threshold: list = []
+gc_raised = _saved_gc_threshold  # non-empty while the threshold is raised: pop restores it
 _gc_lock = threading.Lock()
 
 

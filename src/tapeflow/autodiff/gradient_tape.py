@@ -129,11 +129,27 @@ class GradientTape:
         self._watched_variables: tuple = ()
 
     def __enter__(self) -> GradientTape:
+        if self._tape is None and not self._recording and observe is None:
+            # `_push_tape` for a new tape while explanations are off, inline (W1 pays it)
+            self._tape = tape = _tape.Tape(self._watch_accessed_variables)
+            _tape.state.tapes.append(tape)
+            _tape.active.append(None)
+            self._recording = True
+            if self._observer is not None:
+                self._observer.mark("enter")
+            return self
         self._push_tape()
         return self
 
     def __exit__(self, typ, value, traceback) -> None:
         if self._recording:
+            tapes = _tape.state.tapes
+            if tapes and tapes[-1] is self._tape and self._observer is None and not _tape.gc_raised:
+                # `_pop_tape` for the innermost tape, inline (as `__enter__`'s push)
+                tapes.pop()
+                _tape.active.pop()
+                self._recording = False
+                return
             self._pop_tape()
 
     def _push_tape(self) -> None:

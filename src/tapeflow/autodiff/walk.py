@@ -87,10 +87,9 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
     # forward op's line: the walk tells them the entry through the thread state, while
     # they are enabled (a local test per entry).
     state = _tape.state
-    outer_rule = state.rule
     diagnosing = bool(_registry.OUTPUT_CHECKS)
-    if diagnosing:
-        outer_entry = state.entry
+    if diagnosing:  # (state.rule and state.entry are set only then)
+        outer_rule, outer_entry = state.rule, state.entry
     try:
         for op, inputs, outs, attrs in reversed(relevant):
             if type(outs) is tuple or outs._id in source_ids:
@@ -156,9 +155,8 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
                             if gv.base is None and _made_by_rule(gv, op, g, inputs, outs, in_grads):
                                 owned.add(tid)
     finally:
-        state.rule = outer_rule
         if diagnosing:
-            state.entry = outer_entry
+            state.rule, state.entry = outer_rule, outer_entry
     return [grads.get(s._id) for s in sources]
 
 
@@ -370,4 +368,5 @@ def stack_rows(rows: list):
 
 if _compiled:  # the walk's loop in C (_compiled.pyx mirrors backward; the rare paths stay here)
     _compiled.bind_walk(sys.modules[__name__])
-    backward = _compiled.backward
+    _ones_like_value = ones_like_value  # the other array kinds
+    backward, ones_like_value = _compiled.backward, _compiled.ones_like_value
