@@ -169,3 +169,22 @@ def test_a_build_without_a_compiler_falls_back_with_a_one_line_notice(tmp_path, 
     assert why in notices[0] and "pure-Python core will be used" in notices[0]
     built = [n for n in os.listdir(tmp_path / "project" / "src" / "tapeflow" / "_core")]
     assert not [n for n in built if n.endswith((".so", ".pyd"))]
+
+
+@pytest.mark.parametrize("pure", [False, True], ids=["as installed", "TAPEFLOW_PURE_PYTHON=1"])
+def test_info_says_which_core_runs(pure):
+    env = {"TAPEFLOW_PURE_PYTHON": "1"} if pure else {}
+    result = subprocess.run(
+        [sys.executable, "-m", "tapeflow", "info"],
+        capture_output=True,
+        text=True,
+        env=_env(**env),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    core = [line for line in result.stdout.splitlines() if line.startswith("core: ")]
+    assert len(core) == 1
+    if pure or accel.compiled is None:
+        assert core[0].startswith("core: pure Python (")
+    else:
+        assert core[0].startswith("core: compiled (") and "_compiled" in core[0]

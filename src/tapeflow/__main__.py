@@ -1,6 +1,7 @@
 """Command line: `python -m tapeflow tutorial` runs the founding autodiff tutorial;
 `python -m tapeflow run script.py [args]` runs existing TensorFlow or Keras 3 code on
-tapeflow (`import tensorflow` and `import keras` give tapeflow's)."""
+tapeflow (`import tensorflow` and `import keras` give tapeflow's); `python -m tapeflow info`
+says which versions and which core (compiled or pure Python) run."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="run a TensorFlow/Keras script with tapeflow as TF")
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
+    commands.add_parser("info", help="print the versions and which core runs")
     args = parser.parse_args(argv)
+    if args.command == "info":
+        print(info())
+        return 0
     if args.command == "run":
         from ._alias import run as run_script
 
@@ -26,6 +31,28 @@ def main(argv: list[str] | None = None) -> int:
 
         tutorial()
     return 0
+
+
+def info() -> str:
+    """Versions, and which core runs: "compiled (path)" or "pure Python (why)"."""
+    import platform
+
+    import numpy as np
+
+    from . import __version__
+    from ._core import accel
+
+    if accel.compiled is not None:
+        core = f"compiled ({accel.compiled.__file__})"
+    else:
+        core = f"pure Python ({accel.why_pure})"
+    return "\n".join(
+        [
+            f"tapeflow {__version__}",
+            f"python {platform.python_version()}, numpy {np.__version__}",
+            f"core: {core}",
+        ]
+    )
 
 
 if __name__ == "__main__":
