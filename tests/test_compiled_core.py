@@ -188,3 +188,17 @@ def test_info_says_which_core_runs(pure):
         assert core[0].startswith("core: pure Python (")
     else:
         assert core[0].startswith("core: compiled (") and "_compiled" in core[0]
+
+
+def test_a_cycle_through_a_slices_variable_is_collected():
+    """A slice remembers its variable (`_slice_of`): the one field that can lead back to the
+    tensor, so such a tensor is tracked on both cores and a cycle through it is collected."""
+    holder = []
+    s = tf.Variable([1.0, 2.0])[0]
+    s._slice_of = (holder, 0, "strided_slice")
+    holder.append(s)  # s -> (holder, ...) -> holder -> s
+    assert gc.is_tracked(s)
+    ref = weakref.ref(s)
+    del s, holder
+    gc.collect()
+    assert ref() is None

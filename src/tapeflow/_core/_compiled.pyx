@@ -8,8 +8,9 @@ agree bit for bit (tests/test_compiled_core.py checks it). Nothing here holds op
 it is data structures and loops:
 
 - `TensorBase`: EagerTensor's fields as a C struct the garbage collector does not track
-  (a tensor holds a NumPy value, a DType and two ints, never a cycle), so a long tape
-  of tensors costs the collector nothing;
+  (a tensor holds a NumPy value, a DType and an int, never a cycle; a variable's slice,
+  which refers to its variable, is tracked), so a long tape of tensors costs the
+  collector nothing;
 - `next_id`, `make`, `wrap` (tensor.py);
 - `record` (tape.py);
 - `run`, `unary_call`, `binary` (registry.py: Op.run, UnaryOp.__call__, BinaryOp.binary);
@@ -32,6 +33,7 @@ from cpython.tuple cimport PyTuple_GET_ITEM
 
 cdef extern from "Python.h":
     void PyObject_GC_UnTrack(void *op)
+    void PyObject_GC_Track(void *op)
     object PyObject_Vectorcall(object callable, PyObject **args, size_t nargsf, object kwnames)
     bint PyObject_GC_IsTracked(object op)
 
@@ -81,6 +83,8 @@ cdef long long _counter = 0
 cdef type _Tensor = None  # EagerTensor
 cdef dict _BY_NP = None
 cdef object _wrap_unusual = None
+cdef object _FLOAT32 = None
+cdef object _FLOAT64 = None
 
 # Set by bind_tape.
 cdef object _tape = None
@@ -125,9 +129,14 @@ cdef tuple _BOTH = (True, True)
 
 # -- tensors (tensor.py) ------------------------------------------------------------------
 
-@cython.no_gc
 cdef class TensorBase:
-    """EagerTensor's fields (tensor.py's `__slots__` on the pure-Python path)."""
+    """EagerTensor's fields (tensor.py's `__slots__` on the pure-Python path).
+
+    Instances start untracked by the garbage collector: a value, a DType and an id
+    refer to nothing that could lead back to the tensor. `_slice_of` (a variable's slice
+    remembers the variable) can, so setting it tracks the tensor, which the collector
+    then traverses as any object.
+    """
 
     cdef public object _value
     cdef public object _dtype
@@ -136,8 +145,6 @@ cdef class TensorBase:
     cdef object __weakref__
 
     def __cinit__(self, *args, **kwargs):
-        # EagerTensor is a Python subclass, so CPython makes its instances GC-tracked (every
-        # heap type is); its fields never form a cycle, so the collector need not see it.
         PyObject_GC_UnTrack(<void *>self)
 
     @property
@@ -150,6 +157,8 @@ cdef class TensorBase:
     @_slice_of.setter
     def _slice_of(self, value):
         self._slice = value
+        if not PyObject_GC_IsTracked(self):
+            PyObject_GC_Track(<void *>self)
 
 
 def next_id():
@@ -176,6 +185,10 @@ def make(value, dtype):
 
 def wrap(value):
     """tensor.wrap: wraps a NumPy result, taking its dtype from the value."""
+    if type(value) is _f32:  # the DType of a float32 or float64 scalar without the lookup
+        return _new(value, _FLOAT32)
+    if type(value) is _f64:
+        return _new(value, _FLOAT64)
     try:
         dtype = _BY_NP[value.dtype]
     except (KeyError, AttributeError):
@@ -184,10 +197,11 @@ def wrap(value):
 
 
 def bind_tensor(eager_tensor, by_np, wrap_unusual):
-    global _Tensor, _BY_NP, _wrap_unusual
+    global _Tensor, _BY_NP, _wrap_unusual, _FLOAT32, _FLOAT64
     if not issubclass(eager_tensor, TensorBase):
         raise TypeError("EagerTensor must derive from TensorBase on the compiled path")
     _Tensor, _BY_NP, _wrap_unusual = eager_tensor, by_np, wrap_unusual
+    _FLOAT32, _FLOAT64 = by_np[np.dtype(np.float32)], by_np[np.dtype(np.float64)]
 
 
 cdef inline object _id_of(object t):
