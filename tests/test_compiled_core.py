@@ -184,10 +184,13 @@ def test_info_says_which_core_runs(pure):
     assert result.returncode == 0, result.stderr
     core = [line for line in result.stdout.splitlines() if line.startswith("core: ")]
     assert len(core) == 1
-    if pure or accel.compiled is None:
-        assert core[0].startswith("core: pure Python (")
-    else:
+    state = _python("from tapeflow._core import accel; print(accel.compiled is not None)", **env)
+    if state.stdout.strip() == "True":
+        assert not pure
         assert core[0].startswith("core: compiled (") and "_compiled" in core[0]
+    else:
+        assert core[0].startswith("core: pure Python (")
+        assert ("TAPEFLOW_PURE_PYTHON" in core[0]) == pure
 
 
 def test_a_cycle_through_a_slices_variable_is_collected():

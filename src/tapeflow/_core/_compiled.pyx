@@ -224,9 +224,31 @@ cdef inline object _dtype_of(object t):
 
 # -- recording (tape.py) ------------------------------------------------------------------
 
+cdef type _Tape = None  # tape.Tape
+
+
+cdef class TapeBase:
+    """tape.Tape's fields (its `__slots__` on the pure-Python path), read by `record` as a
+    struct. Tracked by the garbage collector: entries can lead anywhere."""
+
+    cdef public object entries
+    cdef public object ids
+    cdef public object watch_accessed_variables
+    cdef public object variables
+    cdef object __weakref__
+
+    def __init__(self, watch_accessed_variables):
+        # Tape.__init__
+        self.entries = []
+        self.ids = set()
+        self.watch_accessed_variables = watch_accessed_variables
+        self.variables = {}
+
+
 def bind_tape(tape_module):
-    global _tape, _tape_globals, _state, _active, _tracing, _accumulating, _LONG_TAPE
+    global _tape, _tape_globals, _state, _active, _tracing, _accumulating, _LONG_TAPE, _Tape
     _tape = tape_module
+    _Tape = tape_module.Tape
     _tape_globals = tape_module.__dict__
     _state = tape_module.state
     _active = tape_module.active
@@ -250,28 +272,42 @@ def record(op, inputs, outputs, attrs, executed=True):
         return None
     entry = None
     for tape in s.tapes:
-        ids = tape.ids
+        ids = (<TapeBase>tape).ids if type(tape) is _Tape else tape.ids
         for t in inputs:
-            if _id_of(t) in ids:
+            if _id_of(t) in ids:  # (a generic `in`: a construct's tape has its own ids type)
                 break
         else:
             continue
         if entry is None:
+            # Whether an input or the first output holds an array worth pruning and the op
+            # prunes (`keeps`), tested in the other order: arrays first, which costs nothing
+            # for scalars.
             large = False
-            keeps = op.keeps
-            if keeps is not None:
-                minimum = _tape_globals["PRUNE_MIN_SIZE"]
-                for t in inputs:
-                    if _is_large(t, minimum):
-                        large = True
-                        break
-                else:
-                    large = _is_large(outputs[0] if type(outputs) is tuple else outputs, minimum)
+            for t in inputs:
+                if type(_value_of(t)) is _ndarray:
+                    large = True
+                    break
+            else:
+                large = type(_value_of(outputs[0] if type(outputs) is tuple else outputs)) is _ndarray
+            if large:
+                large = False
+                keeps = op.keeps
+                if keeps is not None:
+                    minimum = _tape_globals["PRUNE_MIN_SIZE"]
+                    for t in inputs:
+                        if _is_large(t, minimum):
+                            large = True
+                            break
+                    else:
+                        large = _is_large(outputs[0] if type(outputs) is tuple else outputs, minimum)
             if large:
                 entry = (op, *_tape.saved_for_backward(keeps, inputs, outputs), attrs)
             else:
                 entry = (op, inputs, outputs, attrs)
-        entries = tape.entries
+        if type(tape) is _Tape:
+            entries = (<TapeBase>tape).entries
+        else:
+            entries = tape.entries
         entries.append(entry)
         if len(entries) == _LONG_TAPE:
             _tape._long_tape()
@@ -717,3 +753,96 @@ def unary_operator(op):
         return unary_call(op, self)
 
     return method
+
+
+# -- GradientTape's common calls (autodiff/gradient_tape.py) --------------------------------
+
+cdef dict _gradient_tape = None  # the module's globals (`observe` is read per call)
+cdef object _NONE_UG = None  # UnconnectedGradients.NONE
+cdef object _gradient_python = None
+cdef object _watch_python = None
+cdef list _gc_raised = None
+
+
+def bind_gradient_tape(module, gradient_python, watch_python):
+    global _gradient_tape, _NONE_UG, _gradient_python, _watch_python, _gc_raised
+    _gradient_tape = module.__dict__
+    _NONE_UG = module.UnconnectedGradients.NONE
+    _gradient_python, _watch_python = gradient_python, watch_python
+    _gc_raised = _tape.gc_raised
+
+
+def tape_enter(self):
+    """GradientTape.__enter__: a new tape pushed inline while explanations are off."""
+    if self._tape is None and not self._recording and _gradient_tape["observe"] is None:
+        tape = _Tape(self._watch_accessed_variables)
+        self._tape = tape
+        _state.tapes.append(tape)
+        _active.append(None)
+        self._recording = True
+        observer = self._observer
+        if observer is not None:
+            observer.mark("enter")
+        return self
+    self._push_tape()
+    return self
+
+
+def tape_exit(self, typ, value, traceback):
+    """GradientTape.__exit__: the innermost tape popped inline."""
+    if self._recording:
+        tapes = _state.tapes
+        if tapes and tapes[len(tapes) - 1] is self._tape and self._observer is None and not _gc_raised:
+            tapes.pop()
+            _active.pop()
+            self._recording = False
+            return None
+        self._pop_tape()
+    return None
+
+
+def tape_watch(self, tensor):
+    """GradientTape.watch: one floating tensor while this thread records (the rest there)."""
+    if type(tensor) is _Tensor and (<TensorBase>tensor)._dtype._differentiable:
+        if self._tape is None:
+            self._tape = _Tape(self._watch_accessed_variables)
+        s = _state
+        if not s.stopped and s.tapes:
+            self._tape.ids.add((<TensorBase>tensor)._id)
+            return None
+    return _watch_python(self, tensor)
+
+
+cdef object _DEFAULT = object()  # stands for UnconnectedGradients.NONE, unknown here at import
+
+
+def tape_gradient(self, target, sources, output_gradients=None, unconnected_gradients=_DEFAULT):
+    """GradientTape.gradient: `_single_gradient` for one tensor target and one tensor source
+    with the default NONE (the rest there)."""
+    if unconnected_gradients is _DEFAULT:
+        unconnected_gradients = _NONE_UG
+    if (
+        type(target) is _Tensor
+        and type(sources) is _Tensor
+        and output_gradients is None
+        and unconnected_gradients is _NONE_UG
+    ):
+        tape = self._tape
+        if tape is not None and not self._recording:
+            g = backward(tape.entries, [target], [ones_like_value(target)], [sources])[0]
+            if not self._persistent:  # _release
+                self._watched_variables = self.watched_variables() if tape.variables else ()
+                self._tape = None
+            if g is not None:
+                sid = (<TensorBase>sources)._id
+                if not (
+                    (sid in tape.ids or sid == (<TensorBase>target)._id)
+                    and (<TensorBase>sources)._dtype._differentiable
+                ):
+                    g = None
+            if g is None:
+                self._remember(tape, [target], sources, [sources], [None])
+                return None
+            self._last_call = ()
+            return g
+    return _gradient_python(self, target, sources, output_gradients, unconnected_gradients)

@@ -122,10 +122,12 @@ def _count(delta: int) -> None:
         active.pop()
 
 
-class Tape(Recorder):
+class Tape(*((_compiled.TapeBase,) if _compiled else ()), Recorder):
     """The recording half of a GradientTape: entries and tracked tensor ids."""
 
-    __slots__ = ("entries", "ids", "watch_accessed_variables", "variables", "__weakref__")
+    # On the compiled path the fields are `_compiled.TapeBase`'s, which `record` reads in C.
+    _fields = ("entries", "ids", "watch_accessed_variables", "variables", "__weakref__")
+    __slots__ = () if _compiled else _fields
     kind = "tapes"
 
     def __init__(self, watch_accessed_variables: bool):
@@ -161,6 +163,10 @@ class Tape(Recorder):
                 break
             entries.pop()
         entries.append(entry)
+
+
+if _compiled:
+    del Tape.__init__  # TapeBase.__init__ sets the same fields in C
 
 
 class Journal(Recorder):

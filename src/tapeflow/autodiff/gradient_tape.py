@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import enum
 import math
+import sys
 
 import numpy as np
 
 from .._core import dtypes as _dtypes
 from .._core import nest
 from .._core import tape as _tape
+from .._core.accel import compiled as _compiled
 from .._core.logging import warn_first_n
 from .._core.tensor import (
     EagerTensor,
@@ -585,6 +587,15 @@ def _differentiable(x) -> EagerTensor:
     if not hasattr(x, "dtype"):
         raise AttributeError(f"'{type(x).__name__}' object has no attribute 'dtype'")
     raise AttributeError(f"'{type(x).__module__}.{type(x).__name__}' object has no attribute '_id'")
+
+
+if _compiled:  # the common calls in C (_compiled.pyx mirrors them; the rest stays here)
+    _compiled.bind_gradient_tape(sys.modules[__name__], GradientTape.gradient, GradientTape.watch)
+    for _name in ("__enter__", "__exit__", "watch", "gradient"):
+        _method = getattr(_compiled, "tape_" + _name.strip("_"))
+        _method.__doc__ = getattr(GradientTape, _name).__doc__
+        _method.__wrapped__ = getattr(GradientTape, _name)  # inspect.signature: the Python one
+        setattr(GradientTape, _name, _method)
 
 
 def _by_id(variable) -> int:
