@@ -402,7 +402,10 @@ class Op(Rule):
         return self._checked(tuple(inputs))
 
     def run(self, inputs: tuple, attrs: dict):
-        """Runs the forward on converted inputs, wraps and records the result."""
+        """Runs the forward on converted inputs, wraps and records the result.
+
+        Mirrored in C by `_compiled.run` (the compiled core, accel.py).
+        """
         token = _fp_quiet(_FP_QUIET)
         try:
             n = len(inputs)
@@ -467,11 +470,12 @@ class Op(Rule):
 
 
 _NO_ATTRS: dict = {}
-_new_tensor = object.__new__
+_new_tensor = EagerTensor.__new__  # object.__new__, or the compiled TensorBase's
 
 
 class UnaryOp(Op):
-    """An op of one tensor input and no attributes (sin, exp, ...): a short call path."""
+    """An op of one tensor input and no attributes (sin, exp, ...): a short call path
+    (`__call__` is mirrored in C by `_compiled.unary_call`)."""
 
     def __call__(self, x, name=None):
         if type(x) is EagerTensor and (self.dtypes is None or x._dtype in self.dtypes):
@@ -491,7 +495,11 @@ class BinaryOp(Op):
 
     def binary(self, x, y, hinted: bool = False):
         """Runs the op on two operands. `hinted`: the right operand takes the left's
-        dtype only as a hint (TF's arithmetic operators), see `_binary_slow`."""
+        dtype only as a hint (TF's arithmetic operators), see `_binary_slow`.
+
+        Mirrored in C by `_compiled.binary` (which also does float32/float64 scalar
+        `+ - *` in C: the same IEEE arithmetic as these forwards' NumPy operators).
+        """
         # Fast path: two tensors of one allowed dtype (what rules and models run), or a
         # floating tensor and a Python number (`y * 0.9`), which takes its dtype.
         tx, ty = type(x), type(y)

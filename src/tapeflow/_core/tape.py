@@ -251,7 +251,7 @@ def record(op, inputs: tuple, outputs, attrs: dict, executed: bool = True) -> En
     `outputs` is a single Tensor, or a tuple of them for multi-output ops. A rule
     recorded without running as an op (a custom gradient) passes `executed=False`:
     the trace, which replays ops, does not hear of it. Returns the entry the tapes
-    share, or None if no tape tracks an input.
+    share, or None if no tape tracks an input. Mirrored in C by `_compiled.record`.
     """
     s = state
     if tracing and executed and s.trace is not None:  # first: a JVP's ops come after it

@@ -314,7 +314,8 @@ _new_tensor = EagerTensor.__new__  # object.__new__, or TensorBase's on the comp
 
 
 def make(value, dtype: DType) -> EagerTensor:
-    """Wraps an ndarray or NumPy scalar of dtype `dtype` (hot path: no checks)."""
+    """Wraps an ndarray or NumPy scalar of dtype `dtype` (hot path: no checks; mirrored
+    in C by `_compiled.make`)."""
     t = _new_tensor(EagerTensor)
     t._value = value
     t._dtype = dtype
@@ -323,7 +324,8 @@ def make(value, dtype: DType) -> EagerTensor:
 
 
 def wrap(value) -> EagerTensor:
-    """Wraps a NumPy result, taking its dtype from the value (hot path)."""
+    """Wraps a NumPy result, taking its dtype from the value (hot path; mirrored in C by
+    `_compiled.wrap`)."""
     t = _new_tensor(EagerTensor)
     t._value = value
     try:

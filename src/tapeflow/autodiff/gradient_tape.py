@@ -114,6 +114,9 @@ class GradientTape:
     ...     y = x * x
     >>> g.gradient(y, x)
     <tf.Tensor: shape=(), dtype=float32, numpy=6.0>
+
+    The common cases of `__enter__`, `__exit__`, `watch` and `gradient` are mirrored in C by
+    the compiled core (`_compiled.tape_*`), which falls back to these methods otherwise.
     """
 
     # The explanation observer (see `observe`), or None; and what `tapeflow.experimental.

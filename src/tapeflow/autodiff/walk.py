@@ -74,6 +74,9 @@ def backward(entries: list, targets: list, seeds: list, sources: list, batch_ndi
       seeds: one cotangent per target (a tensor shaped `batch + target.shape`).
       sources: the tensors (variables' read tensors) to differentiate with respect to.
       batch_ndim: the number of leading batch dimensions of the seeds.
+
+    Mirrored in C by `_compiled.backward` (the compiled core, _core/accel.py), which
+    calls the helpers below for the rare paths.
     """
     source_ids = {s._id for s in sources}
     reach, relevant = _reachable(entries, source_ids)
