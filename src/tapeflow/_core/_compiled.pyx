@@ -102,8 +102,6 @@ cdef tuple _FORWARD_ERRORS = ()
 cdef list _OUTPUT_CHECKS = None
 cdef object _checked_finish = None
 cdef dict _NO_ATTRS = None
-cdef object _convert_like = None
-cdef object _dtype_mismatch = None
 
 # Set by elementwise_rules: the ops whose scalar forwards `binary` inlines, and the sum the
 # walk calls (walk.add, unless a test replaced it).
@@ -326,7 +324,7 @@ def record(op, inputs, outputs, attrs, executed=True):
 
 def bind_registry(registry_module):
     global _fp_state, _FP_QUIET, _FORWARD_ERRORS, _OUTPUT_CHECKS, _checked_finish
-    global _NO_ATTRS, _convert_like, _dtype_mismatch
+    global _NO_ATTRS
     _fp_state = registry_module._fp_state
     _FP_QUIET = registry_module._FP_QUIET
     _FORWARD_ERRORS = registry_module._FORWARD_ERRORS
