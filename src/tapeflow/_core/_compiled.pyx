@@ -322,9 +322,15 @@ def record(op, inputs, outputs, attrs, executed=True):
 
 # -- op calls (registry.py) ---------------------------------------------------------------
 
-def bind_registry(registry_module):
+cdef object _op_call_python = None
+cdef object _dtype_mismatch = None
+
+
+def bind_registry(registry_module, op_call_python):
     global _fp_state, _FP_QUIET, _FORWARD_ERRORS, _OUTPUT_CHECKS, _checked_finish
-    global _NO_ATTRS
+    global _NO_ATTRS, _op_call_python, _dtype_mismatch
+    _op_call_python = op_call_python
+    _dtype_mismatch = registry_module.dtype_mismatch
     _fp_state = registry_module._fp_state
     _FP_QUIET = registry_module._FP_QUIET
     _FORWARD_ERRORS = registry_module._FORWARD_ERRORS
@@ -365,6 +371,43 @@ def run(self, inputs, attrs):
     if _active or _OUTPUT_CHECKS:
         _finish(self, inputs, out, attrs)
     return out
+
+
+def op_call(self, *args, name=None, **kwargs):
+    """Op.__call__: tensors in, attributes by keyword (the rest there)."""
+    if len(args) == self.n_inputs:
+        for a in args:
+            if type(a) is not _Tensor:
+                break
+        else:
+            if kwargs:
+                if not kwargs.keys() <= self._attr_set:
+                    self._attrs(kwargs)  # raises TF-style errors
+                attrs = {**self.attr_defaults, **kwargs}
+                required = self.required_attrs
+                if required and not required <= attrs.keys():
+                    self._attrs(kwargs)
+            elif not self.required_attrs:  # Op._attrs of no keywords
+                attrs = self.attr_defaults
+            else:
+                attrs = self._attrs(kwargs)
+            return run(self, _checked(self, args), attrs)
+    return _op_call_python(self, *args, name=name, **kwargs)
+
+
+cdef tuple _checked(op, tuple inputs):
+    # Op._checked: dtype checks for inputs that are already tensors (the attr first, as TF).
+    dtypes = op.dtypes
+    if dtypes is not None and inputs and (<TensorBase>inputs[0])._dtype not in dtypes:
+        raise op.dtype_error((<TensorBase>inputs[0])._dtype)
+    same = op.same_dtype
+    if same:
+        first = (<TensorBase>inputs[same[0]])._dtype
+        for i in same[1:]:
+            dtype = (<TensorBase>inputs[i])._dtype
+            if dtype is not first:
+                raise _dtype_mismatch(first, dtype, op.type, i)
+    return inputs
 
 
 def unary_call(self, x, name=None):

@@ -573,8 +573,10 @@ class BinaryOp(Op):
         return self.binary(x, y)  # two tensors of one allowed dtype now: the fast path
 
 
-if _compiled:  # the call paths in C (_compiled.pyx mirrors run, UnaryOp.__call__, binary)
-    _compiled.bind_registry(sys.modules[__name__])
+if _compiled:  # the call paths in C (_compiled.pyx mirrors Op.__call__'s fast path, run,
+    # UnaryOp.__call__ and binary)
+    _compiled.bind_registry(sys.modules[__name__], Op.__call__)
+    Op.__call__ = _compiled.op_call
     Op.run = _compiled.run
     UnaryOp.__call__ = _compiled.unary_call
     BinaryOp.binary = _compiled.binary
