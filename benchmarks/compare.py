@@ -2,6 +2,7 @@
 
     python benchmarks/compare.py --against /path/to/other/checkout/src [--rounds 5]
         [--only W1,W2] [--libs tapeflow,tapeflow.jit]
+    python benchmarks/compare.py --other-env TAPEFLOW_PURE_PYTHON=1   # compiled vs pure core
 
 run.py compares libraries; this compares two versions of tapeflow, which is what a change's
 before/after table needs. On a noisy machine the difference between two trees is smaller
@@ -47,9 +48,9 @@ print(json.dumps(min(times)))
 """
 
 
-def measure(src: pathlib.Path, wl_id: str, column: str, budget: float) -> float:
+def measure(src: pathlib.Path, wl_id: str, column: str, budget: float, extra=None) -> float:
     # A fixed hash seed: set and dict layouts otherwise differ from process to process.
-    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0", **(extra or {})}
     result = subprocess.run(
         [sys.executable, "-c", CHILD, str(HERE), wl_id, column, str(budget), str(src)],
         env=env,
@@ -62,22 +63,33 @@ def measure(src: pathlib.Path, wl_id: str, column: str, budget: float) -> float:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--against", required=True, help="the other tree's src/ directory")
+    parser.add_argument("--against", help="the other tree's src/ directory (default: ours)")
+    parser.add_argument(
+        "--other-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="environment of the other side's processes (TAPEFLOW_PURE_PYTHON=1: the pure core)",
+    )
     parser.add_argument("--this", default=str(THIS_SRC), help="this tree's src/ (default: ours)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", default="W1,W2,W3,W3b,W4,W5rr,W5fr,W6,W7")
     parser.add_argument("--libs", default="tapeflow,tapeflow.jit")
     parser.add_argument("--budget", type=float, default=1.0, help="seconds per process")
     args = parser.parse_args(argv)
-    other = pathlib.Path(args.against).resolve()
     this = pathlib.Path(args.this).resolve()
+    other = pathlib.Path(args.against).resolve() if args.against else this
+    other_env = dict(item.split("=", 1) for item in args.other_env)
+    if other == this and not other_env:
+        parser.error("--against another tree, or --other-env for the other side")
     cells = [(w, c) for w in args.only.split(",") for c in args.libs.split(",")]
     runs: dict = {cell: {"other": [], "this": []} for cell in cells}
     for _ in range(args.rounds):
         for cell in cells:
-            runs[cell]["other"].append(measure(other, *cell, args.budget))
+            runs[cell]["other"].append(measure(other, *cell, args.budget, other_env))
             runs[cell]["this"].append(measure(this, *cell, args.budget))
-    print(f"| workload | column | other ({other}) | this ({this}) | this / other |")
+    label = " ".join([str(other), *args.other_env])
+    print(f"| workload | column | other ({label}) | this ({this}) | this / other |")
     print("| --- | --- | --- | --- | --- |")
     for (wl_id, column), times in runs.items():
         a, b = statistics.median(times["other"]), statistics.median(times["this"])
