@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import collections
 import operator
+import threading
 import zlib
 
 import numpy as np
@@ -49,6 +50,7 @@ import numpy as np
 from .._core import registry
 from .._core import tape as _tape
 from .._core.tensor import EagerTensor
+from . import buffers as _buffers
 
 Step = collections.namedtuple("Step", ["forward", "inputs", "attrs", "outputs", "op_type"])
 Step.__doc__ = """One step of a traced program: `forward(*values[inputs], **attrs)` -> outputs.
@@ -221,23 +223,66 @@ class Trace(_tape.Recorder):
                 dead[k].append(slot)
         return dead
 
-    def compile(self, slots: list):
+    def compile(self, slots: list, buffers: bool = False):
         """The program as a function of the argument values, returning `slots`' values.
 
         Up to CODEGEN_MAX_STEPS ops it is generated straight-line Python, one call
         per op, each slot a local (constants are globals): no interpreter loop
         between the forwards. Longer programs, which Python compiles slowly, run
         through a loop over the steps.
+
+        With `buffers` (and REUSE_BUFFERS), large elementwise steps write into buffers
+        the program keeps (buffers.py); a call that finds them in use (another thread's,
+        or a nested call's) runs the program without them.
         """
         assigned = self._assigned()
         dead = self._dead_after(set(slots), assigned)
         if len(self.steps) > CODEGEN_MAX_STEPS:
             return self._interpreter(slots, dead, assigned)
-        namespace: dict = {}
+        plan = None
+        if buffers and REUSE_BUFFERS:
+            plan = _buffers.plan(self.steps, self.values, slots)
+            if not plan[0]:
+                plan = None
+        if plan is None:
+            return self._generate(slots, dead, assigned, None)
+        # What the programs are generated from (not the trace: its values would stay), on
+        # first use: the buffered one by the first replay (so a trace that is never
+        # replayed allocates none), the plain one on first contention.
+        source = Trace()
+        source.steps, source.arg_slots = self.steps, self.arg_slots
+        source.values = self._constants(assigned)
+        buffered: list = []
+        plain: list = []
+        lock = threading.Lock()
+
+        def replay(*arg_values):
+            if lock.acquire(False):
+                try:
+                    if not buffered:
+                        buffered.append(source._generate(slots, dead, assigned, plan))
+                    return buffered[0](*arg_values)
+                finally:
+                    lock.release()
+            if not plain:
+                plain.append(source._generate(slots, dead, assigned, None))
+            return plain[0](*arg_values)
+
+        return replay
+
+    def _generate(self, slots: list, dead: list, assigned: set, plan):
+        """Straight-line Python for the program; `plan` is buffers.plan's, or None."""
+        buffered, unaliased, specs = plan if plan is not None else ({}, {}, ())
+        namespace: dict = {
+            f"b{j}": np.empty(shape, dtype) for j, (shape, dtype) in enumerate(specs)
+        }
         lines = [f"s{slot} = p{i}" for i, slot in enumerate(self.arg_slots)]
         for k, (fn, ins, attrs, out, _) in enumerate(self.steps):
-            namespace[f"f{k}"] = fn
+            namespace[f"f{k}"] = unaliased.get(k, fn)
             args = [f"s{i}" for i in ins]
+            if k in buffered:
+                namespace[f"f{k}"], j = buffered[k]
+                args.append(f"b{j}")
             if attrs:
                 namespace[f"k{k}"] = attrs
                 args.append(f"**k{k}")
@@ -325,6 +370,10 @@ class Trace(_tape.Recorder):
 # Programs longer than this replay through a loop: compiling generated code for them
 # costs more than the loop saves (Python's compiler is slow on huge functions).
 CODEGEN_MAX_STEPS = 5000
+
+# Top-level programs write large elementwise results into buffers they keep (buffers.py);
+# False replays with fresh arrays, as sub-traces always do.
+REUSE_BUFFERS = True
 
 
 def _execute(steps: list, values: list, after=None) -> None:
