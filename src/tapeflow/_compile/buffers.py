@@ -32,6 +32,9 @@ import numpy as np
 
 from .._core import registry
 
+# The op type of fusion.py's steps (one loop for several elementwise steps).
+FUSED_TYPE = "FusedElementwise"
+
 # Outputs smaller than this allocate as before: small requests come from malloc's free
 # lists cheaply, and `out=` adds a keyword call to the step.
 MIN_BYTES = 1 << 16
@@ -159,18 +162,30 @@ def _spec(value):
     return shape, dtype
 
 
+def contiguous(value) -> bool:
+    """A traced value was C-contiguous (an array or a trace's fingerprint of one)."""
+    flags = getattr(value, "flags", None)
+    if flags is not None:
+        return flags.c_contiguous
+    return getattr(value, "contiguous", False)
+
+
 def plan(steps: list, values: list, returned) -> tuple:
     """Buffers for a program: ({step: (kernel, buffer index)}, {step: unaliased forward},
-    [(shape, dtype) per buffer]). `values` are the traced values per slot, `returned` the
-    slots the call returns."""
+    [(shape, dtype) per buffer]); a fused step's index is a tuple, one per output (None:
+    a new array). `values` are the traced values per slot, `returned` the slots returned."""
     ops = registry.REGISTRY
     classes = _Classes()
     candidates: dict = {}  # step -> (input specs, output spec)
+    fused: set = set()
     escaping: set = set(returned)
     broadcast: set = set()  # outputs of BroadcastTo: possibly a zero-stride one
     for k, (fn, ins, attrs, out, op_type) in enumerate(steps):
         op = ops.get(op_type)
         outs = _slots(out)
+        if op_type == FUSED_TYPE:  # new arrays (or buffers), keeping nothing it reads
+            fused.add(k)
+            continue
         if op is None or op.forward is not fn or op.stateful:
             escaping.update(ins)  # not an op: it may keep what it reads
             escaping.update(outs)
@@ -203,7 +218,22 @@ def plan(steps: list, values: list, returned) -> tuple:
     release: dict = {}  # step -> buffers free after it
     for k, (fn, ins, _, out, op_type) in enumerate(steps):
         found = candidates.get(k)
-        if found is not None and classes.find(out) in escaping_roots:
+        if k in fused:
+            indices = []
+            for slot in out:
+                key = _spec(values[slot])
+                if classes.find(slot) in escaping_roots or key is None:
+                    indices.append(None)  # a new array every call
+                    continue
+                pool = free.setdefault(key, [])
+                index = pool.pop() if pool else len(specs)
+                if index == len(specs):
+                    specs.append(key)
+                indices.append(index)
+                owner[slot] = index
+                release.setdefault(last[classes.find(slot)], []).append(index)
+            buffered[k] = (fn, tuple(indices))
+        elif found is not None and classes.find(out) in escaping_roots:
             if _KERNELS[op_type][1]:
                 unaliased_steps[k] = unaliased(fn)
         elif found is not None:
@@ -240,8 +270,8 @@ def _candidate(op_type: str, ins: tuple, out: int, values: list, broadcast: set)
     in_specs = []
     for i in ins:
         s = _spec(values[i])
-        if s is None or s[1] != dtype:
-            return None
+        if s is None or s[1] != dtype or not contiguous(values[i]):
+            return None  # a zero-stride broadcast, a transposed view: fresh arrays
         in_specs.append(s)
     if op_type == "Mul" and any(i in broadcast for i in ins):
         return None  # multiply() passes the other operand through: the alias is free

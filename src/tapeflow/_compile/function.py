@@ -1005,7 +1005,7 @@ class _Program:
                 return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors", jit_compile)
         program = _Program()
         # Buffers fit one signature's shapes: not for a program that serves other sizes.
-        program.replay = recorded.compile(slots, buffers=not keep_recipe)
+        program.replay = recorded.compile(slots, buffers=not keep_recipe, fuse=jit_compile)
         program.variables = tuple(recorded.assigned_variables.values())
         program.draws_random = recorded.draws_random
         program.prints = any(step[4] == "PrintV2" for step in recorded.steps)
