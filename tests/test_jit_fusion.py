@@ -12,8 +12,30 @@ from replay_checks import assert_same, replayed
 
 import tapeflow as tf
 from tapeflow._compile import buffers, fusion, trace
+from tapeflow._compile.function import _Program
 
 pytest.importorskip("numba")
+
+
+@pytest.fixture(autouse=True)
+def replays_never_fall_back(monkeypatch):
+    """Fails a test whose replays raised and ran eagerly instead (which would hide a
+    wrong program behind eager's right answer); `failed` lists them for tests that
+    expect one."""
+    failed: list = []
+    call = _Program.call
+
+    def checked(self, tensors):
+        try:
+            return call(self, tensors)
+        except Exception as e:
+            failed.append(e)
+            raise
+
+    monkeypatch.setattr(_Program, "call", checked)
+    yield failed
+    assert not failed, failed
+
 
 N = 1 << 18  # float32: 1 MiB, fused (fusion.MIN_BYTES)
 
@@ -113,9 +135,33 @@ def test_gradients_of_a_fused_function_replay_too():
         np.testing.assert_array_equal(v.numpy(), w.numpy())
 
 
-def test_without_numba_the_replay_is_unfused(monkeypatch):
+def _loops(f, *args) -> list:
+    """The Numba loops of the program `f` replays for `args`, in regions or alone."""
+    loops = []
+    generate = trace.Trace._generate
+
+    def spy(self, slots, dead, assigned, plan):
+        for step in self.steps:
+            if type(step[0]) is fusion.Fused:
+                loops.append(step[0])
+            elif type(step[0]) is fusion.Region:
+                loops.extend(m[1] for m in step[0].members if m[0] == "loop")
+        return generate(self, slots, dead, assigned, plan)
+
+    trace.Trace._generate = spy
+    try:
+        g = tf.function(f, jit_compile=True)
+        g(*args)
+        g(*args)
+    finally:
+        trace.Trace._generate = generate
+    return loops
+
+
+def test_without_numba_nothing_is_looped_and_results_are_the_same(monkeypatch):
+    assert _loops(_w4, _x(0))
     monkeypatch.setattr(fusion, "available", lambda: False)
-    assert fusion.FUSED_TYPE not in _steps(_w4, _x(0))
+    assert not _loops(_w4, _x(0))
     f = tf.function(_w4, jit_compile=True)
     for seed in (0, 1):
         assert_same(f(_x(seed)), _w4(_x(seed)))
@@ -191,3 +237,93 @@ def test_a_loop_given_other_layouts_runs_its_steps_with_their_forwards():
     np.testing.assert_array_equal(got, body(tf.constant(strided)).numpy())
     (got,) = fused(strided.astype(np.float64), None)  # another dtype: NumPy's promotion
     np.testing.assert_array_equal(got, body(tf.constant(strided.astype(np.float64))).numpy())
+
+
+def test_w4_is_one_chunked_region_and_a_sum():
+    assert _steps(_w4, _x(0)) == [fusion.FUSED_TYPE, "Sum"]
+
+
+def _regions(f, *args) -> list:
+    found = []
+    generate = trace.Trace._generate
+
+    def spy(self, slots, dead, assigned, plan):
+        found.extend(s[0] for s in self.steps if type(s[0]) is fusion.Region)
+        return generate(self, slots, dead, assigned, plan)
+
+    trace.Trace._generate = spy
+    try:
+        g = tf.function(f, jit_compile=True)
+        g(*args)
+        g(*args)
+    finally:
+        trace.Trace._generate = generate
+    return found
+
+
+def test_a_region_given_other_layouts_runs_its_steps_whole():
+    (region,) = _regions(_w4, _x(0))
+    assert len(region.inputs) == 1 and len(region.outputs) == 2 and region.aliases
+    wide = np.random.default_rng(1).uniform(-2, 2, 2 * N).astype(np.float32)
+    strided = wide[::2]
+    forward, gradient = region(strided, None, None)
+    x = tf.constant(strided)
+    np.testing.assert_array_equal(forward, (tf.sin(x) * x + tf.exp(-x * x)).numpy())
+    np.testing.assert_array_equal(gradient, _w4(x)[1].numpy())
+
+
+@pytest.mark.parametrize("shape", [(N + 123,), (300, 1001), (7, 64, 601)])
+def test_chunks_cover_any_shape_and_tail(shape, monkeypatch):
+    monkeypatch.setattr(fusion, "CHUNK_BYTES", 40_000)  # not a divisor of any size here
+    rng = np.random.default_rng(2)
+
+    def body(x, y):
+        a = tf.tanh(x * y - 0.5)
+        b = tf.exp(-a * a) + tf.sqrt(tf.abs(y))
+        return tf.reduce_sum(tf.sin(b) * a), tf.cos(b) - x
+
+    f = tf.function(body, jit_compile=True)
+    for _ in range(3):
+        x = tf.constant(rng.uniform(-2, 2, shape).astype(np.float32))
+        y = tf.constant(rng.uniform(-2, 2, shape).astype(np.float32))
+        assert_same(f(x, y), body(x, y))
+    assert _regions(body, x, y)
+
+
+@pytest.mark.parametrize("numba", [True, False])
+def test_random_programs_in_many_chunks(numba, monkeypatch):
+    monkeypatch.setattr(buffers, "MIN_BYTES", 0)
+    monkeypatch.setattr(fusion, "MIN_BYTES", 0)
+    monkeypatch.setattr(fusion, "CHUNK_BYTES", 64)  # 16 float32: 70 elements, 5 chunks
+    if not numba:
+        monkeypatch.setattr(fusion, "available", lambda: False)
+    rng = np.random.default_rng(7)
+    unary = [tf.negative, tf.square, tf.sin, tf.exp, tf.tanh, tf.cos, lambda t: t * 0.5]
+    binary = [tf.add, tf.subtract, tf.multiply, tf.maximum]
+    for _ in range(4):
+        plan = [
+            (int(rng.integers(3)), int(rng.integers(7)), int(rng.integers(4))) for _ in range(10)
+        ]
+        picks = [(int(rng.integers(100)), int(rng.integers(100))) for _ in range(10)]
+
+        def body(x, y, plan=plan, picks=picks):
+            live = [x, y]
+            with tf.GradientTape() as tape:
+                tape.watch([x, y])
+                for (kind, u, b), (i, j) in zip(plan, picks):
+                    a = live[i % len(live)]
+                    if kind == 0:
+                        live.append(unary[u](a))
+                    elif kind == 1:
+                        live.append(binary[b](a, live[j % len(live)]))
+                    else:
+                        live.append(tf.reduce_sum(a) * a)  # a reduction between runs
+                total = tf.reduce_sum(live[-1])
+            return live[-1], total, tape.gradient(total, [x, y]), live[len(live) // 2]
+
+        f = tf.function(body, jit_compile=True)
+        for _ in range(3):
+            x = tf.constant(rng.uniform(-1, 1, 70).astype(np.float32))
+            y = tf.constant(rng.uniform(-1, 1, 70).astype(np.float32))
+            assert_same(f(x, y), body(x, y))
+        assert replayed(f)

@@ -16,7 +16,29 @@ from test_function_trace import OP_CASES, _program
 
 import tapeflow as tf
 from tapeflow._compile import buffers, trace
+from tapeflow._compile.function import _Program
 from tapeflow._core.registry import REGISTRY
+
+
+@pytest.fixture(autouse=True)
+def replays_never_fall_back(monkeypatch):
+    """Fails a test whose replays raised and ran eagerly instead (which would hide a
+    wrong program behind eager's right answer); `failed` lists them for tests that
+    expect one."""
+    failed: list = []
+    call = _Program.call
+
+    def checked(self, tensors):
+        try:
+            return call(self, tensors)
+        except Exception as e:
+            failed.append(e)
+            raise
+
+    monkeypatch.setattr(_Program, "call", checked)
+    yield failed
+    assert not failed, failed
+
 
 N = 1 << 15  # float32: 128 KiB, above buffers.MIN_BYTES
 
@@ -183,17 +205,20 @@ def test_concurrent_calls_do_not_share_buffers():
     assert not errors, errors
 
 
-def test_a_failed_replay_leaves_the_next_one_right():
+def test_a_failed_replay_leaves_the_next_one_right(replays_never_fall_back):
     @tf.function
-    def f(x, bound):
+    def f(x, i):
         y = tf.exp(tf.sin(x) * 2.0)
-        tf.debugging.assert_less(tf.reduce_max(y), bound)
-        return y * 3.0 - x
+        return tf.gather(y * 3.0 - x, i) + tf.cos(y)[0]  # an index out of range raises
 
-    assert_same(f(_x(0), tf.constant(100.0)), f.python_function(_x(0), tf.constant(100.0)))
+    good = tf.constant([0, 5, N - 1])
+    assert_same(f(_x(0), good), f.python_function(_x(0), good))
     with pytest.raises(tf.errors.InvalidArgumentError):
-        f(_x(1), tf.constant(1.0))
-    assert_same(f(_x(2), tf.constant(100.0)), f.python_function(_x(2), tf.constant(100.0)))
+        f(_x(1), tf.constant([0, 5, N]))
+    assert len(replays_never_fall_back) == 1  # the replay raised, the eager call too
+    replays_never_fall_back.clear()
+    assert_same(f(_x(2), good), f.python_function(_x(2), good))
+    assert replayed(f)
 
 
 @pytest.mark.parametrize("op_type", sorted(buffers._KERNELS))

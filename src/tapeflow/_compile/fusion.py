@@ -24,6 +24,7 @@ another ~0.2 s, once).
 from __future__ import annotations
 
 import importlib.util
+import math
 
 import numpy as np
 
@@ -106,8 +107,16 @@ class Fused:
 
 
 def fuse(steps: list, values: list, returned, assigned: set) -> list | None:
-    """The program with its fusable steps grouped into `Fused` steps, or None (no Numba,
-    or nothing to fuse). `assigned`: the slots the program writes (the rest are constants)."""
+    """The program with its arithmetic in `Fused` loops (with Numba) and its elementwise
+    runs in `Region`s, or None where nothing changes. `assigned`: the slots the program
+    writes (the others are constants)."""
+    looped = _loops(steps, values, returned, assigned) if available() else None
+    chunked = _chunked(looped or steps, values, returned, assigned)
+    return chunked or looped
+
+
+def _loops(steps: list, values: list, returned, assigned: set) -> list | None:
+    """The program with its fusable steps grouped into `Fused` steps, or None."""
     ops = registry.REGISTRY
     fusable: dict = {}  # step -> (shape, dtype) of its output
     broadcast: set = set()
@@ -122,7 +131,7 @@ def fuse(steps: list, values: list, returned, assigned: set) -> list | None:
             if spec is not None and all(_operand(values, i, spec, assigned) for i in ins):
                 if not (op_type == "Mul" and any(i in broadcast for i in ins)):
                     fusable[k] = spec
-    if len(fusable) < 2 or not available():
+    if len(fusable) < 2:
         return None
     producer = {out: k for k, (_, _, _, out, _) in enumerate(steps) if k in fusable}
     consumers: dict = {}
@@ -228,6 +237,258 @@ def _fused_step(members: list, inside: set, outputs: list, values: list, spec):
     specs = tuple((values[i].shape, values[i].dtype) for i in inputs)
     fused = Fused(members, tuple(inputs), tuple(outputs), constants, specs, spec, source)
     return (fused, tuple(inputs), None, tuple(outputs), FUSED_TYPE)
+
+
+# -- chunked regions ------------------------------------------------------------------------
+
+# Elements per chunk of a region: 128 KiB per array, so a region's arrays stay in L2.
+CHUNK_BYTES = 1 << 17
+
+
+class Region:
+    """Consecutive elementwise steps of one output shape run chunk by chunk.
+
+    Each chunk's intermediates live in small scratch arrays, so only the region's inputs
+    and the outputs later steps read are streamed through memory, once. Every member is
+    elementwise (a ufunc with `out=`, a `Fused` loop), so chunking changes no bit.
+    `region(*inputs, *outs)` -> the outputs, as `Fused` is called.
+    """
+
+    def __init__(self, members, inputs, outputs, internal, specs, out_spec, aliases):
+        self.members = members  # (kind, call, step, input slots): kind "ufunc" or "loop"
+        self.inputs, self.outputs, self.internal = inputs, outputs, internal
+        self.constants: dict = {}  # slot -> a scalar constant a member reads
+        self.specs, self.out_spec = specs, out_spec
+        self.aliases = aliases  # slot -> (slot it reads, the broadcast one's shape)
+        self.run = None  # the generated chunk loop, on first use
+
+    def __call__(self, *args):
+        n = len(self.inputs)
+        ins, outs = args[:n], args[n:]
+        for x, (s, d) in zip(ins, self.specs):
+            if type(x) is not np.ndarray or x.shape != s or x.dtype != d:
+                return self._unchunked(ins)
+            if not x.flags.c_contiguous:
+                return self._unchunked(ins)
+        run = self.run
+        if run is None:
+            run = self.run = self._generate()
+        if run is False:
+            return self._unchunked(ins)
+        shape, dtype = self.out_spec
+        outs = [np.empty(shape, dtype) if o is None else o for o in outs]
+        run(*[x.reshape(-1) for x in ins], *[o.reshape(-1) for o in outs])
+        return tuple(outs)
+
+    def _generate(self):
+        """The chunk loop as Python over flat arrays (False if a member's loop fails).
+        Scratch arrays are the region's own: it runs only in a buffered replay, which
+        one call at a time has (trace.py)."""
+        shape, dtype = self.out_spec
+        size = int(np.prod(shape))
+        chunk = max(1, CHUNK_BYTES // dtype.itemsize)
+        namespace: dict = {}
+        names = {slot: f"v{slot}" for slot in (*self.inputs, *self.outputs, *self.internal)}
+        lines = [f"    for lo in range(0, {size}, {chunk}):", f"        hi = lo + {chunk}"]
+        lines += [f"        v{slot} = a{slot}[lo:hi]" for slot in (*self.inputs, *self.outputs)]
+        if self.internal:
+            lines.append(f"        m = {size} - lo if hi > {size} else {chunk}")
+        for slot in self.internal:
+            namespace[f"s{slot}"] = np.empty(min(chunk, size), dtype)
+            lines.append(f"        v{slot} = s{slot}[:m]")
+        for k, (kind, call, step, ins) in enumerate(self.members):
+            args = []
+            for j, i in enumerate(ins):
+                source = self.aliases[i][0] if i in self.aliases else i
+                if source in self.constants:
+                    args.append(f"c{k}_{j}")
+                    namespace[f"c{k}_{j}"] = self.constants[source]
+                else:
+                    args.append(names[source])
+            outs = [names[o] for o in _slots(step[3])]
+            if kind == "ufunc":
+                namespace[f"u{k}"] = call
+                lines.append(f"        u{k}({', '.join(args)}, out={outs[0]})")
+            else:
+                loop = call.loop if call.loop is not None else call._compile()
+                if loop is False:
+                    return False
+                namespace[f"u{k}"] = loop
+                lines.append(f"        u{k}({', '.join(args + outs)})")
+        params = [f"a{slot}" for slot in (*self.inputs, *self.outputs)]
+        source = f"def run({', '.join(params)}):\n" + "\n".join(lines) + "\n"
+        exec(compile(source, "<tapeflow chunked region>", "exec"), namespace)
+        return namespace["run"]
+
+    def _unchunked(self, ins: tuple) -> tuple:
+        """The member steps on whole arrays, with their own forwards."""
+        values = dict(self.constants)
+        values.update(zip(self.inputs, ins))
+
+        def get(slot):
+            if slot in self.aliases:  # multiply() by the static one, as it would
+                source, shape = self.aliases[slot]
+                return _times_one(values[source], shape)
+            return values[slot]
+
+        for kind, _, step, step_ins in self.members:
+            fn, _, _, out, _ = step
+            args = [get(i) for i in step_ins]
+            if kind == "ufunc":
+                values[out] = fn(*args)
+            else:
+                values.update(zip(out, fn(*args, *[None] * len(out))))
+        return tuple(_buffers._fresh(values[o], ins) for o in self.outputs)
+
+
+def _times_one(x, shape):
+    """What multiply() gives for `x` times a zero-stride one of `shape`."""
+    if x.shape == shape:
+        return x
+    return np.broadcast_to(x, np.broadcast_shapes(x.shape, shape))
+
+
+def _static_ones(steps: list, values: list, assigned: set) -> dict:
+    """Slots that are BroadcastTo outputs of a constant 1 too large to fill (zero-stride
+    views, which multiply() passes through): slot -> shape."""
+    ones = {}
+    for fn, ins, attrs, out, op_type in steps:
+        op = registry.REGISTRY.get(op_type)
+        if op_type != "BroadcastTo" or op is None or op.forward is not fn or type(out) is not int:
+            continue
+        (source,) = ins
+        value = values[source]
+        shape = tuple(attrs["shape"]) if attrs else None
+        if source in assigned or shape is None or math.prod(shape) <= 4096:
+            continue
+        if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0 and value == 1:
+            ones[out] = shape
+    return ones
+
+
+def _chunked(steps: list, values: list, returned, assigned: set) -> list | None:
+    """The program with runs of elementwise steps of one shape as `Region` steps."""
+    ops = registry.REGISTRY
+    ones = _static_ones(steps, values, assigned)
+    aliases: dict = {}  # a multiply by a static one: its output -> (the other operand, shape)
+    chunkable: dict = {}  # step -> output spec
+    for k, (fn, ins, attrs, out, op_type) in enumerate(steps):
+        if op_type == FUSED_TYPE and type(fn) is Fused:
+            chunkable[k] = fn.out_spec
+            continue
+        op = ops.get(op_type)
+        if op is None or op.forward is not fn or attrs is not None or type(out) is not int:
+            continue
+        if op_type == "Mul" and len(ins) == 2:
+            x, y = ins
+            if x in ones or y in ones:
+                other, one = (y, x) if x in ones else (x, y)
+                spec = _buffers._spec(values[other])
+                if spec is not None and spec[0] == ones[one]:
+                    aliases[out] = (other, ones[one])
+                continue
+        spec = _spec(values, out) if op_type in _buffers._KERNELS else None
+        if spec is None or op_type == "Mul" and any(i in ones for i in ins):
+            continue
+        if all(_operand(values, i, spec, assigned) for i in ins):
+            chunkable[k] = spec
+    if not chunkable:
+        return None
+
+    def reads(k, step) -> list:
+        if k in chunkable:  # inside a region a static one's product is its other operand
+            return [aliases[i][0] if i in aliases else i for i in step[1]]
+        return list(step[1])
+
+    # Pure steps between elementwise runs wait until something needs them.
+    deferred: list = []
+    ordered: list = []
+
+    def pure(step) -> bool:
+        op = ops.get(step[4])
+        return op is not None and op.forward is step[0] and not op.stateful
+
+    waiting: set = set()  # the deferred steps' outputs
+    for k, step in enumerate(steps):
+        if k not in chunkable and pure(step):  # after other deferred steps, in order
+            deferred.append((k, step))
+            waiting.update(_slots(step[3]))
+            continue
+        if k in chunkable:
+            needs = any((aliases[i][0] if i in aliases else i) in waiting for i in step[1])
+        else:  # a step with effects (or state) keeps its place after every pure step
+            needs = True
+        if deferred and needs:
+            ordered.extend(deferred)
+            deferred, waiting = [], set()
+        ordered.append((k, step))
+    ordered.extend(deferred)
+    ordered = _dead_code(ordered, returned, lambda pair: reads(*pair), lambda pair: pair[1])
+
+    result: list = []
+    run: list = []
+    for position, (k, step) in enumerate(ordered):
+        spec = chunkable.get(k)
+        if run and spec != chunkable[run[0][0]]:
+            later = {i for j, after in ordered[position:] for i in reads(j, after)}
+            result.append(_region(run, later, values, returned, aliases))
+            run = []
+        if spec is None:
+            result.append(step)
+        else:
+            run.append((k, step))
+    if run:
+        result.append(_region(run, set(), values, returned, aliases))
+    return _dead_code(result, returned)
+
+
+def _region(run: list, read_after: set, values: list, returned, aliases: dict):
+    """The Region step for `run` ((index, step) pairs) given the slots later steps read."""
+    produced: list = []
+    inputs: list = []
+    constants: dict = {}
+    members = []
+    for _, step in run:
+        fn, ins, _, out, op_type = step
+        for i in ins:
+            source = aliases[i][0] if i in aliases else i
+            if source in produced or source in inputs or source in constants:
+                continue
+            if isinstance(values[source], np.generic):
+                constants[source] = values[source]
+            else:
+                inputs.append(source)
+        kind = "loop" if op_type == FUSED_TYPE else "ufunc"
+        call = fn if kind == "loop" else _buffers._KERNELS[op_type][0]
+        members.append((kind, call, step, tuple(ins)))
+        produced.extend(_slots(out))
+    outputs = [s for s in produced if s in read_after or s in returned]
+    internal = [s for s in produced if s not in outputs]
+    specs = tuple(_buffers._spec(values[i]) for i in inputs)
+    spec = _buffers._spec(values[produced[0]])
+    read = {i for m in members for i in m[3]}
+    used = {a: v for a, v in aliases.items() if a in read}
+    region = Region(members, tuple(inputs), tuple(outputs), tuple(internal), specs, spec, used)
+    region.constants = constants
+    return (region, tuple(inputs), None, tuple(outputs), FUSED_TYPE)
+
+
+def _dead_code(items: list, returned, reads=lambda step: step[1], step_of=lambda s: s):
+    """`items` without pure op steps whose outputs nothing reads (`reads(item)`: the slots
+    an item reads, `step_of(item)`: its step)."""
+    ops = registry.REGISTRY
+    needed = set(returned)
+    kept = []
+    for item in reversed(items):
+        fn, _, _, out, op_type = step_of(item)
+        op = ops.get(op_type)
+        if op is not None and op.forward is fn and not op.stateful:
+            if not any(o in needed for o in _slots(out)):
+                continue
+        needed.update(reads(item))
+        kept.append(item)
+    kept.reverse()
+    return kept
 
 
 def _slots(out) -> tuple:
