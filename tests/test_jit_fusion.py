@@ -239,8 +239,8 @@ def test_a_loop_given_other_layouts_runs_its_steps_with_their_forwards():
     np.testing.assert_array_equal(got, body(tf.constant(strided.astype(np.float64))).numpy())
 
 
-def test_w4_is_one_chunked_region_and_a_sum():
-    assert _steps(_w4, _x(0)) == [fusion.FUSED_TYPE, "Sum"]
+def test_w4_is_one_chunked_region():
+    assert _steps(_w4, _x(0)) == [fusion.FUSED_TYPE]  # its sum too
 
 
 def _regions(f, *args) -> list:
@@ -266,10 +266,10 @@ def test_a_region_given_other_layouts_runs_its_steps_whole():
     assert len(region.inputs) == 1 and len(region.outputs) == 2 and region.aliases
     wide = np.random.default_rng(1).uniform(-2, 2, 2 * N).astype(np.float32)
     strided = wide[::2]
-    forward, gradient = region(strided, None, None)
-    x = tf.constant(strided)
-    np.testing.assert_array_equal(forward, (tf.sin(x) * x + tf.exp(-x * x)).numpy())
-    np.testing.assert_array_equal(gradient, _w4(x)[1].numpy())
+    total, gradient = region(strided, None, None)
+    want = _w4(tf.constant(strided))
+    assert type(total) is np.float32 and total == want[0].numpy()
+    np.testing.assert_array_equal(gradient, want[1].numpy())
 
 
 @pytest.mark.parametrize("shape", [(N + 123,), (300, 1001), (7, 64, 601)])
@@ -294,7 +294,7 @@ def test_chunks_cover_any_shape_and_tail(shape, monkeypatch):
 def test_random_programs_in_many_chunks(numba, monkeypatch):
     monkeypatch.setattr(buffers, "MIN_BYTES", 0)
     monkeypatch.setattr(fusion, "MIN_BYTES", 0)
-    monkeypatch.setattr(fusion, "CHUNK_BYTES", 64)  # 16 float32: 70 elements, 5 chunks
+    monkeypatch.setattr(fusion, "CHUNK_BYTES", 64)  # 300 float32: pairwise leaves of 72-76
     if not numba:
         monkeypatch.setattr(fusion, "available", lambda: False)
     rng = np.random.default_rng(7)
@@ -323,7 +323,31 @@ def test_random_programs_in_many_chunks(numba, monkeypatch):
 
         f = tf.function(body, jit_compile=True)
         for _ in range(3):
-            x = tf.constant(rng.uniform(-1, 1, 70).astype(np.float32))
-            y = tf.constant(rng.uniform(-1, 1, 70).astype(np.float32))
+            x = tf.constant(rng.uniform(-1, 1, 300).astype(np.float32))
+            y = tf.constant(rng.uniform(-1, 1, 300).astype(np.float32))
             assert_same(f(x, y), body(x, y))
         assert replayed(f)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("size", [129, 1000, 77_777, 300_300, 4_000_000])
+def test_chunk_sums_add_up_as_numpys_pairwise_sum(size, dtype):
+    rng = np.random.default_rng(size)
+    a = (rng.standard_normal(size) * 10.0 ** rng.uniform(-4, 4, size)).astype(dtype)
+    want = np.add.reduce(a)
+    for limit in (8, 1000, 32_768):
+        tree = fusion._pairwise_tree(size, limit)
+        bounds = fusion._leaves(tree, 0, [])
+        assert bounds[0][0] == 0 and bounds[-1][1] == size
+        assert all(a1 == b0 for (_, a1), (b0, _) in zip(bounds, bounds[1:]))
+        got = fusion._combine(tree, iter([np.add.reduce(a[lo:hi]) for lo, hi in bounds]))
+        assert type(got) is type(want) and got.tobytes() == want.tobytes()
+
+
+def test_a_region_whose_sums_would_differ_runs_whole(monkeypatch):
+    monkeypatch.setattr(fusion, "_sums_like_numpy", lambda *a: False)
+    (region,) = _regions(_w4, _x(0))
+    assert region.run is False
+    f = tf.function(_w4, jit_compile=True)
+    for seed in (0, 1):
+        assert_same(f(_x(seed)), _w4(_x(seed)))

@@ -222,8 +222,8 @@ def plan(steps: list, values: list, returned) -> tuple:
             indices = []
             for slot in out:
                 key = _spec(values[slot])
-                if classes.find(slot) in escaping_roots or key is None:
-                    indices.append(None)  # a new array every call
+                if classes.find(slot) in escaping_roots or key is None or not key[0]:
+                    indices.append(None)  # a new array every call (or a scalar)
                     continue
                 pool = free.setdefault(key, [])
                 index = pool.pop() if pool else len(specs)

@@ -250,16 +250,20 @@ class Region:
 
     Each chunk's intermediates live in small scratch arrays, so only the region's inputs
     and the outputs later steps read are streamed through memory, once. Every member is
-    elementwise (a ufunc with `out=`, a `Fused` loop), so chunking changes no bit.
+    elementwise (a ufunc with `out=`, a `Fused` loop), so chunking changes no bit. A
+    whole-array sum of a member's output is a member too: the chunks are the leaves of
+    NumPy's pairwise summation tree, whose sums combine as NumPy's would (checked against
+    `np.add.reduce` on the first call; where it differs the region runs whole).
     `region(*inputs, *outs)` -> the outputs, as `Fused` is called.
     """
 
     def __init__(self, members, inputs, outputs, internal, specs, out_spec, aliases):
-        self.members = members  # (kind, call, step, input slots): kind "ufunc" or "loop"
+        self.members = members  # (kind, call, step, input slots): "ufunc", "loop" or "sum"
         self.inputs, self.outputs, self.internal = inputs, outputs, internal
         self.constants: dict = {}  # slot -> a scalar constant a member reads
         self.specs, self.out_spec = specs, out_spec
         self.aliases = aliases  # slot -> (slot it reads, the broadcast one's shape)
+        self.sums = tuple(m[2][3] for m in members if m[0] == "sum")  # their output slots
         self.run = None  # the generated chunk loop, on first use
 
     def __call__(self, *args):
@@ -276,26 +280,36 @@ class Region:
         if run is False:
             return self._unchunked(ins)
         shape, dtype = self.out_spec
-        outs = [np.empty(shape, dtype) if o is None else o for o in outs]
-        run(*[x.reshape(-1) for x in ins], *[o.reshape(-1) for o in outs])
+        outs = [
+            None if slot in self.sums else np.empty(shape, dtype) if o is None else o
+            for slot, o in zip(self.outputs, outs)
+        ]
+        sums = run(*[x.reshape(-1) for x in ins], *[o.reshape(-1) for o in outs if o is not None])
+        if self.sums:
+            totals = dict(zip(self.sums, sums))
+            outs = [totals[slot] if slot in totals else o for slot, o in zip(self.outputs, outs)]
         return tuple(outs)
 
     def _generate(self):
-        """The chunk loop as Python over flat arrays (False if a member's loop fails).
-        Scratch arrays are the region's own: it runs only in a buffered replay, which
-        one call at a time has (trace.py)."""
+        """The chunk loop as Python over flat arrays (False if a member's loop fails or
+        a sum would not be NumPy's). Scratch arrays are the region's own: it runs only in
+        a buffered replay, which one call at a time has (trace.py)."""
         shape, dtype = self.out_spec
         size = int(np.prod(shape))
-        chunk = max(1, CHUNK_BYTES // dtype.itemsize)
-        namespace: dict = {}
-        names = {slot: f"v{slot}" for slot in (*self.inputs, *self.outputs, *self.internal)}
-        lines = [f"    for lo in range(0, {size}, {chunk}):", f"        hi = lo + {chunk}"]
-        lines += [f"        v{slot} = a{slot}[lo:hi]" for slot in (*self.inputs, *self.outputs)]
-        if self.internal:
-            lines.append(f"        m = {size} - lo if hi > {size} else {chunk}")
+        tree = _pairwise_tree(size, max(1, CHUNK_BYTES // dtype.itemsize))
+        bounds = _leaves(tree, 0, [])
+        if self.sums and not _sums_like_numpy(tree, bounds, shape, dtype):
+            return False
+        namespace: dict = {"bounds": bounds, "add_reduce": np.add.reduce}
+        widest = max(hi - lo for lo, hi in bounds)
+        arrays = [s for s in (*self.inputs, *self.outputs) if s not in self.sums]
+        names = {slot: f"v{slot}" for slot in (*arrays, *self.internal)}
+        lines = [f"    p{n} = []" for n in range(len(self.sums))]
+        lines.append("    for lo, hi in bounds:")
+        lines += [f"        v{slot} = a{slot}[lo:hi]" for slot in arrays]
         for slot in self.internal:
-            namespace[f"s{slot}"] = np.empty(min(chunk, size), dtype)
-            lines.append(f"        v{slot} = s{slot}[:m]")
+            namespace[f"s{slot}"] = np.empty(widest, dtype)
+            lines.append(f"        v{slot} = s{slot}[:hi - lo]")
         for k, (kind, call, step, ins) in enumerate(self.members):
             args = []
             for j, i in enumerate(ins):
@@ -305,6 +319,9 @@ class Region:
                     namespace[f"c{k}_{j}"] = self.constants[source]
                 else:
                     args.append(names[source])
+            if kind == "sum":
+                lines.append(f"        p{self.sums.index(step[3])}.append(add_reduce({args[0]}))")
+                continue
             outs = [names[o] for o in _slots(step[3])]
             if kind == "ufunc":
                 namespace[f"u{k}"] = call
@@ -315,7 +332,9 @@ class Region:
                     return False
                 namespace[f"u{k}"] = loop
                 lines.append(f"        u{k}({', '.join(args + outs)})")
-        params = [f"a{slot}" for slot in (*self.inputs, *self.outputs)]
+        namespace["combine"] = lambda partials: _combine(tree, iter(partials))
+        lines.append(f"    return ({''.join(f'combine(p{n}), ' for n in range(len(self.sums)))})")
+        params = [f"a{slot}" for slot in arrays]
         source = f"def run({', '.join(params)}):\n" + "\n".join(lines) + "\n"
         exec(compile(source, "<tapeflow chunked region>", "exec"), namespace)
         return namespace["run"]
@@ -332,13 +351,52 @@ class Region:
             return values[slot]
 
         for kind, _, step, step_ins in self.members:
-            fn, _, _, out, _ = step
+            fn, _, attrs, out, _ = step
             args = [get(i) for i in step_ins]
-            if kind == "ufunc":
-                values[out] = fn(*args)
-            else:
+            if kind == "loop":
                 values.update(zip(out, fn(*args, *[None] * len(out))))
+            else:
+                values[out] = fn(*args, **attrs) if attrs else fn(*args)
         return tuple(_buffers._fresh(values[o], ins) for o in self.outputs)
+
+
+def _pairwise_tree(n: int, limit: int):
+    """NumPy's pairwise summation of n contiguous elements (numpy/_core/src/umath/
+    loops_utils.h: blocks of at most 128 summed directly, else split at half rounded down
+    to a multiple of 8) down to subtrees of at most `limit` elements: an int (a leaf's
+    size) or a (left, right) pair."""
+    if n <= max(limit, 128):
+        return n
+    half = n // 2
+    half -= half % 8
+    return (_pairwise_tree(half, limit), _pairwise_tree(n - half, limit))
+
+
+def _leaves(tree, start: int, out: list) -> list:
+    """The (lo, hi) element ranges of the tree's leaves, in order."""
+    if type(tree) is int:
+        out.append((start, start + tree))
+        return out
+    _leaves(tree[0], start, out)
+    return _leaves(tree[1], out[-1][1], out)
+
+
+def _combine(tree, partials):
+    """The leaves' sums (NumPy scalars, in order) added as the tree adds them."""
+    if type(tree) is int:
+        return next(partials)
+    left = _combine(tree[0], partials)
+    return left + _combine(tree[1], partials)
+
+
+def _sums_like_numpy(tree, bounds: list, shape: tuple, dtype) -> bool:
+    """This NumPy's whole-array sum of `shape` is the tree's, bit for bit, on a probe."""
+    probe = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    probe *= np.float64(10.0) ** np.random.default_rng(1).integers(-6, 6, shape)
+    flat = probe.reshape(-1)
+    whole = np.add.reduce(probe, axis=tuple(range(len(shape))), dtype=dtype)
+    chunked = _combine(tree, iter([np.add.reduce(flat[lo:hi]) for lo, hi in bounds]))
+    return type(whole) is type(chunked) and whole.tobytes() == chunked.tobytes()
 
 
 def _times_one(x, shape):
@@ -377,7 +435,15 @@ def _chunked(steps: list, values: list, returned, assigned: set) -> list | None:
             chunkable[k] = fn.out_spec
             continue
         op = ops.get(op_type)
-        if op is None or op.forward is not fn or attrs is not None or type(out) is not int:
+        if op is None or op.forward is not fn or type(out) is not int:
+            continue
+        if op_type == "Sum":
+            spec = _spec(values, ins[0])
+            if spec is not None and _buffers.contiguous(values[ins[0]]):
+                if attrs == {"axes": tuple(range(len(spec[0]))), "keepdims": False}:
+                    chunkable[k] = spec  # a whole-array sum: its input's shape
+            continue
+        if attrs is not None:
             continue
         if op_type == "Mul" and len(ins) == 2:
             x, y = ins
@@ -427,23 +493,30 @@ def _chunked(steps: list, values: list, returned, assigned: set) -> list | None:
 
     result: list = []
     run: list = []
+
+    def close(later: set) -> None:
+        if all(step[4] == "Sum" for _, step in run):  # nothing to chunk but a sum
+            result.extend(step for _, step in run)
+        else:
+            result.append(_region(run, later, values, returned, aliases, chunkable[run[0][0]]))
+
     for position, (k, step) in enumerate(ordered):
         spec = chunkable.get(k)
         if run and spec != chunkable[run[0][0]]:
-            later = {i for j, after in ordered[position:] for i in reads(j, after)}
-            result.append(_region(run, later, values, returned, aliases))
+            close({i for j, after in ordered[position:] for i in reads(j, after)})
             run = []
         if spec is None:
             result.append(step)
         else:
             run.append((k, step))
     if run:
-        result.append(_region(run, set(), values, returned, aliases))
+        close(set())
     return _dead_code(result, returned)
 
 
-def _region(run: list, read_after: set, values: list, returned, aliases: dict):
-    """The Region step for `run` ((index, step) pairs) given the slots later steps read."""
+def _region(run: list, read_after: set, values: list, returned, aliases: dict, spec):
+    """The Region step for `run` ((index, step) pairs of elementwise steps of output
+    `spec`, and sums of such outputs) given the slots later steps read."""
     produced: list = []
     inputs: list = []
     constants: dict = {}
@@ -458,14 +531,13 @@ def _region(run: list, read_after: set, values: list, returned, aliases: dict):
                 constants[source] = values[source]
             else:
                 inputs.append(source)
-        kind = "loop" if op_type == FUSED_TYPE else "ufunc"
-        call = fn if kind == "loop" else _buffers._KERNELS[op_type][0]
+        kind = "loop" if op_type == FUSED_TYPE else "sum" if op_type == "Sum" else "ufunc"
+        call = _buffers._KERNELS[op_type][0] if kind == "ufunc" else fn
         members.append((kind, call, step, tuple(ins)))
         produced.extend(_slots(out))
     outputs = [s for s in produced if s in read_after or s in returned]
     internal = [s for s in produced if s not in outputs]
     specs = tuple(_buffers._spec(values[i]) for i in inputs)
-    spec = _buffers._spec(values[produced[0]])
     read = {i for m in members for i in m[3]}
     used = {a: v for a, v in aliases.items() if a in read}
     region = Region(members, tuple(inputs), tuple(outputs), tuple(internal), specs, spec, used)
