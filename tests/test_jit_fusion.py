@@ -14,7 +14,8 @@ import tapeflow as tf
 from tapeflow._compile import buffers, fusion, trace
 from tapeflow._compile.function import _Program
 
-pytest.importorskip("numba")
+# The loops need the `jit` extra; chunked regions and their tests run without it.
+needs_numba = pytest.mark.skipif(not fusion.available(), reason="needs numba (the jit extra)")
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +71,7 @@ def _w4(x):
     return y, tape.gradient(y, x)
 
 
+@needs_numba
 def test_w4_fuses_and_replays_bit_for_bit():
     f = tf.function(_w4, jit_compile=True)
     for seed in (0, 1, 0, 2):
@@ -158,6 +160,7 @@ def _loops(f, *args) -> list:
     return loops
 
 
+@needs_numba
 def test_without_numba_nothing_is_looped_and_results_are_the_same(monkeypatch):
     assert _loops(_w4, _x(0))
     monkeypatch.setattr(fusion, "available", lambda: False)
@@ -212,6 +215,7 @@ def test_random_elementwise_programs_fuse_bit_for_bit(seed, monkeypatch):
         assert_same(f(x, y), body(x, y))
 
 
+@needs_numba
 def test_a_loop_given_other_layouts_runs_its_steps_with_their_forwards():
     def body(x):
         return (x * 0.5 + 1.0) * x - 2.0
@@ -290,7 +294,7 @@ def test_chunks_cover_any_shape_and_tail(shape, monkeypatch):
     assert _regions(body, x, y)
 
 
-@pytest.mark.parametrize("numba", [True, False])
+@pytest.mark.parametrize("numba", [pytest.param(True, marks=needs_numba), False])
 def test_random_programs_in_many_chunks(numba, monkeypatch):
     monkeypatch.setattr(buffers, "MIN_BYTES", 0)
     monkeypatch.setattr(fusion, "MIN_BYTES", 0)

@@ -1,24 +1,31 @@
-"""Elementwise fusion for `tf.function(jit_compile=True)` replays, through Numba (optional).
+"""Elementwise fusion for `tf.function(jit_compile=True)` replays (Numba optional).
 
-Large arithmetic steps (add, subtract, multiply, negate, square on float32/float64 arrays
-of one shape, with scalar constants) are deferred and run as few Numba loops as the
-program allows: a loop computes what the next other step needs (or what the call returns)
-element by element in registers, so a chain of n such ops streams its arrays once instead
-of n times. Transcendental steps (sin, exp, ...) stay NumPy calls between the loops.
+Two passes over a program's large (1 MiB or more) float steps, both exact:
+- Loops (with Numba, the `jit` extra): arithmetic steps (add, subtract, multiply,
+  negate, square on float32/float64 arrays of one shape, scalar constants compiled in)
+  are deferred and run as few Numba loops as the program allows; a loop computes what
+  the next other step needs (or the call returns) element by element in registers.
+- Regions: consecutive elementwise steps of one shape (those loops, NumPy ufunc steps
+  such as sin and exp, and a whole-array sum of their outputs) run chunk by chunk, so
+  intermediates stay in L2 and only the region's inputs and the outputs later steps
+  read stream through memory, once. Pure steps between runs wait until needed, so runs
+  are long: W4 (value and gradient) replays as one region.
 
-Why Numba, and why not the transcendentals (measured on W4's chain, 4M float32, one thread):
-- Numba's loop for W4's gradient arithmetic took 2.9 ms; numexpr's expression 17.6 ms,
-  NumPy's eight calls 8-10 ms. Both give NumPy's bits: IEEE arithmetic in the array's
-  dtype, and Numba without fastmath neither reassociates nor contracts to FMA.
-- Their sin/exp/cos call libm per element: 20-22 ms for a sin NumPy's SIMD loop does in
-  2.1, and 14% of W4's values differed from NumPy's in the last bit. So transcendentals
-  are not fused, and a fused replay is eager's bit for bit.
+Why Numba, and why not for transcendentals (measured on W4's chain, 4M float32, one
+thread, this machine):
+- W4's gradient arithmetic (8 ops): a Numba loop 2.9 ms, a numexpr expression 17.6 ms,
+  NumPy's calls 8-10 ms. Both libraries give NumPy's bits for IEEE arithmetic in the
+  arrays' dtype (Numba without fastmath neither reassociates nor contracts to FMA).
+- sin: numexpr 20.7 ms, Numba 22.1 ms, NumPy's SIMD loop 2.1 ms; both libraries call libm
+  per element, and 14% of W4's forward values differed from NumPy's in the last bit.
+  So transcendentals stay NumPy's (in regions, on cache-resident chunks), and a fused
+  replay is eager's bit for bit: no ulp caveat.
+Numba's cost is its compile time: about 0.2-0.4 s a loop on the first replay of a traced
+signature (as XLA's is on the first call), plus ~0.2 s to import it once.
 
 A fused step checks its inputs against the trace (shapes, dtypes, C-contiguity) and
-otherwise runs the original forwards. Without Numba (`pip install tapeflow[jit]`) the
-replay runs unfused. A loop is compiled on its first replay (Numba's compile time, about
-0.2-0.4 s a loop, once per traced signature, as XLA's would be; importing Numba costs
-another ~0.2 s, once).
+otherwise runs the original forwards whole. Without Numba, regions chunk the NumPy steps
+and arithmetic runs as NumPy calls.
 """
 
 from __future__ import annotations

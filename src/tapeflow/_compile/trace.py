@@ -18,6 +18,11 @@ read by the body are read afresh on every replay, and its `assign`,
 is replayed once on the traced inputs and must reproduce every recorded value
 exactly, which guards the recording itself.
 
+A top-level program's large elementwise steps write into buffers it keeps between calls
+(buffers.py: a liveness pass over values no caller, variable or view can see), and under
+`jit_compile=True` its elementwise runs fuse into chunked regions and Numba loops
+(fusion.py); both give eager's bits.
+
 Functional control flow with a call-dependent predicate or loop variables
 (`tf.cond`, `tf.switch_case`, `tf.case`, `tf.while_loop`, `tf.map_fn`, `tf.scan`,
 `tf.foldl`, `tf.foldr`) is one step whose branches and bodies are sub-traces
