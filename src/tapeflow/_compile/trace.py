@@ -387,8 +387,9 @@ class Trace(_tape.Recorder):
 # costs more than the loop saves (Python's compiler is slow on huge functions).
 CODEGEN_MAX_STEPS = 5000
 
-# Top-level programs write large elementwise results into buffers they keep (buffers.py);
-# False replays with fresh arrays, as sub-traces always do.
+# Top-level programs write large elementwise results into buffers they keep (buffers.py),
+# and fuse under jit_compile (fusion.py); False replays every step as traced, with fresh
+# arrays, as sub-traces always do.
 REUSE_BUFFERS = True
 
 
