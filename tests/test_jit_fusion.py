@@ -355,3 +355,24 @@ def test_a_region_whose_sums_would_differ_runs_whole(monkeypatch):
     f = tf.function(_w4, jit_compile=True)
     for seed in (0, 1):
         assert_same(f(_x(seed)), _w4(_x(seed)))
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_loops_keep_ieee_specials_bit_for_bit(dtype):
+    tiny = np.finfo(dtype).smallest_subnormal
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, tiny, -tiny, 1e30, -1e-30, 1.0])
+    rng = np.random.default_rng(3)
+
+    def body(x, y):
+        return (x * y + x) - tf.negative(y) * x * 0.1 - tf.square(y), tf.square(x - y) * 1e30
+
+    f = tf.function(body, jit_compile=True)
+    for _ in range(3):
+        x = np.resize(np.concatenate([special, rng.standard_normal(N)]), N).astype(dtype)
+        y = np.resize(np.concatenate([rng.permutation(special), rng.standard_normal(N)]), N)
+        x, y = tf.constant(x), tf.constant(y.astype(dtype))
+        got, want = f(x, y), body(x, y)
+        for g, w in zip(got, want):
+            assert g.numpy().tobytes() == w.numpy().tobytes()  # NaN payloads and signs too
+    assert _loops(body, x, y)
