@@ -63,7 +63,7 @@ class Fused:
     """A fused step: `fused(*inputs, *outs)` -> the outputs (an out of None is allocated).
 
     `members` are the original steps it replaces (run on a mismatch); `specs` the
-    inputs' (shape, dtype) as traced, `out_specs` the outputs'."""
+    inputs' (shape, dtype) as traced, `out_spec` the outputs'."""
 
     def __init__(self, members, inputs, outputs, constants, specs, out_spec, source):
         self.members, self.inputs, self.outputs = members, inputs, outputs
@@ -157,7 +157,7 @@ def _loops(steps: list, values: list, returned, assigned: set) -> list | None:
         for k in group:
             out = steps[k][3]
             used_outside = out in returned or any(c not in group for c in consumers.get(out, ()))
-            if out in needed or (used_outside and not _cheap(k, steps, pending, producer)):
+            if out in needed or (used_outside and not _cheap(k, steps, pending)):
                 outputs.append(out)
         for out in outputs:
             pending.discard(out)
@@ -191,7 +191,7 @@ def _closure(needed: list, pending: set, producer: dict, steps: list) -> list:
     return sorted(group)
 
 
-def _cheap(k: int, steps: list, pending: set, producer: dict) -> bool:
+def _cheap(k: int, steps: list, pending: set) -> bool:
     """A step of computed inputs only: recomputed where needed again, not stored."""
     return not any(i in pending for i in steps[k][1])
 
