@@ -1004,7 +1004,8 @@ class _Program:
             else:
                 return _eager(fn, f"it returns a {type(leaf).__name__}, not tensors", jit_compile)
         program = _Program()
-        program.replay = recorded.compile(slots)
+        # Buffers fit one signature's shapes: not for a program that serves other sizes.
+        program.replay = recorded.compile(slots, buffers=not keep_recipe, fuse=jit_compile)
         program.variables = tuple(recorded.assigned_variables.values())
         program.draws_random = recorded.draws_random
         program.prints = any(step[4] == "PrintV2" for step in recorded.steps)
