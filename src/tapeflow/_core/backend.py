@@ -16,6 +16,7 @@ knows more than that:
 - `printable`: only the elements NumPy's summary of a large array shows, on the host;
 - `whole`: a NumPy-only forward as one lazy Dask task on whole arrays; `per_example`:
   one mapped over the chunks of a batch axis (convolutions, pools);
+- `elementwise`: a NumPy kernel mapped over Dask blocks;
 - `host_only`: TF's UnimplementedError for an op that needs host (NumPy) arrays;
 - `same_kind`: TF's InvalidArgumentError for a Dask array with a CuPy one.
 
@@ -190,6 +191,13 @@ def array(value):
     if type(value) is np.ndarray or backend_of(value) == NUMPY:
         return np.asarray(value)
     return value
+
+
+def elementwise(fn, *args, dtype):
+    """`fn(*args)` applied to the NumPy blocks of Dask arrays, with NumPy's broadcasting
+    across them (Dask's own `elemwise`): for a forward whose NumPy kernel is faster than
+    the function Dask's dispatch would run on each block."""
+    return _dask().core.elemwise(fn, *args, dtype=dtype)
 
 
 def reduce_sum(x, axis, keepdims: bool, dtype):
