@@ -418,3 +418,25 @@ def test_a_gpu_scope_without_cupy_runs_on_the_cpu():
 def test_a_gpu_scope_where_cupy_finds_no_gpu_runs_on_the_cpu(cupy_without_gpu):
     with tf.device("/GPU:0"):
         assert on_cpu(tf.constant([1.0])) and on_cpu(tf.identity(tf.ones(2)))
+
+
+def test_strict_placement_refuses_a_missing_gpu_with_tfs_error(cp):
+    n = cp.cuda.runtime.getDeviceCount()
+    job = "/job:localhost/replica:0/task:0/device:"
+    devices = ", ".join([f"{job}GPU:{i}" for i in range(n)] + [f"{job}CPU:0"])
+    host = tf.ones(2)
+    tf.config.set_soft_device_placement(False)
+    try:
+        with tf.device(f"/GPU:{n}"):
+            with pytest.raises(tf.errors.InvalidArgumentError) as e:
+                tf.constant([1.0])
+            with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[Op:Identity\]"):
+                tf.identity(host)
+        with tf.device("/GPU:0"):  # an existing GPU is fine
+            assert on_gpu(tf.constant([1.0]), cp)
+    finally:
+        tf.config.set_soft_device_placement(True)
+    assert str(e.value) == (
+        f"Could not satisfy device specification '{job}GPU:{n}'. enable_soft_placement=0. "
+        f"Supported device types [GPU, CPU]. All available devices [{devices}]."
+    )

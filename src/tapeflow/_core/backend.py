@@ -454,15 +454,40 @@ def scoped_device():
 def scoped_gpu():
     """The physical GPU the innermost `tf.device` scope places ops on, or None for the CPU:
     a GPU scope's GPU, soft-placed as TF places it (an index beyond the visible GPUs takes
-    the first; no visible GPU, the CPU)."""
+    the first; no visible GPU, the CPU).
+
+    Raises:
+      InvalidArgumentError: TF's "Could not satisfy device specification" for a device
+        that does not exist when soft placement is off
+        (`tf.config.set_soft_device_placement(False)`).
+    """
     device = scoped_device()
-    if device is None or device[0] != "GPU":
+    if device is None:
         return None
+    kind, index = device
     visible = visible_gpus()
-    if not visible:
+    exists = (kind == "CPU" and index in (None, 0)) or (
+        kind == "GPU" and (index or 0) < len(visible)
+    )
+    if not exists and kind is not None:
+        from . import settings  # settings imports this module
+
+        if not settings.get_soft_device_placement():
+            raise _unsatisfiable(kind, index, visible)
+    if kind != "GPU" or not visible:
         return None
-    index = device[1] or 0
-    return visible[index] if index < len(visible) else visible[0]
+    return visible[index or 0] if exists else visible[0]
+
+
+def _unsatisfiable(kind: str, index, visible: tuple):
+    job = "/job:localhost/replica:0/task:0/device:"
+    devices = [f"{job}GPU:{k}" for k in range(len(visible))] + [f"{job}CPU:0"]
+    types = "GPU, CPU" if visible else "CPU"
+    return invalid_argument(
+        f"Could not satisfy device specification '{job}{kind}:{index or 0}'"
+        f". enable_soft_placement=0. Supported device types [{types}]. All available devices "
+        f"[{', '.join(devices)}]."
+    )
 
 
 def to_gpu(value, gpu: int):
@@ -494,9 +519,9 @@ def moved(value):
     if not scopes_entered or is_dask(value):
         return value
     device = scoped_device()
+    gpu = scoped_gpu()
     if device is None or device[0] not in ("CPU", "GPU"):
         return value
-    gpu = scoped_gpu()
     if gpu is not None:
         return to_gpu(value, gpu)
     if backend_of(value) == CUPY:

@@ -150,18 +150,21 @@ def _get_jit():
 _memory_growth: dict = {}
 
 
-def _gpu_device(device, verb: str) -> PhysicalDevice:
-    if getattr(device, "device_type", None) != "GPU" or device not in list_physical_devices():
-        raise ValueError(f"Cannot {verb} memory growth on non-GPU and non-Pluggable devices")
-    return device
+def _is_gpu(device) -> bool:
+    return getattr(device, "device_type", None) == "GPU" and device in list_physical_devices()
 
 
 def _set_memory_growth(device, enable: bool) -> None:
-    _memory_growth[_gpu_device(device, "set")] = bool(enable)
+    if not _is_gpu(device):
+        raise ValueError("Cannot set memory growth on non-GPU and non-Pluggable devices")
+    _memory_growth[device] = bool(enable)
 
 
 def _get_memory_growth(device) -> bool:
-    return _memory_growth.get(_gpu_device(device, "get"), False)
+    """The flag set on a GPU (False by default); TF's KeyError (its map's) for another."""
+    if not _is_gpu(device):
+        raise KeyError(device)
+    return _memory_growth.get(device, False)
 
 
 threading = SimpleNamespace(
