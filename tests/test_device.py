@@ -440,3 +440,46 @@ def test_strict_placement_refuses_a_missing_gpu_with_tfs_error(cp):
         f"Could not satisfy device specification '{job}GPU:{n}'. enable_soft_placement=0. "
         f"Supported device types [GPU, CPU]. All available devices [{devices}]."
     )
+
+
+# -- an op's inputs on two devices ----------------------------------------------------------
+
+
+def test_an_op_on_a_host_and_a_gpu_tensor_raises_until_moved(cp):
+    host = tf.constant([1.0, 2.0])
+    with tf.device("/GPU:0"):
+        gpu = tf.constant([10.0, 20.0])
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[Op:AddV2\]"):
+            gpu + host  # TF copies the host tensor; CuPy refuses it
+        total = gpu + tf.identity(host)
+    assert on_gpu(total, cp) and total.numpy().tolist() == [11.0, 22.0]
+    assert on_gpu(gpu * 2.0, cp) and on_gpu(gpu + tf.constant(1.0), cp)  # scalars mix
+
+
+def test_on_op_device_copies_inputs_to_the_ops_device(cp):
+    n = cp.cuda.runtime.getDeviceCount()
+    host = np.array([1.0, 2.0])
+    with cp.cuda.Device(n - 1):
+        gpu = cp.array(np.array([3.0, 4.0]))
+    # No scope: the first GPU input's device; scalars stay as they are.
+    moved = backend.on_op_device((host, gpu, np.float64(2.0)))
+    assert isinstance(moved[0], cp.ndarray) and moved[0].device.id == n - 1
+    assert moved[1] is gpu and moved[2] == 2.0
+    assert moved[0].get().tolist() == [1.0, 2.0]
+    with tf.device("/CPU:0"):  # a CPU scope: everything to the host
+        moved = backend.on_op_device((host, gpu))
+    assert moved[0] is host and isinstance(moved[1], np.ndarray)
+    assert moved[1].tolist() == [3.0, 4.0]
+    with tf.device("/GPU:0"):  # a GPU scope: everything to that GPU
+        moved = backend.on_op_device((host, gpu))
+    assert all(isinstance(m, cp.ndarray) and m.device.id == 0 for m in moved)
+    assert backend.on_op_device((host, np.ones(2))) is None  # nothing on a GPU
+    if n == 1:
+        assert backend.on_op_device((gpu, np.float64(1.0))) is None  # all on its device
+
+
+def test_on_op_device_refuses_dask_with_cupy(cp):
+    da = pytest.importorskip("dask.array")
+    gpu = cp.array(np.ones(2))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot mix a dask array with a cupy"):
+        backend.on_op_device((da.ones(2, chunks=1), gpu))

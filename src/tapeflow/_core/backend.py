@@ -528,3 +528,36 @@ def moved(value):
         host = value.get()
         return host[()] if host.ndim == 0 else host
     return value
+
+
+def on_op_device(values: tuple):
+    """The inputs of an op that mixes host values with CuPy arrays, each copied to the op's
+    device as TF's silent device policy copies inputs: the innermost `tf.device` scope's
+    device (a CPU scope's is the host), else the GPU of the first CuPy input. None when
+    there is nothing to move (no CuPy input, or every input on the op's device already).
+
+    For the registry's forward path, where a forward fails on mixed inputs (CuPy refuses
+    host arrays): run it again on the moved values; NumPy-only ops never get here.
+
+    Raises:
+      InvalidArgumentError: for a Dask value with a CuPy one (`same_kind`).
+    """
+    if same_kind(values) != CUPY:
+        return None
+    device = scoped_device()
+    if device is not None and device[0] in ("CPU", "GPU"):
+        gpu = scoped_gpu()
+    else:
+        gpu = next(v.device.id for v in values if backend_of(v) == CUPY)
+    out, changed = [], False
+    for v in values:
+        if gpu is None:
+            w = v.get() if backend_of(v) == CUPY else v
+            w = w[()] if isinstance(w, np.ndarray) and w.ndim == 0 else w
+        elif isinstance(v, np.ndarray) or (backend_of(v) == CUPY and v.device.id != gpu):
+            w = to_gpu(v, gpu)
+        else:
+            w = v  # a Python or NumPy scalar: CuPy takes it as it is
+        changed = changed or w is not v
+        out.append(w)
+    return tuple(out) if changed else None
