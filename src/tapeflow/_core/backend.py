@@ -353,6 +353,7 @@ def _call_on_blocks(fn, summed: bool, kwargs: dict, *blocks):
 _CUPY_ABSENT = []  # [True] once `find_spec` found no cupy (installing it later needs a restart)
 _gpu_count_of: dict = {}  # the cupy module seen -> its device count
 _visible_gpus = None  # tf.config.set_visible_devices' GPU indices; None: all of them
+soft_placement = True  # tf.config.set_soft_device_placement's flag (TF's eager default)
 _scopes = threading.local()
 scopes_entered = 0  # scopes entered and not left, in any thread: 0 skips the lookup
 _scopes_lock = threading.Lock()
@@ -469,11 +470,8 @@ def scoped_gpu():
     exists = (kind == "CPU" and index in (None, 0)) or (
         kind == "GPU" and (index or 0) < len(visible)
     )
-    if not exists and kind is not None:
-        from . import settings  # settings imports this module
-
-        if not settings.get_soft_device_placement():
-            raise _unsatisfiable(kind, index, visible)
+    if not exists and kind is not None and not soft_placement:
+        raise _unsatisfiable(kind, index, visible)
     if kind != "GPU" or not visible:
         return None
     return visible[index or 0] if exists else visible[0]

@@ -29,7 +29,6 @@ _settings = {
     "run_functions_eagerly": False,
     "intra_op_parallelism_threads": 0,
     "inter_op_parallelism_threads": 0,
-    "soft_device_placement": True,
     "jit": False,
     "op_determinism": False,
     "tensor_float_32_execution": True,
@@ -115,11 +114,14 @@ def set_logical_device_configuration(device, logical_devices) -> None:
 
 
 def get_soft_device_placement() -> bool:
-    return _settings["soft_device_placement"]
+    return _backend.soft_placement
 
 
 def set_soft_device_placement(enabled: bool) -> None:
-    _settings["soft_device_placement"] = bool(enabled)
+    """Soft placement (on by default, as in TF's eager mode) runs a `tf.device` scope naming
+    a device that does not exist on another one; off, creation ops there raise TF's
+    InvalidArgumentError."""
+    _backend.soft_placement = bool(enabled)
 
 
 def _setter(key: str):
