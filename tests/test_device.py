@@ -166,8 +166,13 @@ def simulated_cupy(gpus: int = 2) -> types.ModuleType:
     cupy.array = array
     cupy.asarray = array
     cupy.asnumpy = lambda a: a.get()
+
+    def properties(index):
+        return {"name": f"Simulated GPU {index}".encode(), "major": 8, "minor": 6}
+
     cupy.cuda = types.SimpleNamespace(
-        Device=device, runtime=types.SimpleNamespace(getDeviceCount=lambda: gpus)
+        Device=device,
+        runtime=types.SimpleNamespace(getDeviceCount=lambda: gpus, getDeviceProperties=properties),
     )
     return cupy
 
@@ -267,6 +272,16 @@ def test_without_a_gpu_the_listings_have_none(cupy_without_gpu):
     assert tf.config.list_physical_devices("GPU") == []
     assert tf.config.list_logical_devices("GPU") == []
     assert tf.config.list_physical_devices() == [PhysicalDevice("/physical_device:CPU:0", "CPU")]
+
+
+def test_device_details_name_a_gpu_and_its_compute_capability(cp):
+    gpu = tf.config.list_physical_devices("GPU")[0]
+    details = tf.config.experimental.get_device_details(gpu)
+    props = cp.cuda.runtime.getDeviceProperties(0)
+    name = props["name"].decode() if isinstance(props["name"], bytes) else props["name"]
+    assert details == {"device_name": name, "compute_capability": (props["major"], props["minor"])}
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    assert tf.config.experimental.get_device_details(cpu) == {}
 
 
 def test_memory_growth_is_remembered_for_gpus_only(cp):

@@ -46,6 +46,8 @@ CASES = {
     "out = tf.config.experimental.set_memory_growth(cpu, True)",
     "memory_growth_cpu_get": "cpu = tf.config.list_physical_devices('CPU')[0]\n"
     "out = tf.config.experimental.get_memory_growth(cpu)",
+    "device_details_cpu": "cpu = tf.config.list_physical_devices('CPU')[0]\n"
+    "out = repr(tf.config.experimental.get_device_details(cpu))",
     # -- soft placement: a scope naming a missing device runs on the CPU -------------------------
     "soft_gpu_constant": SOFT.format(device="/GPU:0", code="tf.constant([1.0, 2.0])"),
     "soft_gpu_zeros": SOFT.format(device="/GPU:0", code="tf.zeros(2)"),

@@ -169,6 +169,20 @@ def _get_memory_growth(device) -> bool:
     return _memory_growth.get(device, False)
 
 
+def _device_details(device) -> dict:
+    """TF's details of a physical device: a GPU's name and compute capability (from CuPy),
+    nothing for the CPU (as TF gives nothing there)."""
+    if not _is_gpu(device):
+        return {}
+    physical = int(device.name.rsplit(":", 1)[1])
+    props = _backend.cupy_module().cuda.runtime.getDeviceProperties(physical)
+    name = props["name"]
+    return {
+        "device_name": name.decode() if isinstance(name, bytes) else name,
+        "compute_capability": (int(props["major"]), int(props["minor"])),
+    }
+
+
 threading = SimpleNamespace(
     get_intra_op_parallelism_threads=_getter("intra_op_parallelism_threads"),
     set_intra_op_parallelism_threads=_setter("intra_op_parallelism_threads"),
@@ -197,7 +211,7 @@ experimental = SimpleNamespace(
     set_visible_devices=set_visible_devices,
     list_physical_devices=list_physical_devices,
     list_logical_devices=list_logical_devices,
-    get_device_details=lambda device: {},
+    get_device_details=_device_details,
 )
 
 experimental_run_functions_eagerly = run_functions_eagerly
