@@ -509,8 +509,10 @@ def to_gpu(value, gpu: int):
     """`value` copied to physical GPU `gpu` as a CuPy array (a rank-0 value as a 0-d array);
     a CuPy array already there is returned as it is."""
     cupy = cupy_module()
-    if backend_of(value) == CUPY and value.device.id == gpu:
-        return value
+    if backend_of(value) == CUPY:
+        if value.device.id == gpu:
+            return value
+        value = value.get()  # another GPU's array: through the host, the one sure way
     with cupy.cuda.Device(gpu):
         return cupy.array(value)
 
