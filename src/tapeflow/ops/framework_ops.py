@@ -304,10 +304,11 @@ def device(device_name):
     Nested scopes merge as TF's device specs do (the inner name's fields win;
     `tf.device(None)` clears the scope).
 
-    Unlike TF, ops outside any scope run where their inputs are (TF would run them on
-    its first GPU), and an op given one tensor on the host and one on a GPU raises
-    InvalidArgumentError (CuPy refuses host arrays) where TF copies the host one: move
-    it with `tf.identity` under the GPU's scope first.
+    Unlike TF, other ops run where their inputs are, in a scope or outside any (TF runs
+    them on the scope's device, or outside any scope on its first GPU, copying inputs
+    there), and an op given a host tensor of rank 1 or more and a GPU tensor raises
+    InvalidArgumentError (CuPy refuses host arrays) where TF copies the host one: move it
+    with `tf.identity` under the GPU's scope first.
 
     The name is checked on entering the context, as TF parses it (its ValueErrors for an
     unknown attribute, two device types or a non-integer index; a non-string name is a
