@@ -42,6 +42,13 @@ CASES = {
     "visible_devices": "out = repr(tf.config.get_visible_devices())",
     "visible_gpus": "out = repr(tf.config.get_visible_devices('GPU'))",
     "soft_placement_default": "out = tf.config.get_soft_device_placement()",
+    "visible_set_string": "out = tf.config.set_visible_devices(['/GPU:0'], 'GPU')",
+    "visible_set_missing_gpu": "gpu = tf.config.PhysicalDevice('/physical_device:GPU:3', 'GPU')\n"
+    "out = tf.config.set_visible_devices([gpu], 'GPU')",
+    "visible_set_cpu_as_gpu": "cpus = tf.config.list_physical_devices('CPU')\n"
+    "out = tf.config.set_visible_devices(cpus, 'GPU')",
+    "visible_set_no_gpu": "tf.config.set_visible_devices([], 'GPU')\n"
+    "out = repr(tf.config.get_visible_devices())",
     "memory_growth_cpu_set": "cpu = tf.config.list_physical_devices('CPU')[0]\n"
     "out = tf.config.experimental.set_memory_growth(cpu, True)",
     "memory_growth_cpu_get": "cpu = tf.config.list_physical_devices('CPU')[0]\n"

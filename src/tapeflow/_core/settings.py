@@ -98,7 +98,7 @@ def set_visible_devices(devices, device_type=None) -> None:
         return
     gpus = []
     for d in devices:
-        if not isinstance(d, PhysicalDevice) or d not in list_physical_devices():
+        if d not in list_physical_devices(device_type):  # TF's check, by type too
             raise ValueError(f"Unrecognized device: {d!r}")
         if d.device_type == "GPU":
             gpus.append(int(d.name.rsplit(":", 1)[1]))
