@@ -102,23 +102,6 @@ def _filled(like, make, make_like, shape, dtype):
     return make_like(like, dtype=dtype, shape=shape)
 
 
-def ones_view_like(like, dtype):
-    """Ones of Dask array `like`'s shape and chunks that write no memory: each block a
-    read-only zero-stride view of one 1 (for a rule's broadcasting factor, which only a
-    product reads; never for a value a user gets)."""
-    dtype = np.dtype(dtype)
-    one = np.ones((), dtype)
-    return like.map_blocks(
-        functools.partial(_broadcast_block, one),
-        dtype=dtype,
-        meta=np.empty((0,) * like.ndim, dtype),
-    )
-
-
-def _broadcast_block(value, block):
-    return np.broadcast_to(value, block.shape)
-
-
 def to_host(value):
     """`value` as NumPy: a NumPy value unchanged, a Dask array computed, a CuPy one copied."""
     if isinstance(value, _NUMPY_TYPES):

@@ -16,7 +16,7 @@ from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core.errors import invalid_argument
 from .._core.registry import op
-from .._core.tensor import convert_to_tensor, make
+from .._core.tensor import convert_to_tensor
 from ._util import int_arg, named, normalize_axes, normalize_axis
 from .array_ops import _broadcast_to, _reshape, _transpose, stop_gradient
 from .math_ops import (
@@ -27,6 +27,7 @@ from .math_ops import (
     equal,
     exp,
     not_equal,
+    ones_like,
     reciprocal,
     sqrt,
     square,
@@ -53,10 +54,8 @@ def _unreduce(g, x, axes: tuple, keepdims: bool):
         g = _reshape(g, shape=batch + _kept_shape(xshape, axes))
     if _backend.is_dask(x._value):
         # Chunked as x: a broadcast would be one chunk, which every later elementwise op
-        # with x-shaped chunks would split and concatenate again (Dask's rechunk). The
-        # ones are a constant (no gradient reaches them) of zero-stride blocks.
-        ones = make(_backend.ones_view_like(x._value, g._value.dtype), g._dtype)
-        return g * ones
+        # with x-shaped chunks would split and concatenate again (Dask's rechunk).
+        return g * ones_like(x)
     return _broadcast_to(g, shape=batch + xshape)
 
 
