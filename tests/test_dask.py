@@ -257,6 +257,36 @@ def test_gradient_through_a_tape_on_a_local_cluster(cluster_client):
     np.testing.assert_allclose(g_value.numpy(), a.T @ (p - labels) / len(labels), rtol=1e-12)
 
 
+def test_where_on_dask_blends_each_block_bit_for_bit():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(10_000).astype(np.float32)
+    x[:4] = [np.nan, np.inf, -np.inf, -0.0]
+    y = rng.standard_normal(10_000).astype(np.float32)
+    cond = rng.random(10_000) < 0.5
+    cases = [(x, y), (x, np.float32(-0.0)), (np.float32(np.nan), y)]
+    for a, b in cases:
+        expected = np.where(cond, a, b)
+        got = tf.where(lazy(cond, 4096), lazy(a, 4096), lazy(b, 4096))
+        assert backend.is_dask(got._value)
+        np.testing.assert_array_equal(got.numpy().view(np.int32), expected.view(np.int32))
+
+
+def test_where_gradient_on_dask_matches_numpy():
+    rng = np.random.default_rng(4)
+    x, y = rng.standard_normal((2, 6000))
+    cond = x > 0
+    grads = []
+    for wrap in (np.asarray, lambda v: lazy(v, 2500)):
+        tx, ty = tf.constant(wrap(x)), tf.constant(wrap(y))
+        with tf.GradientTape() as tape:
+            tape.watch([tx, ty])
+            out = tf.reduce_sum(tf.where(tf.constant(wrap(cond)), tx, ty) * 3.0)
+        grads.append([g.numpy() for g in tape.gradient(out, [tx, ty])])
+    np.testing.assert_array_equal(grads[1][0], np.where(cond, 3.0, 0.0))
+    np.testing.assert_array_equal(grads[1][1], np.where(cond, 0.0, 3.0))
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
 class _CuPyLike:
     """Stands in for a CuPy array where CuPy is absent: the seam reads the type's module."""
 

@@ -8,16 +8,21 @@ forward builds a Dask graph or launches a GPU kernel. This module is the one pla
 knows more than that:
 
 - `backend_of(value)`: "numpy", "dask" or "cupy" (read from the type's module: the core
-  never imports either library; where a Dask array exists, dask is imported already, and
-  the few functions used here are read from `sys.modules`);
+  never imports dask; where a Dask array exists, dask is imported already, and the few
+  functions used here are read from `sys.modules`; cupy is imported only to answer a
+  question about GPUs, and only when it is installed);
 - `zeros_like` / `ones_like`: arrays of the same kind as a given value; `array`: a
   value as an array without moving it;
 - `to_host` / `compute`: NumPy values, several Dask arrays computed in one pass;
 - `printable`: only the elements NumPy's summary of a large array shows, on the host;
 - `whole`: a NumPy-only forward as one lazy Dask task on whole arrays; `per_example`:
   one mapped over the chunks of a batch axis (convolutions, pools);
+- `elementwise`: a NumPy kernel mapped over Dask blocks;
 - `host_only`: TF's UnimplementedError for an op that needs host (NumPy) arrays;
-- `same_kind`: TF's InvalidArgumentError for a Dask array with a CuPy one.
+- `same_kind`: TF's InvalidArgumentError for a Dask array with a CuPy one;
+- devices: the GPUs CuPy sees (`gpu_count`, `visible_gpus`, `device_name`), the
+  `tf.device` scopes (`enter_device`, `scoped_gpu`), and values placed on the scope's
+  device (`placed` for creation ops, `moved` for `tf.identity`).
 
 Rank-0 NumPy values stay NumPy scalars (the fast paths elsewhere rely on it); a rank-0
 Dask or CuPy value is a 0-d array of its kind.
@@ -26,8 +31,11 @@ Dask or CuPy value is a 0-d array of its kind.
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
 import math
 import sys
+import threading
 
 import numpy as np
 
@@ -192,6 +200,13 @@ def array(value):
     return value
 
 
+def elementwise(fn, *args, dtype):
+    """`fn(*args)` applied to the NumPy blocks of Dask arrays, with NumPy's broadcasting
+    across them (Dask's own `elemwise`): for a forward whose NumPy kernel is faster than
+    the function Dask's dispatch would run on each block."""
+    return _dask().core.elemwise(fn, *args, dtype=dtype)
+
+
 def reduce_sum(x, axis, keepdims: bool, dtype):
     """`np.add.reduce` (NumPy's fast path), or the array's own sum (Dask's `__array_ufunc__`
     does not take ufunc reductions)."""
@@ -323,3 +338,226 @@ def per_example(fn, *values, batched: tuple, summed: bool = False, **kwargs):
 def _call_on_blocks(fn, summed: bool, kwargs: dict, *blocks):
     out = fn(*blocks, **kwargs)
     return out[None] if summed else out
+
+
+# -- devices: CuPy's GPUs and tf.device scopes ---------------------------------------------
+#
+# TF places each op on a device; tapeflow's device is its values' kind: NumPy values are on
+# the CPU, a CuPy array is on the GPU CuPy allocated it on. `tf.device` scopes push
+# (device_type, index) pairs here; creation from host values (`placed`) and `tf.identity`
+# (`moved`) read the innermost one. A scope naming a GPU that does not exist falls back as
+# TF's soft placement does (any other GPU, else the CPU), so without CuPy or a GPU the
+# scope keeps everything on the CPU. cupy is imported only when the cupy extra is
+# installed and a GPU is asked about.
+
+_CUPY_ABSENT = []  # [True] once `find_spec` found no cupy (installing it later needs a restart)
+_gpu_count_of: dict = {}  # the cupy module seen -> its device count
+_visible_gpus = None  # tf.config.set_visible_devices' GPU indices; None: all of them
+soft_placement = True  # tf.config.set_soft_device_placement's flag (TF's eager default)
+_scopes = threading.local()
+scopes_entered = 0  # scopes entered and not left, in any thread: 0 skips the lookup
+_scopes_lock = threading.Lock()
+
+
+def cupy_module():
+    """The cupy module if the cupy extra is installed (imported here on first use), else
+    None; also None when importing it fails (CUDA libraries missing)."""
+    module = sys.modules.get(CUPY)
+    if module is not None or _CUPY_ABSENT:
+        return module
+    if importlib.util.find_spec(CUPY) is None:
+        _CUPY_ABSENT.append(True)
+        return None
+    try:
+        return importlib.import_module(CUPY)
+    except ImportError:
+        _CUPY_ABSENT.append(True)
+        return None
+
+
+def gpu_count() -> int:
+    """The number of GPUs CuPy sees (0 without CuPy, or when CUDA finds no device)."""
+    cupy = cupy_module()
+    if cupy is None:
+        return 0
+    count = _gpu_count_of.get(cupy)
+    if count is None:
+        try:
+            count = int(cupy.cuda.runtime.getDeviceCount())
+        except Exception:  # CUDA's own errors (no driver, no device) have several classes
+            count = 0
+        _gpu_count_of.clear()
+        _gpu_count_of[cupy] = count
+    return count
+
+
+def visible_gpus() -> tuple:
+    """The physical indices of the GPUs ops may run on, in logical order (logical GPU k
+    is physical GPU `visible_gpus()[k]`)."""
+    count = gpu_count()
+    if _visible_gpus is None:
+        return tuple(range(count))
+    return tuple(i for i in _visible_gpus if i < count)
+
+
+def set_visible_gpus(indices) -> None:
+    """Makes only the physical GPUs `indices` visible (None: all of them)."""
+    global _visible_gpus
+    _visible_gpus = None if indices is None else tuple(indices)
+
+
+def device_name(value) -> str:
+    """TF's full name of the device holding `value`: its GPU for a CuPy array (by its
+    logical index), else the CPU."""
+    if isinstance(value, _NUMPY_TYPES) or backend_of(value) != CUPY:
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+    physical = value.device.id
+    visible = visible_gpus()
+    index = visible.index(physical) if physical in visible else physical
+    return f"/job:localhost/replica:0/task:0/device:GPU:{index}"
+
+
+def enter_device(device_type, index, reset: bool = False) -> None:
+    """Pushes a `tf.device` scope: its device type ("CPU", "GPU", ...) and index, each None
+    where the name leaves it out (then the enclosing scope's applies, TF's merge of device
+    specs); `reset` (`tf.device(None)`) starts again from no device."""
+    global scopes_entered
+    stack = getattr(_scopes, "stack", None)
+    if stack is None:
+        stack = _scopes.stack = []
+    outer = (None, None) if reset or not stack else stack[-1]
+    stack.append(
+        (
+            outer[0] if device_type is None else device_type,
+            outer[1] if index is None else index,
+        )
+    )
+    with _scopes_lock:
+        scopes_entered += 1
+
+
+def exit_device() -> None:
+    """Pops the innermost `tf.device` scope of this thread."""
+    global scopes_entered
+    _scopes.stack.pop()
+    with _scopes_lock:
+        scopes_entered -= 1
+
+
+def scoped_device():
+    """The innermost `tf.device` scope's (device_type, index) in this thread, or None."""
+    if not scopes_entered:
+        return None
+    stack = getattr(_scopes, "stack", None)
+    return stack[-1] if stack else None
+
+
+def scoped_gpu():
+    """The physical GPU the innermost `tf.device` scope places ops on, or None for the CPU:
+    a GPU scope's GPU, soft-placed as TF places it (an index beyond the visible GPUs takes
+    the first; no visible GPU, the CPU).
+
+    Raises:
+      InvalidArgumentError: TF's "Could not satisfy device specification" for a device
+        that does not exist when soft placement is off
+        (`tf.config.set_soft_device_placement(False)`).
+    """
+    device = scoped_device()
+    if device is None:
+        return None
+    kind, index = device
+    visible = visible_gpus()
+    exists = (kind == "CPU" and index in (None, 0)) or (
+        kind == "GPU" and (index or 0) < len(visible)
+    )
+    if not exists and kind is not None and not soft_placement:
+        raise _unsatisfiable(kind, index, visible)
+    if kind != "GPU" or not visible:
+        return None
+    return visible[index or 0] if exists else visible[0]
+
+
+def _unsatisfiable(kind: str, index, visible: tuple):
+    job = "/job:localhost/replica:0/task:0/device:"
+    devices = [f"{job}GPU:{k}" for k in range(len(visible))] + [f"{job}CPU:0"]
+    types = "GPU, CPU" if visible else "CPU"
+    return invalid_argument(
+        f"Could not satisfy device specification '{job}{kind}:{index or 0}'"
+        f". enable_soft_placement=0. Supported device types [{types}]. All available devices "
+        f"[{', '.join(devices)}]."
+    )
+
+
+def to_gpu(value, gpu: int):
+    """`value` copied to physical GPU `gpu` as a CuPy array (a rank-0 value as a 0-d array);
+    a CuPy array already there is returned as it is."""
+    cupy = cupy_module()
+    if backend_of(value) == CUPY:
+        if value.device.id == gpu:
+            return value
+        value = value.get()  # another GPU's array: through the host, the one sure way
+    with cupy.cuda.Device(gpu):
+        return cupy.array(value)
+
+
+def placed(value):
+    """A host value a creation op made (`tf.constant`, `tf.zeros`, a random sample, ...),
+    on the device of the innermost `tf.device` scope: a CuPy array under a GPU scope when
+    CuPy sees a GPU, else `value` itself. The hot path pays one global's test."""
+    if not scopes_entered:
+        return value
+    gpu = scoped_gpu()
+    if gpu is None or not isinstance(value, _NUMPY_TYPES):
+        return value
+    return to_gpu(value, gpu)
+
+
+def moved(value):
+    """`value` on the innermost `tf.device` scope's device, as `tf.identity` copies its
+    input there: to a GPU under a GPU scope (with one), to the host under a CPU scope or
+    a GPU scope without a GPU; a Dask value, or one outside any scope, stays."""
+    if not scopes_entered or is_dask(value):
+        return value
+    device = scoped_device()
+    gpu = scoped_gpu()
+    if device is None or device[0] not in ("CPU", "GPU"):
+        return value
+    if gpu is not None:
+        return to_gpu(value, gpu)
+    if backend_of(value) == CUPY:
+        host = value.get()
+        return host[()] if host.ndim == 0 else host
+    return value
+
+
+def on_op_device(values: tuple):
+    """The inputs of an op that mixes host values with CuPy arrays, each copied to the op's
+    device as TF's silent device policy copies inputs: the innermost `tf.device` scope's
+    device (a CPU scope's is the host), else the GPU of the first CuPy input. None when
+    there is nothing to move (no CuPy input, or every input on the op's device already).
+
+    For the registry's forward path, where a forward fails on mixed inputs (CuPy refuses
+    host arrays): run it again on the moved values; NumPy-only ops never get here.
+
+    Raises:
+      InvalidArgumentError: for a Dask value with a CuPy one (`same_kind`).
+    """
+    if same_kind(values) != CUPY:
+        return None
+    device = scoped_device()
+    if device is not None and device[0] in ("CPU", "GPU"):
+        gpu = scoped_gpu()
+    else:
+        gpu = next(v.device.id for v in values if backend_of(v) == CUPY)
+    out, changed = [], False
+    for v in values:
+        if gpu is None:
+            w = v.get() if backend_of(v) == CUPY else v
+            w = w[()] if isinstance(w, np.ndarray) and w.ndim == 0 else w
+        elif isinstance(v, np.ndarray) or (backend_of(v) == CUPY and v.device.id != gpu):
+            w = to_gpu(v, gpu)
+        else:
+            w = v  # a Python or NumPy scalar: CuPy takes it as it is
+        changed = changed or w is not v
+        out.append(w)
+    return tuple(out) if changed else None

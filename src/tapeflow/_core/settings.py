@@ -1,15 +1,17 @@
-"""`tf.config` implementation: eager-only settings and the one CPU device TF code asks for.
+"""`tf.config` implementation: eager-only settings, and the devices TF code asks for.
 
-tapeflow runs on one CPU device and always executes eagerly, so most settings
-are accepted and remembered without effect: training scripts that configure
-threads, devices or XLA run unchanged. Device listings describe that single CPU
-in TF's own types (`PhysicalDevice`, `LogicalDevice`).
+tapeflow always executes eagerly, so most settings are accepted and remembered
+without effect: training scripts that configure threads, devices or XLA run
+unchanged. Device listings describe the CPU and the GPUs CuPy sees (with the cupy
+extra) in TF's own types (`PhysicalDevice`, `LogicalDevice`).
 """
 
 from __future__ import annotations
 
 import collections
 from types import SimpleNamespace
+
+from . import backend as _backend
 
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
@@ -27,7 +29,6 @@ _settings = {
     "run_functions_eagerly": False,
     "intra_op_parallelism_threads": 0,
     "inter_op_parallelism_threads": 0,
-    "soft_device_placement": True,
     "jit": False,
     "op_determinism": False,
     "tensor_float_32_execution": True,
@@ -52,25 +53,56 @@ def functions_run_eagerly() -> bool:
 
 
 def list_physical_devices(device_type=None) -> list:
-    """The physical devices of `device_type` ("CPU", "GPU", ...; case-sensitive as in TF).
+    """The physical devices of `device_type` ("CPU", "GPU", ...; case-sensitive as in TF):
+    the CPU, then each GPU CuPy sees (none without the cupy extra; cupy is imported only
+    when it is installed).
 
     >>> tf.config.list_physical_devices("GPU")
     []
     """
-    return [_CPU] if device_type in (None, "CPU") else []
+    cpus = [_CPU] if device_type in (None, "CPU") else []
+    if device_type not in (None, "GPU"):
+        return cpus
+    gpus = range(_backend.gpu_count())
+    return cpus + [PhysicalDevice(f"/physical_device:GPU:{i}", "GPU") for i in gpus]
 
 
 def list_logical_devices(device_type=None) -> list:
-    """The logical devices of `device_type`: the one CPU."""
-    return [_CPU_LOGICAL] if device_type in (None, "CPU") else []
+    """The logical devices of `device_type`: the CPU, then the visible GPUs, numbered in
+    the order `set_visible_devices` gave them."""
+    cpus = [_CPU_LOGICAL] if device_type in (None, "CPU") else []
+    if device_type not in (None, "GPU"):
+        return cpus
+    gpus = range(len(_backend.visible_gpus()))
+    return cpus + [LogicalDevice(f"/device:GPU:{k}", "GPU") for k in gpus]
 
 
 def get_visible_devices(device_type=None) -> list:
-    return list_physical_devices(device_type)
+    """The physical devices ops may run on (all by default, as in TF)."""
+    visible = _backend.visible_gpus()
+    return [
+        d
+        for d in list_physical_devices(device_type)
+        if d.device_type != "GPU" or int(d.name.rsplit(":", 1)[1]) in visible
+    ]
 
 
 def set_visible_devices(devices, device_type=None) -> None:
-    """Accepted for compatibility; the CPU stays visible."""
+    """Makes only `devices` (PhysicalDevices, or one) visible among those of `device_type`
+    (all types if None): `set_visible_devices([], "GPU")` hides every GPU, so `tf.device`
+    scopes naming one run on the CPU. The CPU stays visible. Unlike TF, which refuses a
+    change once its runtime has started, a change applies to the ops run after it."""
+    if isinstance(devices, PhysicalDevice):
+        devices = [devices]
+    if device_type not in (None, "GPU"):
+        return
+    gpus = []
+    for d in devices:
+        if d not in list_physical_devices(device_type):  # TF's check, by type too
+            raise ValueError(f"Unrecognized device: {d!r}")
+        if d.device_type == "GPU":
+            gpus.append(int(d.name.rsplit(":", 1)[1]))
+    _backend.set_visible_gpus(gpus)
 
 
 def get_logical_device_configuration(device):
@@ -82,11 +114,14 @@ def set_logical_device_configuration(device, logical_devices) -> None:
 
 
 def get_soft_device_placement() -> bool:
-    return _settings["soft_device_placement"]
+    return _backend.soft_placement
 
 
 def set_soft_device_placement(enabled: bool) -> None:
-    _settings["soft_device_placement"] = bool(enabled)
+    """Soft placement (on by default, as in TF's eager mode) runs a `tf.device` scope naming
+    a device that does not exist on another one; off, creation ops there raise TF's
+    InvalidArgumentError."""
+    _backend.soft_placement = bool(enabled)
 
 
 def _setter(key: str):
@@ -113,12 +148,39 @@ def _get_jit():
     return "" if jit is False else jit
 
 
+# GPU -> the memory growth flag set on it (remembered: CuPy's memory pool grows as needed).
+_memory_growth: dict = {}
+
+
+def _is_gpu(device) -> bool:
+    return getattr(device, "device_type", None) == "GPU" and device in list_physical_devices()
+
+
 def _set_memory_growth(device, enable: bool) -> None:
-    raise ValueError("Cannot set memory growth on non-GPU and non-Pluggable devices")
+    if not _is_gpu(device):
+        raise ValueError("Cannot set memory growth on non-GPU and non-Pluggable devices")
+    _memory_growth[device] = bool(enable)
 
 
 def _get_memory_growth(device) -> bool:
-    raise ValueError("Cannot get memory growth on non-GPU and non-Pluggable devices")
+    """The flag set on a GPU (False by default); TF's KeyError (its map's) for another."""
+    if not _is_gpu(device):
+        raise KeyError(device)
+    return _memory_growth.get(device, False)
+
+
+def _device_details(device) -> dict:
+    """TF's details of a physical device: a GPU's name and compute capability (from CuPy),
+    nothing for the CPU (as TF gives nothing there)."""
+    if not _is_gpu(device):
+        return {}
+    physical = int(device.name.rsplit(":", 1)[1])
+    props = _backend.cupy_module().cuda.runtime.getDeviceProperties(physical)
+    name = props["name"]
+    return {
+        "device_name": name.decode() if isinstance(name, bytes) else name,
+        "compute_capability": (int(props["major"]), int(props["minor"])),
+    }
 
 
 threading = SimpleNamespace(
@@ -149,7 +211,7 @@ experimental = SimpleNamespace(
     set_visible_devices=set_visible_devices,
     list_physical_devices=list_physical_devices,
     list_logical_devices=list_logical_devices,
-    get_device_details=lambda device: {},
+    get_device_details=_device_details,
 )
 
 experimental_run_functions_eagerly = run_functions_eagerly

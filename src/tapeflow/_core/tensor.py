@@ -510,7 +510,10 @@ def _from_python(value, dtype: DType | None) -> EagerTensor:
         raise ValueError(_NON_RECTANGULAR) from None
     except OverflowError:
         raise ValueError(_OUT_OF_RANGE) from None
-    return make(array[()] if array.ndim == 0 else array, dtype)
+    value = array[()] if array.ndim == 0 else array
+    if _backend.scopes_entered:  # under a GPU scope, on its GPU (TF's constants are)
+        value = _backend.placed(value)
+    return make(value, dtype)
 
 
 def _is_variable(value) -> bool:
@@ -566,7 +569,10 @@ def _from_numpy(value, dtype: DType | None) -> EagerTensor:
         # The caller keeps its array and may edit it; the tensor must not see that (TF copies).
         # Only here, where a user's array enters: op results are fresh arrays already.
         array = array.copy()
-    return make(array[()] if array.ndim == 0 else array, own)
+    value = array[()] if array.ndim == 0 else array
+    if _backend.scopes_entered:
+        value = _backend.placed(value)
+    return make(value, own)
 
 
 def _from_foreign(value, dtype: DType | None) -> EagerTensor:
@@ -797,7 +803,7 @@ def constant(value, dtype=None, shape=None, name="Const") -> EagerTensor:
             )
     elif isinstance(value, (np.ndarray, np.generic)) and dtype is not None:
         array = _cast_numpy(np.asarray(value), dtype)
-        t = make(array[()] if array.ndim == 0 else array, dtype)
+        t = make(_backend.placed(array[()] if array.ndim == 0 else array), dtype)
     else:
         t = convert_to_tensor(value, dtype)
     if shape is None:

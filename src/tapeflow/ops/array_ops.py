@@ -848,7 +848,10 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 @op("Identity", keeps=("",), dtypes=_dt.ANY, sample=cases(([(2, 3)], {})))
 def identity(input):
-    """Returns a tensor with the same value as `input` (and passes its gradient)."""
+    """Returns a tensor with the same value as `input` (and passes its gradient); under a
+    `tf.device` scope, copied to the scope's device (TF's way to move a tensor)."""
+    if _backend.scopes_entered:
+        return _backend.moved(input)
     return input
 
 
@@ -896,7 +899,7 @@ def zeros(shape, dtype=_dt.float32, name=None):
       ResourceExhaustedError: for more bytes than the machine's memory.
     """
     dtype = _dt.as_dtype(dtype)
-    return make(np.zeros(_fill_shape(shape, dtype, True), dtype._np)[()], dtype)
+    return make(_backend.placed(np.zeros(_fill_shape(shape, dtype, True), dtype._np)[()]), dtype)
 
 
 def ones(shape, dtype=_dt.float32, name=None):
@@ -907,7 +910,7 @@ def ones(shape, dtype=_dt.float32, name=None):
       ResourceExhaustedError: for more bytes than the machine's memory.
     """
     dtype = _dt.as_dtype(dtype)
-    return make(np.ones(_fill_shape(shape, dtype, True), dtype._np)[()], dtype)
+    return make(_backend.placed(np.ones(_fill_shape(shape, dtype, True), dtype._np)[()]), dtype)
 
 
 def fill(dims, value, name=None):
@@ -962,7 +965,7 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=No
     matrix = np.eye(rows, columns, dtype=dtype._np)
     if batch_shape is not None:
         matrix = np.broadcast_to(matrix, as_int_tuple(batch_shape) + matrix.shape).copy()
-    return make(matrix, dtype)
+    return make(_backend.placed(matrix), dtype)
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):

@@ -15,6 +15,7 @@ import contextlib
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import InternalError, invalid_argument, op_error
@@ -233,9 +234,10 @@ def control_dependencies(control_inputs):
 _DEVICE_TYPES = frozenset({"CPU", "GPU", "TPU", "CUSTOM", "EPU"})
 
 
-def _parse_device(spec: str) -> None:
-    """Validates a device string as TF's DeviceSpec.from_string does (same errors)."""
-    device_type = None
+def _parse_device(spec: str) -> tuple:
+    """Validates a device string as TF's DeviceSpec.from_string does (same errors), and
+    returns its (device_type, index), each None where the string leaves it out."""
+    device_type = index = None
     for part in (x.split(":") for x in spec.split("/")):
         n = len(part)
         if n == 2 and part[0] in ("job", "replica", "task"):
@@ -248,24 +250,26 @@ def _parse_device(spec: str) -> None:
                 )
             device_type = part[0].upper()
             if n == 2 and part[1] != "*":
-                int(part[1])
+                index = int(part[1])
         elif n == 3 and part[0] == "device":
             if device_type is not None:
                 raise ValueError(
                     f"Multiple device types are not allowed while parsing the device spec: {spec}."
                 )
-            device_type = part[1]
+            device_type = part[1].upper()
             if part[2] != "*":
-                int(part[2])
+                index = int(part[2])
         elif n and part[0] != "":
             raise ValueError(
                 f"Unknown attribute '{part[0]}' is encountered while parsing the device "
                 f"spec: '{spec}'."
             )
+    return device_type, index
 
 
 class _DeviceContext:
-    """The context `tf.device` returns: validates the name on entry; ops stay on the CPU."""
+    """The context `tf.device` returns: validates the name on entry and makes its device
+    the one creation ops and `tf.identity` place their results on (`_core/backend.py`)."""
 
     __slots__ = ("_device_name",)
 
@@ -274,20 +278,37 @@ class _DeviceContext:
 
     def __enter__(self):
         name = self._device_name
-        if name is not None:
-            if not isinstance(name, str):
-                raise ValueError(f"Expecting a string device name. Got {type(name)}({name})")
-            _parse_device(name)
+        if name is None:
+            _backend.enter_device(None, None, reset=True)
+            return None
+        if not isinstance(name, str):
+            raise ValueError(f"Expecting a string device name. Got {type(name)}({name})")
+        _backend.enter_device(*_parse_device(name))
         return None
 
     def __exit__(self, *exc_info):
+        _backend.exit_device()
         return False
 
 
 def device(device_name):
-    """A context manager naming the device for the ops run in it; tapeflow runs them all
-    on the CPU, which is what TF's soft placement does on a machine without accelerators
-    (`with tf.device("/GPU:0")` runs on the CPU there too).
+    """A context manager naming the device for the ops run in it.
+
+    Under a GPU scope (`"/GPU:0"`, `"/device:GPU:1"`), creation ops (`tf.constant`,
+    `tf.convert_to_tensor` of Python and NumPy values, `tf.zeros`/`ones`/`fill`, random
+    samples, `tf.Variable`'s initial value) return CuPy-backed tensors on that GPU when
+    CuPy sees one, and `tf.identity` copies its input there; under `"/CPU:0"` they stay
+    on the host, and `tf.identity` copies a GPU tensor back. Ops on GPU tensors run on
+    their GPU. A GPU that does not exist is soft-placed as TF places it: another GPU, or
+    the CPU when there is none, so on a machine without a GPU everything runs on the CPU.
+    Nested scopes merge as TF's device specs do (the inner name's fields win;
+    `tf.device(None)` clears the scope).
+
+    Unlike TF, other ops run where their inputs are, in a scope or outside any (TF runs
+    them on the scope's device, or outside any scope on its first GPU, copying inputs
+    there), and an op given a host tensor of rank 1 or more and a GPU tensor raises
+    InvalidArgumentError (CuPy refuses host arrays) where TF copies the host one: move it
+    with `tf.identity` under the GPU's scope first.
 
     The name is checked on entering the context, as TF parses it (its ValueErrors for an
     unknown attribute, two device types or a non-integer index; a non-string name is a

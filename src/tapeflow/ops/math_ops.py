@@ -769,7 +769,11 @@ def where_v2(condition, x, y):
 
 @where_v2.vjp
 def _where_vjp(g, out, condition, x, y, *, needs):
-    zeros = zeros_like(g)
+    if _backend.is_dask(g._value):
+        # A scalar zero (g has the broadcast shape already): no zeros to build per block.
+        zeros = make(np.zeros((), g._value.dtype)[()], g._dtype)
+    else:
+        zeros = zeros_like(g)
     return None, where_v2(condition, g, zeros), where_v2(condition, zeros, g)
 
 

@@ -33,6 +33,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import invalid_argument
@@ -164,7 +165,7 @@ def _draw(sampler: str, op_type: str, seed, shape: tuple, dtype, *bounds) -> np.
     out = np.empty(shape, dtype._np)  # an output too large fails here, as TF's OOM names it
     key, counter = op_stream(op_type, seed, dtype, out.size)
     out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
-    return out
+    return _backend.placed(out)
 
 
 _FLOAT_DTYPES = frozenset((_dt.float16, _dt.float32, _dt.float64))
@@ -492,7 +493,7 @@ class Generator:
         out = np.empty(as_int_tuple(shape), dtype._np)
         key, counter = self._start(out.size)
         out.reshape(-1)[:] = getattr(philox, sampler)(key, counter, out.size, dtype._np, *bounds)
-        return make(out, dtype)
+        return make(_backend.placed(out), dtype)
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
         """Normal samples (TF's values to ~1 ulp); differentiable in `mean` and `stddev`."""
@@ -623,7 +624,7 @@ def _v2_sampler(op_type: str, sampler: str):
         out.reshape(-1)[:] = getattr(philox, sampler)(
             *_key_counter(key, counter), out.size, dtype._np, *bounds
         )
-        return out
+        return _backend.placed(out)
 
     forward.__name__ = forward.__qualname__ = f"_{sampler}_v2"
     return op(op_type, differentiable=False, no_sample=_NO_GRAD)(forward)
