@@ -460,15 +460,34 @@ def test_strict_placement_refuses_a_missing_gpu_with_tfs_error(cp):
 # -- an op's inputs on two devices ----------------------------------------------------------
 
 
-def test_an_op_on_a_host_and_a_gpu_tensor_raises_until_moved(cp):
+def test_an_op_on_a_host_and_a_gpu_tensor_runs_on_the_ops_device(cp):
+    """TF's silent device policy: the host input is copied to the op's device (the GPU input's,
+    or the scope's), so mixed ops and their gradients work."""
     host = tf.constant([1.0, 2.0])
     with tf.device("/GPU:0"):
         gpu = tf.constant([10.0, 20.0])
-        with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[Op:AddV2\]"):
-            gpu + host  # TF copies the host tensor; CuPy refuses it
-        total = gpu + tf.identity(host)
+    total = gpu + host  # no scope: the GPU input's device
     assert on_gpu(total, cp) and total.numpy().tolist() == [11.0, 22.0]
+    product = tf.multiply(host, gpu)
+    assert on_gpu(product, cp) and product.numpy().tolist() == [10.0, 40.0]
+    with tf.device("/CPU:0"):  # a CPU scope: the GPU input comes to the host
+        assert on_cpu(gpu - host) and (gpu - host).numpy().tolist() == [9.0, 18.0]
+    with tf.GradientTape() as tape:
+        tape.watch(host)
+        y = tf.reduce_sum(host * gpu)
+    g = tape.gradient(y, host)
+    assert g.numpy().tolist() == [10.0, 20.0]
     assert on_gpu(gpu * 2.0, cp) and on_gpu(gpu + tf.constant(1.0), cp)  # scalars mix
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[Op:AddV2\]"):
+        gpu + tf.constant([1.0, 2.0, 3.0])  # a real error is still TF's
+
+
+def test_a_tensors_device_names_its_gpu(cp):
+    n = cp.cuda.runtime.getDeviceCount()
+    with tf.device(f"/GPU:{n - 1}"):
+        t = tf.constant([1.0])
+    assert t.device == f"/job:localhost/replica:0/task:0/device:GPU:{n - 1}"
+    assert tf.constant(1.0).device.endswith("device:CPU:0")
 
 
 def test_on_op_device_copies_inputs_to_the_ops_device(cp):

@@ -324,12 +324,14 @@ def record(op, inputs, outputs, attrs, executed=True):
 
 cdef object _op_call_python = None
 cdef object _dtype_mismatch = None
+cdef object _forward_on_device = None  # registry.forward_on_device: a forward's error path
 
 
 def bind_registry(registry_module, op_call_python):
     global _fp_state, _FP_QUIET, _FORWARD_ERRORS, _OUTPUT_CHECKS, _checked_finish
-    global _NO_ATTRS, _op_call_python, _dtype_mismatch
+    global _NO_ATTRS, _op_call_python, _dtype_mismatch, _forward_on_device
     _op_call_python = op_call_python
+    _forward_on_device = registry_module.forward_on_device
     _dtype_mismatch = registry_module.dtype_mismatch
     _fp_state = registry_module._fp_state
     _FP_QUIET = registry_module._FP_QUIET
@@ -361,7 +363,7 @@ def run(self, inputs, attrs):
         else:
             result = self.forward(*[_value_of(t) for t in inputs], **attrs)
     except _FORWARD_ERRORS as e:
-        raise self.error(e, inputs) from None
+        result = _forward_on_device(self, e, inputs, attrs)
     finally:
         PyContextVar_Reset(_fp_state, token)
     if self.n_outputs == 1:
@@ -499,7 +501,7 @@ def binary(self, x, y, hinted=False):
                 else:
                     value = self.forward(xv, yv)
             except _FORWARD_ERRORS as e:
-                raise self.error(e, (x, y)) from None
+                value = _forward_on_device(self, e, (x, y), _NO_ATTRS)
             finally:
                 PyContextVar_Reset(_fp_state, token)
             vdtype = value.dtype

@@ -43,6 +43,7 @@ import sys
 
 import numpy as np
 
+from . import backend as _backend
 from . import dtypes as _dtypes
 from . import tape as _tape
 from .accel import compiled as _compiled
@@ -92,6 +93,21 @@ except ImportError:  # NumPy 1.x: the public, slower API
 _FORWARD_ERRORS = (OpError, ValueError, IndexError, TypeError, ArithmeticError, MemoryError)
 # NumPy's MemoryError text, read for TF's OOM message.
 _NUMPY_OOM = re.compile(r"with shape \(([^)]*)\) and data type (\w+)")
+
+
+def forward_on_device(op, error: Exception, inputs: tuple, attrs: dict):
+    """What a forward that raised `error` gives when its inputs are on two devices (a host
+    value with a CuPy one, which CuPy refuses): the forward run again with them copied to
+    the op's device, as TF's silent device policy copies (backend.on_op_device). Anything
+    else raises `error`, translated (`Op.error`). Called from the forwards' `except`, with
+    NumPy's error state still quiet; a forward that succeeds never gets here."""
+    moved = _backend.on_op_device(tuple([t._value for t in inputs]))
+    if moved is None:
+        raise op.error(error, inputs) from None
+    try:
+        return op.forward(*moved, **attrs)
+    except _FORWARD_ERRORS as e:
+        raise op.error(e, inputs) from None
 
 
 def _checked_finish(op, inputs: tuple, outputs, attrs: dict) -> None:
@@ -418,7 +434,7 @@ class Op(Rule):
             else:
                 result = self.forward(*[t._value for t in inputs], **attrs)
         except _FORWARD_ERRORS as e:
-            raise self.error(e, inputs) from None
+            result = forward_on_device(self, e, inputs, attrs)
         finally:
             _fp_restore(token)
         if self.n_outputs == 1:
@@ -522,7 +538,7 @@ class BinaryOp(Op):
                 try:
                     value = self.forward(x._value, y._value)
                 except _FORWARD_ERRORS as e:
-                    raise self.error(e, (x, y)) from None
+                    value = forward_on_device(self, e, (x, y), _NO_ATTRS)
                 finally:
                     _fp_restore(token)
                 out = _new_tensor(EagerTensor)

@@ -114,9 +114,7 @@ class EagerTensor(*((_compiled.TensorBase,) if _compiled else ()), Tensor):
 
     @property
     def device(self) -> str:
-        if _backend.backend_of(self._value) == _backend.CUPY:
-            return "/job:localhost/replica:0/task:0/device:GPU:0"
-        return "/job:localhost/replica:0/task:0/device:CPU:0"
+        return _backend.device_name(self._value)  # its GPU's (logical) index, else the CPU
 
     backing_device = device
 
