@@ -517,3 +517,19 @@ def test_on_op_device_refuses_dask_with_cupy(cp):
     gpu = cp.array(np.ones(2))
     with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot mix a dask array with a cupy"):
         backend.on_op_device((da.ones(2, chunks=1), gpu))
+
+
+def test_a_variable_keeps_its_device_across_assignments(cp):
+    """TF keeps a variable on its device and copies what is assigned to it there."""
+    host_value = tf.constant([1.0, 2.0])
+    with tf.device("/GPU:0"):
+        v = tf.Variable(host_value)  # a host tensor's value, placed on the scope's GPU
+        gpu_value = tf.constant([5.0, 6.0])
+    assert on_gpu(v.read_value(), cp)
+    v.assign([3.0, 4.0])  # a host value
+    assert on_gpu(v.read_value(), cp) and v.numpy().tolist() == [3.0, 4.0]
+    v.assign_add(tf.constant([1.0, 1.0]))
+    assert on_gpu(v.read_value(), cp) and v.numpy().tolist() == [4.0, 5.0]
+    w = tf.Variable([0.0, 0.0])
+    w.assign(gpu_value)  # a GPU value into a host variable: it stays on the host
+    assert on_cpu(w.read_value()) and w.numpy().tolist() == [5.0, 6.0]

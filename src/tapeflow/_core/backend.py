@@ -512,6 +512,20 @@ def placed(value):
     return to_gpu(value, gpu)
 
 
+def on_device_of(value, like):
+    """`value` on the device holding `like` (a variable's value: TF keeps a variable on its
+    device and copies what is assigned to it): to `like`'s GPU, or to the host for a host
+    `like`. Host and Dask values with a host or Dask `like` stay as they are."""
+    if isinstance(value, _NUMPY_TYPES) and isinstance(like, _NUMPY_TYPES):
+        return value  # the common case, first
+    if backend_of(like) == CUPY:
+        return value if is_dask(value) else to_gpu(value, like.device.id)
+    if backend_of(value) == CUPY and isinstance(like, _NUMPY_TYPES):
+        host = value.get()
+        return host[()] if host.ndim == 0 else host
+    return value
+
+
 def moved(value):
     """`value` on the innermost `tf.device` scope's device, as `tf.identity` copies its
     input there: to a GPU under a GPU scope (with one), to the host under a CPU scope or

@@ -13,6 +13,7 @@ import threading
 
 import numpy as np
 
+from . import backend as _backend
 from . import dtypes as _dtypes
 from . import tape as _tape
 from .tensor import (
@@ -138,7 +139,8 @@ class Variable:
         # Serialises updates: assign_add's read-add-store must not interleave with another's.
         self._lock = threading.Lock()
         # No copy: conversion copied a NumPy array, and tensors are never written in place.
-        self._set(value._value)
+        # Under a tf.device scope the variable lives on the scope's device (TF's placement).
+        self._set(_backend.moved(value._value) if _backend.scopes_entered else value._value)
 
     def _set(self, array) -> None:
         # Creating a variable inside a traced tf.function: not replayable (TF refuses too).
@@ -152,7 +154,7 @@ class Variable:
     def _update(self, array, how: str, t) -> None:
         """Stores an assignment; a traced tf.function records it as a step (trace.py)."""
         before = self._tensor
-        self._put(array)
+        self._put(_backend.on_device_of(array, before._value))  # a variable keeps its device
         _tape.assign_variable(self, how, t, before)  # a trace or a call's journal may listen
 
     # -- reading --------------------------------------------------------------------
@@ -239,7 +241,8 @@ class Variable:
         t = self._new_value(delta, "assign_add", check_shape=False)
         with self._lock:
             self._check_same_shape(t, "AssignAddVariableOp")
-            self._update(self._tensor._value + t._value, "add", t)
+            old = self._tensor._value
+            self._update(old + _backend.on_device_of(t._value, old), "add", t)
         return _UnreadVariable(self) if read_value else None
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
@@ -247,7 +250,8 @@ class Variable:
         t = self._new_value(delta, "assign_sub", check_shape=False)
         with self._lock:
             self._check_same_shape(t, "AssignSubVariableOp")
-            self._update(self._tensor._value - t._value, "sub", t)
+            old = self._tensor._value
+            self._update(old - _backend.on_device_of(t._value, old), "sub", t)
         return _UnreadVariable(self) if read_value else None
 
     def _strided_slice_assign(self, key: tuple, value, name=None):
