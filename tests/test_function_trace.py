@@ -15,62 +15,20 @@ import sys
 
 import numpy as np
 import pytest
+from replay_checks import OP_CASES, float_inputs, op_program
 from replay_checks import assert_same as _assert_same
 from replay_checks import replayed as _replayed
 
 import tapeflow as tf
-from tapeflow._core.registry import REGISTRY
 
 # -- every op: replay == eager, for values it was not traced with ------------------------------
 
-
-def _op_cases():
-    for name in sorted(REGISTRY):
-        op = REGISTRY[name]
-        if op.sample is None:
-            continue
-        first = op.sample(np.random.default_rng(0))
-        second = op.sample(np.random.default_rng(1))
-        for i, (a, b) in enumerate(zip(first, second)):
-            yield pytest.param(op, a, b, id=f"{name}-{i}")
-
-
-OP_CASES = list(_op_cases())
 REPLAYED: dict = {}
-
-
-def _program(op, attrs, floats):
-    """Values, gradients and second derivatives of one op, all computed inside."""
-
-    def body(*xs):
-        watched = [xs[i] for i in floats]
-        with tf.GradientTape() as outer:
-            outer.watch(watched)
-            with tf.GradientTape() as inner:
-                inner.watch(watched)
-                out = op(*xs, **attrs)
-                outs = out if isinstance(out, tuple) else (out,)
-                total = tf.add_n(
-                    [tf.reduce_sum(o * o) for o in outs if o.dtype.is_floating]
-                    or [tf.constant(0.0, tf.float64)]
-                )
-            grads = inner.gradient(total, watched)
-            connected = [g for g in grads if g is not None]
-            second = tf.add_n([tf.reduce_sum(g) for g in connected]) if connected else None
-        hessian = outer.gradient(second, watched) if second is not None else None
-        return outs, grads, hessian
-
-    return body
 
 
 @pytest.mark.parametrize("op, first, second", OP_CASES)
 def test_replay_matches_eager_for_every_op(op, first, second):
-    floats = [
-        i
-        for i, a in enumerate(first.inputs)
-        if np.asarray(a).dtype.kind == "f" and op.differentiable and i not in first.fixed
-    ]
-    body = _program(op, first.attrs, floats)
+    body = op_program(op, first.attrs, float_inputs(op, first))
     compiled = tf.function(body, jit_compile=True)
     for inputs in (first.inputs, second.inputs, first.inputs):
         xs = [tf.constant(a) for a in inputs]

@@ -8,34 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from replay_checks import assert_same, replayed
+from replay_checks import assert_same, replayed, replays_never_fall_back  # noqa: F401
 
 import tapeflow as tf
 from tapeflow._compile import buffers, fusion, trace
-from tapeflow._compile.function import _Program
 
 # The loops need the `jit` extra; chunked regions and their tests run without it.
 needs_numba = pytest.mark.skipif(not fusion.available(), reason="needs numba (the jit extra)")
 
 
-@pytest.fixture(autouse=True)
-def replays_never_fall_back(monkeypatch):
-    """Fails a test whose replays raised and ran eagerly instead (which would hide a
-    wrong program behind eager's right answer); `failed` lists them for tests that
-    expect one."""
-    failed: list = []
-    call = _Program.call
-
-    def checked(self, tensors):
-        try:
-            return call(self, tensors)
-        except Exception as e:
-            failed.append(e)
-            raise
-
-    monkeypatch.setattr(_Program, "call", checked)
-    yield failed
-    assert not failed, failed
+# Every test fails if a replay raised and ran eagerly instead (replay_checks).
+pytestmark = pytest.mark.usefixtures("replays_never_fall_back")
 
 
 N = 1 << 18  # float32: 1 MiB, fused (fusion.MIN_BYTES)

@@ -11,33 +11,21 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from replay_checks import assert_same, replayed
-from test_function_trace import OP_CASES, _program
+from replay_checks import (  # noqa: F401 - replays_never_fall_back is a fixture
+    OP_CASES,
+    assert_same,
+    float_inputs,
+    op_program,
+    replayed,
+    replays_never_fall_back,
+)
 
 import tapeflow as tf
 from tapeflow._compile import buffers, trace
-from tapeflow._compile.function import _Program
 from tapeflow._core.registry import REGISTRY
 
-
-@pytest.fixture(autouse=True)
-def replays_never_fall_back(monkeypatch):
-    """Fails a test whose replays raised and ran eagerly instead (which would hide a
-    wrong program behind eager's right answer); `failed` lists them for tests that
-    expect one."""
-    failed: list = []
-    call = _Program.call
-
-    def checked(self, tensors):
-        try:
-            return call(self, tensors)
-        except Exception as e:
-            failed.append(e)
-            raise
-
-    monkeypatch.setattr(_Program, "call", checked)
-    yield failed
-    assert not failed, failed
+# Every test fails if a replay raised and ran eagerly instead (replay_checks).
+pytestmark = pytest.mark.usefixtures("replays_never_fall_back")
 
 
 N = 1 << 15  # float32: 128 KiB, above buffers.MIN_BYTES
@@ -205,7 +193,7 @@ def test_concurrent_calls_do_not_share_buffers():
     assert not errors, errors
 
 
-def test_a_failed_replay_leaves_the_next_one_right(replays_never_fall_back):
+def test_a_failed_replay_leaves_the_next_one_right(replays_never_fall_back):  # noqa: F811
     @tf.function
     def f(x, i):
         y = tf.exp(tf.sin(x) * 2.0)
@@ -256,12 +244,7 @@ def test_every_op_replays_like_eager_with_buffers_for_any_size(op, first, second
     # Buffers for every elementwise output, however small: the whole registry's samples
     # (values, gradients, second derivatives) through buffered replays.
     monkeypatch.setattr(buffers, "MIN_BYTES", 0)
-    floats = [
-        i
-        for i, a in enumerate(first.inputs)
-        if np.asarray(a).dtype.kind == "f" and op.differentiable and i not in first.fixed
-    ]
-    body = _program(op, first.attrs, floats)
+    body = op_program(op, first.attrs, float_inputs(op, first))
     compiled = tf.function(body)
     held = None
     for inputs in (first.inputs, second.inputs, first.inputs, second.inputs):

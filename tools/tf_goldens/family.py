@@ -158,6 +158,26 @@ def record_or_verify(
     write(output, document, len(goldens), ensure_ascii=False)
 
 
+def record_code_cases(
+    output: Path,
+    generator: str,
+    cases: dict[str, str],
+    run: Callable[[Any, str], dict] | None = None,
+) -> None:
+    """`record_or_verify` for cases that are code strings (name -> code), each run by
+    `run(tf, code)`: by default tests/tf_golden_util.py's `run_case`, which the tests replay
+    the goldens with."""
+    if run is None:
+
+        def run(tf, code: str) -> dict:
+            from tf_golden_util import run_case  # tests/ is on sys.path
+
+            return run_case(code, tf)
+
+    documents = {name: {"code": code} for name, code in cases.items()}
+    record_or_verify(output, generator, documents, lambda tf, c: run(tf, c["code"]))
+
+
 def record_data_cases(output: Path, generator: str, cases: dict[str, str]) -> None:
     """Records tf.data code cases under TensorFlow into `output`: each runs with the global
     seed cleared first, through tests/test_data_encode.py's `run` (the function the tests

@@ -20,7 +20,7 @@ tf.function.
 
 from __future__ import annotations
 
-from family import DATA, record_or_verify
+from family import DATA, record_code_cases
 
 OUTPUT = DATA / "tf_debugging_goldens.json"
 
@@ -187,16 +187,9 @@ def all_cases() -> dict[str, str]:
     return dict(CASES)
 
 
-def _run(tf, code: str) -> dict:
-    from tf_golden_util import run_case  # tests/ is on sys.path (family)
-
-    return run_case(code, tf)
-
-
 def main() -> None:
     """Records every case under TensorFlow (or, with --verify, replays the written file)."""
-    cases = {name: {"code": code} for name, code in all_cases().items()}
-    record_or_verify(OUTPUT, __file__, cases, lambda tf, c: _run(tf, c["code"]))
+    record_code_cases(OUTPUT, __file__, all_cases())
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ A dict as `inp` is left out: TF iterates its keys into string tensors, which tap
 
 from __future__ import annotations
 
-from family import DATA, record_or_verify
+from family import DATA, record_code_cases
 
 OUTPUT = DATA / "tf_script_ops_goldens.json"
 
@@ -510,8 +510,7 @@ def _run(tf, code: str) -> dict:
 
 def main() -> None:
     """Records every case under TensorFlow (or, with --verify, replays the written file)."""
-    cases = {name: {"code": code} for name, code in all_cases().items()}
-    record_or_verify(OUTPUT, __file__, cases, lambda tf, c: _run(tf, c["code"]))
+    record_code_cases(OUTPUT, __file__, all_cases(), _run)
 
 
 if __name__ == "__main__":
