@@ -452,6 +452,17 @@ cdef object _scalar_arithmetic(object op, object x, object y):
 def binary(self, x, y, hinted=False):
     """BinaryOp.binary: two tensors of one allowed dtype, or a floating tensor and a Python
     number (which takes its dtype); anything else takes `_binary_slow`."""
+    return _binary(self, x, y, hinted, False)
+
+
+cdef inline object _known(object op, object x, object y):
+    # `binary` where the caller knows two tensors of one dtype would be of a dtype the op
+    # allows (a rule's product of a cotangent with its op's operands, the walk's sums of
+    # one tensor's cotangents): the same path without the test.
+    return _binary(op, x, y, False, True)
+
+
+cdef object _binary(object self, object x, object y, object hinted, bint known):
     cdef TensorBase tx, ty, out
     type_x, type_y = type(x), type(y)
     dtype = None
@@ -471,7 +482,7 @@ def binary(self, x, y, hinted=False):
             dtype = None
     if dtype is not None:
         tx, ty = <TensorBase>x, <TensorBase>y
-        if ty._dtype is dtype and tx._dtype is dtype and dtype in self._allowed:
+        if ty._dtype is dtype and tx._dtype is dtype and (known or dtype in self._allowed):
             xv, yv = tx._value, ty._value
             if type(xv) is type(yv) and (type(xv) is _f32 or type(xv) is _f64) and (
                 self is _MUL or self is _ADD or self is _SUB
@@ -557,7 +568,7 @@ cdef _add(dict grads, set owned, tid, gi):
             np.add(pv, gv, out=pv)
             return
         add = _walk["add"]
-        grads[tid] = binary(add, prev, gi) if add is _ADD else add(prev, gi)
+        grads[tid] = _known(add, prev, gi) if add is _ADD else add(prev, gi)
         if not _active:
             owned.add(tid)
     else:
@@ -760,8 +771,8 @@ def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
         if type(g) is not _Tensor:
             return mul_python(g, out, x, y, needs=needs)
         return (
-            binary(mul, g, _conj(y)) if needs[0] else None,
-            binary(mul, _conj(x), g) if needs[1] else None,
+            _known(mul, g, _conj(y)) if needs[0] else None,
+            _known(mul, _conj(x), g) if needs[1] else None,
         )
 
     def add_vjp(g, out, x, y, *, needs):
@@ -775,10 +786,10 @@ def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
     def sin_vjp(g, out, x, *, needs):
         if type(g) is not _Tensor:
             return sin_python(g, out, x, needs=needs)
-        return binary(mul, g, unary_call(cos, _conj(x)))
+        return _known(mul, g, unary_call(cos, _conj(x)))
 
     def tanh_vjp(g, out, x, *, needs):
-        return binary(tanh_grad, out, g)
+        return _known(tanh_grad, out, g)
 
     return {
         "Mul": multiply_vjp,
