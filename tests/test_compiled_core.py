@@ -37,9 +37,10 @@ def _env(**changes) -> dict:
     return env
 
 
-def _python(code: str, **env) -> subprocess.CompletedProcess:
+def _python(*args: str, **env) -> subprocess.CompletedProcess:
+    """`python *args` in a fresh process with `_env(**env)`."""
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(**env), timeout=120
+        [sys.executable, *args], capture_output=True, text=True, env=_env(**env), timeout=300
     )
 
 
@@ -53,6 +54,7 @@ def test_the_compiled_core_is_in_use_where_expected():
 
 def test_pure_python_is_selected_by_the_environment_variable():
     result = _python(
+        "-c",
         "import gc, tapeflow as tf; from tapeflow._core import accel;"
         "print(accel.compiled, accel.why_pure, gc.is_tracked(tf.constant(1.0)))",
         TAPEFLOW_PURE_PYTHON="1",
@@ -95,9 +97,7 @@ def test_both_cores_agree_bit_for_bit():
         pytest.skip(f"the compiled core is not in use: {accel.why_pure}")
     runs = {}
     for core, env in (("compiled", {}), ("pure", {"TAPEFLOW_PURE_PYTHON": "1"})):
-        result = subprocess.run(
-            [sys.executable, BATTERY], capture_output=True, text=True, env=_env(**env), timeout=300
-        )
+        result = _python(BATTERY, **env)
         assert result.returncode == 0, result.stderr
         runs[core] = json.loads(result.stdout)
     compiled, pure = runs["compiled"], runs["pure"]
@@ -116,17 +116,11 @@ def test_a_stale_build_is_refused_with_a_warning(tmp_path):
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     with open(copy / "_core" / "_compiled.pyx", "a") as f:
         f.write("\n# an edit\n")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import tapeflow as tf; from tapeflow._core import accel;"
-            "print(accel.compiled is None); print((tf.constant(2.0) * 3.0).numpy())",
-        ],
-        capture_output=True,
-        text=True,
-        env=_env(PYTHONPATH=str(tmp_path)),
-        timeout=120,
+    result = _python(
+        "-c",
+        "import tapeflow as tf; from tapeflow._core import accel;"
+        "print(accel.compiled is None); print((tf.constant(2.0) * 3.0).numpy())",
+        PYTHONPATH=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "6.0"]
@@ -174,17 +168,13 @@ def test_a_build_without_a_compiler_falls_back_with_a_one_line_notice(tmp_path, 
 @pytest.mark.parametrize("pure", [False, True], ids=["as installed", "TAPEFLOW_PURE_PYTHON=1"])
 def test_info_says_which_core_runs(pure):
     env = {"TAPEFLOW_PURE_PYTHON": "1"} if pure else {}
-    result = subprocess.run(
-        [sys.executable, "-m", "tapeflow", "info"],
-        capture_output=True,
-        text=True,
-        env=_env(**env),
-        timeout=120,
-    )
+    result = _python("-m", "tapeflow", "info", **env)
     assert result.returncode == 0, result.stderr
     core = [line for line in result.stdout.splitlines() if line.startswith("core: ")]
     assert len(core) == 1
-    state = _python("from tapeflow._core import accel; print(accel.compiled is not None)", **env)
+    state = _python(
+        "-c", "from tapeflow._core import accel; print(accel.compiled is not None)", **env
+    )
     if state.stdout.strip() == "True":
         assert not pure
         assert core[0].startswith("core: compiled (") and "_compiled" in core[0]

@@ -21,7 +21,6 @@ constants a test may change (tape.PRUNE_MIN_SIZE, walk.add) are read from the mo
 when used, as the Python code reads them.
 """
 
-cimport cython
 from cpython.contextvars cimport PyContextVar_Reset, PyContextVar_Set
 from cpython.float cimport PyFloat_AS_DOUBLE
 from libc.math cimport isinf

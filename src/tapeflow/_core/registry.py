@@ -51,6 +51,7 @@ from .errors import InvalidArgumentError, OpError, invalid_argument
 from .tensor import (
     EagerTensor,
     _is_variable,
+    _new_tensor,
     _next_id,
     convert_like,
     convert_to_tensor,
@@ -486,7 +487,6 @@ class Op(Rule):
 
 
 _NO_ATTRS: dict = {}
-_new_tensor = EagerTensor.__new__  # object.__new__, or the compiled TensorBase's
 
 
 class UnaryOp(Op):
