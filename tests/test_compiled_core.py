@@ -16,6 +16,7 @@ import subprocess
 import sys
 import weakref
 
+import numpy as np
 import pytest
 
 import tapeflow as tf
@@ -195,3 +196,105 @@ def test_a_cycle_through_a_slices_variable_is_collected():
     del s, holder
     gc.collect()
     assert ref() is None
+
+
+# -- the buffer cache (a NEP 49 handler switched in around large ops) -----------------------
+
+BIG = 1 << 16  # float32 elements: 256 KiB, the smallest size the cache keeps
+_MULTIARRAY = np._core.multiarray if hasattr(np, "_core") else np.core.multiarray
+
+
+def _handler_name(tensor) -> str | None:
+    """The NumPy memory handler that allocated a tensor's value."""
+    return _MULTIARRAY.get_handler_name(tensor._value)
+
+
+@needs_compiled
+def test_the_buffer_cache_reuses_dead_results_and_never_held_ones():
+    cache = accel.compiled
+    cache.release_buffers()
+    x_np = np.linspace(-1, 1, 4 * BIG, dtype=np.float32)
+    x = tf.constant(x_np)
+    kept = [tf.sin(x), tf.exp(x), x * x]
+    before = cache.buffer_cache_stats()
+    for _ in range(4):
+        tf.cos(x) * x  # both results dead at once: their buffers wait for the next ones
+    after = cache.buffer_cache_stats()
+    assert after["hits"] >= before["hits"] + 6
+    assert 0 < after["held"] <= after["budget"]
+    # What is still held was never written over.
+    np.testing.assert_array_equal(kept[0].numpy(), np.sin(x_np))
+    np.testing.assert_array_equal(kept[1].numpy(), np.exp(x_np))
+    np.testing.assert_array_equal(kept[2].numpy(), x_np * x_np)
+    assert _handler_name(kept[0]) == "tapeflow_buffer_cache"
+    # NumPy outside tapeflow's ops, and small results, allocate as before.
+    assert _MULTIARRAY.get_handler_name(np.sin(x_np)) == "default_allocator"
+    assert _handler_name(tf.sin(x[:10])) == "default_allocator"
+    assert cache.release_buffers() == after["held"]
+    assert cache.buffer_cache_stats()["held"] == 0
+
+
+@needs_compiled
+def test_a_reused_buffer_given_out_as_zeros_is_zeroed():
+    # StridedSliceGrad's forward is np.zeros(shape) (calloc) under the cache.
+    x = tf.constant(np.full(4 * BIG + 1, 3.0, np.float32))
+    for _ in range(3):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.exp(x) * 2.0  # leaves garbage-filled blocks of x's size in the cache
+        del y
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            head = x[: 4 * BIG]
+        g = tape.gradient(head, x, output_gradients=tf.ones_like(head)).numpy()
+        assert g[-1] == 0.0 and (g[:-1] == 1.0).all()
+
+
+@needs_compiled
+def test_threads_computing_large_gradients_agree_with_one_thread():
+    import threading
+
+    x_np = np.linspace(-2, 2, 4 * BIG, dtype=np.float32)
+
+    def grad():
+        x = tf.constant(x_np)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.sin(x) * x + tf.exp(-x * x))
+        return tape.gradient(y, x).numpy()
+
+    expected = grad()
+    results = [None] * 4
+
+    def worker(i):
+        for _ in range(5):
+            results[i] = grad()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        np.testing.assert_array_equal(r, expected)
+
+
+@pytest.mark.parametrize(
+    "setting, expected",
+    [("0", "False 0 0"), ("1", "True 1048576 True"), ("lots", "True 268435456 True")],
+)
+@needs_compiled
+def test_the_buffer_cache_budget_is_set_by_the_environment(setting, expected):
+    script = (
+        "import warnings, numpy as np, tapeflow as tf; from tapeflow._core import accel;"
+        "x = tf.constant(np.ones(1 << 20, np.float32));"
+        "[tf.exp(x * float(i)) for i in range(40)];"
+        "[tf.exp(x[: (1 << 17) + i]) for i in range(100)];"
+        "s = accel.compiled.buffer_cache_stats();"
+        "print(s['on'], s['budget'], s['held'] <= s['budget'] and s['blocks'] <= 64"
+        " if s['on'] else s['held'])"
+    )
+    result = _python("-c", script, TAPEFLOW_BUFFER_CACHE_MB=setting)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected.split()
+    assert ("is not a number of MiB" in result.stderr) == (setting == "lots")

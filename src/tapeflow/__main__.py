@@ -44,13 +44,22 @@ def info() -> str:
 
     if accel.compiled is not None:
         core = f"compiled ({accel.compiled.__file__})"
+        stats = accel.compiled.buffer_cache_stats()
+        cache = (
+            f"up to {stats['budget'] / 2**20:g} MiB of freed buffers of "
+            f"{stats['min_size'] // 1024} KiB and more (TAPEFLOW_BUFFER_CACHE_MB)"
+            if stats["on"]
+            else "off (TAPEFLOW_BUFFER_CACHE_MB=0, or another NumPy memory handler)"
+        )
     else:
         core = f"pure Python ({accel.why_pure})"
+        cache = "none (the compiled core's)"
     return "\n".join(
         [
             f"tapeflow {__version__}",
             f"python {platform.python_version()}, numpy {np.__version__}",
             f"core: {core}",
+            f"buffer cache: {cache}",
         ]
     )
 

@@ -27,6 +27,8 @@ from libc.math cimport isinf
 
 import numpy as np
 
+cimport numpy as cnp
+
 from cpython.object cimport PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM
 
@@ -72,6 +74,240 @@ cdef extern from *:
 # The CRC-32 of the .pyx this module was built from (setup.py defines it): accel.py
 # compares it with the installed source and refuses a stale build.
 SOURCE_CRC = TAPEFLOW_SOURCE_CRC
+
+# -- the buffer cache (NEP 49: a NumPy memory handler, set around large ops' forwards) ---
+#
+# A large array allocated by an op (its result, or a temporary NumPy makes inside it) is
+# allocated through this handler, and NumPy frees it through the handler it was allocated
+# with, whoever frees it and wherever. A freed buffer is provably dead (NumPy frees an
+# array's data when nothing refers to it any more), so instead of going back to the system
+# it waits here, up to a byte budget, for the next allocation of exactly its size: a
+# training step's fresh arrays then reuse the last step's pages instead of faulting in new
+# ones. Everything else (small sizes, misses, realloc, evictions) is NumPy's own default
+# handler. Only ops switch it in: NumPy code outside tapeflow allocates as before, and a
+# handler the user set (another NEP 49 allocator) is left in place.
+cdef extern from *:
+    """
+    #include <string.h>
+    #include "pythread.h"
+    #define TF_POOL_SLOTS 64
+
+    typedef struct {
+        PyDataMemAllocator base;       /* NumPy's default handler, which does the work */
+        PyThread_type_lock lock;
+        size_t min_size, budget, held, hits, misses;
+        unsigned long long clock;
+        void *ptr[TF_POOL_SLOTS];
+        size_t size[TF_POOL_SLOTS];
+        unsigned long long age[TF_POOL_SLOTS];
+        int count;
+    } tf_pool_t;
+
+    static tf_pool_t tf_pool;
+
+    /* A cached block of exactly `size` bytes (the newest), or NULL. */
+    static void *tf_pool_take(size_t size) {
+        void *p = NULL;
+        int i, best = -1;
+        PyThread_acquire_lock(tf_pool.lock, WAIT_LOCK);
+        for (i = 0; i < tf_pool.count; i++)
+            if (tf_pool.size[i] == size && (best < 0 || tf_pool.age[i] > tf_pool.age[best]))
+                best = i;
+        if (best >= 0) {
+            p = tf_pool.ptr[best];
+            tf_pool.held -= size;
+            tf_pool.count--;
+            tf_pool.ptr[best] = tf_pool.ptr[tf_pool.count];
+            tf_pool.size[best] = tf_pool.size[tf_pool.count];
+            tf_pool.age[best] = tf_pool.age[tf_pool.count];
+            tf_pool.hits++;
+        } else {
+            tf_pool.misses++;
+        }
+        PyThread_release_lock(tf_pool.lock);
+        return p;
+    }
+
+    static void *tf_pool_malloc(void *ctx, size_t size) {
+        void *p = size >= tf_pool.min_size ? tf_pool_take(size) : NULL;
+        return p ? p : tf_pool.base.malloc(tf_pool.base.ctx, size);
+    }
+
+    static void *tf_pool_calloc(void *ctx, size_t nelem, size_t elsize) {
+        void *p = NULL;
+        if (elsize && nelem <= (size_t)-1 / elsize && nelem * elsize >= tf_pool.min_size)
+            p = tf_pool_take(nelem * elsize);
+        if (p) {
+            memset(p, 0, nelem * elsize);
+            return p;
+        }
+        return tf_pool.base.calloc(tf_pool.base.ctx, nelem, elsize);
+    }
+
+    static void *tf_pool_realloc(void *ctx, void *ptr, size_t new_size) {
+        return tf_pool.base.realloc(tf_pool.base.ctx, ptr, new_size);
+    }
+
+    /* Keeps a freed block unless it is small or over the budget by itself; the oldest
+       blocks make room. */
+    static void tf_pool_free(void *ctx, void *ptr, size_t size) {
+        void *evicted[TF_POOL_SLOTS];
+        size_t evicted_size[TF_POOL_SLOTS];
+        int i, n_evicted = 0, oldest;
+        if (ptr == NULL || size < tf_pool.min_size || size > tf_pool.budget) {
+            tf_pool.base.free(tf_pool.base.ctx, ptr, size);
+            return;
+        }
+        PyThread_acquire_lock(tf_pool.lock, WAIT_LOCK);
+        while (tf_pool.count && (tf_pool.count == TF_POOL_SLOTS
+                                 || tf_pool.held + size > tf_pool.budget)) {
+            oldest = 0;
+            for (i = 1; i < tf_pool.count; i++)
+                if (tf_pool.age[i] < tf_pool.age[oldest]) oldest = i;
+            evicted[n_evicted] = tf_pool.ptr[oldest];
+            evicted_size[n_evicted++] = tf_pool.size[oldest];
+            tf_pool.held -= tf_pool.size[oldest];
+            tf_pool.count--;
+            tf_pool.ptr[oldest] = tf_pool.ptr[tf_pool.count];
+            tf_pool.size[oldest] = tf_pool.size[tf_pool.count];
+            tf_pool.age[oldest] = tf_pool.age[tf_pool.count];
+        }
+        i = tf_pool.count++;
+        tf_pool.ptr[i] = ptr;
+        tf_pool.size[i] = size;
+        tf_pool.age[i] = ++tf_pool.clock;
+        tf_pool.held += size;
+        PyThread_release_lock(tf_pool.lock);
+        for (i = 0; i < n_evicted; i++)
+            tf_pool.base.free(tf_pool.base.ctx, evicted[i], evicted_size[i]);
+    }
+
+    /* Returns every cached block to NumPy's handler; the number of bytes released. */
+    static size_t tf_pool_release(void) {
+        void *blocks[TF_POOL_SLOTS];
+        size_t sizes[TF_POOL_SLOTS], held;
+        int i, n;
+        PyThread_acquire_lock(tf_pool.lock, WAIT_LOCK);
+        n = tf_pool.count;
+        for (i = 0; i < n; i++) { blocks[i] = tf_pool.ptr[i]; sizes[i] = tf_pool.size[i]; }
+        held = tf_pool.held;
+        tf_pool.count = 0;
+        tf_pool.held = 0;
+        PyThread_release_lock(tf_pool.lock);
+        for (i = 0; i < n; i++) tf_pool.base.free(tf_pool.base.ctx, blocks[i], sizes[i]);
+        return held;
+    }
+
+    static PyDataMem_Handler tf_pool_handler = {
+        "tapeflow_buffer_cache", 1,
+        {NULL, tf_pool_malloc, tf_pool_calloc, tf_pool_realloc, tf_pool_free}
+    };
+    static PyObject *tf_pool_capsule = NULL;     /* ours */
+    static PyObject *tf_default_capsule = NULL;  /* NumPy's default handler */
+    static int tf_pool_on = 0;
+
+    /* Sets up the cache over NumPy's default handler (the one current at import). */
+    static int tf_pool_init(size_t min_size, size_t budget) {
+        PyDataMem_Handler *base;
+        tf_default_capsule = PyDataMem_GetHandler();
+        if (tf_default_capsule == NULL) return -1;
+        base = (PyDataMem_Handler *)PyCapsule_GetPointer(tf_default_capsule, "mem_handler");
+        if (base == NULL) return -1;
+        if (strcmp(base->name, "default_allocator") != 0) return 0;  /* the user's own */
+        tf_pool.base = base->allocator;
+        tf_pool.lock = PyThread_allocate_lock();
+        if (tf_pool.lock == NULL) { PyErr_NoMemory(); return -1; }
+        tf_pool.min_size = min_size;
+        tf_pool.budget = budget;
+        tf_pool_capsule = PyCapsule_New(&tf_pool_handler, "mem_handler", NULL);
+        if (tf_pool_capsule == NULL) return -1;
+        tf_pool_on = budget > 0;
+        return 0;
+    }
+
+    /* Switches the cache in for this context if NumPy's default handler is current:
+       returns the handler to restore (a new reference), or NULL (nothing to restore). */
+    static PyObject *tf_pool_enter(void) {
+        PyObject *old = PyDataMem_SetHandler(tf_pool_capsule);
+        if (old == NULL) { PyErr_Clear(); return NULL; }
+        if (old != tf_default_capsule) {  /* another handler: put it back */
+            PyObject *ours = PyDataMem_SetHandler(old);
+            Py_XDECREF(ours);
+            Py_DECREF(old);
+            PyErr_Clear();
+            return NULL;
+        }
+        return old;
+    }
+
+    static void tf_pool_exit(PyObject *old) {
+        PyObject *ours;
+        if (old == NULL) return;
+        ours = PyDataMem_SetHandler(old);
+        Py_XDECREF(ours);
+        Py_DECREF(old);
+    }
+
+    #define tf_big(v) (Py_TYPE(v) == &PyArray_Type && \
+                       (size_t)PyArray_NBYTES((PyArrayObject *)(v)) >= tf_pool.min_size)
+    """
+    int tf_pool_init(size_t min_size, size_t budget) except -1
+    PyObject *tf_pool_enter()
+    void tf_pool_exit(PyObject *old)
+    size_t tf_pool_release()
+    bint tf_big(object v)
+    int tf_pool_on
+    ctypedef struct tf_pool_t:
+        size_t min_size, budget, held, hits, misses
+        int count
+    tf_pool_t tf_pool
+
+
+def _cache_budget_mb():
+    # TAPEFLOW_BUFFER_CACHE_MB: the cache's byte budget in MiB (0 turns it off).
+    import os
+
+    value = os.environ.get("TAPEFLOW_BUFFER_CACHE_MB", "")
+    if value == "":
+        return 256
+    try:
+        mb = float(value)
+    except ValueError:
+        mb = -1.0
+    if not mb >= 0:
+        import warnings
+
+        warnings.warn(
+            f"TAPEFLOW_BUFFER_CACHE_MB={value!r} is not a number of MiB >= 0; using 256.",
+            stacklevel=2,
+        )
+        return 256
+    return mb
+
+
+cnp.import_array()
+# Buffers of 256 KiB and more (where glibc's allocator maps fresh pages), up to
+# TAPEFLOW_BUFFER_CACHE_MB (default 256; 0 turns the cache off).
+tf_pool_init(256 * 1024, <size_t>(_cache_budget_mb() * 1024 * 1024))
+
+
+def buffer_cache_stats():
+    """The buffer cache's state: on, bytes held, blocks held, hits, misses, budget."""
+    return {
+        "on": bool(tf_pool_on),
+        "held": tf_pool.held,
+        "blocks": tf_pool.count,
+        "hits": tf_pool.hits,
+        "misses": tf_pool.misses,
+        "budget": tf_pool.budget,
+        "min_size": tf_pool.min_size,
+    }
+
+
+def release_buffers():
+    """Returns the buffers the cache holds to NumPy (and the system); the bytes released."""
+    return tf_pool_release() if tf_pool_on else 0
+
 
 cdef object _ndarray = np.ndarray
 cdef object _f32 = np.float32
@@ -349,21 +585,34 @@ cdef inline _finish(op, inputs, out, attrs):
 
 
 def run(self, inputs, attrs):
-    """Op.run: runs the forward on converted inputs, wraps and records the result."""
+    """Op.run: runs the forward on converted inputs, wraps and records the result (with
+    the buffer cache switched in where an input is a large NumPy array)."""
+    cdef PyObject *pool = NULL
     token = PyContextVar_Set(_fp_state, _FP_QUIET)
     try:
         n = len(inputs)
-        if not attrs and n == 1:
-            result = self.forward(_value_of(inputs[0]))
-        elif n == 1:
-            result = self.forward(_value_of(inputs[0]), **attrs)
+        if n == 1:
+            v0 = _value_of(inputs[0])
+            if tf_pool_on and tf_big(v0):
+                pool = tf_pool_enter()
+            result = self.forward(v0, **attrs) if attrs else self.forward(v0)
         elif n == 2:
-            result = self.forward(_value_of(inputs[0]), _value_of(inputs[1]), **attrs)
+            v0, v1 = _value_of(inputs[0]), _value_of(inputs[1])
+            if tf_pool_on and (tf_big(v0) or tf_big(v1)):
+                pool = tf_pool_enter()
+            result = self.forward(v0, v1, **attrs)
         else:
-            result = self.forward(*[_value_of(t) for t in inputs], **attrs)
+            values = [_value_of(t) for t in inputs]
+            if tf_pool_on:
+                for v in values:
+                    if tf_big(v):
+                        pool = tf_pool_enter()
+                        break
+            result = self.forward(*values, **attrs)
     except _FORWARD_ERRORS as e:
         result = _forward_on_device(self, e, inputs, attrs)
     finally:
+        tf_pool_exit(pool)
         PyContextVar_Reset(_fp_state, token)
     if self.n_outputs == 1:
         out = wrap(result)
@@ -463,6 +712,7 @@ cdef inline object _known(object op, object x, object y):
 
 cdef object _binary(object self, object x, object y, object hinted, bint known):
     cdef TensorBase tx, ty, out
+    cdef PyObject *pool = NULL
     type_x, type_y = type(x), type(y)
     dtype = None
     if type_x is _Tensor and type_y is _Tensor:
@@ -495,6 +745,8 @@ cdef object _binary(object self, object x, object y, object hinted, bint known):
                 if _active or _OUTPUT_CHECKS:
                     _finish(self, (x, y), out, _NO_ATTRS)
                 return out
+            if tf_pool_on and (tf_big(xv) or tf_big(yv)):
+                pool = tf_pool_enter()
             token = PyContextVar_Set(_fp_state, _FP_QUIET)
             try:
                 if type(xv) is type(yv) and type(xv) in _SCALAR_TYPES and (
@@ -513,6 +765,7 @@ cdef object _binary(object self, object x, object y, object hinted, bint known):
             except _FORWARD_ERRORS as e:
                 value = _forward_on_device(self, e, (x, y), _NO_ATTRS)
             finally:
+                tf_pool_exit(pool)
                 PyContextVar_Reset(_fp_state, token)
             vdtype = value.dtype
             out = _new(value, dtype if vdtype is dtype._np else _BY_NP[vdtype])
