@@ -401,9 +401,23 @@ def next_id():
     return _counter
 
 
+cdef extern from *:
+    """
+    /* `type.__new__(type)` through the type's tp_new slot, without the method lookup and
+       argument checks of a call (EagerTensor inherits TensorBase's tp_new). */
+    static inline PyObject *tf_tp_new(PyObject *type, PyObject *no_args) {
+        return ((PyTypeObject *)type)->tp_new((PyTypeObject *)type, no_args, NULL);
+    }
+    """
+    object tf_tp_new(object type, object no_args)
+
+
+cdef tuple _NO_ARGS = ()
+
+
 cdef inline TensorBase _new(object value, object dtype):
     global _counter
-    cdef TensorBase t = TensorBase.__new__(_Tensor)
+    cdef TensorBase t = <TensorBase>tf_tp_new(_Tensor, _NO_ARGS)
     t._value = value
     t._dtype = dtype
     _counter += 1
@@ -703,6 +717,14 @@ def binary(self, x, y, hinted=False):
     return _binary(self, x, y, hinted, False)
 
 
+cdef inline bint _plain(object v, object op):
+    # A value `math_ops.add`/`subtract`/`multiply` would combine with their operator alone.
+    t = type(v)
+    if t is _ndarray:
+        return op is not _MUL or cnp.PyArray_SIZE(<cnp.ndarray>v) <= 4096
+    return t in _SCALAR_TYPES
+
+
 cdef inline object _known(object op, object x, object y):
     # `binary` where the caller knows two tensors of one dtype would be of a dtype the op
     # allows (a rule's product of a cotangent with its op's operands, the walk's sums of
@@ -749,11 +771,11 @@ cdef object _binary(object self, object x, object y, object hinted, bint known):
                 pool = tf_pool_enter()
             token = PyContextVar_Set(_fp_state, _FP_QUIET)
             try:
-                if type(xv) is type(yv) and type(xv) in _SCALAR_TYPES and (
-                    self is _ADD or self is _SUB or self is _MUL
+                if (self is _ADD or self is _SUB or self is _MUL) and _plain(xv, self) and _plain(
+                    yv, self
                 ):
-                    # Two NumPy scalars of one other type: the forwards' operators without
-                    # the call.
+                    # NumPy scalars and arrays: the forwards' operators without the call
+                    # (Mul's forward first tests arrays over 4,096 elements for a broadcast 1).
                     if self is _MUL:
                         value = xv * yv
                     elif self is _ADD:
@@ -787,7 +809,9 @@ def bind_walk(walk_module):
 
 
 cdef inline bint _differentiable(object t):
-    return _dtype_of(t)._differentiable
+    dtype = _dtype_of(t)
+    # float32 and float64 (True) without the attribute lookup
+    return dtype is _FLOAT32 or dtype is _FLOAT64 or dtype._differentiable
 
 
 cdef tuple _reachable(list entries, set source_ids):
@@ -876,9 +900,10 @@ def backward(list entries, targets, seeds, sources, batch_ndim=0):
     global _counter
     _counter += 1  # next_id()
     first_new_id = _counter
-    for t, seed in zip(targets, seeds):
+    for k in range(min(len(targets), len(seeds))):  # zip(targets, seeds), without the zip
+        t = targets[k]
         if _id_of(t) in reach and _differentiable(t):
-            _add(grads, owned, _id_of(t), seed)
+            _add(grads, owned, _id_of(t), seeds[k])
     state = _state
     diagnosing = bool(_OUTPUT_CHECKS)
     if diagnosing:
@@ -917,7 +942,10 @@ def backward(list entries, targets, seeds, sources, batch_ndim=0):
             elif attrs:
                 in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
             elif n <= 4 and type(inputs) is tuple:
-                in_grads = _call_rule(op.vjp_rule, g, outs, inputs, n, needs)
+                rule = op.vjp_rule
+                in_grads = _direct_rule(rule, g, outs, <tuple>inputs, n, needs)
+                if in_grads is NotImplemented:
+                    in_grads = _call_rule(rule, g, outs, inputs, n, needs)
             else:
                 in_grads = op.vjp_rule(g, outs, *inputs, needs=needs)
             if type(in_grads) is not tuple:
@@ -1003,9 +1031,46 @@ cdef inline object _conj(object t):
     return _conj_python(t)
 
 
+cdef object _NEG = None
+cdef object _COS = None
+cdef object _TANH_GRAD = None
+cdef object _mul_python = None
+cdef object _sub_python = None
+cdef object _sin_python = None
+# The rules as the registry holds them (`op.vjp_rule`): the walk calls the C functions
+# below directly where an entry's rule is one of these (not replaced since).
+cdef object _MUL_RULE = None
+cdef object _ADD_RULE = None
+cdef object _SUB_RULE = None
+cdef object _SIN_RULE = None
+cdef object _TANH_RULE = None
+
+
+cdef object _mul_vjp(object g, object x, object y, object needs):
+    if type(g) is not _Tensor:
+        return _mul_python(g, None, x, y, needs=needs)
+    return (
+        _known(_MUL, g, _conj(y)) if needs[0] else None,
+        _known(_MUL, _conj(x), g) if needs[1] else None,
+    )
+
+
+cdef object _sub_vjp(object g, object x, object y, object needs):
+    if type(g) is not _Tensor:
+        return _sub_python(g, None, x, y, needs=needs)
+    return g, unary_call(_NEG, g)
+
+
+cdef object _sin_vjp(object g, object x, object needs):
+    if type(g) is not _Tensor:
+        return _sin_python(g, None, x, needs=needs)
+    return _known(_MUL, g, unary_call(_COS, _conj(x)))
+
+
 def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
     """The VJP rules of Mul, AddV2, Sub, Sin and Tanh, as their Python rules compute them
-    (`python_rules`: type -> rule, which a cotangent that is not a tensor goes to):
+    (`python_rules`: type -> rule, which a cotangent that is not a tensor goes to; none of
+    them reads `out`):
 
         Mul:   (g * conj(y) if needs[0] else None), (conj(x) * g if needs[1] else None)
         AddV2: g, g
@@ -1013,36 +1078,32 @@ def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
         Sin:   g * cos(conj(x))
         Tanh:  TanhGrad(out, g)
     """
-    global _conj_python, _ADD, _SUB, _MUL
+    global _conj_python, _ADD, _SUB, _MUL, _NEG, _COS, _TANH_GRAD
+    global _mul_python, _sub_python, _sin_python
+    global _MUL_RULE, _ADD_RULE, _SUB_RULE, _SIN_RULE, _TANH_RULE
     _conj_python, _ADD, _SUB, _MUL = conj, add, sub, mul
-    mul_python, sub_python, sin_python, tanh_python = (
-        python_rules["Mul"], python_rules["Sub"], python_rules["Sin"], python_rules["Tanh"]
+    _NEG, _COS, _TANH_GRAD = neg, cos, tanh_grad
+    _mul_python, _sub_python, _sin_python = (
+        python_rules["Mul"], python_rules["Sub"], python_rules["Sin"]
     )
 
     def multiply_vjp(g, out, x, y, *, needs):
-        if type(g) is not _Tensor:
-            return mul_python(g, out, x, y, needs=needs)
-        return (
-            _known(mul, g, _conj(y)) if needs[0] else None,
-            _known(mul, _conj(x), g) if needs[1] else None,
-        )
+        return _mul_vjp(g, x, y, needs)
 
     def add_vjp(g, out, x, y, *, needs):
         return g, g
 
     def subtract_vjp(g, out, x, y, *, needs):
-        if type(g) is not _Tensor:
-            return sub_python(g, out, x, y, needs=needs)
-        return g, unary_call(neg, g)
+        return _sub_vjp(g, x, y, needs)
 
     def sin_vjp(g, out, x, *, needs):
-        if type(g) is not _Tensor:
-            return sin_python(g, out, x, needs=needs)
-        return _known(mul, g, unary_call(cos, _conj(x)))
+        return _sin_vjp(g, x, needs)
 
     def tanh_vjp(g, out, x, *, needs):
-        return _known(tanh_grad, out, g)
+        return _known(_TANH_GRAD, out, g)
 
+    _MUL_RULE, _ADD_RULE, _SUB_RULE = multiply_vjp, add_vjp, subtract_vjp
+    _SIN_RULE, _TANH_RULE = sin_vjp, tanh_vjp
     return {
         "Mul": multiply_vjp,
         "AddV2": add_vjp,
@@ -1050,6 +1111,24 @@ def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
         "Sin": sin_vjp,
         "Tanh": tanh_vjp,
     }
+
+
+cdef inline object _direct_rule(object rule, object g, object outs, tuple inputs, Py_ssize_t n, object needs):
+    # `rule(g, outs, *inputs, needs=needs)` for the compiled rules above, without the call
+    # (NotImplemented: another rule, called by the walk).
+    if n == 2:
+        if rule is _MUL_RULE:
+            return _mul_vjp(g, <object>PyTuple_GET_ITEM(inputs, 0), <object>PyTuple_GET_ITEM(inputs, 1), needs)
+        if rule is _ADD_RULE:
+            return g, g
+        if rule is _SUB_RULE:
+            return _sub_vjp(g, <object>PyTuple_GET_ITEM(inputs, 0), <object>PyTuple_GET_ITEM(inputs, 1), needs)
+    elif n == 1:
+        if rule is _SIN_RULE:
+            return _sin_vjp(g, <object>PyTuple_GET_ITEM(inputs, 0), needs)
+        if rule is _TANH_RULE:
+            return _known(_TANH_GRAD, outs, g)
+    return NotImplemented
 
 
 def unary_operator(op):
