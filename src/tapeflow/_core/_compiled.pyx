@@ -509,9 +509,35 @@ cdef inline bint _is_large(object t, Py_ssize_t minimum):
     return type(v) is _ndarray and v.size >= minimum
 
 
+cdef inline object _stand_in(object t, Py_ssize_t minimum):
+    # tape._stand_in where it makes one (a large array); `t` itself otherwise
+    if _is_large(t, minimum):
+        return _tape_globals["_stand_in"](t)
+    return t
+
+
+cdef tuple _saved_for_backward(s, keeps, inputs, outputs, Py_ssize_t minimum):
+    """tape.saved_for_backward: the (inputs, outputs) an entry keeps."""
+    cdef Py_ssize_t i, n = len(inputs)
+    read = set()
+    for i in range(n):
+        tid = _id_of(inputs[i])
+        for tape in s.tapes:
+            ids = (<TapeBase>tape).ids if type(tape) is _Tape else tape.ids
+            if tid in ids:
+                read |= keeps[i]
+                break
+    kept_inputs = tuple([inputs[i] if i in read else _stand_in(inputs[i], minimum) for i in range(n)])
+    if -1 in read:
+        return kept_inputs, outputs
+    if type(outputs) is tuple:
+        return kept_inputs, tuple([_stand_in(o, minimum) for o in outputs])
+    return kept_inputs, _stand_in(outputs, minimum)
+
+
 def record(op, inputs, outputs, attrs, executed=True):
     """tape.record: tells this thread's recorders that `op` ran."""
-    cdef Py_ssize_t minimum
+    cdef Py_ssize_t minimum = 0
     s = _state
     if _tracing and executed and s.trace is not None:
         s.trace.record(op, inputs, outputs, attrs)
@@ -548,7 +574,8 @@ def record(op, inputs, outputs, attrs, executed=True):
                     else:
                         large = _is_large(outputs[0] if type(outputs) is tuple else outputs, minimum)
             if large:
-                entry = (op, *_tape.saved_for_backward(keeps, inputs, outputs), attrs)
+                kept_inputs, kept_outputs = _saved_for_backward(s, keeps, inputs, outputs, minimum)
+                entry = (op, kept_inputs, kept_outputs, attrs)
             else:
                 entry = (op, inputs, outputs, attrs)
         if type(tape) is _Tape:
