@@ -63,7 +63,35 @@ from .tensor import wrap as _wrap
 
 _from_np = _dtypes._BY_NP.__getitem__
 
-REGISTRY: dict[str, Op] = {}
+
+class _Registry(dict):
+    """The registry's dict: a type it does not hold may be an op of a family that loads on
+    first use (ops/__init__.py), so a lookup by name that misses loads every family first."""
+
+    __slots__ = ()
+
+    def __missing__(self, type_name: str):
+        if _load_all is not None:
+            load_all()
+            if dict.__contains__(self, type_name):
+                return dict.__getitem__(self, type_name)
+        raise KeyError(type_name)
+
+
+REGISTRY: dict[str, Op] = _Registry()
+
+# Imports every op family (ops.load_all); installed by the op library, which the core never
+# imports. None until `tapeflow.ops` is imported.
+_load_all = None
+
+
+def load_all() -> dict:
+    """Registers every op (some families load on first use) and returns the registry: what
+    code that goes through the whole registry, or asks whether it holds a type, calls first."""
+    if _load_all is not None:
+        _load_all()
+    return REGISTRY
+
 
 # Callables `check(op, inputs, outputs, attrs)` run after every op while non-empty (the
 # arguments of `tape.record`); used by tf.debugging.enable_check_numerics. An empty list
