@@ -23,12 +23,14 @@ LAZY_MODULES = (
     "tapeflow.ops.conv_ops",
     "tapeflow.ops.debug_ops",
     "tapeflow.ops.einsum_ops",
+    "tapeflow.ops.framework_ops",
     "tapeflow.ops.gather_ops",
     "tapeflow.ops.linalg",
     "tapeflow.ops.linalg.factorizations",
     "tapeflow.ops.linalg.norms",
     "tapeflow.ops.linalg.products",
     "tapeflow.ops.linalg.solves",
+    "tapeflow.ops.manip_ops",
     "tapeflow.ops.nn_ops",
     "tapeflow.ops.philox",
     "tapeflow.ops.pool_ops",
@@ -113,6 +115,12 @@ FIRST_USES = {
         "print(y, t.gradient(y, x))"
     ),
     "norm": "print(tf.norm(tf.constant([3.0, 4.0])))",
+    "framework_and_manip": (
+        "with tf.device('/CPU:0'):\n"
+        "    x = tf.constant([[1.0, 2.0]])\n"
+        "    print(tf.tuple([x]), tf.pad(x, [[1, 0], [0, 1]]), tf.tile(x, [2, 1]))\n"
+        "    print(tf.gradients.__name__, tf.identity_n([x, x]))"
+    ),
     "matmul_operator": (
         "x = tf.constant([[1.0, 2.0], [3.0, 4.0]])\n"
         "with tf.GradientTape() as t:\n"

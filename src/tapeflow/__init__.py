@@ -85,31 +85,6 @@ from .ops.elementwise_ops import (  # noqa: F401
     truncatemod,
     where,
 )
-from .ops.framework_ops import (  # noqa: F401
-    RegisterGradient,
-    control_dependencies,
-    device,
-    ensure_shape,
-    get_static_value,
-    gradients,
-    group,
-    hessians,
-    identity_n,
-    init_scope,
-    no_gradient,
-    no_op,
-)
-from .ops.framework_ops import tuple_v2 as tuple  # noqa: F401
-from .ops.manip_ops import (  # noqa: F401
-    meshgrid,
-    pad,
-    repeat,
-    reverse,
-    roll,
-    slice,
-    strided_slice,
-    tile,
-)
 from .ops.math_ops import (  # noqa: F401
     abs,
     cast,
@@ -192,6 +167,11 @@ _LAZY_NAMES = {
     ),
     **_lazy.names("tapeflow.ops.einsum_ops", "einsum tensordot"),
     **_lazy.names(
+        "tapeflow.ops.framework_ops",
+        "RegisterGradient control_dependencies device ensure_shape get_static_value gradients "
+        "group hessians identity_n init_scope no_gradient no_op tuple=tuple_v2",
+    ),
+    **_lazy.names(
         "tapeflow.ops.gather_ops",
         "boolean_mask gather gather_nd one_hot scatter_nd sequence_mask tensor_scatter_nd_add "
         "tensor_scatter_nd_max tensor_scatter_nd_min tensor_scatter_nd_sub "
@@ -199,6 +179,9 @@ _LAZY_NAMES = {
     ),
     **_lazy.names("tapeflow.ops.linalg.norms", "norm"),
     **_lazy.names("tapeflow.ops.linalg.products", "matmul"),
+    **_lazy.names(
+        "tapeflow.ops.manip_ops", "meshgrid pad repeat reverse roll slice strided_slice tile"
+    ),
     **_lazy.names("tapeflow.ops.script_ops", "py_function=eager_py_func numpy_function"),
     **_lazy.names("tapeflow.ops.sort_ops", "argmax argmin argsort sort unique"),
     **_lazy.names("tapeflow.ops.vectorize", "vectorized_map"),

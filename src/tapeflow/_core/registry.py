@@ -630,11 +630,13 @@ def op(type_name: str, **options):
     """Decorator that registers a forward function as the op `type_name` (see `Op`)."""
 
     def register(forward) -> Op:
-        inputs, variadic, defaults, required = _parameters(forward)
-        plain_pair = len(inputs) == 2 and not (variadic or defaults or required)
-        if options.get("broadcasting") and plain_pair:
+        # What `_parameters` tells, read without it (Op reads it once): only tensor inputs
+        # is no *values, no defaults and no keyword-only parameters.
+        code = forward.__code__
+        plain = not (code.co_flags & 0x04 or forward.__defaults__ or code.co_kwonlyargcount)
+        if options.get("broadcasting") and plain and code.co_argcount == 2:
             return BinaryOp(type_name, forward, **options)
-        if len(inputs) == 1 and not (variadic or defaults or required):
+        if plain and code.co_argcount == 1:
             return UnaryOp(type_name, forward, **options)
         return Op(type_name, forward, **options)
 
