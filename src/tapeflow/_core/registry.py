@@ -120,8 +120,8 @@ except ImportError:  # NumPy 1.x: the public, slower API
 
 # What a forward may raise for bad input; `Op.error` translates each into TF's error.
 _FORWARD_ERRORS = (OpError, ValueError, IndexError, TypeError, ArithmeticError, MemoryError)
-# NumPy's MemoryError text, read for TF's OOM message.
-_NUMPY_OOM = re.compile(r"with shape \(([^)]*)\) and data type (\w+)")
+# NumPy's MemoryError text, read for TF's OOM message (compiled by `re` on first use).
+_NUMPY_OOM = r"with shape \(([^)]*)\) and data type (\w+)"
 
 
 def forward_on_device(op, error: Exception, inputs: tuple, attrs: dict):
@@ -490,7 +490,7 @@ class Op(Rule):
             return type(e)(e.node_def, e.op, f"{e.message} [Op:{self.type}]")
         message = str(e)
         if isinstance(e, MemoryError):  # NumPy could not allocate: TF's OOM error
-            found = _NUMPY_OOM.search(message)
+            found = re.search(_NUMPY_OOM, message)
             dims = found.group(1).replace(" ", "").rstrip(",") if found else "?"
             dtype = _dtypes._BY_NP.get(np.dtype(found.group(2))) if found else None
             return out_of_memory(dims, dtype.c_name if dtype else "unknown", self.type)
