@@ -15,8 +15,10 @@ import pytest
 from gradcheck import assert_close
 
 import tapeflow as tf
-from tapeflow._core.registry import REGISTRY
+from tapeflow._core.registry import REGISTRY, load_all
 from tapeflow.autodiff.forward import call_jvp
+
+load_all()  # every op family: this module goes through the whole registry
 
 
 def _cases():

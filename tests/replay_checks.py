@@ -12,7 +12,9 @@ import pytest
 
 import tapeflow as tf
 from tapeflow._compile.function import _Program
-from tapeflow._core.registry import REGISTRY
+from tapeflow._core.registry import REGISTRY, load_all
+
+load_all()  # every op family: this module goes through the whole registry
 
 
 def replayed(f) -> bool:

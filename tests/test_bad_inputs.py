@@ -28,7 +28,9 @@ from bad_input_goldens import run
 from tf_golden_util import strip_runtime_artifacts
 
 import tapeflow as tf
-from tapeflow._core.registry import REGISTRY, add_output_check, remove_output_check
+from tapeflow._core.registry import REGISTRY, add_output_check, load_all, remove_output_check
+
+load_all()  # every op family: this module goes through the whole registry
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDENS = json.loads((ROOT / "tests" / "data" / "tf_bad_input_goldens.json").read_text())

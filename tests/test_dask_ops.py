@@ -29,7 +29,9 @@ from registry_cases import CASES, diff_inputs
 
 import tapeflow as tf
 from tapeflow._core import backend
-from tapeflow._core.registry import REGISTRY
+from tapeflow._core.registry import REGISTRY, load_all
+
+load_all()  # every op family: this module goes through the whole registry
 
 da = pytest.importorskip("dask.array")
 dask = pytest.importorskip("dask")

@@ -12,8 +12,10 @@ import pytest
 from family_goldens import assert_goldens_current, check_case, load_goldens
 
 import tapeflow as tf
-from tapeflow._core.registry import REGISTRY
+from tapeflow._core.registry import REGISTRY, load_all
 from tapeflow.ops import framework_ops
+
+load_all()  # every op family: this module goes through the whole registry
 
 GOLDENS = load_goldens("register_gradient")
 

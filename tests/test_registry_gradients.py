@@ -23,8 +23,10 @@ from registry_cases import (
 )
 
 import tapeflow as tf
-from tapeflow._core.registry import REGISTRY
+from tapeflow._core.registry import REGISTRY, load_all
 from tapeflow.ops.samples import Case
+
+load_all()  # every op family: this module goes through the whole registry
 
 
 def test_registry_is_complete():

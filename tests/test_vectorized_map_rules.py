@@ -17,8 +17,10 @@ import numpy as np
 import pytest
 
 import tapeflow as tf
-from tapeflow._core.registry import REGISTRY
+from tapeflow._core.registry import REGISTRY, load_all
 from tapeflow.ops.vectorize import rules
+
+load_all()  # every op family: this module goes through the whole registry
 
 SIZE = 3
 SCALES = (1.0, 0.9, 0.8)  # shrink towards 0: stays inside (-1, 1) domains, keeps signs

@@ -98,8 +98,9 @@ def _yes(flag) -> str:
 
 def render() -> str:
     import tapeflow as tf
-    from tapeflow._core.registry import REGISTRY
+    from tapeflow._core.registry import load_all
 
+    REGISTRY = load_all()  # noqa: N806 - every op family loaded
     names = public_names(tf, REGISTRY)
     texts = golden_texts()
     has_batch = any(hasattr(op, "batch") for op in REGISTRY.values())

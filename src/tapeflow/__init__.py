@@ -6,6 +6,7 @@ This module only assembles the TF-shaped public namespace.
 
 # The namespaces, after the ops.
 from . import (  # noqa: F401
+    _lazy,
     autodiff,
     bitwise,
     compat,
@@ -20,7 +21,6 @@ from . import (  # noqa: F401
     random,
     test,
 )
-from ._compile.function import function  # noqa: F401
 from ._core.dtypes import (  # noqa: F401
     DType,
     as_dtype,
@@ -74,20 +74,6 @@ from .ops.array_ops import (  # noqa: F401
     unstack,
     zeros,
 )
-from .ops.control_flow_ops import (  # noqa: F401
-    TensorArray,
-    TensorArraySpec,
-    case,
-    cond,
-    foldl,
-    foldr,
-    map_fn,
-    scan,
-    switch_case,
-    while_loop,
-)
-from .ops.debug_ops import Assert, assert_equal, assert_greater, assert_less, assert_rank  # noqa: F401
-from .ops.einsum_ops import einsum, tensordot  # noqa: F401
 from .ops.elementwise_ops import (  # noqa: F401
     add_n,
     clip_by_global_norm,
@@ -98,46 +84,6 @@ from .ops.elementwise_ops import (  # noqa: F401
     truncatediv,
     truncatemod,
     where,
-)
-from .ops.framework_ops import (  # noqa: F401
-    RegisterGradient,
-    control_dependencies,
-    device,
-    ensure_shape,
-    get_static_value,
-    gradients,
-    group,
-    hessians,
-    identity_n,
-    init_scope,
-    no_gradient,
-    no_op,
-)
-from .ops.framework_ops import tuple_v2 as tuple  # noqa: F401
-from .ops.gather_ops import (  # noqa: F401
-    boolean_mask,
-    gather,
-    gather_nd,
-    one_hot,
-    scatter_nd,
-    sequence_mask,
-    tensor_scatter_nd_add,
-    tensor_scatter_nd_max,
-    tensor_scatter_nd_min,
-    tensor_scatter_nd_sub,
-    tensor_scatter_nd_update,
-)
-from .ops.linalg.norms import norm  # noqa: F401
-from .ops.linalg.products import matmul  # noqa: F401
-from .ops.manip_ops import (  # noqa: F401
-    meshgrid,
-    pad,
-    repeat,
-    reverse,
-    roll,
-    slice,
-    strided_slice,
-    tile,
 )
 from .ops.math_ops import (  # noqa: F401
     abs,
@@ -180,9 +126,6 @@ from .ops.reduction_ops import (  # noqa: F401
     reduce_prod,
     reduce_sum,
 )
-from .ops.script_ops import eager_py_func as py_function  # noqa: F401
-from .ops.script_ops import numpy_function  # noqa: F401
-from .ops.sort_ops import argmax, argmin, argsort, sort, unique  # noqa: F401
 from .ops.special_ops import sigmoid  # noqa: F401
 from .ops.trig_ops import (  # noqa: F401
     acos,
@@ -199,7 +142,6 @@ from .ops.trig_ops import (  # noqa: F401
     tan,
     tanh,
 )
-from .ops.vectorize import vectorized_map  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -212,7 +154,40 @@ def executing_eagerly() -> bool:
     return tape.state.functions == 0
 
 
-# The training stack loads on first use, so `import tapeflow` costs what the core costs.
+# The names of the tracer and of the op families an eager program may not use load on first
+# use (_lazy.py), as does the training stack, so `import tapeflow` costs what the core costs.
+_LAZY_NAMES = {
+    **_lazy.names("tapeflow._compile.function", "function"),
+    **_lazy.names(
+        "tapeflow.ops.control_flow_ops",
+        "TensorArray TensorArraySpec case cond foldl foldr map_fn scan switch_case while_loop",
+    ),
+    **_lazy.names(
+        "tapeflow.ops.debug_ops", "Assert assert_equal assert_greater assert_less assert_rank"
+    ),
+    **_lazy.names("tapeflow.ops.einsum_ops", "einsum tensordot"),
+    **_lazy.names(
+        "tapeflow.ops.framework_ops",
+        "RegisterGradient control_dependencies device ensure_shape get_static_value gradients "
+        "group hessians identity_n init_scope no_gradient no_op tuple=tuple_v2",
+    ),
+    **_lazy.names(
+        "tapeflow.ops.gather_ops",
+        "boolean_mask gather gather_nd one_hot scatter_nd sequence_mask tensor_scatter_nd_add "
+        "tensor_scatter_nd_max tensor_scatter_nd_min tensor_scatter_nd_sub "
+        "tensor_scatter_nd_update",
+    ),
+    **_lazy.names("tapeflow.ops.linalg.norms", "norm"),
+    **_lazy.names("tapeflow.ops.linalg.products", "matmul"),
+    **_lazy.names(
+        "tapeflow.ops.manip_ops", "meshgrid pad repeat reverse roll slice strided_slice tile"
+    ),
+    **_lazy.names("tapeflow.ops.script_ops", "py_function=eager_py_func numpy_function"),
+    **_lazy.names("tapeflow.ops.sort_ops", "argmax argmin argsort sort unique"),
+    **_lazy.names("tapeflow.ops.vectorize", "vectorized_map"),
+}
+_lazy_name = _lazy.install(globals(), _LAZY_NAMES)
+# Loaded on first use and, as submodules, listed by dir() only once loaded.
 _LAZY_NAMESPACES = ("data", "keras", "train")
 
 
@@ -221,7 +196,7 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _lazy_name(name)
 
 
 def alias() -> None:

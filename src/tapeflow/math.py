@@ -1,6 +1,8 @@
-"""`tf.math`: the public math namespace (explicit re-exports, no logic)."""
+"""`tf.math`: the public math namespace (explicit re-exports, no logic).
 
-from .ops.debug_ops import is_non_decreasing, is_strictly_increasing  # noqa: F401
+The debug, nn and sort families load on first use (_lazy.py)."""
+
+from . import _lazy
 from .ops.elementwise_ops import (  # noqa: F401
     add_n,
     angle,
@@ -46,7 +48,6 @@ from .ops.math_ops import (  # noqa: F401
 )
 from .ops.math_ops import add_checked as add  # noqa: F401
 from .ops.math_ops import floormod as mod  # noqa: F401
-from .ops.nn_ops import l2_normalize, log_softmax, softmax  # noqa: F401
 from .ops.reduction_ops import (  # noqa: F401
     count_nonzero,
     cumprod,
@@ -63,7 +64,6 @@ from .ops.reduction_ops import (  # noqa: F401
     reduce_sum,
     reduce_variance,
 )
-from .ops.sort_ops import argmax, argmin, top_k  # noqa: F401
 from .ops.special_ops import (  # noqa: F401
     digamma,
     divide_no_nan,
@@ -94,4 +94,13 @@ from .ops.trig_ops import (  # noqa: F401
     sinh,
     tan,
     tanh,
+)
+
+_lazy.install(
+    globals(),
+    {
+        **_lazy.names("tapeflow.ops.debug_ops", "is_non_decreasing is_strictly_increasing"),
+        **_lazy.names("tapeflow.ops.nn_ops", "l2_normalize log_softmax softmax"),
+        **_lazy.names("tapeflow.ops.sort_ops", "argmax argmin top_k"),
+    },
 )

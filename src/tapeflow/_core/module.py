@@ -12,11 +12,12 @@ import re
 from . import nest
 from .variables import Variable, name_scope
 
-_CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
+# A pattern, compiled (and cached by `re`) on first use: compiling costs import time.
+_CAMEL = r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))"
 
 
 def _camel_to_snake(name: str) -> str:
-    return _CAMEL.sub(r"_\1", name).lower()
+    return re.sub(_CAMEL, r"_\1", name).lower()
 
 
 class Module:

@@ -63,7 +63,35 @@ from .tensor import wrap as _wrap
 
 _from_np = _dtypes._BY_NP.__getitem__
 
-REGISTRY: dict[str, Op] = {}
+
+class _Registry(dict):
+    """The registry's dict: a type it does not hold may be an op of a family that loads on
+    first use (ops/__init__.py), so a lookup by name that misses loads every family first."""
+
+    __slots__ = ()
+
+    def __missing__(self, type_name: str):
+        if _load_all is not None:
+            load_all()
+            if dict.__contains__(self, type_name):
+                return dict.__getitem__(self, type_name)
+        raise KeyError(type_name)
+
+
+REGISTRY: dict[str, Op] = _Registry()
+
+# Imports every op family (ops.load_all); installed by the op library, which the core never
+# imports. None until `tapeflow.ops` is imported.
+_load_all = None
+
+
+def load_all() -> dict:
+    """Registers every op (some families load on first use) and returns the registry: what
+    code that goes through the whole registry, or asks whether it holds a type, calls first."""
+    if _load_all is not None:
+        _load_all()
+    return REGISTRY
+
 
 # Callables `check(op, inputs, outputs, attrs)` run after every op while non-empty (the
 # arguments of `tape.record`); used by tf.debugging.enable_check_numerics. An empty list
@@ -92,8 +120,8 @@ except ImportError:  # NumPy 1.x: the public, slower API
 
 # What a forward may raise for bad input; `Op.error` translates each into TF's error.
 _FORWARD_ERRORS = (OpError, ValueError, IndexError, TypeError, ArithmeticError, MemoryError)
-# NumPy's MemoryError text, read for TF's OOM message.
-_NUMPY_OOM = re.compile(r"with shape \(([^)]*)\) and data type (\w+)")
+# NumPy's MemoryError text, read for TF's OOM message (compiled by `re` on first use).
+_NUMPY_OOM = r"with shape \(([^)]*)\) and data type (\w+)"
 
 
 def forward_on_device(op, error: Exception, inputs: tuple, attrs: dict):
@@ -462,7 +490,7 @@ class Op(Rule):
             return type(e)(e.node_def, e.op, f"{e.message} [Op:{self.type}]")
         message = str(e)
         if isinstance(e, MemoryError):  # NumPy could not allocate: TF's OOM error
-            found = _NUMPY_OOM.search(message)
+            found = re.search(_NUMPY_OOM, message)
             dims = found.group(1).replace(" ", "").rstrip(",") if found else "?"
             dtype = _dtypes._BY_NP.get(np.dtype(found.group(2))) if found else None
             return out_of_memory(dims, dtype.c_name if dtype else "unknown", self.type)
@@ -602,11 +630,13 @@ def op(type_name: str, **options):
     """Decorator that registers a forward function as the op `type_name` (see `Op`)."""
 
     def register(forward) -> Op:
-        inputs, variadic, defaults, required = _parameters(forward)
-        plain_pair = len(inputs) == 2 and not (variadic or defaults or required)
-        if options.get("broadcasting") and plain_pair:
+        # What `_parameters` tells, read without it (Op reads it once): only tensor inputs
+        # is no *values, no defaults and no keyword-only parameters.
+        code = forward.__code__
+        plain = not (code.co_flags & 0x04 or forward.__defaults__ or code.co_kwonlyargcount)
+        if options.get("broadcasting") and plain and code.co_argcount == 2:
             return BinaryOp(type_name, forward, **options)
-        if len(inputs) == 1 and not (variadic or defaults or required):
+        if plain and code.co_argcount == 1:
             return UnaryOp(type_name, forward, **options)
         return Op(type_name, forward, **options)
 

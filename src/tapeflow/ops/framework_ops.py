@@ -19,7 +19,7 @@ from .._core import backend as _backend
 from .._core import dtypes as _dt
 from .._core import tape as _tape
 from .._core.errors import InternalError, invalid_argument, op_error
-from .._core.registry import REGISTRY, install_gradient, op
+from .._core.registry import REGISTRY, install_gradient, load_all, op
 from .._core.tensor import Tensor, _is_variable, convert_to_tensor, make
 from .._core.tensor_shape import TensorShape
 from ..autodiff.gradient_tape import GradientTape
@@ -410,6 +410,7 @@ def _register(op_type, function) -> None:
     """TF's `Registry.register` for its gradient registry: TypeError, KeyError, or stored."""
     if not isinstance(op_type, str):
         raise TypeError("op_type must be a string")
+    load_all()  # the type may be an op of a family not loaded yet
     if _taken(op_type):
         # TF names the place of its own registry code, the same for every name (a TF wart:
         # it means to name the earlier registration's caller): here, this function.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import indexed_slices as _indexed_slices
 from .._core import tape as _tape
 from .._core import tensor as _tensor
 from .._core.accel import compiled as _compiled
@@ -21,8 +22,44 @@ from .._core.tensor import EagerTensor, constant, convert_to_tensor
 from .._core.variables import Variable
 from . import array_ops, bitwise_ops, trig_ops
 from . import math_ops as m
-from .gather_ops import boolean_mask
-from .linalg import products as linalg_ops
+
+
+# The gather and linear-algebra families load on first use (ops/__init__.py): `x[mask]` and
+# `x @ y` import theirs on their first call.
+def _boolean_mask(tensor, mask):
+    from .gather_ops import boolean_mask
+
+    return boolean_mask(tensor, mask)
+
+
+def _matmul_operators():
+    """`_binary(matmul)`, with linalg's products imported on the first `@`."""
+    matmul = None
+
+    def forward(self, other):
+        nonlocal matmul
+        if matmul is None:
+            from .linalg.products import matmul
+        return matmul(self, other)
+
+    def reverse(self, other):
+        nonlocal matmul
+        if matmul is None:
+            from .linalg.products import matmul
+        return matmul(other, self)
+
+    return forward, reverse
+
+
+def _densify(values, indices, size: int):
+    """IndexedSlices' densify until gather_ops, which holds it, loads and installs its own."""
+    from .gather_ops import _densify
+
+    return _densify(values, indices, size)
+
+
+if _indexed_slices.densify is None:
+    _indexed_slices.densify = _densify
 
 
 def _binary(fn):
@@ -118,7 +155,7 @@ OPERATORS = {
     "__floordiv__": _arithmetic(m.floordiv),
     "__mod__": _arithmetic(m.floormod),
     "__pow__": _binary(m.pow.binary),
-    "__matmul__": _binary(linalg_ops.matmul),
+    "__matmul__": _matmul_operators(),
     "__and__": _logical(m.logical_and, bitwise_ops.bitwise_and, "&"),
     "__or__": _logical(m.logical_or, bitwise_ops.bitwise_or, "|"),
     "__xor__": _logical(m.logical_xor, bitwise_ops.bitwise_xor, "^"),
@@ -184,7 +221,7 @@ def getitem(tensor, key):
     if type(key) is list:
         key = tuple(key)
     elif array_ops._is_bool_mask(key):
-        return boolean_mask(tensor, key)
+        return _boolean_mask(tensor, key)
     if _tape.state.trace is not None:
         # A call-dependent tensor index: an op input, so a tf.function replay re-indexes.
         out = array_ops.traced_index(tensor, key)

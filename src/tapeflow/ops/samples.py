@@ -76,12 +76,26 @@ def cases(*variants):
     An input is a shape tuple (drawn from Uniform(shape)), a `Uniform`, or a
     `Fixed` / literal value that is passed as is and never differentiated.
     """
-    normalised = []
-    for v in variants:
-        inputs, attrs = (v, {}) if not isinstance(v[-1], dict) else (v[:-1][0], v[-1])
-        normalised.append(([_spec(s) for s in inputs], attrs))
+    return _recipe(lambda: variants)
+
+
+def _normalised(variant) -> tuple:
+    if isinstance(variant[-1], dict):
+        inputs, attrs = variant[:-1][0], variant[-1]
+    else:
+        inputs, attrs = variant, {}
+    return [_spec(s) for s in inputs], attrs
+
+
+def _recipe(variants_of):
+    """The recipe of the variants `variants_of()` gives: read on the first draw, so that
+    declaring an op costs no test-only work (`import tapeflow` declares ~120)."""
+    normalised = None
 
     def draw(rng) -> list:
+        nonlocal normalised
+        if normalised is None:
+            normalised = [_normalised(v) for v in variants_of()]
         out = []
         for specs, attrs in normalised:
             fixed = tuple(i for i, s in enumerate(specs) if isinstance(s, Fixed))
@@ -97,7 +111,7 @@ BROADCAST_PAIRS = (((), ()), ((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), (()
 
 def unary(low: float = -2.0, high: float = 2.0, avoid: tuple = (), shapes=SHAPES):
     """A recipe for an elementwise op of one input."""
-    return cases(*[([Uniform(s, low, high, avoid)], {}) for s in shapes])
+    return _recipe(lambda: [([Uniform(s, low, high, avoid)], {}) for s in shapes])
 
 
 def binary(low=-2.0, high=2.0, low2=None, high2=None, avoid=(), avoid2=(), broadcast=True):
@@ -105,8 +119,10 @@ def binary(low=-2.0, high=2.0, low2=None, high2=None, avoid=(), avoid2=(), broad
     low2 = low if low2 is None else low2
     high2 = high if high2 is None else high2
     pairs = BROADCAST_PAIRS if broadcast else tuple((s, s) for s in SHAPES)
-    return cases(
-        *[([Uniform(a, low, high, avoid), Uniform(b, low2, high2, avoid2)], {}) for a, b in pairs]
+    return _recipe(
+        lambda: [
+            ([Uniform(a, low, high, avoid), Uniform(b, low2, high2, avoid2)], {}) for a, b in pairs
+        ]
     )
 
 
@@ -121,4 +137,4 @@ def reduction(low: float = -2.0, high: float = 2.0, **extra):
         ((2, 3, 2), {"axes": (0, 2)}),
         ((2, 3), {"axes": (0, 1), "keepdims": True}),
     ]
-    return cases(*[([Uniform(s, low, high)], {**a, **extra}) for s, a in variants])
+    return _recipe(lambda: [([Uniform(s, low, high)], {**a, **extra}) for s, a in variants])

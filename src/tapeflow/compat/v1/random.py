@@ -1,3 +1,7 @@
-"""`tf.compat.v1.random`: TF 1 random names (explicit re-exports, no logic)."""
+"""`tf.compat.v1.random`: TF 1 random names (explicit re-exports, no logic).
 
-from ...ops.random_ops import get_seed  # noqa: F401
+The random family loads on first use (_lazy.py)."""
+
+from ... import _lazy
+
+_lazy.install(globals(), _lazy.names("tapeflow.ops.random_ops", "get_seed"))

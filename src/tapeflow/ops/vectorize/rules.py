@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._core.registry import REGISTRY
+from ..._core.registry import REGISTRY, load_all
 from ..._core.tensor import make
+
+# The rules go to ops of every family (and to every broadcasting op, read from the registry).
+load_all()
 
 
 class ConversionNotImplementedError(Exception):
