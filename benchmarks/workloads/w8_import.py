@@ -4,7 +4,8 @@ Each sample is a new `python -c` process (thread variables already pinned) that 
 the import statement, so interpreter start-up, identical for everybody, is left out. Memory
 is the growth of VmRSS across the import (what stays resident) and of VmHWM (its peak).
 Samples are interleaved round-robin over the libraries like the timed workloads; medians
-are reported. tapeflow imports numpy, so its target is numpy's import time + 30 ms.
+are reported. tapeflow imports numpy, so its target is numpy's import time + 15 ms
+(issue 13; report.py's TARGETS).
 """
 
 import json
