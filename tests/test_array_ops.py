@@ -52,6 +52,14 @@ def test_indexed_slices_arithmetic_densifies_and_negation_stays_sparse():
         tf.convert_to_tensor(tf.IndexedSlices(tf.ones((1, 2)), tf.constant([0])))
 
 
+@pytest.mark.parametrize("dense_shape", [[3, 1], (3, 1)], ids=["list", "tuple"])
+def test_indexed_slices_with_a_python_dense_shape_convert_as_tf(dense_shape):
+    # TF keeps dense_shape as passed; its shape and its conversion read a list as well.
+    s = tf.IndexedSlices(tf.constant([[1.0], [2.0]]), tf.constant([0, 2]), dense_shape)
+    assert s.shape == tf.TensorShape([3, 1])
+    np.testing.assert_array_equal(tf.convert_to_tensor(s).numpy(), [[1.0], [0.0], [2.0]])
+
+
 def test_second_order_through_a_sparse_gradient():
     x = tf.constant([1.0, 2.0, 3.0])
     with tf.GradientTape() as outer:

@@ -211,6 +211,12 @@ FIRST_USES = {
         "print([[n for n in dir(ns) if not n.startswith('_')] "
         f"for ns in [{', '.join(NAMESPACES)}]])"
     ),
+    "star_import": (  # every public name, the lazy ones loaded
+        "for ns in ['tapeflow.linalg', 'tapeflow.nn', 'tapeflow.random', 'tapeflow.math']:\n"
+        "    names = {}\n"
+        "    exec(f'from {ns} import *', names)\n"
+        "    print(ns, sorted(n for n in names if not n.startswith('__')))"
+    ),
     "missing_name": (
         "for ns in [tf, tf.linalg, tf.nn]:\n"
         "    try:\n"

@@ -31,6 +31,8 @@ def install(namespace: dict, table: dict):
         try:
             module, attribute = table[name]
         except KeyError:
+            if name == "__all__":  # `from namespace import *`: every public name, loaded
+                return [n for n in __dir__() if not n.startswith("_")]
             raise AttributeError(f"module {module_name!r} has no attribute {name!r}") from None
         value = getattr(importlib.import_module(module), attribute)
         namespace[name] = value

@@ -55,8 +55,7 @@ class IndexedSlices:
     def shape(self) -> TensorShape:
         if self._dense_shape is None:
             return TensorShape([None] + self._values.shape.as_list()[1:])
-        _tape.value_read(self._dense_shape, "an IndexedSlices shape is read in Python")
-        return TensorShape([int(d) for d in self._dense_shape._value])
+        return TensorShape([int(d) for d in _dense_shape_value(self)])
 
     @property
     def device(self) -> str:
@@ -95,6 +94,15 @@ densify = None
 
 def to_dense(slices: IndexedSlices) -> EagerTensor:
     """Sums the rows of `slices` into a dense tensor (differentiably)."""
-    _tape.value_read(slices._dense_shape, "an IndexedSlices shape is read in Python")
-    size = int(slices._dense_shape._value[0])
+    size = int(_dense_shape_value(slices)[0])
     return densify(slices._values, slices._indices, size)
+
+
+def _dense_shape_value(slices: IndexedSlices):
+    """The dense shape's values: a tensor's (read in Python), or a list's or tuple's as
+    given (TF keeps a `dense_shape` as passed and reads either)."""
+    shape = slices._dense_shape
+    if hasattr(shape, "_value"):
+        _tape.value_read(shape, "an IndexedSlices shape is read in Python")
+        return shape._value
+    return shape
