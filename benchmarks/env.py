@@ -42,4 +42,9 @@ def pin_threads():
             sys.path.insert(0, str(REPO_SRC))
 
 
+if "numpy" in sys.modules:  # its BLAS already sized its thread pool: pinning now is a no-op
+    raise RuntimeError(
+        "benchmarks/env.py must be imported before numpy (or anything that imports it): "
+        "its thread variables only work when set first"
+    )
 pin_threads()

@@ -11,13 +11,15 @@ import subprocess
 import sys
 from importlib import metadata
 
+# `env` pins every library to one thread when imported, so it must stay the first
+# non-stdlib import (the others load numpy; env.py refuses to load after it). The script's
+# own folder is on sys.path.
+from env import BENCH_DIR, THREAD_ENV
+
+# isort: split
 import harness
 import probes
 import report
-
-# `env` pins every library to one thread when imported, so it must stay the first
-# non-stdlib import (the others load numpy). The script's own folder is on sys.path.
-from env import BENCH_DIR, THREAD_ENV
 
 DISTS = ["numpy", "tapeflow", "torch", "tensorflow-cpu", "tensorflow", "jax", "jaxlib",
          "autograd", "mygrad", "matplotlib"]
