@@ -452,3 +452,17 @@ def test_offset_diagonals_match_tf():
         tf.linalg.diag_part(x, k=5)
     with pytest.raises(ValueError, match="one diagonal offset"):
         tf.linalg.diag_part(x, k=(0, 1))
+
+
+@pytest.mark.parametrize("transpose_a", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
+def test_a_matrix_times_a_batch_of_columns_is_numpys_product(transpose_a, dtype):
+    # One GEMM over the batch (the jacobian's batched cotangents take this path); the same
+    # values as NumPy's loop of matrix-vector products, within rounding.
+    rng = np.random.default_rng(5)
+    a = (rng.standard_normal((6, 6)) * 4).astype(dtype)
+    b = (rng.standard_normal((3, 2, 6, 1)) * 4).astype(dtype)
+    got = tf.matmul(tf.constant(a), tf.constant(b), transpose_a=transpose_a)
+    want = np.matmul(a.T if transpose_a else a, b)
+    assert got.shape == want.shape and got.dtype == tf.as_dtype(dtype)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if dtype == np.float32 else 1e-12)
