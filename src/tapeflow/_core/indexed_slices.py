@@ -55,6 +55,12 @@ class IndexedSlices:
     def shape(self) -> TensorShape:
         if self._dense_shape is None:
             return TensorShape([None] + self._values.shape.as_list()[1:])
+        if not hasattr(self._dense_shape, "_value"):
+            # TF's wart, matched: its shape reads `dense_shape.get_shape()`, which a list or
+            # tuple (accepted, and converted to a tensor by `convert_to_tensor`) lacks.
+            raise AttributeError(
+                f"'{type(self._dense_shape).__name__}' object has no attribute 'get_shape'"
+            )
         return TensorShape([int(d) for d in _dense_shape_value(self)])
 
     @property
@@ -100,7 +106,7 @@ def to_dense(slices: IndexedSlices) -> EagerTensor:
 
 def _dense_shape_value(slices: IndexedSlices):
     """The dense shape's values: a tensor's (read in Python), or a list's or tuple's as
-    given (TF keeps a `dense_shape` as passed and reads either)."""
+    given (TF keeps a `dense_shape` as passed; its conversion reads either)."""
     shape = slices._dense_shape
     if hasattr(shape, "_value"):
         _tape.value_read(shape, "an IndexedSlices shape is read in Python")
