@@ -969,10 +969,7 @@ def backward(list entries, targets, seeds, sources, batch_ndim=0):
             elif attrs:
                 in_grads = op.vjp_rule(g, outs, *inputs, needs=needs, **attrs)
             elif n <= 4 and type(inputs) is tuple:
-                rule = op.vjp_rule
-                in_grads = _direct_rule(rule, g, outs, <tuple>inputs, n, needs)
-                if in_grads is NotImplemented:
-                    in_grads = _call_rule(rule, g, outs, inputs, n, needs)
+                in_grads = _call_rule(op.vjp_rule, g, outs, inputs, n, needs)
             else:
                 in_grads = op.vjp_rule(g, outs, *inputs, needs=needs)
             if type(in_grads) is not tuple:
@@ -1058,46 +1055,9 @@ cdef inline object _conj(object t):
     return _conj_python(t)
 
 
-cdef object _NEG = None
-cdef object _COS = None
-cdef object _TANH_GRAD = None
-cdef object _mul_python = None
-cdef object _sub_python = None
-cdef object _sin_python = None
-# The rules as the registry holds them (`op.vjp_rule`): the walk calls the C functions
-# below directly where an entry's rule is one of these (not replaced since).
-cdef object _MUL_RULE = None
-cdef object _ADD_RULE = None
-cdef object _SUB_RULE = None
-cdef object _SIN_RULE = None
-cdef object _TANH_RULE = None
-
-
-cdef object _mul_vjp(object g, object x, object y, object needs):
-    if type(g) is not _Tensor:
-        return _mul_python(g, None, x, y, needs=needs)
-    return (
-        _known(_MUL, g, _conj(y)) if needs[0] else None,
-        _known(_MUL, _conj(x), g) if needs[1] else None,
-    )
-
-
-cdef object _sub_vjp(object g, object x, object y, object needs):
-    if type(g) is not _Tensor:
-        return _sub_python(g, None, x, y, needs=needs)
-    return g, unary_call(_NEG, g)
-
-
-cdef object _sin_vjp(object g, object x, object needs):
-    if type(g) is not _Tensor:
-        return _sin_python(g, None, x, needs=needs)
-    return _known(_MUL, g, unary_call(_COS, _conj(x)))
-
-
 def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
     """The VJP rules of Mul, AddV2, Sub, Sin and Tanh, as their Python rules compute them
-    (`python_rules`: type -> rule, which a cotangent that is not a tensor goes to; none of
-    them reads `out`):
+    (`python_rules`: type -> rule, which a cotangent that is not a tensor goes to):
 
         Mul:   (g * conj(y) if needs[0] else None), (conj(x) * g if needs[1] else None)
         AddV2: g, g
@@ -1105,32 +1065,36 @@ def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
         Sin:   g * cos(conj(x))
         Tanh:  TanhGrad(out, g)
     """
-    global _conj_python, _ADD, _SUB, _MUL, _NEG, _COS, _TANH_GRAD
-    global _mul_python, _sub_python, _sin_python
-    global _MUL_RULE, _ADD_RULE, _SUB_RULE, _SIN_RULE, _TANH_RULE
+    global _conj_python, _ADD, _SUB, _MUL
     _conj_python, _ADD, _SUB, _MUL = conj, add, sub, mul
-    _NEG, _COS, _TANH_GRAD = neg, cos, tanh_grad
-    _mul_python, _sub_python, _sin_python = (
-        python_rules["Mul"], python_rules["Sub"], python_rules["Sin"]
+    mul_python, sub_python, sin_python, tanh_python = (
+        python_rules["Mul"], python_rules["Sub"], python_rules["Sin"], python_rules["Tanh"]
     )
 
     def multiply_vjp(g, out, x, y, *, needs):
-        return _mul_vjp(g, x, y, needs)
+        if type(g) is not _Tensor:
+            return mul_python(g, out, x, y, needs=needs)
+        return (
+            _known(mul, g, _conj(y)) if needs[0] else None,
+            _known(mul, _conj(x), g) if needs[1] else None,
+        )
 
     def add_vjp(g, out, x, y, *, needs):
         return g, g
 
     def subtract_vjp(g, out, x, y, *, needs):
-        return _sub_vjp(g, x, y, needs)
+        if type(g) is not _Tensor:
+            return sub_python(g, out, x, y, needs=needs)
+        return g, unary_call(neg, g)
 
     def sin_vjp(g, out, x, *, needs):
-        return _sin_vjp(g, x, needs)
+        if type(g) is not _Tensor:
+            return sin_python(g, out, x, needs=needs)
+        return _known(mul, g, unary_call(cos, _conj(x)))
 
     def tanh_vjp(g, out, x, *, needs):
-        return _known(_TANH_GRAD, out, g)
+        return _known(tanh_grad, out, g)
 
-    _MUL_RULE, _ADD_RULE, _SUB_RULE = multiply_vjp, add_vjp, subtract_vjp
-    _SIN_RULE, _TANH_RULE = sin_vjp, tanh_vjp
     return {
         "Mul": multiply_vjp,
         "AddV2": add_vjp,
@@ -1138,24 +1102,6 @@ def elementwise_rules(add, sub, mul, neg, cos, tanh_grad, conj, python_rules):
         "Sin": sin_vjp,
         "Tanh": tanh_vjp,
     }
-
-
-cdef inline object _direct_rule(object rule, object g, object outs, tuple inputs, Py_ssize_t n, object needs):
-    # `rule(g, outs, *inputs, needs=needs)` for the compiled rules above, without the call
-    # (NotImplemented: another rule, called by the walk).
-    if n == 2:
-        if rule is _MUL_RULE:
-            return _mul_vjp(g, <object>PyTuple_GET_ITEM(inputs, 0), <object>PyTuple_GET_ITEM(inputs, 1), needs)
-        if rule is _ADD_RULE:
-            return g, g
-        if rule is _SUB_RULE:
-            return _sub_vjp(g, <object>PyTuple_GET_ITEM(inputs, 0), <object>PyTuple_GET_ITEM(inputs, 1), needs)
-    elif n == 1:
-        if rule is _SIN_RULE:
-            return _sin_vjp(g, <object>PyTuple_GET_ITEM(inputs, 0), needs)
-        if rule is _TANH_RULE:
-            return _known(_TANH_GRAD, outs, g)
-    return NotImplemented
 
 
 def unary_operator(op):
